@@ -1,0 +1,171 @@
+//! YAML front matter: finding its `---` fences, reading the fields we use, reporting YAML errors
+//! at their position in the file.
+
+use crate::lines::Line;
+use serde::Deserialize;
+use weekly_model::{Diagnostic, FrontMatter, IsoDate};
+
+#[derive(Deserialize, Default)]
+struct Fields {
+    title: Option<String>,
+    #[serde(rename = "pubDate")]
+    pub_date: Option<String>,
+    author: Option<String>,
+    description: Option<String>,
+}
+
+const KNOWN: [&str; 4] = ["title", "pubDate", "author", "description"];
+
+/// Index of the closing `---` line when `lines[start]` opens front matter.
+pub(crate) fn closing_fence(lines: &[Line<'_>], start: usize) -> Option<usize> {
+    if lines.get(start)?.content.trim_end() != "---" {
+        return None;
+    }
+    lines
+        .iter()
+        .enumerate()
+        .skip(start + 1)
+        .take(200)
+        .find(|(_, l)| l.content.trim_end() == "---")
+        .map(|(i, _)| i)
+}
+
+/// Reads the YAML between `lines[open]` and `lines[close]` (both `---`).
+pub(crate) fn read(
+    lines: &[Line<'_>],
+    open: usize,
+    close: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FrontMatter {
+    let body = &lines[open + 1..close];
+    let yaml: String = body.iter().map(|l| format!("{}\n", l.content)).collect();
+    let first_line = lines[open].number + 1;
+    let fields = match serde_saphyr::from_str::<Option<Fields>>(&yaml) {
+        Ok(fields) => fields.unwrap_or_default(),
+        Err(error) => {
+            let (line, column) = error.location().map_or((0, 0), |loc| {
+                (loc.line().saturating_sub(1) as u32, loc.column() as u32)
+            });
+            let message = error.to_string();
+            let message = message.lines().next().unwrap_or("invalid YAML").trim();
+            diagnostics.push(Diagnostic::error(
+                "yaml",
+                first_line + line,
+                column.max(1),
+                format!("front matter is not valid YAML: {message}; quote the value with double quotes, or double each `'` inside single quotes"),
+            ));
+            salvage(body)
+        }
+    };
+    let mut other_lines = Vec::new();
+    let mut in_known = false;
+    for line in body {
+        let top_key = top_level_key(line.content);
+        if let Some(key) = top_key {
+            in_known = KNOWN.contains(&key);
+        }
+        if !in_known {
+            other_lines.push(line.content);
+        }
+    }
+    if let Some(date) = &fields.pub_date {
+        if IsoDate::parse(date).is_none() {
+            let line = body
+                .iter()
+                .find(|l| top_level_key(l.content) == Some("pubDate"))
+                .map_or(first_line, |l| l.number);
+            diagnostics.push(Diagnostic::error(
+                "date",
+                line,
+                1,
+                format!("`pubDate` is `{date}`, expected a date like `2024-05-18`"),
+            ));
+        }
+    }
+    FrontMatter {
+        title: fields.title,
+        pub_date: fields.pub_date,
+        author: fields.author,
+        description: fields.description,
+        other_lines: other_lines.join("\n"),
+        source: None,
+    }
+}
+
+fn top_level_key(content: &str) -> Option<&str> {
+    if content.starts_with([' ', '\t', '-', '#']) {
+        return None;
+    }
+    let (key, _) = content.split_once(':')?;
+    let key = key.trim();
+    (!key.is_empty() && !key.contains(' ')).then_some(key)
+}
+
+/// Best-effort field values from broken YAML, so the rest of the tools still see a title.
+fn salvage(body: &[Line<'_>]) -> Fields {
+    let mut fields = Fields::default();
+    for line in body {
+        let Some(key) = top_level_key(line.content) else {
+            continue;
+        };
+        let value = line.content[key.len() + 1..].trim();
+        let value = strip_quotes(value).to_owned();
+        match key {
+            "title" => fields.title = Some(value),
+            "pubDate" => fields.pub_date = Some(value),
+            "author" => fields.author = Some(value),
+            "description" => fields.description = Some(value),
+            _ => {}
+        }
+    }
+    fields
+}
+
+fn strip_quotes(value: &str) -> &str {
+    for q in ['\'', '"'] {
+        if let Some(inner) = value.strip_prefix(q).and_then(|v| v.strip_suffix(q)) {
+            return inner;
+        }
+    }
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lines::split;
+
+    fn parse(text: &str) -> (FrontMatter, Vec<Diagnostic>) {
+        let lines = split(text);
+        let close = closing_fence(&lines, 0).expect("closed");
+        let mut d = Vec::new();
+        (read(&lines, 0, close, &mut d), d)
+    }
+
+    #[test]
+    fn reads_fields_and_keeps_other_keys() {
+        let (fm, d) = parse(
+            "---\nlayout: '../x.astro'\ntitle: 'It''s #1：主题'\npubDate: 2023-05-13\ntags: [\"a\"]\n---\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(fm.title.as_deref(), Some("It's #1：主题"));
+        assert_eq!(fm.pub_date.as_deref(), Some("2023-05-13"));
+        assert_eq!(fm.other_lines, "layout: '../x.astro'\ntags: [\"a\"]");
+    }
+
+    #[test]
+    fn broken_quoting_is_positioned() {
+        let (fm, d) = parse("---\npubDate: 2024-01-01\ntitle: 'Python's weekly'\n---\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, "yaml");
+        assert_eq!(d[0].line, 3);
+        assert_eq!(fm.title.as_deref(), Some("Python's weekly"));
+    }
+
+    #[test]
+    fn bad_date() {
+        let (_, d) = parse("---\ntitle: x\npubDate: 2024-02-30\n---\n");
+        assert_eq!(d[0].code, "date");
+        assert_eq!(d[0].line, 3);
+    }
+}

@@ -1,0 +1,4 @@
+//! Pure renderers: model values in, text out. No I/O.
+
+pub mod markdown;
+pub mod yaml;
