@@ -1,1 +1,58 @@
-fn main() {}
+//! The `weekly` command: wires configuration, the pure core and the edge crates together.
+
+mod cmd;
+mod config;
+mod printer;
+mod workspace;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Run a curated tech newsletter from draft to reader.
+///
+/// A workspace is a directory with `weekly.toml`, one directory per issue under `issues/`
+/// (`issue.toml` with number and date, `zh.md`, `en.md`, `zh.teaser.md`…) and `templates/`.
+/// Start with `weekly init DIR`, or `weekly import python-weekly SRC --into DIR` to bring an
+/// existing archive in, then run `weekly check`.
+#[derive(Debug, Parser)]
+#[command(name = "weekly", version, about, long_about, max_term_width = 100)]
+struct Cli {
+    /// The workspace directory (the one holding `weekly.toml`).
+    #[arg(long, global = true, default_value = ".", env = "WEEKLY_WORKSPACE")]
+    workspace: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a new newsletter workspace: `weekly.toml`, `issues/`, `templates/`.
+    Init(cmd::init::Args),
+    /// Report every problem in the workspace at once: parse errors, numbering, counts,
+    /// duplicate links, untranslated titles, YAML quoting, line endings.
+    ///
+    /// Exit status: 0 when there are no errors (warnings allowed), 1 when there are errors,
+    /// 2 when the check could not run.
+    Check(cmd::check::Args),
+    /// Bring an existing archive into a new workspace.
+    #[command(subcommand)]
+    Import(cmd::import::Source),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Init(args) => cmd::init::run(&args),
+        Command::Check(args) => cmd::check::run(&args, &cli.workspace),
+        Command::Import(source) => cmd::import::run(&source),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            printer::error(&error);
+            ExitCode::from(2)
+        }
+    }
+}

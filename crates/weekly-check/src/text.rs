@@ -1,0 +1,160 @@
+//! Checks on the text itself: the issue identity in the title, untranslated text in
+//! translations, line endings, YAML that reads differently from what was meant.
+
+use crate::{Edition, Settings};
+use weekly_model::lang::han_count;
+use weekly_model::{Diagnostic, Header, IsoDate, LineEnding};
+
+fn title_line(edition: &Edition<'_>) -> u32 {
+    match &edition.document.header {
+        Some(Header::H1(h)) => h.line,
+        Some(Header::FrontMatter(_)) => edition
+            .text
+            .lines()
+            .position(|l| l.starts_with("title:"))
+            .map_or(1, |i| i as u32 + 1),
+        None => 1,
+    }
+}
+
+pub(crate) fn check_identity(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
+    let doc = edition.document;
+    let Some(parts) = doc.title_parts() else {
+        out.push(Diagnostic::warning(
+            "title-number",
+            1,
+            1,
+            "the issue has no title (no front matter `title` and no `# ` heading)",
+        ));
+        return;
+    };
+    let line = title_line(edition);
+    match parts.number {
+        Some(n) if n != edition.number => out.push(Diagnostic::error(
+            "title-number",
+            line,
+            1,
+            format!("the title says #{n} but this is issue #{}", edition.number),
+        )),
+        None => out.push(Diagnostic::warning(
+            "title-number",
+            line,
+            1,
+            format!("the title has no issue number (expected #{})", edition.number),
+        )),
+        _ => {}
+    }
+    let Some(stored) = edition.date else { return };
+    let claimed = match &doc.header {
+        Some(Header::FrontMatter(fm)) => fm.pub_date.as_deref().and_then(IsoDate::parse),
+        _ => None,
+    }
+    .or_else(|| doc.title().and_then(IsoDate::find_in));
+    if let Some(claimed) = claimed {
+        if claimed != stored {
+            out.push(Diagnostic::error(
+                "title-date",
+                line,
+                1,
+                format!("the file says {claimed} but issue #{} is dated {stored}", edition.number),
+            ));
+        }
+    }
+}
+
+pub(crate) fn check_translation(edition: &Edition<'_>, settings: &Settings<'_>, out: &mut Vec<Diagnostic>) {
+    let doc = edition.document;
+    let english_configured = settings.languages.iter().any(|l| l.as_str() == "en");
+    if !doc.lang.is_cjk() {
+        if let Some(title) = doc.title() {
+            if han_count(title) > 0 {
+                out.push(Diagnostic::error(
+                    "untranslated",
+                    title_line(edition),
+                    1,
+                    format!("the {} title is still Chinese: `{title}`", doc.lang),
+                ));
+            }
+        }
+        for (section, entry) in doc.entries() {
+            let title = entry.plain_title();
+            if han_count(&title) > 0 {
+                out.push(Diagnostic::error(
+                    "untranslated",
+                    entry.line,
+                    1,
+                    format!(
+                        "entry {} of `{}` has no {} title: `{title}`",
+                        entry.number,
+                        section.heading.plain(),
+                        doc.lang
+                    ),
+                ));
+            }
+        }
+        return;
+    }
+    // A bilingual draft (`中文---English` titles): every entry of it should carry both halves.
+    if english_configured && doc.entries().any(|(_, e)| e.bilingual_titles().is_some()) {
+        for (section, entry) in doc.entries() {
+            let missing = match entry.bilingual_titles() {
+                None => true,
+                Some((_, english)) => english.is_empty(),
+            };
+            if missing && !entry.links().is_empty() {
+                out.push(Diagnostic::warning(
+                    "untranslated",
+                    entry.line,
+                    1,
+                    format!(
+                        "entry {} of `{}` has no English title after `---`",
+                        entry.number,
+                        section.heading.plain()
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+pub(crate) fn check_source(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
+    let crlf = edition.text.matches("\r\n").count();
+    let lf = edition.text.matches('\n').count() - crlf;
+    if crlf > 0 && lf > 0 {
+        out.push(Diagnostic::warning(
+            "mixed-line-endings",
+            0,
+            0,
+            format!("{crlf} lines end with CRLF and {lf} with LF"),
+        ));
+    } else if edition.document.line_ending == LineEnding::CrLf {
+        out.push(Diagnostic::warning(
+            "crlf",
+            0,
+            0,
+            "the file uses CRLF line endings; tools that split on `\\n` will see a stray `\\r`",
+        ));
+    }
+    if let Some(Header::FrontMatter(_)) = &edition.document.header {
+        for (i, line) in edition.text.lines().enumerate().skip(1).take(40) {
+            if line.trim_end() == "---" {
+                break;
+            }
+            let Some((_, value)) = line.split_once(':') else {
+                continue;
+            };
+            let value = value.trim_start();
+            let quoted = value.starts_with(['\'', '"', '[', '{', '|', '>']);
+            if !quoted {
+                if let Some(col) = value.find(" #") {
+                    out.push(Diagnostic::warning(
+                        "yaml-comment",
+                        i as u32 + 1,
+                        (line.len() - value.len() + col + 2) as u32,
+                        "YAML reads everything after ` #` as a comment; quote the value",
+                    ));
+                }
+            }
+        }
+    }
+}

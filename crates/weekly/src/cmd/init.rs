@@ -1,0 +1,48 @@
+//! `weekly init DIR`: a new, empty workspace with a commented `weekly.toml`.
+
+use crate::config;
+use crate::printer;
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Arguments of `weekly init`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Directory to create (may exist if empty).
+    pub dir: PathBuf,
+}
+
+pub fn run(args: &Args) -> Result<ExitCode> {
+    create(&args.dir, config::DEFAULT)?;
+    printer::status(&format!(
+        "created workspace `{}`\nnext: edit `{}`, write `issues/0001/issue.toml` and `issues/0001/zh.md`, then run `weekly check --workspace {}`",
+        args.dir.display(),
+        args.dir.join(config::FILE_NAME).display(),
+        args.dir.display()
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Creates the skeleton of a workspace with the given configuration text. Refuses to write into
+/// a non-empty directory.
+pub fn create(dir: &Path, config_text: &str) -> Result<()> {
+    if dir.exists() {
+        let mut entries = std::fs::read_dir(dir).with_context(|| format!("failed to read `{}`", dir.display()))?;
+        if entries.next().is_some() {
+            bail!(
+                "`{}` already exists and is not empty; nothing was changed\nhint: pick a new directory",
+                dir.display()
+            );
+        }
+    }
+    std::fs::create_dir_all(dir.join("issues"))?;
+    std::fs::create_dir_all(dir.join("templates/texts"))?;
+    std::fs::write(dir.join(config::FILE_NAME), config_text)?;
+    std::fs::write(
+        dir.join("templates/README.md"),
+        "Files here override the built-in templates and texts of the same name.\n\
+         `texts/<lang>/<key>.md` replaces the `[texts.<lang>]` value `<key>` of weekly.toml.\n",
+    )?;
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! One module per subcommand: its arguments and its `run` function.
+
+pub mod check;
+pub mod import;
+pub mod init;

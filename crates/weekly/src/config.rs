@@ -1,0 +1,276 @@
+//! `weekly.toml`: reading, validating, and turning it into model values. Errors name the file,
+//! line, column and key.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use toml::Spanned;
+use weekly_model::{Catalogue, Lang, SectionDef, SectionKey};
+
+/// The configuration file name at the root of a workspace.
+pub const FILE_NAME: &str = "weekly.toml";
+
+/// The default configuration, with comments, written by `weekly init`.
+pub const DEFAULT: &str = include_str!("../assets/weekly.toml");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    name: Spanned<BTreeMap<String, String>>,
+    base_url: Spanned<String>,
+    primary_language: Spanned<String>,
+    languages: Spanned<Vec<Spanned<String>>>,
+    #[serde(default = "default_season_length")]
+    season_length: Spanned<u32>,
+    #[serde(default = "default_free_after")]
+    free_after: u32,
+    #[serde(default = "default_star_badge")]
+    star_badge_threshold: u32,
+    #[serde(default)]
+    sections: Vec<RawSection>,
+    #[serde(default)]
+    texts: BTreeMap<Spanned<String>, BTreeMap<String, String>>,
+}
+
+fn default_season_length() -> Spanned<u32> {
+    Spanned::new(0..0, 30)
+}
+fn default_free_after() -> u32 {
+    50
+}
+fn default_star_badge() -> u32 {
+    1000
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    key: Spanned<String>,
+    #[serde(default)]
+    emoji: String,
+    #[serde(default)]
+    counted: bool,
+    names: Spanned<BTreeMap<String, String>>,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+/// A resolved, validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Newsletter name per language.
+    pub name: BTreeMap<Lang, String>,
+    /// Base URL of the public site, without a trailing slash.
+    pub base_url: String,
+    /// The language the editor writes.
+    pub primary_language: Lang,
+    /// All edition languages, primary first.
+    pub languages: Vec<Lang>,
+    /// Issues per season.
+    pub season_length: u32,
+    /// Issues after which a paid issue becomes free.
+    pub free_after: u32,
+    /// Star count that earns a badge.
+    pub star_badge_threshold: u32,
+    /// The section catalogue.
+    pub catalogue: Catalogue,
+    /// Fixed texts per language.
+    pub texts: BTreeMap<Lang, BTreeMap<String, String>>,
+}
+
+/// A configuration problem with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The file.
+    pub file: String,
+    /// 1-based line (0 when unknown).
+    pub line: usize,
+    /// 1-based column (0 when unknown).
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+impl Config {
+    /// Parses and validates the text of a `weekly.toml`.
+    pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+        let error = |span: std::ops::Range<usize>, message: String| {
+            let (line, column) = if span.is_empty() && span.start == 0 {
+                (0, 0)
+            } else {
+                position(text, span.start)
+            };
+            ConfigError {
+                file: file.to_owned(),
+                line,
+                column,
+                message,
+            }
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let message = e.message().trim().to_owned();
+            error(e.span().unwrap_or(0..0), message)
+        })?;
+
+        let lang = |s: &Spanned<String>, key: &str| {
+            Lang::new(s.get_ref()).ok_or_else(|| {
+                error(
+                    s.span(),
+                    format!("`{key}`: `{}` is not a language code such as `zh` or `en`", s.get_ref()),
+                )
+            })
+        };
+        let primary = lang(&raw.primary_language, "primary_language")?;
+        let mut languages = Vec::new();
+        for code in raw.languages.get_ref() {
+            let l = lang(code, "languages")?;
+            if languages.contains(&l) {
+                return Err(error(code.span(), format!("`languages`: `{l}` is listed twice")));
+            }
+            languages.push(l);
+        }
+        let Some(index) = languages.iter().position(|l| *l == primary) else {
+            return Err(error(
+                raw.languages.span(),
+                format!("`languages` must include the primary language `{primary}`"),
+            ));
+        };
+        languages.swap(0, index);
+        if *raw.season_length.get_ref() == 0 {
+            return Err(error(raw.season_length.span(), "`season_length` must be at least 1".into()));
+        }
+
+        let mut name = BTreeMap::new();
+        for (code, value) in raw.name.get_ref() {
+            let l = Lang::new(code).ok_or_else(|| {
+                error(raw.name.span(), format!("`name.{code}`: not a language code"))
+            })?;
+            name.insert(l, value.clone());
+        }
+        if !name.contains_key(&primary) {
+            return Err(error(
+                raw.name.span(),
+                format!("`name` needs a value for the primary language `{primary}`"),
+            ));
+        }
+
+        let mut sections: Vec<SectionDef> = Vec::new();
+        for section in raw.sections {
+            let key = SectionKey::new(section.key.get_ref()).ok_or_else(|| {
+                error(
+                    section.key.span(),
+                    format!(
+                        "`sections.key`: `{}` must be lower-case letters, digits, `-` or `_`",
+                        section.key.get_ref()
+                    ),
+                )
+            })?;
+            if key.is_other() || sections.iter().any(|s| s.key == key) {
+                return Err(error(
+                    section.key.span(),
+                    format!("`sections.key`: `{key}` is reserved or used twice"),
+                ));
+            }
+            let mut names = Vec::new();
+            for (code, value) in section.names.get_ref() {
+                let l = Lang::new(code).ok_or_else(|| {
+                    error(section.names.span(), format!("`sections.names.{code}`: not a language code"))
+                })?;
+                names.push((l, value.clone()));
+            }
+            if names.is_empty() {
+                return Err(error(
+                    section.names.span(),
+                    format!("section `{key}` needs at least one name"),
+                ));
+            }
+            // Primary language name first.
+            names.sort_by_key(|(l, _)| *l != primary);
+            sections.push(SectionDef {
+                key,
+                emoji: section.emoji,
+                names,
+                aliases: section.aliases,
+                counted: section.counted,
+            });
+        }
+
+        let mut texts = BTreeMap::new();
+        for (code, table) in raw.texts {
+            let l = Lang::new(code.get_ref()).ok_or_else(|| {
+                error(code.span(), format!("`texts.{}`: not a language code", code.get_ref()))
+            })?;
+            texts.insert(l, table);
+        }
+
+        Ok(Config {
+            name,
+            base_url: raw.base_url.get_ref().trim_end_matches('/').to_owned(),
+            primary_language: primary,
+            languages,
+            season_length: *raw.season_length.get_ref(),
+            free_after: raw.free_after,
+            star_badge_threshold: raw.star_badge_threshold,
+            catalogue: Catalogue { sections },
+            texts,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_is_valid() {
+        let c = Config::parse(DEFAULT, "weekly.toml").unwrap();
+        assert_eq!(c.primary_language.as_str(), "zh");
+        assert_eq!(c.season_length, 30);
+        assert_eq!(c.free_after, 50);
+        assert_eq!(c.star_badge_threshold, 1000);
+        assert_eq!(c.catalogue.classify("🐧 往年回顾").as_str(), "past");
+        assert!(c.texts[&Lang::en()].contains_key("full_text"));
+    }
+
+    #[test]
+    fn unknown_key_is_positioned() {
+        let text = DEFAULT.replace("free_after = 50", "free_afterr = 50");
+        let e = Config::parse(&text, "weekly.toml").unwrap_err();
+        let line = DEFAULT.lines().position(|l| l.starts_with("free_after")).unwrap() + 1;
+        assert_eq!(e.line, line);
+        assert!(e.message.contains("free_afterr"), "{e}");
+    }
+
+    #[test]
+    fn primary_language_must_be_listed() {
+        let text = DEFAULT.replace("languages = [\"zh\", \"en\"]", "languages = [\"en\"]");
+        let e = Config::parse(&text, "weekly.toml").unwrap_err();
+        assert!(e.message.contains("primary language"), "{e}");
+        assert!(e.line > 0);
+    }
+
+    #[test]
+    fn bad_section_key_is_named() {
+        let text = DEFAULT.replace("key = \"media\"", "key = \"Media Stuff\"");
+        let e = Config::parse(&text, "weekly.toml").unwrap_err();
+        assert!(e.message.contains("Media Stuff"), "{e}");
+        let line = text.lines().position(|l| l.contains("Media Stuff")).unwrap() + 1;
+        assert_eq!(e.line, line);
+    }
+}

@@ -1,0 +1,208 @@
+//! A newsletter workspace on disk: `weekly.toml`, `issues/NNNN/` with `issue.toml` and one
+//! Markdown file per language edition, `seasons/`, `templates/`.
+//!
+//! Layout of an issue directory:
+//! - `issue.toml` — `number` and `date`, the issue's identity (never derived from file order);
+//! - `<lang>.md` — the full text in that language (`zh.md`, `en.md`, …);
+//! - `<lang>.teaser.md` — the public teaser, kept apart from the full text.
+
+use crate::config::{self, Config};
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use weekly_model::{Diagnostic, IsoDate, Lang};
+
+/// `issue.toml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IssueToml {
+    number: u32,
+    date: toml::Spanned<String>,
+}
+
+/// One edition file of an issue.
+#[derive(Debug, Clone)]
+pub struct EditionFile {
+    /// Language of the edition.
+    pub lang: Lang,
+    /// True for `<lang>.teaser.md`.
+    pub teaser: bool,
+    /// Path of the file.
+    pub path: PathBuf,
+}
+
+/// One issue directory.
+#[derive(Debug, Clone)]
+pub struct IssueDir {
+    /// The directory.
+    pub dir: PathBuf,
+    /// Issue number from `issue.toml`.
+    pub number: u32,
+    /// Date from `issue.toml`.
+    pub date: IsoDate,
+    /// Edition files, sorted by language then full before teaser.
+    pub editions: Vec<EditionFile>,
+}
+
+/// A loaded workspace.
+#[derive(Debug)]
+pub struct Workspace {
+    /// Root directory.
+    pub root: PathBuf,
+    /// The configuration.
+    pub config: Config,
+    /// Issues sorted by number.
+    pub issues: Vec<IssueDir>,
+    /// Season files (`seasons/*.md`).
+    pub seasons: Vec<PathBuf>,
+    /// Problems found while loading (bad `issue.toml`, stray files…).
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Workspace {
+    /// Loads the workspace at `root`.
+    pub fn load(root: &Path) -> Result<Workspace> {
+        let config_path = root.join(config::FILE_NAME);
+        if !config_path.is_file() {
+            bail!(
+                "`{}` is not a weekly workspace: `{}` is missing\nhint: create one with `weekly init {}` or pass `--workspace DIR`",
+                root.display(),
+                config_path.display(),
+                root.display()
+            );
+        }
+        let text = std::fs::read_to_string(&config_path)
+            .with_context(|| format!("failed to read `{}`", config_path.display()))?;
+        let config = Config::parse(&text, &config_path.display().to_string())?;
+        let mut problems = Vec::new();
+        let mut issues = Vec::new();
+        for dir in sorted_entries(&root.join("issues"))? {
+            if !dir.is_dir() {
+                continue;
+            }
+            if let Some(issue) = load_issue(&dir, &config, &mut problems)? {
+                issues.push(issue);
+            }
+        }
+        issues.sort_by_key(|i| i.number);
+        for pair in issues.windows(2) {
+            if pair[0].number == pair[1].number {
+                problems.push(
+                    Diagnostic::error(
+                        "issue-number",
+                        0,
+                        0,
+                        format!(
+                            "issue #{} is also stored in `{}`",
+                            pair[0].number,
+                            pair[0].dir.display()
+                        ),
+                    )
+                    .in_file(&pair[1].dir.join("issue.toml").display().to_string()),
+                );
+            }
+        }
+        let seasons = sorted_entries(&root.join("seasons"))?
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
+        Ok(Workspace {
+            root: root.to_owned(),
+            config,
+            issues,
+            seasons,
+            problems,
+        })
+    }
+
+    /// A path relative to the workspace root, for messages.
+    pub fn display_path(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("failed to list `{}`", dir.display()))? {
+        entries.push(entry?.path());
+    }
+    entries.sort();
+    Ok(entries)
+}
+
+fn load_issue(dir: &Path, config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Option<IssueDir>> {
+    let meta_path = dir.join("issue.toml");
+    let file = meta_path.display().to_string();
+    let Ok(text) = std::fs::read_to_string(&meta_path) else {
+        problems.push(Diagnostic::error("issue-toml", 0, 0, "missing `issue.toml` (with `number` and `date`)").in_file(&file));
+        return Ok(None);
+    };
+    let meta: IssueToml = match toml::from_str(&text) {
+        Ok(meta) => meta,
+        Err(e) => {
+            let (line, column) = e.span().map_or((0, 0), |s| line_col(&text, s.start));
+            problems.push(Diagnostic::error("issue-toml", line, column, e.message().trim().to_owned()).in_file(&file));
+            return Ok(None);
+        }
+    };
+    let Some(date) = IsoDate::parse(meta.date.get_ref()) else {
+        let (line, column) = line_col(&text, meta.date.span().start);
+        problems.push(
+            Diagnostic::error("issue-toml", line, column, format!("`date`: `{}` is not a date like `2024-05-18`", meta.date.get_ref()))
+                .in_file(&file),
+        );
+        return Ok(None);
+    };
+    let mut editions = Vec::new();
+    for path in sorted_entries(dir)? {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if name == "issue.toml" || name.starts_with('.') {
+            continue;
+        }
+        let (stem, teaser) = match name.strip_suffix(".teaser.md") {
+            Some(stem) => (stem, true),
+            None => (name.strip_suffix(".md").unwrap_or(""), false),
+        };
+        match Lang::new(stem).filter(|l| config.languages.contains(l) || !stem.is_empty()) {
+            Some(lang) if name.ends_with(".md") => {
+                if !config.languages.contains(&lang) {
+                    problems.push(
+                        Diagnostic::warning("unknown-language", 0, 0, format!("`{lang}` is not in `languages` of weekly.toml"))
+                            .in_file(&path.display().to_string()),
+                    );
+                }
+                editions.push(EditionFile { lang, teaser, path });
+            }
+            _ => problems.push(
+                Diagnostic::warning("stray-file", 0, 0, "not an edition file; expected `<lang>.md` or `<lang>.teaser.md`")
+                    .in_file(&path.display().to_string()),
+            ),
+        }
+    }
+    Ok(Some(IssueDir {
+        dir: dir.to_owned(),
+        number: meta.number,
+        date,
+        editions,
+    }))
+}
+
+fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line as u32, column as u32)
+}
+
+/// The directory name of issue `number`.
+pub fn issue_dir_name(number: u32) -> String {
+    format!("{number:04}")
+}
