@@ -9,7 +9,10 @@ use weekly_parse::description;
 const KEYS: [&str; 5] = ["articles", "projects", "media", "discussions", "books"];
 
 /// Entries per counted section key.
-pub(crate) fn actual_counts(edition: &Edition<'_>, settings: &Settings<'_>) -> BTreeMap<String, u32> {
+pub(crate) fn actual_counts(
+    edition: &Edition<'_>,
+    settings: &Settings<'_>,
+) -> BTreeMap<String, u32> {
     let mut counts = BTreeMap::new();
     for section in edition.document.all_sections() {
         if settings.catalogue.is_counted(&section.key) {
@@ -19,7 +22,11 @@ pub(crate) fn actual_counts(edition: &Edition<'_>, settings: &Settings<'_>) -> B
     counts
 }
 
-pub(crate) fn check_claims(edition: &Edition<'_>, settings: &Settings<'_>, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_claims(
+    edition: &Edition<'_>,
+    settings: &Settings<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(desc) = description::find(edition.document) else {
         return;
     };
@@ -50,10 +57,14 @@ pub(crate) fn check_editions_agree(
     _settings: &Settings<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut by_issue: BTreeMap<u32, Vec<(&Edition<'_>, description::Description)>> = BTreeMap::new();
+    let mut by_issue: BTreeMap<u32, Vec<(&Edition<'_>, description::Description)>> =
+        BTreeMap::new();
     for edition in editions.iter().filter(|e| e.is_issue()) {
         if let Some(desc) = description::find(edition.document) {
-            by_issue.entry(edition.number).or_default().push((edition, desc));
+            by_issue
+                .entry(edition.number)
+                .or_default()
+                .push((edition, desc));
         }
     }
     for claims in by_issue.values() {
@@ -65,9 +76,10 @@ pub(crate) fn check_editions_agree(
                 continue;
             }
             for key in KEYS {
-                if let (Some(a), Some(b)) =
-                    (first_desc.counts.for_key(key), other_desc.counts.for_key(key))
-                {
+                if let (Some(a), Some(b)) = (
+                    first_desc.counts.for_key(key),
+                    other_desc.counts.for_key(key),
+                ) {
                     if a != b {
                         out.push(
                             Diagnostic::warning(

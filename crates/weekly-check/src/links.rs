@@ -29,6 +29,18 @@ impl std::fmt::Display for Featured {
     }
 }
 
+/// The entry's title links, each normalised URL once (`[a](u)[b](u)` names one link).
+fn distinct_links(entry: &weekly_model::Entry) -> Vec<(String, weekly_model::Link)> {
+    let mut out: Vec<(String, weekly_model::Link)> = Vec::new();
+    for link in entry.links() {
+        let key = normalize(&link.url);
+        if !out.iter().any(|(k, _)| *k == key) {
+            out.push((key, link));
+        }
+    }
+    out
+}
+
 fn section_name(settings: &Settings<'_>, key: &weekly_model::SectionKey, lang: &Lang) -> String {
     settings
         .catalogue
@@ -37,7 +49,11 @@ fn section_name(settings: &Settings<'_>, key: &weekly_model::SectionKey, lang: &
 }
 
 /// Every link featured in counted sections, by normalised URL, first occurrence first.
-pub fn index(editions: &[Edition<'_>], settings: &Settings<'_>, lang: &Lang) -> HashMap<String, Vec<Featured>> {
+pub fn index(
+    editions: &[Edition<'_>],
+    settings: &Settings<'_>,
+    lang: &Lang,
+) -> HashMap<String, Vec<Featured>> {
     let mut sorted: Vec<&Edition<'_>> = editions
         .iter()
         .filter(|e| e.is_issue() && &e.document.lang == lang)
@@ -50,8 +66,8 @@ pub fn index(editions: &[Edition<'_>], settings: &Settings<'_>, lang: &Lang) -> 
                 continue;
             }
             for entry in &section.entries {
-                for link in entry.links() {
-                    map.entry(normalize(&link.url)).or_default().push(Featured {
+                for (key, _) in distinct_links(entry) {
+                    map.entry(key).or_default().push(Featured {
                         number: edition.number,
                         date: edition.date,
                         section: section_name(settings, &section.key, lang),
@@ -64,7 +80,11 @@ pub fn index(editions: &[Edition<'_>], settings: &Settings<'_>, lang: &Lang) -> 
     map
 }
 
-pub(crate) fn check_within(edition: &Edition<'_>, settings: &Settings<'_>, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_within(
+    edition: &Edition<'_>,
+    settings: &Settings<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut seen: HashMap<String, (String, u32)> = HashMap::new();
     for section in edition.document.all_sections() {
         if !settings.catalogue.is_counted(&section.key) {
@@ -72,8 +92,7 @@ pub(crate) fn check_within(edition: &Edition<'_>, settings: &Settings<'_>, out: 
         }
         let name = section.heading.plain();
         for entry in &section.entries {
-            for link in entry.links() {
-                let key = normalize(&link.url);
+            for (key, link) in distinct_links(entry) {
                 if let Some((first_section, first_entry)) = seen.get(&key) {
                     out.push(Diagnostic::error(
                         "duplicate-url",
@@ -92,19 +111,26 @@ pub(crate) fn check_within(edition: &Edition<'_>, settings: &Settings<'_>, out: 
     }
 }
 
-pub(crate) fn check_across(editions: &[Edition<'_>], settings: &Settings<'_>, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_across(
+    editions: &[Edition<'_>],
+    settings: &Settings<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     // Translations repeat the primary edition's links; checking them again would only echo it.
     for lang in settings.languages.iter().take(1) {
         let map = index(editions, settings, lang);
-        for edition in editions.iter().filter(|e| e.is_issue() && &e.document.lang == lang) {
+        for edition in editions
+            .iter()
+            .filter(|e| e.is_issue() && &e.document.lang == lang)
+        {
             for section in edition.document.all_sections() {
                 if !settings.catalogue.is_counted(&section.key) {
                     continue;
                 }
                 for entry in &section.entries {
-                    for link in entry.links() {
+                    for (key, link) in distinct_links(entry) {
                         let earlier = map
-                            .get(&normalize(&link.url))
+                            .get(&key)
                             .and_then(|v| v.iter().find(|f| f.number < edition.number));
                         if let Some(first) = earlier {
                             out.push(

@@ -40,7 +40,10 @@ pub(crate) fn check_identity(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
             "title-number",
             line,
             1,
-            format!("the title has no issue number (expected #{})", edition.number),
+            format!(
+                "the title has no issue number (expected #{})",
+                edition.number
+            ),
         )),
         _ => {}
     }
@@ -56,13 +59,20 @@ pub(crate) fn check_identity(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
                 "title-date",
                 line,
                 1,
-                format!("the file says {claimed} but issue #{} is dated {stored}", edition.number),
+                format!(
+                    "the file says {claimed} but issue #{} is dated {stored}",
+                    edition.number
+                ),
             ));
         }
     }
 }
 
-pub(crate) fn check_translation(edition: &Edition<'_>, settings: &Settings<'_>, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_translation(
+    edition: &Edition<'_>,
+    settings: &Settings<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     let doc = edition.document;
     let english_configured = settings.languages.iter().any(|l| l.as_str() == "en");
     if !doc.lang.is_cjk() {

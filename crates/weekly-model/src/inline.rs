@@ -267,8 +267,9 @@ fn parse_star_inner(inner: &str) -> Option<u32> {
     let lower = inner.trim().to_ascii_lowercase();
     let words: Vec<&str> = lower.split_whitespace().collect();
     let amount = match words.as_slice() {
-        ["star" | "stars", amount] => *amount,
-        ["github", amount, "star" | "stars"] | [amount, "star" | "stars"] => *amount,
+        ["star" | "stars", amount]
+        | ["github", amount, "star" | "stars"]
+        | [amount, "star" | "stars"] => *amount,
         _ => return None,
     };
     parse_amount(amount)
@@ -284,6 +285,8 @@ fn parse_amount(amount: &str) -> Option<u32> {
     }
     let value: f64 = digits.parse().ok()?;
     let stars = (value * factor).round();
+    // Checked range: the cast cannot lose a sign or truncate.
+    #[allow(clippy::cast_sign_loss)]
     (stars >= 0.0 && stars < f64::from(u32::MAX)).then_some(stars as u32)
 }
 

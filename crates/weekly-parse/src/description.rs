@@ -52,7 +52,7 @@ pub struct Description {
 }
 
 /// Words that follow a number, by kind. Longest first where one is a prefix of another.
-const AFTER: [(&str, Kind); 30] = [
+const AFTER: &[(&str, Kind)] = &[
     ("篇文章", Kind::Articles),
     ("篇技术文章", Kind::Articles),
     ("个开源项目", Kind::Projects),
@@ -74,12 +74,17 @@ const AFTER: [(&str, Kind); 30] = [
     ("open source projects", Kind::Projects),
     ("open-source project", Kind::Projects),
     ("projects", Kind::Projects),
+    ("project", Kind::Projects),
     ("audio/videos", Kind::Media),
     ("audio/video", Kind::Media),
     ("podcasts", Kind::Media),
+    ("podcast", Kind::Media),
     ("videos", Kind::Media),
+    ("video", Kind::Media),
     ("hot topics", Kind::Discussions),
+    ("hot topic", Kind::Discussions),
     ("discussions", Kind::Discussions),
+    ("discussion", Kind::Discussions),
     ("trending discussions", Kind::Discussions),
     ("books", Kind::Books),
     ("book", Kind::Books),

@@ -93,7 +93,11 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
     }
 }
 
@@ -132,7 +136,10 @@ impl Config {
             Lang::new(s.get_ref()).ok_or_else(|| {
                 error(
                     s.span(),
-                    format!("`{key}`: `{}` is not a language code such as `zh` or `en`", s.get_ref()),
+                    format!(
+                        "`{key}`: `{}` is not a language code such as `zh` or `en`",
+                        s.get_ref()
+                    ),
                 )
             })
         };
@@ -141,7 +148,10 @@ impl Config {
         for code in raw.languages.get_ref() {
             let l = lang(code, "languages")?;
             if languages.contains(&l) {
-                return Err(error(code.span(), format!("`languages`: `{l}` is listed twice")));
+                return Err(error(
+                    code.span(),
+                    format!("`languages`: `{l}` is listed twice"),
+                ));
             }
             languages.push(l);
         }
@@ -153,13 +163,19 @@ impl Config {
         };
         languages.swap(0, index);
         if *raw.season_length.get_ref() == 0 {
-            return Err(error(raw.season_length.span(), "`season_length` must be at least 1".into()));
+            return Err(error(
+                raw.season_length.span(),
+                "`season_length` must be at least 1".into(),
+            ));
         }
 
         let mut name = BTreeMap::new();
         for (code, value) in raw.name.get_ref() {
             let l = Lang::new(code).ok_or_else(|| {
-                error(raw.name.span(), format!("`name.{code}`: not a language code"))
+                error(
+                    raw.name.span(),
+                    format!("`name.{code}`: not a language code"),
+                )
             })?;
             name.insert(l, value.clone());
         }
@@ -190,7 +206,10 @@ impl Config {
             let mut names = Vec::new();
             for (code, value) in section.names.get_ref() {
                 let l = Lang::new(code).ok_or_else(|| {
-                    error(section.names.span(), format!("`sections.names.{code}`: not a language code"))
+                    error(
+                        section.names.span(),
+                        format!("`sections.names.{code}`: not a language code"),
+                    )
                 })?;
                 names.push((l, value.clone()));
             }
@@ -214,7 +233,10 @@ impl Config {
         let mut texts = BTreeMap::new();
         for (code, table) in raw.texts {
             let l = Lang::new(code.get_ref()).ok_or_else(|| {
-                error(code.span(), format!("`texts.{}`: not a language code", code.get_ref()))
+                error(
+                    code.span(),
+                    format!("`texts.{}`: not a language code", code.get_ref()),
+                )
             })?;
             texts.insert(l, table);
         }
@@ -252,7 +274,11 @@ mod tests {
     fn unknown_key_is_positioned() {
         let text = DEFAULT.replace("free_after = 50", "free_afterr = 50");
         let e = Config::parse(&text, "weekly.toml").unwrap_err();
-        let line = DEFAULT.lines().position(|l| l.starts_with("free_after")).unwrap() + 1;
+        let line = DEFAULT
+            .lines()
+            .position(|l| l.starts_with("free_after"))
+            .unwrap()
+            + 1;
         assert_eq!(e.line, line);
         assert!(e.message.contains("free_afterr"), "{e}");
     }
@@ -270,7 +296,11 @@ mod tests {
         let text = DEFAULT.replace("key = \"media\"", "key = \"Media Stuff\"");
         let e = Config::parse(&text, "weekly.toml").unwrap_err();
         assert!(e.message.contains("Media Stuff"), "{e}");
-        let line = text.lines().position(|l| l.contains("Media Stuff")).unwrap() + 1;
+        let line = text
+            .lines()
+            .position(|l| l.contains("Media Stuff"))
+            .unwrap()
+            + 1;
         assert_eq!(e.line, line);
     }
 }

@@ -36,6 +36,8 @@ enum Command {
     /// Exit status: 0 when there are no errors (warnings allowed), 1 when there are errors,
     /// 2 when the check could not run.
     Check(cmd::check::Args),
+    /// Summarise the workspace: languages, issues, which are free and which paid.
+    Info(cmd::info::Args),
     /// Bring an existing archive into a new workspace.
     #[command(subcommand)]
     Import(cmd::import::Source),
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init(args) => cmd::init::run(&args),
         Command::Check(args) => cmd::check::run(&args, &cli.workspace),
+        Command::Info(args) => cmd::info::run(&args, &cli.workspace),
         Command::Import(source) => cmd::import::run(&source),
     };
     match result {

@@ -129,33 +129,58 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
         return Ok(Vec::new());
     }
     let mut entries = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("failed to list `{}`", dir.display()))? {
+    for entry in
+        std::fs::read_dir(dir).with_context(|| format!("failed to list `{}`", dir.display()))?
+    {
         entries.push(entry?.path());
     }
     entries.sort();
     Ok(entries)
 }
 
-fn load_issue(dir: &Path, config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Option<IssueDir>> {
+fn load_issue(
+    dir: &Path,
+    config: &Config,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<Option<IssueDir>> {
     let meta_path = dir.join("issue.toml");
     let file = meta_path.display().to_string();
     let Ok(text) = std::fs::read_to_string(&meta_path) else {
-        problems.push(Diagnostic::error("issue-toml", 0, 0, "missing `issue.toml` (with `number` and `date`)").in_file(&file));
+        problems.push(
+            Diagnostic::error(
+                "issue-toml",
+                0,
+                0,
+                "missing `issue.toml` (with `number` and `date`)",
+            )
+            .in_file(&file),
+        );
         return Ok(None);
     };
     let meta: IssueToml = match toml::from_str(&text) {
         Ok(meta) => meta,
         Err(e) => {
             let (line, column) = e.span().map_or((0, 0), |s| line_col(&text, s.start));
-            problems.push(Diagnostic::error("issue-toml", line, column, e.message().trim().to_owned()).in_file(&file));
+            problems.push(
+                Diagnostic::error("issue-toml", line, column, e.message().trim().to_owned())
+                    .in_file(&file),
+            );
             return Ok(None);
         }
     };
     let Some(date) = IsoDate::parse(meta.date.get_ref()) else {
         let (line, column) = line_col(&text, meta.date.span().start);
         problems.push(
-            Diagnostic::error("issue-toml", line, column, format!("`date`: `{}` is not a date like `2024-05-18`", meta.date.get_ref()))
-                .in_file(&file),
+            Diagnostic::error(
+                "issue-toml",
+                line,
+                column,
+                format!(
+                    "`date`: `{}` is not a date like `2024-05-18`",
+                    meta.date.get_ref()
+                ),
+            )
+            .in_file(&file),
         );
         return Ok(None);
     };
@@ -175,15 +200,25 @@ fn load_issue(dir: &Path, config: &Config, problems: &mut Vec<Diagnostic>) -> Re
             Some(lang) if name.ends_with(".md") => {
                 if !config.languages.contains(&lang) {
                     problems.push(
-                        Diagnostic::warning("unknown-language", 0, 0, format!("`{lang}` is not in `languages` of weekly.toml"))
-                            .in_file(&path.display().to_string()),
+                        Diagnostic::warning(
+                            "unknown-language",
+                            0,
+                            0,
+                            format!("`{lang}` is not in `languages` of weekly.toml"),
+                        )
+                        .in_file(&path.display().to_string()),
                     );
                 }
                 editions.push(EditionFile { lang, teaser, path });
             }
             _ => problems.push(
-                Diagnostic::warning("stray-file", 0, 0, "not an edition file; expected `<lang>.md` or `<lang>.teaser.md`")
-                    .in_file(&path.display().to_string()),
+                Diagnostic::warning(
+                    "stray-file",
+                    0,
+                    0,
+                    "not an edition file; expected `<lang>.md` or `<lang>.teaser.md`",
+                )
+                .in_file(&path.display().to_string()),
             ),
         }
     }

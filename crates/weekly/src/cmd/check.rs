@@ -77,7 +77,10 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     if args.errors_only {
         diagnostics.retain(|d| d.severity == Severity::Error);
     }
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diagnostics.len() - errors;
     match args.format {
         Format::Human => {
@@ -97,7 +100,11 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             printer::out(&serde_json::to_string_pretty(&json)?);
         }
     }
-    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn plural(n: usize) -> &'static str {
@@ -118,7 +125,12 @@ fn to_json(d: &Diagnostic) -> JsonDiagnostic<'_> {
 fn load_all(workspace: &Workspace, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<Loaded>> {
     let catalogue = &workspace.config.catalogue;
     let mut loaded = Vec::new();
-    let mut parse = |path: &Path, lang: &weekly_model::Lang, number: u32, date: Option<IsoDate>, season: bool| -> Result<()> {
+    let mut parse = |path: &Path,
+                     lang: &weekly_model::Lang,
+                     number: u32,
+                     date: Option<IsoDate>,
+                     season: bool|
+     -> Result<()> {
         let file = workspace.display_path(path);
         let bytes = std::fs::read(path).with_context(|| format!("failed to read `{file}`"))?;
         let text = match String::from_utf8(bytes) {
@@ -128,8 +140,13 @@ fn load_all(workspace: &Workspace, diagnostics: &mut Vec<Diagnostic>) -> Result<
                 let valid = &e.as_bytes()[..offset];
                 let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
                 diagnostics.push(
-                    Diagnostic::error("encoding", line as u32, 1, format!("not valid UTF-8 at byte {offset}; save the file as UTF-8"))
-                        .in_file(&file),
+                    Diagnostic::error(
+                        "encoding",
+                        line as u32,
+                        1,
+                        format!("not valid UTF-8 at byte {offset}; save the file as UTF-8"),
+                    )
+                    .in_file(&file),
                 );
                 return Ok(());
             }
@@ -153,7 +170,13 @@ fn load_all(workspace: &Workspace, diagnostics: &mut Vec<Diagnostic>) -> Result<
     };
     for issue in &workspace.issues {
         for edition in &issue.editions {
-            parse(&edition.path, &edition.lang, issue.number, Some(issue.date), false)?;
+            parse(
+                &edition.path,
+                &edition.lang,
+                issue.number,
+                Some(issue.date),
+                false,
+            )?;
         }
     }
     for season in &workspace.seasons {

@@ -93,7 +93,10 @@ pub fn import_python_weekly(src: &Path, into: &Path) -> Result<Report> {
         );
     }
     if into.exists() && std::fs::read_dir(into)?.next().is_some() {
-        bail!("`{}` already exists and is not empty; nothing was changed", into.display());
+        bail!(
+            "`{}` already exists and is not empty; nothing was changed",
+            into.display()
+        );
     }
 
     let catalogue = Catalogue::python_weekly();
@@ -114,12 +117,25 @@ pub fn import_python_weekly(src: &Path, into: &Path) -> Result<Report> {
                 continue;
             }
             let Some(date) = IsoDate::find_in(&name) else {
-                report.warnings.push(format!("skipped `{}`: no date in the file name", path.display()));
+                report.warnings.push(format!(
+                    "skipped `{}`: no date in the file name",
+                    path.display()
+                ));
                 continue;
             };
             let text = read(&path)?;
-            let parsed = parse_document(&text, &ParseOptions { file: &name, lang: &lang, catalogue: &catalogue });
-            let title_number = parsed.document.title().and_then(|t| TitleParts::parse(t).number);
+            let parsed = parse_document(
+                &text,
+                &ParseOptions {
+                    file: &name,
+                    lang: &lang,
+                    catalogue: &catalogue,
+                },
+            );
+            let title_number = parsed
+                .document
+                .title()
+                .and_then(|t| TitleParts::parse(t).number);
             // The Chinese edition and the README decide the number of a date; translations
             // follow it (their titles are sometimes wrong, which `weekly check` reports).
             let number = match (number_of_date.get(&date), title_number) {
@@ -164,12 +180,28 @@ pub fn import_python_weekly(src: &Path, into: &Path) -> Result<Report> {
     let zh = Lang::zh();
     for path in md_files(&src.join("history/teasers"))? {
         let name = file_name(&path);
-        let Some(number) = IsoDate::find_in(&name).and_then(|d| number_of_date.get(&d).copied()).or_else(|| {
-            let text = std::fs::read_to_string(&path).ok()?;
-            let parsed = parse_document(&text, &ParseOptions { file: &name, lang: &zh, catalogue: &catalogue });
-            parsed.document.title().and_then(|t| TitleParts::parse(t).number)
-        }) else {
-            report.warnings.push(format!("skipped `{}`: cannot tell which issue it belongs to", path.display()));
+        let Some(number) = IsoDate::find_in(&name)
+            .and_then(|d| number_of_date.get(&d).copied())
+            .or_else(|| {
+                let text = std::fs::read_to_string(&path).ok()?;
+                let parsed = parse_document(
+                    &text,
+                    &ParseOptions {
+                        file: &name,
+                        lang: &zh,
+                        catalogue: &catalogue,
+                    },
+                );
+                parsed
+                    .document
+                    .title()
+                    .and_then(|t| TitleParts::parse(t).number)
+            })
+        else {
+            report.warnings.push(format!(
+                "skipped `{}`: cannot tell which issue it belongs to",
+                path.display()
+            ));
             continue;
         };
         let planned = by_number.entry(number).or_default();
@@ -177,15 +209,22 @@ pub fn import_python_weekly(src: &Path, into: &Path) -> Result<Report> {
         planned.files.entry("zh.teaser.md".into()).or_insert(path);
     }
     if src.join("history/drafts").is_dir() {
-        report.warnings.push("`history/drafts/` was not imported: drafts are not part of the archive".into());
+        report
+            .warnings
+            .push("`history/drafts/` was not imported: drafts are not part of the archive".into());
     }
 
     // Assemble next to the target, then move into place.
-    let parent = into.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = into
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
     let staging = parent.join(format!(
         ".{}.importing-{}",
-        into.file_name().and_then(|n| n.to_str()).unwrap_or("workspace"),
+        into.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("workspace"),
         std::process::id()
     ));
     if staging.exists() {
@@ -197,9 +236,11 @@ pub fn import_python_weekly(src: &Path, into: &Path) -> Result<Report> {
         return Err(e);
     }
     if into.exists() {
-        std::fs::remove_dir(into).with_context(|| format!("failed to replace empty `{}`", into.display()))?;
+        std::fs::remove_dir(into)
+            .with_context(|| format!("failed to replace empty `{}`", into.display()))?;
     }
-    std::fs::rename(&staging, into).with_context(|| format!("failed to move the workspace to `{}`", into.display()))?;
+    std::fs::rename(&staging, into)
+        .with_context(|| format!("failed to move the workspace to `{}`", into.display()))?;
     Ok(report)
 }
 
@@ -214,14 +255,24 @@ fn write_workspace(
     if langs_seen.contains(&"ja") {
         languages.push("ja");
     }
-    let list = languages.iter().map(|l| format!("\"{l}\"")).collect::<Vec<_>>().join(", ");
-    let config_text = config::DEFAULT.replace("languages = [\"zh\", \"en\"]", &format!("languages = [{list}]"));
+    let list = languages
+        .iter()
+        .map(|l| format!("\"{l}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let config_text = config::DEFAULT.replace(
+        "languages = [\"zh\", \"en\"]",
+        &format!("languages = [{list}]"),
+    );
     init::create(root, &config_text)?;
     for (number, planned) in by_number {
         let Some(date) = planned.date else { continue };
         let dir = root.join("issues").join(issue_dir_name(*number));
         std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join("issue.toml"), format!("number = {number}\ndate = \"{date}\"\n"))?;
+        std::fs::write(
+            dir.join("issue.toml"),
+            format!("number = {number}\ndate = \"{date}\"\n"),
+        )?;
         for (target, source) in &planned.files {
             std::fs::copy(source, dir.join(target))
                 .with_context(|| format!("failed to copy `{}`", source.display()))?;
@@ -240,15 +291,21 @@ fn write_workspace(
 }
 
 fn is_season_file(name: &str) -> bool {
-    ["-sweekly.md", "-iweekly.md", "-lweekly.md"].iter().any(|s| name.ends_with(s))
+    ["-sweekly.md", "-iweekly.md", "-lweekly.md"]
+        .iter()
+        .any(|s| name.ends_with(s))
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned()
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn read(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+    let bytes =
+        std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -257,7 +314,9 @@ fn md_files(dir: &Path) -> Result<Vec<PathBuf>> {
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("failed to list `{}`", dir.display()))? {
+    for entry in
+        std::fs::read_dir(dir).with_context(|| format!("failed to list `{}`", dir.display()))?
+    {
         let path = entry?.path();
         if path.is_file() && path.extension().is_some_and(|e| e == "md") {
             files.push(path);
@@ -283,7 +342,9 @@ fn readme_numbers(src: &Path) -> BTreeMap<IsoDate, u32> {
             let Some(rest) = rest else { continue };
             let rest = rest.trim_start();
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            let Ok(number) = digits.parse::<u32>() else { continue };
+            let Ok(number) = digits.parse::<u32>() else {
+                continue;
+            };
             let Some(link) = weekly_model::inline::links(rest).into_iter().next() else {
                 continue;
             };

@@ -28,7 +28,8 @@ pub fn run(args: &Args) -> Result<ExitCode> {
 /// a non-empty directory.
 pub fn create(dir: &Path, config_text: &str) -> Result<()> {
     if dir.exists() {
-        let mut entries = std::fs::read_dir(dir).with_context(|| format!("failed to read `{}`", dir.display()))?;
+        let mut entries = std::fs::read_dir(dir)
+            .with_context(|| format!("failed to read `{}`", dir.display()))?;
         if entries.next().is_some() {
             bail!(
                 "`{}` already exists and is not empty; nothing was changed\nhint: pick a new directory",

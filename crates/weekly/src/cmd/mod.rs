@@ -2,4 +2,5 @@
 
 pub mod check;
 pub mod import;
+pub mod info;
 pub mod init;

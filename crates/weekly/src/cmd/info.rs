@@ -1,0 +1,73 @@
+//! `weekly info`: what the workspace holds and where each issue stands (free or paid).
+
+use crate::printer;
+use crate::workspace::Workspace;
+use anyhow::Result;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Arguments of `weekly info`.
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: &Args, root: &Path) -> Result<ExitCode> {
+    let ws = Workspace::load(root)?;
+    let c = &ws.config;
+    let name = c.name.get(&c.primary_language).map_or("", String::as_str);
+    printer::out(&format!("{name} — {}", c.base_url));
+    let languages: Vec<&str> = c.languages.iter().map(weekly_model::Lang::as_str).collect();
+    printer::out(&format!(
+        "languages: {} (primary {}); seasons of {} issues; free after {} issues; star badge from {}",
+        languages.join(", "),
+        c.primary_language,
+        c.season_length,
+        c.free_after,
+        c.star_badge_threshold
+    ));
+    let (Some(first), Some(latest)) = (ws.issues.first(), ws.issues.last()) else {
+        printer::out("no issues yet");
+        return Ok(ExitCode::SUCCESS);
+    };
+    printer::out(&format!(
+        "{} issues: #{} ({}) … #{} ({}); {} season files",
+        ws.issues.len(),
+        first.number,
+        first.date,
+        latest.number,
+        latest.date,
+        ws.seasons.len()
+    ));
+    let free_up_to = latest.number.saturating_sub(c.free_after);
+    printer::out(&format!(
+        "free to read: #1–#{free_up_to}; for subscribers only: #{}–#{}",
+        free_up_to + 1,
+        latest.number
+    ));
+    for lang in &c.languages {
+        let full = ws
+            .issues
+            .iter()
+            .filter(|i| i.editions.iter().any(|e| &e.lang == lang && !e.teaser))
+            .count();
+        let teaser = ws
+            .issues
+            .iter()
+            .filter(|i| i.editions.iter().any(|e| &e.lang == lang && e.teaser))
+            .count();
+        printer::out(&format!("  {lang}: {full} full texts, {teaser} teasers"));
+    }
+    let seasons = latest.number.div_ceil(c.season_length);
+    printer::out(&format!(
+        "season {seasons} is in progress ({} of {} issues)",
+        latest.number - (seasons - 1) * c.season_length,
+        c.season_length
+    ));
+    if !c.texts.is_empty() {
+        let keys: usize = c.texts.values().map(std::collections::BTreeMap::len).sum();
+        printer::out(&format!(
+            "{keys} fixed texts configured in {} languages",
+            c.texts.len()
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
