@@ -79,8 +79,8 @@ pub(crate) fn check_editions_agree(
                 if let (Some(a), Some(b)) = (
                     first_desc.counts.for_key(key),
                     other_desc.counts.for_key(key),
-                ) {
-                    if a != b {
+                )
+                    && a != b {
                         out.push(
                             Diagnostic::warning(
                                 "count-disagreement",
@@ -94,7 +94,6 @@ pub(crate) fn check_editions_agree(
                             .in_file(other.file),
                         );
                     }
-                }
             }
         }
     }

@@ -53,8 +53,8 @@ pub(crate) fn check_identity(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
         _ => None,
     }
     .or_else(|| doc.title().and_then(IsoDate::find_in));
-    if let Some(claimed) = claimed {
-        if claimed != stored {
+    if let Some(claimed) = claimed
+        && claimed != stored {
             out.push(Diagnostic::error(
                 "title-date",
                 line,
@@ -65,7 +65,6 @@ pub(crate) fn check_identity(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             ));
         }
-    }
 }
 
 pub(crate) fn check_translation(
@@ -76,8 +75,8 @@ pub(crate) fn check_translation(
     let doc = edition.document;
     let english_configured = settings.languages.iter().any(|l| l.as_str() == "en");
     if !doc.lang.is_cjk() {
-        if let Some(title) = doc.title() {
-            if han_count(title) > 0 {
+        if let Some(title) = doc.title()
+            && han_count(title) > 0 {
                 out.push(Diagnostic::error(
                     "untranslated",
                     title_line(edition),
@@ -85,7 +84,6 @@ pub(crate) fn check_translation(
                     format!("the {} title is still Chinese: `{title}`", doc.lang),
                 ));
             }
-        }
         for (section, entry) in doc.entries() {
             let title = entry.plain_title();
             if han_count(&title) > 0 {
@@ -155,8 +153,8 @@ pub(crate) fn check_source(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
             };
             let value = value.trim_start();
             let quoted = value.starts_with(['\'', '"', '[', '{', '|', '>']);
-            if !quoted {
-                if let Some(col) = value.find(" #") {
+            if !quoted
+                && let Some(col) = value.find(" #") {
                     out.push(Diagnostic::warning(
                         "yaml-comment",
                         i as u32 + 1,
@@ -164,7 +162,6 @@ pub(crate) fn check_source(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
                         "YAML reads everything after ` #` as a comment; quote the value",
                     ));
                 }
-            }
         }
     }
 }

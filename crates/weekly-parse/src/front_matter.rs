@@ -38,7 +38,11 @@ pub(crate) fn read(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> FrontMatter {
     let body = &lines[open + 1..close];
-    let yaml: String = body.iter().map(|l| format!("{}\n", l.content)).collect();
+    let mut yaml = String::new();
+    for line in body {
+        yaml.push_str(line.content);
+        yaml.push('\n');
+    }
     let first_line = lines[open].number + 1;
     let fields = match serde_saphyr::from_str::<Option<Fields>>(&yaml) {
         Ok(fields) => fields.unwrap_or_default(),
@@ -68,8 +72,8 @@ pub(crate) fn read(
             other_lines.push(line.content);
         }
     }
-    if let Some(date) = &fields.pub_date {
-        if IsoDate::parse(date).is_none() {
+    if let Some(date) = &fields.pub_date
+        && IsoDate::parse(date).is_none() {
             let line = body
                 .iter()
                 .find(|l| top_level_key(l.content) == Some("pubDate"))
@@ -81,7 +85,6 @@ pub(crate) fn read(
                 format!("`pubDate` is `{date}`, expected a date like `2024-05-18`"),
             ));
         }
-    }
     FrontMatter {
         title: fields.title,
         pub_date: fields.pub_date,

@@ -135,12 +135,11 @@ fn classify_all(
     let mut open_fence: Option<(char, usize, u32)> = None;
     for line in body {
         if let Some((ch, run, _)) = open_fence {
-            if let Some((c, r)) = lines::fence(line.content) {
-                if c == ch && r >= run && line.content.trim()[r * c.len_utf8()..].trim().is_empty()
+            if let Some((c, r)) = lines::fence(line.content)
+                && c == ch && r >= run && line.content.trim()[r * c.len_utf8()..].trim().is_empty()
                 {
                     open_fence = None;
                 }
-            }
             kinds.push(Kind::Text);
             continue;
         }

@@ -113,7 +113,7 @@ fn crlf_link_headings_and_description() {
     assert_eq!(d.line, 6);
     match &doc.header {
         Some(Header::FrontMatter(fm)) => {
-            assert_eq!(fm.title.as_deref(), Some("Demo周刊#72：CRLF 的一期"))
+            assert_eq!(fm.title.as_deref(), Some("Demo周刊#72：CRLF 的一期"));
         }
         other => panic!("{other:?}"),
     }

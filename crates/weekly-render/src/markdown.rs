@@ -5,6 +5,7 @@
 //! `## heading`, `N、title`, one blank line between blocks, the document's line ending.
 
 use crate::yaml;
+use std::fmt::Write as _;
 use weekly_model::{
     Block, Document, Entry, FrontMatter, Header, Heading, HeadingStyle, LineEnding, NumberMarker,
     Section,
@@ -103,9 +104,9 @@ impl Writer {
         ] {
             if let Some(value) = value {
                 if key == "pubDate" && weekly_model::IsoDate::parse(value).is_some() {
-                    text.push_str(&format!("{key}: {value}\n"));
+                    let _ = writeln!(text, "{key}: {value}");
                 } else {
-                    text.push_str(&format!("{key}: {}\n", yaml::scalar(value)));
+                    let _ = writeln!(text, "{key}: {}", yaml::scalar(value));
                 }
             }
         }

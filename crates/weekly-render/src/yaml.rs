@@ -1,5 +1,7 @@
 //! Writing YAML scalars that always read back as the same string.
 
+use std::fmt::Write as _;
+
 /// Quotes `value` as a YAML scalar: single-quoted with `'` doubled, or double-quoted with escapes
 /// when it holds line breaks or other control characters. Backslashes, colons, `#` and
 /// apostrophes survive.
@@ -12,7 +14,9 @@ pub fn scalar(value: &str) -> String {
                 '\\' => out.push_str("\\\\"),
                 '\n' => out.push_str("\\n"),
                 '\t' => out.push_str("\\t"),
-                c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+                c if c.is_control() => {
+                    let _ = write!(out, "\\u{:04X}", c as u32);
+                }
                 c => out.push(c),
             }
         }

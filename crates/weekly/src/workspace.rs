@@ -196,8 +196,11 @@ fn load_issue(
             Some(stem) => (stem, true),
             None => (name.strip_suffix(".md").unwrap_or(""), false),
         };
-        match Lang::new(stem).filter(|l| config.languages.contains(l) || !stem.is_empty()) {
-            Some(lang) if name.ends_with(".md") => {
+        let is_markdown = Path::new(name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+        match Lang::new(stem) {
+            Some(lang) if is_markdown => {
                 if !config.languages.contains(&lang) {
                     problems.push(
                         Diagnostic::warning(

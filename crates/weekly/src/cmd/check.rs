@@ -138,7 +138,7 @@ fn load_all(workspace: &Workspace, diagnostics: &mut Vec<Diagnostic>) -> Result<
             Err(e) => {
                 let offset = e.utf8_error().valid_up_to();
                 let valid = &e.as_bytes()[..offset];
-                let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+                let line = String::from_utf8_lossy(valid).lines().count().max(1);
                 diagnostics.push(
                     Diagnostic::error(
                         "encoding",
