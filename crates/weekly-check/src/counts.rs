@@ -79,21 +79,21 @@ pub(crate) fn check_editions_agree(
                 if let (Some(a), Some(b)) = (
                     first_desc.counts.for_key(key),
                     other_desc.counts.for_key(key),
-                )
-                    && a != b {
-                        out.push(
-                            Diagnostic::warning(
-                                "count-disagreement",
-                                other_desc.line,
-                                1,
-                                format!(
-                                    "this edition claims {b} {key}, the {} edition `{}` claims {a}",
-                                    first.document.lang, first.file
-                                ),
-                            )
-                            .in_file(other.file),
-                        );
-                    }
+                ) && a != b
+                {
+                    out.push(
+                        Diagnostic::warning(
+                            "count-disagreement",
+                            other_desc.line,
+                            1,
+                            format!(
+                                "this edition claims {b} {key}, the {} edition `{}` claims {a}",
+                                first.document.lang, first.file
+                            ),
+                        )
+                        .in_file(other.file),
+                    );
+                }
             }
         }
     }

@@ -54,17 +54,18 @@ pub(crate) fn check_identity(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
     }
     .or_else(|| doc.title().and_then(IsoDate::find_in));
     if let Some(claimed) = claimed
-        && claimed != stored {
-            out.push(Diagnostic::error(
-                "title-date",
-                line,
-                1,
-                format!(
-                    "the file says {claimed} but issue #{} is dated {stored}",
-                    edition.number
-                ),
-            ));
-        }
+        && claimed != stored
+    {
+        out.push(Diagnostic::error(
+            "title-date",
+            line,
+            1,
+            format!(
+                "the file says {claimed} but issue #{} is dated {stored}",
+                edition.number
+            ),
+        ));
+    }
 }
 
 pub(crate) fn check_translation(
@@ -76,14 +77,15 @@ pub(crate) fn check_translation(
     let english_configured = settings.languages.iter().any(|l| l.as_str() == "en");
     if !doc.lang.is_cjk() {
         if let Some(title) = doc.title()
-            && han_count(title) > 0 {
-                out.push(Diagnostic::error(
-                    "untranslated",
-                    title_line(edition),
-                    1,
-                    format!("the {} title is still Chinese: `{title}`", doc.lang),
-                ));
-            }
+            && han_count(title) > 0
+        {
+            out.push(Diagnostic::error(
+                "untranslated",
+                title_line(edition),
+                1,
+                format!("the {} title is still Chinese: `{title}`", doc.lang),
+            ));
+        }
         for (section, entry) in doc.entries() {
             let title = entry.plain_title();
             if han_count(&title) > 0 {
@@ -153,15 +155,14 @@ pub(crate) fn check_source(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
             };
             let value = value.trim_start();
             let quoted = value.starts_with(['\'', '"', '[', '{', '|', '>']);
-            if !quoted
-                && let Some(col) = value.find(" #") {
-                    out.push(Diagnostic::warning(
-                        "yaml-comment",
-                        i as u32 + 1,
-                        (line.len() - value.len() + col + 2) as u32,
-                        "YAML reads everything after ` #` as a comment; quote the value",
-                    ));
-                }
+            if !quoted && let Some(col) = value.find(" #") {
+                out.push(Diagnostic::warning(
+                    "yaml-comment",
+                    i as u32 + 1,
+                    (line.len() - value.len() + col + 2) as u32,
+                    "YAML reads everything after ` #` as a comment; quote the value",
+                ));
+            }
         }
     }
 }

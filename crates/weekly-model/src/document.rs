@@ -222,11 +222,15 @@ impl TitleParts {
         let (brand, after) = match title.find('#') {
             Some(pos) => (&title[..pos], &title[pos + 1..]),
             None => {
-                // `Brand 40: theme` — the first run of digits after a space.
-                match title
-                    .char_indices()
-                    .find(|&(i, c)| c.is_ascii_digit() && title[..i].ends_with(' '))
-                {
+                // `Brand 40: theme` — a run of digits after a space, followed by a colon, an
+                // opening parenthesis or the end (so `第 1 季` is not an issue number).
+                match title.char_indices().find(|&(i, c)| {
+                    c.is_ascii_digit() && title[..i].ends_with(' ') && {
+                        let rest = title[i..].trim_start_matches(|d: char| d.is_ascii_digit());
+                        let rest = rest.trim_start();
+                        rest.is_empty() || rest.starts_with([':', '：', '('])
+                    }
+                }) {
                     Some((pos, _)) => (&title[..pos], &title[pos..]),
                     None => {
                         return TitleParts {
@@ -302,5 +306,13 @@ mod tests {
         let t = TitleParts::parse("Python トレンド週刊 #52：Excel");
         assert_eq!((t.number, t.theme.as_str()), (Some(52), "Excel"));
         assert_eq!(TitleParts::parse("序言").number, None);
+        assert_eq!(
+            TitleParts::parse("万字浓缩版，周刊第 1 季的 800 个链接！").number,
+            None
+        );
+        assert_eq!(
+            TitleParts::parse("Python Trending Weekly 40").number,
+            Some(40)
+        );
     }
 }

@@ -136,12 +136,13 @@ pub fn claimed_counts(text: &str) -> ClaimedCounts {
         i += digits;
     }
     if counts.words.is_none()
-        && let Some(pos) = text.find("全文") {
-            let after = text[pos + "全文".len()..].trim_start();
-            if after.starts_with('字') {
-                counts.words = Some(None);
-            }
+        && let Some(pos) = text.find("全文")
+    {
+        let after = text[pos + "全文".len()..].trim_start();
+        if after.starts_with('字') {
+            counts.words = Some(None);
         }
+    }
     counts
 }
 

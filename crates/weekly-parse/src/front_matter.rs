@@ -73,18 +73,19 @@ pub(crate) fn read(
         }
     }
     if let Some(date) = &fields.pub_date
-        && IsoDate::parse(date).is_none() {
-            let line = body
-                .iter()
-                .find(|l| top_level_key(l.content) == Some("pubDate"))
-                .map_or(first_line, |l| l.number);
-            diagnostics.push(Diagnostic::error(
-                "date",
-                line,
-                1,
-                format!("`pubDate` is `{date}`, expected a date like `2024-05-18`"),
-            ));
-        }
+        && IsoDate::parse(date).is_none()
+    {
+        let line = body
+            .iter()
+            .find(|l| top_level_key(l.content) == Some("pubDate"))
+            .map_or(first_line, |l| l.number);
+        diagnostics.push(Diagnostic::error(
+            "date",
+            line,
+            1,
+            format!("`pubDate` is `{date}`, expected a date like `2024-05-18`"),
+        ));
+    }
     FrontMatter {
         title: fields.title,
         pub_date: fields.pub_date,

@@ -93,9 +93,11 @@ pub(crate) fn classify(content: &str, catalogue: &Catalogue) -> Kind {
     if let Some(inner) = trimmed
         .strip_prefix("**")
         .and_then(|t| t.strip_suffix("**"))
-        && !inner.contains("**") && is_known_section(inner, catalogue) {
-            return Kind::BoldHeading(inner.trim().to_owned());
-        }
+        && !inner.contains("**")
+        && is_known_section(inner, catalogue)
+    {
+        return Kind::BoldHeading(inner.trim().to_owned());
+    }
     if trimmed.starts_with('[') && trimmed.ends_with(')') {
         let links = inline::links(trimmed);
         if links.len() == 1

@@ -136,10 +136,12 @@ fn classify_all(
     for line in body {
         if let Some((ch, run, _)) = open_fence {
             if let Some((c, r)) = lines::fence(line.content)
-                && c == ch && r >= run && line.content.trim()[r * c.len_utf8()..].trim().is_empty()
-                {
-                    open_fence = None;
-                }
+                && c == ch
+                && r >= run
+                && line.content.trim()[r * c.len_utf8()..].trim().is_empty()
+            {
+                open_fence = None;
+            }
             kinds.push(Kind::Text);
             continue;
         }
