@@ -32,14 +32,25 @@ fn every_module_starts_with_a_doc_line() {
         .iter()
         .filter(|f| !std::fs::read_to_string(f).unwrap().starts_with("//!"))
         .collect();
-    assert!(missing.is_empty(), "modules without a `//!` line: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "modules without a `//!` line: {missing:?}"
+    );
 }
 
 #[test]
 fn the_core_names_no_io_crate() {
-    let io = ["tokio", "sqlx", "reqwest", "lettre", "axum", "hyper", "fs-err"];
-    for krate in ["weekly-model", "weekly-parse", "weekly-render", "weekly-check"] {
-        let manifest = std::fs::read_to_string(crates_dir().join(krate).join("Cargo.toml")).unwrap();
+    let io = [
+        "tokio", "sqlx", "reqwest", "lettre", "axum", "hyper", "fs-err",
+    ];
+    for krate in [
+        "weekly-model",
+        "weekly-parse",
+        "weekly-render",
+        "weekly-check",
+    ] {
+        let manifest =
+            std::fs::read_to_string(crates_dir().join(krate).join("Cargo.toml")).unwrap();
         let deps = manifest.split("[dependencies]").nth(1).unwrap_or("");
         let deps = deps.split("\n[").next().unwrap_or("");
         for name in io {
@@ -54,7 +65,11 @@ fn the_core_names_no_io_crate() {
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap();
             assert!(!text.contains("std::fs"), "{} uses std::fs", file.display());
-            assert!(!text.contains("std::env::var"), "{} reads the environment", file.display());
+            assert!(
+                !text.contains("std::env::var"),
+                "{} reads the environment",
+                file.display()
+            );
         }
     }
 }
