@@ -89,11 +89,7 @@ fn parse_and_check(files: &[File], catalogue: &Catalogue, languages: &[Lang]) ->
 fn bench(c: &mut Criterion) {
     let Some(files) = load() else { return };
     let bytes: usize = files.iter().map(|f| f.text.len()).sum();
-    eprintln!(
-        "corpus: {} files, {:.1} MB",
-        files.len(),
-        bytes as f64 / 1e6
-    );
+    eprintln!("corpus: {} files, {} KB", files.len(), bytes / 1000);
     let catalogue = Catalogue::python_weekly();
     let languages = [Lang::zh(), Lang::en(), Lang::new("ja").unwrap()];
     let mut group = c.benchmark_group("corpus");
@@ -120,7 +116,7 @@ fn bench(c: &mut Criterion) {
         });
     });
     group.bench_function("parse_and_check", |b| {
-        b.iter(|| parse_and_check(&files, &catalogue, &languages))
+        b.iter(|| parse_and_check(&files, &catalogue, &languages));
     });
     group.bench_function("parse_and_render_markdown", |b| {
         b.iter(|| {
