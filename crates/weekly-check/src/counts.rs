@@ -52,11 +52,7 @@ pub(crate) fn check_claims(
     }
 }
 
-pub(crate) fn check_editions_agree(
-    editions: &[Edition<'_>],
-    _settings: &Settings<'_>,
-    out: &mut Vec<Diagnostic>,
-) {
+pub(crate) fn check_editions_agree(editions: &[Edition<'_>], out: &mut Vec<Diagnostic>) {
     let mut by_issue: BTreeMap<u32, Vec<(&Edition<'_>, description::Description)>> =
         BTreeMap::new();
     for edition in editions.iter().filter(|e| e.is_issue()) {

@@ -62,7 +62,7 @@ pub fn check(editions: &[Edition<'_>], settings: &Settings<'_>) -> Vec<Diagnosti
         }
         out.extend(found);
     }
-    counts::check_editions_agree(editions, settings, &mut out);
+    counts::check_editions_agree(editions, &mut out);
     links::check_across(editions, settings, &mut out);
     out.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     out

@@ -146,35 +146,37 @@ pub fn claimed_counts(text: &str) -> ClaimedCounts {
     counts
 }
 
-fn looks_like_description(text: &str) -> bool {
+/// The counts of `text` when it reads like a description line: it says "shared" and claims at
+/// least one count, in a short paragraph.
+fn description_counts(text: &str) -> Option<ClaimedCounts> {
     let lower = text.to_lowercase();
-    (lower.contains("分享了") || lower.contains("shar") || lower.contains("紹介"))
-        && !claimed_counts(text).is_empty()
-        && text.chars().count() < 400
+    let says_shared = lower.contains("分享了") || lower.contains("shar") || lower.contains("紹介");
+    if !says_shared || text.chars().count() >= 400 {
+        return None;
+    }
+    Some(claimed_counts(text)).filter(|c| !c.is_empty())
 }
 
 /// Finds the description of a document: the first preamble paragraph that claims counts, or
 /// else the front-matter `description`.
 pub fn find(document: &Document) -> Option<Description> {
-    let in_preamble = document
-        .preamble
-        .iter()
-        .find(|b: &&Block| looks_like_description(&b.text))
-        .map(|b| Description {
+    let in_preamble = document.preamble.iter().find_map(|b: &Block| {
+        description_counts(&b.text).map(|counts| Description {
             text: b.text.clone(),
-            counts: claimed_counts(&b.text),
+            counts,
             line: b.line,
-        });
+        })
+    });
     in_preamble.or_else(|| match &document.header {
-        Some(Header::FrontMatter(fm)) => fm
-            .description
-            .as_deref()
-            .filter(|d| !claimed_counts(d).is_empty())
-            .map(|d| Description {
-                text: d.to_owned(),
-                counts: claimed_counts(d),
+        Some(Header::FrontMatter(fm)) => {
+            let text = fm.description.as_deref()?;
+            let counts = Some(claimed_counts(text)).filter(|c| !c.is_empty())?;
+            Some(Description {
+                text: text.to_owned(),
+                counts,
                 line: 0,
-            }),
+            })
+        }
         _ => None,
     })
 }

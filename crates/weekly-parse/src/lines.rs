@@ -64,6 +64,13 @@ pub(crate) fn fence(content: &str) -> Option<(char, usize)> {
     (run >= 3).then_some((ch, run))
 }
 
+/// True when `content` closes a code block opened by `open` (same character, at least as long,
+/// nothing after it).
+pub(crate) fn closes_fence(open: (char, usize), content: &str) -> bool {
+    matches!(fence(content), Some((c, r)) if c == open.0 && r >= open.1)
+        && content.trim().trim_start_matches(open.0).trim().is_empty()
+}
+
 /// What a line is, outside code blocks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -240,5 +247,8 @@ mod tests {
         assert_eq!(fence("   ~~~~"), Some(('~', 4)));
         assert_eq!(fence("    ```"), None);
         assert_eq!(fence("``"), None);
+        assert!(closes_fence(('`', 3), "````"));
+        assert!(!closes_fence(('`', 3), "```rust"));
+        assert!(!closes_fence(('`', 4), "```"));
     }
 }

@@ -135,11 +135,7 @@ fn classify_all(
     let mut open_fence: Option<(char, usize, u32)> = None;
     for line in body {
         if let Some((ch, run, _)) = open_fence {
-            if let Some((c, r)) = lines::fence(line.content)
-                && c == ch
-                && r >= run
-                && line.content.trim()[r * c.len_utf8()..].trim().is_empty()
-            {
+            if lines::closes_fence((ch, run), line.content) {
                 open_fence = None;
             }
             kinds.push(Kind::Text);
@@ -255,8 +251,8 @@ fn blocks(lines: &[Line<'_>]) -> Vec<(Block, String)> {
         let mut fence: Option<(char, usize)> = None;
         while i < lines.len() {
             let line = &lines[i];
-            if let Some((ch, run)) = fence {
-                if matches!(lines::fence(line.content), Some((c, r)) if c == ch && r >= run) {
+            if let Some(open) = fence {
+                if lines::closes_fence(open, line.content) {
                     fence = None;
                 }
             } else if line.is_blank() {
@@ -313,7 +309,6 @@ fn assemble(
         .map(|(i, _)| *i)
         .chain(std::iter::once(body.len()))
         .collect();
-    let mut in_postamble = false;
     for ((start, marker), end) in markers.into_iter().zip(ends) {
         let lines = &body[start..end];
         match marker {
@@ -376,12 +371,10 @@ fn assemble(
                 }
             }
             Marker::Postamble => {
-                in_postamble = true;
                 document.postamble = verbatim_blocks(lines);
             }
         }
     }
-    debug_assert!(in_postamble || document.postamble.is_empty());
 }
 
 fn decide_kind(document: &Document) -> DocKind {

@@ -103,7 +103,8 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-fn position(text: &str, offset: usize) -> (usize, usize) {
+/// 1-based line and column (in characters) of a byte offset in `text`.
+pub(crate) fn position(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -268,6 +269,14 @@ mod tests {
         assert_eq!(c.star_badge_threshold, 1000);
         assert_eq!(c.catalogue.classify("🐧 往年回顾").as_str(), "past");
         assert!(c.texts[&Lang::en()].contains_key("full_text"));
+    }
+
+    #[test]
+    fn default_catalogue_is_the_models_python_weekly_catalogue() {
+        // The pure crates' tests use `Catalogue::python_weekly()`; `weekly init` and `import`
+        // write this file. They must not drift apart.
+        let c = Config::parse(DEFAULT, "weekly.toml").unwrap();
+        assert_eq!(c.catalogue, Catalogue::python_weekly());
     }
 
     #[test]

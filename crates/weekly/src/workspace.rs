@@ -124,7 +124,8 @@ impl Workspace {
     }
 }
 
-fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+/// The entries of `dir`, sorted; none when it does not exist.
+pub(crate) fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
     if !dir.exists() {
         return Ok(Vec::new());
     }
@@ -234,9 +235,7 @@ fn load_issue(
 }
 
 fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let (line, column) = config::position(text, offset);
     (line as u32, column as u32)
 }
 

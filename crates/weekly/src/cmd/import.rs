@@ -10,12 +10,12 @@
 use crate::cmd::init;
 use crate::config;
 use crate::printer;
-use crate::workspace::issue_dir_name;
+use crate::workspace::{issue_dir_name, sorted_entries};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use weekly_model::{Catalogue, DocKind, IsoDate, Lang, TitleParts};
+use weekly_model::{DocKind, IsoDate, Lang, TitleParts};
 use weekly_parse::{ParseOptions, parse_document};
 
 /// Archive layouts that can be imported.
@@ -99,7 +99,11 @@ pub fn import_python_weekly(src: &Path, into: &Path) -> Result<Report> {
         );
     }
 
-    let catalogue = Catalogue::python_weekly();
+    // Read the archive with the catalogue of the configuration the new workspace gets, so the
+    // import and later `weekly check` runs classify sections the same way.
+    let catalogue = config::Config::parse(config::DEFAULT, config::FILE_NAME)
+        .context("the built-in configuration is invalid")?
+        .catalogue;
     let mut report = Report::default();
     let readme = readme_numbers(src);
     let mut by_number: BTreeMap<u32, Planned> = BTreeMap::new();
@@ -310,19 +314,8 @@ fn read(path: &Path) -> Result<String> {
 }
 
 fn md_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut files = Vec::new();
-    for entry in
-        std::fs::read_dir(dir).with_context(|| format!("failed to list `{}`", dir.display()))?
-    {
-        let path = entry?.path();
-        if path.is_file() && path.extension().is_some_and(|e| e == "md") {
-            files.push(path);
-        }
-    }
-    files.sort();
+    let mut files = sorted_entries(dir)?;
+    files.retain(|p| p.is_file() && p.extension().is_some_and(|e| e == "md"));
     Ok(files)
 }
 
