@@ -13,6 +13,15 @@ pub struct Link {
     pub url: String,
     /// Byte offset of the opening `[` in the scanned text.
     pub offset: usize,
+    /// Byte offset just after the closing `)`.
+    pub end: usize,
+}
+
+impl Link {
+    /// Byte range of the link text (between the brackets) in the scanned text.
+    pub fn text_range(&self) -> std::ops::Range<usize> {
+        self.offset + 1..self.offset + 1 + self.text.len()
+    }
 }
 
 /// A Markdown image `![alt](url)`.
@@ -70,6 +79,7 @@ pub fn links_and_images(text: &str) -> (Vec<Link>, Vec<Image>) {
                             text: inner.to_owned(),
                             url,
                             offset: i,
+                            end: next,
                         });
                         // Links nested in link text (a linked image inside a link) are rare;
                         // continue after the whole link.
@@ -233,6 +243,62 @@ fn push_plain(out: &mut String, segment: &str) {
             _ => out.push(c),
         }
     }
+}
+
+/// Rewrites the text of every link with `f` (`None` keeps it); everything else is kept byte for
+/// byte.
+pub fn map_link_texts(text: &str, mut f: impl FnMut(&Link) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for link in links(text) {
+        if let Some(new_text) = f(&link) {
+            let range = link.text_range();
+            out.push_str(&text[last..range.start]);
+            out.push_str(&new_text);
+            last = range.end;
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Inline Markdown with every link replaced by its text and every image removed; emphasis and
+/// escapes are kept (`[shelve\.py](u)（英文）` → `shelve\.py（英文）`).
+pub fn unlink(text: &str) -> String {
+    let (links, _) = links_and_images(text);
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for link in &links {
+        out.push_str(&text[last..link.offset]);
+        out.push_str(&link.text);
+        last = link.end;
+    }
+    out.push_str(&text[last..]);
+    remove_images(&out)
+}
+
+fn remove_images(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut start = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'!' if bytes.get(i + 1) == Some(&b'[') => {
+                if let Some((_, _, _, next)) = link_at(bytes, i + 1) {
+                    out.push_str(&text[start..i]);
+                    i = next;
+                    start = next;
+                } else {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&text[start.min(text.len())..]);
+    out.trim().to_owned()
 }
 
 /// Finds star notes: `（star 2.7K）`, `（star 1.9k）`, `(star 2K)`, `（star 748）`,
@@ -449,5 +515,29 @@ mod tests {
             let _ = star_notes(t);
             let _ = attachments(t);
         }
+    }
+
+    #[test]
+    fn unlink_keeps_text_and_escapes() {
+        assert_eq!(
+            unlink(r"[shelve\.py](https://a.org/x_(y))（英文）"),
+            r"shelve\.py（英文）"
+        );
+        assert_eq!(unlink("![img](https://i.png) [a](u) 和 [b](v)"), "a 和 b");
+        assert_eq!(unlink(r"no \![link](u)"), r"no \!link");
+    }
+
+    #[test]
+    fn map_link_texts_touches_only_link_texts() {
+        let text = "前[甲---A](https://x.org/a---b)中[乙](u)后";
+        let out = map_link_texts(text, |l| {
+            l.text.split_once("---").map(|(zh, _)| zh.to_owned())
+        });
+        assert_eq!(out, "前[甲](https://x.org/a---b)中[乙](u)后");
+        let links = links(text);
+        assert_eq!(
+            &text[links[0].offset..links[0].end],
+            "[甲---A](https://x.org/a---b)"
+        );
     }
 }

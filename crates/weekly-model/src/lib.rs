@@ -6,6 +6,7 @@
 //! while an edited node is written in the canonical house format.
 
 pub mod catalogue;
+pub mod counts;
 pub mod date;
 pub mod diagnostic;
 pub mod document;
@@ -16,6 +17,7 @@ pub mod url_norm;
 pub mod verbatim;
 
 pub use catalogue::{Catalogue, SectionDef, SectionKey};
+pub use counts::Counts;
 pub use date::IsoDate;
 pub use diagnostic::{Diagnostic, Severity};
 pub use document::{

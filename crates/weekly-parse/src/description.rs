@@ -68,6 +68,9 @@ const AFTER: &[(&str, Kind)] = &[
     ("则讨论", Kind::Discussions),
     ("本の技術記事", Kind::Articles),
     ("個のオープンソースプロジェクト", Kind::Projects),
+    ("本のポッドキャスト・動画", Kind::Media),
+    ("件のディスカッション", Kind::Discussions),
+    ("冊の本", Kind::Books),
     ("articles", Kind::Articles),
     ("article", Kind::Articles),
     ("open-source projects", Kind::Projects),
@@ -88,6 +91,8 @@ const AFTER: &[(&str, Kind)] = &[
     ("trending discussions", Kind::Discussions),
     ("books", Kind::Books),
     ("book", Kind::Books),
+    ("podcasts or videos", Kind::Media),
+    ("podcast or video", Kind::Media),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,110 @@
+//! The teaser: the title of every entry under its section heading, numbered with circled
+//! numbers (①…㊿, then (51)…), between fixed texts. Readers without a subscription get it; the
+//! teaser reads back as a teaser with the same titles.
+
+use crate::markdown::circled;
+use crate::titles::title_markdown;
+use weekly_model::{Catalogue, Document};
+
+/// The texts around the title lists.
+#[derive(Debug, Clone, Default)]
+pub struct TeaserTexts {
+    /// Paragraphs before the lists (introduction, description line, lead-in).
+    pub before: Vec<String>,
+    /// Paragraphs after the lists (subscription, where to read the full text).
+    pub after: Vec<String>,
+}
+
+/// The teaser of `document` with title `title` (written as the H1).
+pub fn teaser(
+    document: &Document,
+    title: &str,
+    catalogue: &Catalogue,
+    texts: &TeaserTexts,
+) -> String {
+    let mut paragraphs: Vec<String> = vec![format!("# {}", title.trim())];
+    paragraphs.extend(
+        texts
+            .before
+            .iter()
+            .filter(|p| !p.trim().is_empty())
+            .cloned(),
+    );
+    for section in document.all_sections() {
+        if !catalogue.is_counted(&section.key) || section.entries.is_empty() {
+            continue;
+        }
+        paragraphs.push(format!("**{}**", section.heading.text.trim()));
+        for (i, entry) in section.entries.iter().enumerate() {
+            paragraphs.push(format!(
+                "{} {}",
+                circled(i as u32 + 1),
+                title_markdown(entry)
+            ));
+        }
+    }
+    paragraphs.extend(texts.after.iter().filter(|p| !p.trim().is_empty()).cloned());
+    let mut out = paragraphs.join("\n\n");
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use weekly_model::{DocKind, Lang};
+    use weekly_parse::{ParseOptions, parse_document};
+
+    fn parse(text: &str) -> Document {
+        let catalogue = Catalogue::python_weekly();
+        let lang = Lang::zh();
+        parse_document(
+            text,
+            &ParseOptions {
+                file: "t.md",
+                lang: &lang,
+                catalogue: &catalogue,
+            },
+        )
+        .document
+    }
+
+    fn full_issue(articles: u32) -> String {
+        let mut text =
+            String::from("# 周刊#9：主题\n\n本期分享了…\n\n## [🦄文章&教程](https://w.org)\n\n");
+        for n in 1..=articles {
+            text.push_str(&format!(
+                "{n}、[标题 {n}：`x_y` \\_z](https://a.org/{n})（英文）\n\n说明 {n}。\n\n"
+            ));
+        }
+        text.push_str("## 🐿️项目&资源\n\n1、[uv：包管理器](https://github.com/astral-sh/uv)\n\n## 🐧往年回顾\n\n1、[旧文](https://old.org)\n");
+        text
+    }
+
+    #[test]
+    fn teaser_lists_titles_and_reads_back() {
+        let catalogue = Catalogue::python_weekly();
+        let doc = parse(&full_issue(23));
+        let texts = TeaserTexts {
+            before: vec!["导语。".into(), "以下是本期标题摘要：".into()],
+            after: vec!["订阅后阅读全文：https://w.org/9/".into()],
+        };
+        let out = teaser(&doc, "周刊#9：主题", &catalogue, &texts);
+        assert!(out.starts_with("# 周刊#9：主题\n\n导语。\n\n以下是本期标题摘要：\n\n**[🦄文章&教程](https://w.org)**\n\n① 标题 1：`x_y` \\_z\n\n"), "{out}");
+        assert!(out.contains("\n\n㉑ 标题 21"), "circled beyond ⑳: {out}");
+        assert!(out.contains("**🐿️项目&资源**\n\n① uv：包管理器\n\n订阅后"));
+        assert!(!out.contains("旧文"), "uncounted sections are left out");
+
+        let back = parse(&out);
+        assert_eq!(back.kind, DocKind::Teaser);
+        let titles: Vec<String> = back.entries().map(|(_, e)| e.plain_title()).collect();
+        let expected: Vec<String> = doc
+            .entries()
+            .filter(|(s, _)| catalogue.is_counted(&s.key))
+            .map(|(_, e)| crate::titles::title_plain(e))
+            .collect();
+        assert_eq!(titles, expected);
+        // Rendering the teaser of a teaser gives the same text.
+        assert_eq!(teaser(&back, "周刊#9：主题", &catalogue, &texts), out);
+    }
+}
