@@ -91,6 +91,7 @@ const AFTER: &[(&str, Kind)] = &[
     ("trending discussions", Kind::Discussions),
     ("books", Kind::Books),
     ("book", Kind::Books),
+    ("copies", Kind::Books),
     ("podcasts or videos", Kind::Media),
     ("podcast or video", Kind::Media),
 ];
@@ -155,7 +156,9 @@ pub fn claimed_counts(text: &str) -> ClaimedCounts {
 /// least one count, in a short paragraph.
 fn description_counts(text: &str) -> Option<ClaimedCounts> {
     let lower = text.to_lowercase();
-    let says_shared = lower.contains("分享了") || lower.contains("shar") || lower.contains("紹介");
+    let says_shared = ["分享了", "shar", "featur", "紹介"]
+        .iter()
+        .any(|w| lower.contains(w));
     if !says_shared || text.chars().count() >= 400 {
         return None;
     }

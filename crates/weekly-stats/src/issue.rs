@@ -3,6 +3,7 @@
 
 use crate::words::{WordCounts, word_counts};
 use weekly_model::{Catalogue, Counts, DocKind, Document, IsoDate};
+use weekly_model::inline::plain_text;
 use weekly_parse::description;
 
 /// Which edition the figures were taken from.
@@ -32,24 +33,28 @@ pub struct IssueStats {
 
 /// Figures of issue `number` from `document`, preferably its full text in the primary language.
 ///
-/// Entries are counted per counted section. A counted section that has no numbered entries
-/// while the description line claims a number for it (book giveaways are written as prose:
-/// "赠书 5 本") takes the claimed number.
+/// Entries are counted per counted section. A counted section without numbered entries takes
+/// the number its own text claims, else the one the description line claims, first in
+/// `document`, then in `others` (the issue's other editions, whose description may be older):
+/// book giveaways are written as prose ("本期赠书 **5** 本").
 pub fn issue_stats(
     number: u32,
     date: IsoDate,
     document: &Document,
+    others: &[&Document],
     catalogue: &Catalogue,
 ) -> IssueStats {
     let mut counts = Counts::of(document, catalogue);
-    if let Some(desc) = description::find(document) {
-        let keys: Vec<String> = counts.iter().map(|(k, _)| k.to_string()).collect();
-        for key in keys {
-            if counts.get(&key) == 0
-                && let Some(claimed) = desc.counts.for_key(&key)
-            {
-                counts.set(&key, claimed);
-            }
+    let keys: Vec<String> = counts.iter().map(|(k, _)| k.to_string()).collect();
+    for key in keys {
+        if counts.get(&key) > 0 {
+            continue;
+        }
+        let claimed = std::iter::once(document)
+            .chain(others.iter().copied())
+            .find_map(|doc| claimed_in(doc, &key));
+        if let Some(claimed) = claimed {
+            counts.set(&key, claimed);
         }
     }
     IssueStats {
@@ -65,6 +70,20 @@ pub fn issue_stats(
     }
 }
 
+/// The number `document` claims for `key`: in the intro of that section, else in the
+/// description line.
+fn claimed_in(document: &Document, key: &str) -> Option<u32> {
+    document
+        .all_sections()
+        .filter(|s| s.key.as_str() == key)
+        .find_map(|s| {
+            s.intro
+                .iter()
+                .find_map(|b| description::claimed_counts(&plain_text(&b.text)).for_key(key))
+        })
+        .or_else(|| description::find(document).and_then(|d| d.counts.for_key(key)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,7 +92,7 @@ mod tests {
 
     #[test]
     fn counts_entries_and_books_from_the_description() {
-        let text = "# 周刊#3：主题\n\n本期分享了 2 篇文章，1 个开源项目，赠书 5 本，全文 100 字。\n\n## 🦄文章&教程\n\n1、[甲](https://a.org)\n\n说明。\n\n2、[乙](https://b.org)\n\n## 🐿️项目&资源\n\n1、[丙](https://c.org)\n\n## 🎁赠书福利\n\n送出 5 本好书。\n";
+        let text = "# 周刊#3：主题\n\n本期分享了 2 篇文章，1 个开源项目，赠书 4 本，全文 100 字。\n\n## 🦄文章&教程\n\n1、[甲](https://a.org)\n\n说明。\n\n2、[乙](https://b.org)\n\n## 🐿️项目&资源\n\n1、[丙](https://c.org)\n\n## 🎁赠书福利\n\n本期赠书 **5** 本《好书》。\n";
         let catalogue = Catalogue::python_weekly();
         let lang = Lang::zh();
         let parsed = parse_document(
@@ -88,6 +107,7 @@ mod tests {
             3,
             IsoDate::new(2023, 5, 27).unwrap(),
             &parsed.document,
+            &[],
             &catalogue,
         );
         assert_eq!(stats.counts.get("articles"), 2);

@@ -1,7 +1,10 @@
 //! The `weekly` command: wires configuration, the pure core and the edge crates together.
 
+mod archive;
 mod cmd;
 mod config;
+mod editions;
+mod files;
 mod printer;
 mod workspace;
 
@@ -41,6 +44,14 @@ enum Command {
     /// Bring an existing archive into a new workspace.
     #[command(subcommand)]
     Import(cmd::import::Source),
+    /// Split a bilingual `中文---English` draft into one edition file per language.
+    Split(cmd::split::Args),
+    /// Entries per section and word counts per issue, totals per season, `stats.json`.
+    Stats(cmd::stats::Args),
+    /// Print one edition of an issue: full, teaser, readme, telegram or links.
+    Render(cmd::render::Args),
+    /// Regenerate the past-issue list and statistics table of a README, between markers.
+    Readme(cmd::readme::Args),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +61,10 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&args, &cli.workspace),
         Command::Info(args) => cmd::info::run(&args, &cli.workspace),
         Command::Import(source) => cmd::import::run(&source),
+        Command::Split(args) => cmd::split::run(&args, &cli.workspace),
+        Command::Stats(args) => cmd::stats::run(&args, &cli.workspace),
+        Command::Render(args) => cmd::render::run(&args, &cli.workspace),
+        Command::Readme(args) => cmd::readme::run(&args, &cli.workspace),
     };
     match result {
         Ok(code) => code,

@@ -28,3 +28,9 @@ pub fn status(line: &str) {
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "{line}");
 }
+
+/// Prints text to stdout as it is (no newline added), ignoring a closed pipe.
+pub fn raw(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+}

@@ -4,7 +4,8 @@
 //! Layout of an issue directory:
 //! - `issue.toml` — `number` and `date`, the issue's identity (never derived from file order);
 //! - `<lang>.md` — the full text in that language (`zh.md`, `en.md`, …);
-//! - `<lang>.teaser.md` — the public teaser, kept apart from the full text.
+//! - `<lang>.teaser.md` — the public teaser, kept apart from the full text;
+//! - `draft.md` — optional bilingual draft, the input of `weekly split` (not an edition).
 
 use crate::config::{self, Config};
 use anyhow::{Context, Result, bail};
@@ -190,7 +191,8 @@ fn load_issue(
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        if name == "issue.toml" || name.starts_with('.') {
+        // `draft.md` is the bilingual draft that `weekly split` turns into editions.
+        if name == "issue.toml" || name == "draft.md" || name.starts_with('.') {
             continue;
         }
         let (stem, teaser) = match name.strip_suffix(".teaser.md") {

@@ -4,3 +4,7 @@ pub mod check;
 pub mod import;
 pub mod info;
 pub mod init;
+pub mod readme;
+pub mod render;
+pub mod split;
+pub mod stats;

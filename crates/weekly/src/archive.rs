@@ -1,0 +1,157 @@
+//! The parsed archive: every issue of a workspace with its editions parsed, and the per-issue
+//! figures (counts, word counts) the editions and statistics are made of.
+
+use crate::files;
+use crate::workspace::{IssueDir, Workspace};
+use anyhow::Result;
+use std::path::PathBuf;
+use weekly_model::{Document, IsoDate, Lang, Severity};
+use weekly_parse::{ParseOptions, parse_document};
+use weekly_stats::IssueStats;
+
+/// One parsed edition file.
+#[derive(Debug)]
+pub struct Edition {
+    /// Language.
+    pub lang: Lang,
+    /// True for a teaser.
+    pub teaser: bool,
+    /// The file.
+    pub path: PathBuf,
+    /// The parsed document.
+    pub document: Document,
+}
+
+/// One issue with its parsed editions.
+#[derive(Debug)]
+pub struct Issue {
+    /// Issue number.
+    pub number: u32,
+    /// Publication date.
+    pub date: IsoDate,
+    /// Editions in file order (language, then full before teaser).
+    pub editions: Vec<Edition>,
+}
+
+impl Issue {
+    /// The full text in `lang`.
+    pub fn full(&self, lang: &Lang) -> Option<&Edition> {
+        self.editions.iter().find(|e| &e.lang == lang && !e.teaser)
+    }
+
+    /// The teaser in `lang`.
+    pub fn teaser(&self, lang: &Lang) -> Option<&Edition> {
+        self.editions.iter().find(|e| &e.lang == lang && e.teaser)
+    }
+
+    /// The full text in `lang`, else its teaser.
+    pub fn best(&self, lang: &Lang) -> Option<&Edition> {
+        self.full(lang).or_else(|| self.teaser(lang))
+    }
+
+    /// Figures of this issue from `edition`, the other editions standing in for claims it
+    /// lacks.
+    pub fn stats_from(&self, edition: &Edition, workspace: &Workspace) -> IssueStats {
+        let others: Vec<&Document> = self
+            .editions
+            .iter()
+            .filter(|e| !std::ptr::eq(*e, edition))
+            .map(|e| &e.document)
+            .collect();
+        weekly_stats::issue_stats(
+            self.number,
+            self.date,
+            &edition.document,
+            &others,
+            &workspace.config.catalogue,
+        )
+    }
+
+    /// The edition an issue's figures come from: the primary language's full text, else any
+    /// full text, else the primary teaser, else any teaser.
+    pub fn counted(&self, primary: &Lang) -> Option<&Edition> {
+        self.full(primary)
+            .or_else(|| self.editions.iter().find(|e| !e.teaser))
+            .or_else(|| self.teaser(primary))
+            .or_else(|| self.editions.first())
+    }
+}
+
+/// The parsed issues of a workspace.
+#[derive(Debug)]
+pub struct Archive {
+    /// Issues sorted by number.
+    pub issues: Vec<Issue>,
+    /// Files whose parse reported errors (run `weekly check` for details).
+    pub files_with_errors: Vec<String>,
+}
+
+impl Archive {
+    /// Reads and parses every edition of every issue.
+    pub fn load(workspace: &Workspace) -> Result<Archive> {
+        let mut issues = Vec::new();
+        let mut files_with_errors = Vec::new();
+        for dir in &workspace.issues {
+            issues.push(load_issue(workspace, dir, &mut files_with_errors)?);
+        }
+        Ok(Archive {
+            issues,
+            files_with_errors,
+        })
+    }
+
+    /// The issue numbered `number`.
+    pub fn issue(&self, number: u32) -> Option<&Issue> {
+        self.issues.iter().find(|i| i.number == number)
+    }
+
+    /// The latest issue number (0 when empty).
+    pub fn latest(&self) -> u32 {
+        self.issues.last().map_or(0, |i| i.number)
+    }
+
+    /// Figures of every issue (see [`Issue::counted`] for the edition they come from).
+    pub fn stats(&self, workspace: &Workspace) -> Vec<IssueStats> {
+        self.issues
+            .iter()
+            .filter_map(|issue| {
+                let edition = issue.counted(&workspace.config.primary_language)?;
+                Some(issue.stats_from(edition, workspace))
+            })
+            .collect()
+    }
+}
+
+fn load_issue(workspace: &Workspace, dir: &IssueDir, bad: &mut Vec<String>) -> Result<Issue> {
+    let mut editions = Vec::new();
+    for file in &dir.editions {
+        let text = files::read_text(&file.path)?;
+        let shown = workspace.display_path(&file.path);
+        let parsed = parse_document(
+            &text,
+            &ParseOptions {
+                file: &shown,
+                lang: &file.lang,
+                catalogue: &workspace.config.catalogue,
+            },
+        );
+        if parsed
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+        {
+            bad.push(shown);
+        }
+        editions.push(Edition {
+            lang: file.lang.clone(),
+            teaser: file.teaser,
+            path: file.path.clone(),
+            document: parsed.document,
+        });
+    }
+    Ok(Issue {
+        number: dir.number,
+        date: dir.date,
+        editions,
+    })
+}

@@ -1,0 +1,89 @@
+//! `weekly readme`: regenerate the past-issue list and the statistics table of a README between
+//! their markers. Running it again on an unchanged archive changes nothing.
+
+use crate::archive::Archive;
+use crate::cmd::render::{readme_item, resolve_lang};
+use crate::files;
+use crate::printer;
+use crate::workspace::Workspace;
+use anyhow::{Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use weekly_render::readme::{issue_list, markers, replace_block, stats_table};
+use weekly_stats::{IssueStats, Totals};
+
+/// Arguments of `weekly readme`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "The README marks where each block goes:\n\n  \
+<!-- weekly:issues -->   <!-- /weekly:issues -->   the past-issue list, newest first\n  \
+<!-- weekly:stats -->    <!-- /weekly:stats -->    the statistics table\n\n\
+Everything between a pair is replaced; everything else is kept byte for byte. Links point \
+to each issue's public edition (the full text once free, the teaser while paid), relative \
+to the README.\n\nExamples:\n  weekly readme README.md --lang en\n  weekly readme README_ZH.md --check   # exit 1 if it is out of date")]
+pub struct Args {
+    /// The README to update.
+    pub file: PathBuf,
+    /// The language of the README (default: the primary language).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Change nothing; exit 1 when the README is out of date.
+    #[arg(long)]
+    pub check: bool,
+}
+
+pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
+    let workspace = Workspace::load(root)?;
+    let lang = resolve_lang(&workspace, args.lang.as_deref())?;
+    let text = files::read_text(&args.file)?;
+    let archive = Archive::load(&workspace)?;
+    let base = args
+        .file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut items = Vec::new();
+    for issue in &archive.issues {
+        if issue.best(&lang).is_some() {
+            items.push(readme_item(&workspace, &archive, issue, &lang, base)?);
+        }
+    }
+    let stats = archive.stats(&workspace);
+    let all: Vec<&IssueStats> = stats.iter().collect();
+    let total = Totals::of(0, &all, &workspace.config.catalogue);
+    let blocks = [
+        ("issues", issue_list(&lang, &items)),
+        (
+            "stats",
+            stats_table(&lang, total.issues, &total.counts, &workspace.config.catalogue),
+        ),
+    ];
+    let shown = args.file.display();
+    let mut updated = text.clone();
+    let mut found = 0;
+    for (name, content) in &blocks {
+        if !updated.contains(&markers(name).0) {
+            continue;
+        }
+        found += 1;
+        updated = replace_block(&updated, name, content).map_err(|e| {
+            anyhow::anyhow!("{shown}:{}:1: {}", e.line, e.message)
+        })?;
+    }
+    if found == 0 {
+        let (open, close) = markers("issues");
+        bail!(
+            "`{shown}` has no weekly markers; add `{open}` and `{close}` (and/or the `stats` pair) on their own lines where the list belongs"
+        );
+    }
+    if updated == text {
+        printer::status(&format!("`{shown}` is up to date ({} issues)", items.len()));
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.check {
+        printer::status(&format!("`{shown}` is out of date; run `weekly readme {shown}` to update it"));
+        return Ok(ExitCode::from(1));
+    }
+    files::write_atomic(&args.file, &updated)?;
+    printer::status(&format!("updated `{shown}` ({} issues)", items.len()));
+    Ok(ExitCode::SUCCESS)
+}

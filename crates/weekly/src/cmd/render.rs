@@ -1,0 +1,230 @@
+//! `weekly render`: print one edition of an issue (or the links-only edition of a season).
+
+use crate::archive::{Archive, Issue};
+use crate::editions;
+use crate::printer;
+use crate::workspace::Workspace;
+use anyhow::{Result, anyhow, bail};
+use std::path::Path;
+use std::process::ExitCode;
+use weekly_model::Lang;
+use weekly_render::readme::{ListItem, list_item};
+
+/// Which edition to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EditionKind {
+    /// The full text as stored, in Markdown.
+    Full,
+    /// Title lists with circled numbers between the configured texts (`intro`, `teaser_lead`,
+    /// `subscribe`, `full_text`).
+    Teaser,
+    /// The issue's line in the README past-issue list, with its description.
+    Readme,
+    /// The Telegram announcement in HTML parse mode: a photo caption of at most 1,024
+    /// characters, and messages after the photo when the lists do not fit.
+    Telegram,
+    /// Every entry as a numbered `[title](url)` line, then the links of the `（附…）` notes.
+    Links,
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The edition as text.
+    Text,
+    /// JSON (`{"caption": …, "messages": […]}` for Telegram, `{"text": …}` otherwise).
+    Json,
+}
+
+/// Arguments of `weekly render`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  weekly render 42 --edition teaser\n  weekly render 42 --edition telegram --lang en\n  weekly render --season 2 --edition links")]
+pub struct Args {
+    /// The issue number.
+    #[arg(required_unless_present = "season", conflicts_with = "season")]
+    pub issue: Option<u32>,
+    /// Render a whole season instead of one issue (links edition only).
+    #[arg(long)]
+    pub season: Option<u32>,
+    /// The edition.
+    #[arg(long, value_enum)]
+    pub edition: EditionKind,
+    /// The language (default: the primary language).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
+    let workspace = Workspace::load(root)?;
+    let lang = resolve_lang(&workspace, args.lang.as_deref())?;
+    let archive = Archive::load(&workspace)?;
+    if let Some(season) = args.season {
+        if args.edition != EditionKind::Links {
+            bail!("`--season` renders the links edition only; use `--edition links`");
+        }
+        let text = season_links(&workspace, &archive, season, &lang)?;
+        emit(args.format, &text);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let number = args.issue.expect("clap requires an issue or --season");
+    let issue = archive.issue(number).ok_or_else(|| {
+        anyhow!(
+            "there is no issue #{number} in `{}` (issues #{}–#{})",
+            workspace.root.join("issues").display(),
+            archive.issues.first().map_or(0, |i| i.number),
+            archive.latest()
+        )
+    })?;
+    match args.edition {
+        EditionKind::Full => {
+            let edition = issue.full(&lang).ok_or_else(|| {
+                let has_teaser = issue.teaser(&lang).is_some();
+                anyhow!(
+                    "issue #{number} has no full text in `{lang}`{}",
+                    if has_teaser { " (only a teaser)" } else { "" }
+                )
+            })?;
+            emit(args.format, &weekly_render::markdown::render(&edition.document));
+        }
+        EditionKind::Teaser => emit(args.format, &editions::teaser(&workspace, issue, &lang)?),
+        EditionKind::Readme => {
+            let item = readme_item(&workspace, &archive, issue, &lang, &workspace.root)?;
+            emit(args.format, &format!("{}\n", list_item(&lang, &item)));
+        }
+        EditionKind::Telegram => {
+            let a = editions::telegram(&workspace, issue, &lang)?;
+            match args.format {
+                Format::Json => printer::out(&serde_json::to_string_pretty(&serde_json::json!({
+                    "caption": a.caption,
+                    "messages": a.messages,
+                }))?),
+                Format::Text => {
+                    printer::out(&a.caption);
+                    for (i, m) in a.messages.iter().enumerate() {
+                        printer::out(&format!("\n----- message {} of {} -----\n", i + 1, a.messages.len()));
+                        printer::out(m);
+                    }
+                }
+            }
+        }
+        EditionKind::Links => {
+            let document = editions::source(issue, &lang)?;
+            let title = editions::title(&workspace, &lang, issue, document);
+            let text = weekly_render::links::links_edition(
+                &title,
+                &[document],
+                &workspace.config.catalogue,
+                &lang,
+            );
+            emit(args.format, &text);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn emit(format: Format, text: &str) {
+    match format {
+        Format::Text => printer::raw(text),
+        Format::Json => printer::out(
+            &serde_json::to_string_pretty(&serde_json::json!({ "text": text }))
+                .unwrap_or_default(),
+        ),
+    }
+}
+
+/// The language from `--lang`, checked against the configuration.
+pub fn resolve_lang(workspace: &Workspace, lang: Option<&str>) -> Result<Lang> {
+    let Some(code) = lang else {
+        return Ok(workspace.config.primary_language.clone());
+    };
+    let lang = Lang::new(code).ok_or_else(|| anyhow!("`--lang {code}` is not a language code"))?;
+    if !workspace.config.languages.contains(&lang) {
+        let known: Vec<&str> = workspace.config.languages.iter().map(Lang::as_str).collect();
+        bail!(
+            "`{lang}` is not a language of this newsletter (weekly.toml `languages`: {})",
+            known.join(", ")
+        );
+    }
+    Ok(lang)
+}
+
+/// The README list entry of an issue: its public edition in `lang` (the full text once free,
+/// the teaser while paid), linked relative to `base_dir`.
+pub fn readme_item(
+    workspace: &Workspace,
+    archive: &Archive,
+    issue: &Issue,
+    lang: &Lang,
+    base_dir: &Path,
+) -> Result<ListItem> {
+    let free = issue.number + workspace.config.free_after <= archive.latest();
+    let edition = if free {
+        issue.full(lang).or_else(|| issue.teaser(lang))
+    } else {
+        issue.teaser(lang).or_else(|| issue.full(lang))
+    }
+    .ok_or_else(|| anyhow!("issue #{} has no `{lang}` edition", issue.number))?;
+    let stats = editions::issue_stats(workspace, issue)?;
+    let title = editions::title(workspace, lang, issue, &edition.document);
+    Ok(ListItem {
+        number: issue.number,
+        theme: editions::theme(&title),
+        target: relative_link(base_dir, &edition.path),
+        description: editions::describe(workspace, lang, &stats, false),
+    })
+}
+
+/// `./a/b.md` for a path under `base`, else the path as given.
+fn relative_link(base: &Path, path: &Path) -> String {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
+    let (base, full) = (canonical(base), canonical(path));
+    match full.strip_prefix(&base) {
+        Ok(rel) => {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            format!("./{}", parts.join("/"))
+        }
+        Err(_) => full.display().to_string(),
+    }
+}
+
+fn season_links(workspace: &Workspace, archive: &Archive, season: u32, lang: &Lang) -> Result<String> {
+    let length = workspace.config.season_length.max(1);
+    if season == 0 {
+        bail!("seasons are numbered from 1");
+    }
+    let range = (season - 1) * length + 1..=season * length;
+    let members: Vec<&Issue> = archive
+        .issues
+        .iter()
+        .filter(|i| range.contains(&i.number))
+        .collect();
+    if members.is_empty() {
+        bail!(
+            "season {season} (issues #{}–#{}) has no issues yet",
+            range.start(),
+            range.end()
+        );
+    }
+    let documents: Vec<&weekly_model::Document> = members
+        .iter()
+        .filter_map(|i| i.best(lang).map(|e| &e.document))
+        .collect();
+    let name = workspace.config.name.get(lang).map_or("", String::as_str);
+    let title = if lang.is_cjk() {
+        format!("{name} 第 {season} 季链接合集（{}~{}）", range.start(), range.end())
+    } else {
+        format!("{name} Season {season}: all links (#{}–#{})", range.start(), range.end())
+    };
+    Ok(weekly_render::links::links_edition(
+        &title,
+        &documents,
+        &workspace.config.catalogue,
+        lang,
+    ))
+}

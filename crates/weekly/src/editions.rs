@@ -1,0 +1,124 @@
+//! Builds the weekly editions of an issue from the workspace: which document, which fixed texts
+//! (with `{{ number }}`, `{{ date }}`, `{{ url }}`, `{{ site }}`, `{{ name }}` filled in), which
+//! counts. The rendering itself is pure and lives in `weekly-render`.
+
+use crate::archive::Issue;
+use crate::workspace::Workspace;
+use anyhow::{Result, anyhow};
+use weekly_model::{Document, Lang, TitleParts};
+use weekly_render::describe::description;
+use weekly_render::teaser::TeaserTexts;
+use weekly_render::telegram::{Announcement, AnnouncementTexts, announcement};
+use weekly_render::texts::fill;
+use weekly_stats::{IssueStats, Source};
+
+/// The public page of issue `number` in `lang` on the site.
+pub fn issue_url(workspace: &Workspace, lang: &Lang, number: u32) -> String {
+    format!("{}/{lang}/{number}/", workspace.config.base_url)
+}
+
+/// A fixed text of `lang` with placeholders filled, when configured.
+fn text(workspace: &Workspace, lang: &Lang, key: &str, issue: &Issue) -> Option<String> {
+    let template = workspace.config.texts.get(lang)?.get(key)?;
+    let number = issue.number.to_string();
+    let date = issue.date.to_string();
+    let url = issue_url(workspace, lang, issue.number);
+    let name = workspace.config.name.get(lang).cloned().unwrap_or_default();
+    Some(fill(
+        template,
+        &[
+            ("number", &number),
+            ("date", &date),
+            ("url", &url),
+            ("site", &workspace.config.base_url),
+            ("name", &name),
+        ],
+    ))
+}
+
+/// The document an edition in `lang` is made from: the full text, else the teaser.
+pub fn source<'a>(issue: &'a Issue, lang: &Lang) -> Result<&'a Document> {
+    issue
+        .best(lang)
+        .map(|e| &e.document)
+        .ok_or_else(|| anyhow!("issue #{} has no `{lang}` edition", issue.number))
+}
+
+/// The title of an issue's document, or a made-up one from the name and number.
+pub fn title(workspace: &Workspace, lang: &Lang, issue: &Issue, document: &Document) -> String {
+    document.title().map_or_else(
+        || {
+            let name = workspace.config.name.get(lang).map_or("", String::as_str);
+            format!("{name} #{}", issue.number)
+        },
+        |t| weekly_model::inline::plain_text(t),
+    )
+}
+
+/// The theme of a title (after `#N：`), or the whole title.
+pub fn theme(title: &str) -> String {
+    let parts = TitleParts::parse(title);
+    if parts.number.is_some() && !parts.theme.is_empty() {
+        parts.theme
+    } else {
+        title.to_owned()
+    }
+}
+
+/// The description line of an issue in `lang`, from its figures. The Chinese word-count stamp
+/// counts Han characters and is only written when the figures come from the full text.
+pub fn describe(workspace: &Workspace, lang: &Lang, stats: &IssueStats, with_words: bool) -> String {
+    let words = (with_words && stats.source == Source::Full).then_some(stats.words.han);
+    description(lang, &stats.counts, &workspace.config.catalogue, words)
+}
+
+/// The teaser of an issue in `lang`.
+pub fn teaser(workspace: &Workspace, issue: &Issue, lang: &Lang) -> Result<String> {
+    let document = source(issue, lang)?;
+    let stats = issue_stats(workspace, issue)?;
+    let mut before = Vec::new();
+    before.extend(text(workspace, lang, "intro", issue));
+    before.push(describe(workspace, lang, &stats, false));
+    before.extend(text(workspace, lang, "teaser_lead", issue));
+    let after = ["subscribe", "full_text"]
+        .iter()
+        .filter_map(|key| text(workspace, lang, key, issue))
+        .collect();
+    Ok(weekly_render::teaser::teaser(
+        document,
+        &title(workspace, lang, issue, document),
+        &workspace.config.catalogue,
+        &TeaserTexts { before, after },
+    ))
+}
+
+/// The Telegram announcement of an issue in `lang`.
+pub fn telegram(workspace: &Workspace, issue: &Issue, lang: &Lang) -> Result<Announcement> {
+    let document = source(issue, lang)?;
+    let footer = text(workspace, lang, "telegram", issue)
+        .or_else(|| text(workspace, lang, "intro", issue))
+        .into_iter()
+        .collect();
+    let label = text(workspace, lang, "read_more", issue).unwrap_or_else(|| {
+        if lang.is_cjk() {
+            "阅读本期".to_owned()
+        } else {
+            "Read this issue".to_owned()
+        }
+    });
+    let texts = AnnouncementTexts {
+        hashtag: workspace.config.name.get(lang).cloned().unwrap_or_default(),
+        headline: title(workspace, lang, issue, document),
+        footer,
+        link: Some((label, issue_url(workspace, lang, issue.number))),
+    };
+    Ok(announcement(document, &workspace.config.catalogue, &texts))
+}
+
+/// Figures of an issue from its primary-language edition.
+pub fn issue_stats(workspace: &Workspace, issue: &Issue) -> Result<IssueStats> {
+    let edition = issue
+        .counted(&workspace.config.primary_language)
+        .ok_or_else(|| anyhow!("issue #{} has no edition to count", issue.number))?;
+    Ok(issue.stats_from(edition, workspace))
+}
