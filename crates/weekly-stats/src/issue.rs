@@ -2,8 +2,8 @@
 //! and word counts.
 
 use crate::words::{WordCounts, word_counts};
-use weekly_model::{Catalogue, Counts, DocKind, Document, IsoDate};
 use weekly_model::inline::plain_text;
+use weekly_model::{Catalogue, Counts, DocKind, Document, IsoDate};
 use weekly_parse::description;
 
 /// Which edition the figures were taken from.

@@ -80,8 +80,10 @@ impl Issue {
 /// The parsed issues of a workspace.
 #[derive(Debug)]
 pub struct Archive {
-    /// Issues sorted by number.
+    /// Issues sorted by number (those loaded).
     pub issues: Vec<Issue>,
+    /// The latest issue number of the workspace, loaded or not (0 when empty).
+    latest: u32,
     /// Files whose parse reported errors (run `weekly check` for details).
     pub files_with_errors: Vec<String>,
 }
@@ -89,13 +91,19 @@ pub struct Archive {
 impl Archive {
     /// Reads and parses every edition of every issue.
     pub fn load(workspace: &Workspace) -> Result<Archive> {
+        Archive::load_only(workspace, |_| true)
+    }
+
+    /// Reads and parses the editions of the issues whose number passes `wanted`.
+    pub fn load_only(workspace: &Workspace, wanted: impl Fn(u32) -> bool) -> Result<Archive> {
         let mut issues = Vec::new();
         let mut files_with_errors = Vec::new();
-        for dir in &workspace.issues {
+        for dir in workspace.issues.iter().filter(|d| wanted(d.number)) {
             issues.push(load_issue(workspace, dir, &mut files_with_errors)?);
         }
         Ok(Archive {
             issues,
+            latest: workspace.issues.last().map_or(0, |i| i.number),
             files_with_errors,
         })
     }
@@ -105,9 +113,9 @@ impl Archive {
         self.issues.iter().find(|i| i.number == number)
     }
 
-    /// The latest issue number (0 when empty).
+    /// The latest issue number of the workspace (0 when empty).
     pub fn latest(&self) -> u32 {
-        self.issues.last().map_or(0, |i| i.number)
+        self.latest
     }
 
     /// Figures of every issue (see [`Issue::counted`] for the edition they come from).

@@ -67,7 +67,12 @@ pub fn theme(title: &str) -> String {
 
 /// The description line of an issue in `lang`, from its figures. The Chinese word-count stamp
 /// counts Han characters and is only written when the figures come from the full text.
-pub fn describe(workspace: &Workspace, lang: &Lang, stats: &IssueStats, with_words: bool) -> String {
+pub fn describe(
+    workspace: &Workspace,
+    lang: &Lang,
+    stats: &IssueStats,
+    with_words: bool,
+) -> String {
     let words = (with_words && stats.source == Source::Full).then_some(stats.words.han);
     description(lang, &stats.counts, &workspace.config.catalogue, words)
 }

@@ -1,43 +1,9 @@
 //! The `weekly` binary end to end: init, check, import, info.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn weekly(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_weekly"))
-        .args(args)
-        .env_remove("WEEKLY_WORKSPACE")
-        .output()
-        .expect("run weekly")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("WEEKLY_CORPUS").map_or_else(
-        || repo_root().join("../shared/corpus/python-weekly"),
-        PathBuf::from,
-    );
-    if dir.join("docs").is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipped: corpus not found at {} (set WEEKLY_CORPUS)",
-            dir.display()
-        );
-        None
-    }
-}
+use common::{corpus, repo_root, stderr, stdout, weekly};
+use std::path::Path;
 
 fn json_check(workspace: &Path) -> (i32, Vec<serde_json::Value>) {
     let out = weekly(&[

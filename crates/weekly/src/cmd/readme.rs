@@ -54,7 +54,12 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         ("issues", issue_list(&lang, &items)),
         (
             "stats",
-            stats_table(&lang, total.issues, &total.counts, &workspace.config.catalogue),
+            stats_table(
+                &lang,
+                total.issues,
+                &total.counts,
+                &workspace.config.catalogue,
+            ),
         ),
     ];
     let shown = args.file.display();
@@ -65,9 +70,8 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             continue;
         }
         found += 1;
-        updated = replace_block(&updated, name, content).map_err(|e| {
-            anyhow::anyhow!("{shown}:{}:1: {}", e.line, e.message)
-        })?;
+        updated = replace_block(&updated, name, content)
+            .map_err(|e| anyhow::anyhow!("{shown}:{}:1: {}", e.line, e.message))?;
     }
     if found == 0 {
         let (open, close) = markers("issues");
@@ -80,7 +84,9 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if args.check {
-        printer::status(&format!("`{shown}` is out of date; run `weekly readme {shown}` to update it"));
+        printer::status(&format!(
+            "`{shown}` is out of date; run `weekly readme {shown}` to update it"
+        ));
         return Ok(ExitCode::from(1));
     }
     files::write_atomic(&args.file, &updated)?;

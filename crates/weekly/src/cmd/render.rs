@@ -38,7 +38,9 @@ pub enum Format {
 
 /// Arguments of `weekly render`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  weekly render 42 --edition teaser\n  weekly render 42 --edition telegram --lang en\n  weekly render --season 2 --edition links")]
+#[command(
+    after_help = "Examples:\n  weekly render 42 --edition teaser\n  weekly render 42 --edition telegram --lang en\n  weekly render --season 2 --edition links"
+)]
 pub struct Args {
     /// The issue number.
     #[arg(required_unless_present = "season", conflicts_with = "season")]
@@ -60,21 +62,21 @@ pub struct Args {
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let workspace = Workspace::load(root)?;
     let lang = resolve_lang(&workspace, args.lang.as_deref())?;
-    let archive = Archive::load(&workspace)?;
     if let Some(season) = args.season {
         if args.edition != EditionKind::Links {
             bail!("`--season` renders the links edition only; use `--edition links`");
         }
-        let text = season_links(&workspace, &archive, season, &lang)?;
+        let text = season_links(&workspace, season, &lang)?;
         emit(args.format, &text);
         return Ok(ExitCode::SUCCESS);
     }
     let number = args.issue.expect("clap requires an issue or --season");
+    let archive = Archive::load_only(&workspace, |n| n == number)?;
     let issue = archive.issue(number).ok_or_else(|| {
         anyhow!(
             "there is no issue #{number} in `{}` (issues #{}–#{})",
             workspace.root.join("issues").display(),
-            archive.issues.first().map_or(0, |i| i.number),
+            workspace.issues.first().map_or(0, |i| i.number),
             archive.latest()
         )
     })?;
@@ -87,7 +89,10 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
                     if has_teaser { " (only a teaser)" } else { "" }
                 )
             })?;
-            emit(args.format, &weekly_render::markdown::render(&edition.document));
+            emit(
+                args.format,
+                &weekly_render::markdown::render(&edition.document),
+            );
         }
         EditionKind::Teaser => emit(args.format, &editions::teaser(&workspace, issue, &lang)?),
         EditionKind::Readme => {
@@ -104,7 +109,11 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
                 Format::Text => {
                     printer::out(&a.caption);
                     for (i, m) in a.messages.iter().enumerate() {
-                        printer::out(&format!("\n----- message {} of {} -----\n", i + 1, a.messages.len()));
+                        printer::out(&format!(
+                            "\n----- message {} of {} -----\n",
+                            i + 1,
+                            a.messages.len()
+                        ));
                         printer::out(m);
                     }
                 }
@@ -129,8 +138,7 @@ fn emit(format: Format, text: &str) {
     match format {
         Format::Text => printer::raw(text),
         Format::Json => printer::out(
-            &serde_json::to_string_pretty(&serde_json::json!({ "text": text }))
-                .unwrap_or_default(),
+            &serde_json::to_string_pretty(&serde_json::json!({ "text": text })).unwrap_or_default(),
         ),
     }
 }
@@ -142,7 +150,12 @@ pub fn resolve_lang(workspace: &Workspace, lang: Option<&str>) -> Result<Lang> {
     };
     let lang = Lang::new(code).ok_or_else(|| anyhow!("`--lang {code}` is not a language code"))?;
     if !workspace.config.languages.contains(&lang) {
-        let known: Vec<&str> = workspace.config.languages.iter().map(Lang::as_str).collect();
+        let known: Vec<&str> = workspace
+            .config
+            .languages
+            .iter()
+            .map(Lang::as_str)
+            .collect();
         bail!(
             "`{lang}` is not a language of this newsletter (weekly.toml `languages`: {})",
             known.join(", ")
@@ -193,12 +206,13 @@ fn relative_link(base: &Path, path: &Path) -> String {
     }
 }
 
-fn season_links(workspace: &Workspace, archive: &Archive, season: u32, lang: &Lang) -> Result<String> {
+fn season_links(workspace: &Workspace, season: u32, lang: &Lang) -> Result<String> {
     let length = workspace.config.season_length.max(1);
     if season == 0 {
         bail!("seasons are numbered from 1");
     }
     let range = (season - 1) * length + 1..=season * length;
+    let archive = Archive::load_only(workspace, |n| range.contains(&n))?;
     let members: Vec<&Issue> = archive
         .issues
         .iter()
@@ -217,9 +231,17 @@ fn season_links(workspace: &Workspace, archive: &Archive, season: u32, lang: &La
         .collect();
     let name = workspace.config.name.get(lang).map_or("", String::as_str);
     let title = if lang.is_cjk() {
-        format!("{name} 第 {season} 季链接合集（{}~{}）", range.start(), range.end())
+        format!(
+            "{name} 第 {season} 季链接合集（{}~{}）",
+            range.start(),
+            range.end()
+        )
     } else {
-        format!("{name} Season {season}: all links (#{}–#{})", range.start(), range.end())
+        format!(
+            "{name} Season {season}: all links (#{}–#{})",
+            range.start(),
+            range.end()
+        )
     };
     Ok(weekly_render::links::links_edition(
         &title,

@@ -14,12 +14,14 @@ use weekly_render::split::{SplitOptions, split};
 
 /// Arguments of `weekly split`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "The draft marks every translated text with `---`: the title \
+#[command(
+    after_help = "The draft marks every translated text with `---`: the title \
 (`周刊#12：中文主题---English Theme`), the description, link texts \
 (`[中文标题---Original Title](url)`) and, optionally, headings. Known section headings are \
 translated from the catalogue of weekly.toml. An English description that is missing is written \
 from the counts.\n\nRe-running on the same draft gives the same files. An output file that \
-exists with other content is kept unless `--force` is given.\n\nExample:\n  weekly split issues/0160/draft.md   # writes issues/0160/zh.md and issues/0160/en.md")]
+exists with other content is kept unless `--force` is given.\n\nExample:\n  weekly split issues/0160/draft.md   # writes issues/0160/zh.md and issues/0160/en.md"
+)]
 pub struct Args {
     /// The bilingual draft (e.g. `issues/0160/draft.md`).
     pub draft: PathBuf,
@@ -45,7 +47,9 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             .iter()
             .find(|l| **l != primary)
             .cloned()
-            .ok_or_else(|| anyhow!("weekly.toml lists only `{primary}`; add a second language to `languages`"))?,
+            .ok_or_else(|| {
+                anyhow!("weekly.toml lists only `{primary}`; add a second language to `languages`")
+            })?,
     };
     if other == primary {
         bail!("`--lang {other}` is the primary language; name the language after `---`");
@@ -69,7 +73,10 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         for d in &errors {
             printer::out(&d.to_string());
         }
-        bail!("the draft `{shown}` has {} errors; fix them and split again", errors.len());
+        bail!(
+            "the draft `{shown}` has {} errors; fix them and split again",
+            errors.len()
+        );
     }
     let brand = config
         .name
@@ -94,8 +101,14 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             .map_or_else(|| PathBuf::from("."), Path::to_owned),
     };
     let outputs = [
-        (path_for(&out_dir, &primary), weekly_render::markdown::render(&result.primary)),
-        (path_for(&out_dir, &other), weekly_render::markdown::render(&result.other)),
+        (
+            path_for(&out_dir, &primary),
+            weekly_render::markdown::render(&result.primary),
+        ),
+        (
+            path_for(&out_dir, &other),
+            weekly_render::markdown::render(&result.other),
+        ),
     ];
     // Check everything before writing anything.
     let draft_canonical = std::fs::canonicalize(&args.draft)

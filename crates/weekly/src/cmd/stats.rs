@@ -36,13 +36,15 @@ pub enum By {
 
 /// Arguments of `weekly stats`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Word counts: `han` counts Han characters (what 字数 means to a Chinese \
+#[command(
+    after_help = "Word counts: `han` counts Han characters (what 字数 means to a Chinese \
 reader); `jieba` counts jieba tokens that are not white space, punctuation included (the \
 \"全文 N 字\" stamp Python Trending Weekly printed from issue 87 on); `latin` counts runs of \
 ASCII letters and digits. All three count the content: not the title or front matter, not URLs.\n\n\
 Figures come from the primary-language full text, else from its teaser (then `source` is \
 \"teaser\" and the word counts are the teaser's).\n\n\
-Examples:\n  weekly stats\n  weekly stats --format json | jq '.[-1]'\n  weekly stats --format landing --output site/stats.json")]
+Examples:\n  weekly stats\n  weekly stats --format json | jq '.[-1]'\n  weekly stats --format landing --output site/stats.json"
+)]
 pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -150,7 +152,10 @@ fn text_report(stats: &[IssueStats], by_season: &[Totals], total: &Totals) -> St
         "jieba"
     );
     for s in stats {
-        let cells: Vec<String> = keys.iter().map(|k| format!("{:>11}", s.counts.get(k))).collect();
+        let cells: Vec<String> = keys
+            .iter()
+            .map(|k| format!("{:>11}", s.counts.get(k)))
+            .collect();
         let _ = writeln!(
             out,
             "{:>5}  {}  {}  {:>6}  {:>6}  {}",
@@ -172,7 +177,10 @@ fn text_report(stats: &[IssueStats], by_season: &[Totals], total: &Totals) -> St
         } else {
             format!("S{}", t.season)
         };
-        let cells: Vec<String> = keys.iter().map(|k| format!("{:>11}", t.counts.get(k))).collect();
+        let cells: Vec<String> = keys
+            .iter()
+            .map(|k| format!("{:>11}", t.counts.get(k)))
+            .collect();
         let _ = writeln!(
             out,
             "{label:>5}  #{:<4}–#{:<4} {}  {:>6}  {} issues",
