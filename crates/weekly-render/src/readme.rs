@@ -4,7 +4,7 @@
 //! `<!-- weekly:NAME -->` and `<!-- /weekly:NAME -->`, so re-running never duplicates a line
 //! and an unchanged archive leaves the file byte for byte as it was.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use weekly_model::{Catalogue, Counts, Lang};
 
 /// One issue in the past-issue list.
@@ -48,7 +48,7 @@ pub fn list_item(lang: &Lang, item: &ListItem) -> String {
 /// The whole list, newest issue first.
 pub fn issue_list(lang: &Lang, items: &[ListItem]) -> String {
     let mut sorted: Vec<&ListItem> = items.iter().collect();
-    sorted.sort_by(|a, b| b.number.cmp(&a.number));
+    sorted.sort_by_key(|item| std::cmp::Reverse(item.number));
     sorted
         .iter()
         .map(|item| list_item(lang, item))
@@ -69,7 +69,7 @@ pub fn stats_table(lang: &Lang, issues: u32, counts: &Counts, catalogue: &Catalo
             || key.to_string(),
             |d| format!("{}{}", d.emoji, d.name(lang)),
         );
-        out.push_str(&format!("\n| {} | {n} |", name.replace('|', "\\|")));
+        let _ = write!(out, "\n| {} | {n} |", name.replace('|', "\\|"));
     }
     out
 }

@@ -131,7 +131,7 @@ pub fn split(draft: &Document, options: &SplitOptions<'_>) -> Split {
             let text = p.text.clone();
             match halves(&text) {
                 Some((a, b)) => {
-                    p.text = a.to_owned();
+                    a.clone_into(&mut p.text);
                     o.text = if b.is_empty() {
                         synthesized.clone()
                     } else {

@@ -52,6 +52,7 @@ pub fn teaser(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
     use weekly_model::{DocKind, Lang};
     use weekly_parse::{ParseOptions, parse_document};
 
@@ -73,9 +74,10 @@ mod tests {
         let mut text =
             String::from("# 周刊#9：主题\n\n本期分享了…\n\n## [🦄文章&教程](https://w.org)\n\n");
         for n in 1..=articles {
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 "{n}、[标题 {n}：`x_y` \\_z](https://a.org/{n})（英文）\n\n说明 {n}。\n\n"
-            ));
+            );
         }
         text.push_str("## 🐿️项目&资源\n\n1、[uv：包管理器](https://github.com/astral-sh/uv)\n\n## 🐧往年回顾\n\n1、[旧文](https://old.org)\n");
         text

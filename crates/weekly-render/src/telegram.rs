@@ -320,15 +320,17 @@ fn check_attributes(tag: &str, attributes: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
     use weekly_model::Lang;
     use weekly_parse::{ParseOptions, parse_document};
 
     fn doc(entries: u32, title: &str) -> Document {
         let mut text = String::from("# 周刊#9：主题\n\n## [🦄文章&教程](https://w.org)\n\n");
         for n in 1..=entries {
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 "{n}、[{title} {n}](https://a.org/{n}?a=1&b=2)\n\n说明。\n\n"
-            ));
+            );
         }
         let catalogue = Catalogue::python_weekly();
         let lang = Lang::zh();

@@ -109,15 +109,12 @@ pub fn stamp_text(markdown: &str) -> String {
                 let end = url.find(')').filter(|&e| e > 0)?;
                 Some((&after[..close], &url[end + 1..]))
             });
-        match link {
-            Some((text, next)) => {
-                out.push_str(text);
-                rest = next;
-            }
-            None => {
-                out.push('[');
-                rest = after;
-            }
+        if let Some((text, next)) = link {
+            out.push_str(text);
+            rest = next;
+        } else {
+            out.push('[');
+            rest = after;
         }
     }
     out.push_str(rest);

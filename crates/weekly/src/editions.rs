@@ -51,7 +51,7 @@ pub fn title(workspace: &Workspace, lang: &Lang, issue: &Issue, document: &Docum
             let name = workspace.config.name.get(lang).map_or("", String::as_str);
             format!("{name} #{}", issue.number)
         },
-        |t| weekly_model::inline::plain_text(t),
+        weekly_model::inline::plain_text,
     )
 }
 

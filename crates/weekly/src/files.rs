@@ -13,11 +13,7 @@ pub fn read_text(path: &Path) -> Result<String> {
         Ok(text) => Ok(text),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..offset]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
+            let line = e.as_bytes()[..offset].split(|&b| b == b'\n').count();
             bail!(
                 "{}:{line}:1: not valid UTF-8 at byte {offset}; save the file as UTF-8",
                 path.display()

@@ -48,6 +48,7 @@ fn the_core_names_no_io_crate() {
         "weekly-parse",
         "weekly-render",
         "weekly-check",
+        "weekly-stats",
     ] {
         let manifest =
             std::fs::read_to_string(crates_dir().join(krate).join("Cargo.toml")).unwrap();
