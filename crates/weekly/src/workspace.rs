@@ -74,8 +74,9 @@ impl Workspace {
         }
         let text = std::fs::read_to_string(&config_path)
             .with_context(|| format!("failed to read `{}`", config_path.display()))?;
-        let config = Config::parse(&text, &config_path.display().to_string())?;
+        let mut config = Config::parse(&text, &config_path.display().to_string())?;
         let mut problems = Vec::new();
+        load_text_overrides(root, &mut config, &mut problems)?;
         let mut issues = Vec::new();
         for dir in sorted_entries(&root.join("issues"))? {
             if !dir.is_dir() {
@@ -123,6 +124,50 @@ impl Workspace {
             .display()
             .to_string()
     }
+}
+
+/// `templates/texts/<lang>/<key>.md` replaces the `[texts.<lang>]` value `<key>`.
+fn load_text_overrides(
+    root: &Path,
+    config: &mut Config,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<()> {
+    for lang_dir in sorted_entries(&root.join("templates/texts"))? {
+        if !lang_dir.is_dir() {
+            continue;
+        }
+        let code = lang_dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let Some(lang) = Lang::new(code).filter(|l| config.languages.contains(l)) else {
+            problems.push(
+                Diagnostic::warning(
+                    "unknown-language",
+                    0,
+                    0,
+                    format!(
+                        "`{code}` is not in `languages` of weekly.toml; its texts are not used"
+                    ),
+                )
+                .in_file(&lang_dir.display().to_string()),
+            );
+            continue;
+        };
+        for file in sorted_entries(&lang_dir)? {
+            let Some(key) = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".md"))
+            else {
+                continue;
+            };
+            let text = crate::files::read_text(&file)?;
+            config
+                .texts
+                .entry(lang.clone())
+                .or_default()
+                .insert(key.to_owned(), text.trim_end().to_owned());
+        }
+    }
+    Ok(())
 }
 
 /// The entries of `dir`, sorted; none when it does not exist.

@@ -520,3 +520,51 @@ fn render_editions_of_the_example_and_clear_errors() {
         stderr(&bad_lang)
     );
 }
+
+#[test]
+fn example_readme_is_up_to_date_and_its_draft_splits_to_its_editions() {
+    let ws = repo_root().join("examples/demo-weekly");
+    let readme = ws.join("README.md");
+    let out = weekly(&ws_args(
+        &ws,
+        &["readme", readme.to_str().unwrap(), "--check"],
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    // The committed zh.md and en.md of issue 7 are what `weekly split` makes of its draft.
+    let dir = tempfile::tempdir().unwrap();
+    let draft = ws.join("issues/0007/draft.md");
+    let out = weekly(&ws_args(
+        &ws,
+        &[
+            "split",
+            draft.to_str().unwrap(),
+            "--out",
+            dir.path().to_str().unwrap(),
+        ],
+    ));
+    assert!(out.status.success(), "{}", stderr(&out));
+    for lang in ["zh", "en"] {
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(format!("{lang}.md"))).unwrap(),
+            std::fs::read_to_string(ws.join(format!("issues/0007/{lang}.md"))).unwrap(),
+            "{lang}"
+        );
+    }
+}
+
+#[test]
+fn text_files_in_templates_override_the_configured_texts() {
+    let dir = crafted_workspace();
+    let ws = dir.path().join("ws");
+    let texts = ws.join("templates/texts/zh");
+    std::fs::create_dir_all(&texts).unwrap();
+    std::fs::write(texts.join("teaser_lead.md"), "第 {{ number }} 期的标题：\n").unwrap();
+    let out = weekly(&ws_args(&ws, &["render", "2", "--edition", "teaser"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("\n\n第 2 期的标题：\n\n**🦄文章&教程**\n\n① 文章一\n"),
+        "{}",
+        stdout(&out)
+    );
+}
