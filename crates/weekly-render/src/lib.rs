@@ -15,3 +15,29 @@ pub mod telegram;
 pub mod texts;
 pub mod titles;
 pub mod yaml;
+
+/// Helpers for the unit tests of this crate.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use weekly_model::{Catalogue, Document, Lang};
+    use weekly_parse::{ParseOptions, parse_document};
+
+    /// Parses `text` as a `lang` edition with the Python Trending Weekly catalogue.
+    pub fn parse_as(text: &str, lang: &Lang) -> Document {
+        let catalogue = Catalogue::python_weekly();
+        parse_document(
+            text,
+            &ParseOptions {
+                file: "t.md",
+                lang,
+                catalogue: &catalogue,
+            },
+        )
+        .document
+    }
+
+    /// Parses `text` as a Chinese edition.
+    pub fn parse(text: &str) -> Document {
+        parse_as(text, &Lang::zh())
+    }
+}

@@ -118,21 +118,8 @@ fn appendix_lines(documents: &[&Document], catalogue: &Catalogue) -> Vec<String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use weekly_parse::{ParseOptions, parse_document};
 
-    fn parse(text: &str) -> Document {
-        let catalogue = Catalogue::python_weekly();
-        let lang = Lang::zh();
-        parse_document(
-            text,
-            &ParseOptions {
-                file: "t.md",
-                lang: &lang,
-                catalogue: &catalogue,
-            },
-        )
-        .document
-    }
+    use crate::test_support::parse;
 
     #[test]
     fn numbers_run_across_issues_and_attachments_go_to_the_appendix() {

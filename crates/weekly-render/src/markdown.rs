@@ -175,19 +175,8 @@ impl Writer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use weekly_model::{Catalogue, Lang};
-    use weekly_parse::{ParseOptions, parse_document};
 
-    fn parse(text: &str) -> Document {
-        let catalogue = Catalogue::python_weekly();
-        let lang = Lang::zh();
-        let options = ParseOptions {
-            file: "t.md",
-            lang: &lang,
-            catalogue: &catalogue,
-        };
-        parse_document(text, &options).document
-    }
+    use crate::test_support::parse;
 
     const ISSUE: &str = "---\r\ntitle: 'Python 潮流周刊#3：主题'\r\npubDate: 2023-05-27\r\n---\r\n\r\n你好。\r\n\r\n## 🦄文章&教程\r\n\r\n1、[a](https://a.org)\r\n\r\n描述（star 1K）\r\n\r\n\r\n2、 [b](https://b.org)\r\n\r\n## 🐿️项目&资源\r\n\r\n1、[c](https://c.org)\r\n";
 

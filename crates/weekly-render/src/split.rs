@@ -290,20 +290,8 @@ fn split_heading(
 mod tests {
     use super::*;
     use crate::markdown::render;
-    use weekly_parse::{ParseOptions, parse_document};
 
-    fn parse(text: &str, lang: &Lang) -> Document {
-        let catalogue = Catalogue::python_weekly();
-        parse_document(
-            text,
-            &ParseOptions {
-                file: "draft.md",
-                lang,
-                catalogue: &catalogue,
-            },
-        )
-        .document
-    }
+    use crate::test_support::parse_as as parse;
 
     fn run(text: &str) -> (String, String, Vec<Missing>) {
         let catalogue = Catalogue::python_weekly();

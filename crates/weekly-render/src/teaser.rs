@@ -53,22 +53,9 @@ pub fn teaser(
 mod tests {
     use super::*;
     use std::fmt::Write as _;
-    use weekly_model::{DocKind, Lang};
-    use weekly_parse::{ParseOptions, parse_document};
+    use weekly_model::DocKind;
 
-    fn parse(text: &str) -> Document {
-        let catalogue = Catalogue::python_weekly();
-        let lang = Lang::zh();
-        parse_document(
-            text,
-            &ParseOptions {
-                file: "t.md",
-                lang: &lang,
-                catalogue: &catalogue,
-            },
-        )
-        .document
-    }
+    use crate::test_support::parse;
 
     fn full_issue(articles: u32) -> String {
         let mut text =

@@ -321,8 +321,6 @@ fn check_attributes(tag: &str, attributes: &str) -> Result<(), String> {
 mod tests {
     use super::*;
     use std::fmt::Write as _;
-    use weekly_model::Lang;
-    use weekly_parse::{ParseOptions, parse_document};
 
     fn doc(entries: u32, title: &str) -> Document {
         let mut text = String::from("# 周刊#9：主题\n\n## [🦄文章&教程](https://w.org)\n\n");
@@ -332,17 +330,7 @@ mod tests {
                 "{n}、[{title} {n}](https://a.org/{n}?a=1&b=2)\n\n说明。\n\n"
             );
         }
-        let catalogue = Catalogue::python_weekly();
-        let lang = Lang::zh();
-        parse_document(
-            &text,
-            &ParseOptions {
-                file: "t.md",
-                lang: &lang,
-                catalogue: &catalogue,
-            },
-        )
-        .document
+        crate::test_support::parse(&text)
     }
 
     fn texts() -> AnnouncementTexts {
