@@ -18,6 +18,10 @@ use std::process::ExitCode;
 /// (`issue.toml` with number and date, `zh.md`, `en.md`, `zh.teaser.md`…) and `templates/`.
 /// Start with `weekly init DIR`, or `weekly import python-weekly SRC --into DIR` to bring an
 /// existing archive in, then run `weekly check`.
+///
+/// Each issue: `weekly split issues/NNNN/draft.md` (bilingual draft → `zh.md` + `en.md`),
+/// `weekly check`, `weekly render N --edition teaser|telegram|links`, `weekly readme README.md`,
+/// `weekly stats --format landing -o stats.json`.
 #[derive(Debug, Parser)]
 #[command(name = "weekly", version, about, long_about, max_term_width = 100)]
 struct Cli {
