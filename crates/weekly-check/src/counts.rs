@@ -3,24 +3,10 @@
 
 use crate::{Edition, Settings};
 use std::collections::BTreeMap;
-use weekly_model::Diagnostic;
+use weekly_model::{Counts, Diagnostic};
 use weekly_parse::description;
 
 const KEYS: [&str; 5] = ["articles", "projects", "media", "discussions", "books"];
-
-/// Entries per counted section key.
-pub(crate) fn actual_counts(
-    edition: &Edition<'_>,
-    settings: &Settings<'_>,
-) -> BTreeMap<String, u32> {
-    let mut counts = BTreeMap::new();
-    for section in edition.document.all_sections() {
-        if settings.catalogue.is_counted(&section.key) {
-            *counts.entry(section.key.to_string()).or_insert(0) += section.entries.len() as u32;
-        }
-    }
-    counts
-}
 
 pub(crate) fn check_claims(
     edition: &Edition<'_>,
@@ -30,17 +16,16 @@ pub(crate) fn check_claims(
     let Some(desc) = description::find(edition.document) else {
         return;
     };
-    let actual = actual_counts(edition, settings);
+    let actual = Counts::of(edition.document, settings.catalogue);
     for key in KEYS {
         let Some(claimed) = desc.counts.for_key(key) else {
             continue;
         };
-        let have = actual.get(key).copied();
+        let have = actual.get(key);
         // Book giveaways are described in prose, not as numbered entries.
-        if key == "books" && have.unwrap_or(0) == 0 {
+        if key == "books" && have == 0 {
             continue;
         }
-        let have = have.unwrap_or(0);
         if have != claimed {
             out.push(Diagnostic::error(
                 "count-mismatch",

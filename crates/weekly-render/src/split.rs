@@ -117,7 +117,6 @@ pub fn split(draft: &Document, options: &SplitOptions<'_>) -> Split {
                 p.text = first;
             }
             o.text = second;
-            o.line = p.line;
         }
         _ => {}
     }

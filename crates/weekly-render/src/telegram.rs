@@ -87,9 +87,11 @@ pub fn announcement(
         .filter(|p| !p.trim().is_empty())
         .map(|p| escape(p.trim()))
         .collect();
-    if let Some((label, url)) = &texts.link {
-        tail.push(format!("<a href=\"{}\">{}</a>", escape(url), escape(label)));
-    }
+    let link = texts
+        .link
+        .as_ref()
+        .map(|(label, url)| format!("<a href=\"{}\">{}</a>", escape(url), escape(label)));
+    tail.extend(link.clone());
 
     let whole: Vec<String> = head.iter().chain(&sections).chain(&tail).cloned().collect();
     let whole = whole.join("\n\n");
@@ -99,15 +101,7 @@ pub fn announcement(
             messages: Vec::new(),
         };
     }
-    let caption: Vec<String> =
-        head.iter()
-            .cloned()
-            .chain(
-                texts.link.iter().map(|(label, url)| {
-                    format!("<a href=\"{}\">{}</a>", escape(url), escape(label))
-                }),
-            )
-            .collect();
+    let caption: Vec<String> = head.iter().cloned().chain(link).collect();
     let mut messages: Vec<String> = Vec::new();
     let mut current = String::new();
     for piece in sections.iter().chain(&tail) {

@@ -2,7 +2,7 @@
 //! language tag of the first issues dropped, Markdown escapes kept, on one line.
 
 use weekly_model::Entry;
-use weekly_model::inline::{plain_text, unlink};
+use weekly_model::inline::unlink;
 
 /// The title as inline Markdown without links: `[shelve\.py](u)（英文）` → `shelve\.py`.
 pub fn title_markdown(entry: &Entry) -> String {
@@ -15,9 +15,13 @@ pub fn title_markdown(entry: &Entry) -> String {
     title.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The title as plain text (escapes and emphasis removed).
+/// The title as plain text (escapes and emphasis removed), on one line.
 pub fn title_plain(entry: &Entry) -> String {
-    plain_text(&title_markdown(entry))
+    entry
+        .plain_title()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]

@@ -2,11 +2,13 @@
 //! (with `{{ number }}`, `{{ date }}`, `{{ url }}`, `{{ site }}`, `{{ name }}` filled in), which
 //! counts. The rendering itself is pure and lives in `weekly-render`.
 
-use crate::archive::Issue;
+use crate::archive::{Archive, Issue};
 use crate::workspace::Workspace;
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
+use std::path::Path;
 use weekly_model::{Document, Lang, TitleParts};
 use weekly_render::describe::description;
+use weekly_render::readme::ListItem;
 use weekly_render::teaser::TeaserTexts;
 use weekly_render::telegram::{Announcement, AnnouncementTexts, announcement};
 use weekly_render::texts::fill;
@@ -126,4 +128,67 @@ pub fn issue_stats(workspace: &Workspace, issue: &Issue) -> Result<IssueStats> {
         .counted(&workspace.config.primary_language)
         .ok_or_else(|| anyhow!("issue #{} has no edition to count", issue.number))?;
     Ok(issue.stats_from(edition, workspace))
+}
+
+/// The language from `--lang`, checked against the configuration.
+pub fn resolve_lang(workspace: &Workspace, lang: Option<&str>) -> Result<Lang> {
+    let Some(code) = lang else {
+        return Ok(workspace.config.primary_language.clone());
+    };
+    let lang = Lang::new(code).ok_or_else(|| anyhow!("`--lang {code}` is not a language code"))?;
+    if !workspace.config.languages.contains(&lang) {
+        let known: Vec<&str> = workspace
+            .config
+            .languages
+            .iter()
+            .map(Lang::as_str)
+            .collect();
+        bail!(
+            "`{lang}` is not a language of this newsletter (weekly.toml `languages`: {})",
+            known.join(", ")
+        );
+    }
+    Ok(lang)
+}
+
+/// The README list entry of an issue: its public edition in `lang` (the full text once free,
+/// the teaser while paid), linked relative to `base_dir`.
+pub fn readme_item(
+    workspace: &Workspace,
+    archive: &Archive,
+    issue: &Issue,
+    lang: &Lang,
+    base_dir: &Path,
+) -> Result<ListItem> {
+    let free = issue.number + workspace.config.free_after <= archive.latest();
+    let edition = if free {
+        issue.full(lang).or_else(|| issue.teaser(lang))
+    } else {
+        issue.teaser(lang).or_else(|| issue.full(lang))
+    }
+    .ok_or_else(|| anyhow!("issue #{} has no `{lang}` edition", issue.number))?;
+    let stats = issue_stats(workspace, issue)?;
+    let title = title(workspace, lang, issue, &edition.document);
+    Ok(ListItem {
+        number: issue.number,
+        theme: theme(&title),
+        target: relative_link(base_dir, &edition.path),
+        description: describe(workspace, lang, &stats, false),
+    })
+}
+
+/// `./a/b.md` for a path under `base`, else the path as given.
+fn relative_link(base: &Path, path: &Path) -> String {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
+    let (base, full) = (canonical(base), canonical(path));
+    match full.strip_prefix(&base) {
+        Ok(rel) => {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            format!("./{}", parts.join("/"))
+        }
+        Err(_) => full.display().to_string(),
+    }
 }

@@ -5,21 +5,24 @@ use anyhow::{Context, Result, bail};
 use std::io::Write as _;
 use std::path::Path;
 
+/// Where a byte sequence stops being UTF-8: the byte offset and its 1-based line.
+pub fn utf8_error_position(error: &std::string::FromUtf8Error) -> (usize, usize) {
+    let offset = error.utf8_error().valid_up_to();
+    let line = error.as_bytes()[..offset].split(|&b| b == b'\n').count();
+    (offset, line)
+}
+
 /// Reads a UTF-8 text file; a bad byte is reported with its line.
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes =
         std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(text),
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..offset].split(|&b| b == b'\n').count();
-            bail!(
-                "{}:{line}:1: not valid UTF-8 at byte {offset}; save the file as UTF-8",
-                path.display()
-            )
-        }
-    }
+    String::from_utf8(bytes).or_else(|e| {
+        let (offset, line) = utf8_error_position(&e);
+        bail!(
+            "{}:{line}:1: not valid UTF-8 at byte {offset}; save the file as UTF-8",
+            path.display()
+        )
+    })
 }
 
 /// Writes `text` to `path` through a temporary file in the same directory and a rename.
@@ -43,4 +46,17 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
         return Err(e).with_context(|| format!("failed to write `{}`", path.display()));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_errors_name_the_line_of_the_bad_byte() {
+        let e = String::from_utf8(b"ab\ncd\n\xffx".to_vec()).unwrap_err();
+        assert_eq!(utf8_error_position(&e), (6, 3));
+        let e = String::from_utf8(b"\xff".to_vec()).unwrap_err();
+        assert_eq!(utf8_error_position(&e), (0, 1));
+    }
 }

@@ -136,9 +136,7 @@ fn load_all(workspace: &Workspace, diagnostics: &mut Vec<Diagnostic>) -> Result<
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                let valid = &e.as_bytes()[..offset];
-                let line = String::from_utf8_lossy(valid).lines().count().max(1);
+                let (offset, line) = crate::files::utf8_error_position(&e);
                 diagnostics.push(
                     Diagnostic::error(
                         "encoding",

@@ -2,7 +2,7 @@
 //! their markers. Running it again on an unchanged archive changes nothing.
 
 use crate::archive::Archive;
-use crate::cmd::render::{readme_item, resolve_lang};
+use crate::editions::{readme_item, resolve_lang};
 use crate::files;
 use crate::printer;
 use crate::workspace::Workspace;

@@ -8,7 +8,7 @@ use anyhow::{Result, anyhow, bail};
 use std::path::Path;
 use std::process::ExitCode;
 use weekly_model::Lang;
-use weekly_render::readme::{ListItem, list_item};
+use weekly_render::readme::list_item;
 
 /// Which edition to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -61,7 +61,7 @@ pub struct Args {
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let workspace = Workspace::load(root)?;
-    let lang = resolve_lang(&workspace, args.lang.as_deref())?;
+    let lang = editions::resolve_lang(&workspace, args.lang.as_deref())?;
     if let Some(season) = args.season {
         if args.edition != EditionKind::Links {
             bail!("`--season` renders the links edition only; use `--edition links`");
@@ -96,7 +96,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         }
         EditionKind::Teaser => emit(args.format, &editions::teaser(&workspace, issue, &lang)?),
         EditionKind::Readme => {
-            let item = readme_item(&workspace, &archive, issue, &lang, &workspace.root)?;
+            let item = editions::readme_item(&workspace, &archive, issue, &lang, &workspace.root)?;
             emit(args.format, &format!("{}\n", list_item(&lang, &item)));
         }
         EditionKind::Telegram => {
@@ -140,69 +140,6 @@ fn emit(format: Format, text: &str) {
         Format::Json => printer::out(
             &serde_json::to_string_pretty(&serde_json::json!({ "text": text })).unwrap_or_default(),
         ),
-    }
-}
-
-/// The language from `--lang`, checked against the configuration.
-pub fn resolve_lang(workspace: &Workspace, lang: Option<&str>) -> Result<Lang> {
-    let Some(code) = lang else {
-        return Ok(workspace.config.primary_language.clone());
-    };
-    let lang = Lang::new(code).ok_or_else(|| anyhow!("`--lang {code}` is not a language code"))?;
-    if !workspace.config.languages.contains(&lang) {
-        let known: Vec<&str> = workspace
-            .config
-            .languages
-            .iter()
-            .map(Lang::as_str)
-            .collect();
-        bail!(
-            "`{lang}` is not a language of this newsletter (weekly.toml `languages`: {})",
-            known.join(", ")
-        );
-    }
-    Ok(lang)
-}
-
-/// The README list entry of an issue: its public edition in `lang` (the full text once free,
-/// the teaser while paid), linked relative to `base_dir`.
-pub fn readme_item(
-    workspace: &Workspace,
-    archive: &Archive,
-    issue: &Issue,
-    lang: &Lang,
-    base_dir: &Path,
-) -> Result<ListItem> {
-    let free = issue.number + workspace.config.free_after <= archive.latest();
-    let edition = if free {
-        issue.full(lang).or_else(|| issue.teaser(lang))
-    } else {
-        issue.teaser(lang).or_else(|| issue.full(lang))
-    }
-    .ok_or_else(|| anyhow!("issue #{} has no `{lang}` edition", issue.number))?;
-    let stats = editions::issue_stats(workspace, issue)?;
-    let title = editions::title(workspace, lang, issue, &edition.document);
-    Ok(ListItem {
-        number: issue.number,
-        theme: editions::theme(&title),
-        target: relative_link(base_dir, &edition.path),
-        description: editions::describe(workspace, lang, &stats, false),
-    })
-}
-
-/// `./a/b.md` for a path under `base`, else the path as given.
-fn relative_link(base: &Path, path: &Path) -> String {
-    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
-    let (base, full) = (canonical(base), canonical(path));
-    match full.strip_prefix(&base) {
-        Ok(rel) => {
-            let parts: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            format!("./{}", parts.join("/"))
-        }
-        Err(_) => full.display().to_string(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `weekly split`: turn a bilingual `中文---English` draft into one edition file per language,
 //! beside the draft. The draft is never written; all outputs are checked before any is written.
 
-use crate::cmd::render::resolve_lang;
+use crate::editions::resolve_lang;
 use crate::files;
 use crate::printer;
 use crate::workspace::Workspace;
