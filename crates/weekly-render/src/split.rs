@@ -261,20 +261,31 @@ fn split_heading(
         p.text = a;
         return;
     }
-    let Some(def) = options.catalogue.get(key) else {
-        return;
-    };
-    let plain = p.plain();
-    let (emoji, name) = split_emoji(&plain);
-    let target = def.name(options.other);
-    if name.is_empty() || name == target {
-        return;
+    if let Some(text) = heading_in(p, key, options.catalogue, options.other) {
+        o.text = text;
     }
-    o.text = if p.text.contains(name) {
-        p.text.replacen(name, target, 1)
+}
+
+/// A known section heading in another language: the catalogue's name for `lang`, keeping the
+/// emoji and the link. `None` when the heading is unknown or already in that language.
+pub fn heading_in(
+    heading: &Heading,
+    key: &weekly_model::SectionKey,
+    catalogue: &Catalogue,
+    lang: &Lang,
+) -> Option<String> {
+    let def = catalogue.get(key)?;
+    let plain = heading.plain();
+    let (emoji, name) = split_emoji(&plain);
+    let target = def.name(lang);
+    if name.is_empty() || name == target {
+        return None;
+    }
+    Some(if heading.text.contains(name) {
+        heading.text.replacen(name, target, 1)
     } else {
         let label = format!("{emoji}{target}");
-        match p.url() {
+        match heading.url() {
             Some(url) => format!(
                 "[{}]({})",
                 inline::escape_link_text(&label),
@@ -282,7 +293,7 @@ fn split_heading(
             ),
             None => label,
         }
-    };
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,327 @@
+//! The workspace database: SQLite through sqlx, with migrations embedded in the binary. It
+//! holds the translation memory and the record of translated units. The SQL is written to run
+//! on PostgreSQL too (`$n` placeholders, no SQLite-only types); a PostgreSQL pool would need its
+//! own migration directory only.
+
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+/// A database problem, with what we were doing.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Opening or migrating the database failed.
+    #[error("cannot open the database {path}: {source}")]
+    Open {
+        /// The database file.
+        path: String,
+        /// The cause.
+        source: sqlx::Error,
+    },
+    /// A migration failed.
+    #[error("cannot migrate the database {path}: {source}")]
+    Migrate {
+        /// The database file.
+        path: String,
+        /// The cause.
+        source: sqlx::migrate::MigrateError,
+    },
+    /// A query failed.
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+/// The migrations, in order.
+fn migrator() -> Migrator {
+    let sql = [(
+        1,
+        "translation memory",
+        include_str!("../migrations/sqlite/0001_translation.sql"),
+    )];
+    Migrator::with_migrations(
+        sql.into_iter()
+            .map(|(version, description, text)| {
+                Migration::new(
+                    version,
+                    description.into(),
+                    MigrationType::Simple,
+                    text.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+/// A translation as kept in the memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Memory {
+    /// See `weekly_translate::memory_key`.
+    pub key: String,
+    /// Source language code.
+    pub source_lang: String,
+    /// Target language code.
+    pub target_lang: String,
+    /// Model name.
+    pub model: String,
+    /// Version (hash) of the prompt template.
+    pub prompt_version: String,
+    /// The source unit.
+    pub source: String,
+    /// Its checked translation.
+    pub translation: String,
+    /// Tokens of the request.
+    pub prompt_tokens: i64,
+    /// Tokens of the answer.
+    pub completion_tokens: i64,
+}
+
+/// The record of one unit written into an edition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitRecord {
+    /// Unit id.
+    pub unit: String,
+    /// SHA-256 of the source unit.
+    pub source_hash: String,
+    /// SHA-256 of the text written.
+    pub output_hash: String,
+}
+
+/// The workspace database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating it if needed) the SQLite database at `path` and brings its schema up to
+    /// date.
+    pub async fn open(path: &Path) -> Result<Store, StoreError> {
+        let shown = path.display().to_string();
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .map_err(|source| StoreError::Open {
+                path: shown.clone(),
+                source,
+            })?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(std::time::Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::Open {
+                path: shown.clone(),
+                source,
+            })?;
+        migrator()
+            .run(&pool)
+            .await
+            .map_err(|source| StoreError::Migrate {
+                path: shown,
+                source,
+            })?;
+        Ok(Store { pool })
+    }
+
+    /// The translation stored under `key`.
+    pub async fn memory(&self, key: &str) -> Result<Option<Memory>, StoreError> {
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            i64,
+        );
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT key, source_lang, target_lang, model, prompt_version, source, translation, \
+             prompt_tokens, completion_tokens FROM translation_memory WHERE key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(
+            |(
+                key,
+                source_lang,
+                target_lang,
+                model,
+                prompt_version,
+                source,
+                translation,
+                prompt_tokens,
+                completion_tokens,
+            )| Memory {
+                key,
+                source_lang,
+                target_lang,
+                model,
+                prompt_version,
+                source,
+                translation,
+                prompt_tokens,
+                completion_tokens,
+            },
+        ))
+    }
+
+    /// Stores a checked translation (replacing one with the same key).
+    pub async fn remember(&self, memory: &Memory) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO translation_memory (key, source_lang, target_lang, model, prompt_version, \
+             source, translation, prompt_tokens, completion_tokens) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (key) DO UPDATE SET translation = excluded.translation",
+        )
+        .bind(&memory.key)
+        .bind(&memory.source_lang)
+        .bind(&memory.target_lang)
+        .bind(&memory.model)
+        .bind(&memory.prompt_version)
+        .bind(&memory.source)
+        .bind(&memory.translation)
+        .bind(memory.prompt_tokens)
+        .bind(memory.completion_tokens)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Number of translations in the memory.
+    pub async fn memory_size(&self) -> Result<i64, StoreError> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM translation_memory")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+
+    /// The records of the units last written into issue `issue`'s `lang` edition.
+    pub async fn unit_records(
+        &self,
+        issue: u32,
+        lang: &str,
+    ) -> Result<BTreeMap<String, UnitRecord>, StoreError> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT unit, source_hash, output_hash FROM translated_unit \
+             WHERE issue = $1 AND lang = $2",
+        )
+        .bind(i64::from(issue))
+        .bind(lang)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(unit, source_hash, output_hash)| {
+                (
+                    unit.clone(),
+                    UnitRecord {
+                        unit,
+                        source_hash,
+                        output_hash,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    /// Replaces the records of issue `issue`'s `lang` edition, in one transaction.
+    pub async fn set_unit_records(
+        &self,
+        issue: u32,
+        lang: &str,
+        records: &[UnitRecord],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM translated_unit WHERE issue = $1 AND lang = $2")
+            .bind(i64::from(issue))
+            .bind(lang)
+            .execute(&mut *tx)
+            .await?;
+        for record in records {
+            sqlx::query(
+                "INSERT INTO translated_unit (issue, lang, unit, source_hash, output_hash) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(i64::from(issue))
+            .bind(lang)
+            .bind(&record.unit)
+            .bind(&record.source_hash)
+            .bind(&record.output_hash)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Closes the pool, flushing the WAL.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn memory(key: &str, translation: &str) -> Memory {
+        Memory {
+            key: key.into(),
+            source_lang: "zh".into(),
+            target_lang: "en".into(),
+            model: "m".into(),
+            prompt_version: "v".into(),
+            source: "源".into(),
+            translation: translation.into(),
+            prompt_tokens: 3,
+            completion_tokens: 4,
+        }
+    }
+
+    #[tokio::test]
+    async fn memory_and_records_survive_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("weekly.db");
+        let store = Store::open(&path).await.unwrap();
+        assert_eq!(store.memory("k").await.unwrap(), None);
+        store.remember(&memory("k", "one")).await.unwrap();
+        store.remember(&memory("k", "two")).await.unwrap();
+        let records = [UnitRecord {
+            unit: "title".into(),
+            source_hash: "s".into(),
+            output_hash: "o".into(),
+        }];
+        store.set_unit_records(7, "en", &records).await.unwrap();
+        store.close().await;
+
+        let store = Store::open(&path).await.unwrap();
+        assert_eq!(store.memory("k").await.unwrap(), Some(memory("k", "two")));
+        assert_eq!(store.memory_size().await.unwrap(), 1);
+        let got = store.unit_records(7, "en").await.unwrap();
+        assert_eq!(got.get("title"), Some(&records[0]));
+        assert!(store.unit_records(7, "ja").await.unwrap().is_empty());
+        store.set_unit_records(7, "en", &[]).await.unwrap();
+        assert!(store.unit_records(7, "en").await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_file_that_is_not_a_database_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("weekly.db");
+        std::fs::write(
+            &path,
+            "not sqlite at all, just text that is long enough to matter",
+        )
+        .unwrap();
+        let error = Store::open(&path).await.unwrap_err().to_string();
+        assert!(error.contains("weekly.db"), "{error}");
+    }
+}

@@ -1,0 +1,19 @@
+//! The pure core of translation: an edition cut into units, the rules a translated unit must
+//! keep, the glossary, the prompt, the plan of a run and the assembly of the result. No I/O:
+//! the model client and the translation memory are edge crates.
+
+pub mod assemble;
+pub mod compare;
+pub mod glossary;
+pub mod plan;
+pub mod prompt;
+pub mod rules;
+pub mod unit;
+
+pub use assemble::{Assembly, assemble};
+pub use compare::{Finding, compare};
+pub use glossary::{Glossary, GlossaryError};
+pub use plan::{Decision, Record, plan};
+pub use prompt::{PromptContext, memory_key, prompt_version, system_message, text_hash};
+pub use rules::{Problem, Rules, check};
+pub use unit::{Unit, UnitKind, units};
