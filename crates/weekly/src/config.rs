@@ -30,10 +30,53 @@ struct RawConfig {
     sections: Vec<RawSection>,
     #[serde(default)]
     texts: BTreeMap<Spanned<String>, BTreeMap<String, String>>,
+    #[serde(default = "default_translate")]
+    translate: Spanned<TranslateConfig>,
+}
+
+/// `[translate]`: the model that writes other-language editions. The API key is never read
+/// from this file, only from `WEEKLY_LLM_API_KEY`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TranslateConfig {
+    /// OpenAI-compatible base URL, up to `/v1`.
+    pub base_url: String,
+    /// Model name.
+    pub model: String,
+    /// Sampling temperature.
+    pub temperature: f32,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Requests per minute (0: no limit).
+    pub requests_per_minute: u32,
+    /// Seconds allowed for one request.
+    pub timeout_seconds: u64,
+    /// Retries of a request after 429, 5xx or a network error.
+    pub max_retries: usize,
+    /// Extra attempts when an answer breaks a structure rule.
+    pub repair_attempts: u32,
+}
+
+impl Default for TranslateConfig {
+    fn default() -> Self {
+        TranslateConfig {
+            base_url: "https://api.openai.com/v1".into(),
+            model: "gpt-4o-mini".into(),
+            temperature: 0.2,
+            concurrency: 8,
+            requests_per_minute: 0,
+            timeout_seconds: 120,
+            max_retries: 5,
+            repair_attempts: 2,
+        }
+    }
 }
 
 fn default_season_length() -> Spanned<u32> {
     Spanned::new(0..0, 30)
+}
+fn default_translate() -> Spanned<TranslateConfig> {
+    Spanned::new(0..0, TranslateConfig::default())
 }
 fn default_free_after() -> u32 {
     50
@@ -76,6 +119,8 @@ pub struct Config {
     pub catalogue: Catalogue,
     /// Fixed texts per language.
     pub texts: BTreeMap<Lang, BTreeMap<String, String>>,
+    /// The translation model.
+    pub translate: TranslateConfig,
 }
 
 /// A configuration problem with its position.
@@ -252,6 +297,16 @@ impl Config {
             star_badge_threshold: raw.star_badge_threshold,
             catalogue: Catalogue { sections },
             texts,
+            translate: {
+                let t = raw.translate.get_ref().clone();
+                if t.concurrency == 0 || !(0.0..=2.0).contains(&t.temperature) {
+                    return Err(error(
+                        raw.translate.span(),
+                        "`translate`: `concurrency` must be at least 1 and `temperature` between 0 and 2".into(),
+                    ));
+                }
+                t
+            },
         })
     }
 }

@@ -6,6 +6,7 @@ mod config;
 mod editions;
 mod files;
 mod printer;
+mod translator;
 mod workspace;
 
 use clap::{Parser, Subcommand};
@@ -56,6 +57,9 @@ enum Command {
     Render(cmd::render::Args),
     /// Regenerate the past-issue list and statistics table of a README, between markers.
     Readme(cmd::readme::Args),
+    /// Write other-language editions with an LLM (links and numbers kept, translation memory,
+    /// glossary), or `--check` existing translations against their sources.
+    Translate(cmd::translate::Args),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +73,7 @@ fn main() -> ExitCode {
         Command::Stats(args) => cmd::stats::run(&args, &cli.workspace),
         Command::Render(args) => cmd::render::run(&args, &cli.workspace),
         Command::Readme(args) => cmd::readme::run(&args, &cli.workspace),
+        Command::Translate(args) => cmd::translate::run(&args, &cli.workspace),
     };
     match result {
         Ok(code) => code,

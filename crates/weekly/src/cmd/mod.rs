@@ -8,3 +8,4 @@ pub mod readme;
 pub mod render;
 pub mod split;
 pub mod stats;
+pub mod translate;
