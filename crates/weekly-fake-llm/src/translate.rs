@@ -127,19 +127,13 @@ fn words(prose: &str, glossary: &[(String, String)]) -> String {
             continue;
         }
         emit(&mut run, &mut out);
-        match punctuation(c) {
-            Some(p) => {
-                while out.ends_with(' ') && !p.starts_with(' ') {
-                    out.pop();
-                }
-                out.push_str(p);
+        if let Some(p) = punctuation(c) {
+            while out.ends_with(' ') && !p.starts_with(' ') {
+                out.pop();
             }
-            None => {
-                if c == ' ' && out.ends_with(' ') {
-                    continue;
-                }
-                out.push(c);
-            }
+            out.push_str(p);
+        } else if c != ' ' || !out.ends_with(' ') {
+            out.push(c);
         }
     }
     emit(&mut run, &mut out);
@@ -170,7 +164,7 @@ pub fn drop_first_url(text: &str) -> String {
         && let Some(len) = text[start..].find(')')
     {
         let mut out = text.to_owned();
-        out.replace_range(start + 1..start + len + 1, "");
+        out.replace_range((start + 1)..=(start + len), "");
         return out;
     }
     text.to_owned()

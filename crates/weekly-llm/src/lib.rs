@@ -58,11 +58,11 @@ impl ClientConfig {
             model: model.to_owned(),
             api_key: None,
             temperature: 0.2,
-            timeout: Duration::from_secs(120),
+            timeout: Duration::from_mins(2),
             max_retries: 5,
             min_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
-            max_retry_after: Duration::from_secs(120),
+            max_retry_after: Duration::from_mins(2),
             requests_per_minute: None,
         }
     }

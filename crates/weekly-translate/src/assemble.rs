@@ -20,12 +20,18 @@ pub struct Assembly<'a> {
     pub name: &'a str,
 }
 
-/// The title in the target language.
-pub fn title(source_title: &str, theme: &str, name: &str) -> String {
+/// The title in the target language, in that language's house style: `Name #12: Theme`, or
+/// `名称#12：主题` for CJK languages.
+pub fn title(source_title: &str, theme: &str, name: &str, target: &Lang) -> String {
     let parts = TitleParts::parse(source_title);
+    let (hash, colon) = if target.is_cjk() {
+        ("#", "：")
+    } else {
+        (" #", ": ")
+    };
     match (parts.number, theme.trim().is_empty()) {
-        (Some(n), false) => format!("{name} #{n}: {}", theme.trim()),
-        (Some(n), true) => format!("{name} #{n}"),
+        (Some(n), false) => format!("{name}{hash}{n}{colon}{}", theme.trim()),
+        (Some(n), true) => format!("{name}{hash}{n}"),
         (None, _) => theme.trim().to_owned(),
     }
 }
@@ -48,7 +54,7 @@ pub fn assemble(
     match &mut out.header {
         Some(Header::FrontMatter(fm)) => {
             if let (Some(t), Some(theme)) = (&fm.title, &theme) {
-                fm.title = Some(title(t, theme, options.name));
+                fm.title = Some(title(t, theme, options.name, options.target));
             }
             if fm.description.is_some() {
                 fm.description = Some(described.clone());
@@ -56,7 +62,7 @@ pub fn assemble(
         }
         Some(Header::H1(h)) => {
             if let Some(theme) = &theme {
-                h.text = title(&h.text, theme, options.name);
+                h.text = title(&h.text, theme, options.name, options.target);
             }
         }
         None => {}
@@ -136,27 +142,14 @@ fn regroup(body: &[Block], paragraphs: Vec<String>) -> Vec<Block> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use weekly_parse::{ParseOptions, parse_document};
+    use crate::test_support::parse;
     use weekly_render::markdown::render;
-
-    fn parse(text: &str, lang: Lang) -> Document {
-        let catalogue = Catalogue::python_weekly();
-        parse_document(
-            text,
-            &ParseOptions {
-                file: "t.md",
-                lang: &lang,
-                catalogue: &catalogue,
-            },
-        )
-        .document
-    }
 
     #[test]
     fn the_translation_has_the_source_structure() {
         let source = parse(
             "---\ntitle: 'Python 潮流周刊#9：异步的未来'\ndescription: '本期分享了 1 篇文章'\npubDate: 2026-01-03\n---\n\n你好。\n\n## [🦄文章&教程](https://w.org)\n\n1、[装饰器](https://a.org/x)\n\n第一段。\n\n```\n# 代码\n\nx\n```\n\n最后。\n",
-            Lang::zh(),
+            &Lang::zh(),
         );
         let texts: BTreeMap<String, String> = [
             ("title", "The Future of Async"),
@@ -196,7 +189,7 @@ mod tests {
             text.contains("1、[Decorators](https://a.org/x)\n\nFirst paragraph.\n\n```\n# 代码\n\nx\n```\n\nLast.\n"),
             "{text}"
         );
-        let back = parse(&text, Lang::en());
+        let back = parse(&text, &Lang::en());
         assert_eq!(
             back.sections[0].entries[0].body.len(),
             source.sections[0].entries[0].body.len()
@@ -205,14 +198,25 @@ mod tests {
 
     #[test]
     fn titles_use_our_number() {
+        let en = Lang::en();
         assert_eq!(
             title(
                 "Python 潮流周刊#94：主题",
                 "Theme",
-                "Python Trending Weekly"
+                "Python Trending Weekly",
+                &en
             ),
             "Python Trending Weekly #94: Theme"
         );
-        assert_eq!(title("随笔", "Essay", "X"), "Essay");
+        assert_eq!(title("随笔", "Essay", "X", &en), "Essay");
+        assert_eq!(
+            title(
+                "Python Trending Weekly #93: Theme",
+                "主题",
+                "Python 潮流周刊",
+                &Lang::zh()
+            ),
+            "Python 潮流周刊#93：主题"
+        );
     }
 }

@@ -129,21 +129,8 @@ fn compare_titles(
 mod tests {
     use super::*;
     use crate::glossary::Glossary;
-    use weekly_model::{Catalogue, Lang};
-    use weekly_parse::{ParseOptions, parse_document};
-
-    fn parse(text: &str, lang: Lang) -> Document {
-        let catalogue = Catalogue::python_weekly();
-        parse_document(
-            text,
-            &ParseOptions {
-                file: "t.md",
-                lang: &lang,
-                catalogue: &catalogue,
-            },
-        )
-        .document
-    }
+    use crate::test_support::parse;
+    use weekly_model::Lang;
 
     fn rules_of(findings: &[Finding]) -> Vec<&'static str> {
         findings.iter().map(|f| f.problem.rule).collect()
@@ -153,11 +140,11 @@ mod tests {
     fn finds_shifted_titles_lost_links_and_chinese_left() {
         let zh = parse(
             "# Python 潮流周刊#101：Rust 开发的 Python 类型检查工具\n\n## 🦄文章&教程\n\n1、[甲](https://a.org)\n\n2、[乙](https://b.org)\n",
-            Lang::zh(),
+            &Lang::zh(),
         );
         let en = parse(
             "# Python Trending Weekly #100: Why t-string?\n\n本期分享。\n\n## 🦄Articles & Tutorials\n\n1、[B](https://b.org)\n\n2、[A 甲](https://a.org)\n",
-            Lang::en(),
+            &Lang::en(),
         );
         let glossary = Glossary::default();
         let rules = Rules {
@@ -175,7 +162,7 @@ mod tests {
         );
         let good = parse(
             "# Python Trending Weekly #101: A Python Type Checker Written in Rust\n\n## 🦄Articles & Tutorials\n\n1、[A](https://a.org)\n\n2、[B](https://b.org)\n",
-            Lang::en(),
+            &Lang::en(),
         );
         assert!(compare(&zh, &good, &rules).is_empty());
     }

@@ -82,7 +82,9 @@ pub fn system_message(
     } else {
         let mut text = String::from("\nUse these translations of terms:\n");
         for (term, translation) in terms {
-            text.push_str(&format!("- {term} → {translation}\n"));
+            for piece in ["- ", term.as_str(), " → ", translation.as_str(), "\n"] {
+                text.push_str(piece);
+            }
         }
         text
     };
@@ -99,7 +101,9 @@ pub fn system_message(
     if !problems.is_empty() {
         message.push_str("\n\nA previous answer for this text was rejected. Fix these problems:\n");
         for problem in problems {
-            message.push_str(&format!("- {}\n", problem.message));
+            message.push_str("- ");
+            message.push_str(&problem.message);
+            message.push('\n');
         }
     }
     message.trim_end().to_owned()

@@ -47,7 +47,6 @@ pub fn segments(text: &str) -> Vec<String> {
         let trimmed = line.trim_start();
         match fence {
             Some(marker) if trimmed.starts_with(marker) => fence = None,
-            Some(_) => {}
             None if trimmed.starts_with("```") => fence = Some("```"),
             None if trimmed.starts_with("~~~") => fence = Some("~~~"),
             None if line.trim().is_empty() => {
@@ -57,7 +56,7 @@ pub fn segments(text: &str) -> Vec<String> {
                 }
                 continue;
             }
-            None => {}
+            Some(_) | None => {}
         }
         current.push(line);
     }
@@ -218,27 +217,13 @@ pub fn entry_text<'a>(title: &str, body: impl Iterator<Item = &'a str>) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use weekly_model::Catalogue;
-    use weekly_parse::{ParseOptions, parse_document};
-
-    fn parse(text: &str) -> Document {
-        let catalogue = Catalogue::python_weekly();
-        parse_document(
-            text,
-            &ParseOptions {
-                file: "t.md",
-                lang: &Lang::zh(),
-                catalogue: &catalogue,
-            },
-        )
-        .document
-    }
+    use crate::test_support::parse;
 
     const ISSUE: &str = "---\ntitle: 'Python 潮流周刊#9：异步的未来'\ndescription: '本周分享了 2 篇文章'\npubDate: 2026-01-03\n---\n\n你好，欢迎阅读。\n\n## 🦄文章&教程\n\n1、[装饰器指南](https://a.org/x)\n\n一篇文章。\n\n```python\n# 不是标题\n\nprint(1)\n```\n\n2、[无链接的重复](https://a.org/x)\n\n## 🎁 杂项\n\n随便说说。\n";
 
     #[test]
     fn units_have_stable_ids_and_keep_code_blocks_whole() {
-        let units = units(&parse(ISSUE));
+        let units = units(&parse(ISSUE, &Lang::zh()));
         let ids: Vec<&str> = units.iter().map(|u| u.id.as_str()).collect();
         assert_eq!(
             ids,

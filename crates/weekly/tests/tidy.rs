@@ -49,6 +49,7 @@ fn the_core_names_no_io_crate() {
         "weekly-render",
         "weekly-check",
         "weekly-stats",
+        "weekly-translate",
     ] {
         let manifest =
             std::fs::read_to_string(crates_dir().join(krate).join("Cargo.toml")).unwrap();

@@ -88,6 +88,8 @@ struct EditionRun {
     existing_text: Option<String>,
     units: Vec<Unit>,
     decisions: Vec<Decision>,
+    /// What earlier runs recorded, by unit id.
+    records: BTreeMap<String, Record>,
 }
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
@@ -123,15 +125,12 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let archive = Archive::load_only(&workspace, |n| args.all || wanted.contains(&n))?;
     for n in &wanted {
         if archive.issue(*n).is_none() {
-            bail!(
-                "issue {n} is not in the workspace (no issues/{:04}/issue.toml)",
-                n
-            );
+            bail!("issue {n} is not in the workspace (no issues/{n:04}/issue.toml)");
         }
     }
     let glossary = load_glossary(root)?;
     if args.check {
-        return check(&workspace, &archive, &from, &targets, &glossary);
+        return Ok(check(&workspace, &archive, &from, &targets, &glossary));
     }
     let template = match std::fs::read_to_string(root.join(SYSTEM_TEMPLATE)) {
         Ok(text) => text,
@@ -273,6 +272,7 @@ async fn translate(
             let source_units = units(&source.document);
             let decisions = plan(&source_units, &existing, &records, from, args.force);
             runs.push(EditionRun {
+                records,
                 issue: issue.number,
                 source: source.document.clone(),
                 source_path: source.path.clone(),
@@ -485,15 +485,22 @@ async fn write_edition(
         .into_iter()
         .map(|u| (u.id, u.text))
         .collect();
+    // A person's edit keeps the record of what we wrote, so it stays recognised as theirs.
     let records: Vec<UnitRecord> = run
         .units
         .iter()
-        .filter_map(|u| {
-            written.get(&u.id).map(|out| UnitRecord {
+        .zip(&run.decisions)
+        .filter_map(|(u, decision)| match decision {
+            Decision::Keep { edited: true, .. } => run.records.get(&u.id).map(|r| UnitRecord {
+                unit: u.id.clone(),
+                source_hash: r.source_hash.clone(),
+                output_hash: r.output_hash.clone(),
+            }),
+            _ => written.get(&u.id).map(|out| UnitRecord {
                 unit: u.id.clone(),
                 source_hash: text_hash(&u.text),
                 output_hash: text_hash(out),
-            })
+            }),
         })
         .collect();
     store
@@ -508,7 +515,7 @@ fn check(
     from: &Lang,
     targets: &[Lang],
     glossary: &Glossary,
-) -> Result<ExitCode> {
+) -> ExitCode {
     let mut editions = 0;
     let mut with_problems = 0;
     let mut findings_total = 0;
@@ -545,9 +552,9 @@ fn check(
         "checked {editions} translated edition(s): {with_problems} with problems, \
          {findings_total} finding(s)"
     ));
-    Ok(if with_problems > 0 {
+    if with_problems > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }
