@@ -32,7 +32,7 @@ pub struct ClientConfig {
     pub max_backoff: Duration,
     /// A `Retry-After` longer than this gives up instead of waiting.
     pub max_retry_after: Duration,
-    /// Requests per minute, if limited.
+    /// Requests per minute, if limited; requests are spaced evenly (60 s / n apart).
     pub requests_per_minute: Option<u32>,
 }
 
@@ -166,7 +166,8 @@ impl OpenAiClient {
         let limiter = config
             .requests_per_minute
             .and_then(NonZeroU32::new)
-            .map(|n| RateLimiter::direct(Quota::per_minute(n)));
+            // Evenly spaced: no burst at the start of a run.
+            .map(|n| RateLimiter::direct(Quota::per_minute(n).allow_burst(NonZeroU32::MIN)));
         Ok(OpenAiClient {
             http,
             config,
@@ -391,6 +392,25 @@ mod tests {
             "{error}"
         );
         assert_eq!(client.usage().requests, 1);
+    }
+
+    #[test]
+    fn requests_per_minute_space_the_requests() {
+        let server = FakeLlm::start(Options::default()).unwrap();
+        let mut config = ClientConfig::new(&server.base_url(), "fake-1");
+        config.requests_per_minute = Some(1200); // one every 50 ms
+        let client = OpenAiClient::new(config).unwrap();
+        let rt = runtime();
+        let started = std::time::Instant::now();
+        for _ in 0..5 {
+            rt.block_on(client.complete("s", "x")).unwrap();
+        }
+        assert!(
+            started.elapsed() >= Duration::from_millis(200),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(server.request_count(), 5);
     }
 
     #[test]

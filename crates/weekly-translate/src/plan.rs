@@ -35,7 +35,8 @@ pub enum Decision {
 }
 
 /// Decides for every unit of the source. `existing` are the units of the translated edition
-/// on disk (if any), `records` what earlier runs wrote, by unit id.
+/// on disk (if any), `records` what earlier runs wrote, by unit id. With `force`, every unit
+/// with words is translated again (the memory answers those it knows).
 pub fn plan(
     source: &[Unit],
     existing: &[Unit],
@@ -49,6 +50,9 @@ pub fn plan(
         .map(|unit| {
             if !needs_translation(&unit.text, source_lang) {
                 return Decision::Copy;
+            }
+            if force {
+                return Decision::Translate;
             }
             let Some(current) = existing.get(unit.id.as_str()) else {
                 return Decision::Translate;
@@ -66,7 +70,6 @@ pub fn plan(
                         Decision::Translate
                     }
                 }
-                _ if force => Decision::Translate,
                 Some(record) => Decision::Keep {
                     text: current.text.clone(),
                     edited: true,
@@ -151,6 +154,11 @@ mod tests {
         let forced = plan(&source, &existing, &records, &Lang::zh(), true);
         assert_eq!(forced[3], Decision::Translate);
         assert_eq!(forced[6], Decision::Translate);
-        assert_eq!(forced[1], keep("Unchanged", false, false));
+        assert_eq!(
+            forced[1],
+            Decision::Translate,
+            "the memory still answers it"
+        );
+        assert_eq!(forced[5], Decision::Copy);
     }
 }

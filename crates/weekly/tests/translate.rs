@@ -266,6 +266,33 @@ fn glossary_terms_reach_the_model_and_are_checked() {
         .find(|r| r.user.contains("存储引擎"))
         .unwrap();
     assert!(title_request.system.contains("- 存储引擎 → storage engine"));
+    assert!(
+        title_request
+            .system
+            .contains("from Simplified Chinese into English")
+    );
+
+    // The workspace's own instructions replace ours; a new prompt is a new memory key.
+    std::fs::create_dir_all(root.join("templates/translate")).unwrap();
+    std::fs::write(
+        root.join("templates/translate/system.md"),
+        "House rules for {{ newsletter }}: translate {{ what }} into {{ target_language }}.\n{{ glossary }}",
+    )
+    .unwrap();
+    let before = server.request_count();
+    let out = translate(&root, &server, None, &["--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let custom = &server.received()[before..];
+    assert!(!custom.is_empty());
+    assert!(custom.iter().all(|r| {
+        r.system
+            .starts_with("House rules for Rust 星期刊: translate ")
+    }));
+    assert!(
+        custom
+            .iter()
+            .any(|r| r.system.contains("- 存储引擎 → storage engine"))
+    );
     assert!(read(root.join("issues/0006/en.md")).contains("storage engine"));
 
     // A broken glossary is an error with its place, and nothing is sent.

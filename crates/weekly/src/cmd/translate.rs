@@ -71,7 +71,8 @@ pub struct Args {
     /// Show what would be requested; send nothing, write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Re-translate units a person edited.
+    /// Translate every unit again, replacing a person's edits (the memory still answers what it
+    /// knows for the same model and instructions).
     #[arg(long)]
     pub force: bool,
     /// Requests in flight at once (default: `translate.concurrency`).
