@@ -40,13 +40,21 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// `weekly translate 6 --to en EXTRA…` against `server`.
 fn translate(root: &Path, server: &FakeLlm, key: Option<&str>, extra: &[&str]) -> Output {
+    let mut args = vec!["6", "--to", "en"];
+    args.extend_from_slice(extra);
+    translate_with(root, server, key, &args)
+}
+
+/// `weekly translate ARGS…` against `server`, with `key` as the API key.
+fn translate_with(root: &Path, server: &FakeLlm, key: Option<&str>, args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_weekly"));
     command
         .arg("--workspace")
         .arg(root)
-        .args(["translate", "6", "--to", "en"])
-        .args(extra)
+        .arg("translate")
+        .args(args)
         .env_remove("WEEKLY_WORKSPACE")
         .env_remove("WEEKLY_LLM_MODEL")
         .env("WEEKLY_LLM_BASE_URL", server.base_url());
@@ -335,15 +343,7 @@ fn translates_the_other_way_too() {
     let (_dir, root) = workspace();
     std::fs::remove_file(root.join("issues/0005/zh.md")).unwrap();
     let server = FakeLlm::start(Options::default()).unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_weekly"));
-    let out = command
-        .arg("--workspace")
-        .arg(&root)
-        .args(["translate", "5", "--from", "en", "--to", "zh"])
-        .env("WEEKLY_LLM_BASE_URL", server.base_url())
-        .env_remove("WEEKLY_LLM_API_KEY")
-        .output()
-        .unwrap();
+    let out = translate_with(&root, &server, None, &["5", "--from", "en", "--to", "zh"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let zh = read(root.join("issues/0005/zh.md"));
     assert!(zh.starts_with("# Rust 星期刊#5："), "{zh}");
@@ -376,6 +376,22 @@ fn dry_run_sends_and_writes_nothing() {
     assert_eq!(server.request_count(), 0);
     assert!(!root.join("issues/0006/en.md").exists());
     assert!(!root.join("weekly.db").exists());
+}
+
+#[test]
+fn a_translation_written_by_hand_is_left_alone() {
+    let (_dir, root) = workspace();
+    let server = FakeLlm::start(Options::default()).unwrap();
+    let before = read(root.join("issues/0005/en.md"));
+    let out = translate_with(&root, &server, None, &["5", "--to", "en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not written by `weekly translate`"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(server.request_count(), 0);
+    assert_eq!(read(root.join("issues/0005/en.md")), before);
 }
 
 /// The corpus's English editions against their Chinese sources: the broken ones the history

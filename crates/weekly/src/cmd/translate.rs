@@ -270,6 +270,15 @@ async fn translate(
                     .collect(),
                 None => BTreeMap::new(),
             };
+            if existing_text.is_some() && records.is_empty() && !args.force {
+                // Written by hand or by another tool: its structure is not ours to rebuild.
+                printer::status(&format!(
+                    "{shown}: kept; it was not written by `weekly translate` (--force replaces \
+                     it; `weekly translate --check {}` compares it with its source)",
+                    issue.number
+                ));
+                continue;
+            }
             let source_units = units(&source.document);
             let decisions = plan(&source_units, &existing, &records, from, args.force);
             runs.push(EditionRun {
