@@ -302,7 +302,7 @@ fn remove_images(text: &str) -> String {
 }
 
 /// Finds star notes: `（star 2.7K）`, `（star 1.9k）`, `(star 2K)`, `（star 748）`,
-/// `（Github 15K star）`.
+/// `（Github 15K star）`, and the Japanese editions' `（スター数 21.7K）`.
 pub fn star_notes(text: &str) -> Vec<StarNote> {
     let mut notes = Vec::new();
     for (start, open) in text.char_indices().filter(|(_, c)| *c == '（' || *c == '(') {
@@ -333,7 +333,7 @@ fn parse_star_inner(inner: &str) -> Option<u32> {
     let lower = inner.trim().to_ascii_lowercase();
     let words: Vec<&str> = lower.split_whitespace().collect();
     let amount = match words.as_slice() {
-        ["star" | "stars", amount]
+        ["star" | "stars" | "スター数" | "スター", amount]
         | ["github", amount, "star" | "stars"]
         | [amount, "star" | "stars"] => *amount,
         _ => return None,
@@ -464,11 +464,12 @@ mod tests {
             "x (star 2K)",
             "x（star 748）",
             "x（Github 15K star）",
+            "説明（スター数 21.7K）",
         ]
         .iter()
         .map(|t| star_notes(t)[0].stars)
         .collect();
-        assert_eq!(values, [2700, 1900, 2000, 748, 15000]);
+        assert_eq!(values, [2700, 1900, 2000, 748, 15000, 21700]);
         assert!(star_notes("（starship 2K）").is_empty());
         assert!(star_notes("（附：star）").is_empty());
     }
