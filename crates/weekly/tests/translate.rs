@@ -379,6 +379,24 @@ fn dry_run_sends_and_writes_nothing() {
 }
 
 #[test]
+fn a_source_with_errors_is_not_translated() {
+    let (_dir, root) = workspace();
+    let zh = read(root.join("issues/0006/zh.md")).replacen("title: '", "title: 'unclosed ", 1);
+    let zh = zh.replacen("用 Rust 写存储引擎'", "用 Rust 写存储引擎", 1);
+    std::fs::write(root.join("issues/0006/zh.md"), zh).unwrap();
+    let server = FakeLlm::start(Options::default()).unwrap();
+    let out = translate(&root, &server, None, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("issues/0006/zh.md: not translated"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(server.request_count(), 0);
+    assert!(!root.join("issues/0006/en.md").exists());
+}
+
+#[test]
 fn a_translation_written_by_hand_is_left_alone() {
     let (_dir, root) = workspace();
     let server = FakeLlm::start(Options::default()).unwrap();

@@ -242,6 +242,14 @@ async fn translate(
                 }
                 continue;
             };
+            let source_shown = workspace.display_path(&source.path);
+            if archive.files_with_errors.contains(&source_shown) {
+                printer::status(&format!(
+                    "{source_shown}: not translated; fix the errors `weekly check` reports first"
+                ));
+                needs_person += 1;
+                continue;
+            }
             let path = target_path(source, target);
             let shown = workspace.display_path(&path);
             let existing_text = if path.exists() {
