@@ -55,5 +55,7 @@ run "$work/a" 8 "first run "
 run "$work/a" 8 "second run"
 make_workspace "$work/b"
 run "$work/b" 1 "sequential"
-/usr/bin/time -v ./target/release/weekly --workspace "$work/a" translate 1 --to en 2>&1 >/dev/null \
+make_workspace "$work/c"
+echo "peak RSS of a first run (27 requests, concurrency 8):"
+/usr/bin/time -v ./target/release/weekly --workspace "$work/c" translate 1 --to en 2>&1 >/dev/null \
   | grep -E 'Maximum resident' || true

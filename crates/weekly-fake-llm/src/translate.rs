@@ -1,6 +1,8 @@
 //! The fake translation: Han runs become English-looking words, full-width punctuation becomes
 //! ASCII, glossary terms from the system message are used; URLs and code are left alone.
 
+use weekly_model::lang::is_han;
+
 const WORDS: [&str; 24] = [
     "python", "fast", "guide", "project", "async", "code", "tool", "data", "model", "web", "learn",
     "build", "test", "type", "library", "speed", "open", "source", "team", "news", "release",
@@ -17,10 +19,6 @@ fn glossary(system: &str) -> Vec<(String, String)> {
         .collect();
     pairs.sort_by_key(|(a, _)| std::cmp::Reverse(a.chars().count()));
     pairs
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
 fn punctuation(c: char) -> Option<&'static str> {

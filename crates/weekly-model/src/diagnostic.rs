@@ -2,6 +2,19 @@
 
 use std::fmt;
 
+/// 1-based line and column (in characters) of a byte offset in `text`; an offset past the end
+/// or inside a character is clamped.
+pub fn text_position(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
 /// How serious a diagnostic is. Errors make `weekly check` exit with status 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {

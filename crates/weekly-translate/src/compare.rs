@@ -2,8 +2,8 @@
 //! translation must pass. Sections are matched by catalogue key and entries by position, so a
 //! lost, added or shifted entry shows as a URL that moved.
 
-use crate::rules::{Problem, Rules, check};
-use crate::unit::{UnitKind, entry_text, title_of};
+use crate::rules::{Problem, Rules, check, han_left};
+use crate::unit::{UnitKind, entry_text};
 use weekly_model::{Document, TitleParts};
 
 /// A problem found at a place of the translation.
@@ -33,10 +33,12 @@ pub fn compare(source: &Document, translation: &Document, rules: &Rules<'_>) -> 
     // the original); only untranslated text is looked for.
     let outside = translation.preamble.iter().chain(&translation.postamble);
     for block in outside {
-        for problem in check(UnitKind::Preamble, &block.text, &block.text, rules) {
-            if problem.rule == "han" {
-                out.push(finding(block.line, "a paragraph", "han", problem.message));
-            }
+        if let Some(problem) = han_left(&block.text, rules) {
+            out.push(Finding {
+                line: block.line,
+                label: "a paragraph".into(),
+                problem,
+            });
         }
     }
     let mut used = vec![false; translation.sections.len()];
@@ -100,10 +102,10 @@ fn compare_titles(
     rules: &Rules<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let (Some(a), Some(b)) = (title_of(source), title_of(translation)) else {
+    let (Some(a), Some(b)) = (source.title(), translation.title()) else {
         return;
     };
-    let (pa, pb) = (TitleParts::parse(&a), TitleParts::parse(&b));
+    let (pa, pb) = (TitleParts::parse(a), TitleParts::parse(b));
     if let Some(n) = pa.number
         && pb.number != Some(n)
     {

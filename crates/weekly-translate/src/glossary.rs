@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 use weekly_model::Lang;
+use weekly_model::diagnostic::text_position as position;
 
 /// Terms and their translations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,13 +39,6 @@ pub struct GlossaryError {
 struct RawGlossary {
     #[serde(default)]
     terms: BTreeMap<String, BTreeMap<String, String>>,
-}
-
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 impl Glossary {

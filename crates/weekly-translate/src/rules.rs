@@ -170,6 +170,25 @@ fn list(items: &[String]) -> String {
         .join(", ")
 }
 
+/// Han characters left in `result` when the target is not a CJK language, beyond those of
+/// glossary translations.
+pub fn han_left(result: &str, rules: &Rules<'_>) -> Option<Problem> {
+    if rules.target.is_cjk() {
+        return None;
+    }
+    let allowed = rules.glossary.allowed_han(rules.target);
+    let mut left: Vec<String> = han_runs(result)
+        .into_iter()
+        .filter(|run| !allowed.iter().any(|a| a.contains(run.as_str())))
+        .collect();
+    left.dedup();
+    left.truncate(5);
+    (!left.is_empty()).then(|| Problem {
+        rule: "han",
+        message: format!("Chinese text is left untranslated: {}", list(&left)),
+    })
+}
+
 /// Checks `result` as the translation of `source`, a unit of kind `kind`.
 pub fn check(kind: UnitKind, source: &str, result: &str, rules: &Rules<'_>) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -254,20 +273,8 @@ pub fn check(kind: UnitKind, source: &str, result: &str, rules: &Rules<'_>) -> V
     if kind == UnitKind::Entry && segments(result).first().is_some_and(|t| t.contains('\n')) {
         add("title", "the title must stay on one line".into());
     }
-    if !rules.target.is_cjk() {
-        let allowed = rules.glossary.allowed_han(rules.target);
-        let mut left: Vec<String> = han_runs(result)
-            .into_iter()
-            .filter(|run| !allowed.iter().any(|a| a.contains(run.as_str())))
-            .collect();
-        left.dedup();
-        if !left.is_empty() {
-            left.truncate(5);
-            add(
-                "han",
-                format!("Chinese text is left untranslated: {}", list(&left)),
-            );
-        }
+    if let Some(problem) = han_left(result, rules) {
+        add(problem.rule, problem.message);
     }
     for (term, translation) in rules.glossary.terms_in(source, rules.target) {
         if !contains_term(result, &translation) {

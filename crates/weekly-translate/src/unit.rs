@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use weekly_model::lang::han_count;
-use weekly_model::{Document, Header, Lang, TitleParts, inline};
+use weekly_model::{Document, Lang, TitleParts, inline};
 
 /// What a unit is; decides how its translation is checked and put back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -114,21 +114,12 @@ fn theme_of(title: &str) -> String {
     }
 }
 
-/// The title of a document, from the front matter or the H1.
-pub fn title_of(document: &Document) -> Option<String> {
-    match &document.header {
-        Some(Header::FrontMatter(fm)) => fm.title.clone(),
-        Some(Header::H1(h)) => Some(h.text.clone()),
-        None => None,
-    }
-}
-
 /// Every unit of `document`, in file order. The description line is not a unit: it is
 /// written from the counts.
 pub fn units(document: &Document) -> Vec<Unit> {
     let mut out = Vec::new();
-    if let Some(title) = title_of(document) {
-        let theme = theme_of(&title);
+    if let Some(title) = document.title() {
+        let theme = theme_of(title);
         if !theme.is_empty() {
             out.push(Unit {
                 id: "title".into(),

@@ -148,14 +148,7 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// 1-based line and column (in characters) of a byte offset in `text`.
-pub(crate) fn position(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
+pub(crate) use weekly_model::diagnostic::text_position as position;
 
 impl Config {
     /// Parses and validates the text of a `weekly.toml`.

@@ -6,7 +6,6 @@ use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::sync::atomic::{AtomicBool, Ordering};
 use weekly_llm::ChatModel;
-use weekly_model::Lang;
 use weekly_store::{Memory, Store};
 use weekly_translate::{Problem, PromptContext, Rules, Unit, check, memory_key, system_message};
 
@@ -212,11 +211,6 @@ impl<M: ChatModel> Engine<'_, M> {
         }
         (Outcome::Rejected(problems), totals)
     }
-}
-
-/// The language pair of a run, for messages.
-pub fn pair(source: &Lang, target: &Lang) -> String {
-    format!("{source} → {target}")
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use crate::archive::{Archive, Issue};
 use crate::editions::resolve_lang;
 use crate::files;
 use crate::printer;
-use crate::translator::{Engine, Job, Outcome, Totals, pair};
+use crate::translator::{Engine, Job, Outcome, Totals};
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
 use indicatif::ProgressBar;
@@ -323,10 +323,9 @@ async fn translate(
                     .filter(|d| **d == Decision::Translate)
                     .count();
                 printer::out(&format!(
-                    "{}: {n} of {} units to translate ({})",
+                    "{}: {n} of {} units to translate ({from} → {target})",
                     workspace.display_path(&run.target_path),
                     run.units.len(),
-                    pair(from, target)
                 ));
                 for (unit, _) in run
                     .units
