@@ -1,7 +1,14 @@
 //! The workspace database: SQLite through sqlx, with migrations embedded in the binary. It
-//! holds the translation memory and the record of translated units. The SQL is written to run
+//! holds the translation memory, the record of translated units, the collected candidates and
+//! the deliveries to channels. The SQL is written to run
 //! on PostgreSQL too (`$n` placeholders, no SQLite-only types); a PostgreSQL pool would need its
 //! own migration directory only.
+
+mod collect;
+mod delivery;
+
+pub use collect::{Candidate, FeedState, NewItem, Recorded, Sighting, Status};
+pub use delivery::DeliveryState;
 
 use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -36,11 +43,18 @@ pub enum StoreError {
 
 /// The migrations, in order.
 fn migrator() -> Migrator {
-    let sql = [(
-        1,
-        "translation memory",
-        include_str!("../migrations/sqlite/0001_translation.sql"),
-    )];
+    let sql = [
+        (
+            1,
+            "translation memory",
+            include_str!("../migrations/sqlite/0001_translation.sql"),
+        ),
+        (
+            2,
+            "collection, inbox and deliveries",
+            include_str!("../migrations/sqlite/0002_collect.sql"),
+        ),
+    ];
     Migrator::with_migrations(
         sql.into_iter()
             .map(|(version, description, text)| {
@@ -93,7 +107,7 @@ pub struct UnitRecord {
 /// The workspace database.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
 }
 
 impl Store {

@@ -1,0 +1,242 @@
+//! HTTP fetching with the limits a crawler of other people's servers needs: conditional GET
+//! (`ETag`, `Last-Modified`, 304), gzip and brotli, a total and a read timeout, a cap on the
+//! decompressed body (so a gzip bomb or an endless body stops early), a redirect limit that
+//! also names loops, and a user agent.
+
+use std::error::Error as _;
+use std::fmt;
+use std::time::Duration;
+
+/// Limits for every request.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Whole request, body included.
+    pub timeout: Duration,
+    /// Connecting.
+    pub connect_timeout: Duration,
+    /// Largest body, after decompression.
+    pub max_bytes: usize,
+    /// Redirects followed.
+    pub max_redirects: usize,
+    /// `User-Agent`.
+    pub user_agent: String,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            timeout: Duration::from_secs(20),
+            connect_timeout: Duration::from_secs(10),
+            max_bytes: 10 * 1024 * 1024,
+            max_redirects: 5,
+            user_agent: concat!("weekly/", env!("CARGO_PKG_VERSION"), " (+feed reader)").into(),
+        }
+    }
+}
+
+/// Validators of the last successful answer, sent back for a conditional GET.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    /// `ETag`.
+    pub etag: Option<String>,
+    /// `Last-Modified`.
+    pub last_modified: Option<String>,
+}
+
+/// A body that arrived.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// The bytes, decompressed.
+    pub bytes: Vec<u8>,
+    /// `Content-Type`.
+    pub content_type: Option<String>,
+    /// The validators to send next time.
+    pub validators: Validators,
+    /// The URL after redirects.
+    pub final_url: String,
+}
+
+/// What a GET gave.
+#[derive(Debug, Clone)]
+pub enum Fetched {
+    /// 304: nothing changed since the validators.
+    NotModified,
+    /// 200 with a body.
+    Body(Body),
+}
+
+/// Why a GET failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// A status other than 200 or 304.
+    #[error("HTTP {0}")]
+    Status(u16),
+    /// The body passed the cap.
+    #[error("body larger than {0} bytes (after decompression)")]
+    TooLarge(usize),
+    /// The timeout passed.
+    #[error("timed out after {0} s")]
+    Timeout(u64),
+    /// A redirect led back to a URL of the chain.
+    #[error("redirect loop")]
+    RedirectLoop,
+    /// Too many redirects.
+    #[error("more than {0} redirects")]
+    TooManyRedirects(usize),
+    /// A broken compressed body.
+    #[error("cannot decode the body: {0}")]
+    Decode(String),
+    /// Connection and protocol errors.
+    #[error("{0}")]
+    Network(String),
+}
+
+#[derive(Debug)]
+enum RedirectProblem {
+    Loop,
+    TooMany,
+}
+
+impl fmt::Display for RedirectProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RedirectProblem::Loop => "redirect loop",
+            RedirectProblem::TooMany => "too many redirects",
+        })
+    }
+}
+
+impl std::error::Error for RedirectProblem {}
+
+/// A pooled HTTP client with limits.
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    limits: Limits,
+}
+
+impl Fetcher {
+    /// A client with `limits`.
+    pub fn new(limits: Limits) -> Result<Fetcher, FetchError> {
+        // One TLS provider for the process (ring); a second call finds it installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let max = limits.max_redirects;
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().iter().any(|u| u == attempt.url()) {
+                attempt.error(RedirectProblem::Loop)
+            } else if attempt.previous().len() > max {
+                attempt.error(RedirectProblem::TooMany)
+            } else {
+                attempt.follow()
+            }
+        });
+        let client = reqwest::Client::builder()
+            .timeout(limits.timeout)
+            .connect_timeout(limits.connect_timeout.min(limits.timeout))
+            .read_timeout(limits.timeout)
+            .redirect(policy)
+            .user_agent(limits.user_agent.clone())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| FetchError::Network(chain(&e)))?;
+        Ok(Fetcher { client, limits })
+    }
+
+    /// GETs `url`, conditionally when `validators` has values.
+    pub async fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+        let mut request = self.client.get(url).header(
+            reqwest::header::ACCEPT,
+            "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8",
+        );
+        if let Some(etag) = &validators.etag {
+            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+        }
+        if let Some(date) = &validators.last_modified {
+            request = request.header(reqwest::header::IF_MODIFIED_SINCE, date);
+        }
+        let mut response = request.send().await.map_err(|e| self.error(&e))?;
+        let status = response.status();
+        if status == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(Fetched::NotModified);
+        }
+        if !status.is_success() {
+            return Err(FetchError::Status(status.as_u16()));
+        }
+        let header = |name: reqwest::header::HeaderName| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let validators = Validators {
+            etag: header(reqwest::header::ETAG),
+            last_modified: header(reqwest::header::LAST_MODIFIED),
+        };
+        let final_url = response.url().to_string();
+        let max = self.limits.max_bytes;
+        if response.content_length().is_some_and(|n| n as usize > max)
+            && response
+                .headers()
+                .get(reqwest::header::CONTENT_ENCODING)
+                .is_none()
+        {
+            return Err(FetchError::TooLarge(max));
+        }
+        let mut bytes = Vec::with_capacity(
+            response
+                .content_length()
+                .map_or(64 * 1024, |n| (n as usize).min(max)),
+        );
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.error(&e))? {
+            if bytes.len() + chunk.len() > max {
+                return Err(FetchError::TooLarge(max));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(Fetched::Body(Body {
+            bytes,
+            content_type,
+            validators,
+            final_url,
+        }))
+    }
+
+    fn error(&self, e: &reqwest::Error) -> FetchError {
+        let mut source = e.source();
+        while let Some(s) = source {
+            if let Some(problem) = s.downcast_ref::<RedirectProblem>() {
+                return match problem {
+                    RedirectProblem::Loop => FetchError::RedirectLoop,
+                    RedirectProblem::TooMany => {
+                        FetchError::TooManyRedirects(self.limits.max_redirects)
+                    }
+                };
+            }
+            source = s.source();
+        }
+        if e.is_timeout() {
+            return FetchError::Timeout(self.limits.timeout.as_secs());
+        }
+        if e.is_decode() {
+            return FetchError::Decode(chain(e));
+        }
+        FetchError::Network(chain(e))
+    }
+}
+
+/// An error and its causes on one line.
+fn chain(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
+}

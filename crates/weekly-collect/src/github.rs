@@ -1,0 +1,140 @@
+//! GitHub repositories: which links are repositories, and their star counts from the REST API
+//! (`GET /repos/{owner}/{repo}`), with an optional token. The base URL is configurable so tests
+//! never leave the machine.
+
+use std::time::Duration;
+
+/// Paths on github.com that are not `owner/repo`.
+const NOT_OWNERS: &[&str] = &[
+    "about",
+    "collections",
+    "enterprise",
+    "explore",
+    "features",
+    "issues",
+    "marketplace",
+    "notifications",
+    "orgs",
+    "pricing",
+    "pulls",
+    "search",
+    "settings",
+    "sponsors",
+    "topics",
+    "trending",
+    "login",
+    "signup",
+    "site",
+    "security",
+    "apps",
+    "readme",
+    "events",
+];
+
+/// `owner/repo` (lower case) when `url` is a github.com repository or a page inside one.
+pub fn repo_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    let path = rest.strip_prefix("github.com/")?;
+    let mut parts = path.split(['/', '?', '#']).filter(|p| !p.is_empty());
+    let owner = parts.next()?;
+    let repo = parts.next()?.trim_end_matches(".git");
+    if NOT_OWNERS.contains(&owner.to_ascii_lowercase().as_str()) || repo.is_empty() {
+        return None;
+    }
+    Some(format!("{owner}/{repo}").to_ascii_lowercase())
+}
+
+/// Why a star count could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GithubError {
+    /// The rate limit is used up (403/429): stop asking in this run.
+    #[error("GitHub rate limit reached (set WEEKLY_GITHUB_TOKEN for 5,000 requests an hour)")]
+    RateLimited,
+    /// Another status.
+    #[error("GitHub answered HTTP {0}")]
+    Status(u16),
+    /// Transport or JSON trouble.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A REST client for star counts.
+#[derive(Debug, Clone)]
+pub struct Github {
+    client: reqwest::Client,
+    api: String,
+    token: Option<String>,
+}
+
+impl Github {
+    /// A client for `api` (`https://api.github.com` in real use).
+    pub fn new(api: &str, token: Option<String>) -> Result<Github, GithubError> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .user_agent(concat!("weekly/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| GithubError::Other(e.without_url().to_string()))?;
+        Ok(Github {
+            client,
+            api: api.trim_end_matches('/').to_owned(),
+            token: token.filter(|t| !t.is_empty()),
+        })
+    }
+
+    /// The star count of `repo` (`owner/name`).
+    pub async fn stars(&self, repo: &str) -> Result<i64, GithubError> {
+        let mut request = self
+            .client
+            .get(format!("{}/repos/{repo}", self.api))
+            .header(reqwest::header::ACCEPT, "application/vnd.github+json")
+            .header("X-GitHub-Api-Version", "2022-11-28");
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| GithubError::Other(e.without_url().to_string()))?;
+        let status = response.status().as_u16();
+        let exhausted = response
+            .headers()
+            .get("x-ratelimit-remaining")
+            .is_some_and(|v| v.as_bytes() == b"0");
+        if status == 429 || (status == 403 && exhausted) {
+            return Err(GithubError::RateLimited);
+        }
+        if status != 200 {
+            return Err(GithubError::Status(status));
+        }
+        let body: serde_json::Value = response
+            .json()
+            .await
+            .map_err(|e| GithubError::Other(e.without_url().to_string()))?;
+        body.get("stargazers_count")
+            .and_then(serde_json::Value::as_i64)
+            .ok_or_else(|| GithubError::Other("no stargazers_count in the answer".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repositories_are_recognised() {
+        assert_eq!(
+            repo_of("https://github.com/Astral-sh/uv"),
+            Some("astral-sh/uv".into())
+        );
+        assert_eq!(
+            repo_of("https://www.github.com/a/b/tree/main/docs?x=1"),
+            Some("a/b".into())
+        );
+        assert_eq!(repo_of("https://github.com/a/b.git"), Some("a/b".into()));
+        assert_eq!(repo_of("https://github.com/topics/python"), None);
+        assert_eq!(repo_of("https://github.com/astral-sh"), None);
+        assert_eq!(repo_of("https://gitlab.com/a/b"), None);
+    }
+}

@@ -1,0 +1,323 @@
+//! Local stand-ins for tests: one HTTP server on 127.0.0.1 that serves feeds (with `ETag` and
+//! `Last-Modified`, answering 304), misbehaves on purpose (redirect chains and loops, an
+//! endless body, a server that never answers, a gzip bomb, any status), answers GitHub's
+//! `GET /repos/{owner}/{repo}`, and plays the Telegram Bot API (`/bot<token>/sendMessage`,
+//! `sendPhoto`), checking the token, the HTML and the length limits as Telegram does and
+//! recording every call. Nothing leaves the machine.
+
+mod telegram;
+
+pub use telegram::{TelegramCall, TelegramFault};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+/// A page the server holds.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// The body, as sent.
+    pub body: Vec<u8>,
+    /// `Content-Type`.
+    pub content_type: String,
+    /// `ETag` to send and to compare with `If-None-Match`.
+    pub etag: Option<String>,
+    /// `Last-Modified` to send and to compare with `If-Modified-Since`.
+    pub last_modified: Option<String>,
+    /// `Content-Encoding` of the body (`gzip`).
+    pub content_encoding: Option<String>,
+}
+
+/// A request the server received (Telegram calls are kept apart).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The path.
+    pub path: String,
+    /// The status answered.
+    pub status: u16,
+    /// `If-None-Match` sent.
+    pub if_none_match: Option<String>,
+    /// `If-Modified-Since` sent.
+    pub if_modified_since: Option<String>,
+    /// `Authorization` sent.
+    pub authorization: Option<String>,
+    /// `Accept-Encoding` sent.
+    pub accept_encoding: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct Shared {
+    pages: HashMap<String, Page>,
+    requests: Vec<Request>,
+    stars: HashMap<String, i64>,
+    telegram: telegram::Bot,
+}
+
+/// A running server; dropping it stops it.
+#[derive(Debug)]
+pub struct FakeWeb {
+    addr: SocketAddr,
+    shared: Arc<Mutex<Shared>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
+    shared.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl FakeWeb {
+    /// Starts a server on 127.0.0.1 with an ephemeral port, on its own thread and runtime.
+    /// `bot_token` is the only token its Bot API accepts.
+    pub fn start(bot_token: &str) -> std::io::Result<FakeWeb> {
+        let shared = Arc::new(Mutex::new(Shared::default()));
+        lock(&shared).telegram.token = bot_token.to_owned();
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let state = Arc::clone(&shared);
+        let thread = std::thread::Builder::new()
+            .name("fake-web".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("a tokio runtime");
+                runtime.block_on(async move {
+                    let listener =
+                        tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
+                    let app = Router::new().fallback(handle).with_state(state);
+                    tokio::select! {
+                        _ = axum::serve(listener, app) => {}
+                        _ = stopped => {}
+                    }
+                });
+                runtime.shutdown_timeout(Duration::ZERO);
+            })?;
+        Ok(FakeWeb {
+            addr,
+            shared,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Serves `page` at `path` (starting with `/`).
+    pub fn page(&self, path: &str, page: Page) {
+        lock(&self.shared).pages.insert(path.to_owned(), page);
+    }
+
+    /// Serves an XML feed at `path` with an `ETag` derived from its length and a fixed
+    /// `Last-Modified`.
+    pub fn feed(&self, path: &str, xml: &str) {
+        self.page(
+            path,
+            Page {
+                body: xml.as_bytes().to_vec(),
+                content_type: "application/rss+xml; charset=utf-8".into(),
+                etag: Some(format!("\"v{}\"", xml.len())),
+                last_modified: Some("Sat, 21 Nov 2026 08:00:00 GMT".into()),
+                content_encoding: None,
+            },
+        );
+    }
+
+    /// Sets a repository's star count for the GitHub stand-in (`owner/name`).
+    pub fn stars(&self, repo: &str, stars: i64) {
+        lock(&self.shared)
+            .stars
+            .insert(repo.to_ascii_lowercase(), stars);
+    }
+
+    /// Every non-Telegram request so far.
+    pub fn requests(&self) -> Vec<Request> {
+        lock(&self.shared).requests.clone()
+    }
+
+    /// Forgets the requests so far.
+    pub fn clear_requests(&self) {
+        lock(&self.shared).requests.clear();
+    }
+
+    /// Every Bot API call so far, the failed ones included.
+    pub fn telegram_calls(&self) -> Vec<TelegramCall> {
+        lock(&self.shared).telegram.calls.clone()
+    }
+
+    /// Messages the Bot API stand-in accepted (posted to the channel).
+    pub fn telegram_posts(&self) -> Vec<TelegramCall> {
+        lock(&self.shared)
+            .telegram
+            .calls
+            .iter()
+            .filter(|c| c.status == 200)
+            .cloned()
+            .collect()
+    }
+
+    /// The next `times` Bot API calls fail with `fault`.
+    pub fn telegram_fault(&self, fault: TelegramFault, times: u32) {
+        lock(&self.shared).telegram.faults.push((fault, times));
+    }
+}
+
+impl Drop for FakeWeb {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn redirect(to: &str) -> Response {
+    (StatusCode::FOUND, [(header::LOCATION, to.to_owned())]).into_response()
+}
+
+/// 16 MiB of zeros, gzip-compressed to a few KiB.
+fn gzip_bomb() -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..16 {
+        encoder.write_all(&zeros).expect("writing to memory");
+    }
+    encoder.finish().expect("writing to memory")
+}
+
+async fn handle(
+    State(shared): State<Arc<Mutex<Shared>>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_owned();
+    if let Some(rest) = path.strip_prefix("/bot") {
+        return telegram::handle(&shared, rest, &headers, &body);
+    }
+    let response = route(&shared, &method, &path, &headers).await;
+    lock(&shared).requests.push(Request {
+        path,
+        status: response.status().as_u16(),
+        if_none_match: header_text(&headers, header::IF_NONE_MATCH),
+        if_modified_since: header_text(&headers, header::IF_MODIFIED_SINCE),
+        authorization: header_text(&headers, header::AUTHORIZATION),
+        accept_encoding: header_text(&headers, header::ACCEPT_ENCODING),
+    });
+    response
+}
+
+async fn route(
+    shared: &Mutex<Shared>,
+    _method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+) -> Response {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match parts.as_slice() {
+        ["hop", n, rest @ ..] => {
+            let n: u32 = n.parse().unwrap_or(0);
+            if n == 0 {
+                redirect(&format!("/{}", rest.join("/")))
+            } else {
+                redirect(&format!("/hop/{}/{}", n - 1, rest.join("/")))
+            }
+        }
+        ["loop", "a"] => redirect("/loop/b"),
+        ["loop", "b"] => redirect("/loop/a"),
+        ["status", code] => {
+            let code = code.parse().ok().and_then(|c| StatusCode::from_u16(c).ok());
+            code.unwrap_or(StatusCode::BAD_REQUEST).into_response()
+        }
+        ["slow"] => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            StatusCode::OK.into_response()
+        }
+        ["endless"] => {
+            let chunk = Bytes::from("<item><title>again</title></item>\n".repeat(2000));
+            let stream =
+                futures::stream::repeat_with(move || Ok::<_, std::io::Error>(chunk.clone()));
+            (
+                [(header::CONTENT_TYPE, "application/rss+xml")],
+                Body::from_stream(stream),
+            )
+                .into_response()
+        }
+        ["bomb"] => (
+            [
+                (header::CONTENT_TYPE, "application/rss+xml"),
+                (header::CONTENT_ENCODING, "gzip"),
+            ],
+            gzip_bomb(),
+        )
+            .into_response(),
+        ["repos", owner, repo] => {
+            let key = format!("{owner}/{repo}").to_ascii_lowercase();
+            match lock(shared).stars.get(&key) {
+                Some(stars) => axum::Json(serde_json::json!({
+                    "full_name": key,
+                    "stargazers_count": stars,
+                }))
+                .into_response(),
+                None => (
+                    StatusCode::NOT_FOUND,
+                    axum::Json(serde_json::json!({"message": "Not Found"})),
+                )
+                    .into_response(),
+            }
+        }
+        _ => {
+            let Some(page) = lock(shared).pages.get(path).cloned() else {
+                return StatusCode::NOT_FOUND.into_response();
+            };
+            let matches = |name: header::HeaderName, value: &Option<String>| {
+                value.is_some() && header_text(headers, name).as_ref() == value.as_ref()
+            };
+            if matches(header::IF_NONE_MATCH, &page.etag)
+                || (header_text(headers, header::IF_NONE_MATCH).is_none()
+                    && matches(header::IF_MODIFIED_SINCE, &page.last_modified))
+            {
+                return StatusCode::NOT_MODIFIED.into_response();
+            }
+            let mut response = (
+                [(header::CONTENT_TYPE, page.content_type.clone())],
+                page.body.clone(),
+            )
+                .into_response();
+            let h = response.headers_mut();
+            for (name, value) in [
+                (header::ETAG, &page.etag),
+                (header::LAST_MODIFIED, &page.last_modified),
+                (header::CONTENT_ENCODING, &page.content_encoding),
+            ] {
+                if let Some(v) = value.as_ref().and_then(|v| v.parse().ok()) {
+                    h.insert(name, v);
+                }
+            }
+            response
+        }
+    }
+}
