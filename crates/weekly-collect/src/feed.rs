@@ -51,6 +51,16 @@ fn absolute(link: &str, base: Option<&url::Url>) -> Option<String> {
     matches!(joined.scheme(), "http" | "https").then(|| joined.to_string())
 }
 
+/// A title as plain text: HTML titles lose their tags, plain ones keep `<` as written.
+fn text_of(text: &feed_rs::model::Text, max_chars: usize) -> String {
+    if text.content_type.as_str().contains("html") {
+        plain(&text.content, max_chars)
+    } else {
+        // Entities are decoded already: escape the two that `plain` would read.
+        plain(&text.content.replace('&', "&amp;").replace('<', "&lt;"), max_chars)
+    }
+}
+
 /// Parses a feed body fetched from `url` (relative links are resolved against it).
 pub fn parse(body: &[u8], content_type: Option<&str>, url: &str) -> Result<Feed, FeedError> {
     let (utf8, encoding) = to_utf8(body, content_type);
@@ -76,7 +86,7 @@ pub fn parse(body: &[u8], content_type: Option<&str>, url: &str) -> Result<Feed,
         };
         let title = entry
             .title
-            .map(|t| plain(&t.content, 300))
+            .map(|t| text_of(&t, 300))
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| link.clone());
         let summary = entry
@@ -152,6 +162,13 @@ mod tests {
         .unwrap();
         assert_eq!(f.items[0].title, "Jay");
         assert_eq!(f.items[0].summary, "Body");
+    }
+
+    #[test]
+    fn plain_titles_keep_angle_brackets() {
+        let xml = "<rss version=\"2.0\"><channel><title>T</title><item><title>Vec&lt;T&gt; &amp; you</title><link>https://a.org/1</link></item></channel></rss>";
+        let f = parse(xml.as_bytes(), None, "https://a.org/").unwrap();
+        assert_eq!(f.items[0].title, "Vec<T> & you");
     }
 
     #[test]

@@ -94,12 +94,20 @@ pub fn collect(
         .map(move |job| {
             let fetcher = Arc::clone(&fetcher);
             let gate = Arc::clone(&hosts[&job.source.host()]);
-            async move {
+            let index = job.index;
+            // A task of its own, so fetches go on while the caller stores earlier results.
+            let task = tokio::spawn(async move {
                 let fetched = {
                     let _permit = gate.acquire_owned().await;
                     fetcher.get(&job.source.url, &job.validators).await
                 };
-                (job.index, outcome(fetched, &job.source.url).await)
+                outcome(fetched, &job.source.url).await
+            });
+            async move {
+                let result = task
+                    .await
+                    .unwrap_or_else(|e| Outcome::Failed(format!("the fetch stopped: {e}")));
+                (index, result)
             }
         })
         .buffer_unordered(concurrency.total.max(1))

@@ -6,6 +6,7 @@
 //! - [`teaser`], [`links`], [`telegram`], [`readme`]: the weekly editions.
 
 pub mod describe;
+pub mod insert;
 pub mod links;
 pub mod markdown;
 pub mod readme;

@@ -32,6 +32,101 @@ struct RawConfig {
     texts: BTreeMap<Spanned<String>, BTreeMap<String, String>>,
     #[serde(default = "default_translate")]
     translate: Spanned<TranslateConfig>,
+    #[serde(default)]
+    collect: CollectConfig,
+    #[serde(default)]
+    inbox: InboxConfig,
+    #[serde(default)]
+    telegram: TelegramConfig,
+    #[serde(default = "default_digest")]
+    digest: Spanned<DigestConfig>,
+}
+
+/// `[collect]`: how `weekly collect` reads `sources.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CollectConfig {
+    /// Requests in flight overall.
+    pub concurrency: usize,
+    /// Requests in flight to one host.
+    pub per_host: usize,
+    /// Seconds allowed for one feed, body included.
+    pub timeout_seconds: u64,
+    /// Largest feed body in bytes, after decompression.
+    pub max_bytes: usize,
+    /// Redirects followed.
+    pub max_redirects: usize,
+    /// GitHub REST API (`WEEKLY_GITHUB_API_URL` overrides it).
+    pub github_api_url: String,
+    /// Repositories looked up per run (60 an hour without a token).
+    pub github_lookups: usize,
+}
+
+impl Default for CollectConfig {
+    fn default() -> Self {
+        CollectConfig {
+            concurrency: 64,
+            per_host: 8,
+            timeout_seconds: 20,
+            max_bytes: 10 * 1024 * 1024,
+            max_redirects: 5,
+            github_api_url: "https://api.github.com".into(),
+            github_lookups: 50,
+        }
+    }
+}
+
+/// `[inbox]`: how candidates are ranked.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InboxConfig {
+    /// Hours for the recency part of the score to halve.
+    pub half_life_hours: f64,
+    /// Words and the points they add (negative to bury).
+    pub keywords: BTreeMap<String, f64>,
+}
+
+impl Default for InboxConfig {
+    fn default() -> Self {
+        InboxConfig {
+            half_life_hours: 72.0,
+            keywords: BTreeMap::new(),
+        }
+    }
+}
+
+/// `[telegram]`: the channel. `WEEKLY_TELEGRAM_API_URL`, `WEEKLY_TELEGRAM_BOT_TOKEN` and
+/// `WEEKLY_TELEGRAM_CHAT_ID` override these keys.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TelegramConfig {
+    /// Bot API base URL (default the public one).
+    pub api_url: String,
+    /// `@channel` or a numeric chat id.
+    pub chat_id: String,
+    /// The bot token (better kept in the environment).
+    pub bot_token: String,
+    /// A photo sent with each announcement: a file of the workspace or an http(s) URL.
+    pub photo: String,
+}
+
+/// `[digest]`: the weekly digest of other newsletters.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DigestConfig {
+    /// Days looked back.
+    pub days: u32,
+    /// UTC offset of the dates shown, such as `+08:00`.
+    pub utc_offset: String,
+}
+
+impl Default for DigestConfig {
+    fn default() -> Self {
+        DigestConfig {
+            days: 7,
+            utc_offset: "+00:00".into(),
+        }
+    }
 }
 
 /// `[translate]`: the model that writes other-language editions. The API key is never read
@@ -78,6 +173,9 @@ fn default_season_length() -> Spanned<u32> {
 fn default_translate() -> Spanned<TranslateConfig> {
     Spanned::new(0..0, TranslateConfig::default())
 }
+fn default_digest() -> Spanned<DigestConfig> {
+    Spanned::new(0..0, DigestConfig::default())
+}
 fn default_free_after() -> u32 {
     50
 }
@@ -121,6 +219,16 @@ pub struct Config {
     pub texts: BTreeMap<Lang, BTreeMap<String, String>>,
     /// The translation model.
     pub translate: TranslateConfig,
+    /// Fetching sources.
+    pub collect: CollectConfig,
+    /// Ranking candidates.
+    pub inbox: InboxConfig,
+    /// The Telegram channel.
+    pub telegram: TelegramConfig,
+    /// The weekly digest.
+    pub digest: DigestConfig,
+    /// Seconds east of UTC for digest dates.
+    pub digest_offset_seconds: i32,
 }
 
 /// A configuration problem with its position.
@@ -300,8 +408,33 @@ impl Config {
                 }
                 t
             },
+            collect: raw.collect,
+            inbox: raw.inbox,
+            telegram: raw.telegram,
+            digest_offset_seconds: parse_offset(&raw.digest.get_ref().utc_offset).ok_or_else(|| {
+                error(
+                    raw.digest.span(),
+                    format!(
+                        "`digest.utc_offset`: `{}` is not an offset such as `+08:00`",
+                        raw.digest.get_ref().utc_offset
+                    ),
+                )
+            })?,
+            digest: raw.digest.into_inner(),
         })
     }
+}
+
+/// `+08:00` → 28,800 seconds.
+fn parse_offset(text: &str) -> Option<i32> {
+    let (sign, rest) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':')?;
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    (h <= 14 && m < 60 && rest.len() == 5).then_some(sign * (h * 3600 + m * 60))
 }
 
 #[cfg(test)]
@@ -317,6 +450,16 @@ mod tests {
         assert_eq!(c.star_badge_threshold, 1000);
         assert_eq!(c.catalogue.classify("🐧 往年回顾").as_str(), "past");
         assert!(c.texts[&Lang::en()].contains_key("full_text"));
+        assert_eq!(c.collect.per_host, 8);
+        assert_eq!(c.digest_offset_seconds, 8 * 3600);
+    }
+
+    #[test]
+    fn bad_offset_is_named() {
+        let text = DEFAULT.replace("utc_offset = \"+08:00\"", "utc_offset = \"8h\"");
+        let e = Config::parse(&text, "weekly.toml").unwrap_err();
+        assert!(e.message.contains("8h"), "{e}");
+        assert!(e.line > 0);
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! The `weekly` command: wires configuration, the pure core and the edge crates together.
 
 mod archive;
+mod channel;
 mod cmd;
+mod collector;
 mod config;
 mod editions;
+mod featured;
 mod files;
 mod printer;
 mod translator;
@@ -22,7 +25,12 @@ use std::process::ExitCode;
 ///
 /// Each issue: `weekly split issues/NNNN/draft.md` (bilingual draft → `zh.md` + `en.md`),
 /// `weekly check`, `weekly render N --edition teaser|telegram|links`, `weekly readme README.md`,
-/// `weekly stats --format landing -o stats.json`.
+/// `weekly stats --format landing -o stats.json`, `weekly announce N`.
+///
+/// Finding entries: `weekly collect` reads the feeds of `sources.toml`, `weekly inbox` ranks
+/// what arrived, `weekly inbox accept ID --section KEY` adds one to the draft; `weekly dedup
+/// URL` tells whether a link was featured before; `weekly digest` posts the Sunday digest of the
+/// other newsletters.
 #[derive(Debug, Parser)]
 #[command(name = "weekly", version, about, long_about, max_term_width = 100)]
 struct Cli {
@@ -60,6 +68,20 @@ enum Command {
     /// Write other-language editions with an LLM (links and numbers kept, translation memory,
     /// glossary), or `--check` existing translations against their sources.
     Translate(cmd::translate::Args),
+    /// The sources `weekly collect` reads: list, import from OPML, export to OPML.
+    #[command(subcommand)]
+    Sources(cmd::sources::Command),
+    /// Fetch every source of `sources.toml` (concurrently, conditional GET, limits) and keep
+    /// new links as inbox candidates.
+    Collect(cmd::collect::Args),
+    /// Candidates ranked by a score you can read; accept one into the draft, reject, snooze.
+    Inbox(cmd::inbox::Args),
+    /// Tell where links were featured before, or that they are new.
+    Dedup(cmd::dedup::Args),
+    /// Post the weekly digest of the other newsletters to the Telegram channel.
+    Digest(cmd::digest::Args),
+    /// Post an issue's announcement to the Telegram channel (once).
+    Announce(cmd::announce::Args),
 }
 
 fn main() -> ExitCode {
@@ -74,6 +96,12 @@ fn main() -> ExitCode {
         Command::Render(args) => cmd::render::run(&args, &cli.workspace),
         Command::Readme(args) => cmd::readme::run(&args, &cli.workspace),
         Command::Translate(args) => cmd::translate::run(&args, &cli.workspace),
+        Command::Sources(command) => cmd::sources::run(&command, &cli.workspace),
+        Command::Collect(args) => cmd::collect::run(&args, &cli.workspace),
+        Command::Inbox(args) => cmd::inbox::run(&args, &cli.workspace),
+        Command::Dedup(args) => cmd::dedup::run(&args, &cli.workspace),
+        Command::Digest(args) => cmd::digest::run(&args, &cli.workspace),
+        Command::Announce(args) => cmd::announce::run(&args, &cli.workspace),
     };
     match result {
         Ok(code) => code,

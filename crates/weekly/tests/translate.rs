@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{corpus, repo_root, stderr, stdout};
+use common::{copy_dir, corpus, repo_root, stderr, stdout};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -25,19 +25,6 @@ fn workspace() -> (tempfile::TempDir, PathBuf) {
     )
     .unwrap();
     (dir, root)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// `weekly translate 6 --to en EXTRA…` against `server`.

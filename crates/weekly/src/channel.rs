@@ -1,0 +1,120 @@
+//! The Telegram channel of a workspace: where it is (`[telegram]`, overridden by
+//! `WEEKLY_TELEGRAM_API_URL`, `WEEKLY_TELEGRAM_BOT_TOKEN`, `WEEKLY_TELEGRAM_CHAT_ID`), and
+//! posting a list of messages under a ledger key, or showing them in a dry run. The token is
+//! never printed.
+
+use crate::collector::stamp;
+use crate::printer;
+use crate::workspace::Workspace;
+use anyhow::{Result, bail};
+use chrono::Utc;
+use weekly_store::{DeliveryState, Store};
+use weekly_telegram::{BotApi, DEFAULT_API_URL, Delivered, Message, Photo, deliver};
+
+/// Where messages go.
+#[derive(Clone)]
+pub struct Target {
+    api: String,
+    token: String,
+    chat: String,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("api", &self.api)
+            .field("chat", &self.chat)
+            .finish_non_exhaustive()
+    }
+}
+
+fn setting(env: &str, configured: &str) -> String {
+    std::env::var(env)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| configured.to_owned())
+        .trim()
+        .to_owned()
+}
+
+/// The channel configured for `workspace`.
+pub fn target(workspace: &Workspace) -> Target {
+    let t = &workspace.config.telegram;
+    let api = setting("WEEKLY_TELEGRAM_API_URL", &t.api_url);
+    Target {
+        api: if api.is_empty() { DEFAULT_API_URL.to_owned() } else { api },
+        token: setting("WEEKLY_TELEGRAM_BOT_TOKEN", &t.bot_token),
+        chat: setting("WEEKLY_TELEGRAM_CHAT_ID", &t.chat_id),
+    }
+}
+
+/// The photo of announcements, if configured.
+pub fn photo(workspace: &Workspace) -> Option<Photo> {
+    let p = workspace.config.telegram.photo.trim();
+    if p.is_empty() {
+        None
+    } else if p.starts_with("http://") || p.starts_with("https://") {
+        Some(Photo::Url(p.to_owned()))
+    } else {
+        Some(Photo::File(workspace.root.join(p)))
+    }
+}
+
+/// Posts `messages` under `key` (prefixed with the chat), or shows them with `dry_run`.
+pub async fn post(
+    target: &Target,
+    store: &Store,
+    key: &str,
+    messages: &[Message],
+    dry_run: bool,
+    resend_unsure: bool,
+) -> Result<Delivered> {
+    let chat = if target.chat.is_empty() { "(no chat)" } else { &target.chat };
+    let key = format!("telegram:{chat}:{key}");
+    if dry_run {
+        let mut done = Delivered::default();
+        for (i, m) in messages.iter().enumerate() {
+            let state = store.delivery(&format!("{key}#{}", i + 1)).await?;
+            let note = match state {
+                Some(DeliveryState::Sent(_)) => {
+                    done.already += 1;
+                    "posted already"
+                }
+                Some(DeliveryState::Unsure) => "may have been posted",
+                None => "would be posted",
+            };
+            printer::out(&format!("--- message {} of {} ({note}) ---", i + 1, messages.len()));
+            match m {
+                Message::Text { html, .. } => printer::out(html),
+                Message::Photo { photo, caption } => {
+                    let shown = match photo {
+                        Photo::Url(u) => u.clone(),
+                        Photo::File(p) => p.display().to_string(),
+                    };
+                    printer::out(&format!("[photo {shown}]\n{caption}"));
+                }
+            }
+        }
+        return Ok(done);
+    }
+    if target.token.is_empty() {
+        bail!("no bot token: set WEEKLY_TELEGRAM_BOT_TOKEN (or [telegram] bot_token in weekly.toml)");
+    }
+    if target.chat.is_empty() {
+        bail!("no chat: set [telegram] chat_id in weekly.toml or WEEKLY_TELEGRAM_CHAT_ID");
+    }
+    let bot = BotApi::new(&target.api, &target.token, &target.chat)?;
+    Ok(deliver(&bot, store, &key, messages, resend_unsure, &stamp(Utc::now())).await?)
+}
+
+/// One line about a delivery.
+pub fn summary(done: &Delivered, target: &Target, dry_run: bool) -> String {
+    if dry_run {
+        return format!("dry run: nothing posted ({} of the messages were posted before)", done.already);
+    }
+    match (done.posted, done.already) {
+        (0, _) => format!("nothing posted: every message was posted to {} before", target.chat),
+        (n, 0) => format!("{n} messages posted to {}", target.chat),
+        (n, m) => format!("{n} messages posted to {} ({m} were posted before)", target.chat),
+    }
+}

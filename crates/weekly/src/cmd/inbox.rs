@@ -1,0 +1,347 @@
+//! `weekly inbox`: ranked candidates, and the editor's decisions on them (accept into the
+//! draft, reject, snooze).
+
+use crate::archive::Archive;
+use crate::collector::{self, growth, load_sources, open_store, stamp};
+use crate::featured;
+use crate::workspace::Workspace;
+use crate::{files, printer};
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use weekly_collect::github::repo_of;
+use weekly_collect::score::{Rules, Score, Signals, score};
+use weekly_model::{Lang, SectionKey};
+use weekly_parse::{ParseOptions, parse_document};
+use weekly_render::insert::insert_entry;
+use weekly_store::{Candidate, Status, Store};
+
+/// Arguments of `weekly inbox`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  weekly inbox --explain\n  weekly inbox accept 42 --section projects\n  weekly inbox reject 7 8 9\n  weekly inbox snooze 12 --days 3\n\n\
+The score adds: recency (10 when new, halved every [inbox] half_life_hours), source weight \
+(5 × weight − 5), keyword rules ([inbox] keywords), 3 per extra source that gave the same link, \
+2 × log10(stars + 1) for GitHub repositories and 3 × log10(1 + stars gained per day). \
+Links featured in a past issue are hidden.")]
+pub struct Args {
+    /// What to do; without one, list the candidates.
+    #[command(subcommand)]
+    pub action: Option<Action>,
+    /// Candidates shown.
+    #[arg(long, default_value_t = 30)]
+    pub limit: usize,
+    /// Show the parts of each score.
+    #[arg(long)]
+    pub explain: bool,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A decision.
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    /// Add a candidate to the draft (`issues/NNNN/draft.md` of the newest issue that has one)
+    /// as the next entry of a section: its title and link, a language note, its summary and
+    /// the star count for GitHub repositories.
+    Accept {
+        /// The candidate's number.
+        id: i64,
+        /// The section key (`articles`, `projects`…; see `[[sections]]` in weekly.toml).
+        #[arg(long)]
+        section: String,
+        /// The issue whose draft receives it.
+        #[arg(long)]
+        issue: Option<u32>,
+        /// Accept a link that was featured before.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Drop candidates.
+    Reject {
+        /// Their numbers.
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Hide candidates for some days.
+    Snooze {
+        /// Their numbers.
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        /// Days hidden.
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+    },
+}
+
+pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
+    let workspace = Workspace::load(root)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let store = open_store(&workspace).await?;
+        let result = match &args.action {
+            None => list(args, &workspace, &store).await,
+            Some(Action::Accept {
+                id,
+                section,
+                issue,
+                force,
+            }) => accept(&workspace, &store, *id, section, *issue, *force).await,
+            Some(Action::Reject { ids }) => decide(&store, ids, Status::Rejected, None).await,
+            Some(Action::Snooze { ids, days }) => {
+                let until = stamp(Utc::now() + chrono::Duration::days(i64::from(*days)));
+                decide(&store, ids, Status::Snoozed, Some(&until)).await
+            }
+        };
+        store.close().await;
+        result
+    })
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: i64,
+    score: f64,
+    parts: Vec<(&'static str, f64)>,
+    title: String,
+    url: String,
+    sources: Vec<String>,
+    published: Option<String>,
+    stars: Option<i64>,
+}
+
+fn hours_since(time: Option<&str>, now: DateTime<Utc>) -> Option<f64> {
+    let t = DateTime::parse_from_rfc3339(time?).ok()?;
+    Some((now - t.with_timezone(&Utc)).num_seconds() as f64 / 3600.0)
+}
+
+fn age(hours: f64) -> String {
+    if hours < 1.0 {
+        "now".into()
+    } else if hours < 48.0 {
+        format!("{hours:.0} h ago")
+    } else {
+        format!("{:.0} d ago", hours / 24.0)
+    }
+}
+
+async fn list(args: &Args, workspace: &Workspace, store: &Store) -> Result<ExitCode> {
+    let now = Utc::now();
+    let archive = Archive::load(workspace)?;
+    let index = featured::index(workspace, &archive);
+    let (_, _, sources) = load_sources(workspace)?;
+    let weights = collector::weights(&sources);
+    let names: HashMap<String, String> = sources.iter().map(|s| (s.url.clone(), s.name.clone())).collect();
+    let stars = store.stars().await?;
+    let rules = Rules {
+        half_life_hours: workspace.config.inbox.half_life_hours,
+        keywords: workspace
+            .config
+            .inbox
+            .keywords
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect(),
+    };
+    let mut hidden = 0;
+    let mut rows: Vec<Row> = Vec::new();
+    for c in store.candidates(&stamp(now), false).await? {
+        if index.contains_key(&c.url_norm) {
+            hidden += 1;
+            continue;
+        }
+        let w: Vec<f64> = c.sources.iter().map(|s| weights.get(s).copied().unwrap_or(1.0)).collect();
+        let history = repo_of(&c.url).and_then(|r| stars.get(&r));
+        let text = format!("{} {}", c.title, c.summary);
+        let age_hours = hours_since(c.published.as_deref(), now)
+            .or_else(|| hours_since(Some(&c.first_seen), now))
+            .unwrap_or(0.0);
+        let s: Score = score(
+            &rules,
+            &Signals {
+                age_hours,
+                weights: &w,
+                text: &text,
+                stars: history.and_then(|h| h.last()).map(|(_, n)| *n),
+                stars_per_day: history.and_then(|h| growth(h)),
+            },
+        );
+        rows.push(Row {
+            id: c.id,
+            score: (s.total() * 100.0).round() / 100.0,
+            parts: s.parts().into_iter().map(|(k, v)| (k, (v * 100.0).round() / 100.0)).collect(),
+            title: c.title,
+            url: c.url,
+            sources: c.sources.iter().map(|s| names.get(s).cloned().unwrap_or_else(|| s.clone())).collect(),
+            published: c.published,
+            stars: history.and_then(|h| h.last()).map(|(_, n)| *n),
+        });
+    }
+    rows.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+    let total = rows.len();
+    rows.truncate(args.limit);
+    if args.json {
+        printer::raw(&format!("{}\n", serde_json::to_string_pretty(&rows)?));
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        printer::out("the inbox is empty: run `weekly collect` to read the sources");
+    }
+    for row in &rows {
+        let hours = hours_since(row.published.as_deref(), now);
+        let mut from = row.sources.first().cloned().unwrap_or_default();
+        if row.sources.len() > 1 {
+            from.push_str(&format!(" +{} more", row.sources.len() - 1));
+        }
+        if let Some(h) = hours {
+            from.push_str(&format!(" · {}", age(h)));
+        }
+        if let Some(n) = row.stars {
+            from.push_str(&format!(" · ★ {n}"));
+        }
+        printer::out(&format!("#{:<5} {:>6.2}  {}  ({from})", row.id, row.score, row.title));
+        printer::out(&format!("              {}", row.url));
+        if args.explain {
+            let parts: Vec<String> = row.parts.iter().map(|(k, v)| format!("{k} {v:+.2}")).collect();
+            printer::out(&format!("              {}", parts.join(" · ")));
+        }
+    }
+    printer::out(&format!(
+        "{} of {total} candidates shown{}",
+        rows.len(),
+        if hidden > 0 { format!("; {hidden} hidden because they were featured before") } else { String::new() }
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn decide(store: &Store, ids: &[i64], status: Status, until: Option<&str>) -> Result<ExitCode> {
+    let now = stamp(Utc::now());
+    for id in ids {
+        if store.candidate(*id).await?.is_none() {
+            bail!("there is no candidate #{id} (see `weekly inbox`)");
+        }
+    }
+    for id in ids {
+        store.decide(*id, status, until, None, &now).await?;
+    }
+    let what = match until {
+        Some(t) => format!("snoozed until {t}"),
+        None => status.as_str().to_owned(),
+    };
+    printer::out(&format!("{} candidates {what}", ids.len()));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `3200` → `3.2K`, as the house style writes star counts.
+pub fn stars_text(stars: i64) -> String {
+    if stars < 1000 {
+        return stars.to_string();
+    }
+    let k = stars as f64 / 1000.0;
+    let text = if k < 100.0 { format!("{k:.1}") } else { format!("{k:.0}") };
+    format!("{}K", text.trim_end_matches(".0"))
+}
+
+fn lang_tag(primary: &Lang, lang: &str) -> Option<&'static str> {
+    if lang.is_empty() || primary.as_str() == lang || primary.as_str() != "zh" {
+        return None;
+    }
+    match lang {
+        "en" => Some("（英文）"),
+        "ja" => Some("（日文）"),
+        _ => None,
+    }
+}
+
+fn draft_path(workspace: &Workspace, issue: Option<u32>) -> Result<(u32, PathBuf)> {
+    let dirs = workspace.issues.iter().rev();
+    let found = match issue {
+        Some(n) => dirs.clone().find(|d| d.number == n),
+        None => dirs.clone().find(|d| d.dir.join("draft.md").exists()),
+    };
+    let dir = found.ok_or_else(|| match issue {
+        Some(n) => anyhow!("there is no issue #{n} in the workspace"),
+        None => anyhow!("no issue has a draft.md: create issues/NNNN/issue.toml and draft.md for the next issue"),
+    })?;
+    Ok((dir.number, dir.dir.join("draft.md")))
+}
+
+fn escape_title(title: &str) -> String {
+    title.replace('\\', "\\\\").replace('[', "\\[").replace(']', "\\]")
+}
+
+async fn accept(
+    workspace: &Workspace,
+    store: &Store,
+    id: i64,
+    section: &str,
+    issue: Option<u32>,
+    force: bool,
+) -> Result<ExitCode> {
+    let candidate: Candidate = store
+        .candidate(id)
+        .await?
+        .ok_or_else(|| anyhow!("there is no candidate #{id} (see `weekly inbox`)"))?;
+    if candidate.status == Status::Accepted {
+        bail!("candidate #{id} was accepted already");
+    }
+    let catalogue = &workspace.config.catalogue;
+    let key = SectionKey::new(section)
+        .filter(|k| catalogue.is_counted(k))
+        .ok_or_else(|| {
+            let keys: Vec<&str> = catalogue.sections.iter().filter(|s| s.counted).map(|s| s.key.as_str()).collect();
+            anyhow!("`--section {section}` is not a section of weekly.toml; use one of {}", keys.join(", "))
+        })?;
+    let archive = Archive::load(workspace)?;
+    if let Some(places) = featured::index(workspace, &archive).get(&candidate.url_norm)
+        && !force
+    {
+        let list: Vec<String> = places.iter().map(ToString::to_string).collect();
+        bail!("{} was featured in {} (--force to add it anyway)", candidate.url, list.join("; "));
+    }
+    let (number, path) = draft_path(workspace, issue)?;
+    let text = if path.exists() { files::read_text(&path)? } else { String::new() };
+    let lang = &workspace.config.primary_language;
+    let shown = workspace.display_path(&path);
+    let parsed = parse_document(&text, &ParseOptions { file: &shown, lang, catalogue });
+    let mut title = format!("[{}]({})", escape_title(&candidate.title), candidate.url);
+    if let Some(tag) = lang_tag(lang, &candidate.lang) {
+        title.push_str(tag);
+    }
+    let stars = match repo_of(&candidate.url) {
+        Some(repo) => store.stars().await?.get(&repo).and_then(|h| h.last()).map(|(_, n)| *n),
+        None => None,
+    };
+    let mut body = candidate.summary.clone();
+    if let Some(n) = stars {
+        body.push_str(&format!("（star {}）", stars_text(n)));
+    }
+    let (new_text, entry) = insert_entry(&text, &parsed.document, catalogue, lang, &key, &title, &[body]);
+    files::write_atomic(&path, &new_text)?;
+    store
+        .decide(id, Status::Accepted, None, Some((number, key.as_str())), &stamp(Utc::now()))
+        .await?;
+    let name = catalogue.get(&key).map_or(key.as_str(), |d| d.name(lang));
+    printer::out(&format!("added to {shown} as {name} {entry}: {}", candidate.title));
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn star_counts_in_house_style() {
+        assert_eq!(stars_text(950), "950");
+        assert_eq!(stars_text(3200), "3.2K");
+        assert_eq!(stars_text(12_000), "12K");
+        assert_eq!(stars_text(54_321), "54.3K");
+        assert_eq!(stars_text(123_456), "123K");
+    }
+}
