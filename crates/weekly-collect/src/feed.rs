@@ -57,7 +57,10 @@ fn text_of(text: &feed_rs::model::Text, max_chars: usize) -> String {
         plain(&text.content, max_chars)
     } else {
         // Entities are decoded already: escape the two that `plain` would read.
-        plain(&text.content.replace('&', "&amp;").replace('<', "&lt;"), max_chars)
+        plain(
+            &text.content.replace('&', "&amp;").replace('<', "&lt;"),
+            max_chars,
+        )
     }
 }
 

@@ -6,6 +6,7 @@ use quick_xml::XmlVersion;
 use quick_xml::escape::escape;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
+use std::fmt::Write as _;
 use weekly_model::diagnostic::text_position;
 
 /// A malformed OPML file, with the position where reading stopped.
@@ -101,10 +102,11 @@ fn source(e: &BytesStart<'_>, folders: &[Option<String>]) -> Option<Source> {
 pub fn write(title: &str, sources: &[Source]) -> String {
     let mut out =
         String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n");
-    out.push_str(&format!(
+    let _ = write!(
+        out,
         "  <head>\n    <title>{}</title>\n  </head>\n  <body>\n",
         escape(title)
-    ));
+    );
     let line = |s: &Source, indent: &str| {
         let mut l = format!(
             "{indent}<outline type=\"rss\" text=\"{name}\" title=\"{name}\" xmlUrl=\"{url}\"",
@@ -112,7 +114,7 @@ pub fn write(title: &str, sources: &[Source]) -> String {
             url = escape(s.url.as_str())
         );
         if !s.lang.is_empty() {
-            l.push_str(&format!(" language=\"{}\"", escape(s.lang.as_str())));
+            let _ = write!(l, " language=\"{}\"", escape(s.lang.as_str()));
         }
         l.push_str("/>\n");
         l
@@ -129,7 +131,7 @@ pub fn write(title: &str, sources: &[Source]) -> String {
         out.push_str(&line(s, "    "));
     }
     for group in groups {
-        out.push_str(&format!("    <outline text=\"{}\">\n", escape(group)));
+        let _ = writeln!(out, "    <outline text=\"{}\">", escape(group));
         for s in sources
             .iter()
             .filter(|s| s.tags.first().map(String::as_str) == Some(group))

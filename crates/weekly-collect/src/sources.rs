@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 use std::fmt;
+use std::fmt::Write as _;
 use toml::Spanned;
 use weekly_model::diagnostic::text_position;
 use weekly_model::url_norm::normalize;
@@ -189,17 +190,17 @@ pub fn to_toml(source: &Source) -> String {
         quoted(&source.name)
     );
     if (source.weight - 1.0).abs() > f64::EPSILON {
-        out.push_str(&format!("weight = {}\n", source.weight));
+        let _ = writeln!(out, "weight = {}", source.weight);
     }
     if !source.tags.is_empty() {
         let tags: Vec<String> = source.tags.iter().map(|t| quoted(t)).collect();
-        out.push_str(&format!("tags = [{}]\n", tags.join(", ")));
+        let _ = writeln!(out, "tags = [{}]", tags.join(", "));
     }
     if !source.lang.is_empty() {
-        out.push_str(&format!("lang = {}\n", quoted(&source.lang)));
+        let _ = writeln!(out, "lang = {}", quoted(&source.lang));
     }
     if source.kind != Kind::Feed {
-        out.push_str(&format!("kind = {}\n", quoted(source.kind.as_str())));
+        let _ = writeln!(out, "kind = {}", quoted(source.kind.as_str()));
     }
     out
 }
@@ -246,10 +247,10 @@ kind = "newsletter"
     fn reads_sources_with_defaults() {
         let s = parse(FILE, "sources.toml").unwrap();
         assert_eq!(s.len(), 2);
-        assert_eq!(s[0].weight, 2.0);
+        assert!((s[0].weight - 2.0).abs() < f64::EPSILON);
         assert_eq!(s[1].name, "weekly.example.cn");
         assert_eq!(s[1].kind, Kind::Newsletter);
-        assert_eq!(s[1].weight, 1.0);
+        assert!((s[1].weight - 1.0).abs() < f64::EPSILON);
     }
 
     #[test]

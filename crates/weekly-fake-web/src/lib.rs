@@ -78,7 +78,7 @@ impl FakeWeb {
     /// `bot_token` is the only token its Bot API accepts.
     pub fn start(bot_token: &str) -> std::io::Result<FakeWeb> {
         let shared = Arc::new(Mutex::new(Shared::default()));
-        lock(&shared).telegram.token = bot_token.to_owned();
+        bot_token.clone_into(&mut lock(&shared).telegram.token);
         let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -253,7 +253,7 @@ async fn route(
             code.unwrap_or(StatusCode::BAD_REQUEST).into_response()
         }
         ["slow"] => {
-            tokio::time::sleep(Duration::from_secs(3600)).await;
+            tokio::time::sleep(Duration::from_hours(1)).await;
             StatusCode::OK.into_response()
         }
         ["endless"] => {

@@ -182,7 +182,7 @@ fn respond(
             Ok(_) => {}
         }
     }
-    let id = bot.calls.iter().filter(|c| c.status == 200).count() as i64 + 1;
+    let id = i64::try_from(bot.calls.iter().filter(|c| c.status == 200).count()).unwrap_or(0) + 1;
     answer(
         StatusCode::OK,
         &json!({"ok": true, "result": {"message_id": id, "chat": {"id": fields["chat_id"]}}}),

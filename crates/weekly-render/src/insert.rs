@@ -35,28 +35,28 @@ pub fn insert_entry(
             .or_else(|| document.postamble.first().map(|b| b.line))
             .unwrap_or(end)
     };
-    let (number, marker, before, heading) = match found {
-        Some(i) => {
-            let section = sections[i];
-            let number = section.entries.iter().map(|e| e.number).max().unwrap_or(0) + 1;
-            let marker = section
-                .entries
-                .last()
-                .map_or(NumberMarker::Dunhao, |e| e.marker);
-            (number, marker, after(i), None)
-        }
-        None => {
-            let mine = position(key).unwrap_or(usize::MAX);
-            let next = sections
-                .iter()
-                .find(|s| position(&s.key).is_none_or(|p| p > mine))
-                .map(|s| s.heading.line)
-                .or_else(|| document.postamble.first().map(|b| b.line))
-                .unwrap_or(end);
-            let def = catalogue.get(key);
-            let name = def.map_or_else(|| key.to_string(), |d| format!("{}{}", d.emoji, d.name(lang)));
-            (1, NumberMarker::Dunhao, next, Some(format!("## {name}")))
-        }
+    let (number, marker, before, heading) = if let Some(i) = found {
+        let section = sections[i];
+        let number = section.entries.iter().map(|e| e.number).max().unwrap_or(0) + 1;
+        let marker = section
+            .entries
+            .last()
+            .map_or(NumberMarker::Dunhao, |e| e.marker);
+        (number, marker, after(i), None)
+    } else {
+        let mine = position(key).unwrap_or(usize::MAX);
+        let next = sections
+            .iter()
+            .find(|s| position(&s.key).is_none_or(|p| p > mine))
+            .map(|s| s.heading.line)
+            .or_else(|| document.postamble.first().map(|b| b.line))
+            .unwrap_or(end);
+        let def = catalogue.get(key);
+        let name = def.map_or_else(
+            || key.to_string(),
+            |d| format!("{}{}", d.emoji, d.name(lang)),
+        );
+        (1, NumberMarker::Dunhao, next, Some(format!("## {name}")))
     };
     let number_text = match marker {
         NumberMarker::Dot => format!("{number}. "),
@@ -129,7 +129,11 @@ mod tests {
             out.contains("说明。\n\n2、[Two](https://b.org/2)（英文）\n\n第二条。（star 1.2K）\n\n## 🐱欢迎订阅"),
             "{out}"
         );
-        assert!(out.starts_with("---\ntitle: 'Demo#8：主题---Theme'\n---\n\n你好。\n\n## 🦄文章&教程\n"));
+        assert!(
+            out.starts_with(
+                "---\ntitle: 'Demo#8：主题---Theme'\n---\n\n你好。\n\n## 🦄文章&教程\n"
+            )
+        );
     }
 
     #[test]
@@ -143,7 +147,10 @@ mod tests {
         // The result parses back with the entry in place.
         let (again, n) = insert(&out, "projects");
         assert_eq!(n, 2);
-        assert!(again.contains("第二条。（star 1.2K）\n\n2、[Two]"), "{again}");
+        assert!(
+            again.contains("第二条。（star 1.2K）\n\n2、[Two]"),
+            "{again}"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Times are RFC 3339 UTC text (`2026-11-24T10:00:00Z`), which sorts as it reads.
 
 use crate::{Store, StoreError};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::collections::{HashMap, HashSet};
 
 /// What a collection run remembers about one source.
@@ -215,23 +215,8 @@ impl Store {
 
     /// Saves one source's state.
     pub async fn save_feed_state(&self, state: &FeedState) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO feed_state (source, etag, last_modified, failures, next_attempt, last_status, last_error, last_fetched)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT (source) DO UPDATE SET etag = $2, last_modified = $3, failures = $4,
-               next_attempt = $5, last_status = $6, last_error = $7, last_fetched = $8",
-        )
-        .bind(&state.source)
-        .bind(&state.etag)
-        .bind(&state.last_modified)
-        .bind(state.failures)
-        .bind(&state.next_attempt)
-        .bind(&state.last_status)
-        .bind(&state.last_error)
-        .bind(&state.last_fetched)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        save_state(&mut conn, state).await
     }
 
     /// Stores the items one source gave: new links become candidates, and every link gets a
@@ -242,67 +227,32 @@ impl Store {
         items: &[NewItem],
         now: &str,
     ) -> Result<Recorded, StoreError> {
-        let mut unique: Vec<&NewItem> = Vec::with_capacity(items.len());
-        let mut keys = HashSet::new();
-        for item in items {
-            if keys.insert(item.url_norm.as_str()) {
-                unique.push(item);
-            }
-        }
         let mut tx = self.pool.begin().await?;
-        let mut ids: HashMap<String, i64> = HashMap::new();
-        for chunk in unique.chunks(CHUNK) {
-            let mut q: QueryBuilder<Sqlite> =
-                QueryBuilder::new("SELECT id, url_norm FROM candidate WHERE url_norm IN (");
-            let mut list = q.separated(", ");
-            for item in chunk {
-                list.push_bind(&item.url_norm);
-            }
-            q.push(")");
-            let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
-            ids.extend(rows.into_iter().map(|(id, key)| (key, id)));
-        }
-        let fresh: Vec<&&NewItem> = unique
-            .iter()
-            .filter(|i| !ids.contains_key(&i.url_norm))
-            .collect();
-        let recorded = Recorded {
-            new: fresh.len(),
-            seen: unique.len() - fresh.len(),
-        };
-        for chunk in fresh.chunks(CHUNK) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO candidate (url_norm, url, title, summary, lang, published, first_seen) ",
-            );
-            q.push_values(chunk, |mut row, item| {
-                row.push_bind(&item.url_norm)
-                    .push_bind(&item.url)
-                    .push_bind(&item.title)
-                    .push_bind(&item.summary)
-                    .push_bind(&item.lang)
-                    .push_bind(&item.published)
-                    .push_bind(now);
-            });
-            q.push(" RETURNING id, url_norm");
-            let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
-            ids.extend(rows.into_iter().map(|(id, key)| (key, id)));
-        }
-        for chunk in unique.chunks(CHUNK) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO sighting (candidate, source, title, published, seen_at) ",
-            );
-            q.push_values(chunk, |mut row, item| {
-                row.push_bind(ids[&item.url_norm])
-                    .push_bind(source)
-                    .push_bind(&item.title)
-                    .push_bind(&item.published)
-                    .push_bind(now);
-            });
-            q.push(" ON CONFLICT (candidate, source) DO NOTHING");
-            q.build().execute(&mut *tx).await?;
-        }
+        let recorded = record(&mut tx, source, items, now).await?;
         tx.commit().await?;
         Ok(recorded)
+    }
+
+    /// Stores the outcome of several sources in one transaction: each one's items (when it
+    /// gave some) together with its new state, so validators are never saved without the items
+    /// they stand for.
+    pub async fn record_batch(
+        &self,
+        batch: &[(FeedState, Option<Vec<NewItem>>)],
+        now: &str,
+    ) -> Result<Vec<Recorded>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut out = Vec::with_capacity(batch.len());
+        for (state, items) in batch {
+            let recorded = match items {
+                Some(items) => record(&mut tx, &state.source, items, now).await?,
+                None => Recorded::default(),
+            };
+            save_state(&mut tx, state).await?;
+            out.push(recorded);
+        }
+        tx.commit().await?;
+        Ok(out)
     }
 
     /// Candidates waiting for a decision at `now`: new ones, and snoozed ones whose time has
@@ -436,6 +386,94 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Stores one source's items on `conn` (see [`Store::record_items`]).
+async fn record(
+    conn: &mut SqliteConnection,
+    source: &str,
+    items: &[NewItem],
+    now: &str,
+) -> Result<Recorded, StoreError> {
+    let mut unique: Vec<&NewItem> = Vec::with_capacity(items.len());
+    let mut keys = HashSet::new();
+    for item in items {
+        if keys.insert(item.url_norm.as_str()) {
+            unique.push(item);
+        }
+    }
+    let mut ids: HashMap<String, i64> = HashMap::new();
+    for chunk in unique.chunks(CHUNK) {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT id, url_norm FROM candidate WHERE url_norm IN (");
+        let mut list = q.separated(", ");
+        for item in chunk {
+            list.push_bind(&item.url_norm);
+        }
+        q.push(")");
+        let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
+        ids.extend(rows.into_iter().map(|(id, key)| (key, id)));
+    }
+    let fresh: Vec<&&NewItem> = unique
+        .iter()
+        .filter(|i| !ids.contains_key(&i.url_norm))
+        .collect();
+    let recorded = Recorded {
+        new: fresh.len(),
+        seen: unique.len() - fresh.len(),
+    };
+    for chunk in fresh.chunks(CHUNK) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO candidate (url_norm, url, title, summary, lang, published, first_seen) ",
+        );
+        q.push_values(chunk, |mut row, item| {
+            row.push_bind(&item.url_norm)
+                .push_bind(&item.url)
+                .push_bind(&item.title)
+                .push_bind(&item.summary)
+                .push_bind(&item.lang)
+                .push_bind(&item.published)
+                .push_bind(now);
+        });
+        q.push(" RETURNING id, url_norm");
+        let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
+        ids.extend(rows.into_iter().map(|(id, key)| (key, id)));
+    }
+    for chunk in unique.chunks(CHUNK) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO sighting (candidate, source, title, published, seen_at) ",
+        );
+        q.push_values(chunk, |mut row, item| {
+            row.push_bind(ids[&item.url_norm])
+                .push_bind(source)
+                .push_bind(&item.title)
+                .push_bind(&item.published)
+                .push_bind(now);
+        });
+        q.push(" ON CONFLICT (candidate, source) DO NOTHING");
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(recorded)
+}
+
+async fn save_state(conn: &mut SqliteConnection, state: &FeedState) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO feed_state (source, etag, last_modified, failures, next_attempt, last_status, last_error, last_fetched)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (source) DO UPDATE SET etag = $2, last_modified = $3, failures = $4,
+           next_attempt = $5, last_status = $6, last_error = $7, last_fetched = $8",
+    )
+    .bind(&state.source)
+    .bind(&state.etag)
+    .bind(&state.last_modified)
+    .bind(state.failures)
+    .bind(&state.next_attempt)
+    .bind(&state.last_status)
+    .bind(&state.last_error)
+    .bind(&state.last_fetched)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

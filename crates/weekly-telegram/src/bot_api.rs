@@ -11,7 +11,7 @@ use std::time::Duration;
 pub const DEFAULT_API_URL: &str = "https://api.telegram.org";
 
 /// Longest `retry_after` waited out.
-const MAX_WAIT: Duration = Duration::from_secs(60);
+const MAX_WAIT: Duration = Duration::from_mins(1);
 
 /// A bot posting to one chat.
 #[derive(Clone)]
@@ -45,7 +45,7 @@ impl BotApi {
     pub fn new(api: &str, token: &str, chat: &str) -> Result<BotApi, SendError> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
+            .timeout(Duration::from_mins(1))
             .connect_timeout(Duration::from_secs(10))
             .build()
             .map_err(|e| SendError::NotSent(e.without_url().to_string()))?;

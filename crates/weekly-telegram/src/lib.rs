@@ -121,7 +121,7 @@ impl Channel for Recorder {
         }
         let mut sent = self.sent.lock().unwrap();
         sent.push(message.clone());
-        Ok(Some(sent.len() as i64))
+        Ok(i64::try_from(sent.len()).ok())
     }
 }
 

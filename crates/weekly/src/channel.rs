@@ -42,7 +42,11 @@ pub fn target(workspace: &Workspace) -> Target {
     let t = &workspace.config.telegram;
     let api = setting("WEEKLY_TELEGRAM_API_URL", &t.api_url);
     Target {
-        api: if api.is_empty() { DEFAULT_API_URL.to_owned() } else { api },
+        api: if api.is_empty() {
+            DEFAULT_API_URL.to_owned()
+        } else {
+            api
+        },
         token: setting("WEEKLY_TELEGRAM_BOT_TOKEN", &t.bot_token),
         chat: setting("WEEKLY_TELEGRAM_CHAT_ID", &t.chat_id),
     }
@@ -69,7 +73,11 @@ pub async fn post(
     dry_run: bool,
     resend_unsure: bool,
 ) -> Result<Delivered> {
-    let chat = if target.chat.is_empty() { "(no chat)" } else { &target.chat };
+    let chat = if target.chat.is_empty() {
+        "(no chat)"
+    } else {
+        &target.chat
+    };
     let key = format!("telegram:{chat}:{key}");
     if dry_run {
         let mut done = Delivered::default();
@@ -83,7 +91,11 @@ pub async fn post(
                 Some(DeliveryState::Unsure) => "may have been posted",
                 None => "would be posted",
             };
-            printer::out(&format!("--- message {} of {} ({note}) ---", i + 1, messages.len()));
+            printer::out(&format!(
+                "--- message {} of {} ({note}) ---",
+                i + 1,
+                messages.len()
+            ));
             match m {
                 Message::Text { html, .. } => printer::out(html),
                 Message::Photo { photo, caption } => {
@@ -98,23 +110,42 @@ pub async fn post(
         return Ok(done);
     }
     if target.token.is_empty() {
-        bail!("no bot token: set WEEKLY_TELEGRAM_BOT_TOKEN (or [telegram] bot_token in weekly.toml)");
+        bail!(
+            "no bot token: set WEEKLY_TELEGRAM_BOT_TOKEN (or [telegram] bot_token in weekly.toml)"
+        );
     }
     if target.chat.is_empty() {
         bail!("no chat: set [telegram] chat_id in weekly.toml or WEEKLY_TELEGRAM_CHAT_ID");
     }
     let bot = BotApi::new(&target.api, &target.token, &target.chat)?;
-    Ok(deliver(&bot, store, &key, messages, resend_unsure, &stamp(Utc::now())).await?)
+    Ok(deliver(
+        &bot,
+        store,
+        &key,
+        messages,
+        resend_unsure,
+        &stamp(Utc::now()),
+    )
+    .await?)
 }
 
 /// One line about a delivery.
 pub fn summary(done: &Delivered, target: &Target, dry_run: bool) -> String {
     if dry_run {
-        return format!("dry run: nothing posted ({} of the messages were posted before)", done.already);
+        return format!(
+            "dry run: nothing posted ({} of the messages were posted before)",
+            done.already
+        );
     }
     match (done.posted, done.already) {
-        (0, _) => format!("nothing posted: every message was posted to {} before", target.chat),
+        (0, _) => format!(
+            "nothing posted: every message was posted to {} before",
+            target.chat
+        ),
         (n, 0) => format!("{n} messages posted to {}", target.chat),
-        (n, m) => format!("{n} messages posted to {} ({m} were posted before)", target.chat),
+        (n, m) => format!(
+            "{n} messages posted to {} ({m} were posted before)",
+            target.chat
+        ),
     }
 }

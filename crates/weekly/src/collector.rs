@@ -10,6 +10,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -96,7 +97,11 @@ impl Report {
             self.elapsed.as_secs_f64(),
         );
         if self.stars_read > 0 || self.stars_note.is_some() {
-            line.push_str(&format!(" · GitHub stars read for {} repositories", self.stars_read));
+            let _ = write!(
+                line,
+                " · GitHub stars read for {} repositories",
+                self.stars_read
+            );
         }
         line
     }
@@ -202,59 +207,82 @@ pub async fn run(
         },
     ));
     let stamp_now = stamp(now);
-    while let Some((index, outcome)) = stream.next().await {
-        let source = &sources[index];
-        let mut state = states.remove(&source.url).unwrap_or_else(|| FeedState {
-            source: source.url.clone(),
-            ..FeedState::default()
-        });
-        state.last_fetched = Some(stamp_now.clone());
-        let entry = &mut report.sources[index];
-        match outcome {
-            Outcome::NotModified => {
-                entry.status = "unchanged";
-                state.failures = 0;
-                state.next_attempt = None;
-                state.last_status = "304".into();
-                state.last_error.clear();
-            }
-            Outcome::Parsed {
-                feed,
-                validators,
-                bytes,
-            } => {
-                report.bytes += bytes;
-                let items: Vec<NewItem> = feed.items.into_iter().map(|i| item(source, i)).collect();
-                let recorded = store.record_items(&source.url, &items, &stamp_now).await?;
-                entry.status = "fetched";
-                entry.new = recorded.new;
-                entry.seen = recorded.seen;
-                if feed.without_link > 0 {
-                    entry.note = format!("{} items without a link skipped", feed.without_link);
+    // Outcomes are stored in batches (one transaction each): a source's items and its new
+    // state always go together.
+    let mut batch: Vec<(FeedState, Option<Vec<NewItem>>)> = Vec::new();
+    let mut batch_sources: Vec<usize> = Vec::new();
+    let mut batch_items = 0;
+    loop {
+        let next = stream.next().await;
+        let done = next.is_none();
+        if let Some((index, outcome)) = next {
+            let source = &sources[index];
+            let mut state = states.remove(&source.url).unwrap_or_else(|| FeedState {
+                source: source.url.clone(),
+                ..FeedState::default()
+            });
+            state.last_fetched = Some(stamp_now.clone());
+            let entry = &mut report.sources[index];
+            let mut items = None;
+            match outcome {
+                Outcome::NotModified => {
+                    entry.status = "unchanged";
+                    state.failures = 0;
+                    state.next_attempt = None;
+                    state.last_status = "304".into();
+                    state.last_error.clear();
                 }
-                state.etag = validators.etag;
-                state.last_modified = validators.last_modified;
-                state.failures = 0;
-                state.next_attempt = None;
-                state.last_status = "200".into();
-                state.last_error.clear();
+                Outcome::Parsed {
+                    feed,
+                    validators,
+                    bytes,
+                } => {
+                    report.bytes += bytes;
+                    let list: Vec<NewItem> =
+                        feed.items.into_iter().map(|i| item(source, i)).collect();
+                    batch_items += list.len();
+                    items = Some(list);
+                    entry.status = "fetched";
+                    if feed.without_link > 0 {
+                        entry.note = format!("{} items without a link skipped", feed.without_link);
+                    }
+                    state.etag = validators.etag;
+                    state.last_modified = validators.last_modified;
+                    state.failures = 0;
+                    state.next_attempt = None;
+                    state.last_status = "200".into();
+                    state.last_error.clear();
+                }
+                Outcome::Failed(reason) => {
+                    entry.status = "failed";
+                    state.failures += 1;
+                    state.next_attempt = next_attempt(state.failures, now).map(stamp);
+                    state.last_status = "failed".into();
+                    entry.note = if state.failures > 1 {
+                        format!("{reason} ({} failures in a row)", state.failures)
+                    } else {
+                        reason.clone()
+                    };
+                    state.last_error = reason;
+                }
             }
-            Outcome::Failed(reason) => {
-                entry.status = "failed";
-                state.failures += 1;
-                state.next_attempt = next_attempt(state.failures, now).map(stamp);
-                state.last_status = "failed".into();
-                entry.note = if state.failures > 1 {
-                    format!("{reason} ({} failures in a row)", state.failures)
-                } else {
-                    reason.clone()
-                };
-                state.last_error = reason;
-            }
+            batch.push((state, items));
+            batch_sources.push(index);
+            bar.set_message(source.name.clone());
+            bar.inc(1);
         }
-        store.save_feed_state(&state).await?;
-        bar.set_message(source.name.clone());
-        bar.inc(1);
+        if !batch.is_empty() && (done || batch_items >= 2000 || batch.len() >= 50) {
+            let recorded = store.record_batch(&batch, &stamp_now).await?;
+            for (index, r) in batch_sources.drain(..).zip(recorded) {
+                report.sources[index].new = r.new;
+                report.sources[index].seen = r.seen;
+            }
+            batch.clear();
+            batch_items = 0;
+        }
+        if done {
+            break;
+        }
     }
     bar.finish_and_clear();
     if !options.no_github {
@@ -294,7 +322,8 @@ async fn stars(
     if repos.is_empty() {
         return Ok(());
     }
-    let api = std::env::var("WEEKLY_GITHUB_API_URL").unwrap_or_else(|_| config.github_api_url.clone());
+    let api =
+        std::env::var("WEEKLY_GITHUB_API_URL").unwrap_or_else(|_| config.github_api_url.clone());
     let token = std::env::var("WEEKLY_GITHUB_TOKEN").ok();
     let github = Github::new(&api, token)?;
     let observed = stamp(now);
@@ -317,7 +346,9 @@ async fn stars(
                 break;
             }
             Err(e) => {
-                report.stars_note.get_or_insert_with(|| format!("{repo}: {e}"));
+                report
+                    .stars_note
+                    .get_or_insert_with(|| format!("{repo}: {e}"));
             }
         }
     }

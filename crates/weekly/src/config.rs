@@ -411,15 +411,17 @@ impl Config {
             collect: raw.collect,
             inbox: raw.inbox,
             telegram: raw.telegram,
-            digest_offset_seconds: parse_offset(&raw.digest.get_ref().utc_offset).ok_or_else(|| {
-                error(
-                    raw.digest.span(),
-                    format!(
-                        "`digest.utc_offset`: `{}` is not an offset such as `+08:00`",
-                        raw.digest.get_ref().utc_offset
-                    ),
-                )
-            })?,
+            digest_offset_seconds: parse_offset(&raw.digest.get_ref().utc_offset).ok_or_else(
+                || {
+                    error(
+                        raw.digest.span(),
+                        format!(
+                            "`digest.utc_offset`: `{}` is not an offset such as `+08:00`",
+                            raw.digest.get_ref().utc_offset
+                        ),
+                    )
+                },
+            )?,
             digest: raw.digest.into_inner(),
         })
     }

@@ -6,6 +6,7 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::{copy_dir, repo_root, stderr, stdout};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
@@ -51,13 +52,19 @@ fn rfc822(hours_ago: i64) -> String {
 }
 
 fn rss(title: &str, items: &[(&str, &str, i64)]) -> String {
-    let mut xml = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>{title}</title>\n");
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>{title}</title>\n"
+    );
     for (t, link, hours) in items {
-        let t = t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-        xml.push_str(&format!(
-            "<item><title>{t}</title><link>{link}</link><pubDate>{}</pubDate><description>&lt;p&gt;About {t}.&lt;/p&gt;</description></item>\n",
+        let t = t
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        let _ = writeln!(
+            xml,
+            "<item><title>{t}</title><link>{link}</link><pubDate>{}</pubDate><description>&lt;p&gt;About {t}.&lt;/p&gt;</description></item>",
             rfc822(*hours)
-        ));
+        );
     }
     xml.push_str("</channel></rss>\n");
     xml
@@ -72,8 +79,16 @@ fn serve_feeds(web: &FakeWeb) {
         &rss(
             "Blog",
             &[
-                ("Async Rust in depth", "https://deep.example.org/async?utm_source=rss", 2),
-                ("A crate for errors", "https://github.com/Example-Org/ErrKit", 30),
+                (
+                    "Async Rust in depth",
+                    "https://deep.example.org/async?utm_source=rss",
+                    2,
+                ),
+                (
+                    "A crate for errors",
+                    "https://github.com/Example-Org/ErrKit",
+                    30,
+                ),
                 ("Old news", FEATURED, 5),
             ],
         ),
@@ -107,7 +122,10 @@ fn serve_feeds(web: &FakeWeb) {
             ..Page::default()
         },
     );
-    web.feed("/malformed.xml", "<rss><channel><item><title>oops</channel>");
+    web.feed(
+        "/malformed.xml",
+        "<rss><channel><item><title>oops</channel>",
+    );
     web.stars("example-org/errkit", 3200);
 }
 
@@ -149,9 +167,18 @@ fn collect_reports_every_failure_and_keeps_the_rest() {
     let text = stdout(&out);
     assert!(out.status.success(), "{text}{}", stderr(&out));
     assert!(elapsed.as_secs() < 15, "took {elapsed:?}");
-    assert!(line_with(&text, "Malformed").contains("not a feed"), "{text}");
-    assert!(line_with(&text, "Endless").contains("larger than 1048576"), "{text}");
-    assert!(line_with(&text, "Bomb").contains("larger than 1048576"), "{text}");
+    assert!(
+        line_with(&text, "Malformed").contains("not a feed"),
+        "{text}"
+    );
+    assert!(
+        line_with(&text, "Endless").contains("larger than 1048576"),
+        "{text}"
+    );
+    assert!(
+        line_with(&text, "Bomb").contains("larger than 1048576"),
+        "{text}"
+    );
     assert!(line_with(&text, "Slow").contains("timed out"), "{text}");
     assert!(line_with(&text, "Loop").contains("redirect loop"), "{text}");
     assert!(line_with(&text, "Broken").contains("HTTP 500"), "{text}");
@@ -164,7 +191,10 @@ fn collect_reports_every_failure_and_keeps_the_rest() {
         text.contains("9 sources: 3 fetched, 0 unchanged (304), 6 failed, 0 skipped"),
         "{text}"
     );
-    assert!(text.contains("GitHub stars read for 1 repositories"), "{text}");
+    assert!(
+        text.contains("GitHub stars read for 1 repositories"),
+        "{text}"
+    );
 
     // Second run: conditional GETs give 304; the failures are tried again.
     web.clear_requests();
@@ -179,14 +209,23 @@ fn collect_reports_every_failure_and_keeps_the_rest() {
     assert_eq!(blog.status, 304);
     assert!(blog.if_none_match.is_some());
     let gbk = requests.iter().find(|r| r.path == "/gbk.xml").unwrap();
-    assert_eq!(gbk.if_modified_since.as_deref(), Some("Sat, 21 Nov 2026 08:00:00 GMT"));
-    assert!(line_with(&text, "Loop").contains("2 failures in a row"), "{text}");
+    assert_eq!(
+        gbk.if_modified_since.as_deref(),
+        Some("Sat, 21 Nov 2026 08:00:00 GMT")
+    );
+    assert!(
+        line_with(&text, "Loop").contains("2 failures in a row"),
+        "{text}"
+    );
 
     // Third run: sources that failed twice wait.
     let out = run(&root, &web, &["collect"]);
     let text = stdout(&out);
     assert!(text.contains("0 failed, 6 skipped (backing off)"), "{text}");
-    assert!(line_with(&text, "Loop").contains("--ignore-backoff"), "{text}");
+    assert!(
+        line_with(&text, "Loop").contains("--ignore-backoff"),
+        "{text}"
+    );
 
     // The inbox: the featured link is hidden; the link from two sources and the repository
     // show their score parts.
@@ -197,20 +236,43 @@ fn collect_reports_every_failure_and_keeps_the_rest() {
     assert_eq!(rows.len(), 3, "{rows:#?}");
     assert!(rows.iter().all(|r| r["url"] != FEATURED));
     // First: the link two sources gave (its title is whichever source's arrived first).
-    assert!(rows[0]["url"].as_str().unwrap().contains("deep.example.org/async"), "{rows:#?}");
-    let parts = |r: &serde_json::Value| r["parts"].as_array().unwrap().iter().map(|p| p[0].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert!(
+        rows[0]["url"]
+            .as_str()
+            .unwrap()
+            .contains("deep.example.org/async"),
+        "{rows:#?}"
+    );
+    let parts = |r: &serde_json::Value| {
+        r["parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p[0].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
     assert!(parts(&rows[0]).contains(&"sources".to_owned()), "{rows:#?}");
     assert!(parts(&rows[0]).contains(&"weight".to_owned()), "{rows:#?}");
-    let repo = rows.iter().find(|r| r["url"] == "https://github.com/Example-Org/ErrKit").unwrap();
+    let repo = rows
+        .iter()
+        .find(|r| r["url"] == "https://github.com/Example-Org/ErrKit")
+        .unwrap();
     assert_eq!(repo["stars"], 3200);
     assert!(parts(repo).contains(&"stars".to_owned()));
     let text = stdout(&run(&root, &web, &["inbox", "--explain"]));
-    assert!(text.contains("1 hidden because they were featured before"), "{text}");
+    assert!(
+        text.contains("1 hidden because they were featured before"),
+        "{text}"
+    );
     assert!(text.contains("recency +"), "{text}");
 
     // Accept the repository into issue 7's draft, reject one, snooze one.
     let id = repo["id"].as_i64().unwrap().to_string();
-    let out = run(&root, &web, &["inbox", "accept", &id, "--section", "projects"]);
+    let out = run(
+        &root,
+        &web,
+        &["inbox", "accept", &id, "--section", "projects"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("项目&资源 6"), "{}", stdout(&out));
     let draft = std::fs::read_to_string(root.join("issues/0007/draft.md")).unwrap();
@@ -218,15 +280,27 @@ fn collect_reports_every_failure_and_keeps_the_rest() {
         draft.contains("6、[A crate for errors](https://github.com/Example-Org/ErrKit)（英文）\n\nAbout A crate for errors.（star 3.2K）\n"),
         "{draft}"
     );
-    let again = run(&root, &web, &["inbox", "accept", &id, "--section", "projects"]);
+    let again = run(
+        &root,
+        &web,
+        &["inbox", "accept", &id, "--section", "projects"],
+    );
     assert_eq!(again.status.code(), Some(2));
     assert!(stderr(&again).contains("accepted already"));
     let bad = run(&root, &web, &["inbox", "accept", "1", "--section", "nope"]);
     assert!(stderr(&bad).contains("--section nope"), "{}", stderr(&bad));
     let first = rows[0]["id"].as_i64().unwrap().to_string();
     let third = rows[2]["id"].as_i64().unwrap().to_string();
-    assert!(run(&root, &web, &["inbox", "reject", &first]).status.success());
-    assert!(run(&root, &web, &["inbox", "snooze", &third, "--days", "2"]).status.success());
+    assert!(
+        run(&root, &web, &["inbox", "reject", &first])
+            .status
+            .success()
+    );
+    assert!(
+        run(&root, &web, &["inbox", "snooze", &third, "--days", "2"])
+            .status
+            .success()
+    );
     let rows: serde_json::Value =
         serde_json::from_slice(&run(&root, &web, &["inbox", "--json"]).stdout).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 0, "{rows:#?}");
@@ -239,7 +313,11 @@ fn dedup_names_the_issue_and_section() {
     let out = run(
         &root,
         &web,
-        &["dedup", "http://www.embedded.example.com/posts/8kb-ram/?utm_source=x#top", "https://new.example.org/"],
+        &[
+            "dedup",
+            "http://www.embedded.example.com/posts/8kb-ram/?utm_source=x#top",
+            "https://new.example.org/",
+        ],
     );
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
@@ -271,9 +349,16 @@ fn sources_import_and_export_opml() {
     let out = run(&root, &web, &["sources", "import", opml.to_str().unwrap()]);
     assert!(stdout(&out).contains("0 sources added"), "{}", stdout(&out));
     let toml = std::fs::read_to_string(root.join("sources.toml")).unwrap();
-    assert!(toml.contains("name = \"A & B\"") && toml.contains("tags = [\"Rust\"]"), "{toml}");
+    assert!(
+        toml.contains("name = \"A & B\"") && toml.contains("tags = [\"Rust\"]"),
+        "{toml}"
+    );
     let out = run(&root, &web, &["sources", "export"]);
-    assert!(stdout(&out).contains("text=\"A &amp; B\""), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("text=\"A &amp; B\""),
+        "{}",
+        stdout(&out)
+    );
     let list = stdout(&run(&root, &web, &["sources", "list"]));
     assert!(list.contains("never fetched"), "{list}");
 
@@ -283,7 +368,11 @@ fn sources_import_and_export_opml() {
     assert!(stderr(&out).contains("feeds.opml:1:"), "{}", stderr(&out));
     std::fs::write(root.join("sources.toml"), "[[source]]\nurl = 3\n").unwrap();
     let out = run(&root, &web, &["collect"]);
-    assert!(stderr(&out).contains("sources.toml:2:7"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("sources.toml:2:7"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -292,7 +381,11 @@ fn announce_posts_once_and_survives_rate_limits() {
     let (_dir, root) = workspace(&web);
     std::fs::write(root.join("cover.png"), b"PNG").unwrap();
     let config = std::fs::read_to_string(root.join("weekly.toml")).unwrap();
-    std::fs::write(root.join("weekly.toml"), config.replace("photo = \"\"", "photo = \"cover.png\"")).unwrap();
+    std::fs::write(
+        root.join("weekly.toml"),
+        config.replace("photo = \"\"", "photo = \"cover.png\""),
+    )
+    .unwrap();
 
     let dry = run(&root, &web, &["announce", "5", "--dry-run"]);
     assert!(dry.status.success(), "{}", stderr(&dry));
@@ -315,7 +408,11 @@ fn announce_posts_once_and_survives_rate_limits() {
 
     let again = run(&root, &web, &["announce", "5"]);
     assert!(again.status.success());
-    assert!(stdout(&again).contains("nothing posted"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("nothing posted"),
+        "{}",
+        stdout(&again)
+    );
     assert_eq!(web.telegram_posts().len(), posts.len());
 
     // A wrong token: a clear error, the token never shown.
@@ -351,8 +448,21 @@ fn digest_posts_the_week_once_and_nothing_when_empty() {
             ],
         ),
     );
-    web.feed("/news.xml", &rss("News", &[("Issue 300: _under_ & <tags>", "https://news.example.org/300", 50)]));
-    web.feed("/old.xml", &rss("Old", &[("Old #1", "https://old.example.org/1", 24 * 9)]));
+    web.feed(
+        "/news.xml",
+        &rss(
+            "News",
+            &[(
+                "Issue 300: _under_ & <tags>",
+                "https://news.example.org/300",
+                50,
+            )],
+        ),
+    );
+    web.feed(
+        "/old.xml",
+        &rss("Old", &[("Old #1", "https://old.example.org/1", 24 * 9)]),
+    );
     let u = web.url();
     std::fs::write(
         root.join("sources.toml"),
@@ -374,22 +484,40 @@ fn digest_posts_the_week_once_and_nothing_when_empty() {
     assert!(text.contains("。\n\n时间："), "{text}");
     let to = (now + Duration::hours(8)).format("%Y.%m.%d").to_string();
     assert!(text.contains(&format!(" - {to}")), "{text}");
-    assert!(text.contains("① <a href=\"https://py.example.org/712\">Py Weekly #712</a>"), "{text}");
+    assert!(
+        text.contains("① <a href=\"https://py.example.org/712\">Py Weekly #712</a>"),
+        "{text}"
+    );
     assert!(
         text.contains("② <a href=\"https://news.example.org/300\">Django 新闻 Issue 300: _under_ &amp; &lt;tags&gt;</a>"),
         "{text}"
     );
-    assert!(!text.contains("old.example.org") && !text.contains("/711"), "{text}");
-    assert!(stdout(&out).contains("digest of 2 newsletters: 1 messages posted"), "{}", stdout(&out));
+    assert!(
+        !text.contains("old.example.org") && !text.contains("/711"),
+        "{text}"
+    );
+    assert!(
+        stdout(&out).contains("digest of 2 newsletters: 1 messages posted"),
+        "{}",
+        stdout(&out)
+    );
 
     let again = run(&root, &web, &["digest"]);
-    assert!(stdout(&again).contains("nothing posted"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("nothing posted"),
+        "{}",
+        stdout(&again)
+    );
     assert_eq!(web.telegram_posts().len(), 1);
 
     // A week with no issue: nothing is sent at all.
     let later = (now + Duration::days(30)).to_rfc3339();
     let empty = run(&root, &web, &["digest", "--no-fetch", "--now", &later]);
     assert!(empty.status.success());
-    assert!(stdout(&empty).contains("nothing to post"), "{}", stdout(&empty));
+    assert!(
+        stdout(&empty).contains("nothing to post"),
+        "{}",
+        stdout(&empty)
+    );
     assert_eq!(web.telegram_calls().len(), 1);
 }

@@ -13,11 +13,13 @@ use weekly_telegram::Message;
 
 /// Arguments of `weekly announce`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "The announcement is `weekly render N --edition telegram`: a photo ([telegram] photo) \
+#[command(
+    after_help = "The announcement is `weekly render N --edition telegram`: a photo ([telegram] photo) \
 with a caption of at most 1,024 characters, and the title lists as messages when they do not fit. \
 Each message is recorded in weekly.db once posted, so a second run posts nothing and a run that \
 stopped half-way posts only the rest.\n\nExamples:\n  weekly announce 42 --dry-run\n  \
-WEEKLY_TELEGRAM_BOT_TOKEN=… weekly announce 42")]
+WEEKLY_TELEGRAM_BOT_TOKEN=… weekly announce 42"
+)]
 pub struct Args {
     /// The issue number.
     pub issue: u32,
@@ -51,12 +53,10 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             preview: false,
         }),
     }
-    messages.extend(
-        announcement
-            .messages
-            .into_iter()
-            .map(|html| Message::Text { html, preview: false }),
-    );
+    messages.extend(announcement.messages.into_iter().map(|html| Message::Text {
+        html,
+        preview: false,
+    }));
     let target = channel::target(&workspace);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -65,7 +65,15 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let done = runtime.block_on(async {
         let store = open_store(&workspace).await?;
         let key = format!("announce:{}:{lang}", args.issue);
-        let done = post(&target, &store, &key, &messages, args.dry_run, args.resend_unsure).await;
+        let done = post(
+            &target,
+            &store,
+            &key,
+            &messages,
+            args.dry_run,
+            args.resend_unsure,
+        )
+        .await;
         store.close().await;
         done
     })?;

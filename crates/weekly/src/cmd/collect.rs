@@ -4,16 +4,19 @@ use crate::collector::{self, RunOptions, load_sources, open_store, select};
 use crate::printer;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
 /// Arguments of `weekly collect`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  weekly collect\n  weekly collect --only \"Example Blog\" --verbose\n\n\
+#[command(
+    after_help = "Examples:\n  weekly collect\n  weekly collect --only \"Example Blog\" --verbose\n\n\
 Feeds are fetched concurrently ([collect] concurrency and per_host in weekly.toml) with conditional GET, \
 so an unchanged feed costs one 304. A source that fails is reported and tried again next run; after two \
 failures in a row it waits 1, 2, 4… hours (at most a week) unless --ignore-backoff. New links become \
-candidates in weekly.db; see them with `weekly inbox`.")]
+candidates in weekly.db; see them with `weekly inbox`."
+)]
 pub struct Args {
     /// Only these sources (name or URL; repeat for more).
     #[arg(long)]
@@ -71,12 +74,12 @@ pub fn print_report(report: &collector::Report, verbose: bool) {
         }
         let mut line = format!("{:<9} {}", s.status, s.source.name);
         if s.status == "fetched" {
-            line.push_str(&format!(": {} new, {} known", s.new, s.seen));
+            let _ = write!(line, ": {} new, {} known", s.new, s.seen);
         }
         if !s.note.is_empty() {
-            line.push_str(&format!(" — {}", s.note));
+            let _ = write!(line, " — {}", s.note);
         }
-        line.push_str(&format!(" <{}>", s.source.url));
+        let _ = write!(line, " <{}>", s.source.url);
         printer::out(&line);
     }
     if let Some(note) = &report.stars_note {

@@ -11,11 +11,13 @@ use weekly_model::url_norm::normalize;
 
 /// Arguments of `weekly dedup`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Links are compared after normalisation (see `weekly_model::url_norm`): \
+#[command(
+    after_help = "Links are compared after normalisation (see `weekly_model::url_norm`): \
 http = https, host case, `www.`, default ports, fragments, tracking parameters (utm_*, fbclid…) \
 and a trailing slash do not matter. `weekly check` uses the same rules.\n\n\
 Exit status: 0 when every link is new, 1 when one was featured before.\n\n\
-Example:\n  weekly dedup https://github.com/astral-sh/uv 'https://www.example.org/post/?utm_source=x'")]
+Example:\n  weekly dedup https://github.com/astral-sh/uv 'https://www.example.org/post/?utm_source=x'"
+)]
 pub struct Args {
     /// The links to look up.
     #[arg(required = true)]
@@ -37,5 +39,9 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             None => printer::out(&format!("{url}: new")),
         }
     }
-    Ok(if any { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if any {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

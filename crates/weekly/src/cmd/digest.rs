@@ -17,11 +17,13 @@ use weekly_telegram::Message;
 
 /// Arguments of `weekly digest`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "The window is the last [digest] days (7) before now, compared in UTC; the dates \
+#[command(
+    after_help = "The window is the last [digest] days (7) before now, compared in UTC; the dates \
 shown use [digest] utc_offset. A newsletter's newest item whose title carries an issue number \
 (`#12`, `第 12 期`, `Issue 12`) is taken, else its newest item. Nothing is posted when no \
 newsletter published. The digest is recorded per ISO week: a second run in the same week \
-posts nothing.\n\nExamples:\n  weekly digest --dry-run\n  weekly digest")]
+posts nothing.\n\nExamples:\n  weekly digest --dry-run\n  weekly digest"
+)]
 pub struct Args {
     /// Show the digest instead of posting it.
     #[arg(long)]
@@ -78,7 +80,12 @@ fn circled(n: usize) -> String {
 
 /// The digest messages: intro, period, one line per newsletter, footer; split under the
 /// message limit.
-pub fn messages(intro: &str, period: &str, footer: &str, items: &[(&Source, &Sighting)]) -> Vec<String> {
+pub fn messages(
+    intro: &str,
+    period: &str,
+    footer: &str,
+    items: &[(&Source, &Sighting)],
+) -> Vec<String> {
     let mut blocks: Vec<String> = Vec::new();
     let head: Vec<String> = [intro, period]
         .iter()
@@ -91,13 +98,22 @@ pub fn messages(intro: &str, period: &str, footer: &str, items: &[(&Source, &Sig
         } else {
             format!("{} {}", source.name, s.title)
         };
-        blocks.push(format!("{} <a href=\"{}\">{}</a>", circled(i + 1), escape(&s.url), escape(&title)));
+        blocks.push(format!(
+            "{} <a href=\"{}\">{}</a>",
+            circled(i + 1),
+            escape(&s.url),
+            escape(&title)
+        ));
     }
     let mut out: Vec<String> = Vec::new();
     let mut current = head.join("\n\n");
     let tail = escape(footer);
     for block in blocks.into_iter().chain((!tail.is_empty()).then_some(tail)) {
-        let joined = if current.is_empty() { block.clone() } else { format!("{current}\n\n{block}") };
+        let joined = if current.is_empty() {
+            block.clone()
+        } else {
+            format!("{current}\n\n{block}")
+        };
         if visible_len(&joined) > MESSAGE_LIMIT && !current.is_empty() {
             out.push(std::mem::replace(&mut current, block));
         } else {
@@ -113,7 +129,10 @@ pub fn messages(intro: &str, period: &str, footer: &str, items: &[(&Source, &Sig
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let workspace = Workspace::load(root)?;
     let (path, _, list) = load_sources(&workspace)?;
-    let newsletters: Vec<Source> = list.into_iter().filter(|s| s.kind == Kind::Newsletter).collect();
+    let newsletters: Vec<Source> = list
+        .into_iter()
+        .filter(|s| s.kind == Kind::Newsletter)
+        .collect();
     if newsletters.is_empty() {
         bail!(
             "no newsletter sources in {}: mark the other weeklies with kind = \"newsletter\"",
@@ -121,7 +140,12 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         );
     }
     let lang = workspace.config.primary_language.clone();
-    let texts = workspace.config.texts.get(&lang).cloned().unwrap_or_default();
+    let texts = workspace
+        .config
+        .texts
+        .get(&lang)
+        .cloned()
+        .unwrap_or_default();
     let offset = FixedOffset::east_opt(workspace.config.digest_offset_seconds)
         .ok_or_else(|| anyhow!("bad [digest] utc_offset"))?;
     let target = channel::target(&workspace);
@@ -136,7 +160,10 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
                 &workspace,
                 &store,
                 &newsletters,
-                RunOptions { ignore_backoff: false, no_github: true },
+                RunOptions {
+                    ignore_backoff: false,
+                    no_github: true,
+                },
             )
             .await?;
             for s in report.sources.iter().filter(|s| s.status == "failed") {
@@ -148,7 +175,9 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         let from = to - Duration::days(i64::from(workspace.config.digest.days.max(1)));
         let mut picked: Vec<(&Source, Sighting)> = Vec::new();
         for source in &newsletters {
-            let seen = store.sightings(&source.url, &stamp(from), &stamp(to)).await?;
+            let seen = store
+                .sightings(&source.url, &stamp(from), &stamp(to))
+                .await?;
             if let Some(s) = pick(&seen) {
                 picked.push((source, s.clone()));
             }
@@ -175,9 +204,20 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         let key = format!("digest:{}-W{:02}", week.year(), week.week());
         let list: Vec<Message> = html
             .into_iter()
-            .map(|html| Message::Text { html, preview: false })
+            .map(|html| Message::Text {
+                html,
+                preview: false,
+            })
             .collect();
-        let done = post(&target, &store, &key, &list, args.dry_run, args.resend_unsure).await;
+        let done = post(
+            &target,
+            &store,
+            &key,
+            &list,
+            args.dry_run,
+            args.resend_unsure,
+        )
+        .await;
         store.close().await;
         let done = done?;
         printer::out(&format!(
@@ -195,10 +235,22 @@ mod tests {
 
     #[test]
     fn numbered_titles() {
-        for t in ["Python Weekly #712", "Django News - Issue 300", "Python 潮流周刊#130：x", "第 12 期：主题", "第12期", "PyCoder's Weekly No. 5"] {
+        for t in [
+            "Python Weekly #712",
+            "Django News - Issue 300",
+            "Python 潮流周刊#130：x",
+            "第 12 期：主题",
+            "第12期",
+            "PyCoder's Weekly No. 5",
+        ] {
             assert!(is_numbered(t), "{t}");
         }
-        for t in ["A post about issue trackers", "第一期", "C# tips", "2026 in review"] {
+        for t in [
+            "A post about issue trackers",
+            "第一期",
+            "C# tips",
+            "2026 in review",
+        ] {
             assert!(!is_numbered(t), "{t}");
         }
     }

@@ -10,6 +10,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use weekly_collect::github::repo_of;
@@ -21,11 +22,13 @@ use weekly_store::{Candidate, Status, Store};
 
 /// Arguments of `weekly inbox`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  weekly inbox --explain\n  weekly inbox accept 42 --section projects\n  weekly inbox reject 7 8 9\n  weekly inbox snooze 12 --days 3\n\n\
+#[command(
+    after_help = "Examples:\n  weekly inbox --explain\n  weekly inbox accept 42 --section projects\n  weekly inbox reject 7 8 9\n  weekly inbox snooze 12 --days 3\n\n\
 The score adds: recency (10 when new, halved every [inbox] half_life_hours), source weight \
 (5 × weight − 5), keyword rules ([inbox] keywords), 3 per extra source that gave the same link, \
 2 × log10(stars + 1) for GitHub repositories and 3 × log10(1 + stars gained per day). \
-Links featured in a past issue are hidden.")]
+Links featured in a past issue are hidden."
+)]
 pub struct Args {
     /// What to do; without one, list the candidates.
     #[command(subcommand)]
@@ -137,7 +140,10 @@ async fn list(args: &Args, workspace: &Workspace, store: &Store) -> Result<ExitC
     let index = featured::index(workspace, &archive);
     let (_, _, sources) = load_sources(workspace)?;
     let weights = collector::weights(&sources);
-    let names: HashMap<String, String> = sources.iter().map(|s| (s.url.clone(), s.name.clone())).collect();
+    let names: HashMap<String, String> = sources
+        .iter()
+        .map(|s| (s.url.clone(), s.name.clone()))
+        .collect();
     let stars = store.stars().await?;
     let rules = Rules {
         half_life_hours: workspace.config.inbox.half_life_hours,
@@ -156,7 +162,11 @@ async fn list(args: &Args, workspace: &Workspace, store: &Store) -> Result<ExitC
             hidden += 1;
             continue;
         }
-        let w: Vec<f64> = c.sources.iter().map(|s| weights.get(s).copied().unwrap_or(1.0)).collect();
+        let w: Vec<f64> = c
+            .sources
+            .iter()
+            .map(|s| weights.get(s).copied().unwrap_or(1.0))
+            .collect();
         let history = repo_of(&c.url).and_then(|r| stars.get(&r));
         let text = format!("{} {}", c.title, c.summary);
         let age_hours = hours_since(c.published.as_deref(), now)
@@ -175,10 +185,18 @@ async fn list(args: &Args, workspace: &Workspace, store: &Store) -> Result<ExitC
         rows.push(Row {
             id: c.id,
             score: (s.total() * 100.0).round() / 100.0,
-            parts: s.parts().into_iter().map(|(k, v)| (k, (v * 100.0).round() / 100.0)).collect(),
+            parts: s
+                .parts()
+                .into_iter()
+                .map(|(k, v)| (k, (v * 100.0).round() / 100.0))
+                .collect(),
             title: c.title,
             url: c.url,
-            sources: c.sources.iter().map(|s| names.get(s).cloned().unwrap_or_else(|| s.clone())).collect(),
+            sources: c
+                .sources
+                .iter()
+                .map(|s| names.get(s).cloned().unwrap_or_else(|| s.clone()))
+                .collect(),
             published: c.published,
             stars: history.and_then(|h| h.last()).map(|(_, n)| *n),
         });
@@ -197,30 +215,46 @@ async fn list(args: &Args, workspace: &Workspace, store: &Store) -> Result<ExitC
         let hours = hours_since(row.published.as_deref(), now);
         let mut from = row.sources.first().cloned().unwrap_or_default();
         if row.sources.len() > 1 {
-            from.push_str(&format!(" +{} more", row.sources.len() - 1));
+            let _ = write!(from, " +{} more", row.sources.len() - 1);
         }
         if let Some(h) = hours {
-            from.push_str(&format!(" · {}", age(h)));
+            let _ = write!(from, " · {}", age(h));
         }
         if let Some(n) = row.stars {
-            from.push_str(&format!(" · ★ {n}"));
+            let _ = write!(from, " · ★ {n}");
         }
-        printer::out(&format!("#{:<5} {:>6.2}  {}  ({from})", row.id, row.score, row.title));
+        printer::out(&format!(
+            "#{:<5} {:>6.2}  {}  ({from})",
+            row.id, row.score, row.title
+        ));
         printer::out(&format!("              {}", row.url));
         if args.explain {
-            let parts: Vec<String> = row.parts.iter().map(|(k, v)| format!("{k} {v:+.2}")).collect();
+            let parts: Vec<String> = row
+                .parts
+                .iter()
+                .map(|(k, v)| format!("{k} {v:+.2}"))
+                .collect();
             printer::out(&format!("              {}", parts.join(" · ")));
         }
     }
     printer::out(&format!(
         "{} of {total} candidates shown{}",
         rows.len(),
-        if hidden > 0 { format!("; {hidden} hidden because they were featured before") } else { String::new() }
+        if hidden > 0 {
+            format!("; {hidden} hidden because they were featured before")
+        } else {
+            String::new()
+        }
     ));
     Ok(ExitCode::SUCCESS)
 }
 
-async fn decide(store: &Store, ids: &[i64], status: Status, until: Option<&str>) -> Result<ExitCode> {
+async fn decide(
+    store: &Store,
+    ids: &[i64],
+    status: Status,
+    until: Option<&str>,
+) -> Result<ExitCode> {
     let now = stamp(Utc::now());
     for id in ids {
         if store.candidate(*id).await?.is_none() {
@@ -244,7 +278,11 @@ pub fn stars_text(stars: i64) -> String {
         return stars.to_string();
     }
     let k = stars as f64 / 1000.0;
-    let text = if k < 100.0 { format!("{k:.1}") } else { format!("{k:.0}") };
+    let text = if k < 100.0 {
+        format!("{k:.1}")
+    } else {
+        format!("{k:.0}")
+    };
     format!("{}K", text.trim_end_matches(".0"))
 }
 
@@ -267,13 +305,18 @@ fn draft_path(workspace: &Workspace, issue: Option<u32>) -> Result<(u32, PathBuf
     };
     let dir = found.ok_or_else(|| match issue {
         Some(n) => anyhow!("there is no issue #{n} in the workspace"),
-        None => anyhow!("no issue has a draft.md: create issues/NNNN/issue.toml and draft.md for the next issue"),
+        None => anyhow!(
+            "no issue has a draft.md: create issues/NNNN/issue.toml and draft.md for the next issue"
+        ),
     })?;
     Ok((dir.number, dir.dir.join("draft.md")))
 }
 
 fn escape_title(title: &str) -> String {
-    title.replace('\\', "\\\\").replace('[', "\\[").replace(']', "\\]")
+    title
+        .replace('\\', "\\\\")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
 }
 
 async fn accept(
@@ -295,40 +338,85 @@ async fn accept(
     let key = SectionKey::new(section)
         .filter(|k| catalogue.is_counted(k))
         .ok_or_else(|| {
-            let keys: Vec<&str> = catalogue.sections.iter().filter(|s| s.counted).map(|s| s.key.as_str()).collect();
-            anyhow!("`--section {section}` is not a section of weekly.toml; use one of {}", keys.join(", "))
+            let keys: Vec<&str> = catalogue
+                .sections
+                .iter()
+                .filter(|s| s.counted)
+                .map(|s| s.key.as_str())
+                .collect();
+            anyhow!(
+                "`--section {section}` is not a section of weekly.toml; use one of {}",
+                keys.join(", ")
+            )
         })?;
     let archive = Archive::load(workspace)?;
     if let Some(places) = featured::index(workspace, &archive).get(&candidate.url_norm)
         && !force
     {
         let list: Vec<String> = places.iter().map(ToString::to_string).collect();
-        bail!("{} was featured in {} (--force to add it anyway)", candidate.url, list.join("; "));
+        bail!(
+            "{} was featured in {} (--force to add it anyway)",
+            candidate.url,
+            list.join("; ")
+        );
     }
     let (number, path) = draft_path(workspace, issue)?;
-    let text = if path.exists() { files::read_text(&path)? } else { String::new() };
+    let text = if path.exists() {
+        files::read_text(&path)?
+    } else {
+        String::new()
+    };
     let lang = &workspace.config.primary_language;
     let shown = workspace.display_path(&path);
-    let parsed = parse_document(&text, &ParseOptions { file: &shown, lang, catalogue });
+    let parsed = parse_document(
+        &text,
+        &ParseOptions {
+            file: &shown,
+            lang,
+            catalogue,
+        },
+    );
     let mut title = format!("[{}]({})", escape_title(&candidate.title), candidate.url);
     if let Some(tag) = lang_tag(lang, &candidate.lang) {
         title.push_str(tag);
     }
     let stars = match repo_of(&candidate.url) {
-        Some(repo) => store.stars().await?.get(&repo).and_then(|h| h.last()).map(|(_, n)| *n),
+        Some(repo) => store
+            .stars()
+            .await?
+            .get(&repo)
+            .and_then(|h| h.last())
+            .map(|(_, n)| *n),
         None => None,
     };
     let mut body = candidate.summary.clone();
     if let Some(n) = stars {
-        body.push_str(&format!("（star {}）", stars_text(n)));
+        let _ = write!(body, "（star {}）", stars_text(n));
     }
-    let (new_text, entry) = insert_entry(&text, &parsed.document, catalogue, lang, &key, &title, &[body]);
+    let (new_text, entry) = insert_entry(
+        &text,
+        &parsed.document,
+        catalogue,
+        lang,
+        &key,
+        &title,
+        &[body],
+    );
     files::write_atomic(&path, &new_text)?;
     store
-        .decide(id, Status::Accepted, None, Some((number, key.as_str())), &stamp(Utc::now()))
+        .decide(
+            id,
+            Status::Accepted,
+            None,
+            Some((number, key.as_str())),
+            &stamp(Utc::now()),
+        )
         .await?;
     let name = catalogue.get(&key).map_or(key.as_str(), |d| d.name(lang));
-    printer::out(&format!("added to {shown} as {name} {entry}: {}", candidate.title));
+    printer::out(&format!(
+        "added to {shown} as {name} {entry}: {}",
+        candidate.title
+    ));
     Ok(ExitCode::SUCCESS)
 }
 

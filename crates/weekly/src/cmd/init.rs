@@ -1,4 +1,4 @@
-//! `weekly init DIR`: a new, empty workspace with a commented `weekly.toml`.
+//! `weekly init DIR`: a new, empty workspace with a commented `weekly.toml` and `sources.toml`.
 
 use crate::config;
 use crate::printer;
@@ -24,6 +24,24 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The commented `sources.toml` of a new workspace.
+const SOURCES: &str = "\
+# The sources `weekly collect` reads. One [[source]] table each:
+#   url     the feed (RSS 0.9x/1.0/2.0, Atom or JSON Feed)     (required)
+#   name    shown in the inbox and the digest                 (default: the host)
+#   weight  how much its links count in the inbox score       (default 1; 2 adds 5 points)
+#   tags    free labels                                       lang: language of its items
+#   kind    \"feed\" (default) or \"newsletter\": another weekly, gathered by `weekly digest`
+# `weekly sources import reader.opml` appends the feeds of a feed reader's export.
+#
+# [[source]]
+# url = \"https://blog.example.org/feed.xml\"
+# name = \"Example Blog\"
+# weight = 1.5
+# tags = [\"python\"]
+# lang = \"en\"
+";
+
 /// Creates the skeleton of a workspace with the given configuration text. Refuses to write into
 /// a non-empty directory.
 pub fn create(dir: &Path, config_text: &str) -> Result<()> {
@@ -40,6 +58,7 @@ pub fn create(dir: &Path, config_text: &str) -> Result<()> {
     std::fs::create_dir_all(dir.join("issues"))?;
     std::fs::create_dir_all(dir.join("templates/texts"))?;
     std::fs::write(dir.join(config::FILE_NAME), config_text)?;
+    std::fs::write(dir.join(weekly_collect::sources::FILE_NAME), SOURCES)?;
     std::fs::write(
         dir.join("templates/README.md"),
         "Files here override the built-in templates and texts of the same name.\n\

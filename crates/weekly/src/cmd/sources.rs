@@ -4,6 +4,7 @@ use crate::collector::load_sources;
 use crate::workspace::Workspace;
 use crate::{files, printer};
 use anyhow::{Context, Result};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use weekly_collect::{opml, sources};
@@ -35,8 +36,8 @@ pub fn run(command: &Command, root: &Path) -> Result<ExitCode> {
         Command::List => list_sources(&workspace, &list),
         Command::Import { file } => {
             let opml_text = files::read_text(file)?;
-            let found = opml::parse(&opml_text)
-                .map_err(|e| anyhow::anyhow!("{}:{e}", file.display()))?;
+            let found =
+                opml::parse(&opml_text).map_err(|e| anyhow::anyhow!("{}:{e}", file.display()))?;
             let (new_text, added) = sources::append(&text, &list, &found);
             if added > 0 {
                 files::write_atomic(&path, &new_text)?;
@@ -68,7 +69,9 @@ pub fn run(command: &Command, root: &Path) -> Result<ExitCode> {
 
 fn list_sources(workspace: &Workspace, list: &[sources::Source]) -> Result<ExitCode> {
     if list.is_empty() {
-        printer::out("no sources yet: add [[source]] tables to sources.toml, or `weekly sources import FILE.opml`");
+        printer::out(
+            "no sources yet: add [[source]] tables to sources.toml, or `weekly sources import FILE.opml`",
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -92,7 +95,7 @@ fn list_sources(workspace: &Workspace, list: &[sources::Source]) -> Result<ExitC
                     st.last_fetched.as_deref().unwrap_or("?")
                 );
                 if st.failures > 0 {
-                    t.push_str(&format!(", {} failures: {}", st.failures, st.last_error));
+                    let _ = write!(t, ", {} failures: {}", st.failures, st.last_error);
                 }
                 t
             },
