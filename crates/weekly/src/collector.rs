@@ -22,9 +22,6 @@ use weekly_collect::sources::{self, Source};
 use weekly_model::url_norm::normalize;
 use weekly_store::{FeedState, NewItem, Store};
 
-/// The database file of a workspace.
-pub const DATABASE: &str = "weekly.db";
-
 /// RFC 3339 UTC with seconds, the form stored in the database.
 pub fn stamp(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -44,7 +41,7 @@ pub fn load_sources(workspace: &Workspace) -> Result<(PathBuf, String, Vec<Sourc
 
 /// Opens the workspace database.
 pub async fn open_store(workspace: &Workspace) -> Result<Store> {
-    Ok(Store::open(&workspace.root.join(DATABASE)).await?)
+    Ok(Store::open(&workspace.root.join(crate::workspace::DATABASE)).await?)
 }
 
 /// What happened to one source.

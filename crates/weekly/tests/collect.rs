@@ -474,6 +474,8 @@ fn digest_posts_the_week_once_and_nothing_when_empty() {
         ),
     )
     .unwrap();
+    // A 500 from Telegram is retried.
+    web.telegram_fault(TelegramFault::ServerError, 1);
     let out = run(&root, &web, &["digest"]);
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     let posts = web.telegram_posts();
@@ -519,5 +521,9 @@ fn digest_posts_the_week_once_and_nothing_when_empty() {
         "{}",
         stdout(&empty)
     );
-    assert_eq!(web.telegram_calls().len(), 1);
+    assert_eq!(
+        web.telegram_calls().len(),
+        2,
+        "the failed call and the post"
+    );
 }

@@ -568,3 +568,35 @@ fn text_files_in_templates_override_the_configured_texts() {
         stdout(&out)
     );
 }
+
+#[test]
+fn dedup_finds_corpus_links_written_differently() {
+    let Some(ws) = corpus_workspace() else { return };
+    // The first article of issue 10, as the archive has it.
+    let text = std::fs::read_to_string(ws.join("issues/0010/zh.md")).unwrap();
+    let issue = std::fs::read_to_string(ws.join("issues/0010/issue.toml")).unwrap();
+    let date = issue.split('"').nth(1).unwrap().to_owned();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("1、["))
+        .expect("an entry 1");
+    let url = line.split("](").nth(1).unwrap().split(')').next().unwrap();
+    assert!(url.starts_with("https://"), "{url}");
+    // Written as someone might paste it: http, a tracking parameter, a fragment.
+    let variant = format!(
+        "{}{}utm_source=weekly#intro",
+        url.replacen("https://", "http://", 1),
+        if url.contains('?') { "&" } else { "?" }
+    );
+    let out = weekly(&ws_args(
+        ws,
+        &["dedup", &variant, "https://never.example.org/x"],
+    ));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!("featured in #10 ({date}), 文章&教程 1")),
+        "{text}"
+    );
+    assert!(text.contains("https://never.example.org/x: new"), "{text}");
+}

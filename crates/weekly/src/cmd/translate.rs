@@ -25,8 +25,6 @@ use weekly_translate::{
     prompt_version, text_hash, units,
 };
 
-/// The workspace database file.
-pub const DATABASE: &str = "weekly.db";
 /// The glossary file.
 pub const GLOSSARY: &str = "glossary.toml";
 /// The file that replaces the built-in instructions.
@@ -213,7 +211,7 @@ async fn translate(
         .unwrap_or(config.translate.concurrency)
         .max(1);
     let client_config = client_config(workspace);
-    let db_path = workspace.root.join(DATABASE);
+    let db_path = workspace.root.join(crate::workspace::DATABASE);
     let store = if args.dry_run && !db_path.exists() {
         None
     } else {
