@@ -319,6 +319,30 @@ fn escape_title(title: &str) -> String {
         .replace(']', "\\]")
 }
 
+/// A link destination that survives Markdown: in angle brackets when it has spaces or
+/// parentheses.
+fn destination(url: &str) -> String {
+    if url.contains([' ', '(', ')', '<', '>']) {
+        format!("<{}>", url.replace('<', "%3C").replace('>', "%3E"))
+    } else {
+        url.to_owned()
+    }
+}
+
+/// A feed's summary as one Markdown paragraph that cannot turn into a heading, a quote, a list
+/// or a new entry.
+fn paragraph(text: &str) -> String {
+    let text = text.trim();
+    let digits = text.trim_start_matches(|c: char| c.is_ascii_digit());
+    let numbered =
+        digits.len() < text.len() && (digits.starts_with('、') || digits.starts_with('.'));
+    if text.starts_with(['#', '>', '-', '*', '+', '=', '|', '`']) || numbered {
+        format!("\\{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 async fn accept(
     workspace: &Workspace,
     store: &Store,
@@ -376,7 +400,11 @@ async fn accept(
             catalogue,
         },
     );
-    let mut title = format!("[{}]({})", escape_title(&candidate.title), candidate.url);
+    let mut title = format!(
+        "[{}]({})",
+        escape_title(&candidate.title),
+        destination(&candidate.url)
+    );
     if let Some(tag) = lang_tag(lang, &candidate.lang) {
         title.push_str(tag);
     }
@@ -389,7 +417,7 @@ async fn accept(
             .map(|(_, n)| *n),
         None => None,
     };
-    let mut body = candidate.summary.clone();
+    let mut body = paragraph(&candidate.summary);
     if let Some(n) = stars {
         let _ = write!(body, "（star {}）", stars_text(n));
     }
@@ -423,6 +451,16 @@ async fn accept(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn feed_text_cannot_change_the_draft_structure() {
+        assert_eq!(paragraph("## not a heading"), "\\## not a heading");
+        assert_eq!(paragraph("3、not an entry"), "\\3、not an entry");
+        assert_eq!(paragraph("2026 was a year"), "2026 was a year");
+        assert_eq!(escape_title("a [b] c"), "a \\[b\\] c");
+        assert_eq!(destination("https://a.org/x_(y)"), "<https://a.org/x_(y)>");
+        assert_eq!(destination("https://a.org/x"), "https://a.org/x");
+    }
 
     #[test]
     fn star_counts_in_house_style() {
