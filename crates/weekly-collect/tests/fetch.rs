@@ -215,3 +215,32 @@ async fn one_bad_source_never_stops_a_run() {
     };
     assert!(malformed.contains("not a feed"), "{malformed}");
 }
+
+#[tokio::test]
+async fn requests_to_one_host_are_bounded() {
+    let web = server();
+    let jobs: Vec<Job> = (0..8)
+        .map(|index| Job {
+            index,
+            source: source(format!("{}/delay/200/good.xml?n={index}", web.url())),
+            validators: Validators::default(),
+        })
+        .collect();
+    let fetcher = Arc::new(Fetcher::new(limits()).unwrap());
+    let outcomes: Vec<(usize, Outcome)> = futures::StreamExt::collect(collect(
+        fetcher,
+        jobs,
+        Concurrency {
+            total: 16,
+            per_host: 2,
+        },
+    ))
+    .await;
+    assert_eq!(outcomes.len(), 8);
+    assert!(
+        outcomes
+            .iter()
+            .all(|(_, o)| matches!(o, Outcome::Parsed { .. }))
+    );
+    assert_eq!(web.max_in_flight(), 2);
+}

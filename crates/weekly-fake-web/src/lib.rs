@@ -1,6 +1,6 @@
 //! Local stand-ins for tests: one HTTP server on 127.0.0.1 that serves feeds (with `ETag` and
-//! `Last-Modified`, answering 304), misbehaves on purpose (redirect chains and loops, an
-//! endless body, a server that never answers, a gzip bomb, any status), answers GitHub's
+//! `Last-Modified`, answering 304), misbehaves on purpose (redirect chains and loops, a delay
+//! that counts requests in flight, an endless body, a server that never answers, a gzip bomb, any status), answers GitHub's
 //! `GET /repos/{owner}/{repo}`, and plays the Telegram Bot API (`/bot<token>/sendMessage`,
 //! `sendPhoto`), checking the token, the HTML and the length limits as Telegram does and
 //! recording every call. Nothing leaves the machine.
@@ -58,6 +58,8 @@ struct Shared {
     requests: Vec<Request>,
     stars: HashMap<String, i64>,
     telegram: telegram::Bot,
+    in_flight: usize,
+    max_in_flight: usize,
 }
 
 /// A running server; dropping it stops it.
@@ -146,6 +148,11 @@ impl FakeWeb {
     /// Every non-Telegram request so far.
     pub fn requests(&self) -> Vec<Request> {
         lock(&self.shared).requests.clone()
+    }
+
+    /// The most `/delay/…` requests that were being answered at the same time.
+    pub fn max_in_flight(&self) -> usize {
+        lock(&self.shared).max_in_flight
     }
 
     /// Forgets the requests so far.
@@ -245,6 +252,23 @@ async fn route(
             } else {
                 redirect(&format!("/hop/{}/{}", n - 1, rest.join("/")))
             }
+        }
+        ["delay", ms, rest @ ..] => {
+            {
+                let mut s = lock(shared);
+                s.in_flight += 1;
+                s.max_in_flight = s.max_in_flight.max(s.in_flight);
+            }
+            tokio::time::sleep(Duration::from_millis(ms.parse().unwrap_or(0))).await;
+            lock(shared).in_flight -= 1;
+            let page = lock(shared)
+                .pages
+                .get(&format!("/{}", rest.join("/")))
+                .cloned();
+            page.map_or_else(
+                || StatusCode::NOT_FOUND.into_response(),
+                |p| ([(header::CONTENT_TYPE, p.content_type)], p.body).into_response(),
+            )
         }
         ["loop", "a"] => redirect("/loop/b"),
         ["loop", "b"] => redirect("/loop/a"),
