@@ -11,9 +11,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use weekly_fake_web::Server;
 
 pub use translate::pseudo_translate;
 
@@ -82,10 +82,8 @@ pub struct Options {
 /// A running server. Dropping it stops the server.
 #[derive(Debug)]
 pub struct FakeLlm {
-    addr: SocketAddr,
+    server: Server,
     shared: Arc<Mutex<Shared>>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl FakeLlm {
@@ -102,43 +100,19 @@ impl FakeLlm {
             api_key: options.api_key,
             shared: Arc::clone(&shared),
         };
-        let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
-        listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("fake-llm".into())
-            .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                    .expect("a tokio runtime");
-                runtime.block_on(async move {
-                    let listener =
-                        tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
-                    let app = Router::new()
-                        .route("/v1/chat/completions", post(complete))
-                        .route("/chat/completions", post(complete))
-                        .with_state(state);
-                    let _ = axum::serve(listener, app)
-                        .with_graceful_shutdown(async {
-                            let _ = stopped.await;
-                        })
-                        .await;
-                });
-            })?;
+        let app = Router::new()
+            .route("/v1/chat/completions", post(complete))
+            .route("/chat/completions", post(complete))
+            .with_state(state);
         Ok(FakeLlm {
-            addr,
+            server: Server::start("fake-llm", port, app)?,
             shared,
-            stop: Some(stop),
-            thread: Some(thread),
         })
     }
 
     /// The base URL to configure: `http://127.0.0.1:PORT/v1`.
     pub fn base_url(&self) -> String {
-        format!("http://{}/v1", self.addr)
+        format!("http://{}/v1", self.server.addr())
     }
 
     /// Adds a fault rule.
@@ -164,17 +138,6 @@ impl FakeLlm {
         self.shared
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-impl Drop for FakeLlm {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 

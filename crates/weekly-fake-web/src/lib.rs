@@ -5,7 +5,10 @@
 //! `sendPhoto`), checking the token, the HTML and the length limits as Telegram does and
 //! recording every call. Nothing leaves the machine.
 
+mod server;
 mod telegram;
+
+pub use server::Server;
 
 pub use telegram::{TelegramCall, TelegramFault};
 
@@ -16,7 +19,6 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::io::Write;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -65,10 +67,8 @@ struct Shared {
 /// A running server; dropping it stops it.
 #[derive(Debug)]
 pub struct FakeWeb {
-    addr: SocketAddr,
+    server: Server,
     shared: Arc<Mutex<Shared>>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
@@ -81,41 +81,18 @@ impl FakeWeb {
     pub fn start(bot_token: &str) -> std::io::Result<FakeWeb> {
         let shared = Arc::new(Mutex::new(Shared::default()));
         bot_token.clone_into(&mut lock(&shared).telegram.token);
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
-        listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let state = Arc::clone(&shared);
-        let thread = std::thread::Builder::new()
-            .name("fake-web".into())
-            .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                    .expect("a tokio runtime");
-                runtime.block_on(async move {
-                    let listener =
-                        tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
-                    let app = Router::new().fallback(handle).with_state(state);
-                    tokio::select! {
-                        _ = axum::serve(listener, app) => {}
-                        _ = stopped => {}
-                    }
-                });
-                runtime.shutdown_timeout(Duration::ZERO);
-            })?;
+        let app = Router::new()
+            .fallback(handle)
+            .with_state(Arc::clone(&shared));
         Ok(FakeWeb {
-            addr,
+            server: Server::start("fake-web", 0, app)?,
             shared,
-            stop: Some(stop),
-            thread: Some(thread),
         })
     }
 
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.server.addr())
     }
 
     /// Serves `page` at `path` (starting with `/`).
@@ -179,17 +156,6 @@ impl FakeWeb {
     /// The next `times` Bot API calls fail with `fault`.
     pub fn telegram_fault(&self, fault: TelegramFault, times: u32) {
         lock(&self.shared).telegram.faults.push((fault, times));
-    }
-}
-
-impl Drop for FakeWeb {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 

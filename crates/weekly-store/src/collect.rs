@@ -213,26 +213,6 @@ impl Store {
             .collect())
     }
 
-    /// Saves one source's state.
-    pub async fn save_feed_state(&self, state: &FeedState) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        save_state(&mut conn, state).await
-    }
-
-    /// Stores the items one source gave: new links become candidates, and every link gets a
-    /// sighting from this source. One transaction.
-    pub async fn record_items(
-        &self,
-        source: &str,
-        items: &[NewItem],
-        now: &str,
-    ) -> Result<Recorded, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let recorded = record(&mut tx, source, items, now).await?;
-        tx.commit().await?;
-        Ok(recorded)
-    }
-
     /// Stores the outcome of several sources in one transaction: each one's items (when it
     /// gave some) together with its new state, so validators are never saved without the items
     /// they stand for.
@@ -388,7 +368,8 @@ impl Store {
     }
 }
 
-/// Stores one source's items on `conn` (see [`Store::record_items`]).
+/// Stores one source's items on `conn`: new links become candidates, and every link gets a
+/// sighting from this source.
 async fn record(
     conn: &mut SqliteConnection,
     source: &str,
@@ -491,6 +472,22 @@ mod tests {
         }
     }
 
+    async fn record_one(store: &Store, source: &str, items: &[NewItem], now: &str) -> Recorded {
+        let state = FeedState {
+            source: source.into(),
+            ..FeedState::default()
+        };
+        let batch = [(state, Some(items.to_vec()))];
+        store.record_batch(&batch, now).await.unwrap()[0]
+    }
+
+    async fn save(store: &Store, state: &FeedState) {
+        store
+            .record_batch(&[(state.clone(), None)], "t")
+            .await
+            .unwrap();
+    }
+
     #[tokio::test]
     async fn items_become_candidates_once_with_every_source() {
         let dir = tempfile::tempdir().unwrap();
@@ -500,21 +497,12 @@ mod tests {
             item("https://a.org/2", "Two", "2026-11-21T00:00:00Z"),
             item("https://a.org/2", "Two again", "2026-11-21T00:00:00Z"),
         ];
-        let r = store
-            .record_items("feed-a", &a, "2026-11-24T00:00:00Z")
-            .await
-            .unwrap();
+        let r = record_one(&store, "feed-a", &a, "2026-11-24T00:00:00Z").await;
         assert_eq!(r, Recorded { new: 2, seen: 0 });
         let b = [item("https://a.org/2", "Deux", "2026-11-22T00:00:00Z")];
-        let r = store
-            .record_items("feed-b", &b, "2026-11-24T01:00:00Z")
-            .await
-            .unwrap();
+        let r = record_one(&store, "feed-b", &b, "2026-11-24T01:00:00Z").await;
         assert_eq!(r, Recorded { new: 0, seen: 1 });
-        let r = store
-            .record_items("feed-a", &a, "2026-11-24T02:00:00Z")
-            .await
-            .unwrap();
+        let r = record_one(&store, "feed-a", &a, "2026-11-24T02:00:00Z").await;
         assert_eq!(r, Recorded { new: 0, seen: 2 });
 
         let all = store
@@ -573,10 +561,10 @@ mod tests {
             last_status: "200".into(),
             ..FeedState::default()
         };
-        store.save_feed_state(&state).await.unwrap();
+        save(&store, &state).await;
         state.failures = 2;
         state.last_error = "timed out".into();
-        store.save_feed_state(&state).await.unwrap();
+        save(&store, &state).await;
         let states = store.feed_states().await.unwrap();
         assert_eq!(states["https://a.org/feed"], state);
     }

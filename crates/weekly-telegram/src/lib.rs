@@ -1,6 +1,6 @@
 //! Posting to a Telegram channel. [`Channel`] is the side effect, with a real implementation
-//! ([`BotApi`]), a dry run ([`DryRun`], prints what would be sent) and a test one
-//! ([`Recorder`]). [`deliver`] posts a list of messages under keys kept in the workspace
+//! ([`BotApi`]) and a test one ([`Recorder`]); the dry run is the binary's (`channel::post`),
+//! because it also shows what the ledger says of each message. [`deliver`] posts a list of messages under keys kept in the workspace
 //! database, so a re-run posts only what was never posted, and a message that may have gone
 //! out before a crash is never resent without the editor's word.
 
@@ -63,30 +63,6 @@ pub trait Channel {
         &self,
         message: &Message,
     ) -> impl std::future::Future<Output = Result<Option<i64>, SendError>> + Send;
-}
-
-/// Prints each message instead of posting it.
-#[derive(Debug, Default)]
-pub struct DryRun;
-
-impl Channel for DryRun {
-    fn describe(&self) -> String {
-        "dry run (nothing is posted)".into()
-    }
-
-    async fn send(&self, message: &Message) -> Result<Option<i64>, SendError> {
-        match message {
-            Message::Text { html, .. } => println!("--- message ---\n{html}"),
-            Message::Photo { photo, caption } => {
-                let shown = match photo {
-                    Photo::Url(u) => u.clone(),
-                    Photo::File(p) => p.display().to_string(),
-                };
-                println!("--- photo {shown} ---\n{caption}");
-            }
-        }
-        Ok(None)
-    }
 }
 
 /// Keeps messages in memory; fails on the message numbers it is told to.

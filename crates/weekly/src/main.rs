@@ -84,6 +84,15 @@ enum Command {
     Announce(cmd::announce::Args),
 }
 
+/// The async runtime of a command that uses the network or the database.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    use anyhow::Context as _;
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

@@ -6,7 +6,7 @@ use crate::collector::open_store;
 use crate::editions;
 use crate::printer;
 use crate::workspace::Workspace;
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use std::path::Path;
 use std::process::ExitCode;
 use weekly_telegram::Message;
@@ -58,10 +58,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         preview: false,
     }));
     let target = channel::target(&workspace);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = crate::runtime()?;
     let done = runtime.block_on(async {
         let store = open_store(&workspace).await?;
         let key = format!("announce:{}:{lang}", args.issue);

@@ -3,7 +3,7 @@
 use crate::collector::{self, RunOptions, load_sources, open_store, select};
 use crate::printer;
 use crate::workspace::Workspace;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
@@ -42,10 +42,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         );
     }
     let list = select(list, &args.only)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = crate::runtime()?;
     let report = runtime.block_on(async {
         let store = open_store(&workspace).await?;
         let report = collector::run(

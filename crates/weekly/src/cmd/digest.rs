@@ -5,7 +5,7 @@ use crate::channel::{self, post};
 use crate::collector::{self, RunOptions, load_sources, open_store, stamp};
 use crate::printer;
 use crate::workspace::Workspace;
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use chrono::{DateTime, Datelike, Duration, FixedOffset, Utc};
 use std::path::Path;
 use std::process::ExitCode;
@@ -149,10 +149,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let offset = FixedOffset::east_opt(workspace.config.digest_offset_seconds)
         .ok_or_else(|| anyhow!("bad [digest] utc_offset"))?;
     let target = channel::target(&workspace);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = crate::runtime()?;
     runtime.block_on(async {
         let store = open_store(&workspace).await?;
         if !args.no_fetch {

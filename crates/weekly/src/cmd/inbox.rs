@@ -6,7 +6,7 @@ use crate::collector::{self, growth, load_sources, open_store, stamp};
 use crate::featured;
 use crate::workspace::Workspace;
 use crate::{files, printer};
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -82,10 +82,7 @@ pub enum Action {
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let workspace = Workspace::load(root)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = crate::runtime()?;
     runtime.block_on(async {
         let store = open_store(&workspace).await?;
         let result = match &args.action {

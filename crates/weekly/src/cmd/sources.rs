@@ -3,7 +3,7 @@
 use crate::collector::load_sources;
 use crate::workspace::Workspace;
 use crate::{files, printer};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -74,10 +74,7 @@ fn list_sources(workspace: &Workspace, list: &[sources::Source]) -> Result<ExitC
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = crate::runtime()?;
     let states = runtime.block_on(async {
         let store = crate::collector::open_store(workspace).await?;
         let states = store.feed_states().await?;

@@ -136,11 +136,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => DEFAULT_SYSTEM.to_owned(),
         Err(e) => return Err(e).with_context(|| format!("cannot read {SYSTEM_TEMPLATE}")),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = crate::runtime()?;
     runtime.block_on(translate(
         args, &workspace, &archive, &from, &targets, &glossary, &template,
     ))
