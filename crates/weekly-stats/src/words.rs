@@ -20,6 +20,11 @@ use weekly_model::lang::han_count;
 
 static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
+/// The shared segmenter with jieba's default dictionary (built on first use, ~0.1 s).
+pub fn jieba() -> &'static Jieba {
+    &JIEBA
+}
+
 /// Word counts of one document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct WordCounts {

@@ -1,0 +1,639 @@
+//! Builds the whole site of a [`SiteInput`] and hands every file to a [`Sink`]: issue pages per
+//! language, home, archive, seasons, section pages, dashboard, search page and index, feeds,
+//! 404, sitemap, robots.txt and the assets.
+
+use crate::charts::{Bar, pie, stacked_bars};
+use crate::cloud;
+use crate::feeds::{FeedItem, FeedMeta, atom, json_feed, rss};
+use crate::input::{IssueInput, SiteInput};
+use crate::labels::{language_name, labels, with_number};
+use crate::markdown::{block, escape};
+use crate::search::{SearchDoc, index};
+use crate::sitemap::{robots, sitemap};
+use crate::templates::Templates;
+use crate::urls::Urls;
+use crate::view::{IssueView, NeighbourView, content_html, issue_view};
+use crate::{SiteError, Sink};
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+use weekly_model::Lang;
+use weekly_render::texts::fill;
+
+/// The stylesheet.
+pub const CSS: &str = include_str!("../assets/site.css");
+/// The search script.
+pub const SEARCH_JS: &str = include_str!("../assets/search.js");
+/// Seasons whose charts the dashboard shows (older ones are on their season pages).
+const DASHBOARD_SEASONS: usize = 12;
+
+/// What a build wrote.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Issue pages written.
+    pub issue_pages: usize,
+    /// Issue pages that are teasers.
+    pub teasers: usize,
+    /// Bytes of the search index.
+    pub index_bytes: u64,
+    /// Word counts of each season text, by fingerprint (to keep for the next build).
+    pub word_cache: HashMap<u64, Vec<(String, u32)>>,
+}
+
+/// The language-independent figures of a season.
+struct Season<'s> {
+    number: u32,
+    issues: Vec<&'s IssueInput<'s>>,
+    cloud: Vec<cloud::Placed>,
+}
+
+struct Writer<'s> {
+    sink: &'s mut dyn Sink,
+    summary: Summary,
+    sitemap: Vec<(String, Option<String>)>,
+    urls: &'s Urls,
+}
+
+impl Writer<'_> {
+    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), SiteError> {
+        self.sink.write(path, bytes)?;
+        self.summary.files += 1;
+        self.summary.bytes += bytes.len() as u64;
+        Ok(())
+    }
+
+    fn page(&mut self, url: &str, html: &str, lastmod: Option<String>) -> Result<(), SiteError> {
+        let path = self.urls.file(url);
+        self.sitemap.push((self.urls.absolute(url), lastmod));
+        self.file(&path, html.as_bytes())
+    }
+}
+
+/// 64-bit FNV-1a of `text`: the key of the word-count cache.
+pub fn fingerprint(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Builds the site of `input` with `templates` into `sink`. `word_cache` holds word counts of
+/// earlier builds (see [`Summary::word_cache`]).
+pub fn build(
+    input: &SiteInput<'_>,
+    templates: &Templates,
+    word_cache: &HashMap<u64, Vec<(String, u32)>>,
+    sink: &mut dyn Sink,
+) -> Result<Summary, SiteError> {
+    let config = &input.config;
+    let urls = Urls::new(&config.base_url, &config.primary);
+    let seasons = seasons(input, word_cache);
+    let mut writer = Writer {
+        sink,
+        summary: Summary::default(),
+        sitemap: Vec::new(),
+        urls: &urls,
+    };
+    writer.summary.word_cache = seasons.1;
+    let seasons = seasons.0;
+    for lang in &config.languages {
+        build_language(input, templates, &urls, lang, &seasons, &mut writer)?;
+    }
+    let primary = &config.primary;
+    let common = common(input, &urls, primary, "404");
+    let page = page_meta(input, &urls, primary, "404", &urls.home(primary), true, &[]);
+    let mut page = page;
+    page["heading"] = json!(common.labels["page_not_found"]);
+    page["title"] = json!(format!(
+        "{} · {}",
+        common.labels["page_not_found"],
+        input.name(primary)
+    ));
+    let html = templates.render("404.html", &json!({"site": common, "page": page}))?;
+    writer.file("404.html", html.as_bytes())?;
+    writer.file("assets/site.css", CSS.as_bytes())?;
+    writer.file("assets/search.js", SEARCH_JS.as_bytes())?;
+    let sitemap_url = urls.absolute(&format!("{}/sitemap.xml", urls.root));
+    let map = sitemap(&writer.sitemap);
+    writer.file("sitemap.xml", map.as_bytes())?;
+    writer.file("robots.txt", robots(&sitemap_url).as_bytes())?;
+    Ok(writer.summary)
+}
+
+type Seasons<'s> = (Vec<Season<'s>>, HashMap<u64, Vec<(String, u32)>>);
+
+fn seasons<'s>(
+    input: &'s SiteInput<'s>,
+    word_cache: &HashMap<u64, Vec<(String, u32)>>,
+) -> Seasons<'s> {
+    let mut by_number: BTreeMap<u32, Vec<&IssueInput<'_>>> = BTreeMap::new();
+    for issue in &input.issues {
+        by_number
+            .entry(input.season_of(issue.number))
+            .or_default()
+            .push(issue);
+    }
+    let stop = cloud::stop_words(&input.config.stop_words);
+    let mut cache = HashMap::new();
+    let mut out = Vec::new();
+    for (number, issues) in by_number {
+        let text = season_text(input, &issues);
+        let key = fingerprint(&text);
+        let words = match word_cache.get(&key) {
+            Some(words) => words.clone(),
+            None => cloud::frequencies(&[&text], &stop),
+        };
+        let placed = cloud::layout(&words);
+        cache.insert(key, words);
+        out.push(Season {
+            number,
+            issues,
+            cloud: placed,
+        });
+    }
+    (out, cache)
+}
+
+/// The text of a season's word cloud: titles and bodies of the counted entries of the primary
+/// language's full texts.
+fn season_text(input: &SiteInput<'_>, issues: &[&IssueInput<'_>]) -> String {
+    let catalogue = &input.config.catalogue;
+    let mut text = String::new();
+    for issue in issues {
+        let Some(edition) = issue.full(&input.config.primary) else {
+            continue;
+        };
+        for (section, entry) in edition.document.entries() {
+            if !catalogue.is_counted(&section.key) {
+                continue;
+            }
+            text.push_str(&entry.plain_title());
+            text.push('\n');
+            for b in &entry.body {
+                text.push_str(&weekly_model::inline::plain_text(&b.text));
+                text.push('\n');
+            }
+        }
+    }
+    text
+}
+
+/// Values every template gets as `site`.
+#[derive(Serialize)]
+struct Common {
+    lang: String,
+    name: String,
+    root: String,
+    home: String,
+    archive: String,
+    search: String,
+    labels: BTreeMap<String, String>,
+    nav: Vec<Value>,
+    feeds: Value,
+    subscribe_html: String,
+    full: bool,
+}
+
+fn common(input: &SiteInput<'_>, urls: &Urls, lang: &Lang, _nav: &str) -> Common {
+    let labels = labels(lang, input.config.texts.get(lang));
+    let subscribe = input
+        .config
+        .texts
+        .get(lang)
+        .and_then(|t| t.get("subscribe"))
+        .map(|t| {
+            fill(
+                t,
+                &[
+                    ("site", &input.config.base_url),
+                    ("name", input.name(lang)),
+                    ("url", &input.config.base_url),
+                ],
+            )
+        })
+        .unwrap_or_default();
+    let nav = vec![
+        json!({"key": "home", "href": urls.home(lang), "label": labels["home"]}),
+        json!({"key": "archive", "href": urls.archive(lang), "label": labels["archive"]}),
+        json!({"key": "stats", "href": urls.stats(lang), "label": labels["stats"]}),
+        json!({"key": "search", "href": urls.search(lang), "label": labels["search"]}),
+    ];
+    Common {
+        lang: lang.to_string(),
+        name: input.name(lang).to_owned(),
+        root: urls.root.clone(),
+        home: urls.home(lang),
+        archive: urls.archive(lang),
+        search: urls.search(lang),
+        nav,
+        feeds: json!({
+            "rss": urls.feed(lang, "feed.xml"),
+            "atom": urls.feed(lang, "atom.xml"),
+            "json": urls.feed(lang, "feed.json"),
+        }),
+        subscribe_html: crate::markdown::inline(&subscribe),
+        full: input.config.full,
+        labels,
+    }
+}
+
+/// The `page` value: title, description, canonical URL, language alternates.
+fn page_meta(
+    input: &SiteInput<'_>,
+    urls: &Urls,
+    lang: &Lang,
+    nav: &str,
+    url: &str,
+    noindex: bool,
+    alternates: &[(Lang, String)],
+) -> Value {
+    let name = input.name(lang);
+    let languages: Vec<Value> = input
+        .config
+        .languages
+        .iter()
+        .map(|other| {
+            let href = alternates
+                .iter()
+                .find(|(l, _)| l == other)
+                .map_or_else(|| urls.home(other), |(_, h)| h.clone());
+            json!({"lang": other.as_str(), "label": language_name(other), "href": href, "current": other == lang})
+        })
+        .collect();
+    json!({
+        "title": name,
+        "description": input.config.texts.get(lang).and_then(|t| t.get("intro")).cloned().unwrap_or_default(),
+        "canonical": urls.absolute(url),
+        "og_type": "website",
+        "nav": nav,
+        "noindex": noindex,
+        "alternates": alternates.iter().map(|(l, h)| json!({"lang": l.as_str(), "href": urls.absolute(h)})).collect::<Vec<_>>(),
+        "languages": languages,
+    })
+}
+
+fn section_names(input: &SiteInput<'_>, lang: &Lang) -> Vec<(String, String)> {
+    input
+        .config
+        .catalogue
+        .sections
+        .iter()
+        .filter(|d| d.counted)
+        .map(|d| (d.key.as_str().to_owned(), d.name(lang).to_owned()))
+        .collect()
+}
+
+fn totals_value(input: &SiteInput<'_>, urls: &Urls, lang: &Lang, issues: &[&IssueInput<'_>]) -> Value {
+    let sections: Vec<Value> = section_names(input, lang)
+        .into_iter()
+        .map(|(key, name)| {
+            let count: u32 = issues.iter().map(|i| i.counts.get(&key)).sum();
+            json!({"key": key, "name": name, "count": count, "href": urls.section(lang, &key)})
+        })
+        .collect();
+    json!({"issues": issues.len(), "sections": sections})
+}
+
+struct SectionItem {
+    issue: u32,
+    date: String,
+    href: String,
+    issue_href: String,
+    title_html: String,
+    badge: Option<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_language(
+    input: &SiteInput<'_>,
+    templates: &Templates,
+    urls: &Urls,
+    lang: &Lang,
+    seasons: &[Season<'_>],
+    writer: &mut Writer<'_>,
+) -> Result<(), SiteError> {
+    let site = common(input, urls, lang, "");
+    let labels = &site.labels;
+    let issues: Vec<&IssueInput<'_>> = input.issues.iter().filter(|i| i.has(lang)).collect();
+    let all: Vec<&IssueInput<'_>> = input.issues.iter().collect();
+    let mut feed_items: Vec<FeedItem> = Vec::new();
+    let mut docs: Vec<SearchDoc> = Vec::new();
+    let mut featured: BTreeMap<String, Vec<SectionItem>> = BTreeMap::new();
+    let mut listed: Vec<Value> = Vec::with_capacity(issues.len());
+    let section_name: HashMap<String, String> = input
+        .config
+        .catalogue
+        .sections
+        .iter()
+        .map(|d| (d.key.as_str().to_owned(), d.name(lang).to_owned()))
+        .collect();
+    for (i, issue) in issues.iter().enumerate() {
+        let season = input.season_of(issue.number);
+        let Some(mut view) = issue_view(input, issue, lang, labels, urls.season(lang, season)) else {
+            continue;
+        };
+        let neighbour = |other: &IssueInput<'_>| NeighbourView {
+            href: urls.issue(lang, other.number),
+            label: with_number(labels, "issue_short", other.number),
+        };
+        view.prev = i.checked_sub(1).map(|p| neighbour(issues[p]));
+        view.next = issues.get(i + 1).map(|n| neighbour(n));
+        let url = urls.issue(lang, issue.number);
+        collect_issue(&view, &url, &section_name, &mut docs, &mut featured);
+        let alternates: Vec<(Lang, String)> = input
+            .config
+            .languages
+            .iter()
+            .filter(|l| issue.has(l))
+            .map(|l| (l.clone(), urls.issue(l, issue.number)))
+            .collect();
+        let mut page = page_meta(input, urls, lang, "archive", &url, false, &alternates);
+        page["title"] = json!(format!("{} · {}", view.title, input.name(lang)));
+        page["og_type"] = json!("article");
+        let summary = if view.description.is_empty() {
+            view.title.clone()
+        } else {
+            view.description.clone()
+        };
+        page["description"] = json!(summary);
+        let html = templates.render("issue.html", &json!({"site": site, "page": page, "issue": view}))?;
+        writer.page(&url, &html, Some(view.date.clone()))?;
+        writer.summary.issue_pages += 1;
+        writer.summary.teasers += usize::from(view.teaser);
+        if issues.len() - i <= input.config.feed_items {
+            feed_items.push(FeedItem {
+                number: issue.number,
+                title: view.title.clone(),
+                url: urls.absolute(&url),
+                date: issue.date,
+                html: content_html(&view),
+                summary,
+            });
+        }
+        listed.push(json!({
+            "number": issue.number,
+            "season": season,
+            "title": view.title,
+            "date": view.date,
+            "href": url,
+            "teaser": view.teaser,
+            "description": view.description,
+        }));
+    }
+    feed_items.reverse();
+
+    // Home.
+    let home_url = urls.home(lang);
+    let alternates: Vec<(Lang, String)> = input
+        .config
+        .languages
+        .iter()
+        .map(|l| (l.clone(), urls.home(l)))
+        .collect();
+    let page = page_meta(input, urls, lang, "home", &home_url, false, &alternates);
+    let recent: Vec<&Value> = listed.iter().rev().take(10).collect();
+    let intro = input
+        .config
+        .texts
+        .get(lang)
+        .and_then(|t| t.get("intro"))
+        .map(|t| escape(t))
+        .unwrap_or_default();
+    let html = templates.render(
+        "home.html",
+        &json!({
+            "site": site, "page": page, "latest": listed.last(), "recent": recent,
+            "totals": totals_value(input, urls, lang, &all), "intro_html": intro,
+        }),
+    )?;
+    writer.page(&home_url, &html, None)?;
+
+    // Archive: seasons newest first, issues newest first.
+    let mut by_season: BTreeMap<u32, Vec<&Value>> = BTreeMap::new();
+    for item in &listed {
+        by_season
+            .entry(item["season"].as_u64().unwrap_or(0) as u32)
+            .or_default()
+            .push(item);
+    }
+    let archive_seasons: Vec<Value> = by_season
+        .iter()
+        .rev()
+        .map(|(n, items)| {
+            json!({
+                "number": n,
+                "label": with_number(labels, "season", *n),
+                "href": urls.season(lang, *n),
+                "issues": items.iter().rev().collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let url = urls.archive(lang);
+    let mut page = page_meta(input, urls, lang, "archive", &url, false, &lang_pages(input, urls, |l| urls.archive(l)));
+    page["heading"] = json!(labels["archive"]);
+    page["title"] = json!(format!("{} · {}", labels["archive"], input.name(lang)));
+    let html = templates.render("archive.html", &json!({"site": site, "page": page, "seasons": archive_seasons}))?;
+    writer.page(&url, &html, None)?;
+
+    // Seasons and the dashboard.
+    let names: Vec<String> = section_names(input, lang).into_iter().map(|(_, n)| n).collect();
+    let keys: Vec<String> = section_names(input, lang).into_iter().map(|(k, _)| k).collect();
+    let mut season_values = Vec::new();
+    for season in seasons {
+        let value = season_value(input, urls, lang, labels, season, &names, &keys, &listed);
+        let url = urls.season(lang, season.number);
+        let mut page = page_meta(input, urls, lang, "archive", &url, false, &lang_pages(input, urls, |l| urls.season(l, season.number)));
+        page["heading"] = json!(value["label"]);
+        page["title"] = json!(format!("{} · {}", value["label"].as_str().unwrap_or(""), input.name(lang)));
+        let html = templates.render("season.html", &json!({"site": site, "page": page, "season": value}))?;
+        writer.page(&url, &html, None)?;
+        season_values.push(value);
+    }
+    let per_season: Vec<Bar> = seasons
+        .iter()
+        .map(|s| Bar {
+            label: format!("S{}", s.number),
+            href: urls.season(lang, s.number),
+            values: keys.iter().map(|k| s.issues.iter().map(|i| i.counts.get(k)).sum()).collect(),
+        })
+        .collect();
+    let seasons_svg = stacked_bars(&labels["per_season"], &names, &per_season);
+    let shown: Vec<&Value> = season_values.iter().rev().take(DASHBOARD_SEASONS).collect();
+    let url = urls.stats(lang);
+    let mut page = page_meta(input, urls, lang, "stats", &url, false, &lang_pages(input, urls, |l| urls.stats(l)));
+    page["heading"] = json!(labels["stats"]);
+    page["title"] = json!(format!("{} · {}", labels["stats"], input.name(lang)));
+    let html = templates.render(
+        "stats.html",
+        &json!({
+            "site": site, "page": page, "totals": totals_value(input, urls, lang, &all),
+            "seasons_svg": seasons_svg, "seasons": shown, "older": season_values.len() > DASHBOARD_SEASONS,
+        }),
+    )?;
+    writer.page(&url, &html, None)?;
+
+    // Section pages: everything ever featured, newest first.
+    for (key, name) in section_names(input, lang) {
+        let items = featured.remove(&key).unwrap_or_default();
+        let entries: Vec<Value> = items
+            .iter()
+            .rev()
+            .map(|e| json!({"issue": e.issue, "date": e.date, "href": e.href, "issue_href": e.issue_href, "title_html": e.title_html, "badge": e.badge}))
+            .collect();
+        let url = urls.section(lang, &key);
+        let mut page = page_meta(input, urls, lang, "archive", &url, false, &lang_pages(input, urls, |l| urls.section(l, &key)));
+        page["heading"] = json!(name);
+        page["title"] = json!(format!("{name} · {}", input.name(lang)));
+        let badges = items.iter().any(|e| e.badge.is_some());
+        let html = templates.render(
+            "section.html",
+            &json!({"site": site, "page": page, "entries": entries, "badges": badges, "threshold": input.config.star_badge_threshold}),
+        )?;
+        writer.page(&url, &html, None)?;
+    }
+
+    // Search page and index.
+    let url = urls.search(lang);
+    let index_dir = format!("{}/{lang}/search/index/", urls.root);
+    let mut page = page_meta(input, urls, lang, "search", &url, true, &lang_pages(input, urls, |l| urls.search(l)));
+    page["heading"] = json!(labels["search"]);
+    page["title"] = json!(format!("{} · {}", labels["search"], input.name(lang)));
+    let html = templates.render("search.html", &json!({"site": site, "page": page, "index": index_dir}))?;
+    writer.file(&urls.file(&url), html.as_bytes())?;
+    for (name, text) in index(&docs) {
+        writer.summary.index_bytes += text.len() as u64;
+        writer.file(&format!("{lang}/search/index/{name}"), text.as_bytes())?;
+    }
+
+    // Feeds.
+    let description = input
+        .config
+        .texts
+        .get(lang)
+        .and_then(|t| t.get("intro"))
+        .cloned()
+        .unwrap_or_else(|| input.name(lang).to_owned());
+    let meta = FeedMeta {
+        name: input.name(lang),
+        description: &description,
+        lang,
+        urls,
+    };
+    writer.file(&format!("{lang}/feed.xml"), rss(&meta, &feed_items).as_bytes())?;
+    writer.file(&format!("{lang}/atom.xml"), atom(&meta, &feed_items).as_bytes())?;
+    writer.file(&format!("{lang}/feed.json"), json_feed(&meta, &feed_items).as_bytes())?;
+    Ok(())
+}
+
+/// The same page in every language, for `hreflang` links.
+fn lang_pages(input: &SiteInput<'_>, _urls: &Urls, url: impl Fn(&Lang) -> String) -> Vec<(Lang, String)> {
+    input.config.languages.iter().map(|l| (l.clone(), url(l))).collect()
+}
+
+fn collect_issue(
+    view: &IssueView,
+    url: &str,
+    section_name: &HashMap<String, String>,
+    docs: &mut Vec<SearchDoc>,
+    featured: &mut BTreeMap<String, Vec<SectionItem>>,
+) {
+    for section in &view.sections {
+        let name = section_name
+            .get(&section.key)
+            .cloned()
+            .unwrap_or_else(|| section.heading.clone());
+        for entry in &section.entries {
+            let href = format!("{url}#{}", entry.anchor);
+            docs.push(SearchDoc {
+                issue: view.number,
+                section: name.clone(),
+                title: entry.title.clone(),
+                url: href.clone(),
+                text: entry.body_text.clone(),
+            });
+            if section.counted {
+                featured.entry(section.key.clone()).or_default().push(SectionItem {
+                    issue: view.number,
+                    date: view.date.clone(),
+                    href,
+                    issue_href: url.to_owned(),
+                    title_html: strip_links(&entry.title_html),
+                    badge: entry.badge.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// `a <a href="u">b</a>` → `a b`: section pages link each title to its entry.
+fn strip_links(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<a ") {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        match rest.find('>') {
+            Some(end) => rest = &rest[end + 1..],
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    out.replace("</a>", "")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn season_value(
+    input: &SiteInput<'_>,
+    urls: &Urls,
+    lang: &Lang,
+    labels: &BTreeMap<String, String>,
+    season: &Season<'_>,
+    names: &[String],
+    keys: &[String],
+    listed: &[Value],
+) -> Value {
+    let label = with_number(labels, "season", season.number);
+    let totals: Vec<u32> = keys
+        .iter()
+        .map(|k| season.issues.iter().map(|i| i.counts.get(k)).sum())
+        .collect();
+    let bars: Vec<Bar> = season
+        .issues
+        .iter()
+        .map(|i| Bar {
+            label: format!("#{}", i.number),
+            href: if i.has(lang) { urls.issue(lang, i.number) } else { urls.season(lang, season.number) },
+            values: keys.iter().map(|k| i.counts.get(k)).collect(),
+        })
+        .collect();
+    let issues: Vec<&Value> = listed
+        .iter()
+        .filter(|v| v["season"].as_u64() == Some(u64::from(season.number)))
+        .collect();
+    let free: Vec<&weekly_model::Document> = season
+        .issues
+        .iter()
+        .filter(|i| input.is_free(i.number))
+        .filter_map(|i| i.full(lang).map(|e| e.document))
+        .collect();
+    let withheld = season.issues.iter().any(|i| !input.is_free(i.number));
+    let links_md = weekly_render::links::links_edition(&label, &free, &input.config.catalogue, lang);
+    let links_md = links_md.split_once('\n').map_or("", |(_, rest)| rest);
+    json!({
+        "number": season.number,
+        "label": label,
+        "href": urls.season(lang, season.number),
+        "first": season.issues.first().map_or(0, |i| i.number),
+        "last": season.issues.last().map_or(0, |i| i.number),
+        "issues": issues,
+        "totals": names.iter().zip(&totals).map(|(n, c)| json!({"name": n, "count": c})).collect::<Vec<_>>(),
+        "chart_svg": stacked_bars(&label, names, &bars),
+        "pie_svg": pie(&label, names, &totals),
+        "cloud_svg": if season.cloud.is_empty() { String::new() } else { cloud::svg(&format!("{label} · {}", labels["word_cloud"]), &season.cloud) },
+        "links_html": block(links_md),
+        "links_note": if withheld { labels["links_note"].clone() } else { String::new() },
+    })
+}

@@ -1,0 +1,244 @@
+//! The season word cloud, drawn by us as SVG: word frequencies from jieba (Chinese words of two
+//! or more characters, Latin words of two or more letters, stop words left out), font sizes on
+//! a square-root scale, each word placed on an Archimedean spiral from the centre at the first
+//! spot where its box overlaps no other box. Words stay `<text>`, so the reader's browser draws
+//! CJK with its own fonts.
+
+use crate::charts::PALETTE;
+use crate::markdown::escape;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+/// The built-in stop words (see `assets/stopwords.txt`).
+pub const STOP_WORDS: &str = include_str!("../assets/stopwords.txt");
+
+/// Canvas width.
+pub const WIDTH: f64 = 800.0;
+/// Canvas height.
+pub const HEIGHT: f64 = 480.0;
+/// Words drawn at most.
+pub const MAX_WORDS: usize = 100;
+
+/// The stop words of a list: one per line, `#` comments, lower-cased.
+pub fn stop_words(list: &str) -> HashSet<String> {
+    list.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn keep(word: &str) -> bool {
+    let han = word.chars().filter(|c| weekly_model::lang::is_han(*c)).count();
+    if han > 0 {
+        return han == word.chars().count() && han >= 2;
+    }
+    word.len() >= 2
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && word.chars().filter(char::is_ascii_alphabetic).count() >= 2
+}
+
+/// The most frequent words of `texts`, most frequent first (ties by word), at most
+/// [`MAX_WORDS`].
+pub fn frequencies(texts: &[&str], stop: &HashSet<String>) -> Vec<(String, u32)> {
+    let jieba = weekly_stats::words::jieba();
+    let mut counts: HashMap<String, (String, u32)> = HashMap::new();
+    for text in texts {
+        for token in jieba.cut(text, false) {
+            let word = token.word.trim();
+            if !keep(word) {
+                continue;
+            }
+            let key = word.to_lowercase();
+            if stop.contains(&key) {
+                continue;
+            }
+            counts
+                .entry(key)
+                .or_insert_with(|| (word.to_owned(), 0))
+                .1 += 1;
+        }
+    }
+    let mut words: Vec<(String, u32)> = counts.into_values().filter(|(_, n)| *n >= 2).collect();
+    words.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    words.truncate(MAX_WORDS);
+    words
+}
+
+/// A word with its box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    /// The word.
+    pub word: String,
+    /// Its count.
+    pub count: u32,
+    /// Font size in px.
+    pub size: f64,
+    /// Left edge.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Box width.
+    pub w: f64,
+    /// Box height.
+    pub h: f64,
+}
+
+impl Placed {
+    fn overlaps(&self, other: &Placed) -> bool {
+        self.x < other.x + other.w
+            && other.x < self.x + self.w
+            && self.y < other.y + other.h
+            && other.y < self.y + self.h
+    }
+}
+
+/// The width of `word` at `size` px, estimated: full width for CJK, narrower for Latin.
+pub fn text_width(word: &str, size: f64) -> f64 {
+    word.chars()
+        .map(|c| {
+            if c.is_ascii_uppercase() {
+                0.68
+            } else if c.is_ascii() {
+                0.58
+            } else {
+                1.0
+            }
+        })
+        .sum::<f64>()
+        * size
+}
+
+/// Places `words` (most frequent first); a word that finds no free spot is left out.
+pub fn layout(words: &[(String, u32)]) -> Vec<Placed> {
+    let (Some(max), Some(min)) = (
+        words.iter().map(|w| w.1).max(),
+        words.iter().map(|w| w.1).min(),
+    ) else {
+        return Vec::new();
+    };
+    let (small, large) = (12.0_f64, 52.0_f64);
+    let span = f64::from(max - min).max(1.0);
+    let mut placed: Vec<Placed> = Vec::with_capacity(words.len());
+    for (word, count) in words {
+        let scale = (f64::from(count - min) / span).sqrt();
+        let mut size = (small + (large - small) * scale).round();
+        // A word that finds no spot is tried smaller, down to the smallest size.
+        loop {
+            if let Some(spot) = find_spot(&placed, word, *count, size) {
+                placed.push(spot);
+                break;
+            }
+            if size <= small {
+                break;
+            }
+            size = (size * 0.8).max(small).round();
+        }
+    }
+    placed
+}
+
+fn find_spot(placed: &[Placed], word: &str, count: u32, size: f64) -> Option<Placed> {
+    let w = text_width(word, size) + 4.0;
+    let h = size * 1.15;
+    let mut t = 0.0_f64;
+    while t < 400.0 {
+        let r = 1.5 * t;
+        let cx = WIDTH / 2.0 + r * t.cos() * (WIDTH / HEIGHT);
+        let cy = HEIGHT / 2.0 + r * t.sin();
+        let candidate = Placed {
+            word: word.to_owned(),
+            count,
+            size,
+            x: cx - w / 2.0,
+            y: cy - h / 2.0,
+            w,
+            h,
+        };
+        let inside = candidate.x >= 0.0
+            && candidate.y >= 0.0
+            && candidate.x + w <= WIDTH
+            && candidate.y + h <= HEIGHT;
+        if inside && !placed.iter().any(|p| p.overlaps(&candidate)) {
+            return Some(candidate);
+        }
+        t += 0.1;
+    }
+    None
+}
+
+/// The cloud as SVG.
+pub fn svg(title: &str, placed: &[Placed]) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<svg class=\"cloud\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
+        t = escape(title)
+    );
+    for (i, p) in placed.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{:.0}\" fill=\"{}\" text-anchor=\"middle\" dominant-baseline=\"central\" data-count=\"{}\">{}</text>",
+            p.x + p.w / 2.0,
+            p.y + p.h / 2.0,
+            p.size,
+            PALETTE[i % PALETTE.len()],
+            p.count,
+            escape(&p.word)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_words_and_leaves_out_stop_words() {
+        let stop = stop_words("# c\n我们\nthe\n");
+        let words = frequencies(
+            &[
+                "我们用异步编程和异步框架。The asyncio asyncio 库，Python python",
+                "异步编程 我们 的 a",
+            ],
+            &stop,
+        );
+        let get = |w: &str| words.iter().find(|(x, _)| x.eq_ignore_ascii_case(w)).map(|x| x.1);
+        assert_eq!(get("异步"), Some(3));
+        assert_eq!(get("asyncio"), Some(2));
+        assert_eq!(get("python"), Some(2));
+        assert_eq!(get("我们"), None);
+        assert_eq!(get("the"), None);
+        assert_eq!(get("a"), None);
+    }
+
+    #[test]
+    fn no_two_words_overlap_and_all_stay_on_the_canvas() {
+        let words: Vec<(String, u32)> = (0..100)
+            .map(|i| {
+                let word = match i % 3 {
+                    0 => format!("异步{i}"),
+                    1 => format!("py{i}"),
+                    _ => format!("装饰器{i}"),
+                };
+                (word, 2000 / (i + 1))
+            })
+            .collect();
+        let placed = layout(&words);
+        assert!(placed.len() >= 90, "placed {}", placed.len());
+        for (i, a) in placed.iter().enumerate() {
+            assert!(a.x >= 0.0 && a.y >= 0.0 && a.x + a.w <= WIDTH && a.y + a.h <= HEIGHT);
+            for b in &placed[i + 1..] {
+                assert!(!a.overlaps(b), "{a:?} overlaps {b:?}");
+            }
+        }
+        // The most frequent word is the largest and sits near the centre.
+        assert_eq!(placed[0].word, "异步0");
+        assert!((placed[0].x + placed[0].w / 2.0 - WIDTH / 2.0).abs() < 40.0);
+        let svg = svg("cloud <s>", &placed);
+        assert!(svg.contains(">异步0</text>"));
+        assert!(svg.contains("cloud &lt;s&gt;"));
+    }
+}

@@ -1,0 +1,122 @@
+//! What a site is built from: the configuration values it needs and the parsed issues, borrowed
+//! from the caller.
+
+use std::collections::BTreeMap;
+use weekly_model::{Catalogue, Counts, Document, IsoDate, Lang};
+
+/// Settings of the site, taken from `weekly.toml`.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// Newsletter name per language.
+    pub name: BTreeMap<Lang, String>,
+    /// Public URL without a trailing slash; its path (if any) prefixes every internal link.
+    pub base_url: String,
+    /// The language the editor writes; its home page is the site's `/`.
+    pub primary: Lang,
+    /// Every language of the site, primary first.
+    pub languages: Vec<Lang>,
+    /// Issues per season.
+    pub season_length: u32,
+    /// Issues after which a paid issue becomes free.
+    pub free_after: u32,
+    /// Stars that earn a project its badge.
+    pub star_badge_threshold: u32,
+    /// The section catalogue.
+    pub catalogue: Catalogue,
+    /// Fixed texts per language (`intro`, `subscribe`, …), placeholders not yet filled.
+    pub texts: BTreeMap<Lang, BTreeMap<String, String>>,
+    /// True for the subscribers' edition: every issue in full.
+    pub full: bool,
+    /// Words left out of word clouds, one per line (`#` starts a comment).
+    pub stop_words: String,
+    /// Entries of a feed.
+    pub feed_items: usize,
+}
+
+/// One edition of an issue.
+#[derive(Debug, Clone, Copy)]
+pub struct EditionInput<'a> {
+    /// Language.
+    pub lang: &'a Lang,
+    /// True when the file is a teaser (titles only).
+    pub teaser: bool,
+    /// The parsed file.
+    pub document: &'a Document,
+}
+
+/// One issue.
+#[derive(Debug, Clone)]
+pub struct IssueInput<'a> {
+    /// Issue number.
+    pub number: u32,
+    /// Publication date.
+    pub date: IsoDate,
+    /// Its editions (full texts and teasers, any language).
+    pub editions: Vec<EditionInput<'a>>,
+    /// Entries per counted section (from the edition the statistics count).
+    pub counts: Counts,
+}
+
+impl<'a> IssueInput<'a> {
+    /// The full text in `lang`.
+    pub fn full(&self, lang: &Lang) -> Option<&EditionInput<'a>> {
+        self.editions.iter().find(|e| e.lang == lang && !e.teaser)
+    }
+
+    /// The full text in `lang`, else the teaser.
+    pub fn best(&self, lang: &Lang) -> Option<&EditionInput<'a>> {
+        self.full(lang)
+            .or_else(|| self.editions.iter().find(|e| e.lang == lang))
+    }
+
+    /// True when the issue has an edition in `lang`.
+    pub fn has(&self, lang: &Lang) -> bool {
+        self.editions.iter().any(|e| e.lang == lang)
+    }
+}
+
+/// Everything a site is built from.
+#[derive(Debug, Clone)]
+pub struct SiteInput<'a> {
+    /// Settings.
+    pub config: SiteConfig,
+    /// Issues, sorted by number.
+    pub issues: Vec<IssueInput<'a>>,
+}
+
+impl SiteInput<'_> {
+    /// The latest issue number (0 when there is none).
+    pub fn latest(&self) -> u32 {
+        self.issues.last().map_or(0, |i| i.number)
+    }
+
+    /// True when issue `number` is shown in full: in the subscribers' edition always, in the
+    /// public one once `free_after` newer issues are out.
+    pub fn is_free(&self, number: u32) -> bool {
+        self.config.full || number + self.config.free_after <= self.latest()
+    }
+
+    /// The season of issue `number` (1-based).
+    pub fn season_of(&self, number: u32) -> u32 {
+        (number.max(1) - 1) / self.config.season_length.max(1) + 1
+    }
+
+    /// The site's path prefix from `base_url` (`""` or `/weekly`).
+    pub fn root(&self) -> String {
+        let url = &self.config.base_url;
+        let after_scheme = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+        after_scheme
+            .find('/')
+            .map(|i| after_scheme[i..].trim_end_matches('/').to_owned())
+            .unwrap_or_default()
+    }
+
+    /// The newsletter's name in `lang`, else in the primary language.
+    pub fn name(&self, lang: &Lang) -> &str {
+        self.config
+            .name
+            .get(lang)
+            .or_else(|| self.config.name.get(&self.config.primary))
+            .map_or("", String::as_str)
+    }
+}

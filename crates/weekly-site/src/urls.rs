@@ -1,0 +1,113 @@
+//! Where every page lives: site-relative URLs (with the base URL's path in front), absolute URLs
+//! for feeds and meta tags, and the output file of a URL.
+
+use weekly_model::Lang;
+
+/// The URL scheme of one site.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    /// Path prefix from the base URL (`""` or `/weekly`).
+    pub root: String,
+    /// Scheme and host (`https://weekly.example.org`).
+    pub origin: String,
+    /// The primary language (its home page is `/`).
+    pub primary: Lang,
+}
+
+impl Urls {
+    /// The scheme of a site at `base_url` whose `/` is in `primary`.
+    pub fn new(base_url: &str, primary: &Lang) -> Urls {
+        let base = base_url.trim_end_matches('/');
+        let after_scheme = base.find("://").map_or(0, |i| i + 3);
+        let (origin, root) = match base[after_scheme..].find('/') {
+            Some(i) => base.split_at(after_scheme + i),
+            None => (base, ""),
+        };
+        Urls {
+            root: root.to_owned(),
+            origin: origin.to_owned(),
+            primary: primary.clone(),
+        }
+    }
+
+    /// The home page of `lang`.
+    pub fn home(&self, lang: &Lang) -> String {
+        if lang == &self.primary {
+            format!("{}/", self.root)
+        } else {
+            format!("{}/{lang}/", self.root)
+        }
+    }
+
+    /// Issue `number` in `lang`.
+    pub fn issue(&self, lang: &Lang, number: u32) -> String {
+        format!("{}/{lang}/{number}/", self.root)
+    }
+
+    /// The archive of `lang`.
+    pub fn archive(&self, lang: &Lang) -> String {
+        format!("{}/{lang}/archive/", self.root)
+    }
+
+    /// Season `season` in `lang`.
+    pub fn season(&self, lang: &Lang, season: u32) -> String {
+        format!("{}/{lang}/seasons/{season}/", self.root)
+    }
+
+    /// Everything featured in section `key`, in `lang`.
+    pub fn section(&self, lang: &Lang, key: &str) -> String {
+        format!("{}/{lang}/sections/{key}/", self.root)
+    }
+
+    /// The dashboard of `lang`.
+    pub fn stats(&self, lang: &Lang) -> String {
+        format!("{}/{lang}/stats/", self.root)
+    }
+
+    /// The search page of `lang`.
+    pub fn search(&self, lang: &Lang) -> String {
+        format!("{}/{lang}/search/", self.root)
+    }
+
+    /// A feed file of `lang` (`feed.xml`, `atom.xml`, `feed.json`).
+    pub fn feed(&self, lang: &Lang, file: &str) -> String {
+        format!("{}/{lang}/{file}", self.root)
+    }
+
+    /// A site-relative URL made absolute.
+    pub fn absolute(&self, url: &str) -> String {
+        format!("{}{url}", self.origin)
+    }
+
+    /// The output file of a site-relative URL: `/weekly/zh/3/` → `zh/3/index.html`.
+    pub fn file(&self, url: &str) -> String {
+        let path = url.strip_prefix(&self.root).unwrap_or(url);
+        let path = path.trim_start_matches('/');
+        if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_owned()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_and_without_a_path() {
+        let u = Urls::new("https://w.example.org", &Lang::zh());
+        assert_eq!(u.home(&Lang::zh()), "/");
+        assert_eq!(u.home(&Lang::en()), "/en/");
+        assert_eq!(u.issue(&Lang::en(), 5), "/en/5/");
+        assert_eq!(u.absolute("/en/5/"), "https://w.example.org/en/5/");
+        assert_eq!(u.file("/en/5/"), "en/5/index.html");
+        assert_eq!(u.file("/"), "index.html");
+        let u = Urls::new("https://h.example/weekly/", &Lang::zh());
+        assert_eq!(u.root, "/weekly");
+        assert_eq!(u.issue(&Lang::zh(), 1), "/weekly/zh/1/");
+        assert_eq!(u.absolute(&u.issue(&Lang::zh(), 1)), "https://h.example/weekly/zh/1/");
+        assert_eq!(u.file("/weekly/zh/feed.xml"), "zh/feed.xml");
+    }
+}

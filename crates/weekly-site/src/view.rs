@@ -1,0 +1,298 @@
+//! One issue in one language as the site shows it: full, or (while it is for subscribers) its
+//! entry titles only. Pages, feeds, the search index and section pages are all made from it, so
+//! a paid body can reach none of them.
+
+use crate::input::{IssueInput, SiteInput};
+use crate::labels::with_number;
+use crate::markdown::{block, escape, inline};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+use weekly_model::inline::plain_text;
+use weekly_model::{Block, Document, FrontMatter, Header, Lang};
+use weekly_render::titles::{title_markdown, title_plain};
+
+/// An entry as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryView {
+    /// Its `id` on the page (`articles-3`).
+    pub anchor: String,
+    /// Its number.
+    pub number: u32,
+    /// Title as HTML (linked in full issues, plain in teasers).
+    pub title_html: String,
+    /// Title as plain text.
+    pub title: String,
+    /// Body as HTML (empty in teasers).
+    pub body_html: String,
+    /// Body as plain text (empty in teasers).
+    #[serde(skip)]
+    pub body_text: String,
+    /// The star count, when the body states one.
+    pub stars: Option<u32>,
+    /// The badge text (`3.2K`) when the stars reach the badge threshold.
+    pub badge: Option<String>,
+    /// Tooltip of the badge.
+    pub badge_title: String,
+}
+
+/// A section as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    /// Catalogue key.
+    pub key: String,
+    /// Its `id` on the page.
+    pub anchor: String,
+    /// Heading as HTML.
+    pub heading_html: String,
+    /// Heading as plain text.
+    pub heading: String,
+    /// Paragraphs before the entries, as HTML.
+    pub intro_html: String,
+    /// True for a counted section.
+    pub counted: bool,
+    /// Entries.
+    pub entries: Vec<EntryView>,
+}
+
+/// A link to a neighbouring issue.
+#[derive(Debug, Clone, Serialize)]
+pub struct NeighbourView {
+    /// Its page.
+    pub href: String,
+    /// `#12`.
+    pub label: String,
+}
+
+/// An issue in one language as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueView {
+    /// Issue number.
+    pub number: u32,
+    /// Date (`2026-10-03`).
+    pub date: String,
+    /// Title as plain text.
+    pub title: String,
+    /// The description of the front matter, if any.
+    pub description: String,
+    /// True when only titles are shown.
+    pub teaser: bool,
+    /// The issue whose publication makes this one free, while it is not.
+    pub free_from: Option<u32>,
+    /// The note saying so.
+    pub free_note: String,
+    /// Season label and page.
+    pub season_label: String,
+    /// Season page.
+    pub season_href: String,
+    /// Paragraphs before the first section, as HTML.
+    pub preamble_html: String,
+    /// Sections.
+    pub sections: Vec<SectionView>,
+    /// Closing paragraphs, as HTML.
+    pub postamble_html: String,
+    /// Previous issue in this language.
+    pub prev: Option<NeighbourView>,
+    /// Next issue in this language.
+    pub next: Option<NeighbourView>,
+}
+
+/// Star counts the way the newsletter writes them: `950`, `1.2K`, `12K`.
+pub fn stars_text(stars: u32) -> String {
+    if stars < 1000 {
+        return stars.to_string();
+    }
+    let k = f64::from(stars) / 1000.0;
+    if k < 10.0 {
+        let text = format!("{k:.1}");
+        format!("{}K", text.trim_end_matches(".0"))
+    } else {
+        format!("{}K", k.round())
+    }
+}
+
+fn blocks_html(blocks: &[Block]) -> String {
+    if blocks.is_empty() {
+        return String::new();
+    }
+    let text: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+    block(&text.join("\n\n"))
+}
+
+fn blocks_text(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for b in blocks {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&plain_text(&b.text));
+    }
+    out
+}
+
+fn description(document: &Document) -> String {
+    match &document.header {
+        Some(Header::FrontMatter(FrontMatter {
+            description: Some(d),
+            ..
+        })) => plain_text(d),
+        _ => String::new(),
+    }
+}
+
+/// Gives out unique `id`s: `articles-3`, then `articles-3-2` if it comes again.
+#[derive(Default)]
+struct Anchors(HashSet<String>);
+
+impl Anchors {
+    fn take(&mut self, wanted: String) -> String {
+        if self.0.insert(wanted.clone()) {
+            return wanted;
+        }
+        (2..)
+            .map(|i| format!("{wanted}-{i}"))
+            .find(|a| self.0.insert(a.clone()))
+            .expect("an unused anchor")
+    }
+}
+
+/// The view of `issue` in `lang`, or `None` when it has no edition in `lang`.
+pub fn issue_view(
+    site: &SiteInput<'_>,
+    issue: &IssueInput<'_>,
+    lang: &Lang,
+    labels: &BTreeMap<String, String>,
+    season_href: String,
+) -> Option<IssueView> {
+    let edition = issue.best(lang)?;
+    let document = edition.document;
+    let free = site.is_free(issue.number);
+    // A teaser file is public as it is; a full text is cut to its titles while it is paid.
+    let titles_only = !free && !edition.teaser;
+    let catalogue = &site.config.catalogue;
+    let threshold = site.config.star_badge_threshold;
+    let mut anchors = Anchors::default();
+    let mut sections = Vec::new();
+    for section in document.all_sections() {
+        let counted = catalogue.is_counted(&section.key);
+        if titles_only && (!counted || section.entries.is_empty()) {
+            continue;
+        }
+        let key = section.key.as_str().to_owned();
+        let entries = section
+            .entries
+            .iter()
+            .map(|entry| {
+                let stars = entry.stars();
+                let badge = stars.filter(|s| *s >= threshold).map(stars_text);
+                EntryView {
+                    anchor: anchors.take(format!("{key}-{}", entry.number)),
+                    number: entry.number,
+                    title_html: if titles_only || edition.teaser {
+                        inline(&title_markdown(entry))
+                    } else {
+                        inline(&entry.title)
+                    },
+                    title: title_plain(entry),
+                    body_html: if titles_only {
+                        String::new()
+                    } else {
+                        blocks_html(&entry.body)
+                    },
+                    body_text: if titles_only {
+                        String::new()
+                    } else {
+                        blocks_text(&entry.body)
+                    },
+                    stars,
+                    badge,
+                    badge_title: stars.map(|s| format!("{s} ★")).unwrap_or_default(),
+                }
+            })
+            .collect();
+        sections.push(SectionView {
+            anchor: anchors.take(format!("s-{key}")),
+            key,
+            heading_html: inline(&section.heading.text),
+            heading: section.heading.plain(),
+            intro_html: if titles_only {
+                String::new()
+            } else {
+                blocks_html(&section.intro)
+            },
+            counted,
+            entries,
+        });
+    }
+    let free_from = (!free).then_some(issue.number + site.config.free_after);
+    let intro = site
+        .config
+        .texts
+        .get(lang)
+        .and_then(|t| t.get("intro"))
+        .map(|t| format!("<p>{}</p>", escape(t)))
+        .unwrap_or_default();
+    let title = document
+        .title()
+        .map(plain_text)
+        .unwrap_or_else(|| format!("{} #{}", site.name(lang), issue.number));
+    let season = site.season_of(issue.number);
+    Some(IssueView {
+        number: issue.number,
+        date: issue.date.to_string(),
+        title,
+        description: description(document),
+        teaser: titles_only || edition.teaser,
+        free_from,
+        free_note: free_from.map_or_else(String::new, |n| with_number(labels, "free_note", n)),
+        season_label: with_number(labels, "season", season),
+        season_href,
+        preamble_html: if titles_only {
+            intro
+        } else {
+            blocks_html(&document.preamble)
+        },
+        sections,
+        postamble_html: if titles_only {
+            String::new()
+        } else {
+            blocks_html(&document.postamble)
+        },
+        prev: None,
+        next: None,
+    })
+}
+
+/// The issue's content as one HTML fragment (for feeds).
+pub fn content_html(view: &IssueView) -> String {
+    let mut out = String::new();
+    out.push_str(&view.preamble_html);
+    for section in &view.sections {
+        out.push_str(&format!("<h2>{}</h2>\n", section.heading_html));
+        out.push_str(&section.intro_html);
+        if !section.entries.is_empty() {
+            out.push_str("<ol>\n");
+            for entry in &section.entries {
+                out.push_str(&format!(
+                    "<li value=\"{}\"><p><strong>{}</strong></p>\n{}</li>\n",
+                    entry.number, entry.title_html, entry.body_html
+                ));
+            }
+            out.push_str("</ol>\n");
+        }
+    }
+    out.push_str(&view.postamble_html);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn star_counts_in_house_style() {
+        assert_eq!(stars_text(950), "950");
+        assert_eq!(stars_text(1000), "1K");
+        assert_eq!(stars_text(3240), "3.2K");
+        assert_eq!(stars_text(12_600), "13K");
+    }
+}
