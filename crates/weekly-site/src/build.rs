@@ -40,6 +40,8 @@ pub struct Summary {
     pub teasers: usize,
     /// Bytes of the search index.
     pub index_bytes: u64,
+    /// Problems of the content that did not stop the build.
+    pub warnings: Vec<String>,
     /// Word counts of each season text, by fingerprint (to keep for the next build).
     pub word_cache: HashMap<u64, Vec<(String, u32)>>,
 }
@@ -341,6 +343,12 @@ fn build_language(
         };
         view.prev = i.checked_sub(1).map(|p| neighbour(issues[p]));
         view.next = issues.get(i + 1).map(|n| neighbour(n));
+        for image in &view.dropped_images {
+            writer.summary.warnings.push(format!(
+                "issue #{} ({lang}): image `{image}` names a file on the author's computer; shown as its alt text",
+                issue.number
+            ));
+        }
         let url = urls.issue(lang, issue.number);
         collect_issue(&view, &url, &section_name, &mut docs, &mut featured);
         let alternates: Vec<(Lang, String)> = input

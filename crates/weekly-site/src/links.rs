@@ -29,7 +29,10 @@ fn attribute_values<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
 }
 
 fn unescape(href: &str) -> String {
-    href.replace("&amp;", "&")
+    href.replace("&#x2f;", "/")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
 }
 
 /// Checks the links of `pages` (output path → HTML) against `files` (every output path), for a

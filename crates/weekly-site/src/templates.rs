@@ -2,7 +2,7 @@
 //! same name in the workspace's `templates/`. Errors name the file and line.
 
 use crate::SiteError;
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -41,6 +41,18 @@ impl Templates {
     pub fn new(overrides: &BTreeMap<String, Override>) -> Result<Templates, SiteError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Chainable);
+        // Escape like the rest of the site (minijinja's default also turns `/` into `&#x2f;`).
+        env.set_formatter(|out, state, value| {
+            if matches!(state.auto_escape(), AutoEscape::Html)
+                && !value.is_safe()
+                && let Some(text) = value.as_str()
+            {
+                return out
+                    .write_str(&crate::markdown::escape(text))
+                    .map_err(minijinja::Error::from);
+            }
+            minijinja::escape_formatter(out, state, value)
+        });
         let mut files = BTreeMap::new();
         for (name, built_in) in BUILT_IN {
             let (file, source) = match overrides.get(*name) {

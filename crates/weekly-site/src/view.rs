@@ -94,6 +94,9 @@ pub struct IssueView {
     pub prev: Option<NeighbourView>,
     /// Next issue in this language.
     pub next: Option<NeighbourView>,
+    /// Images left out because they name a file on the author's computer.
+    #[serde(skip)]
+    pub dropped_images: Vec<String>,
 }
 
 /// Star counts the way the newsletter writes them: `950`, `1.2K`, `12K`.
@@ -110,12 +113,45 @@ pub fn stars_text(stars: u32) -> String {
     }
 }
 
-fn blocks_html(blocks: &[Block]) -> String {
+/// True for a URL naming a file on the author's computer (`/Users/…`, `C:\…`, `file:`), which
+/// no reader can load.
+pub fn is_local_file(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("file:")
+        || lower.starts_with("/users/")
+        || lower.starts_with("/home/")
+        || lower.starts_with("~/")
+        || lower.as_bytes().get(1..3) == Some(b":\\")
+        || lower.as_bytes().get(1..3) == Some(b":/")
+}
+
+/// The Markdown of `blocks` with images of local files reduced to their alt text; each one
+/// dropped is reported to `dropped`.
+fn blocks_markdown(blocks: &[Block], dropped: &mut Vec<String>) -> String {
+    let mut text: Vec<String> = Vec::with_capacity(blocks.len());
+    for b in blocks {
+        let mut t = b.text.clone();
+        if t.contains("![") {
+            for image in weekly_model::inline::links_and_images(&b.text).1 {
+                if is_local_file(&image.url) {
+                    let written = format!("![{}]({})", image.alt, image.url);
+                    if t.contains(&written) {
+                        t = t.replace(&written, &image.alt);
+                        dropped.push(image.url.clone());
+                    }
+                }
+            }
+        }
+        text.push(t);
+    }
+    text.join("\n\n")
+}
+
+fn blocks_html(blocks: &[Block], dropped: &mut Vec<String>) -> String {
     if blocks.is_empty() {
         return String::new();
     }
-    let text: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
-    block(&text.join("\n\n"))
+    block(&blocks_markdown(blocks, dropped))
 }
 
 fn blocks_text(blocks: &[Block]) -> String {
@@ -172,6 +208,7 @@ pub fn issue_view(
     let threshold = site.config.star_badge_threshold;
     let mut anchors = Anchors::default();
     let mut sections = Vec::new();
+    let mut dropped = Vec::new();
     for section in document.all_sections() {
         let counted = catalogue.is_counted(&section.key);
         if titles_only && (!counted || section.entries.is_empty()) {
@@ -196,7 +233,7 @@ pub fn issue_view(
                     body_html: if titles_only {
                         String::new()
                     } else {
-                        blocks_html(&entry.body)
+                        blocks_html(&entry.body, &mut dropped)
                     },
                     body_text: if titles_only {
                         String::new()
@@ -217,7 +254,7 @@ pub fn issue_view(
             intro_html: if titles_only {
                 String::new()
             } else {
-                blocks_html(&section.intro)
+                blocks_html(&section.intro, &mut dropped)
             },
             counted,
             entries,
@@ -249,16 +286,17 @@ pub fn issue_view(
         preamble_html: if titles_only {
             intro
         } else {
-            blocks_html(&document.preamble)
+            blocks_html(&document.preamble, &mut dropped)
         },
         sections,
         postamble_html: if titles_only {
             String::new()
         } else {
-            blocks_html(&document.postamble)
+            blocks_html(&document.postamble, &mut dropped)
         },
         prev: None,
         next: None,
+        dropped_images: dropped,
     })
 }
 

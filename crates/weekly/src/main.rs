@@ -9,6 +9,7 @@ mod editions;
 mod featured;
 mod files;
 mod printer;
+mod site;
 mod translator;
 mod workspace;
 
@@ -31,6 +32,9 @@ use std::process::ExitCode;
 /// what arrived, `weekly inbox accept ID --section KEY` adds one to the draft; `weekly dedup
 /// URL` tells whether a link was featured before; `weekly digest` posts the Sunday digest of the
 /// other newsletters.
+///
+/// Publishing: `weekly build` writes the website (`--full` for subscribers), `weekly serve`
+/// previews it.
 #[derive(Debug, Parser)]
 #[command(name = "weekly", version, about, long_about, max_term_width = 100)]
 struct Cli {
@@ -82,6 +86,11 @@ enum Command {
     Digest(cmd::digest::Args),
     /// Post an issue's announcement to the Telegram channel (once).
     Announce(cmd::announce::Args),
+    /// Build the static website: issue pages per language, archive, seasons, sections,
+    /// dashboard, search, feeds; public (paid issues as teasers) or `--full`.
+    Build(cmd::build::Args),
+    /// Preview the website on 127.0.0.1, rebuilt in memory whenever a workspace file changes.
+    Serve(cmd::serve::Args),
 }
 
 /// The async runtime of a command that uses the network or the database.
@@ -111,6 +120,8 @@ fn main() -> ExitCode {
         Command::Dedup(args) => cmd::dedup::run(&args, &cli.workspace),
         Command::Digest(args) => cmd::digest::run(&args, &cli.workspace),
         Command::Announce(args) => cmd::announce::run(&args, &cli.workspace),
+        Command::Build(args) => cmd::build::run(&args, &cli.workspace),
+        Command::Serve(args) => cmd::serve::run(&args, &cli.workspace),
     };
     match result {
         Ok(code) => code,

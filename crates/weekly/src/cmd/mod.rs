@@ -1,6 +1,7 @@
 //! One module per subcommand: its arguments and its `run` function.
 
 pub mod announce;
+pub mod build;
 pub mod check;
 pub mod collect;
 pub mod dedup;
@@ -10,6 +11,7 @@ pub mod inbox;
 pub mod info;
 pub mod init;
 pub mod readme;
+pub mod serve;
 pub mod render;
 pub mod sources;
 pub mod split;
