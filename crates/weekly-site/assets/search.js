@@ -40,8 +40,8 @@
   }
   function shardKey(token) {
     var first = token[0];
-    if (isAscii(first)) return token.slice(0, 2);
-    return "c" + (token.codePointAt(0) % 64);
+    if (isAscii(first)) return first;
+    return "c" + (token.codePointAt(0) % 32);
   }
   var cache = {};
   function load(name) {

@@ -5,8 +5,8 @@
 //! Files (under `<lang>/search/`): `meta.json` (counts and the list of shards), `t-<key>.json`
 //! (token → postings, a posting being `doc * 2 + 1` when the token is in the title, else
 //! `doc * 2`), `d-<n>.json` (docs `n*chunk ..`: issue, section, title, URL, text).
-//! ASCII words are sharded by their first two characters, so a prefix query (`async` →
-//! `asyncio`) reads one shard; CJK pairs by the code point of their first character.
+//! ASCII words are sharded by their first character, so a prefix query (`async` → `asyncio`)
+//! reads one shard; CJK pairs by the code point of their first character (32 buckets).
 
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 /// Documents per `d-<n>.json` file.
 pub const CHUNK: usize = 500;
 /// Buckets of CJK tokens.
-const CJK_BUCKETS: u32 = 64;
+const CJK_BUCKETS: u32 = 32;
 /// Characters of text kept per document for result snippets.
 const TEXT_CHARS: usize = 400;
 
@@ -90,7 +90,7 @@ pub fn tokens(text: &str, mut each: impl FnMut(&str)) {
 pub fn shard_key(token: &str) -> String {
     let first = token.chars().next().unwrap_or('_');
     if first.is_ascii_alphanumeric() {
-        token.chars().take(2).collect()
+        first.to_string()
     } else {
         format!("c{}", u32::from(first) % CJK_BUCKETS)
     }
@@ -184,8 +184,8 @@ mod tests {
         assert_eq!(all("用 asyncio 写异步代码"), ["用", "asyncio", "写异", "异步", "步代", "代码"]);
         assert_eq!(all("Rust装饰器!"), ["rust", "装饰", "饰器"]);
         assert_eq!(all("Python 3.13、PEP-8"), ["python", "3", "13", "pep", "8"]);
-        assert_eq!(shard_key("asyncio"), "as");
-        assert_eq!(shard_key("异步"), format!("c{}", u32::from('异') % 64));
+        assert_eq!(shard_key("asyncio"), "a");
+        assert_eq!(shard_key("异步"), format!("c{}", u32::from('异') % 32));
     }
 
     #[test]
@@ -203,10 +203,10 @@ mod tests {
         };
         let key = shard_key("异步");
         assert_eq!(get(&format!("t-{key}.json"))["异步"], serde_json::json!([1, 2]));
-        assert_eq!(get("t-as.json")["asyncio"], serde_json::json!([0]));
+        assert_eq!(get("t-a.json")["asyncio"], serde_json::json!([0]));
         let meta = get("meta.json");
         assert_eq!(meta["docs"], 2);
-        assert!(meta["shards"].as_array().unwrap().contains(&"as".into()));
+        assert!(meta["shards"].as_array().unwrap().contains(&"a".into()));
         assert_eq!(get("d-0.json")[1][2], "其他");
     }
 }

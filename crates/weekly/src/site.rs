@@ -90,12 +90,29 @@ pub fn input<'a>(
     }
 }
 
-/// Writes built files into a fresh directory beside `out`, then swaps it in.
+/// Writes built files into a fresh directory beside `out` (on a thread of its own, so the
+/// disk works while pages are rendered), then swaps it in.
 #[derive(Debug)]
 pub struct DirSink {
     staging: PathBuf,
     out: PathBuf,
-    dirs: std::collections::HashSet<PathBuf>,
+    sender: Option<std::sync::mpsc::SyncSender<(PathBuf, Vec<u8>)>>,
+    writer: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+fn write_all(files: &std::sync::mpsc::Receiver<(PathBuf, Vec<u8>)>) -> std::io::Result<()> {
+    let mut dirs = std::collections::HashSet::new();
+    for (path, bytes) in files {
+        if let Some(parent) = path.parent()
+            && !dirs.contains(parent)
+        {
+            std::fs::create_dir_all(parent)?;
+            dirs.insert(parent.to_owned());
+        }
+        std::fs::write(&path, bytes)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("`{}`: {e}", path.display())))?;
+    }
+    Ok(())
 }
 
 impl DirSink {
@@ -124,18 +141,38 @@ impl DirSink {
         std::fs::create_dir_all(&staging)
             .with_context(|| format!("cannot create `{}`", staging.display()))?;
         std::fs::write(staging.join(MARKER), "written by `weekly build`\n")?;
+        let (sender, receiver) = std::sync::mpsc::sync_channel(256);
+        let writer = std::thread::spawn(move || write_all(&receiver));
         Ok(DirSink {
             staging,
             out: out.to_owned(),
-            dirs: std::collections::HashSet::new(),
+            sender: Some(sender),
+            writer: Some(writer),
         })
     }
 
+    fn flush(&mut self) -> Result<()> {
+        self.sender.take();
+        if let Some(writer) = self.writer.take() {
+            writer
+                .join()
+                .map_err(|_| anyhow::anyhow!("the file writer stopped"))?
+                .context("cannot write the site")?;
+        }
+        Ok(())
+    }
+
     /// Puts the finished build in place of `out`.
-    pub fn finish(self) -> Result<()> {
+    pub fn finish(mut self) -> Result<()> {
+        if let Err(error) = self.flush() {
+            std::fs::remove_dir_all(&self.staging).ok();
+            return Err(error);
+        }
         let old = self.out.with_file_name(format!(
             ".{}.old-{}",
-            self.out.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            self.out
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
             std::process::id()
         ));
         if self.out.exists() {
@@ -151,27 +188,54 @@ impl DirSink {
     }
 
     /// Removes the unfinished build.
-    pub fn abandon(self) {
+    pub fn abandon(mut self) {
+        self.flush().ok();
         std::fs::remove_dir_all(&self.staging).ok();
     }
 }
 
 impl weekly_site::Sink for DirSink {
     fn write(&mut self, path: &str, bytes: &[u8]) -> Result<(), weekly_site::SiteError> {
-        let target = self.staging.join(path);
-        let error = |e: std::io::Error| weekly_site::SiteError::Write {
-            path: path.to_owned(),
-            message: e.to_string(),
-        };
-        if let Some(parent) = target.parent()
-            && !self.dirs.contains(parent)
-        {
-            std::fs::create_dir_all(parent).map_err(error)?;
-            self.dirs.insert(parent.to_owned());
+        let sent = self
+            .sender
+            .as_ref()
+            .is_some_and(|s| s.send((self.staging.join(path), bytes.to_vec())).is_ok());
+        if sent {
+            return Ok(());
         }
-        std::fs::write(&target, bytes).map_err(error)
+        // The writer stopped: its error is the one to report.
+        let message = match self.writer.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(Err(e))) => e.to_string(),
+            _ => "the file writer stopped".to_owned(),
+        };
+        Err(weekly_site::SiteError::Write {
+            path: path.to_owned(),
+            message,
+        })
     }
 }
 
-/// Word counts kept between builds of one process (`serve`).
+/// Word counts of season texts by fingerprint, kept between builds.
 pub type WordCache = HashMap<u64, Vec<(String, u32)>>;
+
+/// The file of the output directory holding the word counts of the last build.
+const WORD_CACHE: &str = ".weekly-words.json";
+
+/// The word counts an earlier build left in `out` (empty when there are none or they do not
+/// read: they are only a cache).
+pub fn read_word_cache(out: &Path) -> WordCache {
+    std::fs::read(out.join(WORD_CACHE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Vec<(u64, Vec<(String, u32)>)>>(&bytes).ok())
+        .map(|rows| rows.into_iter().collect())
+        .unwrap_or_default()
+}
+
+impl DirSink {
+    /// Stores the word counts with the build.
+    pub fn keep_word_cache(&self, cache: &WordCache) -> Result<()> {
+        let rows: Vec<(&u64, &Vec<(String, u32)>)> = cache.iter().collect();
+        std::fs::write(self.staging.join(WORD_CACHE), serde_json::to_vec(&rows)?)
+            .with_context(|| format!("cannot write `{WORD_CACHE}`"))
+    }
+}

@@ -46,15 +46,19 @@ pub struct Args {
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let started = Instant::now();
-    // The segmenter's dictionary takes ~0.1 s to build: do it while the files are parsed.
-    let warm = std::thread::spawn(|| {
-        weekly_stats::words::jieba();
-    });
     let workspace = Workspace::load(root)?;
     let out = args.out.clone().unwrap_or_else(|| {
         workspace
             .root
             .join(if args.full { "site-full" } else { "site" })
+    });
+    // Word counts of the seasons are kept in the output between builds; without them the
+    // segmenter's dictionary (~0.1 s to build) is loaded while the files are parsed.
+    let cache = site::read_word_cache(&out);
+    let warm = cache.is_empty().then(|| {
+        std::thread::spawn(|| {
+            weekly_stats::words::jieba();
+        })
     });
     let archive = Archive::load(&workspace)?;
     for file in &archive.files_with_errors {
@@ -64,16 +68,18 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     }
     let templates = site::templates(&workspace)?;
     let input = site::input(&workspace, &archive, args.full, site::stop_words(&workspace)?);
-    warm.join().ok();
+    if let Some(warm) = warm {
+        warm.join().ok();
+    }
     let mut sink = DirSink::new(&out)?;
-    let summary = match weekly_site::build(&input, &templates, &site::WordCache::new(), &mut sink)
-    {
+    let summary = match weekly_site::build(&input, &templates, &cache, &mut sink) {
         Ok(summary) => summary,
         Err(error) => {
             sink.abandon();
             return Err(error.into());
         }
     };
+    sink.keep_word_cache(&summary.word_cache)?;
     sink.finish()?;
     for warning in &summary.warnings {
         printer::status(&format!("warning: {warning}"));

@@ -1,0 +1,412 @@
+//! `weekly build` and `weekly serve` end to end: the example workspace (public, full, a paid
+//! issue becoming free, hostile content, template overrides and their errors), the whole
+//! imported corpus (link check, feeds in feedparser, search), and the browser test.
+
+mod common;
+
+use common::{copy_dir, corpus, repo_root, stderr, weekly};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn demo_copy(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("site-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&repo_root().join("examples/demo-weekly"), &dir);
+    dir
+}
+
+fn build(ws: &Path, extra: &[&str]) -> PathBuf {
+    let out = ws.join(if extra.contains(&"--full") { "site-full" } else { "site" });
+    let mut args = vec!["build", "--workspace", ws.to_str().unwrap(), "--check-links"];
+    args.extend(extra);
+    let o = weekly(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("every internal link and fragment resolves"));
+    out
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn set_free_after(ws: &Path, n: u32) {
+    let config = ws.join("weekly.toml");
+    let text = read(&config).replace("free_after = 50", &format!("free_after = {n}"));
+    std::fs::write(config, text).unwrap();
+}
+
+#[test]
+fn builds_every_page_kind_with_meta_feeds_and_no_external_requests() {
+    let ws = demo_copy("pages");
+    let out = build(&ws, &["--full"]);
+    for file in [
+        "index.html",
+        "en/index.html",
+        "zh/1/index.html",
+        "en/7/index.html",
+        "zh/archive/index.html",
+        "zh/seasons/1/index.html",
+        "zh/sections/projects/index.html",
+        "zh/stats/index.html",
+        "zh/search/index.html",
+        "zh/search/index/meta.json",
+        "zh/feed.xml",
+        "en/atom.xml",
+        "en/feed.json",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "assets/site.css",
+        "assets/search.js",
+    ] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+    let issue = read(&out.join("zh/5/index.html"));
+    assert!(issue.starts_with("<!doctype html>\n<html lang=\"zh\">"));
+    assert!(issue.contains(
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://weekly.example.org/en/5/\">"
+    ));
+    assert!(issue.contains("<meta property=\"og:title\" content=\"Rust 星期刊#5：浏览器内外的 WebAssembly · Rust 星期刊\">"));
+    assert!(issue.contains("<meta name=\"twitter:card\" content=\"summary\">"));
+    assert!(issue.contains("<a class=\"lang-switch\" hreflang=\"en\" lang=\"en\" href=\"/en/5/\">English</a>"));
+    assert!(issue.contains("id=\"articles-1\""));
+    // Nothing of ours is fetched from elsewhere: scripts, styles and fonts are the site's.
+    // (Images inside entries load from where the editor put them.)
+    for entry in walk(&out) {
+        if entry.extension().is_some_and(|e| e == "html" || e == "css") {
+            let text = read(&entry);
+            assert!(!text.contains("<script src=\"http"), "{}", entry.display());
+            assert!(!text.contains("rel=\"stylesheet\" href=\"http"), "{}", entry.display());
+            assert!(!text.contains("@import"), "{}", entry.display());
+            assert!(!text.contains("url(http"), "{}", entry.display());
+            assert!(!text.contains("@font-face"), "{}", entry.display());
+        }
+    }
+    // The dashboard: stacked bars, a pie and a word cloud of `<text>` words, inline.
+    let stats = read(&out.join("zh/stats/index.html"));
+    assert!(stats.contains("<svg class=\"chart bars\""));
+    assert!(stats.contains("<svg class=\"chart pie\""));
+    assert!(stats.contains("<svg class=\"cloud\""));
+    assert!(stats.contains("text-anchor=\"middle\" dominant-baseline=\"central\""));
+    assert!(!stats.contains("<script"));
+    let robots = read(&out.join("robots.txt"));
+    assert!(robots.contains("Sitemap: https://weekly.example.org/sitemap.xml"));
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://weekly.example.org/en/7/</loc><lastmod>2026-10-17</lastmod>"));
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn paid_issues_are_teasers_until_they_cross_the_line() {
+    let ws = demo_copy("disclosure");
+    set_free_after(&ws, 2);
+    // Latest is 7: issues 1–5 are free, 6 and 7 are teasers.
+    let out = build(&ws, &[]);
+    let body = "冷启动时间低于一毫秒"; // a sentence of issue 5's body
+    assert!(read(&out.join("zh/5/index.html")).contains(body));
+    let six = read(&out.join("zh/6/index.html"));
+    assert!(six.contains("class=\"notice\""), "issue 6 should be a teaser");
+    assert!(six.contains("本期将在第 8 期发布后免费开放全文。"));
+    let six_full = read(&ws.join("issues/0006/zh.md"));
+    // A plain paragraph of an entry body (no Markdown that would render differently).
+    let six_body = six_full
+        .split("\n\n")
+        .skip_while(|p| !p.starts_with("1、"))
+        .find(|p| {
+            p.chars().count() > 30 && !p.contains(['`', '*', '[', ']', '<', '>', '#', '_', '\n'])
+        })
+        .unwrap();
+    assert!(!six.contains(six_body), "a paid body reached the page");
+    for feed in ["zh/feed.xml", "zh/atom.xml", "zh/feed.json"] {
+        assert!(!read(&out.join(feed)).contains(six_body), "{feed} leaks issue 6");
+    }
+    let index = walk(&out.join("zh/search/index"))
+        .iter()
+        .map(|p| read(p))
+        .collect::<String>();
+    assert!(!index.contains(six_body), "the search index leaks issue 6");
+    // The subscribers' site has it in full.
+    let full = build(&ws, &["--full"]);
+    assert!(read(&full.join("zh/6/index.html")).contains(six_body));
+    // Issue 8 comes out: issue 6 is free in the next public build.
+    let eight = ws.join("issues/0008");
+    copy_dir(&ws.join("issues/0007"), &eight);
+    std::fs::remove_file(eight.join("draft.md")).ok();
+    std::fs::write(eight.join("issue.toml"), "number = 8\ndate = \"2026-10-24\"\n").unwrap();
+    for lang in ["zh", "en"] {
+        let path = eight.join(format!("{lang}.md"));
+        std::fs::write(&path, read(&path).replace("#7", "#8")).unwrap();
+    }
+    let out = build(&ws, &[]);
+    assert!(read(&out.join("zh/6/index.html")).contains(six_body));
+    assert!(read(&out.join("zh/8/index.html")).contains("class=\"notice\""));
+}
+
+#[test]
+fn content_cannot_inject_script_into_pages_or_feeds() {
+    let ws = demo_copy("xss");
+    let path = ws.join("issues/0003/zh.md");
+    let text = read(&path).replacen(
+        "\n\n2、",
+        "\n\n<script>alert('x')</script> <img src=\"https://img.example.org/a.png\" onerror=alert(1)>\n\n[点我](javascript:alert(2)) <a href=\"javascript:alert(3)\">再点</a>\n\n2、",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = build(&ws, &["--full"]);
+    for file in ["zh/3/index.html", "zh/feed.xml", "zh/atom.xml", "zh/feed.json"] {
+        let page = read(&out.join(file)).to_lowercase();
+        assert!(!page.contains("alert('x')</script>"), "{file}");
+        assert!(!page.contains("onerror"), "{file}");
+        assert!(!page.contains("href=\"javascript:"), "{file}");
+        assert!(!page.contains("href=&quot;javascript:"), "{file}");
+    }
+    assert!(read(&out.join("zh/3/index.html")).contains("点我"));
+}
+
+#[test]
+fn workspace_templates_replace_built_ins_and_errors_name_file_and_line() {
+    let ws = demo_copy("templates");
+    std::fs::create_dir_all(ws.join("templates")).unwrap();
+    std::fs::write(
+        ws.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}<p class=\"mine\">{{ site.labels.not_found }}</p>{% endblock %}",
+    )
+    .unwrap();
+    std::fs::write(ws.join("templates/stopwords.txt"), "rust\n").unwrap();
+    let out = build(&ws, &["--full"]);
+    assert!(read(&out.join("404.html")).contains("<p class=\"mine\">页面不存在。</p>"));
+    assert!(!read(&out.join("zh/stats/index.html")).contains(">Rust</text>"));
+    // A syntax error: the file and line are named, and the last good site stays.
+    std::fs::write(
+        ws.join("templates/issue.html"),
+        "{% extends \"base.html\" %}\n{% block content %}\n{% for x in issue.sections %}\n{% endblock %}\n",
+    )
+    .unwrap();
+    let o = weekly(&["build", "--workspace", ws.to_str().unwrap(), "--full"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("templates/issue.html:4: syntax error"), "{err}");
+    assert!(out.join("zh/1/index.html").is_file(), "the previous build was lost");
+}
+
+#[test]
+fn refuses_to_replace_a_directory_it_did_not_write() {
+    let ws = demo_copy("refuse");
+    let out = ws.join("mine");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "keep me").unwrap();
+    let o = weekly(&["build", "--workspace", ws.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("was not written by `weekly build`"));
+    assert_eq!(read(&out.join("notes.txt")), "keep me");
+}
+
+#[test]
+fn snapshots_of_the_page_templates() {
+    let ws = demo_copy("snapshots");
+    let out = build(&ws, &["--full"]);
+    let public = build(&ws, &[]);
+    for (name, file) in [
+        ("home", out.join("index.html")),
+        ("issue_full", out.join("zh/5/index.html")),
+        ("issue_teaser", public.join("zh/5/index.html")),
+        ("issue_en", out.join("en/5/index.html")),
+        ("archive", out.join("zh/archive/index.html")),
+        ("season", out.join("zh/seasons/1/index.html")),
+        ("section", out.join("en/sections/projects/index.html")),
+        ("search", out.join("zh/search/index.html")),
+        ("not_found", out.join("404.html")),
+    ] {
+        insta::assert_snapshot!(format!("site_{name}"), read(&file));
+    }
+}
+
+/// The corpus imported and built once (public site), or `None` without the corpus.
+fn corpus_site() -> Option<&'static (PathBuf, PathBuf)> {
+    static SITE: OnceLock<Option<(PathBuf, PathBuf)>> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let Some(src) = corpus() else {
+            eprintln!("skipped: corpus not found (set WEEKLY_CORPUS)");
+            return None;
+        };
+        let ws = Path::new(env!("CARGO_TARGET_TMPDIR")).join("site-corpus");
+        let _ = std::fs::remove_dir_all(&ws);
+        let o = weekly(&["import", "python-weekly", src.to_str().unwrap(), "--into", ws.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = build(&ws, &[]);
+        Some((ws, out))
+    })
+    .as_ref()
+}
+
+#[test]
+fn the_whole_corpus_builds_with_no_broken_link_and_valid_feeds() {
+    let Some((_, out)) = corpus_site() else {
+        return;
+    };
+    // 157 issues in zh, en and ja; the newest 50 are teasers in the public site.
+    let zh_pages = std::fs::read_dir(out.join("zh"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().parse::<u32>().is_ok())
+        .count();
+    assert!(zh_pages >= 140, "{zh_pages} zh issue pages");
+    let latest = read(&out.join("zh/157/index.html"));
+    assert!(latest.contains("class=\"notice\""));
+    assert!(!read(&out.join("zh/100/index.html")).contains("class=\"notice\""));
+    if Command::new("python3").args(["-c", "import feedparser"]).status().is_ok_and(|s| s.success()) {
+        let o = Command::new("python3")
+            .arg(repo_root().join("crates/weekly/tests/support/validate_feeds.py"))
+            .arg(out)
+            .args(["zh", "en", "ja"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{text}{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(text.matches("ok: ").count(), 9, "{text}");
+    } else {
+        eprintln!("skipped feed validation: python3 with feedparser not found (pip install feedparser)");
+    }
+}
+
+/// The entries the static index finds for `query`, the way `search.js` looks them up.
+fn search(out: &Path, lang: &str, query: &str) -> Vec<(u64, String, String, String)> {
+    use weekly_site::search::{shard_key, tokens};
+    let dir = out.join(format!("{lang}/search/index"));
+    let meta: serde_json::Value = serde_json::from_str(&read(&dir.join("meta.json"))).unwrap();
+    let mut terms = Vec::new();
+    tokens(query, |t| terms.push(t.to_owned()));
+    let mut found: Option<std::collections::BTreeSet<u64>> = None;
+    for term in &terms {
+        let shard: serde_json::Value =
+            serde_json::from_str(&read(&dir.join(format!("t-{}.json", shard_key(term))))).unwrap();
+        let prefix = term.is_ascii();
+        let hits: std::collections::BTreeSet<u64> = shard
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(token, _)| *token == term || (prefix && token.starts_with(term.as_str())))
+            .flat_map(|(_, list)| list.as_array().unwrap().iter().map(|p| p.as_u64().unwrap() / 2))
+            .collect();
+        found = Some(match found {
+            None => hits,
+            Some(f) => f.intersection(&hits).copied().collect(),
+        });
+    }
+    let chunk = meta["chunk"].as_u64().unwrap();
+    found
+        .unwrap_or_default()
+        .into_iter()
+        .map(|doc| {
+            let rows: serde_json::Value =
+                serde_json::from_str(&read(&dir.join(format!("d-{}.json", doc / chunk)))).unwrap();
+            let row = &rows[(doc % chunk) as usize];
+            (
+                row[0].as_u64().unwrap(),
+                row[1].as_str().unwrap().to_owned(),
+                row[2].as_str().unwrap().to_owned(),
+                format!("{}{}", row[3].as_str().unwrap(), row[4].as_str().unwrap()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn search_finds_chinese_and_english_words_in_the_corpus() {
+    let Some((_, out)) = corpus_site() else {
+        return;
+    };
+    for word in ["异步", "装饰器", "asyncio", "Rust"] {
+        let hits = search(out, "zh", word);
+        assert!(hits.len() >= 3, "{word}: {} hits", hits.len());
+        for (issue, section, title, rest) in hits.iter().take(20) {
+            let haystack = format!("{title}{rest}").to_lowercase();
+            assert!(haystack.contains(&word.to_lowercase()), "{word} not in #{issue} {section} {title}");
+        }
+    }
+    // Each result links to an entry that is on its page.
+    let (issue, _, title, _) = &search(out, "zh", "装饰器")[0];
+    let page = read(&out.join(format!("zh/{issue}/index.html")));
+    assert!(page.contains(&title.chars().take(6).collect::<String>()));
+}
+
+#[test]
+fn serve_rebuilds_after_a_change() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let ws = demo_copy("serve");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_weekly"))
+        .args(["serve", "--workspace", ws.to_str().unwrap(), "--port", "0", "--full", "--poll-ms", "50"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(rest) = line.strip_prefix("serving http://") {
+            break rest.split('/').next().unwrap().to_owned();
+        }
+    };
+    let get = |path: &str| -> String {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        let mut text = String::new();
+        stream.read_to_string(&mut text).unwrap();
+        text
+    };
+    assert!(get("/zh/5/").contains("浏览器内外的 WebAssembly"));
+    assert!(get("/nope/").starts_with("HTTP/1.1 404"));
+    let path = ws.join("issues/0005/zh.md");
+    std::fs::write(&path, read(&path).replace("浏览器内外的 WebAssembly", "改过的标题")).unwrap();
+    let rebuilt = loop {
+        let line = lines.next().expect("serve reported the rebuild").unwrap();
+        if line.starts_with("rebuilt in ") {
+            break line;
+        }
+    };
+    assert!(get("/zh/5/").contains("改过的标题"), "{rebuilt}");
+    child.kill().ok();
+    child.wait().ok();
+}
+
+#[test]
+fn browser_opens_an_issue_switches_language_and_finds_a_chinese_word() {
+    let script = repo_root().join("tests/browser/site.mjs");
+    let modules = repo_root().join("tests/browser/node_modules/playwright-core");
+    if !Path::new("/usr/bin/chromium").exists() || !modules.is_dir() {
+        eprintln!(
+            "skipped: needs /usr/bin/chromium and `npm ci --prefix tests/browser` (.ci/run installs both)"
+        );
+        return;
+    }
+    let Some((_, out)) = corpus_site() else {
+        return;
+    };
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-shots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let o = Command::new("node")
+        .arg(&script)
+        .arg(out)
+        .arg(&shots)
+        .arg("装饰器")
+        .arg("120")
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{text}");
+    assert!(shots.join("entry.png").is_file());
+}
