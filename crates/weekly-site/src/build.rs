@@ -6,14 +6,14 @@ use crate::charts::{Bar, pie, stacked_bars};
 use crate::cloud;
 use crate::feeds::{FeedItem, FeedMeta, atom, json_feed, rss};
 use crate::input::{IssueInput, SiteInput};
-use crate::labels::{language_name, labels, with_number};
+use crate::labels::{labels, language_name, with_number};
 use crate::markdown::{block, escape};
 use crate::search::{SearchDoc, index};
 use crate::sitemap::{robots, sitemap};
 use crate::templates::Templates;
 use crate::urls::Urls;
 use crate::view::{IssueView, NeighbourView, content_html, issue_view};
-use crate::{SiteError, Sink};
+use crate::{Sink, SiteError};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
@@ -84,10 +84,10 @@ pub fn fingerprint(text: &str) -> u64 {
 
 /// Builds the site of `input` with `templates` into `sink`. `word_cache` holds word counts of
 /// earlier builds (see [`Summary::word_cache`]).
-pub fn build(
+pub fn build<S: std::hash::BuildHasher>(
     input: &SiteInput<'_>,
     templates: &Templates,
-    word_cache: &HashMap<u64, Vec<(String, u32)>>,
+    word_cache: &HashMap<u64, Vec<(String, u32)>, S>,
     sink: &mut dyn Sink,
 ) -> Result<Summary, SiteError> {
     let config = &input.config;
@@ -127,9 +127,9 @@ pub fn build(
 
 type Seasons<'s> = (Vec<Season<'s>>, HashMap<u64, Vec<(String, u32)>>);
 
-fn seasons<'s>(
+fn seasons<'s, S: std::hash::BuildHasher>(
     input: &'s SiteInput<'s>,
-    word_cache: &HashMap<u64, Vec<(String, u32)>>,
+    word_cache: &HashMap<u64, Vec<(String, u32)>, S>,
 ) -> Seasons<'s> {
     let mut by_number: BTreeMap<u32, Vec<&IssueInput<'_>>> = BTreeMap::new();
     for issue in &input.issues {
@@ -288,7 +288,12 @@ fn section_names(input: &SiteInput<'_>, lang: &Lang) -> Vec<(String, String)> {
         .collect()
 }
 
-fn totals_value(input: &SiteInput<'_>, urls: &Urls, lang: &Lang, issues: &[&IssueInput<'_>]) -> Value {
+fn totals_value(
+    input: &SiteInput<'_>,
+    urls: &Urls,
+    lang: &Lang,
+    issues: &[&IssueInput<'_>],
+) -> Value {
     let sections: Vec<Value> = section_names(input, lang)
         .into_iter()
         .map(|(key, name)| {
@@ -334,7 +339,8 @@ fn build_language(
         .collect();
     for (i, issue) in issues.iter().enumerate() {
         let season = input.season_of(issue.number);
-        let Some(mut view) = issue_view(input, issue, lang, labels, urls.season(lang, season)) else {
+        let Some(mut view) = issue_view(input, issue, lang, labels, urls.season(lang, season))
+        else {
             continue;
         };
         let neighbour = |other: &IssueInput<'_>| NeighbourView {
@@ -367,7 +373,10 @@ fn build_language(
             view.description.clone()
         };
         page["description"] = json!(summary);
-        let html = templates.render("issue.html", &json!({"site": site, "page": page, "issue": view}))?;
+        let html = templates.render(
+            "issue.html",
+            &json!({"site": site, "page": page, "issue": view}),
+        )?;
         writer.page(&url, &html, Some(view.date.clone()))?;
         writer.summary.issue_pages += 1;
         writer.summary.teasers += usize::from(view.teaser);
@@ -440,23 +449,55 @@ fn build_language(
         })
         .collect();
     let url = urls.archive(lang);
-    let mut page = page_meta(input, urls, lang, "archive", &url, false, &lang_pages(input, urls, |l| urls.archive(l)));
+    let mut page = page_meta(
+        input,
+        urls,
+        lang,
+        "archive",
+        &url,
+        false,
+        &lang_pages(input, urls, |l| urls.archive(l)),
+    );
     page["heading"] = json!(labels["archive"]);
     page["title"] = json!(format!("{} · {}", labels["archive"], input.name(lang)));
-    let html = templates.render("archive.html", &json!({"site": site, "page": page, "seasons": archive_seasons}))?;
+    let html = templates.render(
+        "archive.html",
+        &json!({"site": site, "page": page, "seasons": archive_seasons}),
+    )?;
     writer.page(&url, &html, None)?;
 
     // Seasons and the dashboard.
-    let names: Vec<String> = section_names(input, lang).into_iter().map(|(_, n)| n).collect();
-    let keys: Vec<String> = section_names(input, lang).into_iter().map(|(k, _)| k).collect();
+    let names: Vec<String> = section_names(input, lang)
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    let keys: Vec<String> = section_names(input, lang)
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
     let mut season_values = Vec::new();
     for season in seasons {
         let value = season_value(input, urls, lang, labels, season, &names, &keys, &listed);
         let url = urls.season(lang, season.number);
-        let mut page = page_meta(input, urls, lang, "archive", &url, false, &lang_pages(input, urls, |l| urls.season(l, season.number)));
+        let mut page = page_meta(
+            input,
+            urls,
+            lang,
+            "archive",
+            &url,
+            false,
+            &lang_pages(input, urls, |l| urls.season(l, season.number)),
+        );
         page["heading"] = json!(value["label"]);
-        page["title"] = json!(format!("{} · {}", value["label"].as_str().unwrap_or(""), input.name(lang)));
-        let html = templates.render("season.html", &json!({"site": site, "page": page, "season": value}))?;
+        page["title"] = json!(format!(
+            "{} · {}",
+            value["label"].as_str().unwrap_or(""),
+            input.name(lang)
+        ));
+        let html = templates.render(
+            "season.html",
+            &json!({"site": site, "page": page, "season": value}),
+        )?;
         writer.page(&url, &html, None)?;
         season_values.push(value);
     }
@@ -465,13 +506,24 @@ fn build_language(
         .map(|s| Bar {
             label: format!("S{}", s.number),
             href: urls.season(lang, s.number),
-            values: keys.iter().map(|k| s.issues.iter().map(|i| i.counts.get(k)).sum()).collect(),
+            values: keys
+                .iter()
+                .map(|k| s.issues.iter().map(|i| i.counts.get(k)).sum())
+                .collect(),
         })
         .collect();
     let seasons_svg = stacked_bars(&labels["per_season"], &names, &per_season);
     let shown: Vec<&Value> = season_values.iter().rev().take(DASHBOARD_SEASONS).collect();
     let url = urls.stats(lang);
-    let mut page = page_meta(input, urls, lang, "stats", &url, false, &lang_pages(input, urls, |l| urls.stats(l)));
+    let mut page = page_meta(
+        input,
+        urls,
+        lang,
+        "stats",
+        &url,
+        false,
+        &lang_pages(input, urls, |l| urls.stats(l)),
+    );
     page["heading"] = json!(labels["stats"]);
     page["title"] = json!(format!("{} · {}", labels["stats"], input.name(lang)));
     let html = templates.render(
@@ -492,7 +544,15 @@ fn build_language(
             .map(|e| json!({"issue": e.issue, "date": e.date, "href": e.href, "issue_href": e.issue_href, "title_html": e.title_html, "badge": e.badge}))
             .collect();
         let url = urls.section(lang, &key);
-        let mut page = page_meta(input, urls, lang, "archive", &url, false, &lang_pages(input, urls, |l| urls.section(l, &key)));
+        let mut page = page_meta(
+            input,
+            urls,
+            lang,
+            "archive",
+            &url,
+            false,
+            &lang_pages(input, urls, |l| urls.section(l, &key)),
+        );
         page["heading"] = json!(name);
         page["title"] = json!(format!("{name} · {}", input.name(lang)));
         let badges = items.iter().any(|e| e.badge.is_some());
@@ -506,10 +566,21 @@ fn build_language(
     // Search page and index.
     let url = urls.search(lang);
     let index_dir = format!("{}/{lang}/search/index/", urls.root);
-    let mut page = page_meta(input, urls, lang, "search", &url, true, &lang_pages(input, urls, |l| urls.search(l)));
+    let mut page = page_meta(
+        input,
+        urls,
+        lang,
+        "search",
+        &url,
+        true,
+        &lang_pages(input, urls, |l| urls.search(l)),
+    );
     page["heading"] = json!(labels["search"]);
     page["title"] = json!(format!("{} · {}", labels["search"], input.name(lang)));
-    let html = templates.render("search.html", &json!({"site": site, "page": page, "index": index_dir}))?;
+    let html = templates.render(
+        "search.html",
+        &json!({"site": site, "page": page, "index": index_dir}),
+    )?;
     writer.file(&urls.file(&url), html.as_bytes())?;
     for (name, text) in index(&docs) {
         writer.summary.index_bytes += text.len() as u64;
@@ -530,15 +601,33 @@ fn build_language(
         lang,
         urls,
     };
-    writer.file(&format!("{lang}/feed.xml"), rss(&meta, &feed_items).as_bytes())?;
-    writer.file(&format!("{lang}/atom.xml"), atom(&meta, &feed_items).as_bytes())?;
-    writer.file(&format!("{lang}/feed.json"), json_feed(&meta, &feed_items).as_bytes())?;
+    writer.file(
+        &format!("{lang}/feed.xml"),
+        rss(&meta, &feed_items).as_bytes(),
+    )?;
+    writer.file(
+        &format!("{lang}/atom.xml"),
+        atom(&meta, &feed_items).as_bytes(),
+    )?;
+    writer.file(
+        &format!("{lang}/feed.json"),
+        json_feed(&meta, &feed_items).as_bytes(),
+    )?;
     Ok(())
 }
 
 /// The same page in every language, for `hreflang` links.
-fn lang_pages(input: &SiteInput<'_>, _urls: &Urls, url: impl Fn(&Lang) -> String) -> Vec<(Lang, String)> {
-    input.config.languages.iter().map(|l| (l.clone(), url(l))).collect()
+fn lang_pages(
+    input: &SiteInput<'_>,
+    _urls: &Urls,
+    url: impl Fn(&Lang) -> String,
+) -> Vec<(Lang, String)> {
+    input
+        .config
+        .languages
+        .iter()
+        .map(|l| (l.clone(), url(l)))
+        .collect()
 }
 
 fn collect_issue(
@@ -563,14 +652,17 @@ fn collect_issue(
                 text: entry.body_text.clone(),
             });
             if section.counted {
-                featured.entry(section.key.clone()).or_default().push(SectionItem {
-                    issue: view.number,
-                    date: view.date.clone(),
-                    href,
-                    issue_href: url.to_owned(),
-                    title_html: strip_links(&entry.title_html),
-                    badge: entry.badge.clone(),
-                });
+                featured
+                    .entry(section.key.clone())
+                    .or_default()
+                    .push(SectionItem {
+                        issue: view.number,
+                        date: view.date.clone(),
+                        href,
+                        issue_href: url.to_owned(),
+                        title_html: strip_links(&entry.title_html),
+                        badge: entry.badge.clone(),
+                    });
             }
         }
     }
@@ -613,7 +705,11 @@ fn season_value(
         .iter()
         .map(|i| Bar {
             label: format!("#{}", i.number),
-            href: if i.has(lang) { urls.issue(lang, i.number) } else { urls.season(lang, season.number) },
+            href: if i.has(lang) {
+                urls.issue(lang, i.number)
+            } else {
+                urls.season(lang, season.number)
+            },
             values: keys.iter().map(|k| i.counts.get(k)).collect(),
         })
         .collect();
@@ -628,7 +724,8 @@ fn season_value(
         .filter_map(|i| i.full(lang).map(|e| e.document))
         .collect();
     let withheld = season.issues.iter().any(|i| !input.is_free(i.number));
-    let links_md = weekly_render::links::links_edition(&label, &free, &input.config.catalogue, lang);
+    let links_md =
+        weekly_render::links::links_edition(&label, &free, &input.config.catalogue, lang);
     let links_md = links_md.split_once('\n').map_or("", |(_, rest)| rest);
     json!({
         "number": season.number,

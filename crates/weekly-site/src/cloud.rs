@@ -29,7 +29,10 @@ pub fn stop_words(list: &str) -> HashSet<String> {
 }
 
 fn keep(word: &str) -> bool {
-    let han = word.chars().filter(|c| weekly_model::lang::is_han(*c)).count();
+    let han = word
+        .chars()
+        .filter(|c| weekly_model::lang::is_han(*c))
+        .count();
     if han > 0 {
         return han == word.chars().count() && han >= 2;
     }
@@ -40,7 +43,10 @@ fn keep(word: &str) -> bool {
 
 /// The most frequent words of `texts`, most frequent first (ties by word), at most
 /// [`MAX_WORDS`].
-pub fn frequencies(texts: &[&str], stop: &HashSet<String>) -> Vec<(String, u32)> {
+pub fn frequencies<S: std::hash::BuildHasher>(
+    texts: &[&str],
+    stop: &HashSet<String, S>,
+) -> Vec<(String, u32)> {
     let jieba = weekly_stats::words::jieba();
     let mut counts: HashMap<String, (String, u32)> = HashMap::new();
     for text in texts {
@@ -53,10 +59,7 @@ pub fn frequencies(texts: &[&str], stop: &HashSet<String>) -> Vec<(String, u32)>
             if stop.contains(&key) {
                 continue;
             }
-            counts
-                .entry(key)
-                .or_insert_with(|| (word.to_owned(), 0))
-                .1 += 1;
+            counts.entry(key).or_insert_with(|| (word.to_owned(), 0)).1 += 1;
         }
     }
     let mut words: Vec<(String, u32)> = counts.into_values().filter(|(_, n)| *n >= 2).collect();
@@ -205,7 +208,12 @@ mod tests {
             ],
             &stop,
         );
-        let get = |w: &str| words.iter().find(|(x, _)| x.eq_ignore_ascii_case(w)).map(|x| x.1);
+        let get = |w: &str| {
+            words
+                .iter()
+                .find(|(x, _)| x.eq_ignore_ascii_case(w))
+                .map(|x| x.1)
+        };
         assert_eq!(get("异步"), Some(3));
         assert_eq!(get("asyncio"), Some(2));
         assert_eq!(get("python"), Some(2));

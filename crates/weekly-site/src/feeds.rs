@@ -188,14 +188,23 @@ mod tests {
             urls: &urls,
         };
         let rss = rss(&meta, &items);
-        assert!(rss.contains("<title>周刊#2：&lt;异步&gt; &amp; &quot;引号&quot;</title>"), "{rss}");
+        assert!(
+            rss.contains("<title>周刊#2：&lt;异步&gt; &amp; &quot;引号&quot;</title>"),
+            "{rss}"
+        );
         assert!(rss.contains("Sat, 3 Oct 2026 00:00:00 +0000"), "{rss}");
         assert!(rss.contains("rel=\"self\""), "{rss}");
         let atom = atom(&meta, &items);
-        assert!(atom.contains("<updated>2026-10-03T00:00:00+00:00</updated>"), "{atom}");
+        assert!(
+            atom.contains("<updated>2026-10-03T00:00:00+00:00</updated>"),
+            "{atom}"
+        );
         assert!(!atom.contains("<script>"), "{atom}");
         let json: serde_json::Value = serde_json::from_str(&json_feed(&meta, &items)).unwrap();
         assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
-        assert_eq!(json["items"][0]["date_published"], "2026-10-03T00:00:00+00:00");
+        assert_eq!(
+            json["items"][0]["date_published"],
+            "2026-10-03T00:00:00+00:00"
+        );
     }
 }

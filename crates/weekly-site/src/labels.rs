@@ -22,9 +22,15 @@ const EN: &[(&str, &str)] = &[
     ("teaser", "subscribers"),
     ("season", "Season {n}"),
     ("pager", "Issues"),
-    ("free_note", "This issue becomes free to read with issue #{n}."),
+    (
+        "free_note",
+        "This issue becomes free to read with issue #{n}.",
+    ),
     ("links_edition", "Every link of the season"),
-    ("links_note", "Links of the issues that are still for subscribers are left out."),
+    (
+        "links_note",
+        "Links of the issues that are still for subscribers are left out.",
+    ),
     ("newest_first", "newest first"),
     ("stars_at_least", "at least"),
     ("word_cloud", "Words of the season"),

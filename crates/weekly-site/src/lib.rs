@@ -80,7 +80,11 @@ impl Memory {
         let pages: Vec<(String, String)> = self
             .files
             .iter()
-            .filter(|(p, _)| p.ends_with(".html"))
+            .filter(|(p, _)| {
+                std::path::Path::new(p)
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("html"))
+            })
             .map(|(p, b)| (p.clone(), String::from_utf8_lossy(b).into_owned()))
             .collect();
         links::check(&pages, &files, root)

@@ -37,7 +37,11 @@ fn unescape(href: &str) -> String {
 
 /// Checks the links of `pages` (output path → HTML) against `files` (every output path), for a
 /// site whose URLs start with `root`.
-pub fn check(pages: &[(String, String)], files: &HashSet<String>, root: &str) -> Vec<BrokenLink> {
+pub fn check<S: std::hash::BuildHasher>(
+    pages: &[(String, String)],
+    files: &HashSet<String, S>,
+    root: &str,
+) -> Vec<BrokenLink> {
     let ids: HashMap<&str, HashSet<&str>> = pages
         .iter()
         .map(|(path, html)| {
@@ -117,6 +121,9 @@ mod tests {
         let files: HashSet<String> = pages.iter().map(|(p, _)| p.clone()).collect();
         let broken = check(&pages, &files, "");
         let hrefs: Vec<&str> = broken.iter().map(|b| b.href.as_str()).collect();
-        assert_eq!(hrefs, ["/zh/2/", "#top", "/zh/1/#nope", "zh/1/", "/assets/x.png"]);
+        assert_eq!(
+            hrefs,
+            ["/zh/2/", "#top", "/zh/1/#nope", "zh/1/", "/assets/x.png"]
+        );
     }
 }

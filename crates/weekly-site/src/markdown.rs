@@ -101,6 +101,9 @@ mod tests {
         );
         assert!(block("**重要。**但是").contains("<strong>重要。</strong>但是"));
         assert!(block("a <b>bold</b> word").contains("<b>bold</b>"));
-        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }

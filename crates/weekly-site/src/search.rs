@@ -181,7 +181,10 @@ mod tests {
 
     #[test]
     fn ascii_words_and_cjk_pairs() {
-        assert_eq!(all("用 asyncio 写异步代码"), ["用", "asyncio", "写异", "异步", "步代", "代码"]);
+        assert_eq!(
+            all("用 asyncio 写异步代码"),
+            ["用", "asyncio", "写异", "异步", "步代", "代码"]
+        );
         assert_eq!(all("Rust装饰器!"), ["rust", "装饰", "饰器"]);
         assert_eq!(all("Python 3.13、PEP-8"), ["python", "3", "13", "pep", "8"]);
         assert_eq!(shard_key("asyncio"), "a");
@@ -202,7 +205,10 @@ mod tests {
             serde_json::from_str(&files.iter().find(|(n, _)| n == name).unwrap().1).unwrap()
         };
         let key = shard_key("异步");
-        assert_eq!(get(&format!("t-{key}.json"))["异步"], serde_json::json!([1, 2]));
+        assert_eq!(
+            get(&format!("t-{key}.json"))["异步"],
+            serde_json::json!([1, 2])
+        );
         assert_eq!(get("t-a.json")["asyncio"], serde_json::json!([0]));
         let meta = get("meta.json");
         assert_eq!(meta["docs"], 2);

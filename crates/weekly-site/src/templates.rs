@@ -11,11 +11,23 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("base.html", include_str!("../assets/templates/base.html")),
     ("home.html", include_str!("../assets/templates/home.html")),
     ("issue.html", include_str!("../assets/templates/issue.html")),
-    ("archive.html", include_str!("../assets/templates/archive.html")),
-    ("season.html", include_str!("../assets/templates/season.html")),
-    ("section.html", include_str!("../assets/templates/section.html")),
+    (
+        "archive.html",
+        include_str!("../assets/templates/archive.html"),
+    ),
+    (
+        "season.html",
+        include_str!("../assets/templates/season.html"),
+    ),
+    (
+        "section.html",
+        include_str!("../assets/templates/section.html"),
+    ),
     ("stats.html", include_str!("../assets/templates/stats.html")),
-    ("search.html", include_str!("../assets/templates/search.html")),
+    (
+        "search.html",
+        include_str!("../assets/templates/search.html"),
+    ),
     ("404.html", include_str!("../assets/templates/404.html")),
 ];
 
@@ -122,7 +134,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         // The block left open is named where it starts.
-        assert!(err.starts_with("templates/404.html:3: syntax error"), "{err}");
+        assert!(
+            err.starts_with("templates/404.html:3: syntax error"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -107,7 +107,10 @@ mod tests {
         let u = Urls::new("https://h.example/weekly/", &Lang::zh());
         assert_eq!(u.root, "/weekly");
         assert_eq!(u.issue(&Lang::zh(), 1), "/weekly/zh/1/");
-        assert_eq!(u.absolute(&u.issue(&Lang::zh(), 1)), "https://h.example/weekly/zh/1/");
+        assert_eq!(
+            u.absolute(&u.issue(&Lang::zh(), 1)),
+            "https://h.example/weekly/zh/1/"
+        );
         assert_eq!(u.file("/weekly/zh/feed.xml"), "zh/feed.xml");
     }
 }

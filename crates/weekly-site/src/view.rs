@@ -7,6 +7,7 @@ use crate::labels::with_number;
 use crate::markdown::{block, escape, inline};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
 use weekly_model::inline::plain_text;
 use weekly_model::{Block, Document, FrontMatter, Header, Lang};
 use weekly_render::titles::{title_markdown, title_plain};
@@ -184,10 +185,14 @@ impl Anchors {
         if self.0.insert(wanted.clone()) {
             return wanted;
         }
-        (2..)
-            .map(|i| format!("{wanted}-{i}"))
-            .find(|a| self.0.insert(a.clone()))
-            .expect("an unused anchor")
+        let mut i = 2;
+        loop {
+            let anchor = format!("{wanted}-{i}");
+            if self.0.insert(anchor.clone()) {
+                return anchor;
+            }
+            i += 1;
+        }
     }
 }
 
@@ -268,10 +273,10 @@ pub fn issue_view(
         .and_then(|t| t.get("intro"))
         .map(|t| format!("<p>{}</p>", escape(t)))
         .unwrap_or_default();
-    let title = document
-        .title()
-        .map(plain_text)
-        .unwrap_or_else(|| format!("{} #{}", site.name(lang), issue.number));
+    let title = document.title().map_or_else(
+        || format!("{} #{}", site.name(lang), issue.number),
+        plain_text,
+    );
     let season = site.season_of(issue.number);
     Some(IssueView {
         number: issue.number,
@@ -305,15 +310,16 @@ pub fn content_html(view: &IssueView) -> String {
     let mut out = String::new();
     out.push_str(&view.preamble_html);
     for section in &view.sections {
-        out.push_str(&format!("<h2>{}</h2>\n", section.heading_html));
+        let _ = writeln!(out, "<h2>{}</h2>", section.heading_html);
         out.push_str(&section.intro_html);
         if !section.entries.is_empty() {
             out.push_str("<ol>\n");
             for entry in &section.entries {
-                out.push_str(&format!(
-                    "<li value=\"{}\"><p><strong>{}</strong></p>\n{}</li>\n",
+                let _ = writeln!(
+                    out,
+                    "<li value=\"{}\"><p><strong>{}</strong></p>\n{}</li>",
                     entry.number, entry.title_html, entry.body_html
-                ));
+                );
             }
             out.push_str("</ol>\n");
         }

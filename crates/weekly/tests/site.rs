@@ -17,8 +17,17 @@ fn demo_copy(name: &str) -> PathBuf {
 }
 
 fn build(ws: &Path, extra: &[&str]) -> PathBuf {
-    let out = ws.join(if extra.contains(&"--full") { "site-full" } else { "site" });
-    let mut args = vec!["build", "--workspace", ws.to_str().unwrap(), "--check-links"];
+    let out = ws.join(if extra.contains(&"--full") {
+        "site-full"
+    } else {
+        "site"
+    });
+    let mut args = vec![
+        "build",
+        "--workspace",
+        ws.to_str().unwrap(),
+        "--check-links",
+    ];
     args.extend(extra);
     let o = weekly(&args);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -69,7 +78,9 @@ fn builds_every_page_kind_with_meta_feeds_and_no_external_requests() {
     ));
     assert!(issue.contains("<meta property=\"og:title\" content=\"Rust 星期刊#5：浏览器内外的 WebAssembly · Rust 星期刊\">"));
     assert!(issue.contains("<meta name=\"twitter:card\" content=\"summary\">"));
-    assert!(issue.contains("<a class=\"lang-switch\" hreflang=\"en\" lang=\"en\" href=\"/en/5/\">English</a>"));
+    assert!(issue.contains(
+        "<a class=\"lang-switch\" hreflang=\"en\" lang=\"en\" href=\"/en/5/\">English</a>"
+    ));
     assert!(issue.contains("id=\"articles-1\""));
     // Nothing of ours is fetched from elsewhere: scripts, styles and fonts are the site's.
     // (Images inside entries load from where the editor put them.)
@@ -77,7 +88,11 @@ fn builds_every_page_kind_with_meta_feeds_and_no_external_requests() {
         if entry.extension().is_some_and(|e| e == "html" || e == "css") {
             let text = read(&entry);
             assert!(!text.contains("<script src=\"http"), "{}", entry.display());
-            assert!(!text.contains("rel=\"stylesheet\" href=\"http"), "{}", entry.display());
+            assert!(
+                !text.contains("rel=\"stylesheet\" href=\"http"),
+                "{}",
+                entry.display()
+            );
             assert!(!text.contains("@import"), "{}", entry.display());
             assert!(!text.contains("url(http"), "{}", entry.display());
             assert!(!text.contains("@font-face"), "{}", entry.display());
@@ -93,7 +108,10 @@ fn builds_every_page_kind_with_meta_feeds_and_no_external_requests() {
     let robots = read(&out.join("robots.txt"));
     assert!(robots.contains("Sitemap: https://weekly.example.org/sitemap.xml"));
     let sitemap = read(&out.join("sitemap.xml"));
-    assert!(sitemap.contains("<loc>https://weekly.example.org/en/7/</loc><lastmod>2026-10-17</lastmod>"));
+    assert!(
+        sitemap
+            .contains("<loc>https://weekly.example.org/en/7/</loc><lastmod>2026-10-17</lastmod>")
+    );
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -121,7 +139,10 @@ fn paid_issues_are_teasers_until_they_cross_the_line() {
     let body = "冷启动时间低于一毫秒"; // a sentence of issue 5's body
     assert!(read(&out.join("zh/5/index.html")).contains(body));
     let six = read(&out.join("zh/6/index.html"));
-    assert!(six.contains("class=\"notice\""), "issue 6 should be a teaser");
+    assert!(
+        six.contains("class=\"notice\""),
+        "issue 6 should be a teaser"
+    );
     assert!(six.contains("本期将在第 8 期发布后免费开放全文。"));
     let six_full = read(&ws.join("issues/0006/zh.md"));
     // A plain paragraph of an entry body (no Markdown that would render differently).
@@ -134,7 +155,10 @@ fn paid_issues_are_teasers_until_they_cross_the_line() {
         .unwrap();
     assert!(!six.contains(six_body), "a paid body reached the page");
     for feed in ["zh/feed.xml", "zh/atom.xml", "zh/feed.json"] {
-        assert!(!read(&out.join(feed)).contains(six_body), "{feed} leaks issue 6");
+        assert!(
+            !read(&out.join(feed)).contains(six_body),
+            "{feed} leaks issue 6"
+        );
     }
     let index = walk(&out.join("zh/search/index"))
         .iter()
@@ -148,7 +172,11 @@ fn paid_issues_are_teasers_until_they_cross_the_line() {
     let eight = ws.join("issues/0008");
     copy_dir(&ws.join("issues/0007"), &eight);
     std::fs::remove_file(eight.join("draft.md")).ok();
-    std::fs::write(eight.join("issue.toml"), "number = 8\ndate = \"2026-10-24\"\n").unwrap();
+    std::fs::write(
+        eight.join("issue.toml"),
+        "number = 8\ndate = \"2026-10-24\"\n",
+    )
+    .unwrap();
     for lang in ["zh", "en"] {
         let path = eight.join(format!("{lang}.md"));
         std::fs::write(&path, read(&path).replace("#7", "#8")).unwrap();
@@ -169,7 +197,12 @@ fn content_cannot_inject_script_into_pages_or_feeds() {
     );
     std::fs::write(&path, text).unwrap();
     let out = build(&ws, &["--full"]);
-    for file in ["zh/3/index.html", "zh/feed.xml", "zh/atom.xml", "zh/feed.json"] {
+    for file in [
+        "zh/3/index.html",
+        "zh/feed.xml",
+        "zh/atom.xml",
+        "zh/feed.json",
+    ] {
         let page = read(&out.join(file)).to_lowercase();
         assert!(!page.contains("alert('x')</script>"), "{file}");
         assert!(!page.contains("onerror"), "{file}");
@@ -201,8 +234,14 @@ fn workspace_templates_replace_built_ins_and_errors_name_file_and_line() {
     let o = weekly(&["build", "--workspace", ws.to_str().unwrap(), "--full"]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("templates/issue.html:4: syntax error"), "{err}");
-    assert!(out.join("zh/1/index.html").is_file(), "the previous build was lost");
+    assert!(
+        err.contains("templates/issue.html:4: syntax error"),
+        "{err}"
+    );
+    assert!(
+        out.join("zh/1/index.html").is_file(),
+        "the previous build was lost"
+    );
 }
 
 #[test]
@@ -211,7 +250,13 @@ fn refuses_to_replace_a_directory_it_did_not_write() {
     let out = ws.join("mine");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("notes.txt"), "keep me").unwrap();
-    let o = weekly(&["build", "--workspace", ws.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = weekly(&[
+        "build",
+        "--workspace",
+        ws.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("was not written by `weekly build`"));
     assert_eq!(read(&out.join("notes.txt")), "keep me");
@@ -247,7 +292,13 @@ fn corpus_site() -> Option<&'static (PathBuf, PathBuf)> {
         };
         let ws = Path::new(env!("CARGO_TARGET_TMPDIR")).join("site-corpus");
         let _ = std::fs::remove_dir_all(&ws);
-        let o = weekly(&["import", "python-weekly", src.to_str().unwrap(), "--into", ws.to_str().unwrap()]);
+        let o = weekly(&[
+            "import",
+            "python-weekly",
+            src.to_str().unwrap(),
+            "--into",
+            ws.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
         let out = build(&ws, &[]);
         Some((ws, out))
@@ -263,13 +314,24 @@ fn the_whole_corpus_builds_with_no_broken_link_and_valid_feeds() {
     // 157 issues in zh, en and ja; the newest 50 are teasers in the public site.
     let zh_pages = std::fs::read_dir(out.join("zh"))
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().parse::<u32>().is_ok())
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .parse::<u32>()
+                .is_ok()
+        })
         .count();
     assert!(zh_pages >= 140, "{zh_pages} zh issue pages");
     let latest = read(&out.join("zh/157/index.html"));
     assert!(latest.contains("class=\"notice\""));
     assert!(!read(&out.join("zh/100/index.html")).contains("class=\"notice\""));
-    if Command::new("python3").args(["-c", "import feedparser"]).status().is_ok_and(|s| s.success()) {
+    if Command::new("python3")
+        .args(["-c", "import feedparser"])
+        .status()
+        .is_ok_and(|s| s.success())
+    {
         let o = Command::new("python3")
             .arg(repo_root().join("crates/weekly/tests/support/validate_feeds.py"))
             .arg(out)
@@ -277,10 +339,16 @@ fn the_whole_corpus_builds_with_no_broken_link_and_valid_feeds() {
             .output()
             .unwrap();
         let text = String::from_utf8_lossy(&o.stdout);
-        assert!(o.status.success(), "{text}{}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{text}{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         assert_eq!(text.matches("ok: ").count(), 9, "{text}");
     } else {
-        eprintln!("skipped feed validation: python3 with feedparser not found (pip install feedparser)");
+        eprintln!(
+            "skipped feed validation: python3 with feedparser not found (pip install feedparser)"
+        );
     }
 }
 
@@ -301,7 +369,12 @@ fn search(out: &Path, lang: &str, query: &str) -> Vec<(u64, String, String, Stri
             .unwrap()
             .iter()
             .filter(|(token, _)| *token == term || (prefix && token.starts_with(term.as_str())))
-            .flat_map(|(_, list)| list.as_array().unwrap().iter().map(|p| p.as_u64().unwrap() / 2))
+            .flat_map(|(_, list)| {
+                list.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p.as_u64().unwrap() / 2)
+            })
             .collect();
         found = Some(match found {
             None => hits,
@@ -336,7 +409,10 @@ fn search_finds_chinese_and_english_words_in_the_corpus() {
         assert!(hits.len() >= 3, "{word}: {} hits", hits.len());
         for (issue, section, title, rest) in hits.iter().take(20) {
             let haystack = format!("{title}{rest}").to_lowercase();
-            assert!(haystack.contains(&word.to_lowercase()), "{word} not in #{issue} {section} {title}");
+            assert!(
+                haystack.contains(&word.to_lowercase()),
+                "{word} not in #{issue} {section} {title}"
+            );
         }
     }
     // Each result links to an entry that is on its page.
@@ -350,7 +426,16 @@ fn serve_rebuilds_after_a_change() {
     use std::io::{BufRead, BufReader, Read, Write};
     let ws = demo_copy("serve");
     let mut child = Command::new(env!("CARGO_BIN_EXE_weekly"))
-        .args(["serve", "--workspace", ws.to_str().unwrap(), "--port", "0", "--full", "--poll-ms", "50"])
+        .args([
+            "serve",
+            "--workspace",
+            ws.to_str().unwrap(),
+            "--port",
+            "0",
+            "--full",
+            "--poll-ms",
+            "50",
+        ])
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -363,7 +448,11 @@ fn serve_rebuilds_after_a_change() {
     };
     let get = |path: &str| -> String {
         let mut stream = std::net::TcpStream::connect(&address).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut text = String::new();
         stream.read_to_string(&mut text).unwrap();
         text
@@ -371,7 +460,11 @@ fn serve_rebuilds_after_a_change() {
     assert!(get("/zh/5/").contains("浏览器内外的 WebAssembly"));
     assert!(get("/nope/").starts_with("HTTP/1.1 404"));
     let path = ws.join("issues/0005/zh.md");
-    std::fs::write(&path, read(&path).replace("浏览器内外的 WebAssembly", "改过的标题")).unwrap();
+    std::fs::write(
+        &path,
+        read(&path).replace("浏览器内外的 WebAssembly", "改过的标题"),
+    )
+    .unwrap();
     let rebuilt = loop {
         let line = lines.next().expect("serve reported the rebuild").unwrap();
         if line.starts_with("rebuilt in ") {
@@ -388,6 +481,10 @@ fn browser_opens_an_issue_switches_language_and_finds_a_chinese_word() {
     let script = repo_root().join("tests/browser/site.mjs");
     let modules = repo_root().join("tests/browser/node_modules/playwright-core");
     if !Path::new("/usr/bin/chromium").exists() || !modules.is_dir() {
+        assert!(
+            std::env::var_os("WEEKLY_REQUIRE_BROWSER").is_none(),
+            "WEEKLY_REQUIRE_BROWSER is set but Chromium or playwright-core is missing"
+        );
         eprintln!(
             "skipped: needs /usr/bin/chromium and `npm ci --prefix tests/browser` (.ci/run installs both)"
         );
@@ -406,7 +503,11 @@ fn browser_opens_an_issue_switches_language_and_finds_a_chinese_word() {
         .arg("120")
         .output()
         .unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(o.status.success(), "{text}");
     assert!(shots.join("entry.png").is_file());
 }

@@ -50,6 +50,7 @@ fn the_core_names_no_io_crate() {
         "weekly-check",
         "weekly-stats",
         "weekly-translate",
+        "weekly-site",
     ] {
         let manifest =
             std::fs::read_to_string(crates_dir().join(krate).join("Cargo.toml")).unwrap();

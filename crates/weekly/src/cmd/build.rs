@@ -11,7 +11,8 @@ use std::time::Instant;
 
 /// Arguments of `weekly build`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "What is written (for every language of `languages`):\n  \
+#[command(
+    after_help = "What is written (for every language of `languages`):\n  \
 /                      home of the primary language (/<lang>/ for the others)\n  \
 /<lang>/<N>/           each issue, with hreflang links to its other editions\n  \
 /<lang>/archive/       every issue by season\n  \
@@ -31,7 +32,8 @@ replaces the word-cloud stop words.\n\n\
 The new site is written beside DIR and swapped in when complete, so a failed build leaves \
 the previous one intact. Only a directory written by `weekly build` is replaced.\n\n\
 Examples:\n  weekly build\n  weekly build --out public\n  weekly build --full --out /srv/members\n  \
-weekly serve          (preview on 127.0.0.1, rebuilt on change)")]
+weekly serve          (preview on 127.0.0.1, rebuilt on change)"
+)]
 pub struct Args {
     /// Output directory (default: `site/` in the workspace, `site-full/` with `--full`).
     #[arg(long, short)]
@@ -67,7 +69,12 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         ));
     }
     let templates = site::templates(&workspace)?;
-    let input = site::input(&workspace, &archive, args.full, site::stop_words(&workspace)?);
+    let input = site::input(
+        &workspace,
+        &archive,
+        args.full,
+        site::stop_words(&workspace)?,
+    );
     if let Some(warm) = warm {
         warm.join().ok();
     }
@@ -122,7 +129,10 @@ pub fn check_dir(out: &Path, root: &str) -> Result<Vec<weekly_site::links::Broke
                     .unwrap_or(&path)
                     .to_string_lossy()
                     .replace('\\', "/");
-                let bytes = if relative.ends_with(".html") {
+                let bytes = if path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("html"))
+                {
                     std::fs::read(&path)?
                 } else {
                     Vec::new()

@@ -16,9 +16,11 @@ use std::time::{Duration, Instant, SystemTime};
 
 /// Arguments of `weekly serve`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "The site is kept in memory (nothing is written to disk) and rebuilt when \
+#[command(
+    after_help = "The site is kept in memory (nothing is written to disk) and rebuilt when \
 `weekly.toml`, an issue file, a template or a season file changes; each rebuild prints its time. \
-Only 127.0.0.1 is listened on.\n\nExamples:\n  weekly serve\n  weekly serve --port 8080 --full")]
+Only 127.0.0.1 is listened on.\n\nExamples:\n  weekly serve\n  weekly serve --port 8080 --full"
+)]
 pub struct Args {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 8000)]
@@ -95,7 +97,11 @@ fn respond(files: &HashMap<String, Vec<u8>>, uri: &Uri) -> Response {
         path.to_owned()
     };
     if let Some(body) = files.get(&wanted) {
-        return ([(header::CONTENT_TYPE, content_type(&wanted))], body.clone()).into_response();
+        return (
+            [(header::CONTENT_TYPE, content_type(&wanted))],
+            body.clone(),
+        )
+            .into_response();
     }
     if files.contains_key(&format!("{path}/index.html")) {
         return (
@@ -139,10 +145,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             match build(&root, full, &mut cache) {
                 Ok(files) => {
                     *watched.write().expect("site lock") = files;
-                    printer::status(&format!(
-                        "rebuilt in {} ms",
-                        started.elapsed().as_millis()
-                    ));
+                    printer::status(&format!("rebuilt in {} ms", started.elapsed().as_millis()));
                 }
                 Err(error) => printer::status(&format!(
                     "rebuild failed (still serving the last good build): {error:#}"

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# `weekly build` (the static site: pages, RSS/Atom/JSON feeds, search index, dashboard) against
+# Hugo on the same issues, in the same run: first the imported Python weekly archive (157
+# issues, zh/en/ja, full text or teaser), then a synthetic archive of N issues
+# (bench/synth_issues.py). bench/hugo_site.py turns each workspace into a Hugo site with a
+# minimal theme of its own; Hugo renders the Markdown itself (goldmark): a page per issue and
+# language, home and archive list per language, RSS, sitemaps. Every build starts from a fresh
+# output directory. The corpus is measured 5 times (hyperfine, median; else a loop of 5, median),
+# the synthetic archive once (Hugo takes long and much memory there); peak RSS from one extra
+# run under GNU time (`/usr/bin/time -v`). Prints wall time, peak RSS, files written and the
+# ratios hugo/weekly.
+# Usage: bench/site.sh [N=20000]
+#   SKIP_WEEKLY=1 bench/site.sh 2000   measures Hugo alone (until `weekly build` exists), with
+#                                      the already built target/release/weekly for the import.
+# Needs: hugo (apt-get install hugo; measured with v0.111.3), GNU time at /usr/bin/time
+# (apt-get install time), python3 >= 3.11; hyperfine optional (apt-get install hyperfine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-20000}"
+skip_weekly="${SKIP_WEEKLY:-0}"
+runs=5
+corpus="${WEEKLY_CORPUS:-$(cd .. && pwd)/shared/corpus/python-weekly}"
+[ -d "$corpus/docs" ] || { echo "skipped: corpus not found at $corpus" >&2; exit 0; }
+command -v hugo >/dev/null || { echo "needs: apt-get install hugo" >&2; exit 2; }
+/usr/bin/time -v true 2>/dev/null || { echo "needs GNU time at /usr/bin/time: apt-get install time" >&2; exit 2; }
+if [ "$skip_weekly" = 1 ] && [ -x target/release/weekly ]; then
+  echo "SKIP_WEEKLY=1: Hugo alone, no build (target/release/weekly only imports)" >&2
+else
+  cargo build --release -q -p weekly
+fi
+weekly="$PWD/target/release/weekly"
+if [ "$skip_weekly" != 1 ] && ! "$weekly" build --help >/dev/null 2>&1; then
+  echo "\`weekly build\` is not available in this binary; SKIP_WEEKLY=1 measures Hugo alone" >&2
+  exit 1
+fi
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+echo "hugo: $(hugo version | cut -d' ' -f2)"
+
+# bench NAME RUNS OUT CMD… — times CMD (which writes into OUT) RUNS times, each from a fresh OUT,
+# then once more under GNU time for the peak RSS; that last output stays for counting. Writes
+# "median_wall_s peak_rss_kb" to $work/NAME.res.
+bench() {
+  local name="$1" count="$2" out="$3"
+  shift 3
+  local walls=()
+  if [ "$count" -gt 1 ] && command -v hyperfine >/dev/null; then
+    hyperfine -N --style basic --runs "$count" --prepare "rm -rf $out" \
+      --export-json "$work/$name.json" "$*" >&2
+    walls=("$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$work/$name.json")")
+  elif [ "$count" -gt 1 ]; then
+    for _ in $(seq "$count"); do
+      rm -rf "$out"
+      /usr/bin/time -f %e -o "$work/$name.t" "$@" >/dev/null 2>"$work/$name.err"
+      walls+=("$(tail -n1 "$work/$name.t")")
+    done
+  fi
+  rm -rf "$out"
+  /usr/bin/time -v -o "$work/$name.v" "$@" >/dev/null 2>"$work/$name.err" \
+    || { echo "failed: $*" >&2; cat "$work/$name.err" >&2; exit 1; }
+  local rss wall
+  rss="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/$name.v")"
+  wall="$(python3 - "$work/$name.v" <<'PY'
+import sys
+for line in open(sys.argv[1]):
+    if "Elapsed (wall clock)" in line:
+        parts = [float(p) for p in line.rsplit(" ", 1)[1].split(":")]
+        print(sum(p * 60 ** i for i, p in enumerate(reversed(parts))))
+PY
+)"
+  [ "${#walls[@]}" -gt 0 ] || walls=("$wall")
+  python3 -c 'import statistics,sys; print(statistics.median(map(float, sys.argv[2:])), sys.argv[1])' \
+    "$rss" "${walls[@]}" >"$work/$name.res"
+}
+
+# report LABEL NAME OUT — one line: wall, RSS, files written (by kind) and their size.
+report() {
+  python3 - "$1" "$work/$2.res" "$3" "$4" <<'PY'
+import collections, os, sys
+label, res, out, runs = sys.argv[1:]
+wall, kb = open(res).read().split()
+files, size, kinds = 0, 0, collections.Counter()
+for root, _, names in os.walk(out):
+    for name in names:
+        files += 1
+        size += os.path.getsize(os.path.join(root, name))
+        kinds[os.path.splitext(name)[1].lstrip(".") or "other"] += 1
+top = ", ".join(f"{c} {k}" for k, c in kinds.most_common(6))
+how = f"median of {runs}" if int(runs) > 1 else "1 run"
+print(f"  {label:<14} {float(wall):8.3f} s ({how}), peak RSS {int(kb) / 1024:7.0f} MB, "
+      f"{files} files ({top}), {size / 2**20:.1f} MB")
+PY
+}
+
+# ratio A B — hugo/weekly for wall time and peak RSS.
+ratio() {
+  python3 - "$work/$1.res" "$work/$2.res" <<'PY'
+import sys
+(hw, hk), (ww, wk) = ([float(x) for x in open(p).read().split()] for p in sys.argv[1:])
+print(f"  ratio hugo/weekly: {hw / ww:.1f}x wall time, {hk / wk:.1f}x peak RSS")
+PY
+}
+
+# compare LABEL WS HUGO_SITE RUNS
+compare() {
+  local label="$1" ws="$2" site="$3" count="$4"
+  echo "$label:"
+  bench "$label-hugo" "$count" "$work/$label-hugo-out" \
+    hugo --quiet --source "$site" --destination "$work/$label-hugo-out"
+  report "hugo" "$label-hugo" "$work/$label-hugo-out" "$count"
+  if [ "$skip_weekly" != 1 ]; then
+    bench "$label-weekly" "$count" "$work/$label-weekly-out" \
+      "$weekly" build --workspace "$ws" --out "$work/$label-weekly-out"
+    report "weekly build" "$label-weekly" "$work/$label-weekly-out" "$count"
+    ratio "$label-hugo" "$label-weekly"
+  fi
+}
+
+"$weekly" import python-weekly "$corpus" --into "$work/corpus" >/dev/null 2>&1
+python3 bench/hugo_site.py "$work/corpus" "$work/corpus-hugo"
+python3 bench/synth_issues.py "$work/synth" "$n"
+python3 bench/hugo_site.py "$work/synth" "$work/synth-hugo"
+
+compare corpus "$work/corpus" "$work/corpus-hugo" "$runs"
+compare "synthetic-$n" "$work/synth" "$work/synth-hugo" 1
