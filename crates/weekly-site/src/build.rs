@@ -84,7 +84,7 @@ pub fn fingerprint(text: &str) -> u64 {
 
 /// Builds the site of `input` with `templates` into `sink`. `word_cache` holds word counts of
 /// earlier builds (see [`Summary::word_cache`]).
-pub fn build<S: std::hash::BuildHasher>(
+pub fn build<S: std::hash::BuildHasher + Sync>(
     input: &SiteInput<'_>,
     templates: &Templates,
     word_cache: &HashMap<u64, Vec<(String, u32)>, S>,
@@ -127,7 +127,7 @@ pub fn build<S: std::hash::BuildHasher>(
 
 type Seasons<'s> = (Vec<Season<'s>>, HashMap<u64, Vec<(String, u32)>>);
 
-fn seasons<'s, S: std::hash::BuildHasher>(
+fn seasons<'s, S: std::hash::BuildHasher + Sync>(
     input: &'s SiteInput<'s>,
     word_cache: &HashMap<u64, Vec<(String, u32)>, S>,
 ) -> Seasons<'s> {
@@ -139,16 +139,33 @@ fn seasons<'s, S: std::hash::BuildHasher>(
             .push(issue);
     }
     let stop = cloud::stop_words(&input.config.stop_words);
+    let texts: Vec<(u32, Vec<&IssueInput<'_>>, u64, String)> = by_number
+        .into_iter()
+        .map(|(number, issues)| {
+            let text = season_text(input, &issues);
+            (number, issues, fingerprint(&text), text)
+        })
+        .collect();
+    // Segmenting and placing words is the costly part: the seasons are shared by two threads.
+    let cloud_of = |(_, _, key, text): &(u32, Vec<&IssueInput<'_>>, u64, String)| {
+        let words = word_cache
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| cloud::frequencies(&[text.as_str()], &stop));
+        let placed = cloud::layout(&words);
+        (words, placed)
+    };
+    let half = texts.len().div_ceil(2);
+    let (first, second) = texts.split_at(half);
+    let mut clouds: Vec<(Vec<(String, u32)>, Vec<cloud::Placed>)> = std::thread::scope(|scope| {
+        let other = scope.spawn(|| second.iter().map(cloud_of).collect::<Vec<_>>());
+        let mut mine: Vec<_> = first.iter().map(cloud_of).collect();
+        mine.extend(other.join().expect("word cloud thread"));
+        mine
+    });
     let mut cache = HashMap::new();
     let mut out = Vec::new();
-    for (number, issues) in by_number {
-        let text = season_text(input, &issues);
-        let key = fingerprint(&text);
-        let words = match word_cache.get(&key) {
-            Some(words) => words.clone(),
-            None => cloud::frequencies(&[&text], &stop),
-        };
-        let placed = cloud::layout(&words);
+    for ((number, issues, key, _), (words, placed)) in texts.into_iter().zip(clouds.drain(..)) {
         cache.insert(key, words);
         out.push(Season {
             number,

@@ -87,6 +87,7 @@ pub struct Placed {
     pub h: f64,
 }
 
+#[cfg(test)]
 impl Placed {
     fn overlaps(&self, other: &Placed) -> bool {
         self.x < other.x + other.w
@@ -141,31 +142,47 @@ pub fn layout(words: &[(String, u32)]) -> Vec<Placed> {
     placed
 }
 
-fn find_spot(placed: &[Placed], word: &str, count: u32, size: f64) -> Option<Placed> {
-    let w = text_width(word, size) + 4.0;
-    let h = size * 1.15;
+/// Points of the Archimedean spiral from the centre, computed once.
+static SPIRAL: std::sync::LazyLock<Vec<(f64, f64)>> = std::sync::LazyLock::new(|| {
+    let mut points = Vec::with_capacity(4000);
     let mut t = 0.0_f64;
     while t < 400.0 {
         let r = 1.5 * t;
-        let cx = WIDTH / 2.0 + r * t.cos() * (WIDTH / HEIGHT);
-        let cy = HEIGHT / 2.0 + r * t.sin();
-        let candidate = Placed {
-            word: word.to_owned(),
-            count,
-            size,
-            x: cx - w / 2.0,
-            y: cy - h / 2.0,
-            w,
-            h,
-        };
-        let inside = candidate.x >= 0.0
-            && candidate.y >= 0.0
-            && candidate.x + w <= WIDTH
-            && candidate.y + h <= HEIGHT;
-        if inside && !placed.iter().any(|p| p.overlaps(&candidate)) {
-            return Some(candidate);
-        }
+        points.push((r * t.cos() * (WIDTH / HEIGHT), r * t.sin()));
         t += 0.1;
+    }
+    points
+});
+
+fn find_spot(placed: &[Placed], word: &str, count: u32, size: f64) -> Option<Placed> {
+    let w = text_width(word, size) + 4.0;
+    let h = size * 1.15;
+    // The box that blocked the last spot is tried first: it usually blocks the next one too.
+    let mut blocker = 0;
+    for (dx, dy) in SPIRAL.iter() {
+        let x = WIDTH / 2.0 + dx - w / 2.0;
+        let y = HEIGHT / 2.0 + dy - h / 2.0;
+        if x < 0.0 || y < 0.0 || x + w > WIDTH || y + h > HEIGHT {
+            continue;
+        }
+        let hits = |p: &Placed| x < p.x + p.w && p.x < x + w && y < p.y + p.h && p.y < y + h;
+        if placed.get(blocker).is_some_and(hits) {
+            continue;
+        }
+        match placed.iter().position(hits) {
+            Some(i) => blocker = i,
+            None => {
+                return Some(Placed {
+                    word: word.to_owned(),
+                    count,
+                    size,
+                    x,
+                    y,
+                    w,
+                    h,
+                });
+            }
+        }
     }
     None
 }
