@@ -125,6 +125,9 @@ pub fn build<S: std::hash::BuildHasher + Sync>(
     Ok(writer.summary)
 }
 
+/// A season's word counts and placed words.
+type SeasonCloud = (Vec<(String, u32)>, Vec<cloud::Placed>);
+
 type Seasons<'s> = (Vec<Season<'s>>, HashMap<u64, Vec<(String, u32)>>);
 
 fn seasons<'s, S: std::hash::BuildHasher + Sync>(
@@ -157,7 +160,7 @@ fn seasons<'s, S: std::hash::BuildHasher + Sync>(
     };
     let half = texts.len().div_ceil(2);
     let (first, second) = texts.split_at(half);
-    let mut clouds: Vec<(Vec<(String, u32)>, Vec<cloud::Placed>)> = std::thread::scope(|scope| {
+    let mut clouds: Vec<SeasonCloud> = std::thread::scope(|scope| {
         let other = scope.spawn(|| second.iter().map(cloud_of).collect::<Vec<_>>());
         let mut mine: Vec<_> = first.iter().map(cloud_of).collect();
         mine.extend(other.join().expect("word cloud thread"));

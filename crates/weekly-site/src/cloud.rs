@@ -155,17 +155,19 @@ static SPIRAL: std::sync::LazyLock<Vec<(f64, f64)>> = std::sync::LazyLock::new(|
 });
 
 fn find_spot(placed: &[Placed], word: &str, count: u32, size: f64) -> Option<Placed> {
-    let w = text_width(word, size) + 4.0;
-    let h = size * 1.15;
+    let width = text_width(word, size) + 4.0;
+    let height = size * 1.15;
     // The box that blocked the last spot is tried first: it usually blocks the next one too.
     let mut blocker = 0;
     for (dx, dy) in SPIRAL.iter() {
-        let x = WIDTH / 2.0 + dx - w / 2.0;
-        let y = HEIGHT / 2.0 + dy - h / 2.0;
-        if x < 0.0 || y < 0.0 || x + w > WIDTH || y + h > HEIGHT {
+        let left = WIDTH / 2.0 + dx - width / 2.0;
+        let top = HEIGHT / 2.0 + dy - height / 2.0;
+        if left < 0.0 || top < 0.0 || left + width > WIDTH || top + height > HEIGHT {
             continue;
         }
-        let hits = |p: &Placed| x < p.x + p.w && p.x < x + w && y < p.y + p.h && p.y < y + h;
+        let hits = |p: &Placed| {
+            left < p.x + p.w && p.x < left + width && top < p.y + p.h && p.y < top + height
+        };
         if placed.get(blocker).is_some_and(hits) {
             continue;
         }
@@ -176,10 +178,10 @@ fn find_spot(placed: &[Placed], word: &str, count: u32, size: f64) -> Option<Pla
                     word: word.to_owned(),
                     count,
                     size,
-                    x,
-                    y,
-                    w,
-                    h,
+                    x: left,
+                    y: top,
+                    w: width,
+                    h: height,
                 });
             }
         }
