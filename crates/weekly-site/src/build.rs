@@ -469,17 +469,16 @@ fn build_language(
         })
         .collect();
     let url = urls.archive(lang);
-    let mut page = page_meta(
+    let page = titled_page(
         input,
         urls,
         lang,
         "archive",
         &url,
         false,
-        &lang_pages(input, urls, |l| urls.archive(l)),
+        &labels["archive"],
+        |l| urls.archive(l),
     );
-    page["heading"] = json!(labels["archive"]);
-    page["title"] = json!(format!("{} · {}", labels["archive"], input.name(lang)));
     let html = templates.render(
         "archive.html",
         &json!({"site": site, "page": page, "seasons": archive_seasons}),
@@ -499,21 +498,16 @@ fn build_language(
     for season in seasons {
         let value = season_value(input, urls, lang, labels, season, &names, &keys, &listed);
         let url = urls.season(lang, season.number);
-        let mut page = page_meta(
+        let page = titled_page(
             input,
             urls,
             lang,
             "archive",
             &url,
             false,
-            &lang_pages(input, urls, |l| urls.season(l, season.number)),
-        );
-        page["heading"] = json!(value["label"]);
-        page["title"] = json!(format!(
-            "{} · {}",
             value["label"].as_str().unwrap_or(""),
-            input.name(lang)
-        ));
+            |l| urls.season(l, season.number),
+        );
         let html = templates.render(
             "season.html",
             &json!({"site": site, "page": page, "season": value}),
@@ -535,17 +529,16 @@ fn build_language(
     let seasons_svg = stacked_bars(&labels["per_season"], &names, &per_season);
     let shown: Vec<&Value> = season_values.iter().rev().take(DASHBOARD_SEASONS).collect();
     let url = urls.stats(lang);
-    let mut page = page_meta(
+    let page = titled_page(
         input,
         urls,
         lang,
         "stats",
         &url,
         false,
-        &lang_pages(input, urls, |l| urls.stats(l)),
+        &labels["stats"],
+        |l| urls.stats(l),
     );
-    page["heading"] = json!(labels["stats"]);
-    page["title"] = json!(format!("{} · {}", labels["stats"], input.name(lang)));
     let html = templates.render(
         "stats.html",
         &json!({
@@ -564,17 +557,9 @@ fn build_language(
             .map(|e| json!({"issue": e.issue, "date": e.date, "href": e.href, "issue_href": e.issue_href, "title_html": e.title_html, "badge": e.badge}))
             .collect();
         let url = urls.section(lang, &key);
-        let mut page = page_meta(
-            input,
-            urls,
-            lang,
-            "archive",
-            &url,
-            false,
-            &lang_pages(input, urls, |l| urls.section(l, &key)),
-        );
-        page["heading"] = json!(name);
-        page["title"] = json!(format!("{name} · {}", input.name(lang)));
+        let page = titled_page(input, urls, lang, "archive", &url, false, &name, |l| {
+            urls.section(l, &key)
+        });
         let badges = items.iter().any(|e| e.badge.is_some());
         let html = templates.render(
             "section.html",
@@ -586,17 +571,16 @@ fn build_language(
     // Search page and index.
     let url = urls.search(lang);
     let index_dir = format!("{}/{lang}/search/index/", urls.root);
-    let mut page = page_meta(
+    let page = titled_page(
         input,
         urls,
         lang,
         "search",
         &url,
         true,
-        &lang_pages(input, urls, |l| urls.search(l)),
+        &labels["search"],
+        |l| urls.search(l),
     );
-    page["heading"] = json!(labels["search"]);
-    page["title"] = json!(format!("{} · {}", labels["search"], input.name(lang)));
     let html = templates.render(
         "search.html",
         &json!({"site": site, "page": page, "index": index_dir}),
@@ -634,6 +618,25 @@ fn build_language(
         json_feed(&meta, &feed_items).as_bytes(),
     )?;
     Ok(())
+}
+
+/// The `page` value of a page with a heading, present in every language at `same_page(lang)`.
+#[allow(clippy::too_many_arguments)]
+fn titled_page(
+    input: &SiteInput<'_>,
+    urls: &Urls,
+    lang: &Lang,
+    nav: &str,
+    url: &str,
+    noindex: bool,
+    heading: &str,
+    same_page: impl Fn(&Lang) -> String,
+) -> Value {
+    let alternates = lang_pages(input, urls, same_page);
+    let mut page = page_meta(input, urls, lang, nav, url, noindex, &alternates);
+    page["heading"] = json!(heading);
+    page["title"] = json!(format!("{heading} · {}", input.name(lang)));
+    page
 }
 
 /// The same page in every language, for `hreflang` links.
