@@ -105,7 +105,7 @@ pub fn build<S: std::hash::BuildHasher + Sync>(
         build_language(input, templates, &urls, lang, &seasons, &mut writer)?;
     }
     let primary = &config.primary;
-    let common = common(input, &urls, primary, "404");
+    let common = common(input, &urls, primary);
     let page = page_meta(input, &urls, primary, "404", &urls.home(primary), true, &[]);
     let mut page = page;
     page["heading"] = json!(common.labels["page_not_found"]);
@@ -219,7 +219,7 @@ struct Common {
     full: bool,
 }
 
-fn common(input: &SiteInput<'_>, urls: &Urls, lang: &Lang, _nav: &str) -> Common {
+fn common(input: &SiteInput<'_>, urls: &Urls, lang: &Lang) -> Common {
     let labels = labels(lang, input.config.texts.get(lang));
     let subscribe = input
         .config
@@ -333,7 +333,6 @@ struct SectionItem {
     badge: Option<String>,
 }
 
-#[allow(clippy::too_many_arguments)]
 fn build_language(
     input: &SiteInput<'_>,
     templates: &Templates,
@@ -342,7 +341,7 @@ fn build_language(
     seasons: &[Season<'_>],
     writer: &mut Writer<'_>,
 ) -> Result<(), SiteError> {
-    let site = common(input, urls, lang, "");
+    let site = common(input, urls, lang);
     let labels = &site.labels;
     let issues: Vec<&IssueInput<'_>> = input.issues.iter().filter(|i| i.has(lang)).collect();
     let all: Vec<&IssueInput<'_>> = input.issues.iter().collect();
@@ -402,7 +401,6 @@ fn build_language(
         writer.summary.teasers += usize::from(view.teaser);
         if issues.len() - i <= input.config.feed_items {
             feed_items.push(FeedItem {
-                number: issue.number,
                 title: view.title.clone(),
                 url: urls.absolute(&url),
                 date: issue.date,
@@ -496,7 +494,8 @@ fn build_language(
         .collect();
     let mut season_values = Vec::new();
     for season in seasons {
-        let value = season_value(input, urls, lang, labels, season, &names, &keys, &listed);
+        let issues = by_season.get(&season.number).map_or(&[][..], Vec::as_slice);
+        let value = season_value(input, urls, lang, labels, season, &names, &keys, issues);
         let url = urls.season(lang, season.number);
         let page = titled_page(
             input,
@@ -632,7 +631,7 @@ fn titled_page(
     heading: &str,
     same_page: impl Fn(&Lang) -> String,
 ) -> Value {
-    let alternates = lang_pages(input, urls, same_page);
+    let alternates = lang_pages(input, same_page);
     let mut page = page_meta(input, urls, lang, nav, url, noindex, &alternates);
     page["heading"] = json!(heading);
     page["title"] = json!(format!("{heading} · {}", input.name(lang)));
@@ -640,11 +639,7 @@ fn titled_page(
 }
 
 /// The same page in every language, for `hreflang` links.
-fn lang_pages(
-    input: &SiteInput<'_>,
-    _urls: &Urls,
-    url: impl Fn(&Lang) -> String,
-) -> Vec<(Lang, String)> {
+fn lang_pages(input: &SiteInput<'_>, url: impl Fn(&Lang) -> String) -> Vec<(Lang, String)> {
     input
         .config
         .languages
@@ -716,7 +711,7 @@ fn season_value(
     season: &Season<'_>,
     names: &[String],
     keys: &[String],
-    listed: &[Value],
+    issues: &[&Value],
 ) -> Value {
     let label = with_number(labels, "season", season.number);
     let totals: Vec<u32> = keys
@@ -735,10 +730,6 @@ fn season_value(
             },
             values: keys.iter().map(|k| i.counts.get(k)).collect(),
         })
-        .collect();
-    let issues: Vec<&Value> = listed
-        .iter()
-        .filter(|v| v["season"].as_u64() == Some(u64::from(season.number)))
         .collect();
     let free: Vec<&weekly_model::Document> = season
         .issues

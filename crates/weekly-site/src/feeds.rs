@@ -9,8 +9,6 @@ use weekly_model::{IsoDate, Lang};
 /// One issue in a feed.
 #[derive(Debug, Clone)]
 pub struct FeedItem {
-    /// Issue number.
-    pub number: u32,
     /// Title.
     pub title: String,
     /// Absolute URL of the page.
@@ -167,7 +165,6 @@ mod tests {
     fn sample() -> (Urls, Vec<FeedItem>) {
         let urls = Urls::new("https://w.example.org", &Lang::zh());
         let items = vec![FeedItem {
-            number: 2,
             title: "周刊#2：<异步> & \"引号\"".into(),
             url: urls.absolute(&urls.issue(&Lang::zh(), 2)),
             date: IsoDate::new(2026, 10, 3).unwrap(),

@@ -101,16 +101,6 @@ impl SiteInput<'_> {
         (number.max(1) - 1) / self.config.season_length.max(1) + 1
     }
 
-    /// The site's path prefix from `base_url` (`""` or `/weekly`).
-    pub fn root(&self) -> String {
-        let url = &self.config.base_url;
-        let after_scheme = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
-        after_scheme
-            .find('/')
-            .map(|i| after_scheme[i..].trim_end_matches('/').to_owned())
-            .unwrap_or_default()
-    }
-
     /// The newsletter's name in `lang`, else in the primary language.
     pub fn name(&self, lang: &Lang) -> &str {
         self.config

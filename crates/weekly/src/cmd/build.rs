@@ -102,7 +102,8 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         started.elapsed().as_secs_f64()
     ));
     if args.check_links {
-        let broken = check_dir(&out, &input.root())?;
+        let urls = weekly_site::urls::Urls::new(&input.config.base_url, &input.config.primary);
+        let broken = check_dir(&out, &urls.root)?;
         if !broken.is_empty() {
             for b in &broken {
                 printer::out(&format!("{}: `{}`: {}", b.page, b.href, b.reason));
