@@ -13,6 +13,7 @@ pub mod document;
 pub mod entry;
 pub mod inline;
 pub mod lang;
+pub mod par;
 pub mod url_norm;
 pub mod verbatim;
 

@@ -8,7 +8,7 @@ use crate::feeds::{FeedItem, FeedMeta, atom, json_feed, rss};
 use crate::input::{IssueInput, SiteInput};
 use crate::labels::{labels, language_name, with_number};
 use crate::markdown::{block, escape};
-use crate::search::{SearchDoc, index};
+use crate::search::{IndexBuilder, SearchDoc};
 use crate::sitemap::{robots, sitemap};
 use crate::templates::Templates;
 use crate::urls::Urls;
@@ -341,12 +341,36 @@ fn build_language(
     seasons: &[Season<'_>],
     writer: &mut Writer<'_>,
 ) -> Result<(), SiteError> {
+    // The search index is built on a thread of its own while the pages are rendered.
+    std::thread::scope(|scope| {
+        let (docs, received) = std::sync::mpsc::channel::<SearchDoc>();
+        let indexer = scope.spawn(move || {
+            let mut builder = IndexBuilder::default();
+            for doc in received {
+                builder.add(doc);
+            }
+            builder.finish()
+        });
+        language_pages(input, templates, urls, lang, seasons, writer, docs, indexer)
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn language_pages(
+    input: &SiteInput<'_>,
+    templates: &Templates,
+    urls: &Urls,
+    lang: &Lang,
+    seasons: &[Season<'_>],
+    writer: &mut Writer<'_>,
+    docs: std::sync::mpsc::Sender<SearchDoc>,
+    indexer: std::thread::ScopedJoinHandle<'_, Vec<(String, String)>>,
+) -> Result<(), SiteError> {
     let site = common(input, urls, lang);
     let labels = &site.labels;
     let issues: Vec<&IssueInput<'_>> = input.issues.iter().filter(|i| i.has(lang)).collect();
     let all: Vec<&IssueInput<'_>> = input.issues.iter().collect();
     let mut feed_items: Vec<FeedItem> = Vec::new();
-    let mut docs: Vec<SearchDoc> = Vec::new();
     let mut featured: BTreeMap<String, Vec<SectionItem>> = BTreeMap::new();
     let mut listed: Vec<Value> = Vec::with_capacity(issues.len());
     let section_name: HashMap<String, String> = input
@@ -356,67 +380,63 @@ fn build_language(
         .iter()
         .map(|d| (d.key.as_str().to_owned(), d.name(lang).to_owned()))
         .collect();
-    for (i, issue) in issues.iter().enumerate() {
-        let season = input.season_of(issue.number);
-        let Some(mut view) = issue_view(input, issue, lang, labels, urls.season(lang, season))
-        else {
-            continue;
-        };
-        let neighbour = |other: &IssueInput<'_>| NeighbourView {
-            href: urls.issue(lang, other.number),
-            label: with_number(labels, "issue_short", other.number),
-        };
-        view.prev = i.checked_sub(1).map(|p| neighbour(issues[p]));
-        view.next = issues.get(i + 1).map(|n| neighbour(n));
-        for image in &view.dropped_images {
-            writer.summary.warnings.push(format!(
-                "issue #{} ({lang}): image `{image}` names a file on the author's computer; shown as its alt text",
-                issue.number
-            ));
-        }
-        let url = urls.issue(lang, issue.number);
-        collect_issue(&view, &url, &section_name, &mut docs, &mut featured);
-        let alternates: Vec<(Lang, String)> = input
-            .config
-            .languages
-            .iter()
-            .filter(|l| issue.has(l))
-            .map(|l| (l.clone(), urls.issue(l, issue.number)))
-            .collect();
-        let mut page = page_meta(input, urls, lang, "archive", &url, false, &alternates);
-        page["title"] = json!(format!("{} · {}", view.title, input.name(lang)));
-        page["og_type"] = json!("article");
-        let summary = if view.description.is_empty() {
-            view.title.clone()
-        } else {
-            view.description.clone()
-        };
-        page["description"] = json!(summary);
-        let html = templates.render(
-            "issue.html",
-            &json!({"site": site, "page": page, "issue": view}),
-        )?;
-        writer.page(&url, &html, Some(view.date.clone()))?;
-        writer.summary.issue_pages += 1;
-        writer.summary.teasers += usize::from(view.teaser);
-        if issues.len() - i <= input.config.feed_items {
-            feed_items.push(FeedItem {
-                title: view.title.clone(),
-                url: urls.absolute(&url),
-                date: issue.date,
-                html: content_html(&view),
+    let site_value = value(&site);
+    let indices: Vec<usize> = (0..issues.len()).collect();
+    // Pages are rendered on every core, a batch at a time (so that only a batch of pages is
+    // in memory), and written in order.
+    for batch in indices.chunks(RENDER_BATCH) {
+        let rendered = weekly_model::par::map(batch, |&i| {
+            render_issue(
+                input,
+                templates,
+                urls,
+                lang,
+                &site_value,
+                labels,
+                &issues,
+                i,
+            )
+        });
+        for rendered in rendered {
+            let Some(RenderedIssue {
+                index,
+                view,
+                url,
+                html,
                 summary,
-            });
+            }) = rendered?
+            else {
+                continue;
+            };
+            for image in &view.dropped_images {
+                writer.summary.warnings.push(format!(
+                    "issue #{} ({lang}): image `{image}` names a file on the author's computer; shown as its alt text",
+                    view.number
+                ));
+            }
+            writer.page(&url, &html, Some(view.date.clone()))?;
+            writer.summary.issue_pages += 1;
+            writer.summary.teasers += usize::from(view.teaser);
+            collect_issue(&view, &url, &section_name, &docs, &mut featured);
+            if issues.len() - index <= input.config.feed_items {
+                feed_items.push(FeedItem {
+                    title: view.title.clone(),
+                    url: urls.absolute(&url),
+                    date: issues[index].date,
+                    html: content_html(&view),
+                    summary,
+                });
+            }
+            listed.push(json!({
+                "number": view.number,
+                "season": input.season_of(view.number),
+                "title": view.title,
+                "date": view.date,
+                "href": url,
+                "teaser": view.teaser,
+                "description": view.description,
+            }));
         }
-        listed.push(json!({
-            "number": issue.number,
-            "season": season,
-            "title": view.title,
-            "date": view.date,
-            "href": url,
-            "teaser": view.teaser,
-            "description": view.description,
-        }));
     }
     feed_items.reverse();
 
@@ -585,7 +605,11 @@ fn build_language(
         &json!({"site": site, "page": page, "index": index_dir}),
     )?;
     writer.file(&urls.file(&url), html.as_bytes())?;
-    for (name, text) in index(&docs) {
+    drop(docs);
+    let files = indexer
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    for (name, text) in files {
         writer.summary.index_bytes += text.len() as u64;
         writer.file(&format!("{lang}/search/index/{name}"), text.as_bytes())?;
     }
@@ -617,6 +641,76 @@ fn build_language(
         json_feed(&meta, &feed_items).as_bytes(),
     )?;
     Ok(())
+}
+
+/// A template value of `data` (made once, shared by the pages that show it).
+fn value(data: &impl Serialize) -> minijinja::Value {
+    minijinja::Value::from(minijinja::value::Serde(data))
+}
+
+/// Issue pages rendered at once (on every core) before they are written.
+const RENDER_BATCH: usize = 64;
+
+/// An issue page, rendered.
+struct RenderedIssue {
+    index: usize,
+    view: IssueView,
+    url: String,
+    html: String,
+    summary: String,
+}
+
+/// The page of `issues[i]` in `lang` (`None` when it has no edition in `lang`).
+#[allow(clippy::too_many_arguments)]
+fn render_issue(
+    input: &SiteInput<'_>,
+    templates: &Templates,
+    urls: &Urls,
+    lang: &Lang,
+    site: &minijinja::Value,
+    labels: &BTreeMap<String, String>,
+    issues: &[&IssueInput<'_>],
+    i: usize,
+) -> Result<Option<RenderedIssue>, SiteError> {
+    let issue = issues[i];
+    let season = input.season_of(issue.number);
+    let Some(mut view) = issue_view(input, issue, lang, labels, urls.season(lang, season)) else {
+        return Ok(None);
+    };
+    let neighbour = |other: &IssueInput<'_>| NeighbourView {
+        href: urls.issue(lang, other.number),
+        label: with_number(labels, "issue_short", other.number),
+    };
+    view.prev = i.checked_sub(1).map(|p| neighbour(issues[p]));
+    view.next = issues.get(i + 1).map(|n| neighbour(n));
+    let url = urls.issue(lang, issue.number);
+    let alternates: Vec<(Lang, String)> = input
+        .config
+        .languages
+        .iter()
+        .filter(|l| issue.has(l))
+        .map(|l| (l.clone(), urls.issue(l, issue.number)))
+        .collect();
+    let mut page = page_meta(input, urls, lang, "archive", &url, false, &alternates);
+    page["title"] = json!(format!("{} · {}", view.title, input.name(lang)));
+    page["og_type"] = json!("article");
+    let summary = if view.description.is_empty() {
+        view.title.clone()
+    } else {
+        view.description.clone()
+    };
+    page["description"] = json!(summary);
+    let html = templates.render(
+        "issue.html",
+        &minijinja::context! {site => site, page => value(&page), issue => value(&view)},
+    )?;
+    Ok(Some(RenderedIssue {
+        index: i,
+        view,
+        url,
+        html,
+        summary,
+    }))
 }
 
 /// The `page` value of a page with a heading, present in every language at `same_page(lang)`.
@@ -652,7 +746,7 @@ fn collect_issue(
     view: &IssueView,
     url: &str,
     section_name: &HashMap<String, String>,
-    docs: &mut Vec<SearchDoc>,
+    docs: &std::sync::mpsc::Sender<SearchDoc>,
     featured: &mut BTreeMap<String, Vec<SectionItem>>,
 ) {
     for section in &view.sections {
@@ -662,7 +756,8 @@ fn collect_issue(
             .unwrap_or_else(|| section.heading.clone());
         for entry in &section.entries {
             let href = format!("{url}#{}", entry.anchor);
-            docs.push(SearchDoc {
+            // The index thread stops only with the build, so a failed send is not possible.
+            let _ = docs.send(SearchDoc {
                 issue: view.number,
                 section: name.clone(),
                 title: entry.title.clone(),

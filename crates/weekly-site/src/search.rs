@@ -104,11 +104,54 @@ struct Meta<'a> {
     shards: Vec<&'a str>,
 }
 
-/// The index files of `docs`: `(file name, JSON text)`.
-pub fn index(docs: &[SearchDoc]) -> Vec<(String, String)> {
-    let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
-    for (id, doc) in docs.iter().enumerate() {
-        let id = id as u32;
+/// The hasher of the postings table: the multiply-rotate hash of the Rust compiler (tokens are
+/// short and not chosen by an attacker at build time, so SipHash's protection is not needed).
+#[derive(Debug, Default, Clone, Copy)]
+struct TokenHasher(u64);
+
+impl std::hash::Hasher for TokenHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.write(&[b]);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Postings = HashMap<Box<str>, Vec<u32>, std::hash::BuildHasherDefault<TokenHasher>>;
+
+/// One row of a `d-<n>.json` file: issue, section, title, URL, start of the text.
+type Row = (u32, String, String, String, String);
+
+/// Builds the index one document at a time: tokens go to the postings at once and only the
+/// snippet of each document is kept, so the texts need not stay in memory.
+#[derive(Debug, Default)]
+pub struct IndexBuilder {
+    postings: Postings,
+    rows: Vec<Row>,
+    docs: u32,
+    chunks: Vec<(String, String)>,
+}
+
+impl IndexBuilder {
+    /// Adds the next document.
+    pub fn add(&mut self, doc: SearchDoc) {
+        let id = self.docs;
+        self.docs += 1;
+        let postings = &mut self.postings;
         let mut add = |token: &str, in_title: bool| {
             let posting = id * 2 + u32::from(in_title);
             match postings.get_mut(token) {
@@ -117,56 +160,73 @@ pub fn index(docs: &[SearchDoc]) -> Vec<(String, String)> {
                     _ => list.push(posting),
                 },
                 None => {
-                    postings.insert(token.to_owned(), vec![posting]);
+                    postings.insert(token.into(), vec![posting]);
                 }
             }
         };
         tokens(&doc.title, |t| add(t, true));
         tokens(&doc.text, |t| add(t, false));
+        let mut text = doc.text;
+        if let Some((cut, _)) = text.char_indices().nth(TEXT_CHARS) {
+            text.truncate(cut);
+        }
+        self.rows
+            .push((doc.issue, doc.section, doc.title, doc.url, text));
+        if self.rows.len() == CHUNK {
+            self.flush_rows();
+        }
     }
-    let mut shards: BTreeMap<String, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
-    for (token, list) in postings {
-        shards
-            .entry(shard_key(&token))
-            .or_default()
-            .insert(token, list);
-    }
-    let mut files = Vec::with_capacity(shards.len() + docs.len() / CHUNK + 2);
-    let meta = Meta {
-        version: 1,
-        docs: docs.len(),
-        chunk: CHUNK,
-        shards: shards.keys().map(String::as_str).collect(),
-    };
-    files.push((
-        "meta.json".to_owned(),
-        serde_json::to_string(&meta).expect("serializable"),
-    ));
-    for (key, tokens) in &shards {
-        files.push((
-            format!("t-{key}.json"),
-            serde_json::to_string(tokens).expect("serializable"),
-        ));
-    }
-    for (n, chunk) in docs.chunks(CHUNK).enumerate() {
-        let rows: Vec<(u32, &str, &str, &str, String)> = chunk
-            .iter()
-            .map(|d| {
-                (
-                    d.issue,
-                    d.section.as_str(),
-                    d.title.as_str(),
-                    d.url.as_str(),
-                    d.text.chars().take(TEXT_CHARS).collect(),
-                )
-            })
-            .collect();
-        files.push((
+
+    fn flush_rows(&mut self) {
+        let n = self.chunks.len();
+        self.chunks.push((
             format!("d-{n}.json"),
-            serde_json::to_string(&rows).expect("serializable"),
+            serde_json::to_string(&self.rows).expect("serializable"),
         ));
+        self.rows.clear();
     }
-    files
+
+    /// The index files: `(file name, JSON text)`.
+    pub fn finish(mut self) -> Vec<(String, String)> {
+        if !self.rows.is_empty() {
+            self.flush_rows();
+        }
+        let mut shards: BTreeMap<String, BTreeMap<Box<str>, Vec<u32>>> = BTreeMap::new();
+        for (token, list) in self.postings {
+            shards
+                .entry(shard_key(&token))
+                .or_default()
+                .insert(token, list);
+        }
+        let mut files = Vec::with_capacity(shards.len() + self.chunks.len() + 1);
+        let meta = Meta {
+            version: 1,
+            docs: self.docs as usize,
+            chunk: CHUNK,
+            shards: shards.keys().map(String::as_str).collect(),
+        };
+        files.push((
+            "meta.json".to_owned(),
+            serde_json::to_string(&meta).expect("serializable"),
+        ));
+        for (key, tokens) in &shards {
+            files.push((
+                format!("t-{key}.json"),
+                serde_json::to_string(tokens).expect("serializable"),
+            ));
+        }
+        files.append(&mut self.chunks);
+        files
+    }
+}
+
+/// The index files of `docs`: `(file name, JSON text)`.
+pub fn index(docs: &[SearchDoc]) -> Vec<(String, String)> {
+    let mut builder = IndexBuilder::default();
+    for doc in docs {
+        builder.add(doc.clone());
+    }
+    builder.finish()
 }
 
 #[cfg(test)]

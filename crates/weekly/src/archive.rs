@@ -4,7 +4,9 @@
 use crate::files;
 use crate::workspace::{IssueDir, Workspace};
 use anyhow::Result;
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use weekly_model::{Document, IsoDate, Lang, Severity};
 use weekly_parse::{ParseOptions, parse_document};
 use weekly_stats::IssueStats;
@@ -18,8 +20,8 @@ pub struct Edition {
     pub teaser: bool,
     /// The file.
     pub path: PathBuf,
-    /// The parsed document.
-    pub document: Document,
+    /// The parsed document (shared with the parse cache of `weekly serve`).
+    pub document: Arc<Document>,
 }
 
 /// One issue with its parsed editions.
@@ -56,7 +58,7 @@ impl Issue {
             .editions
             .iter()
             .filter(|e| !std::ptr::eq(*e, edition))
-            .map(|e| &e.document)
+            .map(|e| &*e.document)
             .collect();
         weekly_stats::issue_stats(
             self.number,
@@ -75,6 +77,20 @@ impl Issue {
             .or_else(|| self.teaser(primary))
             .or_else(|| self.editions.first())
     }
+}
+
+/// A parsed file: its document and whether the parse reported errors.
+#[derive(Debug, Clone)]
+struct Parsed {
+    document: Arc<Document>,
+    bad: bool,
+}
+
+/// Parsed files by path with the text they were parsed from, kept between builds by
+/// `weekly serve` so that only changed files are parsed again.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    files: HashMap<PathBuf, (String, Parsed)>,
 }
 
 /// The parsed issues of a workspace.
@@ -96,11 +112,91 @@ impl Archive {
 
     /// Reads and parses the editions of the issues whose number passes `wanted`.
     pub fn load_only(workspace: &Workspace, wanted: impl Fn(u32) -> bool) -> Result<Archive> {
-        let mut issues = Vec::new();
-        let mut files_with_errors = Vec::new();
-        for dir in workspace.issues.iter().filter(|d| wanted(d.number)) {
-            issues.push(load_issue(workspace, dir, &mut files_with_errors)?);
+        Archive::load_cached(workspace, wanted, &mut ParseCache::default())
+    }
+
+    /// Like [`Archive::load_only`], parsing only the files whose text is not in `cache` (which
+    /// then holds the files read this time). Files are parsed on every core.
+    pub fn load_cached(
+        workspace: &Workspace,
+        wanted: impl Fn(u32) -> bool,
+        cache: &mut ParseCache,
+    ) -> Result<Archive> {
+        let dirs: Vec<&IssueDir> = workspace
+            .issues
+            .iter()
+            .filter(|d| wanted(d.number))
+            .collect();
+        let mut texts = Vec::new();
+        for dir in &dirs {
+            for file in &dir.editions {
+                texts.push((file, files::read_text(&file.path)?));
+            }
         }
+        let stale: Vec<usize> = texts
+            .iter()
+            .enumerate()
+            .filter(|(_, (file, text))| {
+                cache
+                    .files
+                    .get(&file.path)
+                    .is_none_or(|(cached, _)| cached != text)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let parsed = weekly_model::par::map(&stale, |&i| {
+            let (file, text) = &texts[i];
+            let shown = workspace.display_path(&file.path);
+            let parsed = parse_document(
+                text,
+                &ParseOptions {
+                    file: &shown,
+                    lang: &file.lang,
+                    catalogue: &workspace.config.catalogue,
+                },
+            );
+            let bad = parsed
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error);
+            Parsed {
+                document: Arc::new(parsed.document),
+                bad,
+            }
+        });
+        let mut fresh: HashMap<PathBuf, (String, Parsed)> = HashMap::new();
+        for (i, parsed) in stale.into_iter().zip(parsed) {
+            fresh.insert(texts[i].0.path.clone(), (String::new(), parsed));
+        }
+        let mut kept = HashMap::new();
+        let mut files_with_errors = Vec::new();
+        let mut texts = texts.into_iter();
+        let mut issues = Vec::with_capacity(dirs.len());
+        for dir in dirs {
+            let mut editions = Vec::with_capacity(dir.editions.len());
+            for (file, text) in texts.by_ref().take(dir.editions.len()) {
+                let parsed = match fresh.remove(&file.path) {
+                    Some((_, parsed)) => parsed,
+                    None => cache.files.remove(&file.path).expect("cached parse").1,
+                };
+                if parsed.bad {
+                    files_with_errors.push(workspace.display_path(&file.path));
+                }
+                editions.push(Edition {
+                    lang: file.lang.clone(),
+                    teaser: file.teaser,
+                    path: file.path.clone(),
+                    document: parsed.document.clone(),
+                });
+                kept.insert(file.path.clone(), (text, parsed));
+            }
+            issues.push(Issue {
+                number: dir.number,
+                date: dir.date,
+                editions,
+            });
+        }
+        cache.files = kept;
         Ok(Archive {
             issues,
             latest: workspace.issues.last().map_or(0, |i| i.number),
@@ -128,38 +224,4 @@ impl Archive {
             })
             .collect()
     }
-}
-
-fn load_issue(workspace: &Workspace, dir: &IssueDir, bad: &mut Vec<String>) -> Result<Issue> {
-    let mut editions = Vec::new();
-    for file in &dir.editions {
-        let text = files::read_text(&file.path)?;
-        let shown = workspace.display_path(&file.path);
-        let parsed = parse_document(
-            &text,
-            &ParseOptions {
-                file: &shown,
-                lang: &file.lang,
-                catalogue: &workspace.config.catalogue,
-            },
-        );
-        if parsed
-            .diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
-        {
-            bad.push(shown);
-        }
-        editions.push(Edition {
-            lang: file.lang.clone(),
-            teaser: file.teaser,
-            path: file.path.clone(),
-            document: parsed.document,
-        });
-    }
-    Ok(Issue {
-        number: dir.number,
-        date: dir.date,
-        editions,
-    })
 }

@@ -42,7 +42,7 @@ fn text(workspace: &Workspace, lang: &Lang, key: &str, issue: &Issue) -> Option<
 pub fn source<'a>(issue: &'a Issue, lang: &Lang) -> Result<&'a Document> {
     issue
         .best(lang)
-        .map(|e| &e.document)
+        .map(|e| &*e.document)
         .ok_or_else(|| anyhow!("issue #{} has no `{lang}` edition", issue.number))
 }
 

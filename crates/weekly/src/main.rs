@@ -8,6 +8,7 @@ mod config;
 mod editions;
 mod featured;
 mod files;
+mod outdir;
 mod printer;
 mod site;
 mod translator;

@@ -1,8 +1,9 @@
 //! `weekly build`: the static website of the workspace (public, or `--full` for subscribers).
 
 use crate::archive::Archive;
+use crate::outdir::DirSink;
 use crate::printer;
-use crate::site::{self, DirSink};
+use crate::site;
 use crate::workspace::Workspace;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
@@ -29,8 +30,11 @@ Templates: any of base.html, home.html, issue.html, archive.html, season.html, s
 stats.html, search.html, 404.html placed in the workspace's `templates/` replaces the \
 built-in one (minijinja syntax; errors name the file and line). `templates/stopwords.txt` \
 replaces the word-cloud stop words.\n\n\
-The new site is written beside DIR and swapped in when complete, so a failed build leaves \
-the previous one intact. Only a directory written by `weekly build` is replaced.\n\n\
+Only the files that differ from the last build are written (into a directory beside DIR, \
+moved into place when the build is complete), files the site no longer has are removed, so a \
+failed build leaves the previous site intact and a rebuild touches only what changed. Only a \
+directory written by `weekly build` is replaced. Word counts of the season clouds are cached \
+in the workspace's `.weekly-cache/`.\n\n\
 Examples:\n  weekly build\n  weekly build --out public\n  weekly build --full --out /srv/members\n  \
 weekly serve          (preview on 127.0.0.1, rebuilt on change)"
 )]
@@ -54,9 +58,9 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             .root
             .join(if args.full { "site-full" } else { "site" })
     });
-    // Word counts of the seasons are kept in the output between builds; without them the
+    // Word counts of the seasons are kept in the workspace between builds; without them the
     // segmenter's dictionary (~0.1 s to build) is loaded while the files are parsed.
-    let cache = site::read_word_cache(&out);
+    let cache = site::read_word_cache(&workspace);
     let warm = cache.is_empty().then(|| {
         std::thread::spawn(|| {
             weekly_stats::words::jieba();
@@ -86,19 +90,22 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             return Err(error.into());
         }
     };
-    sink.keep_word_cache(&summary.word_cache)?;
-    sink.finish()?;
+    let changes = sink.finish()?;
+    site::keep_word_cache(&workspace, &cache, &summary.word_cache)?;
     for warning in &summary.warnings {
         printer::status(&format!("warning: {warning}"));
     }
     printer::status(&format!(
-        "built {} issue pages ({} as teasers), {} files, {:.1} MB (search index {:.1} MB) into `{}` in {:.2} s",
+        "built {} issue pages ({} as teasers), {} files, {:.1} MB (search index {:.1} MB) into `{}`: {} written, {} unchanged, {} removed, in {:.2} s",
         summary.issue_pages,
         summary.teasers,
         summary.files,
         summary.bytes as f64 / 1e6,
         summary.index_bytes as f64 / 1e6,
         out.display(),
+        changes.written,
+        changes.unchanged,
+        changes.removed,
         started.elapsed().as_secs_f64()
     ));
     if args.check_links {

@@ -164,7 +164,7 @@ fn season_links(workspace: &Workspace, season: u32, lang: &Lang) -> Result<Strin
     }
     let documents: Vec<&weekly_model::Document> = members
         .iter()
-        .filter_map(|i| i.best(lang).map(|e| &e.document))
+        .filter_map(|i| i.best(lang).map(|e| &*e.document))
         .collect();
     let name = workspace.config.name.get(lang).map_or("", String::as_str);
     let title = if lang.is_cjk() {

@@ -1,7 +1,7 @@
 //! `weekly serve`: the website built in memory and served on 127.0.0.1; a watcher rebuilds it
 //! whenever a file of the workspace changes (a failed rebuild keeps the last good site).
 
-use crate::archive::Archive;
+use crate::archive::{Archive, ParseCache};
 use crate::printer;
 use crate::site::{self, WordCache};
 use crate::workspace::Workspace;
@@ -18,7 +18,8 @@ use std::time::{Duration, Instant, SystemTime};
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "The site is kept in memory (nothing is written to disk) and rebuilt when \
-`weekly.toml`, an issue file, a template or a season file changes; each rebuild prints its time. \
+`weekly.toml`, an issue file, a template or a season file changes; only changed issue files are \
+parsed again, and each rebuild prints its time. \
 Only 127.0.0.1 is listened on.\n\nExamples:\n  weekly serve\n  weekly serve --port 8080 --full"
 )]
 pub struct Args {
@@ -35,14 +36,24 @@ pub struct Args {
 
 type Files = Arc<HashMap<String, Vec<u8>>>;
 
-fn build(root: &Path, full: bool, cache: &mut WordCache) -> Result<Files> {
+/// What one build leaves for the next: parsed files and season word counts.
+#[derive(Default)]
+struct Caches {
+    parsed: ParseCache,
+    words: Option<WordCache>,
+}
+
+fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
     let workspace = Workspace::load(root)?;
-    let archive = Archive::load(&workspace)?;
+    let words = caches
+        .words
+        .get_or_insert_with(|| site::read_word_cache(&workspace));
+    let archive = Archive::load_cached(&workspace, |_| true, &mut caches.parsed)?;
     let templates = site::templates(&workspace)?;
     let input = site::input(&workspace, &archive, full, site::stop_words(&workspace)?);
     let mut memory = weekly_site::Memory::default();
-    let summary = weekly_site::build(&input, &templates, cache, &mut memory)?;
-    *cache = summary.word_cache;
+    let summary = weekly_site::build(&input, &templates, words, &mut memory)?;
+    *words = summary.word_cache;
     Ok(Arc::new(memory.files.into_iter().collect()))
 }
 
@@ -120,9 +131,9 @@ fn respond(files: &HashMap<String, Vec<u8>>, uri: &Uri) -> Response {
 }
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
-    let mut cache = WordCache::new();
+    let mut caches = Caches::default();
     let started = Instant::now();
-    let files = build(root, args.full, &mut cache)?;
+    let files = build(root, args.full, &mut caches)?;
     printer::status(&format!(
         "built {} files in {} ms",
         files.len(),
@@ -142,7 +153,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             }
             last = now;
             let started = Instant::now();
-            match build(&root, full, &mut cache) {
+            match build(&root, full, &mut caches) {
                 Ok(files) => {
                     *watched.write().expect("site lock") = files;
                     printer::status(&format!("rebuilt in {} ms", started.elapsed().as_millis()));

@@ -286,7 +286,7 @@ async fn translate(
             runs.push(EditionRun {
                 records,
                 issue: issue.number,
-                source: source.document.clone(),
+                source: (*source.document).clone(),
                 source_path: source.path.clone(),
                 target_path: path,
                 existing_text,

@@ -1,0 +1,385 @@
+//! The output directory of `weekly build`: files are hashed as they arrive and only those that
+//! differ from the last build are written (into a staging directory beside the output); when the
+//! build is complete they are moved into place, files the new build no longer has are removed
+//! and the manifest is written last. A failed build changes nothing, and a rebuild touches only
+//! what changed (no churn of a whole directory tree, which is what costs most on disk).
+
+use anyhow::{Context, Result, bail};
+use std::collections::{HashMap, HashSet};
+use std::hash::Hasher as _;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+/// The marker file of a directory `weekly build` wrote (only such a directory is replaced). It
+/// holds the manifest: the hash and length of every file of the last build.
+pub const MARKER: &str = ".weekly-site";
+/// First line of the marker.
+const MARKER_HEAD: &str = "written by `weekly build`; the manifest of the last build (do not edit)";
+/// Second line: the manifest format (a change of the hash makes every file differ once).
+const MANIFEST_VERSION: &str = "manifest v1";
+
+/// Hash and length of a file.
+type Stamp = (u64, u64);
+
+/// What a finished build changed in the output directory.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Changes {
+    /// Files written (new or different).
+    pub written: usize,
+    /// Files left as they were.
+    pub unchanged: usize,
+    /// Files of the previous build removed.
+    pub removed: usize,
+}
+
+/// How the build reaches the output directory.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    /// No earlier build (absent or empty): the staging directory becomes the output.
+    Fresh,
+    /// An earlier build with a manifest: changed files are moved in, stale ones removed.
+    Update,
+    /// An earlier build without a manifest: the staging directory replaces it whole.
+    Replace,
+}
+
+struct Written {
+    manifest: Vec<(String, Stamp)>,
+    changed: Vec<String>,
+    unchanged: usize,
+}
+
+/// A [`weekly_site::Sink`] into a directory (see the module comment). Files are hashed and
+/// written on a thread of their own, so the disk works while pages are rendered.
+pub struct DirSink {
+    out: PathBuf,
+    staging: PathBuf,
+    mode: Mode,
+    old: HashMap<String, Stamp>,
+    sender: Option<SyncSender<(String, Vec<u8>)>>,
+    writer: Option<JoinHandle<std::io::Result<Written>>>,
+}
+
+fn stamp(bytes: &[u8]) -> Stamp {
+    // The standard library's hasher with fixed keys: fast, and stable enough for a cache (a
+    // different hash after a Rust upgrade only makes one build write everything).
+    let mut hasher = std::hash::DefaultHasher::new();
+    hasher.write(bytes);
+    (hasher.finish(), bytes.len() as u64)
+}
+
+fn read_manifest(text: &str) -> Option<HashMap<String, Stamp>> {
+    let mut lines = text.lines();
+    lines.next()?;
+    if lines.next()? != MANIFEST_VERSION {
+        return None;
+    }
+    lines
+        .map(|line| {
+            let mut parts = line.splitn(3, ' ');
+            let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
+            let len = parts.next()?.parse().ok()?;
+            Some((parts.next()?.to_owned(), (hash, len)))
+        })
+        .collect()
+}
+
+fn manifest_text(files: &[(String, Stamp)]) -> String {
+    let mut text = format!("{MARKER_HEAD}\n{MANIFEST_VERSION}\n");
+    for (path, (hash, len)) in files {
+        text.push_str(&format!("{hash:016x} {len} {path}\n"));
+    }
+    text
+}
+
+/// Creates the parent directory of `path` once.
+fn ensure_parent(path: &Path, made: &mut HashSet<PathBuf>) -> std::io::Result<()> {
+    if let Some(parent) = path.parent()
+        && !made.contains(parent)
+    {
+        std::fs::create_dir_all(parent)?;
+        made.insert(parent.to_owned());
+    }
+    Ok(())
+}
+
+fn write_changed(
+    files: &Receiver<(String, Vec<u8>)>,
+    staging: &Path,
+    out: &Path,
+    old: &HashMap<String, Stamp>,
+    check_disk: bool,
+) -> std::io::Result<Written> {
+    let mut made = HashSet::new();
+    let mut written = Written {
+        manifest: Vec::new(),
+        changed: Vec::new(),
+        unchanged: 0,
+    };
+    for (relative, bytes) in files {
+        let stamp = stamp(&bytes);
+        // Same hash as last time and still there with its length: nothing to write.
+        let same = old.get(&relative) == Some(&stamp)
+            && (!check_disk
+                || std::fs::metadata(out.join(&relative)).is_ok_and(|m| m.len() == stamp.1));
+        if same {
+            written.unchanged += 1;
+        } else {
+            let path = staging.join(&relative);
+            ensure_parent(&path, &mut made)?;
+            std::fs::write(&path, &bytes)
+                .map_err(|e| std::io::Error::new(e.kind(), format!("`{}`: {e}", path.display())))?;
+            written.changed.push(relative.clone());
+        }
+        written.manifest.push((relative, stamp));
+    }
+    Ok(written)
+}
+
+impl DirSink {
+    /// Prepares a build into `out`, which must be absent, empty, or an earlier build.
+    pub fn new(out: &Path) -> Result<DirSink> {
+        let mut mode = Mode::Fresh;
+        let mut old = HashMap::new();
+        if out.exists() {
+            let empty = std::fs::read_dir(out)
+                .with_context(|| format!("cannot read `{}`", out.display()))?
+                .next()
+                .is_none();
+            if !empty {
+                let Ok(marker) = std::fs::read_to_string(out.join(MARKER)) else {
+                    bail!(
+                        "`{}` exists and was not written by `weekly build` (no `{MARKER}` in it); \
+                         choose another `--out` or empty it",
+                        out.display()
+                    );
+                };
+                match read_manifest(&marker) {
+                    Some(manifest) => {
+                        mode = Mode::Update;
+                        old = manifest;
+                    }
+                    None => mode = Mode::Replace,
+                }
+            }
+        }
+        let name = out
+            .file_name()
+            .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+        let staging = out.with_file_name(format!(".{name}.building-{}", std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).ok();
+        }
+        std::fs::create_dir_all(&staging)
+            .with_context(|| format!("cannot create `{}`", staging.display()))?;
+        let (sender, receiver) = sync_channel(256);
+        let writer = {
+            let (staging, out, old) = (staging.clone(), out.to_owned(), old.clone());
+            let check_disk = mode == Mode::Update;
+            std::thread::spawn(move || write_changed(&receiver, &staging, &out, &old, check_disk))
+        };
+        Ok(DirSink {
+            out: out.to_owned(),
+            staging,
+            mode,
+            old,
+            sender: Some(sender),
+            writer: Some(writer),
+        })
+    }
+
+    fn flush(&mut self) -> Result<Written> {
+        self.sender.take();
+        let writer = self
+            .writer
+            .take()
+            .ok_or_else(|| anyhow::anyhow!("the file writer stopped"))?;
+        writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the file writer stopped"))?
+            .context("cannot write the site")
+    }
+
+    /// Puts the finished build in place and reports what changed.
+    pub fn finish(mut self) -> Result<Changes> {
+        let written = match self.flush() {
+            Ok(written) => written,
+            Err(error) => {
+                std::fs::remove_dir_all(&self.staging).ok();
+                return Err(error);
+            }
+        };
+        let new: HashSet<&str> = written.manifest.iter().map(|(p, _)| p.as_str()).collect();
+        let mut changes = Changes {
+            written: written.changed.len(),
+            unchanged: written.unchanged,
+            removed: 0,
+        };
+        let manifest = manifest_text(&written.manifest);
+        match self.mode {
+            Mode::Fresh | Mode::Replace => {
+                std::fs::write(self.staging.join(MARKER), manifest)?;
+                self.swap_in()?;
+            }
+            Mode::Update => {
+                let mut made = HashSet::new();
+                for relative in &written.changed {
+                    let target = self.out.join(relative);
+                    ensure_parent(&target, &mut made)?;
+                    std::fs::rename(self.staging.join(relative), &target).with_context(|| {
+                        format!("cannot move `{}` into place", target.display())
+                    })?;
+                }
+                for stale in self.old.keys().filter(|p| !new.contains(p.as_str())) {
+                    let path = self.out.join(stale);
+                    if std::fs::remove_file(&path).is_ok() {
+                        changes.removed += 1;
+                        remove_empty_parents(&path, &self.out);
+                    }
+                }
+                crate::files::write_atomic(&self.out.join(MARKER), &manifest)?;
+                std::fs::remove_dir_all(&self.staging).ok();
+            }
+        }
+        Ok(changes)
+    }
+
+    /// Replaces `out` (absent, empty or without a manifest) by the staging directory.
+    fn swap_in(&self) -> Result<()> {
+        let name = self
+            .out
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let old = self
+            .out
+            .with_file_name(format!(".{name}.old-{}", std::process::id()));
+        if self.out.exists() {
+            std::fs::rename(&self.out, &old)
+                .with_context(|| format!("cannot move `{}` aside", self.out.display()))?;
+        }
+        std::fs::rename(&self.staging, &self.out)
+            .with_context(|| format!("cannot move the new site to `{}`", self.out.display()))?;
+        if old.exists() {
+            std::fs::remove_dir_all(&old).ok();
+        }
+        Ok(())
+    }
+
+    /// Removes the unfinished build; the output directory stays as it was.
+    pub fn abandon(mut self) {
+        self.flush().ok();
+        std::fs::remove_dir_all(&self.staging).ok();
+    }
+}
+
+/// Removes the directories above `path` that became empty, up to `root`.
+fn remove_empty_parents(path: &Path, root: &Path) {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == root || !d.starts_with(root) || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+impl weekly_site::Sink for DirSink {
+    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<(), weekly_site::SiteError> {
+        let sent = self
+            .sender
+            .as_ref()
+            .is_some_and(|s| s.send((path.to_owned(), bytes.to_vec())).is_ok());
+        if sent {
+            return Ok(());
+        }
+        // The writer stopped: its error is the one to report.
+        let message = match self.writer.take().map(JoinHandle::join) {
+            Some(Ok(Err(e))) => e.to_string(),
+            _ => "the file writer stopped".to_owned(),
+        };
+        Err(weekly_site::SiteError::Write {
+            path: path.to_owned(),
+            message,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use weekly_site::Sink as _;
+
+    fn build(out: &Path, files: &[(&str, &str)]) -> Changes {
+        let mut sink = DirSink::new(out).unwrap();
+        for (path, text) in files {
+            sink.write(path, text.as_bytes()).unwrap();
+        }
+        sink.finish().unwrap()
+    }
+
+    #[test]
+    fn a_rebuild_writes_only_what_changed_and_removes_what_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let first = build(
+            &out,
+            &[
+                ("index.html", "a"),
+                ("zh/1/index.html", "one"),
+                ("zh/2/index.html", "two"),
+            ],
+        );
+        assert_eq!((first.written, first.unchanged, first.removed), (3, 0, 0));
+        let mtime = |p: &str| std::fs::metadata(out.join(p)).unwrap().modified().unwrap();
+        let before = mtime("zh/1/index.html");
+        let second = build(&out, &[("index.html", "b"), ("zh/1/index.html", "one")]);
+        assert_eq!(
+            (second.written, second.unchanged, second.removed),
+            (1, 1, 1)
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "b"
+        );
+        assert_eq!(
+            mtime("zh/1/index.html"),
+            before,
+            "an unchanged file is not rewritten"
+        );
+        assert!(
+            !out.join("zh/2").exists(),
+            "the emptied directory is removed"
+        );
+        // A file deleted by hand is written again even though its hash is unchanged.
+        std::fs::remove_file(out.join("zh/1/index.html")).unwrap();
+        let third = build(&out, &[("index.html", "b"), ("zh/1/index.html", "one")]);
+        assert_eq!((third.written, third.unchanged), (1, 1));
+        assert!(out.join("zh/1/index.html").is_file());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging directory is left behind");
+    }
+
+    #[test]
+    fn an_abandoned_build_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        build(&out, &[("index.html", "a")]);
+        let mut sink = DirSink::new(&out).unwrap();
+        sink.write("index.html", b"half").unwrap();
+        sink.abandon();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "a"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_directory_of_someone_else_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        let error = DirSink::new(dir.path()).err().unwrap().to_string();
+        assert!(error.contains("not written by `weekly build`"), "{error}");
+    }
+}
