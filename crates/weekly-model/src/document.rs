@@ -260,6 +260,39 @@ impl TitleParts {
 }
 
 impl Document {
+    /// Forgets the source text kept for lossless writing (a reader that never writes the
+    /// document back, such as the website, needs a third of the memory without it).
+    pub fn drop_sources(&mut self) {
+        fn blocks(blocks: &mut [Block]) {
+            for block in blocks {
+                block.source = None;
+            }
+        }
+        fn sections(sections: &mut [Section]) {
+            for section in sections {
+                section.heading.source = None;
+                blocks(&mut section.intro);
+                for entry in &mut section.entries {
+                    entry.source = None;
+                    blocks(&mut entry.body);
+                }
+            }
+        }
+        match &mut self.header {
+            Some(Header::FrontMatter(fm)) => fm.source = None,
+            Some(Header::H1(heading)) => heading.source = None,
+            None => {}
+        }
+        blocks(&mut self.preamble);
+        sections(&mut self.sections);
+        for part in &mut self.parts {
+            part.heading.source = None;
+            blocks(&mut part.intro);
+            sections(&mut part.sections);
+        }
+        blocks(&mut self.postamble);
+    }
+
     /// The title from the front matter or the H1.
     pub fn title(&self) -> Option<&str> {
         match &self.header {

@@ -3,7 +3,7 @@
 //! 404, sitemap, robots.txt and the assets.
 
 use crate::charts::{Bar, pie, stacked_bars};
-use crate::cloud;
+use crate::cloud::{self, Cloud};
 use crate::feeds::{FeedItem, FeedMeta, atom, json_feed, rss};
 use crate::input::{IssueInput, SiteInput};
 use crate::labels::{labels, language_name, with_number};
@@ -42,8 +42,9 @@ pub struct Summary {
     pub index_bytes: u64,
     /// Problems of the content that did not stop the build.
     pub warnings: Vec<String>,
-    /// Word counts of each season text, by fingerprint (to keep for the next build).
-    pub word_cache: HashMap<u64, Vec<(String, u32)>>,
+    /// The word cloud of each season, by the fingerprint of its text (to keep for the next
+    /// build).
+    pub clouds: CloudCache,
 }
 
 /// The language-independent figures of a season.
@@ -75,31 +76,39 @@ impl Writer<'_> {
     }
 }
 
-/// 64-bit FNV-1a of `text`: the key of the word-count cache.
+/// 64-bit FNV-1a of `text`: the key of the word-cloud cache.
 pub fn fingerprint(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+    fingerprint_from(0xcbf2_9ce4_8422_2325, text)
+}
+
+/// FNV-1a of `text` continued from `seed`.
+fn fingerprint_from(seed: u64, text: &str) -> u64 {
+    text.bytes().fold(seed, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }
 
-/// Builds the site of `input` with `templates` into `sink`. `word_cache` holds word counts of
-/// earlier builds (see [`Summary::word_cache`]).
-pub fn build<S: std::hash::BuildHasher + Sync>(
+/// Changes whenever the way clouds are made changes, so that cached ones are made again.
+const CLOUD_VERSION: &str = "cloud v2";
+
+/// Builds the site of `input` with `templates` into `sink`. `clouds` holds the word clouds of
+/// earlier builds (see [`Summary::clouds`]).
+pub fn build(
     input: &SiteInput<'_>,
     templates: &Templates,
-    word_cache: &HashMap<u64, Vec<(String, u32)>, S>,
+    clouds: &CloudCache,
     sink: &mut dyn Sink,
 ) -> Result<Summary, SiteError> {
     let config = &input.config;
     let urls = Urls::new(&config.base_url, &config.primary);
-    let seasons = seasons(input, word_cache);
+    let seasons = seasons(input, clouds);
     let mut writer = Writer {
         sink,
         summary: Summary::default(),
         sitemap: Vec::new(),
         urls: &urls,
     };
-    writer.summary.word_cache = seasons.1;
+    writer.summary.clouds = seasons.1;
     let seasons = seasons.0;
     for lang in &config.languages {
         build_language(input, templates, &urls, lang, &seasons, &mut writer)?;
@@ -125,15 +134,12 @@ pub fn build<S: std::hash::BuildHasher + Sync>(
     Ok(writer.summary)
 }
 
-/// A season's word counts and placed words.
-type SeasonCloud = (Vec<(String, u32)>, Vec<cloud::Placed>);
+/// The word clouds of earlier builds by the fingerprint of their season's text.
+pub type CloudCache = HashMap<u64, Cloud>;
 
-type Seasons<'s> = (Vec<Season<'s>>, HashMap<u64, Vec<(String, u32)>>);
+type Seasons<'s> = (Vec<Season<'s>>, CloudCache);
 
-fn seasons<'s, S: std::hash::BuildHasher + Sync>(
-    input: &'s SiteInput<'s>,
-    word_cache: &HashMap<u64, Vec<(String, u32)>, S>,
-) -> Seasons<'s> {
+fn seasons<'s>(input: &'s SiteInput<'s>, cache: &CloudCache) -> Seasons<'s> {
     let mut by_number: BTreeMap<u32, Vec<&IssueInput<'_>>> = BTreeMap::new();
     for issue in &input.issues {
         by_number
@@ -142,41 +148,32 @@ fn seasons<'s, S: std::hash::BuildHasher + Sync>(
             .push(issue);
     }
     let stop = cloud::stop_words(&input.config.stop_words);
-    let texts: Vec<(u32, Vec<&IssueInput<'_>>, u64, String)> = by_number
-        .into_iter()
-        .map(|(number, issues)| {
-            let text = season_text(input, &issues);
-            (number, issues, fingerprint(&text), text)
-        })
-        .collect();
-    // Segmenting and placing words is the costly part: the seasons are shared by two threads.
-    let cloud_of = |(_, _, key, text): &(u32, Vec<&IssueInput<'_>>, u64, String)| {
-        let words = word_cache
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| cloud::frequencies(&[text.as_str()], &stop));
-        let placed = cloud::layout(&words);
-        (words, placed)
-    };
-    let half = texts.len().div_ceil(2);
-    let (first, second) = texts.split_at(half);
-    let mut clouds: Vec<SeasonCloud> = std::thread::scope(|scope| {
-        let other = scope.spawn(|| second.iter().map(cloud_of).collect::<Vec<_>>());
-        let mut mine: Vec<_> = first.iter().map(cloud_of).collect();
-        mine.extend(other.join().expect("word cloud thread"));
-        mine
+    let by_number: Vec<(u32, Vec<&IssueInput<'_>>)> = by_number.into_iter().collect();
+    // Segmenting and placing words is the costly part: seasons are spread over the cores, and
+    // a season whose text is unchanged takes its cloud from the cache.
+    // The key covers what a cloud is made of: the text, the stop words and our method.
+    let seed = fingerprint(&format!("{CLOUD_VERSION}\n{}", input.config.stop_words));
+    let clouds = weekly_model::par::map(&by_number, |(_, issues)| {
+        let text = season_text(input, issues);
+        let key = fingerprint_from(seed, &text);
+        let cloud = cache.get(&key).cloned().unwrap_or_else(|| {
+            let words = cloud::frequencies(&[text.as_str()], &stop);
+            let placed = cloud::layout(&words);
+            Cloud { words, placed }
+        });
+        (key, cloud)
     });
-    let mut cache = HashMap::new();
+    let mut kept = HashMap::new();
     let mut out = Vec::new();
-    for ((number, issues, key, _), (words, placed)) in texts.into_iter().zip(clouds.drain(..)) {
-        cache.insert(key, words);
+    for ((number, issues), (key, cloud)) in by_number.into_iter().zip(clouds) {
         out.push(Season {
             number,
             issues,
-            cloud: placed,
+            cloud: cloud.placed.clone(),
         });
+        kept.insert(key, cloud);
     }
-    (out, cache)
+    (out, kept)
 }
 
 /// The text of a season's word cloud: titles and bodies of the counted entries of the primary
@@ -380,7 +377,7 @@ fn language_pages(
         .iter()
         .map(|d| (d.key.as_str().to_owned(), d.name(lang).to_owned()))
         .collect();
-    let site_value = value(&site);
+    let site_value = value_of(&site);
     let indices: Vec<usize> = (0..issues.len()).collect();
     // Pages are rendered on every core, a batch at a time (so that only a batch of pages is
     // in memory), and written in order.
@@ -512,27 +509,36 @@ fn language_pages(
         .into_iter()
         .map(|(k, _)| k)
         .collect();
-    let mut season_values = Vec::new();
-    for season in seasons {
-        let issues = by_season.get(&season.number).map_or(&[][..], Vec::as_slice);
-        let value = season_value(input, urls, lang, labels, season, &names, &keys, issues);
-        let url = urls.season(lang, season.number);
-        let page = titled_page(
-            input,
-            urls,
-            lang,
-            "archive",
-            &url,
-            false,
-            value["label"].as_str().unwrap_or(""),
-            |l| urls.season(l, season.number),
-        );
-        let html = templates.render(
-            "season.html",
-            &json!({"site": site, "page": page, "season": value}),
-        )?;
-        writer.page(&url, &html, None)?;
-        season_values.push(value);
+    // The season pages are made on every core, a batch at a time; the dashboard shows the
+    // latest few, so only those are kept.
+    let mut shown: std::collections::VecDeque<Value> = std::collections::VecDeque::new();
+    for batch in seasons.chunks(RENDER_BATCH) {
+        let rendered = weekly_model::par::map(batch, |season| {
+            let issues = by_season.get(&season.number).map_or(&[][..], Vec::as_slice);
+            let value = season_value(input, urls, lang, labels, season, &names, &keys, issues);
+            let url = urls.season(lang, season.number);
+            let page = titled_page(
+                input,
+                urls,
+                lang,
+                "archive",
+                &url,
+                false,
+                value["label"].as_str().unwrap_or(""),
+                |l| urls.season(l, season.number),
+            );
+            let html = templates.render(
+                "season.html",
+                &minijinja::context! {site => &site_value, page => value_of(&page), season => value_of(&value)},
+            )?;
+            Ok::<_, SiteError>((url, html, value))
+        });
+        for rendered in rendered {
+            let (url, html, value) = rendered?;
+            writer.page(&url, &html, None)?;
+            shown.push_front(value);
+            shown.truncate(DASHBOARD_SEASONS);
+        }
     }
     let per_season: Vec<Bar> = seasons
         .iter()
@@ -546,7 +552,6 @@ fn language_pages(
         })
         .collect();
     let seasons_svg = stacked_bars(&labels["per_season"], &names, &per_season);
-    let shown: Vec<&Value> = season_values.iter().rev().take(DASHBOARD_SEASONS).collect();
     let url = urls.stats(lang);
     let page = titled_page(
         input,
@@ -562,29 +567,52 @@ fn language_pages(
         "stats.html",
         &json!({
             "site": site, "page": page, "totals": totals_value(input, urls, lang, &all),
-            "seasons_svg": seasons_svg, "seasons": shown, "older": season_values.len() > DASHBOARD_SEASONS,
+            "seasons_svg": seasons_svg, "seasons": shown, "older": seasons.len() > DASHBOARD_SEASONS,
         }),
     )?;
     writer.page(&url, &html, None)?;
 
-    // Section pages: everything ever featured, newest first.
+    // Section pages: everything ever featured, newest first, SECTION_PAGE entries a page, made
+    // on every core.
+    let mut units = Vec::new();
     for (key, name) in section_names(input, lang) {
-        let items = featured.remove(&key).unwrap_or_default();
-        let entries: Vec<Value> = items
-            .iter()
-            .rev()
-            .map(|e| json!({"issue": e.issue, "date": e.date, "href": e.href, "issue_href": e.issue_href, "title_html": e.title_html, "badge": e.badge}))
-            .collect();
-        let url = urls.section(lang, &key);
-        let page = titled_page(input, urls, lang, "archive", &url, false, &name, |l| {
-            urls.section(l, &key)
-        });
+        let mut items = featured.remove(&key).unwrap_or_default();
+        items.reverse();
         let badges = items.iter().any(|e| e.badge.is_some());
-        let html = templates.render(
-            "section.html",
-            &json!({"site": site, "page": page, "entries": entries, "badges": badges, "threshold": input.config.star_badge_threshold}),
-        )?;
-        writer.page(&url, &html, None)?;
+        let items = std::sync::Arc::new(items);
+        let pages = items.len().div_ceil(SECTION_PAGE).max(1);
+        for number in 1..=pages {
+            units.push((
+                key.clone(),
+                name.clone(),
+                items.clone(),
+                badges,
+                number,
+                pages,
+            ));
+        }
+    }
+    for batch in units.chunks(RENDER_BATCH) {
+        let rendered =
+            weekly_model::par::map(batch, |(key, name, items, badges, number, pages)| {
+                section_page(
+                    input,
+                    templates,
+                    urls,
+                    lang,
+                    &site_value,
+                    key,
+                    name,
+                    items,
+                    *badges,
+                    *number,
+                    *pages,
+                )
+            });
+        for rendered in rendered {
+            let (url, html) = rendered?;
+            writer.page(&url, &html, None)?;
+        }
     }
 
     // Search page and index.
@@ -644,8 +672,61 @@ fn language_pages(
 }
 
 /// A template value of `data` (made once, shared by the pages that show it).
-fn value(data: &impl Serialize) -> minijinja::Value {
+fn value_of(data: &impl Serialize) -> minijinja::Value {
     minijinja::Value::from(minijinja::value::Serde(data))
+}
+
+/// Entries on one page of a section.
+pub const SECTION_PAGE: usize = 500;
+
+/// Page `number` (1-based, of `pages`) of the section `key` (its items newest first).
+#[allow(clippy::too_many_arguments)]
+fn section_page(
+    input: &SiteInput<'_>,
+    templates: &Templates,
+    urls: &Urls,
+    lang: &Lang,
+    site: &minijinja::Value,
+    key: &str,
+    name: &str,
+    items: &[SectionItem],
+    badges: bool,
+    number: usize,
+    pages: usize,
+) -> Result<(String, String), SiteError> {
+    let start = (number - 1) * SECTION_PAGE;
+    let entries: Vec<Value> = items
+        .iter()
+        .skip(start)
+        .take(SECTION_PAGE)
+        .map(|e| json!({"issue": e.issue, "date": e.date, "href": e.href, "issue_href": e.issue_href, "title_html": e.title_html, "badge": e.badge}))
+        .collect();
+    let href = |n: usize| urls.section_page(lang, key, n);
+    let url = href(number);
+    // Other languages link to their first page: their pages hold other entries.
+    let mut page = titled_page(input, urls, lang, "archive", &url, false, name, |l| {
+        urls.section(l, key)
+    });
+    if number > 1 {
+        page["title"] = json!(format!("{name} ({number}/{pages}) · {}", input.name(lang)));
+    }
+    let pager = json!({
+        "number": number,
+        "count": pages,
+        "total": items.len(),
+        "first": start + 1,
+        "prev": (number > 1).then(|| href(number - 1)),
+        "next": (number < pages).then(|| href(number + 1)),
+        "pages": (1..=pages).map(|n| json!({"number": n, "href": href(n), "current": n == number})).collect::<Vec<_>>(),
+    });
+    let html = templates.render(
+        "section.html",
+        &minijinja::context! {
+            site => site, page => value_of(&page), entries => value_of(&entries), badges => badges,
+            threshold => input.config.star_badge_threshold, pager => value_of(&pager),
+        },
+    )?;
+    Ok((url, html))
 }
 
 /// Issue pages rendered at once (on every core) before they are written.
@@ -702,7 +783,7 @@ fn render_issue(
     page["description"] = json!(summary);
     let html = templates.render(
         "issue.html",
-        &minijinja::context! {site => site, page => value(&page), issue => value(&view)},
+        &minijinja::context! {site => site, page => value_of(&page), issue => value_of(&view)},
     )?;
     Ok(Some(RenderedIssue {
         index: i,

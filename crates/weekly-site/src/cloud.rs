@@ -68,8 +68,17 @@ pub fn frequencies<S: std::hash::BuildHasher>(
     words
 }
 
+/// A season's cloud: its word counts and the words as placed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Cloud {
+    /// The most frequent words (see [`frequencies`]).
+    pub words: Vec<(String, u32)>,
+    /// Their placement (see [`layout`]).
+    pub placed: Vec<Placed>,
+}
+
 /// A word with its box.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Placed {
     /// The word.
     pub word: String,

@@ -59,6 +59,15 @@ impl Urls {
         format!("{}/{lang}/sections/{key}/", self.root)
     }
 
+    /// Page `number` (1-based) of the section `key`: the section page itself, then `<n>/`.
+    pub fn section_page(&self, lang: &Lang, key: &str, number: usize) -> String {
+        if number <= 1 {
+            self.section(lang, key)
+        } else {
+            format!("{}{number}/", self.section(lang, key))
+        }
+    }
+
     /// The dashboard of `lang`.
     pub fn stats(&self, lang: &Lang) -> String {
         format!("{}/{lang}/stats/", self.root)

@@ -91,6 +91,19 @@ struct Parsed {
 #[derive(Debug, Default)]
 pub struct ParseCache {
     files: HashMap<PathBuf, (String, Parsed)>,
+    /// True when the documents are only read (the site): their source text is dropped.
+    reading_only: bool,
+}
+
+impl ParseCache {
+    /// A cache for readers that never write a document back: the source text kept for
+    /// lossless writing is dropped as soon as a file is parsed.
+    pub fn reading_only() -> ParseCache {
+        ParseCache {
+            reading_only: true,
+            ..ParseCache::default()
+        }
+    }
 }
 
 /// The parsed issues of a workspace.
@@ -155,12 +168,16 @@ impl Archive {
                     catalogue: &workspace.config.catalogue,
                 },
             );
+            let mut document = parsed.document;
+            if cache.reading_only {
+                document.drop_sources();
+            }
             let bad = parsed
                 .diagnostics
                 .iter()
                 .any(|d| d.severity == Severity::Error);
             Parsed {
-                document: Arc::new(parsed.document),
+                document: Arc::new(document),
                 bad,
             }
         });

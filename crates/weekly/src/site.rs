@@ -1,12 +1,14 @@
 //! Wires the workspace to `weekly-site`: the parsed archive becomes a `SiteInput`, the
-//! workspace's `templates/` override the built-in templates and stop words, and the word counts
-//! of the season clouds are cached in the workspace between builds.
+//! workspace's `templates/` override the built-in templates and stop words, and the season word
+//! clouds are cached in the workspace between builds.
 
 use crate::archive::Archive;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use weekly_model::Counts;
+use weekly_site::build::CloudCache;
+use weekly_site::cloud::Cloud;
 use weekly_site::{EditionInput, IssueInput, Override, SiteConfig, SiteInput, Templates};
 
 /// Templates of the workspace, compiled over the built-in ones.
@@ -86,34 +88,31 @@ pub fn input<'a>(
     }
 }
 
-/// Word counts of season texts by fingerprint, kept between builds.
-pub type WordCache = HashMap<u64, Vec<(String, u32)>>;
+/// The file of the workspace holding the word clouds of the last build (a cache: deleting it
+/// only makes the next build segment the season texts and place their words again).
+pub const CLOUD_CACHE: &str = ".weekly-cache/site-clouds.json";
 
-/// The file of the workspace holding the word counts of the last build (a cache: deleting
-/// it only makes the next build segment the season texts again).
-pub const WORD_CACHE: &str = ".weekly-cache/site-words.json";
-
-/// The word counts an earlier build left in the workspace (empty when there are none or they
+/// The word clouds an earlier build left in the workspace (empty when there are none or they
 /// do not read).
-pub fn read_word_cache(workspace: &Workspace) -> WordCache {
-    std::fs::read(workspace.root.join(WORD_CACHE))
+pub fn read_cloud_cache(workspace: &Workspace) -> CloudCache {
+    std::fs::read(workspace.root.join(CLOUD_CACHE))
         .ok()
-        .and_then(|bytes| serde_json::from_slice::<Vec<(u64, Vec<(String, u32)>)>>(&bytes).ok())
+        .and_then(|bytes| serde_json::from_slice::<Vec<(u64, Cloud)>>(&bytes).ok())
         .map(|rows| rows.into_iter().collect())
         .unwrap_or_default()
 }
 
-/// Keeps the word counts of this build for the next one, when they changed.
-pub fn keep_word_cache(workspace: &Workspace, old: &WordCache, new: &WordCache) -> Result<()> {
+/// Keeps the word clouds of this build for the next one, when they changed.
+pub fn keep_cloud_cache(workspace: &Workspace, old: &CloudCache, new: &CloudCache) -> Result<()> {
     if old == new {
         return Ok(());
     }
-    let path = workspace.root.join(WORD_CACHE);
+    let path = workspace.root.join(CLOUD_CACHE);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create `{}`", dir.display()))?;
     }
-    let mut rows: Vec<(&u64, &Vec<(String, u32)>)> = new.iter().collect();
-    rows.sort();
+    let mut rows: Vec<(&u64, &Cloud)> = new.iter().collect();
+    rows.sort_by_key(|(key, _)| **key);
     crate::files::write_atomic(&path, &serde_json::to_string(&rows)?)
 }

@@ -1,6 +1,6 @@
 //! `weekly build`: the static website of the workspace (public, or `--full` for subscribers).
 
-use crate::archive::Archive;
+use crate::archive::{Archive, ParseCache};
 use crate::outdir::DirSink;
 use crate::printer;
 use crate::site;
@@ -33,8 +33,8 @@ replaces the word-cloud stop words.\n\n\
 Only the files that differ from the last build are written (into a directory beside DIR, \
 moved into place when the build is complete), files the site no longer has are removed, so a \
 failed build leaves the previous site intact and a rebuild touches only what changed. Only a \
-directory written by `weekly build` is replaced. Word counts of the season clouds are cached \
-in the workspace's `.weekly-cache/`.\n\n\
+directory written by `weekly build` is replaced. The season word clouds are cached in the \
+workspace's `.weekly-cache/` (delete it to make them again).\n\n\
 Examples:\n  weekly build\n  weekly build --out public\n  weekly build --full --out /srv/members\n  \
 weekly serve          (preview on 127.0.0.1, rebuilt on change)"
 )]
@@ -58,15 +58,15 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             .root
             .join(if args.full { "site-full" } else { "site" })
     });
-    // Word counts of the seasons are kept in the workspace between builds; without them the
+    // Word clouds of the seasons are kept in the workspace between builds; without them the
     // segmenter's dictionary (~0.1 s to build) is loaded while the files are parsed.
-    let cache = site::read_word_cache(&workspace);
+    let cache = site::read_cloud_cache(&workspace);
     let warm = cache.is_empty().then(|| {
         std::thread::spawn(|| {
             weekly_stats::words::jieba();
         })
     });
-    let archive = Archive::load(&workspace)?;
+    let archive = Archive::load_cached(&workspace, |_| true, &mut ParseCache::reading_only())?;
     for file in &archive.files_with_errors {
         printer::status(&format!(
             "warning: `{file}` has parse errors (run `weekly check`); built as far as it parses"
@@ -91,7 +91,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         }
     };
     let changes = sink.finish()?;
-    site::keep_word_cache(&workspace, &cache, &summary.word_cache)?;
+    site::keep_cloud_cache(&workspace, &cache, &summary.clouds)?;
     for warning in &summary.warnings {
         printer::status(&format!("warning: {warning}"));
     }

@@ -3,7 +3,7 @@
 
 use crate::archive::{Archive, ParseCache};
 use crate::printer;
-use crate::site::{self, WordCache};
+use crate::site;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result};
 use axum::http::{StatusCode, Uri, header};
@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
+use weekly_site::build::CloudCache;
 
 /// Arguments of `weekly serve`.
 #[derive(Debug, clap::Args)]
@@ -36,24 +37,23 @@ pub struct Args {
 
 type Files = Arc<HashMap<String, Vec<u8>>>;
 
-/// What one build leaves for the next: parsed files and season word counts.
-#[derive(Default)]
+/// What one build leaves for the next: parsed files and season word clouds.
 struct Caches {
     parsed: ParseCache,
-    words: Option<WordCache>,
+    clouds: Option<CloudCache>,
 }
 
 fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
     let workspace = Workspace::load(root)?;
-    let words = caches
-        .words
-        .get_or_insert_with(|| site::read_word_cache(&workspace));
+    let clouds = caches
+        .clouds
+        .get_or_insert_with(|| site::read_cloud_cache(&workspace));
     let archive = Archive::load_cached(&workspace, |_| true, &mut caches.parsed)?;
     let templates = site::templates(&workspace)?;
     let input = site::input(&workspace, &archive, full, site::stop_words(&workspace)?);
     let mut memory = weekly_site::Memory::default();
-    let summary = weekly_site::build(&input, &templates, words, &mut memory)?;
-    *words = summary.word_cache;
+    let summary = weekly_site::build(&input, &templates, clouds, &mut memory)?;
+    *clouds = summary.clouds;
     Ok(Arc::new(memory.files.into_iter().collect()))
 }
 
@@ -131,7 +131,10 @@ fn respond(files: &HashMap<String, Vec<u8>>, uri: &Uri) -> Response {
 }
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
-    let mut caches = Caches::default();
+    let mut caches = Caches {
+        parsed: ParseCache::reading_only(),
+        clouds: None,
+    };
     let started = Instant::now();
     let files = build(root, args.full, &mut caches)?;
     printer::status(&format!(
