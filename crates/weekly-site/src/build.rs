@@ -321,11 +321,12 @@ fn totals_value(
     json!({"issues": issues.len(), "sections": sections})
 }
 
+/// An entry listed on a section page (links are made when the page is: at 20,000 issues
+/// there are a quarter of a million of these).
 struct SectionItem {
     issue: u32,
-    date: String,
-    href: String,
-    issue_href: String,
+    date: weekly_model::IsoDate,
+    anchor: String,
     title_html: String,
     badge: Option<String>,
 }
@@ -414,7 +415,14 @@ fn language_pages(
             writer.page(&url, &html, Some(view.date.clone()))?;
             writer.summary.issue_pages += 1;
             writer.summary.teasers += usize::from(view.teaser);
-            collect_issue(&view, &url, &section_name, &docs, &mut featured);
+            collect_issue(
+                &view,
+                issues[index].date,
+                &url,
+                &section_name,
+                &docs,
+                &mut featured,
+            );
             if issues.len() - index <= input.config.feed_items {
                 feed_items.push(FeedItem {
                     title: view.title.clone(),
@@ -699,7 +707,13 @@ fn section_page(
         .iter()
         .skip(start)
         .take(SECTION_PAGE)
-        .map(|e| json!({"issue": e.issue, "date": e.date, "href": e.href, "issue_href": e.issue_href, "title_html": e.title_html, "badge": e.badge}))
+        .map(|e| {
+            let issue_href = urls.issue(lang, e.issue);
+            json!({
+                "issue": e.issue, "date": e.date.to_string(), "href": format!("{issue_href}#{}", e.anchor),
+                "issue_href": issue_href, "title_html": e.title_html, "badge": e.badge,
+            })
+        })
         .collect();
     let href = |n: usize| urls.section_page(lang, key, n);
     let url = href(number);
@@ -825,6 +839,7 @@ fn lang_pages(input: &SiteInput<'_>, url: impl Fn(&Lang) -> String) -> Vec<(Lang
 
 fn collect_issue(
     view: &IssueView,
+    date: weekly_model::IsoDate,
     url: &str,
     section_name: &HashMap<String, String>,
     docs: &std::sync::mpsc::Sender<SearchDoc>,
@@ -842,7 +857,7 @@ fn collect_issue(
                 issue: view.number,
                 section: name.clone(),
                 title: entry.title.clone(),
-                url: href.clone(),
+                url: href,
                 text: entry.body_text.clone(),
             });
             if section.counted {
@@ -851,9 +866,8 @@ fn collect_issue(
                     .or_default()
                     .push(SectionItem {
                         issue: view.number,
-                        date: view.date.clone(),
-                        href,
-                        issue_href: url.to_owned(),
+                        date,
+                        anchor: entry.anchor.clone(),
                         title_html: strip_links(&entry.title_html),
                         badge: entry.badge.clone(),
                     });

@@ -209,10 +209,13 @@ impl IndexBuilder {
             "meta.json".to_owned(),
             serde_json::to_string(&meta).expect("serializable"),
         ));
-        for (key, tokens) in &shards {
+        drop(meta);
+        // Each shard is freed once written out, so the postings and their JSON are not both
+        // held whole.
+        for (key, tokens) in shards {
             files.push((
                 format!("t-{key}.json"),
-                serde_json::to_string(tokens).expect("serializable"),
+                serde_json::to_string(&tokens).expect("serializable"),
             ));
         }
         files.append(&mut self.chunks);

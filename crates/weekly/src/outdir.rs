@@ -57,8 +57,17 @@ pub struct DirSink {
     staging: PathBuf,
     mode: Mode,
     old: HashMap<String, Stamp>,
-    sender: Option<SyncSender<(String, Vec<u8>)>>,
-    writer: Option<JoinHandle<std::io::Result<Written>>>,
+    /// One channel and thread per writer; files go to them in turn.
+    writers: Vec<(
+        SyncSender<(String, Vec<u8>)>,
+        JoinHandle<std::io::Result<Written>>,
+    )>,
+    next: usize,
+}
+
+/// Writer threads: creating files is mostly the kernel's work, which then runs on every core.
+fn writer_count() -> usize {
+    weekly_model::par::threads().clamp(2, 4)
 }
 
 fn stamp(bytes: &[u8]) -> Stamp {
@@ -173,32 +182,59 @@ impl DirSink {
         }
         std::fs::create_dir_all(&staging)
             .with_context(|| format!("cannot create `{}`", staging.display()))?;
-        let (sender, receiver) = sync_channel(256);
-        let writer = {
-            let (staging, out, old) = (staging.clone(), out.to_owned(), old.clone());
-            let check_disk = mode == Mode::Update;
-            std::thread::spawn(move || write_changed(&receiver, &staging, &out, &old, check_disk))
-        };
+        let old = std::sync::Arc::new(old);
+        let writers = (0..writer_count())
+            .map(|_| {
+                let (sender, receiver) = sync_channel(64);
+                let (staging, out, old) = (staging.clone(), out.to_owned(), old.clone());
+                let check_disk = mode == Mode::Update;
+                let writer = std::thread::spawn(move || {
+                    write_changed(&receiver, &staging, &out, &old, check_disk)
+                });
+                (sender, writer)
+            })
+            .collect();
+        let old = std::sync::Arc::try_unwrap(old).unwrap_or_else(|shared| (*shared).clone());
         Ok(DirSink {
             out: out.to_owned(),
             staging,
             mode,
             old,
-            sender: Some(sender),
-            writer: Some(writer),
+            writers,
+            next: 0,
         })
     }
 
+    /// Waits for the writers; their manifests merged, sorted by path.
     fn flush(&mut self) -> Result<Written> {
-        self.sender.take();
-        let writer = self
-            .writer
-            .take()
-            .ok_or_else(|| anyhow::anyhow!("the file writer stopped"))?;
-        writer
-            .join()
-            .map_err(|_| anyhow::anyhow!("the file writer stopped"))?
-            .context("cannot write the site")
+        let mut all = Written {
+            manifest: Vec::new(),
+            changed: Vec::new(),
+            unchanged: 0,
+        };
+        let mut failure = None;
+        for (sender, writer) in self.writers.drain(..) {
+            drop(sender);
+            match writer.join() {
+                Ok(Ok(mut written)) => {
+                    all.manifest.append(&mut written.manifest);
+                    all.changed.append(&mut written.changed);
+                    all.unchanged += written.unchanged;
+                }
+                Ok(Err(error)) => {
+                    failure
+                        .get_or_insert(anyhow::Error::new(error).context("cannot write the site"));
+                }
+                Err(_) => {
+                    failure.get_or_insert(anyhow::anyhow!("the file writer stopped"));
+                }
+            }
+        }
+        if let Some(failure) = failure {
+            return Err(failure);
+        }
+        all.manifest.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Ok(all)
     }
 
     /// Puts the finished build in place and reports what changed.
@@ -286,22 +322,27 @@ fn remove_empty_parents(path: &Path, root: &Path) {
 
 impl weekly_site::Sink for DirSink {
     fn write(&mut self, path: &str, bytes: &[u8]) -> Result<(), weekly_site::SiteError> {
-        let sent = self
-            .sender
-            .as_ref()
-            .is_some_and(|s| s.send((path.to_owned(), bytes.to_vec())).is_ok());
-        if sent {
-            return Ok(());
-        }
-        // The writer stopped: its error is the one to report.
-        let message = match self.writer.take().map(JoinHandle::join) {
-            Some(Ok(Err(e))) => e.to_string(),
-            _ => "the file writer stopped".to_owned(),
-        };
-        Err(weekly_site::SiteError::Write {
+        let stopped = |message: String| weekly_site::SiteError::Write {
             path: path.to_owned(),
             message,
-        })
+        };
+        if self.writers.is_empty() {
+            return Err(stopped("the file writers stopped".to_owned()));
+        }
+        self.next = (self.next + 1) % self.writers.len();
+        if self.writers[self.next]
+            .0
+            .send((path.to_owned(), bytes.to_vec()))
+            .is_ok()
+        {
+            return Ok(());
+        }
+        // A writer stopped: its error is the one to report.
+        let (_, writer) = self.writers.swap_remove(self.next);
+        Err(stopped(match writer.join() {
+            Ok(Err(e)) => e.to_string(),
+            _ => "the file writer stopped".to_owned(),
+        }))
     }
 }
 
