@@ -4,11 +4,14 @@
 # issues, zh/en/ja, full text or teaser), then a synthetic archive of N issues
 # (bench/synth_issues.py). bench/hugo_site.py turns each workspace into a Hugo site with a
 # minimal theme of its own; Hugo renders the Markdown itself (goldmark): a page per issue and
-# language, home and archive list per language, RSS, sitemaps. Every build starts from a fresh
-# output directory. The corpus is measured 5 times (hyperfine, median; else a loop of 5, median),
-# the synthetic archive once (Hugo takes long and much memory there); peak RSS from one extra
-# run under GNU time (`/usr/bin/time -v`). Prints wall time, peak RSS, files written and the
-# ratios hugo/weekly.
+# language, home and archive list per language, RSS, sitemaps. Two ways of building are measured
+# for each tool: "fresh" (the output directory removed before every run) and "rebuild" (the
+# output of the previous run left in place, as when an editor builds again: Hugo overwrites
+# its files, `weekly build` writes only the files that differ). The corpus is measured 5 times
+# (hyperfine, median; else a loop of 5, median), the synthetic archive once per way (Hugo takes
+# long and much memory there); peak RSS from one extra run under GNU time (`/usr/bin/time -v`).
+# Last, `weekly serve` on the corpus: an issue file is changed 3 times and the `rebuilt in N ms`
+# lines are printed. Prints wall time, peak RSS, files written and the ratios hugo/weekly.
 # Usage: bench/site.sh [N=20000]
 #   SKIP_WEEKLY=1 bench/site.sh 2000   measures Hugo alone (until `weekly build` exists), with
 #                                      the already built target/release/weekly for the import.
@@ -37,25 +40,30 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 echo "hugo: $(hugo version | cut -d' ' -f2)"
 
-# bench NAME RUNS OUT CMD… — times CMD (which writes into OUT) RUNS times, each from a fresh OUT,
-# then once more under GNU time for the peak RSS; that last output stays for counting. Writes
-# "median_wall_s peak_rss_kb" to $work/NAME.res.
+# bench NAME RUNS WAY OUT CMD… — times CMD (which writes into OUT) RUNS times, WAY "fresh"
+# (OUT removed before each run) or "rebuild" (OUT kept from the run before; one unmeasured run
+# first), then once more under GNU time for the peak RSS; that last output stays for counting.
+# Writes "median_wall_s peak_rss_kb" to $work/NAME.res.
 bench() {
-  local name="$1" count="$2" out="$3"
-  shift 3
-  local walls=()
+  local name="$1" count="$2" way="$3" out="$4"
+  shift 4
+  local walls=() prepare="rm -rf $out"
+  if [ "$way" = rebuild ]; then
+    prepare=true
+    "$@" >/dev/null 2>&1
+  fi
   if [ "$count" -gt 1 ] && command -v hyperfine >/dev/null; then
-    hyperfine -N --style basic --runs "$count" --prepare "rm -rf $out" \
+    hyperfine -N --style basic --runs "$count" --prepare "$prepare" \
       --export-json "$work/$name.json" "$*" >&2
     walls=("$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$work/$name.json")")
   elif [ "$count" -gt 1 ]; then
     for _ in $(seq "$count"); do
-      rm -rf "$out"
+      $prepare
       /usr/bin/time -f %e -o "$work/$name.t" "$@" >/dev/null 2>"$work/$name.err"
       walls+=("$(tail -n1 "$work/$name.t")")
     done
   fi
-  rm -rf "$out"
+  $prepare
   /usr/bin/time -v -o "$work/$name.v" "$@" >/dev/null 2>"$work/$name.err" \
     || { echo "failed: $*" >&2; cat "$work/$name.err" >&2; exit 1; }
   local rss wall
@@ -101,19 +109,37 @@ print(f"  ratio hugo/weekly: {hw / ww:.1f}x wall time, {hk / wk:.1f}x peak RSS")
 PY
 }
 
-# compare LABEL WS HUGO_SITE RUNS
+# compare LABEL WS HUGO_SITE RUNS WAY
 compare() {
-  local label="$1" ws="$2" site="$3" count="$4"
-  echo "$label:"
-  bench "$label-hugo" "$count" "$work/$label-hugo-out" \
-    hugo --quiet --source "$site" --destination "$work/$label-hugo-out"
-  report "hugo" "$label-hugo" "$work/$label-hugo-out" "$count"
+  local label="$1" ws="$2" site="$3" count="$4" way="$5"
+  echo "$label, $way:"
+  bench "$label-$way-hugo" "$count" "$way" "$work/$label-$way-hugo-out" \
+    hugo --quiet --source "$site" --destination "$work/$label-$way-hugo-out"
+  report "hugo" "$label-$way-hugo" "$work/$label-$way-hugo-out" "$count"
   if [ "$skip_weekly" != 1 ]; then
-    bench "$label-weekly" "$count" "$work/$label-weekly-out" \
-      "$weekly" build --workspace "$ws" --out "$work/$label-weekly-out"
-    report "weekly build" "$label-weekly" "$work/$label-weekly-out" "$count"
-    ratio "$label-hugo" "$label-weekly"
+    bench "$label-$way-weekly" "$count" "$way" "$work/$label-$way-weekly-out" \
+      "$weekly" build --workspace "$ws" --out "$work/$label-$way-weekly-out"
+    report "weekly build" "$label-$way-weekly" "$work/$label-$way-weekly-out" "$count"
+    ratio "$label-$way-hugo" "$label-$way-weekly"
   fi
+}
+
+# serve_rebuilds WS — `weekly serve` on WS; the newest issue file is changed 3 times and each
+# `rebuilt in N ms` line is printed.
+serve_rebuilds() {
+  local ws="$1" log="$work/serve.log"
+  "$weekly" serve --workspace "$ws" --port 0 --poll-ms 20 >"$log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 100); do grep -q serving "$log" && break; sleep 0.1; done
+  local file
+  file="$(find "$ws/issues" -name '*.md' | sort | tail -n1)"
+  for i in 1 2 3; do
+    printf '\nEdited for the benchmark (%s).\n' "$i" >>"$file"
+    for _ in $(seq 100); do [ "$(grep -c 'rebuilt in' "$log")" -ge "$i" ] && break; sleep 0.1; done
+  done
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  echo "weekly serve, rebuild after one issue file changes: $(grep -o 'rebuilt in [0-9]* ms' "$log" | tr '\n' ' ')"
 }
 
 "$weekly" import python-weekly "$corpus" --into "$work/corpus" >/dev/null 2>&1
@@ -121,5 +147,15 @@ python3 bench/hugo_site.py "$work/corpus" "$work/corpus-hugo"
 python3 bench/synth_issues.py "$work/synth" "$n"
 python3 bench/hugo_site.py "$work/synth" "$work/synth-hugo"
 
-compare corpus "$work/corpus" "$work/corpus-hugo" "$runs"
-compare "synthetic-$n" "$work/synth" "$work/synth-hugo" 1
+if [ "$skip_weekly" != 1 ]; then
+  /usr/bin/time -f %e -o "$work/first.t" "$weekly" build --workspace "$work/corpus" \
+    --out "$work/first-out" >/dev/null 2>&1
+  echo "weekly build, first build of the corpus workspace (no word-cloud cache yet): $(tail -n1 "$work/first.t") s"
+fi
+for way in fresh rebuild; do
+  compare corpus "$work/corpus" "$work/corpus-hugo" "$runs" "$way"
+done
+for way in fresh rebuild; do
+  compare "synthetic-$n" "$work/synth" "$work/synth-hugo" 1 "$way"
+done
+[ "$skip_weekly" = 1 ] || serve_rebuilds "$work/corpus"
