@@ -6,6 +6,7 @@
 
 use anyhow::{Context, Result, bail};
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::hash::Hasher as _;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -44,6 +45,12 @@ enum Mode {
     Replace,
 }
 
+/// A writer thread and the channel to it.
+type Writer = (
+    SyncSender<(String, Vec<u8>)>,
+    JoinHandle<std::io::Result<Written>>,
+);
+
 struct Written {
     manifest: Vec<(String, Stamp)>,
     changed: Vec<String>,
@@ -58,10 +65,7 @@ pub struct DirSink {
     mode: Mode,
     old: HashMap<String, Stamp>,
     /// One channel and thread per writer; files go to them in turn.
-    writers: Vec<(
-        SyncSender<(String, Vec<u8>)>,
-        JoinHandle<std::io::Result<Written>>,
-    )>,
+    writers: Vec<Writer>,
     next: usize,
 }
 
@@ -97,7 +101,7 @@ fn read_manifest(text: &str) -> Option<HashMap<String, Stamp>> {
 fn manifest_text(files: &[(String, Stamp)]) -> String {
     let mut text = format!("{MARKER_HEAD}\n{MANIFEST_VERSION}\n");
     for (path, (hash, len)) in files {
-        text.push_str(&format!("{hash:016x} {len} {path}\n"));
+        let _ = writeln!(text, "{hash:016x} {len} {path}");
     }
     text
 }

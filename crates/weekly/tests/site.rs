@@ -186,6 +186,64 @@ fn paid_issues_are_teasers_until_they_cross_the_line() {
     assert!(read(&out.join("zh/8/index.html")).contains("class=\"notice\""));
 }
 
+/// `(written, unchanged, removed)` of the summary line of `weekly build`.
+fn changes(stderr: &str) -> (usize, usize, usize) {
+    let line = stderr
+        .lines()
+        .find(|l| l.contains(" written, "))
+        .expect(stderr);
+    let number = |word: &str| -> usize {
+        let before = &line[..line.find(&format!(" {word}")).expect(word)];
+        before.rsplit([' ', ':']).next().unwrap().parse().unwrap()
+    };
+    (number("written"), number("unchanged"), number("removed"))
+}
+
+#[test]
+fn a_rebuild_writes_only_what_changed_and_removes_what_is_gone() {
+    let ws = demo_copy("rebuild");
+    let run = || {
+        let o = weekly(&["build", "--workspace", ws.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        changes(&stderr(&o))
+    };
+    let (written, unchanged, _) = run();
+    assert!(written > 50 && unchanged == 0, "{written} {unchanged}");
+    let out = ws.join("site");
+    let first = out.join("zh/1/index.html");
+    let stamp = std::fs::metadata(&first).unwrap().modified().unwrap();
+    // The same workspace gives the same bytes: nothing is written again.
+    assert_eq!(run(), (0, written, 0));
+    // One issue's title changes: its page and the pages that list it, not the others.
+    let seven = ws.join("issues/0007/zh.md");
+    let text = read(&seven);
+    let edited = text.replace("错误处理再思考", "重建测试的新标题");
+    assert_ne!(text, edited);
+    std::fs::write(&seven, edited).unwrap();
+    let (changed, kept, removed) = run();
+    assert!(
+        changed > 0 && changed < written / 2,
+        "{changed} of {written}"
+    );
+    assert_eq!((changed + kept, removed), (written, 0));
+    assert!(read(&out.join("zh/7/index.html")).contains("重建测试的新标题"));
+    assert_eq!(
+        std::fs::metadata(&first).unwrap().modified().unwrap(),
+        stamp
+    );
+    // An issue removed from the workspace leaves the site.
+    std::fs::remove_dir_all(ws.join("issues/0007")).unwrap();
+    let (_, _, removed) = run();
+    assert!(removed >= 2, "{removed}");
+    assert!(!out.join("zh/7").exists() && !out.join("en/7").exists());
+    assert!(std::fs::read_dir(&ws).unwrap().all(|e| {
+        !e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains(".building-")
+    }));
+}
+
 #[test]
 fn content_cannot_inject_script_into_pages_or_feeds() {
     let ws = demo_copy("xss");
@@ -326,6 +384,10 @@ fn the_whole_corpus_builds_with_no_broken_link_and_valid_feeds() {
     assert!(zh_pages >= 140, "{zh_pages} zh issue pages");
     let latest = read(&out.join("zh/157/index.html"));
     assert!(latest.contains("class=\"notice\""));
+    // Long section lists are paged (the link check above covers the pager's links).
+    let second = read(&out.join("zh/sections/articles/2/index.html"));
+    assert!(second.contains("rel=\"prev\" href=\"/zh/sections/articles/\""));
+    assert!(second.contains("<ol class=\"featured\" start=\"501\">"));
     assert!(!read(&out.join("zh/100/index.html")).contains("class=\"notice\""));
     if Command::new("python3")
         .args(["-c", "import feedparser"])
