@@ -62,17 +62,17 @@ struct Writer<'s> {
 }
 
 impl Writer<'_> {
-    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), SiteError> {
-        self.sink.write(path, bytes)?;
+    fn file(&mut self, path: &str, bytes: impl Into<Vec<u8>>) -> Result<(), SiteError> {
+        let bytes = bytes.into();
         self.summary.files += 1;
         self.summary.bytes += bytes.len() as u64;
-        Ok(())
+        self.sink.write(path, bytes)
     }
 
-    fn page(&mut self, url: &str, html: &str, lastmod: Option<String>) -> Result<(), SiteError> {
+    fn page(&mut self, url: &str, html: String, lastmod: Option<String>) -> Result<(), SiteError> {
         let path = self.urls.file(url);
         self.sitemap.push((self.urls.absolute(url), lastmod));
-        self.file(&path, html.as_bytes())
+        self.file(&path, html)
     }
 }
 
@@ -89,7 +89,7 @@ fn fingerprint_from(seed: u64, text: &str) -> u64 {
 }
 
 /// Changes whenever the way clouds are made changes, so that cached ones are made again.
-const CLOUD_VERSION: &str = "cloud v2";
+const CLOUD_VERSION: &str = "cloud v3";
 
 /// Builds the site of `input` with `templates` into `sink`. `clouds` holds the word clouds of
 /// earlier builds (see [`Summary::clouds`]).
@@ -124,13 +124,13 @@ pub fn build(
         input.name(primary)
     ));
     let html = templates.render("404.html", &json!({"site": common, "page": page}))?;
-    writer.file("404.html", html.as_bytes())?;
-    writer.file("assets/site.css", CSS.as_bytes())?;
-    writer.file("assets/search.js", SEARCH_JS.as_bytes())?;
+    writer.file("404.html", html)?;
+    writer.file("assets/site.css", CSS)?;
+    writer.file("assets/search.js", SEARCH_JS)?;
     let sitemap_url = urls.absolute(&format!("{}/sitemap.xml", urls.root));
     let map = sitemap(&writer.sitemap);
-    writer.file("sitemap.xml", map.as_bytes())?;
-    writer.file("robots.txt", robots(&sitemap_url).as_bytes())?;
+    writer.file("sitemap.xml", map)?;
+    writer.file("robots.txt", robots(&sitemap_url))?;
     Ok(writer.summary)
 }
 
@@ -154,9 +154,9 @@ fn seasons<'s>(input: &'s SiteInput<'s>, cache: &CloudCache) -> Seasons<'s> {
     // The key covers what a cloud is made of: the text, the stop words and our method.
     let seed = fingerprint(&format!("{CLOUD_VERSION}\n{}", input.config.stop_words));
     let clouds = weekly_model::par::map(&by_number, |(_, issues)| {
-        let text = season_text(input, issues);
-        let key = fingerprint_from(seed, &text);
+        let key = fingerprint_from(seed, &season_text(input, issues, false));
         let cloud = cache.get(&key).cloned().unwrap_or_else(|| {
+            let text = season_text(input, issues, true);
             let words = cloud::frequencies(&[text.as_str()], &stop);
             let placed = cloud::layout(&words);
             Cloud { words, placed }
@@ -177,8 +177,9 @@ fn seasons<'s>(input: &'s SiteInput<'s>, cache: &CloudCache) -> Seasons<'s> {
 }
 
 /// The text of a season's word cloud: titles and bodies of the counted entries of the primary
-/// language's full texts.
-fn season_text(input: &SiteInput<'_>, issues: &[&IssueInput<'_>]) -> String {
+/// language's full texts, as plain text (`plain`) or as written (the cheaper cache key: the
+/// plain text is a function of it).
+fn season_text(input: &SiteInput<'_>, issues: &[&IssueInput<'_>], plain: bool) -> String {
     let catalogue = &input.config.catalogue;
     let mut text = String::new();
     for issue in issues {
@@ -189,10 +190,18 @@ fn season_text(input: &SiteInput<'_>, issues: &[&IssueInput<'_>]) -> String {
             if !catalogue.is_counted(&section.key) {
                 continue;
             }
-            text.push_str(&entry.plain_title());
+            if plain {
+                text.push_str(&entry.plain_title());
+            } else {
+                text.push_str(&entry.title);
+            }
             text.push('\n');
             for b in &entry.body {
-                text.push_str(&weekly_model::inline::plain_text(&b.text));
+                if plain {
+                    text.push_str(&weekly_model::inline::plain_text(&b.text));
+                } else {
+                    text.push_str(&b.text);
+                }
                 text.push('\n');
             }
         }
@@ -412,7 +421,7 @@ fn language_pages(
                     view.number
                 ));
             }
-            writer.page(&url, &html, Some(view.date.clone()))?;
+            writer.page(&url, html, Some(view.date.clone()))?;
             writer.summary.issue_pages += 1;
             writer.summary.teasers += usize::from(view.teaser);
             collect_issue(
@@ -469,7 +478,7 @@ fn language_pages(
             "totals": totals_value(input, urls, lang, &all), "intro_html": intro,
         }),
     )?;
-    writer.page(&home_url, &html, None)?;
+    writer.page(&home_url, html, None)?;
 
     // Archive: seasons newest first, issues newest first.
     let mut by_season: BTreeMap<u32, Vec<&Value>> = BTreeMap::new();
@@ -506,7 +515,7 @@ fn language_pages(
         "archive.html",
         &json!({"site": site, "page": page, "seasons": archive_seasons}),
     )?;
-    writer.page(&url, &html, None)?;
+    writer.page(&url, html, None)?;
 
     // Seasons and the dashboard.
     let names: Vec<String> = section_names(input, lang)
@@ -543,7 +552,7 @@ fn language_pages(
         });
         for rendered in rendered {
             let (url, html, value) = rendered?;
-            writer.page(&url, &html, None)?;
+            writer.page(&url, html, None)?;
             shown.push_front(value);
             shown.truncate(DASHBOARD_SEASONS);
         }
@@ -578,7 +587,7 @@ fn language_pages(
             "seasons_svg": seasons_svg, "seasons": shown, "older": seasons.len() > DASHBOARD_SEASONS,
         }),
     )?;
-    writer.page(&url, &html, None)?;
+    writer.page(&url, html, None)?;
 
     // Section pages: everything ever featured, newest first, SECTION_PAGE entries a page, made
     // on every core.
@@ -619,7 +628,7 @@ fn language_pages(
             });
         for rendered in rendered {
             let (url, html) = rendered?;
-            writer.page(&url, &html, None)?;
+            writer.page(&url, html, None)?;
         }
     }
 
@@ -640,14 +649,14 @@ fn language_pages(
         "search.html",
         &json!({"site": site, "page": page, "index": index_dir}),
     )?;
-    writer.file(&urls.file(&url), html.as_bytes())?;
+    writer.file(&urls.file(&url), html)?;
     drop(docs);
     let files = indexer
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     for (name, text) in files {
         writer.summary.index_bytes += text.len() as u64;
-        writer.file(&format!("{lang}/search/index/{name}"), text.as_bytes())?;
+        writer.file(&format!("{lang}/search/index/{name}"), text)?;
     }
 
     // Feeds.

@@ -47,7 +47,7 @@ pub enum SiteError {
 /// Where the built files go: a directory, memory, or nowhere.
 pub trait Sink {
     /// Takes one file at `path` (relative, `/`-separated).
-    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<(), SiteError>;
+    fn write(&mut self, path: &str, bytes: Vec<u8>) -> Result<(), SiteError>;
 }
 
 /// A sink keeping every file in memory (tests, link checks, `serve`).
@@ -58,8 +58,8 @@ pub struct Memory {
 }
 
 impl Sink for Memory {
-    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<(), SiteError> {
-        self.files.push((path.to_owned(), bytes.to_vec()));
+    fn write(&mut self, path: &str, bytes: Vec<u8>) -> Result<(), SiteError> {
+        self.files.push((path.to_owned(), bytes));
         Ok(())
     }
 }

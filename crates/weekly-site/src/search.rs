@@ -191,12 +191,12 @@ impl IndexBuilder {
         if !self.rows.is_empty() {
             self.flush_rows();
         }
-        let mut shards: BTreeMap<String, BTreeMap<Box<str>, Vec<u32>>> = BTreeMap::new();
+        let mut shards: BTreeMap<String, Vec<(Box<str>, Vec<u32>)>> = BTreeMap::new();
         for (token, list) in self.postings {
             shards
                 .entry(shard_key(&token))
                 .or_default()
-                .insert(token, list);
+                .push((token, list));
         }
         let mut files = Vec::with_capacity(shards.len() + self.chunks.len() + 1);
         let meta = Meta {
@@ -210,17 +210,38 @@ impl IndexBuilder {
             serde_json::to_string(&meta).expect("serializable"),
         ));
         drop(meta);
-        // Each shard is freed once written out, so the postings and their JSON are not both
-        // held whole.
-        for (key, tokens) in shards {
-            files.push((
-                format!("t-{key}.json"),
-                serde_json::to_string(&tokens).expect("serializable"),
-            ));
+        // Each shard is a JSON object of its tokens in sorted order; it is freed once written
+        // out, so the postings and their JSON are not both held whole.
+        for (key, mut tokens) in shards {
+            tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            files.push((format!("t-{key}.json"), shard_json(&tokens)));
         }
         files.append(&mut self.chunks);
         files
     }
+}
+
+/// `{"token":[postings],…}` of tokens in order.
+fn shard_json(tokens: &[(Box<str>, Vec<u32>)]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(tokens.len() * 16);
+    out.push('{');
+    for (i, (token, list)) in tokens.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(&**token).expect("serializable"));
+        out.push_str(":[");
+        for (j, posting) in list.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{posting}");
+        }
+        out.push(']');
+    }
+    out.push('}');
+    out
 }
 
 /// The index files of `docs`: `(file name, JSON text)`.

@@ -325,7 +325,7 @@ fn remove_empty_parents(path: &Path, root: &Path) {
 }
 
 impl weekly_site::Sink for DirSink {
-    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<(), weekly_site::SiteError> {
+    fn write(&mut self, path: &str, bytes: Vec<u8>) -> Result<(), weekly_site::SiteError> {
         let stopped = |message: String| weekly_site::SiteError::Write {
             path: path.to_owned(),
             message,
@@ -336,7 +336,7 @@ impl weekly_site::Sink for DirSink {
         self.next = (self.next + 1) % self.writers.len();
         if self.writers[self.next]
             .0
-            .send((path.to_owned(), bytes.to_vec()))
+            .send((path.to_owned(), bytes))
             .is_ok()
         {
             return Ok(());
@@ -358,7 +358,7 @@ mod tests {
     fn build(out: &Path, files: &[(&str, &str)]) -> Changes {
         let mut sink = DirSink::new(out).unwrap();
         for (path, text) in files {
-            sink.write(path, text.as_bytes()).unwrap();
+            sink.write(path, text.as_bytes().to_vec()).unwrap();
         }
         sink.finish().unwrap()
     }
@@ -411,7 +411,7 @@ mod tests {
         let out = dir.path().join("site");
         build(&out, &[("index.html", "a")]);
         let mut sink = DirSink::new(&out).unwrap();
-        sink.write("index.html", b"half").unwrap();
+        sink.write("index.html", b"half".to_vec()).unwrap();
         sink.abandon();
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
