@@ -133,6 +133,9 @@ impl std::hash::Hasher for TokenHasher {
 
 type Postings = HashMap<Box<str>, Vec<u32>, std::hash::BuildHasherDefault<TokenHasher>>;
 
+/// A token with its postings.
+type Posted = (Box<str>, Vec<u32>);
+
 /// One row of a `d-<n>.json` file: issue, section, title, URL, start of the text.
 type Row = (u32, String, String, String, String);
 
@@ -191,7 +194,7 @@ impl IndexBuilder {
         if !self.rows.is_empty() {
             self.flush_rows();
         }
-        let mut shards: BTreeMap<String, Vec<(Box<str>, Vec<u32>)>> = BTreeMap::new();
+        let mut shards: BTreeMap<String, Vec<Posted>> = BTreeMap::new();
         for (token, list) in self.postings {
             shards
                 .entry(shard_key(&token))
@@ -222,7 +225,7 @@ impl IndexBuilder {
 }
 
 /// `{"token":[postings],…}` of tokens in order.
-fn shard_json(tokens: &[(Box<str>, Vec<u32>)]) -> String {
+fn shard_json(tokens: &[Posted]) -> String {
     use std::fmt::Write as _;
     let mut out = String::with_capacity(tokens.len() * 16);
     out.push('{');
