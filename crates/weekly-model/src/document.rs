@@ -260,13 +260,16 @@ impl TitleParts {
 }
 
 impl Document {
-    /// Forgets the source text kept for lossless writing (a reader that never writes the
-    /// document back, such as the website, needs a third of the memory without it).
+    /// Forgets the source text kept for lossless writing and the spare capacity of the texts (a
+    /// reader that never writes the document back, such as the website, needs a third of the
+    /// memory without them).
     pub fn drop_sources(&mut self) {
-        fn blocks(blocks: &mut [Block]) {
-            for block in blocks {
+        fn blocks(blocks: &mut Vec<Block>) {
+            for block in blocks.iter_mut() {
                 block.source = None;
+                block.text.shrink_to_fit();
             }
+            blocks.shrink_to_fit();
         }
         fn sections(sections: &mut [Section]) {
             for section in sections {
@@ -274,8 +277,10 @@ impl Document {
                 blocks(&mut section.intro);
                 for entry in &mut section.entries {
                     entry.source = None;
+                    entry.title.shrink_to_fit();
                     blocks(&mut entry.body);
                 }
+                section.entries.shrink_to_fit();
             }
         }
         match &mut self.header {

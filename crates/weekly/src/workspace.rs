@@ -80,12 +80,22 @@ impl Workspace {
         let mut config = Config::parse(&text, &config_path.display().to_string())?;
         let mut problems = Vec::new();
         load_text_overrides(root, &mut config, &mut problems)?;
+        // Issue directories are read on every core (20,000 of them take a third of a second on
+        // one).
+        let entries = sorted_entries(&root.join("issues"))?;
+        let loaded = weekly_model::par::map(&entries, |dir| {
+            let mut found = Vec::new();
+            let issue = if dir.is_dir() {
+                load_issue(dir, &config, &mut found)
+            } else {
+                Ok(None)
+            };
+            (issue, found)
+        });
         let mut issues = Vec::new();
-        for dir in sorted_entries(&root.join("issues"))? {
-            if !dir.is_dir() {
-                continue;
-            }
-            if let Some(issue) = load_issue(&dir, &config, &mut problems)? {
+        for (issue, found) in loaded {
+            problems.extend(found);
+            if let Some(issue) = issue? {
                 issues.push(issue);
             }
         }
