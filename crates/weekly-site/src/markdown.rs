@@ -149,7 +149,7 @@ mod tests {
             for i in 0..(seed % 24) {
                 let pick = seed.rotate_left(i as u32 * 5) as usize;
                 // Mostly letters, so that a good share of the texts is plain.
-                let c = if pick % 3 == 0 {
+                let c = if pick.is_multiple_of(3) {
                     alphabet[(pick / 3) % alphabet.len()]
                 } else {
                     ['a', '异', ' ', 'b', '，', 'Z', '"', '>', '.'][(pick / 3) % 9]
