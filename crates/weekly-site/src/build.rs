@@ -387,23 +387,19 @@ fn language_pages(
         .iter()
         .map(|d| (d.key.as_str().to_owned(), d.name(lang).to_owned()))
         .collect();
-    let site_value = value_of(&site);
+    let cx = LangContext {
+        input,
+        templates,
+        urls,
+        lang,
+        site: value_of(&site),
+        labels,
+    };
     let indices: Vec<usize> = (0..issues.len()).collect();
     // Pages are rendered on every core, a batch at a time (so that only a batch of pages is
     // in memory), and written in order.
     for batch in indices.chunks(RENDER_BATCH) {
-        let rendered = weekly_model::par::map(batch, |&i| {
-            render_issue(
-                input,
-                templates,
-                urls,
-                lang,
-                &site_value,
-                labels,
-                &issues,
-                i,
-            )
-        });
+        let rendered = weekly_model::par::map(batch, |&i| render_issue(&cx, &issues, i));
         for rendered in rendered {
             let Some(RenderedIssue {
                 index,
@@ -546,7 +542,7 @@ fn language_pages(
             );
             let html = templates.render(
                 "season.html",
-                &minijinja::context! {site => &site_value, page => value_of(&page), season => value_of(&value)},
+                &minijinja::context! {site => &cx.site, page => value_of(&page), season => value_of(&value)},
             )?;
             Ok::<_, SiteError>((url, html, value))
         });
@@ -599,33 +595,18 @@ fn language_pages(
         let items = std::sync::Arc::new(items);
         let pages = items.len().div_ceil(SECTION_PAGE).max(1);
         for number in 1..=pages {
-            units.push((
-                key.clone(),
-                name.clone(),
-                items.clone(),
+            units.push(SectionPage {
+                key: key.clone(),
+                name: name.clone(),
+                items: items.clone(),
                 badges,
                 number,
                 pages,
-            ));
+            });
         }
     }
     for batch in units.chunks(RENDER_BATCH) {
-        let rendered =
-            weekly_model::par::map(batch, |(key, name, items, badges, number, pages)| {
-                section_page(
-                    input,
-                    templates,
-                    urls,
-                    lang,
-                    &site_value,
-                    key,
-                    name,
-                    items,
-                    *badges,
-                    *number,
-                    *pages,
-                )
-            });
+        let rendered = weekly_model::par::map(batch, |unit| section_page(&cx, unit));
         for rendered in rendered {
             let (url, html) = rendered?;
             writer.page(&url, html, None)?;
@@ -696,21 +677,48 @@ fn value_of(data: &impl Serialize) -> minijinja::Value {
 /// Entries on one page of a section.
 pub const SECTION_PAGE: usize = 500;
 
-/// Page `number` (1-based, of `pages`) of the section `key` (its items newest first).
-#[allow(clippy::too_many_arguments)]
-fn section_page(
-    input: &SiteInput<'_>,
-    templates: &Templates,
-    urls: &Urls,
-    lang: &Lang,
-    site: &minijinja::Value,
-    key: &str,
-    name: &str,
-    items: &[SectionItem],
+/// What the pages of one language are rendered with (shared by the threads).
+struct LangContext<'a, 's> {
+    input: &'a SiteInput<'s>,
+    templates: &'a Templates,
+    urls: &'a Urls,
+    lang: &'a Lang,
+    /// The `site` value of the templates.
+    site: minijinja::Value,
+    labels: &'a BTreeMap<String, String>,
+}
+
+/// One page of a section's list.
+struct SectionPage {
+    key: String,
+    name: String,
+    /// Every item of the section, newest first (shared by its pages).
+    items: std::sync::Arc<Vec<SectionItem>>,
+    /// True when some item has a star badge.
     badges: bool,
+    /// This page, from 1.
     number: usize,
+    /// Pages of the section.
     pages: usize,
+}
+
+/// A page of a section's list, rendered: its URL and HTML.
+fn section_page(
+    cx: &LangContext<'_, '_>,
+    unit: &SectionPage,
 ) -> Result<(String, String), SiteError> {
+    let LangContext {
+        input, urls, lang, ..
+    } = *cx;
+    let SectionPage {
+        key,
+        name,
+        items,
+        badges,
+        number,
+        pages,
+    } = unit;
+    let (number, pages) = (*number, *pages);
     let start = (number - 1) * SECTION_PAGE;
     let entries: Vec<Value> = items
         .iter()
@@ -742,10 +750,10 @@ fn section_page(
         "next": (number < pages).then(|| href(number + 1)),
         "pages": (1..=pages).map(|n| json!({"number": n, "href": href(n), "current": n == number})).collect::<Vec<_>>(),
     });
-    let html = templates.render(
+    let html = cx.templates.render(
         "section.html",
         &minijinja::context! {
-            site => site, page => value_of(&page), entries => value_of(&entries), badges => badges,
+            site => &cx.site, page => value_of(&page), entries => value_of(&entries), badges => badges,
             threshold => input.config.star_badge_threshold, pager => value_of(&pager),
         },
     )?;
@@ -764,18 +772,20 @@ struct RenderedIssue {
     summary: String,
 }
 
-/// The page of `issues[i]` in `lang` (`None` when it has no edition in `lang`).
-#[allow(clippy::too_many_arguments)]
+/// The page of `issues[i]` (`None` when it has no edition in the language).
 fn render_issue(
-    input: &SiteInput<'_>,
-    templates: &Templates,
-    urls: &Urls,
-    lang: &Lang,
-    site: &minijinja::Value,
-    labels: &BTreeMap<String, String>,
+    cx: &LangContext<'_, '_>,
     issues: &[&IssueInput<'_>],
     i: usize,
 ) -> Result<Option<RenderedIssue>, SiteError> {
+    let LangContext {
+        input,
+        templates,
+        urls,
+        lang,
+        labels,
+        ..
+    } = *cx;
     let issue = issues[i];
     let season = input.season_of(issue.number);
     let Some(mut view) = issue_view(input, issue, lang, labels, urls.season(lang, season)) else {
@@ -806,7 +816,7 @@ fn render_issue(
     page["description"] = json!(summary);
     let html = templates.render(
         "issue.html",
-        &minijinja::context! {site => site, page => value_of(&page), issue => value_of(&view)},
+        &minijinja::context! {site => &cx.site, page => value_of(&page), issue => value_of(&view)},
     )?;
     Ok(Some(RenderedIssue {
         index: i,
