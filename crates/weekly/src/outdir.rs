@@ -63,7 +63,8 @@ pub struct DirSink {
     out: PathBuf,
     staging: PathBuf,
     mode: Mode,
-    old: HashMap<String, Stamp>,
+    /// The manifest of the last build (shared with the writers).
+    old: std::sync::Arc<HashMap<String, Stamp>>,
     /// One channel and thread per writer; files go to them in turn.
     writers: Vec<Writer>,
     next: usize,
@@ -198,7 +199,6 @@ impl DirSink {
                 (sender, writer)
             })
             .collect();
-        let old = std::sync::Arc::try_unwrap(old).unwrap_or_else(|shared| (*shared).clone());
         Ok(DirSink {
             out: out.to_owned(),
             staging,
