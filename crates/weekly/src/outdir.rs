@@ -181,6 +181,7 @@ impl DirSink {
         let name = out
             .file_name()
             .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+        remove_leftovers(out, &name);
         let staging = out.with_file_name(format!(".{name}.building-{}", std::process::id()));
         if staging.exists() {
             std::fs::remove_dir_all(&staging).ok();
@@ -313,6 +314,38 @@ impl DirSink {
     }
 }
 
+/// How old a staging directory of another build must be to count as left behind by a build
+/// that was killed (no build takes this long).
+const LEFT_BEHIND: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes the staging and old directories beside `out` (`.<name>.building-<pid>`,
+/// `.<name>.old-<pid>`) that killed builds left behind.
+fn remove_leftovers(out: &Path, name: &str) {
+    let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.building-"), format!(".{name}.old-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let ours = prefixes.iter().any(|p| {
+            file_name
+                .strip_prefix(p.as_str())
+                .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        });
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > LEFT_BEHIND));
+        if ours && old {
+            std::fs::remove_dir_all(entry.path()).ok();
+        }
+    }
+}
+
 /// Removes the directories above `path` that became empty, up to `root`.
 fn remove_empty_parents(path: &Path, root: &Path) {
     let mut dir = path.parent();
@@ -418,6 +451,32 @@ mod tests {
             "a"
         );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn directories_left_by_a_killed_build_are_removed_once_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let killed = dir.path().join(".site.building-99999999");
+        let running = dir.path().join(".site.building-99999998");
+        let other = dir.path().join(".notes.building-1");
+        for d in [&killed, &running, &other] {
+            std::fs::create_dir_all(d.join("zh")).unwrap();
+        }
+        let past = std::time::SystemTime::now() - 2 * LEFT_BEHIND;
+        for d in [&killed, &other] {
+            std::fs::File::open(d).unwrap().set_modified(past).unwrap();
+        }
+        build(&out, &[("index.html", "a")]);
+        assert!(
+            !killed.exists(),
+            "an old staging directory of this site is removed"
+        );
+        assert!(
+            running.exists(),
+            "a recent one may belong to a build still running"
+        );
+        assert!(other.exists(), "another site's directory is left alone");
     }
 
     #[test]
