@@ -316,7 +316,7 @@ impl DirSink {
 
 /// How old a staging directory of another build must be to count as left behind by a build
 /// that was killed (no build takes this long).
-const LEFT_BEHIND: std::time::Duration = std::time::Duration::from_secs(3600);
+const LEFT_BEHIND: std::time::Duration = std::time::Duration::from_hours(1);
 
 /// Removes the staging and old directories beside `out` (`.<name>.building-<pid>`,
 /// `.<name>.old-<pid>`) that killed builds left behind.
