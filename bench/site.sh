@@ -162,7 +162,8 @@ fields = dict(l.strip().rsplit(": ", 1) for l in open(path) if ": " in l)
 wall = sum(float(p) * 60 ** i for i, p in enumerate(reversed(fields["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":"))))
 print(f"{label}, first build of the workspace (word clouds made, not cached): weekly build {wall:.3f} s, peak RSS {int(fields['Maximum resident set size (kbytes)']) / 1024:.0f} MB")
 PY
-  rm -rf "$work/$1-first-out"
+  # Left until the end: deleting 40,000 files now would slow the next fresh build of either
+  # tool (see BENCHMARKS.md on this disk's inode reuse).
 }
 
 first_build corpus "$work/corpus"
