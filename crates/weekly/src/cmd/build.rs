@@ -18,7 +18,7 @@ use std::time::Instant;
 /<lang>/<N>/           each issue, with hreflang links to its other editions\n  \
 /<lang>/archive/       every issue by season\n  \
 /<lang>/seasons/<S>/   a season: issues, totals, charts, word cloud, every link\n  \
-/<lang>/sections/<key>/  everything ever featured in a section, newest first, star badges\n  \
+/<lang>/sections/<key>/  everything ever featured in a section, newest first, star badges, 500 a page (…/2/, …)\n  \
 /<lang>/stats/         the dashboard (inline SVG, no JavaScript needed)\n  \
 /<lang>/search/        search page; its index is sharded under /<lang>/search/index/\n  \
 /<lang>/feed.xml, atom.xml, feed.json   RSS 2.0, Atom, JSON Feed 1.1\n  \
