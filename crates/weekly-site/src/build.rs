@@ -348,9 +348,10 @@ fn build_language(
     seasons: &[Season<'_>],
     writer: &mut Writer<'_>,
 ) -> Result<(), SiteError> {
-    // The search index is built on a thread of its own while the pages are rendered.
+    // The search index is built on a thread of its own while the pages are rendered (the queue
+    // is bounded, so documents do not pile up in memory when it falls behind).
     std::thread::scope(|scope| {
-        let (docs, received) = std::sync::mpsc::channel::<SearchDoc>();
+        let (docs, received) = std::sync::mpsc::sync_channel::<SearchDoc>(4096);
         let indexer = scope.spawn(move || {
             let mut builder = IndexBuilder::default();
             for doc in received {
@@ -370,7 +371,7 @@ fn language_pages(
     lang: &Lang,
     seasons: &[Season<'_>],
     writer: &mut Writer<'_>,
-    docs: std::sync::mpsc::Sender<SearchDoc>,
+    docs: std::sync::mpsc::SyncSender<SearchDoc>,
     indexer: std::thread::ScopedJoinHandle<'_, Vec<(String, String)>>,
 ) -> Result<(), SiteError> {
     let site = common(input, urls, lang);
@@ -861,7 +862,7 @@ fn collect_issue(
     date: weekly_model::IsoDate,
     url: &str,
     section_name: &HashMap<String, String>,
-    docs: &std::sync::mpsc::Sender<SearchDoc>,
+    docs: &std::sync::mpsc::SyncSender<SearchDoc>,
     featured: &mut BTreeMap<String, Vec<SectionItem>>,
 ) {
     for section in &view.sections {
