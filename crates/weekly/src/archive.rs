@@ -93,6 +93,8 @@ pub struct ParseCache {
     files: HashMap<PathBuf, (String, Parsed)>,
     /// True when the documents are only read (the site): their source text is dropped.
     reading_only: bool,
+    /// True when the files are kept for the next load (`weekly serve`).
+    remember: bool,
 }
 
 impl ParseCache {
@@ -103,6 +105,12 @@ impl ParseCache {
             reading_only: true,
             ..ParseCache::default()
         }
+    }
+
+    /// Keeps the files of each load for the next one (only their changes are parsed again).
+    pub fn remembering(mut self) -> ParseCache {
+        self.remember = true;
+        self
     }
 }
 
@@ -128,8 +136,8 @@ impl Archive {
         Archive::load_cached(workspace, wanted, &mut ParseCache::default())
     }
 
-    /// Like [`Archive::load_only`], parsing only the files whose text is not in `cache` (which
-    /// then holds the files read this time). Files are parsed on every core.
+    /// Like [`Archive::load_only`], parsing only the files whose text is not in `cache` (which,
+    /// when remembering, then holds the files read this time). Files are parsed on every core.
     pub fn load_cached(
         workspace: &Workspace,
         wanted: impl Fn(u32) -> bool,
@@ -181,9 +189,9 @@ impl Archive {
                 bad,
             }
         });
-        let mut fresh: HashMap<PathBuf, (String, Parsed)> = HashMap::new();
+        let mut fresh: HashMap<PathBuf, Parsed> = HashMap::new();
         for (i, parsed) in stale.into_iter().zip(parsed) {
-            fresh.insert(texts[i].0.path.clone(), (String::new(), parsed));
+            fresh.insert(texts[i].0.path.clone(), parsed);
         }
         let mut kept = HashMap::new();
         let mut files_with_errors = Vec::new();
@@ -193,7 +201,7 @@ impl Archive {
             let mut editions = Vec::with_capacity(dir.editions.len());
             for (file, text) in texts.by_ref().take(dir.editions.len()) {
                 let parsed = match fresh.remove(&file.path) {
-                    Some((_, parsed)) => parsed,
+                    Some(parsed) => parsed,
                     None => cache.files.remove(&file.path).expect("cached parse").1,
                 };
                 if parsed.bad {
@@ -205,7 +213,9 @@ impl Archive {
                     path: file.path.clone(),
                     document: parsed.document.clone(),
                 });
-                kept.insert(file.path.clone(), (text, parsed));
+                if cache.remember {
+                    kept.insert(file.path.clone(), (text, parsed));
+                }
             }
             issues.push(Issue {
                 number: dir.number,

@@ -132,7 +132,7 @@ fn respond(files: &HashMap<String, Vec<u8>>, uri: &Uri) -> Response {
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let mut caches = Caches {
-        parsed: ParseCache::reading_only(),
+        parsed: ParseCache::reading_only().remembering(),
         clouds: None,
     };
     let started = Instant::now();
