@@ -1,14 +1,17 @@
 //! Builds the whole site of a [`SiteInput`] and hands every file to a [`Sink`]: issue pages per
 //! language, home, archive, seasons, section pages, dashboard, search page and index, feeds,
-//! 404, sitemap, robots.txt and the assets.
+//! 404, sitemap, robots.txt and the assets (season values come from `seasons`, section pages
+//! from `sections`).
 
-use crate::charts::{Bar, pie, stacked_bars};
-use crate::cloud::{self, Cloud};
+use crate::charts::{Bar, stacked_bars};
 use crate::feeds::{FeedItem, FeedMeta, atom, json_feed, rss};
 use crate::input::{IssueInput, SiteInput};
 use crate::labels::{labels, language_name, with_number};
-use crate::markdown::{block, escape};
+use crate::markdown::escape;
 use crate::search::{IndexBuilder, SearchDoc};
+pub use crate::seasons::CloudCache;
+use crate::seasons::{Season, season_value, seasons};
+use crate::sections::{SECTION_PAGE, SectionItem, SectionPage, collect_issue, section_page};
 use crate::sitemap::{robots, sitemap};
 use crate::templates::Templates;
 use crate::urls::Urls;
@@ -47,13 +50,6 @@ pub struct Summary {
     pub clouds: CloudCache,
 }
 
-/// The language-independent figures of a season.
-struct Season<'s> {
-    number: u32,
-    issues: Vec<&'s IssueInput<'s>>,
-    cloud: Vec<cloud::Placed>,
-}
-
 struct Writer<'s> {
     sink: &'s mut dyn Sink,
     summary: Summary,
@@ -75,21 +71,6 @@ impl Writer<'_> {
         self.file(&path, html)
     }
 }
-
-/// 64-bit FNV-1a of `text`: the key of the word-cloud cache.
-pub fn fingerprint(text: &str) -> u64 {
-    fingerprint_from(0xcbf2_9ce4_8422_2325, text)
-}
-
-/// FNV-1a of `text` continued from `seed`.
-fn fingerprint_from(seed: u64, text: &str) -> u64 {
-    text.bytes().fold(seed, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
-/// Changes whenever the way clouds are made changes, so that cached ones are made again.
-const CLOUD_VERSION: &str = "cloud v3";
 
 /// Builds the site of `input` with `templates` into `sink`. `clouds` holds the word clouds of
 /// earlier builds (see [`Summary::clouds`]).
@@ -132,81 +113,6 @@ pub fn build(
     writer.file("sitemap.xml", map)?;
     writer.file("robots.txt", robots(&sitemap_url))?;
     Ok(writer.summary)
-}
-
-/// The word clouds of earlier builds by the fingerprint of their season's text.
-pub type CloudCache = HashMap<u64, Cloud>;
-
-type Seasons<'s> = (Vec<Season<'s>>, CloudCache);
-
-fn seasons<'s>(input: &'s SiteInput<'s>, cache: &CloudCache) -> Seasons<'s> {
-    let mut by_number: BTreeMap<u32, Vec<&IssueInput<'_>>> = BTreeMap::new();
-    for issue in &input.issues {
-        by_number
-            .entry(input.season_of(issue.number))
-            .or_default()
-            .push(issue);
-    }
-    let stop = cloud::stop_words(&input.config.stop_words);
-    let by_number: Vec<(u32, Vec<&IssueInput<'_>>)> = by_number.into_iter().collect();
-    // Segmenting and placing words is the costly part: seasons are spread over the cores, and
-    // a season whose text is unchanged takes its cloud from the cache.
-    // The key covers what a cloud is made of: the text, the stop words and our method.
-    let seed = fingerprint(&format!("{CLOUD_VERSION}\n{}", input.config.stop_words));
-    let clouds = weekly_model::par::map(&by_number, |(_, issues)| {
-        let key = fingerprint_from(seed, &season_text(input, issues, false));
-        let cloud = cache.get(&key).cloned().unwrap_or_else(|| {
-            let text = season_text(input, issues, true);
-            let words = cloud::frequencies(&[text.as_str()], &stop);
-            let placed = cloud::layout(&words);
-            Cloud { words, placed }
-        });
-        (key, cloud)
-    });
-    let mut kept = HashMap::new();
-    let mut out = Vec::new();
-    for ((number, issues), (key, cloud)) in by_number.into_iter().zip(clouds) {
-        out.push(Season {
-            number,
-            issues,
-            cloud: cloud.placed.clone(),
-        });
-        kept.insert(key, cloud);
-    }
-    (out, kept)
-}
-
-/// The text of a season's word cloud: titles and bodies of the counted entries of the primary
-/// language's full texts, as plain text (`plain`) or as written (the cheaper cache key: the
-/// plain text is a function of it).
-fn season_text(input: &SiteInput<'_>, issues: &[&IssueInput<'_>], plain: bool) -> String {
-    let catalogue = &input.config.catalogue;
-    let mut text = String::new();
-    for issue in issues {
-        let Some(edition) = issue.full(&input.config.primary) else {
-            continue;
-        };
-        for (section, entry) in edition.document.entries() {
-            if !catalogue.is_counted(&section.key) {
-                continue;
-            }
-            if plain {
-                text.push_str(&entry.plain_title());
-            } else {
-                text.push_str(&entry.title);
-            }
-            text.push('\n');
-            for b in &entry.body {
-                if plain {
-                    text.push_str(&weekly_model::inline::plain_text(&b.text));
-                } else {
-                    text.push_str(&b.text);
-                }
-                text.push('\n');
-            }
-        }
-    }
-    text
 }
 
 /// Values every template gets as `site`.
@@ -303,7 +209,7 @@ fn page_meta(
     })
 }
 
-fn section_names(input: &SiteInput<'_>, lang: &Lang) -> Vec<(String, String)> {
+pub(crate) fn section_names(input: &SiteInput<'_>, lang: &Lang) -> Vec<(String, String)> {
     input
         .config
         .catalogue
@@ -328,16 +234,6 @@ fn totals_value(
         })
         .collect();
     json!({"issues": issues.len(), "sections": sections})
-}
-
-/// An entry listed on a section page (links are made when the page is: at 20,000 issues
-/// there are a quarter of a million of these).
-struct SectionItem {
-    issue: u32,
-    date: weekly_model::IsoDate,
-    anchor: String,
-    title_html: String,
-    badge: Option<String>,
 }
 
 fn build_language(
@@ -671,94 +567,19 @@ fn language_pages(
 }
 
 /// A template value of `data` (made once, shared by the pages that show it).
-fn value_of(data: &impl Serialize) -> minijinja::Value {
+pub(crate) fn value_of(data: &impl Serialize) -> minijinja::Value {
     minijinja::Value::from(minijinja::value::Serde(data))
 }
 
-/// Entries on one page of a section.
-pub const SECTION_PAGE: usize = 500;
-
 /// What the pages of one language are rendered with (shared by the threads).
-struct LangContext<'a, 's> {
-    input: &'a SiteInput<'s>,
-    templates: &'a Templates,
-    urls: &'a Urls,
-    lang: &'a Lang,
+pub(crate) struct LangContext<'a, 's> {
+    pub(crate) input: &'a SiteInput<'s>,
+    pub(crate) templates: &'a Templates,
+    pub(crate) urls: &'a Urls,
+    pub(crate) lang: &'a Lang,
     /// The `site` value of the templates.
-    site: minijinja::Value,
-    labels: &'a BTreeMap<String, String>,
-}
-
-/// One page of a section's list.
-struct SectionPage {
-    key: String,
-    name: String,
-    /// Every item of the section, newest first (shared by its pages).
-    items: std::sync::Arc<Vec<SectionItem>>,
-    /// True when some item has a star badge.
-    badges: bool,
-    /// This page, from 1.
-    number: usize,
-    /// Pages of the section.
-    pages: usize,
-}
-
-/// A page of a section's list, rendered: its URL and HTML.
-fn section_page(
-    cx: &LangContext<'_, '_>,
-    unit: &SectionPage,
-) -> Result<(String, String), SiteError> {
-    let LangContext {
-        input, urls, lang, ..
-    } = *cx;
-    let SectionPage {
-        key,
-        name,
-        items,
-        badges,
-        number,
-        pages,
-    } = unit;
-    let (number, pages) = (*number, *pages);
-    let start = (number - 1) * SECTION_PAGE;
-    let entries: Vec<Value> = items
-        .iter()
-        .skip(start)
-        .take(SECTION_PAGE)
-        .map(|e| {
-            let issue_href = urls.issue(lang, e.issue);
-            json!({
-                "issue": e.issue, "date": e.date.to_string(), "href": format!("{issue_href}#{}", e.anchor),
-                "issue_href": issue_href, "title_html": e.title_html, "badge": e.badge,
-            })
-        })
-        .collect();
-    let href = |n: usize| urls.section_page(lang, key, n);
-    let url = href(number);
-    // Other languages link to their first page: their pages hold other entries.
-    let mut page = titled_page(input, urls, lang, "archive", &url, false, name, |l| {
-        urls.section(l, key)
-    });
-    if number > 1 {
-        page["title"] = json!(format!("{name} ({number}/{pages}) · {}", input.name(lang)));
-    }
-    let pager = json!({
-        "number": number,
-        "count": pages,
-        "total": items.len(),
-        "first": start + 1,
-        "prev": (number > 1).then(|| href(number - 1)),
-        "next": (number < pages).then(|| href(number + 1)),
-        "pages": (1..=pages).map(|n| json!({"number": n, "href": href(n), "current": n == number})).collect::<Vec<_>>(),
-    });
-    let html = cx.templates.render(
-        "section.html",
-        &minijinja::context! {
-            site => &cx.site, page => value_of(&page), entries => value_of(&entries), badges => badges,
-            threshold => input.config.star_badge_threshold, pager => value_of(&pager),
-        },
-    )?;
-    Ok((url, html))
+    pub(crate) site: minijinja::Value,
+    pub(crate) labels: &'a BTreeMap<String, String>,
 }
 
 /// Issue pages rendered at once (on every core) before they are written.
@@ -830,7 +651,7 @@ fn render_issue(
 
 /// The `page` value of a page with a heading, present in every language at `same_page(lang)`.
 #[allow(clippy::too_many_arguments)]
-fn titled_page(
+pub(crate) fn titled_page(
     input: &SiteInput<'_>,
     urls: &Urls,
     lang: &Lang,
@@ -855,114 +676,4 @@ fn lang_pages(input: &SiteInput<'_>, url: impl Fn(&Lang) -> String) -> Vec<(Lang
         .iter()
         .map(|l| (l.clone(), url(l)))
         .collect()
-}
-
-fn collect_issue(
-    view: &IssueView,
-    date: weekly_model::IsoDate,
-    url: &str,
-    section_name: &HashMap<String, String>,
-    docs: &std::sync::mpsc::SyncSender<SearchDoc>,
-    featured: &mut BTreeMap<String, Vec<SectionItem>>,
-) {
-    for section in &view.sections {
-        let name = section_name
-            .get(&section.key)
-            .cloned()
-            .unwrap_or_else(|| section.heading.clone());
-        for entry in &section.entries {
-            let href = format!("{url}#{}", entry.anchor);
-            // The index thread stops only with the build, so a failed send is not possible.
-            let _ = docs.send(SearchDoc {
-                issue: view.number,
-                section: name.clone(),
-                title: entry.title.clone(),
-                url: href,
-                text: entry.body_text.clone(),
-            });
-            if section.counted {
-                featured
-                    .entry(section.key.clone())
-                    .or_default()
-                    .push(SectionItem {
-                        issue: view.number,
-                        date,
-                        anchor: entry.anchor.clone(),
-                        title_html: strip_links(&entry.title_html),
-                        badge: entry.badge.clone(),
-                    });
-            }
-        }
-    }
-}
-
-/// `a <a href="u">b</a>` → `a b`: section pages link each title to its entry.
-fn strip_links(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find("<a ") {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        match rest.find('>') {
-            Some(end) => rest = &rest[end + 1..],
-            None => break,
-        }
-    }
-    out.push_str(rest);
-    out.replace("</a>", "")
-}
-
-#[allow(clippy::too_many_arguments)]
-fn season_value(
-    input: &SiteInput<'_>,
-    urls: &Urls,
-    lang: &Lang,
-    labels: &BTreeMap<String, String>,
-    season: &Season<'_>,
-    names: &[String],
-    keys: &[String],
-    issues: &[&Value],
-) -> Value {
-    let label = with_number(labels, "season", season.number);
-    let totals: Vec<u32> = keys
-        .iter()
-        .map(|k| season.issues.iter().map(|i| i.counts.get(k)).sum())
-        .collect();
-    let bars: Vec<Bar> = season
-        .issues
-        .iter()
-        .map(|i| Bar {
-            label: format!("#{}", i.number),
-            href: if i.has(lang) {
-                urls.issue(lang, i.number)
-            } else {
-                urls.season(lang, season.number)
-            },
-            values: keys.iter().map(|k| i.counts.get(k)).collect(),
-        })
-        .collect();
-    let free: Vec<&weekly_model::Document> = season
-        .issues
-        .iter()
-        .filter(|i| input.is_free(i.number))
-        .filter_map(|i| i.full(lang).map(|e| e.document))
-        .collect();
-    let withheld = season.issues.iter().any(|i| !input.is_free(i.number));
-    let links_md =
-        weekly_render::links::links_edition(&label, &free, &input.config.catalogue, lang);
-    let links_md = links_md.split_once('\n').map_or("", |(_, rest)| rest);
-    json!({
-        "number": season.number,
-        "label": label,
-        "href": urls.season(lang, season.number),
-        "first": season.issues.first().map_or(0, |i| i.number),
-        "last": season.issues.last().map_or(0, |i| i.number),
-        "issues": issues,
-        "totals": names.iter().zip(&totals).map(|(n, c)| json!({"name": n, "count": c})).collect::<Vec<_>>(),
-        "chart_svg": stacked_bars(&label, names, &bars),
-        "pie_svg": pie(&label, names, &totals),
-        "cloud_svg": if season.cloud.is_empty() { String::new() } else { cloud::svg(&format!("{label} · {}", labels["word_cloud"]), &season.cloud) },
-        "links_html": block(links_md),
-        "links_note": if withheld { labels["links_note"].clone() } else { String::new() },
-    })
 }

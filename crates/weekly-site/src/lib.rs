@@ -12,6 +12,8 @@ pub mod labels;
 pub mod links;
 pub mod markdown;
 pub mod search;
+mod seasons;
+mod sections;
 pub mod sitemap;
 pub mod templates;
 pub mod urls;

@@ -1,0 +1,158 @@
+//! The seasons of a build: issues grouped by season, each season's word cloud (made on every
+//! core, or taken from the cache of earlier builds by a fingerprint of what it is made of), and
+//! the value a season page and the dashboard show.
+
+use crate::charts::{Bar, pie, stacked_bars};
+use crate::cloud::{self, Cloud};
+use crate::input::{IssueInput, SiteInput};
+use crate::labels::with_number;
+use crate::markdown::block;
+use crate::urls::Urls;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+use weekly_model::Lang;
+
+/// The language-independent figures of a season.
+pub(crate) struct Season<'s> {
+    pub(crate) number: u32,
+    pub(crate) issues: Vec<&'s IssueInput<'s>>,
+    pub(crate) cloud: Vec<cloud::Placed>,
+}
+
+/// Changes whenever the way clouds are made changes, so that cached ones are made again.
+const CLOUD_VERSION: &str = "cloud v4";
+
+/// The word clouds of earlier builds by the fingerprint of their season's text.
+pub type CloudCache = HashMap<u64, Cloud>;
+
+pub(crate) type Seasons<'s> = (Vec<Season<'s>>, CloudCache);
+
+pub(crate) fn seasons<'s>(input: &'s SiteInput<'s>, cache: &CloudCache) -> Seasons<'s> {
+    let mut by_number: BTreeMap<u32, Vec<&IssueInput<'_>>> = BTreeMap::new();
+    for issue in &input.issues {
+        by_number
+            .entry(input.season_of(issue.number))
+            .or_default()
+            .push(issue);
+    }
+    let stop = cloud::stop_words(&input.config.stop_words);
+    let by_number: Vec<(u32, Vec<&IssueInput<'_>>)> = by_number.into_iter().collect();
+    // Segmenting and placing words is the costly part: seasons are spread over the cores, and
+    // a season whose text is unchanged takes its cloud from the cache.
+    // The key covers what a cloud is made of: the text, the stop words and our method.
+    let clouds = weekly_model::par::map(&by_number, |(_, issues)| {
+        // The model's fingerprint (fixed keys): a different Rust may change it, which only
+        // makes the cached clouds miss once.
+        let key = weekly_model::verbatim::fingerprint(&(
+            CLOUD_VERSION,
+            &input.config.stop_words,
+            season_text(input, issues, false),
+        ));
+        let cloud = cache.get(&key).cloned().unwrap_or_else(|| {
+            let text = season_text(input, issues, true);
+            let words = cloud::frequencies(&[text.as_str()], &stop);
+            let placed = cloud::layout(&words);
+            Cloud { words, placed }
+        });
+        (key, cloud)
+    });
+    let mut kept = HashMap::new();
+    let mut out = Vec::new();
+    for ((number, issues), (key, cloud)) in by_number.into_iter().zip(clouds) {
+        out.push(Season {
+            number,
+            issues,
+            cloud: cloud.placed.clone(),
+        });
+        kept.insert(key, cloud);
+    }
+    (out, kept)
+}
+
+/// The text of a season's word cloud: titles and bodies of the counted entries of the primary
+/// language's full texts, as plain text (`plain`) or as written (the cheaper cache key: the
+/// plain text is a function of it).
+fn season_text(input: &SiteInput<'_>, issues: &[&IssueInput<'_>], plain: bool) -> String {
+    let catalogue = &input.config.catalogue;
+    let mut text = String::new();
+    for issue in issues {
+        let Some(edition) = issue.full(&input.config.primary) else {
+            continue;
+        };
+        for (section, entry) in edition.document.entries() {
+            if !catalogue.is_counted(&section.key) {
+                continue;
+            }
+            if plain {
+                text.push_str(&entry.plain_title());
+            } else {
+                text.push_str(&entry.title);
+            }
+            text.push('\n');
+            for b in &entry.body {
+                if plain {
+                    text.push_str(&weekly_model::inline::plain_text(&b.text));
+                } else {
+                    text.push_str(&b.text);
+                }
+                text.push('\n');
+            }
+        }
+    }
+    text
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn season_value(
+    input: &SiteInput<'_>,
+    urls: &Urls,
+    lang: &Lang,
+    labels: &BTreeMap<String, String>,
+    season: &Season<'_>,
+    names: &[String],
+    keys: &[String],
+    issues: &[&Value],
+) -> Value {
+    let label = with_number(labels, "season", season.number);
+    let totals: Vec<u32> = keys
+        .iter()
+        .map(|k| season.issues.iter().map(|i| i.counts.get(k)).sum())
+        .collect();
+    let bars: Vec<Bar> = season
+        .issues
+        .iter()
+        .map(|i| Bar {
+            label: format!("#{}", i.number),
+            href: if i.has(lang) {
+                urls.issue(lang, i.number)
+            } else {
+                urls.season(lang, season.number)
+            },
+            values: keys.iter().map(|k| i.counts.get(k)).collect(),
+        })
+        .collect();
+    let free: Vec<&weekly_model::Document> = season
+        .issues
+        .iter()
+        .filter(|i| input.is_free(i.number))
+        .filter_map(|i| i.full(lang).map(|e| e.document))
+        .collect();
+    let withheld = season.issues.iter().any(|i| !input.is_free(i.number));
+    let links_md =
+        weekly_render::links::links_edition(&label, &free, &input.config.catalogue, lang);
+    let links_md = links_md.split_once('\n').map_or("", |(_, rest)| rest);
+    json!({
+        "number": season.number,
+        "label": label,
+        "href": urls.season(lang, season.number),
+        "first": season.issues.first().map_or(0, |i| i.number),
+        "last": season.issues.last().map_or(0, |i| i.number),
+        "issues": issues,
+        "totals": names.iter().zip(&totals).map(|(n, c)| json!({"name": n, "count": c})).collect::<Vec<_>>(),
+        "chart_svg": stacked_bars(&label, names, &bars),
+        "pie_svg": pie(&label, names, &totals),
+        "cloud_svg": if season.cloud.is_empty() { String::new() } else { cloud::svg(&format!("{label} · {}", labels["word_cloud"]), &season.cloud) },
+        "links_html": block(links_md),
+        "links_note": if withheld { labels["links_note"].clone() } else { String::new() },
+    })
+}

@@ -1,0 +1,152 @@
+//! Section pages: every entry a counted section ever featured, newest first, in pages of
+//! [`SECTION_PAGE`]; the entries are collected from the issue views as pages are built, with
+//! the search documents.
+
+use crate::SiteError;
+use crate::build::{LangContext, titled_page, value_of};
+use crate::search::SearchDoc;
+use crate::view::IssueView;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+
+/// An entry listed on a section page (links are made when the page is: at 20,000 issues
+/// there are a quarter of a million of these).
+pub(crate) struct SectionItem {
+    issue: u32,
+    date: weekly_model::IsoDate,
+    anchor: String,
+    title_html: String,
+    pub(crate) badge: Option<String>,
+}
+
+/// Entries on one page of a section.
+pub const SECTION_PAGE: usize = 500;
+
+/// One page of a section's list.
+pub(crate) struct SectionPage {
+    pub(crate) key: String,
+    pub(crate) name: String,
+    /// Every item of the section, newest first (shared by its pages).
+    pub(crate) items: std::sync::Arc<Vec<SectionItem>>,
+    /// True when some item has a star badge.
+    pub(crate) badges: bool,
+    /// This page, from 1.
+    pub(crate) number: usize,
+    /// Pages of the section.
+    pub(crate) pages: usize,
+}
+
+/// A page of a section's list, rendered: its URL and HTML.
+pub(crate) fn section_page(
+    cx: &LangContext<'_, '_>,
+    unit: &SectionPage,
+) -> Result<(String, String), SiteError> {
+    let LangContext {
+        input, urls, lang, ..
+    } = *cx;
+    let SectionPage {
+        key,
+        name,
+        items,
+        badges,
+        number,
+        pages,
+    } = unit;
+    let (number, pages) = (*number, *pages);
+    let start = (number - 1) * SECTION_PAGE;
+    let entries: Vec<Value> = items
+        .iter()
+        .skip(start)
+        .take(SECTION_PAGE)
+        .map(|e| {
+            let issue_href = urls.issue(lang, e.issue);
+            json!({
+                "issue": e.issue, "date": e.date.to_string(), "href": format!("{issue_href}#{}", e.anchor),
+                "issue_href": issue_href, "title_html": e.title_html, "badge": e.badge,
+            })
+        })
+        .collect();
+    let href = |n: usize| urls.section_page(lang, key, n);
+    let url = href(number);
+    // Other languages link to their first page: their pages hold other entries.
+    let mut page = titled_page(input, urls, lang, "archive", &url, false, name, |l| {
+        urls.section(l, key)
+    });
+    if number > 1 {
+        page["title"] = json!(format!("{name} ({number}/{pages}) · {}", input.name(lang)));
+    }
+    let pager = json!({
+        "number": number,
+        "count": pages,
+        "total": items.len(),
+        "first": start + 1,
+        "prev": (number > 1).then(|| href(number - 1)),
+        "next": (number < pages).then(|| href(number + 1)),
+        "pages": (1..=pages).map(|n| json!({"number": n, "href": href(n), "current": n == number})).collect::<Vec<_>>(),
+    });
+    let html = cx.templates.render(
+        "section.html",
+        &minijinja::context! {
+            site => &cx.site, page => value_of(&page), entries => value_of(&entries), badges => badges,
+            threshold => input.config.star_badge_threshold, pager => value_of(&pager),
+        },
+    )?;
+    Ok((url, html))
+}
+
+/// Sends the entries of an issue page to the search index and keeps the counted ones for the
+/// section pages.
+pub(crate) fn collect_issue(
+    view: &IssueView,
+    date: weekly_model::IsoDate,
+    url: &str,
+    section_name: &HashMap<String, String>,
+    docs: &std::sync::mpsc::SyncSender<SearchDoc>,
+    featured: &mut BTreeMap<String, Vec<SectionItem>>,
+) {
+    for section in &view.sections {
+        let name = section_name
+            .get(&section.key)
+            .cloned()
+            .unwrap_or_else(|| section.heading.clone());
+        for entry in &section.entries {
+            let href = format!("{url}#{}", entry.anchor);
+            // The index thread stops only with the build, so a failed send is not possible.
+            let _ = docs.send(SearchDoc {
+                issue: view.number,
+                section: name.clone(),
+                title: entry.title.clone(),
+                url: href,
+                text: entry.body_text.clone(),
+            });
+            if section.counted {
+                featured
+                    .entry(section.key.clone())
+                    .or_default()
+                    .push(SectionItem {
+                        issue: view.number,
+                        date,
+                        anchor: entry.anchor.clone(),
+                        title_html: strip_links(&entry.title_html),
+                        badge: entry.badge.clone(),
+                    });
+            }
+        }
+    }
+}
+
+/// `a <a href="u">b</a>` → `a b`: section pages link each title to its entry.
+fn strip_links(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<a ") {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        match rest.find('>') {
+            Some(end) => rest = &rest[end + 1..],
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    out.replace("</a>", "")
+}
