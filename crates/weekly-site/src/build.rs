@@ -25,6 +25,8 @@ use weekly_render::texts::fill;
 
 /// The stylesheet.
 pub const CSS: &str = include_str!("../assets/site.css");
+/// The site's icon (a workspace's `static/assets/icon.svg` replaces it).
+pub const ICON: &str = include_str!("../assets/icon.svg");
 /// The search script.
 pub const SEARCH_JS: &str = include_str!("../assets/search.js");
 /// Seasons whose charts the dashboard shows (older ones are on their season pages).
@@ -107,6 +109,7 @@ pub fn build(
     let html = templates.render("404.html", &json!({"site": common, "page": page}))?;
     writer.file("404.html", html)?;
     writer.file("assets/site.css", CSS)?;
+    writer.file("assets/icon.svg", ICON)?;
     writer.file("assets/search.js", SEARCH_JS)?;
     let sitemap_url = urls.absolute(&format!("{}/sitemap.xml", urls.root));
     let map = sitemap(&writer.sitemap);

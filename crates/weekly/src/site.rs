@@ -1,15 +1,19 @@
 //! Wires the workspace to `weekly-site`: the parsed archive becomes a `SiteInput`, the
 //! workspace's `templates/` override the built-in templates and stop words, and the season word
-//! clouds are cached in the workspace between builds.
+//! clouds are cached in the workspace between builds; the files of `static/` go into the site as
+//! they are.
 
 use crate::archive::Archive;
 use crate::workspace::Workspace;
-use anyhow::{Context, Result};
-use std::collections::BTreeMap;
+use anyhow::{Context, Result, bail};
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
 use weekly_model::Counts;
 use weekly_site::build::CloudCache;
 use weekly_site::cloud::Cloud;
-use weekly_site::{EditionInput, IssueInput, Override, SiteConfig, SiteInput, Templates};
+use weekly_site::{
+    EditionInput, IssueInput, Override, Sink, SiteConfig, SiteError, SiteInput, Templates,
+};
 
 /// Templates of the workspace, compiled over the built-in ones.
 pub fn templates(workspace: &Workspace) -> Result<Templates> {
@@ -115,4 +119,104 @@ pub fn keep_cloud_cache(workspace: &Workspace, old: &CloudCache, new: &CloudCach
     let mut rows: Vec<(&u64, &Cloud)> = new.iter().collect();
     rows.sort_by_key(|(key, _)| **key);
     crate::files::write_atomic(&path, &serde_json::to_string(&rows)?)
+}
+
+/// The workspace folder whose files go into the site as they are (images, a favicon,
+/// `CNAME`, `.well-known/`…).
+pub const STATIC_DIR: &str = "static";
+
+/// A file of the workspace's `static/` folder.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// Its path in the site (`/`-separated, relative).
+    pub site_path: String,
+    /// Its path on disk.
+    pub path: PathBuf,
+}
+
+/// The files of the workspace's `static/` folder in name order (none when there is no such
+/// folder). Hidden files and folders (`.DS_Store`, `.git`) are left out, except `.well-known`.
+pub fn static_files(workspace: &Workspace) -> Result<Vec<StaticFile>> {
+    let root = workspace.root.join(STATIC_DIR);
+    if !root.is_dir() {
+        return Ok(Vec::new());
+    }
+    let hidden = |name: &std::ffi::OsStr| {
+        let name = name.to_string_lossy();
+        name.starts_with('.') && name != ".well-known"
+    };
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(&root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !hidden(e.file_name()));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let at = e.path().map_or_else(
+                || workspace.display_path(&root),
+                |p| workspace.display_path(p),
+            );
+            anyhow::anyhow!("cannot read `{at}`: {e}")
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(&root).unwrap_or(entry.path());
+        let Some(site_path) = relative.to_str() else {
+            bail!(
+                "`{}`: a site file name must be UTF-8; rename it",
+                workspace.display_path(entry.path())
+            );
+        };
+        files.push(StaticFile {
+            site_path: site_path.replace('\\', "/"),
+            path: entry.into_path(),
+        });
+    }
+    Ok(files)
+}
+
+/// A sink in front of another that leaves out the files `static/` replaces and, at
+/// [`WithStatic::finish`], adds the static files.
+pub struct WithStatic<'s> {
+    inner: &'s mut dyn Sink,
+    files: Vec<StaticFile>,
+    paths: HashSet<String>,
+    replaced: Vec<String>,
+}
+
+impl<'s> WithStatic<'s> {
+    /// `files` (from [`static_files`]) in front of `inner`.
+    pub fn new(inner: &'s mut dyn Sink, files: Vec<StaticFile>) -> Self {
+        let paths = files.iter().map(|f| f.site_path.clone()).collect();
+        Self {
+            inner,
+            files,
+            paths,
+            replaced: Vec::new(),
+        }
+    }
+
+    /// Writes the static files; returns how many there were and the files of the site that
+    /// static files replaced.
+    pub fn finish(self) -> Result<(usize, Vec<String>)> {
+        let count = self.files.len();
+        for file in self.files {
+            let bytes = std::fs::read(&file.path)
+                .with_context(|| format!("cannot read `{}`", file.path.display()))?;
+            self.inner.write(&file.site_path, bytes)?;
+        }
+        Ok((count, self.replaced))
+    }
+}
+
+impl Sink for WithStatic<'_> {
+    fn write(&mut self, path: &str, bytes: Vec<u8>) -> Result<(), SiteError> {
+        if self.paths.contains(path) {
+            self.replaced.push(path.to_owned());
+            return Ok(());
+        }
+        self.inner.write(path, bytes)
+    }
 }

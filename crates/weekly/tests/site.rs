@@ -68,6 +68,7 @@ fn builds_every_page_kind_with_meta_feeds_and_no_external_requests() {
         "robots.txt",
         "assets/site.css",
         "assets/search.js",
+        "assets/icon.svg",
     ] {
         assert!(out.join(file).is_file(), "{file} missing");
     }
@@ -242,6 +243,60 @@ fn a_rebuild_writes_only_what_changed_and_removes_what_is_gone() {
             .to_string_lossy()
             .contains(".building-")
     }));
+}
+
+#[test]
+fn static_files_are_copied_and_may_replace_a_file_the_site_makes() {
+    let ws = demo_copy("static");
+    let files = ws.join("static");
+    std::fs::create_dir_all(files.join("images")).unwrap();
+    std::fs::create_dir_all(files.join(".well-known")).unwrap();
+    std::fs::create_dir_all(files.join(".git")).unwrap();
+    let png: Vec<u8> = vec![0x89, b'P', b'N', b'G', 0, 0xff, 0xfe, 13, 10];
+    std::fs::write(files.join("images/logo.png"), &png).unwrap();
+    std::fs::write(
+        files.join("robots.txt"),
+        "User-agent: *\nDisallow: /zh/search/\n",
+    )
+    .unwrap();
+    std::fs::write(files.join("CNAME"), "weekly.example.org\n").unwrap();
+    std::fs::write(files.join(".well-known/security.txt"), "Contact: x\n").unwrap();
+    std::fs::write(files.join(".DS_Store"), "junk").unwrap();
+    std::fs::write(files.join(".git/HEAD"), "junk").unwrap();
+    let run = || {
+        let o = weekly(&[
+            "build",
+            "--workspace",
+            ws.to_str().unwrap(),
+            "--check-links",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let said = run();
+    assert!(said.contains(" and 4 from `static/`"), "{said}");
+    assert!(
+        said.contains("note: `static/robots.txt` replaces the file the site makes there"),
+        "{said}"
+    );
+    let out = ws.join("site");
+    assert_eq!(std::fs::read(out.join("images/logo.png")).unwrap(), png);
+    assert_eq!(read(&out.join("CNAME")), "weekly.example.org\n");
+    assert_eq!(
+        read(&out.join("robots.txt")),
+        "User-agent: *\nDisallow: /zh/search/\n"
+    );
+    assert!(out.join(".well-known/security.txt").is_file());
+    assert!(!out.join(".DS_Store").exists() && !out.join(".git").exists());
+    // Nothing changed, nothing written; a static file removed leaves the site, and the site's
+    // own robots.txt comes back.
+    assert_eq!(changes(&run()).0, 0);
+    std::fs::remove_file(files.join("images/logo.png")).unwrap();
+    std::fs::remove_file(files.join("robots.txt")).unwrap();
+    let (written, _, removed) = changes(&run());
+    assert_eq!((written, removed), (1, 1));
+    assert!(!out.join("images").exists());
+    assert!(read(&out.join("robots.txt")).contains("Sitemap: https://weekly.example.org/"));
 }
 
 #[test]
@@ -483,33 +538,63 @@ fn search_finds_chinese_and_english_words_in_the_corpus() {
     assert!(page.contains(&title.chars().take(6).collect::<String>()));
 }
 
+/// A running `weekly serve --full` of `ws`: the child (killed on drop), its address and its
+/// stderr lines.
+struct Served {
+    child: std::process::Child,
+    address: String,
+    lines: std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
+}
+
+impl Served {
+    fn start(ws: &Path) -> Self {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_weekly"))
+            .args([
+                "serve",
+                "--workspace",
+                ws.to_str().unwrap(),
+                "--port",
+                "0",
+                "--full",
+                "--poll-ms",
+                "50",
+            ])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let address = loop {
+            let line = lines.next().expect("serve printed its address").unwrap();
+            if let Some(rest) = line.strip_prefix("serving http://") {
+                break rest.split('/').next().unwrap().to_owned();
+            }
+        };
+        Self {
+            child,
+            address,
+            lines,
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
 #[test]
 fn serve_rebuilds_after_a_change() {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{Read, Write};
     let ws = demo_copy("serve");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_weekly"))
-        .args([
-            "serve",
-            "--workspace",
-            ws.to_str().unwrap(),
-            "--port",
-            "0",
-            "--full",
-            "--poll-ms",
-            "50",
-        ])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let address = loop {
-        let line = lines.next().expect("serve printed its address").unwrap();
-        if let Some(rest) = line.strip_prefix("serving http://") {
-            break rest.split('/').next().unwrap().to_owned();
-        }
-    };
-    let get = |path: &str| -> String {
-        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    std::fs::create_dir_all(ws.join("static/images")).unwrap();
+    std::fs::write(ws.join("static/images/logo.png"), "PNG!").unwrap();
+    let mut served = Served::start(&ws);
+    let address = served.address.clone();
+    let get = move |path: &str| -> String {
+        let mut stream = std::net::TcpStream::connect(address.as_str()).unwrap();
         write!(
             stream,
             "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
@@ -519,8 +604,30 @@ fn serve_rebuilds_after_a_change() {
         stream.read_to_string(&mut text).unwrap();
         text
     };
-    assert!(get("/zh/5/").contains("浏览器内外的 WebAssembly"));
+    let page = get("/zh/5/");
+    assert!(page.contains("浏览器内外的 WebAssembly"));
+    // Served pages carry the live-reload script with their build's number, before `</body>`.
+    assert!(
+        page.contains("<script src=\"/__weekly/live.js\" data-build=\"1\"></script></body>"),
+        "{page}"
+    );
+    assert!(get("/__weekly/live.js").contains("location.reload()"));
     assert!(get("/nope/").starts_with("HTTP/1.1 404"));
+    let logo = get("/images/logo.png");
+    assert!(
+        logo.contains("content-type: image/png") && logo.ends_with("PNG!"),
+        "{logo}"
+    );
+    // A browser waits for a build newer than its page's; the edit below makes build 2.
+    let waiting = std::thread::spawn({
+        let get = get.clone();
+        move || get("/__weekly/reload?after=1")
+    });
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        !waiting.is_finished(),
+        "the long poll answered before a rebuild"
+    );
     let path = ws.join("issues/0005/zh.md");
     std::fs::write(
         &path,
@@ -528,28 +635,68 @@ fn serve_rebuilds_after_a_change() {
     )
     .unwrap();
     let rebuilt = loop {
-        let line = lines.next().expect("serve reported the rebuild").unwrap();
+        let line = served
+            .lines
+            .next()
+            .expect("serve reported the rebuild")
+            .unwrap();
         if line.starts_with("rebuilt in ") {
             break line;
         }
     };
-    assert!(get("/zh/5/").contains("改过的标题"), "{rebuilt}");
-    child.kill().ok();
-    child.wait().ok();
+    let answer = waiting.join().unwrap();
+    assert!(answer.ends_with("\r\n\r\n2"), "{answer}");
+    let page = get("/zh/5/");
+    assert!(page.contains("改过的标题"), "{rebuilt}");
+    assert!(page.contains("data-build=\"2\""));
+}
+
+/// Whether Chromium and playwright-core are here (else the browser tests skip, unless CI
+/// requires them).
+fn browser_available() -> bool {
+    let modules = repo_root().join("tests/browser/node_modules/playwright-core");
+    if Path::new("/usr/bin/chromium").exists() && modules.is_dir() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("WEEKLY_REQUIRE_BROWSER").is_none(),
+        "WEEKLY_REQUIRE_BROWSER is set but Chromium or playwright-core is missing"
+    );
+    eprintln!(
+        "skipped: needs /usr/bin/chromium and `npm ci --prefix tests/browser` (.ci/run installs both)"
+    );
+    false
+}
+
+#[test]
+fn browser_page_reloads_by_itself_when_serve_rebuilds() {
+    if !browser_available() {
+        return;
+    }
+    let ws = demo_copy("live");
+    let served = Served::start(&ws);
+    let o = Command::new("node")
+        .arg(repo_root().join("tests/browser/live.mjs"))
+        .arg(format!("http://{}", served.address))
+        .arg("/zh/5/")
+        .arg(ws.join("issues/0005/zh.md"))
+        .arg("浏览器内外的 WebAssembly")
+        .arg("实时重载之后的标题")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "{text}");
+    assert!(text.contains("reloaded by itself"), "{text}");
 }
 
 #[test]
 fn browser_opens_an_issue_switches_language_and_finds_a_chinese_word() {
     let script = repo_root().join("tests/browser/site.mjs");
-    let modules = repo_root().join("tests/browser/node_modules/playwright-core");
-    if !Path::new("/usr/bin/chromium").exists() || !modules.is_dir() {
-        assert!(
-            std::env::var_os("WEEKLY_REQUIRE_BROWSER").is_none(),
-            "WEEKLY_REQUIRE_BROWSER is set but Chromium or playwright-core is missing"
-        );
-        eprintln!(
-            "skipped: needs /usr/bin/chromium and `npm ci --prefix tests/browser` (.ci/run installs both)"
-        );
+    if !browser_available() {
         return;
     }
     let Some((_, out)) = corpus_site() else {

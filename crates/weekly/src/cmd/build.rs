@@ -35,6 +35,10 @@ moved into place when the build is complete), files the site no longer has are r
 failed build leaves the previous site intact and a rebuild touches only what changed. Only a \
 directory written by `weekly build` is replaced. The season word clouds are cached in the \
 workspace's `.weekly-cache/` (delete it to make them again).\n\n\
+Static files: everything in the workspace's `static/` folder (images, favicon.ico, CNAME, \
+.well-known/…) is copied to the same path in the site; hidden files are left out. A static \
+file replaces the file the site would make at its path (say, your own robots.txt), and the \
+build says so.\n\n\
 Examples:\n  weekly build\n  weekly build --out public\n  weekly build --full --out /srv/members\n  \
 weekly serve          (preview on 127.0.0.1, rebuilt on change)"
 )]
@@ -82,24 +86,40 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     if let Some(warm) = warm {
         warm.join().ok();
     }
+    let statics = site::static_files(&workspace)?;
     let mut sink = DirSink::new(&out)?;
-    let summary = match weekly_site::build(&input, &templates, &cache, &mut sink) {
-        Ok(summary) => summary,
+    let mut with_static = site::WithStatic::new(&mut sink, statics);
+    let built = weekly_site::build(&input, &templates, &cache, &mut with_static)
+        .map_err(anyhow::Error::from)
+        .and_then(|summary| Ok((summary, with_static.finish()?)));
+    let (summary, (statics, replaced)) = match built {
+        Ok(built) => built,
         Err(error) => {
             sink.abandon();
-            return Err(error.into());
+            return Err(error);
         }
     };
     let changes = sink.finish()?;
+    for path in &replaced {
+        printer::status(&format!(
+            "note: `{}/{path}` replaces the file the site makes there",
+            site::STATIC_DIR
+        ));
+    }
     site::keep_cloud_cache(&workspace, &cache, &summary.clouds)?;
     for warning in &summary.warnings {
         printer::status(&format!("warning: {warning}"));
     }
     printer::status(&format!(
-        "built {} issue pages ({} as teasers), {} files, {:.1} MB (search index {:.1} MB) into `{}`: {} written, {} unchanged, {} removed, in {:.2} s",
+        "built {} issue pages ({} as teasers), {} files{}, {:.1} MB (search index {:.1} MB) into `{}`: {} written, {} unchanged, {} removed, in {:.2} s",
         summary.issue_pages,
         summary.teasers,
-        summary.files,
+        summary.files - replaced.len(),
+        if statics > 0 {
+            format!(" and {statics} from `{}/`", site::STATIC_DIR)
+        } else {
+            String::new()
+        },
         summary.bytes as f64 / 1e6,
         summary.index_bytes as f64 / 1e6,
         out.display(),

@@ -1,5 +1,6 @@
 //! `weekly serve`: the website built in memory and served on 127.0.0.1; a watcher rebuilds it
-//! whenever a file of the workspace changes (a failed rebuild keeps the last good site).
+//! whenever a file of the workspace changes (a failed rebuild keeps the last good site), and
+//! pages open in a browser reload after each rebuild (live reload, a long poll).
 
 use crate::archive::{Archive, ParseCache};
 use crate::printer;
@@ -19,8 +20,10 @@ use weekly_site::build::CloudCache;
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "The site is kept in memory (nothing is written to disk) and rebuilt when \
-`weekly.toml`, an issue file, a template or a season file changes; only changed issue files are \
-parsed again, and each rebuild prints its time. \
+`weekly.toml`, an issue file, a template, a season file or a file of `static/` changes; only changed issue files are \
+parsed again, and each rebuild prints its time. Pages open in a browser reload by themselves \
+after a rebuild (a small script is added to every page served, not to `weekly build`'s \
+output; `--no-live-reload` leaves it out). Files of `static/` are served as they are. \
 Only 127.0.0.1 is listened on.\n\nExamples:\n  weekly serve\n  weekly serve --port 8080 --full"
 )]
 pub struct Args {
@@ -33,9 +36,10 @@ pub struct Args {
     /// How often the workspace is looked at, in milliseconds.
     #[arg(long, default_value_t = 100)]
     pub poll_ms: u64,
+    /// Do not reload open pages in the browser after a rebuild.
+    #[arg(long)]
+    pub no_live_reload: bool,
 }
-
-type Files = Arc<HashMap<String, Vec<u8>>>;
 
 /// What one build leaves for the next: parsed files and season word clouds.
 struct Caches {
@@ -43,7 +47,7 @@ struct Caches {
     clouds: Option<CloudCache>,
 }
 
-fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
+fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<HashMap<String, Vec<u8>>> {
     let workspace = Workspace::load(root)?;
     let clouds = caches
         .clouds
@@ -51,16 +55,19 @@ fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
     let archive = Archive::load_cached(&workspace, |_| true, &mut caches.parsed)?;
     let templates = site::templates(&workspace)?;
     let input = site::input(&workspace, &archive, full, site::stop_words(&workspace)?);
+    let statics = site::static_files(&workspace)?;
     let mut memory = weekly_site::Memory::default();
-    let summary = weekly_site::build(&input, &templates, clouds, &mut memory)?;
+    let mut with_static = site::WithStatic::new(&mut memory, statics);
+    let summary = weekly_site::build(&input, &templates, clouds, &mut with_static)?;
+    with_static.finish()?;
     *clouds = summary.clouds;
-    Ok(Arc::new(memory.files.into_iter().collect()))
+    Ok(memory.files.into_iter().collect())
 }
 
 /// Path, length and modification time of every file a build reads.
 fn snapshot(root: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     let mut out = Vec::new();
-    let mut stack: Vec<PathBuf> = ["issues", "templates", "seasons"]
+    let mut stack: Vec<PathBuf> = ["issues", "templates", "seasons", site::STATIC_DIR]
         .iter()
         .map(|d| root.join(d))
         .collect();
@@ -88,7 +95,8 @@ fn snapshot(root: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
 }
 
 fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
+    let extension = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match extension.as_str() {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "js" => "text/javascript; charset=utf-8",
@@ -96,11 +104,91 @@ fn content_type(path: &str) -> &'static str {
         "xml" => "application/xml; charset=utf-8",
         "txt" => "text/plain; charset=utf-8",
         "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        "mp3" => "audio/mpeg",
+        "mp4" => "video/mp4",
+        "webmanifest" => "application/manifest+json",
         _ => "application/octet-stream",
     }
 }
 
-fn respond(files: &HashMap<String, Vec<u8>>, uri: &Uri) -> Response {
+/// The path of the live-reload script and of the long poll it makes.
+const LIVE_JS_PATH: &str = "/__weekly/live.js";
+const RELOAD_PATH: &str = "/__weekly/reload";
+
+/// Reloads the page once a build newer than the page's has been made: it asks the server
+/// (a long poll that answers when a build is made, or after 25 s) for the latest build number.
+const LIVE_JS: &str = include_str!("../../assets/live.js");
+
+/// One build of the site, numbered from 1.
+struct Site {
+    number: u64,
+    files: HashMap<String, Vec<u8>>,
+}
+
+/// `html` with the live-reload script before its last `</body>` (at the end if it has none).
+fn with_live_reload(html: &[u8], build: u64) -> Vec<u8> {
+    let tag = format!(r#"<script src="{LIVE_JS_PATH}" data-build="{build}"></script>"#);
+    let at = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+/// The number of the latest build once it differs from `after` (or after 25 s).
+async fn latest_build(mut builds: tokio::sync::watch::Receiver<u64>, uri: &Uri) -> Response {
+    let after = uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("after="))
+        .and_then(|n| n.parse::<u64>().ok());
+    if let Some(after) = after {
+        let newer = builds.wait_for(|n| *n != after);
+        let _ = tokio::time::timeout(Duration::from_secs(25), newer).await;
+    }
+    let now = *builds.borrow();
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        now.to_string(),
+    )
+        .into_response()
+}
+
+fn respond(site: &Site, uri: &Uri, live: bool) -> Response {
+    let files = &site.files;
+    if live && uri.path() == LIVE_JS_PATH {
+        return (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            LIVE_JS,
+        )
+            .into_response();
+    }
+    let html = |body: &Vec<u8>| {
+        if live {
+            with_live_reload(body, site.number)
+        } else {
+            body.clone()
+        }
+    };
     let path = uri.path().trim_start_matches('/');
     let wanted = if path.is_empty() || path.ends_with('/') {
         format!("{path}index.html")
@@ -108,11 +196,13 @@ fn respond(files: &HashMap<String, Vec<u8>>, uri: &Uri) -> Response {
         path.to_owned()
     };
     if let Some(body) = files.get(&wanted) {
-        return (
-            [(header::CONTENT_TYPE, content_type(&wanted))],
-            body.clone(),
-        )
-            .into_response();
+        let kind = content_type(&wanted);
+        let body = if kind.starts_with("text/html") {
+            html(body)
+        } else {
+            body.clone()
+        };
+        return ([(header::CONTENT_TYPE, kind)], body).into_response();
     }
     if files.contains_key(&format!("{path}/index.html")) {
         return (
@@ -121,7 +211,7 @@ fn respond(files: &HashMap<String, Vec<u8>>, uri: &Uri) -> Response {
         )
             .into_response();
     }
-    let body = files.get("404.html").cloned().unwrap_or_default();
+    let body = files.get("404.html").map(html).unwrap_or_default();
     (
         StatusCode::NOT_FOUND,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -142,12 +232,14 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         files.len(),
         started.elapsed().as_millis()
     ));
-    let current = Arc::new(RwLock::new(files));
+    let current = Arc::new(RwLock::new(Arc::new(Site { number: 1, files })));
+    let (announce, builds) = tokio::sync::watch::channel(1u64);
     let watched = current.clone();
     let root = root.to_owned();
     let (full, poll) = (args.full, Duration::from_millis(args.poll_ms.max(10)));
     std::thread::spawn(move || {
         let mut last = snapshot(&root);
+        let mut number = 1;
         loop {
             std::thread::sleep(poll);
             let now = snapshot(&root);
@@ -158,7 +250,9 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             let started = Instant::now();
             match build(&root, full, &mut caches) {
                 Ok(files) => {
-                    *watched.write().expect("site lock") = files;
+                    number += 1;
+                    *watched.write().expect("site lock") = Arc::new(Site { number, files });
+                    announce.send_replace(number);
                     printer::status(&format!("rebuilt in {} ms", started.elapsed().as_millis()));
                 }
                 Err(error) => printer::status(&format!(
@@ -167,6 +261,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             }
         }
     });
+    let live = !args.no_live_reload;
     crate::runtime()?.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
             .await
@@ -174,8 +269,15 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         let address = listener.local_addr()?;
         printer::status(&format!("serving http://{address}/ (Ctrl-C stops)"));
         let app = axum::Router::new().fallback(move |uri: Uri| {
-            let files = current.read().expect("site lock").clone();
-            async move { respond(&files, &uri) }
+            let site = current.read().expect("site lock").clone();
+            let builds = builds.clone();
+            async move {
+                if live && uri.path() == RELOAD_PATH {
+                    latest_build(builds, &uri).await
+                } else {
+                    respond(&site, &uri, live)
+                }
+            }
         });
         axum::serve(listener, app).await.context("server stopped")?;
         anyhow::Ok(())
