@@ -217,6 +217,18 @@ impl Sink for WithStatic<'_> {
             self.replaced.push(path.to_owned());
             return Ok(());
         }
+        if let Some((folder, _)) = path
+            .match_indices('/')
+            .map(|(at, _)| path.split_at(at))
+            .find(|(folder, _)| self.paths.contains(*folder))
+        {
+            return Err(SiteError::Write {
+                path: path.to_owned(),
+                message: format!(
+                    "`{STATIC_DIR}/{folder}` is a file, but the site has a folder there; move it"
+                ),
+            });
+        }
         self.inner.write(path, bytes)
     }
 }

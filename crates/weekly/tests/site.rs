@@ -297,6 +297,16 @@ fn static_files_are_copied_and_may_replace_a_file_the_site_makes() {
     assert_eq!((written, removed), (1, 1));
     assert!(!out.join("images").exists());
     assert!(read(&out.join("robots.txt")).contains("Sitemap: https://weekly.example.org/"));
+    // A static file where the site has a folder stops the build, which changes nothing.
+    std::fs::write(files.join("zh"), "x").unwrap();
+    let o = weekly(&["build", "--workspace", ws.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("`static/zh` is a file, but the site has a folder there"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(out.join("zh/1/index.html").is_file() && out.join("CNAME").is_file());
 }
 
 #[test]
