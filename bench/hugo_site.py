@@ -12,7 +12,11 @@ archive list per language, RSS for home and section, sitemaps. Taxonomies are of
 have no tags). Syntax highlighting is off and feeds hold the 50 newest items, so Hugo does no
 more than the comparison needs.
 
-Usage: bench/hugo_site.py WORKSPACE HUGO_DIR   (HUGO_DIR is created or replaced)
+With `--theme blog` the site gets instead the layouts, taxonomy, search index and pagination
+of a usual Hugo blog theme (see BLOG_LAYOUTS).
+
+Usage: bench/hugo_site.py [--theme minimal|blog] WORKSPACE HUGO_DIR
+       (HUGO_DIR is created or replaced)
 Needs: python3 >= 3.11 (tomllib); hugo to render the result.
 """
 
@@ -76,6 +80,97 @@ LAYOUTS = {
 """,
 }
 
+# The "blog" theme: what a Hugo blog theme of the kind newsletters use (PaperMod, Stack,
+# Ananke…) makes of the same issues. Every page has Open Graph and Twitter meta (Hugo's
+# internal templates), a description, a link to its season, and prev/next; lists (archive, seasons, home) are paginated 10 a page with
+# summaries; each language gets a season taxonomy (a page per season), a search page and its
+# JSON index of every issue's plain text (the Fuse.js pattern), and RSS for home, archive and
+# every season. Each of these has a counterpart in what `weekly build` makes, which makes more
+# (dashboard, section pages, word clouds, Atom, JSON Feed); what many themes also show and
+# `weekly build` does not make (related posts, a table of contents, reading time) is left out.
+BLOG_LAYOUTS = {
+    "_default/baseof.html": """<!doctype html>
+<html lang="{{ .Site.Language.Lang }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ if .IsHome }}{{ .Site.Title }}{{ else }}{{ .Title }} · {{ .Site.Title }}{{ end }}</title>
+<meta name="description" content="{{ with .Description }}{{ . }}{{ else }}{{ .Summary | plainify | truncate 160 }}{{ end }}">
+<link rel="canonical" href="{{ .Permalink }}">
+<link rel="stylesheet" href="{{ "css/site.css" | relURL }}">
+{{ template "_internal/opengraph.html" . }}
+{{ template "_internal/twitter_cards.html" . }}
+{{ range .AlternativeOutputFormats }}<link rel="{{ .Rel }}" type="{{ .MediaType.Type }}" href="{{ .Permalink }}" title="{{ $.Site.Title }}">
+{{ end }}{{ range .AllTranslations }}<link rel="alternate" hreflang="{{ .Language.Lang }}" href="{{ .Permalink }}">
+{{ end }}</head>
+<body>
+<header><a class="brand" href="{{ .Site.Home.RelPermalink }}">{{ .Site.Title }}</a>
+<nav><a href="{{ "issues/" | relLangURL }}">{{ i18n "archive" | default "Archive" }}</a>
+ · <a href="{{ "seasons/" | relLangURL }}">Seasons</a>
+ · <a href="{{ "search/" | relLangURL }}">Search</a>
+{{ range .Site.Home.AllTranslations }} · <a href="{{ .RelPermalink }}" hreflang="{{ .Language.Lang }}">{{ .Language.LanguageName }}</a>{{ end }}</nav></header>
+<main>
+{{ block "main" . }}{{ end }}
+</main>
+<footer>© {{ now.Year }} {{ .Site.Title }} · <a href="{{ "index.xml" | relLangURL }}">RSS</a></footer>
+</body>
+</html>
+""",
+    "_default/single.html": """{{ define "main" }}
+<article>
+<h1>{{ .Title }}</h1>
+<p class="meta"><time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2006-01-02" }}</time>
+{{ with .Params.author }} · {{ . }}{{ end }}
+{{ range .GetTerms "seasons" }} · <a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ end }}
+{{ range .Translations }} · <a href="{{ .RelPermalink }}" hreflang="{{ .Language.Lang }}">{{ .Language.LanguageName }}</a>{{ end }}</p>
+{{ .Content }}
+</article>
+<nav>
+{{ with .NextInSection }}<a rel="prev" href="{{ .RelPermalink }}">← {{ .Title }}</a>{{ end }}
+{{ with .PrevInSection }}<a rel="next" href="{{ .RelPermalink }}">{{ .Title }} →</a>{{ end }}
+</nav>
+{{ end }}
+""",
+    "_default/list.html": """{{ define "main" }}
+<h1>{{ .Title }}</h1>
+{{ $paginator := .Paginate .Pages.ByDate.Reverse }}
+{{ range $paginator.Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+<time>{{ .Date.Format "2006-01-02" }}</time><p>{{ .Summary | plainify | truncate 200 }}</p></article>
+{{ end }}
+{{ template "_internal/pagination.html" . }}
+{{ end }}
+""",
+    "_default/search.html": """{{ define "main" }}
+<h1>{{ .Title }}</h1>
+<form role="search"><input type="search" name="q" aria-label="{{ .Title }}"></form>
+<ol class="search-results" data-index="{{ "index.json" | relLangURL }}"></ol>
+{{ end }}
+""",
+    "index.html": """{{ define "main" }}
+<h1>{{ .Site.Title }}</h1>
+{{ $issues := where .Site.RegularPages "Section" "issues" }}
+{{ $paginator := .Paginate $issues.ByDate.Reverse }}
+{{ range $paginator.Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+<time>{{ .Date.Format "2006-01-02" }}</time>
+<p>{{ .Summary | plainify | truncate 160 }}</p></article>
+{{ end }}
+{{ template "_internal/pagination.html" . }}
+<p><a href="{{ "issues/" | relLangURL }}">{{ len $issues }} issues</a></p>
+{{ end }}
+""",
+    "index.json": """{{- $index := slice -}}
+{{- range where .Site.RegularPages "Section" "issues" -}}
+{{- $index = $index | append (dict "title" .Title "url" .RelPermalink "date" (.Date.Format "2006-01-02") "seasons" .Params.seasons "content" .Plain) -}}
+{{- end -}}
+{{- $index | jsonify -}}
+""",
+}
+
+BLOG_CSS = """body { font: 16px/1.6 system-ui, sans-serif; max-width: 46rem; margin: 0 auto; padding: 0 1rem; }
+header, footer { padding: 1rem 0; } .meta { color: #666; }
+@media (prefers-color-scheme: dark) { body { background: #16181b; color: #e6e6e3; } }
+"""
+
 ARCHIVE = {"zh": "往期", "en": "Archive", "ja": "バックナンバー"}
 
 
@@ -106,8 +201,10 @@ def parse_front_matter(text):
     return fields, "\n".join(lines[end + 1 :])
 
 
-def convert(workspace, out):
+def convert(workspace, out, theme="minimal"):
+    blog = theme == "blog"
     config = tomllib.loads((workspace / "weekly.toml").read_text(encoding="utf-8"))
+    season_length = int(config.get("season_length", 30)) or 30
     primary = config.get("primary_language", "zh")
     langs = [primary] + [l for l in config.get("languages", [primary]) if l != primary]
     names = config.get("name", {})
@@ -138,6 +235,8 @@ def convert(workspace, out):
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", pub):
                 pub = date
             head = [f"title: {json.dumps(title, ensure_ascii=False)}", f"date: {pub}"]
+            if blog:
+                head.append(f'seasons: ["S{(int(number) - 1) // season_length + 1}"]')
             for key in ("author", "description"):
                 if fields.get(key):
                     head.append(f"{key}: {json.dumps(fields[key], ensure_ascii=False)}")
@@ -150,6 +249,8 @@ def convert(workspace, out):
     for lang in langs:
         for rel, title in (("_index.md", site_name(lang)), ("issues/_index.md", ARCHIVE.get(lang, "Archive"))):
             (out / "content" / lang / rel).write_text(f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n", encoding="utf-8")
+        if blog:
+            (out / "content" / lang / "search.md").write_text("---\ntitle: Search\nlayout: search\n---\n", encoding="utf-8")
         i18n = out / "i18n" / f"{lang}.toml"
         i18n.parent.mkdir(parents=True, exist_ok=True)
         i18n.write_text(f'archive = {json.dumps(ARCHIVE.get(lang, "Archive"), ensure_ascii=False)}\n', encoding="utf-8")
@@ -159,13 +260,32 @@ def convert(workspace, out):
         f"title = {json.dumps(site_name(primary), ensure_ascii=False)}",
         f"defaultContentLanguage = {json.dumps(primary)}",
         "defaultContentLanguageInSubdir = true",
-        'disableKinds = ["taxonomy", "term"]',
         "rssLimit = 50",
-        "",
-        "[outputs]",
-        'home = ["HTML", "RSS"]',
-        'section = ["HTML", "RSS"]',
-        "",
+    ]
+    if blog:
+        cfg += [
+            "paginate = 10",
+            "",
+            "[taxonomies]",
+            'season = "seasons"',
+            "",
+            "[outputs]",
+            'home = ["HTML", "RSS", "JSON"]',
+            'section = ["HTML", "RSS"]',
+            'taxonomy = ["HTML"]',
+            'term = ["HTML", "RSS"]',
+            "",
+        ]
+    else:
+        cfg += [
+            'disableKinds = ["taxonomy", "term"]',
+            "",
+            "[outputs]",
+            'home = ["HTML", "RSS"]',
+            'section = ["HTML", "RSS"]',
+            "",
+        ]
+    cfg += [
         "[permalinks]",
         'issues = "/:filename/"',
         "",
@@ -186,15 +306,23 @@ def convert(workspace, out):
             "",
         ]
     (out / "config.toml").write_text("\n".join(cfg), encoding="utf-8")
-    for rel, text in LAYOUTS.items():
+    for rel, text in (BLOG_LAYOUTS if blog else LAYOUTS).items():
         path = out / "layouts" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    if blog:
+        css = out / "static" / "css" / "site.css"
+        css.parent.mkdir(parents=True, exist_ok=True)
+        css.write_text(BLOG_CSS, encoding="utf-8")
     summary = ", ".join(f"{l}: {c['full']} full + {c['teaser']} teaser" for l, c in counts.items() if l in langs)
-    print(f"hugo site `{out}`: {summary}", file=sys.stderr)
+    print(f"hugo site `{out}` ({theme} theme): {summary}", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    theme = "minimal"
+    if len(args) == 4 and args[0] == "--theme" and args[1] in ("minimal", "blog"):
+        theme, args = args[1], args[2:]
+    if len(args) != 2:
         sys.exit(__doc__.strip().split("\n\n")[-2])
-    convert(Path(sys.argv[1]), Path(sys.argv[2]))
+    convert(Path(args[0]), Path(args[1]), theme)

@@ -3,8 +3,11 @@
 # Hugo on the same issues, in the same run: first the imported Python weekly archive (157
 # issues, zh/en/ja, full text or teaser), then a synthetic archive of N issues
 # (bench/synth_issues.py). bench/hugo_site.py turns each workspace into a Hugo site with a
-# minimal theme of its own; Hugo renders the Markdown itself (goldmark): a page per issue and
-# language, home and archive list per language, RSS, sitemaps. Two ways of building are measured
+# theme of its own; Hugo renders the Markdown itself (goldmark). Two themes are measured:
+# "minimal" (a page per issue and language, home and archive list per language, RSS, sitemaps)
+# and "blog" (what a usual Hugo blog theme adds that `weekly build` also makes: Open Graph and
+# Twitter meta, a season page per season, lists paginated with summaries, a search page with a
+# JSON index of every issue's text, RSS per season; see bench/hugo_site.py). Two ways of building are measured
 # for each tool: "fresh" (the output directory removed before every run) and "rebuild" (the
 # output of the previous run left in place, as when an editor builds again: Hugo overwrites
 # its files, `weekly build` writes only the files that differ). The corpus is measured 5 times
@@ -102,27 +105,32 @@ print(f"  {label:<14} {float(wall):8.3f} s ({how}), peak RSS {int(kb) / 1024:7.0
 PY
 }
 
-# ratio A B — hugo/weekly for wall time and peak RSS.
+# ratio A B THEME — hugo/weekly for wall time and peak RSS.
 ratio() {
-  python3 - "$work/$1.res" "$work/$2.res" <<'PY'
+  python3 - "$work/$1.res" "$work/$2.res" "$3" <<'PY'
 import sys
-(hw, hk), (ww, wk) = ([float(x) for x in open(p).read().split()] for p in sys.argv[1:])
-print(f"  ratio hugo/weekly: {hw / ww:.1f}x wall time, {hk / wk:.1f}x peak RSS")
+(hw, hk), (ww, wk) = ([float(x) for x in open(p).read().split()] for p in sys.argv[1:3])
+print(f"  ratio hugo {sys.argv[3]}/weekly: {hw / ww:.1f}x wall time, {hk / wk:.1f}x peak RSS")
 PY
 }
 
-# compare LABEL WS HUGO_SITE RUNS WAY
+# compare LABEL WS RUNS WAY — Hugo with each theme ($work/LABEL-hugo-THEME), then weekly.
 compare() {
-  local label="$1" ws="$2" site="$3" count="$4" way="$5"
+  local label="$1" ws="$2" count="$3" way="$4" theme
   echo "$label, $way:"
-  bench "$label-$way-hugo" "$count" "$way" "$work/$label-$way-hugo-out" \
-    hugo --quiet --source "$site" --destination "$work/$label-$way-hugo-out"
-  report "hugo" "$label-$way-hugo" "$work/$label-$way-hugo-out" "$count"
+  for theme in minimal blog; do
+    bench "$label-$way-hugo-$theme" "$count" "$way" "$work/$label-$way-hugo-$theme-out" \
+      hugo --quiet --source "$work/$label-hugo-$theme" \
+      --destination "$work/$label-$way-hugo-$theme-out"
+    report "hugo $theme" "$label-$way-hugo-$theme" "$work/$label-$way-hugo-$theme-out" "$count"
+  done
   if [ "$skip_weekly" != 1 ]; then
     bench "$label-$way-weekly" "$count" "$way" "$work/$label-$way-weekly-out" \
       "$weekly" build --workspace "$ws" --out "$work/$label-$way-weekly-out"
     report "weekly build" "$label-$way-weekly" "$work/$label-$way-weekly-out" "$count"
-    ratio "$label-$way-hugo" "$label-$way-weekly"
+    for theme in minimal blog; do
+      ratio "$label-$way-hugo-$theme" "$label-$way-weekly" "$theme"
+    done
   fi
 }
 
@@ -145,9 +153,11 @@ serve_rebuilds() {
 }
 
 "$weekly" import python-weekly "$corpus" --into "$work/corpus" >/dev/null 2>&1
-python3 bench/hugo_site.py "$work/corpus" "$work/corpus-hugo"
 python3 bench/synth_issues.py "$work/synth" "$n"
-python3 bench/hugo_site.py "$work/synth" "$work/synth-hugo"
+for theme in minimal blog; do
+  python3 bench/hugo_site.py --theme "$theme" "$work/corpus" "$work/corpus-hugo-$theme"
+  python3 bench/hugo_site.py --theme "$theme" "$work/synth" "$work/synthetic-$n-hugo-$theme"
+done
 
 # first_build LABEL WS — the first `weekly build` of a workspace (no word-cloud cache yet: jieba
 # segments every season); later builds, measured by `compare`, find the clouds cached.
@@ -168,10 +178,10 @@ PY
 
 first_build corpus "$work/corpus"
 for way in fresh rebuild; do
-  compare corpus "$work/corpus" "$work/corpus-hugo" "$runs" "$way"
+  compare corpus "$work/corpus" "$runs" "$way"
 done
 first_build "synthetic-$n" "$work/synth"
 for way in fresh rebuild; do
-  compare "synthetic-$n" "$work/synth" "$work/synth-hugo" 1 "$way"
+  compare "synthetic-$n" "$work/synth" 1 "$way"
 done
 [ "$skip_weekly" = 1 ] || serve_rebuilds "$work/corpus"

@@ -88,11 +88,33 @@ pub fn tokens(text: &str, mut each: impl FnMut(&str)) {
 
 /// The shard a token is stored in.
 pub fn shard_key(token: &str) -> String {
-    let first = token.chars().next().unwrap_or('_');
-    if first.is_ascii_alphanumeric() {
-        first.to_string()
-    } else {
-        format!("c{}", u32::from(first) % CJK_BUCKETS)
+    Shard::of(token).to_string()
+}
+
+/// A shard: the first character of ASCII tokens, or the bucket of CJK ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Shard {
+    Ascii(char),
+    Cjk(u32),
+}
+
+impl Shard {
+    fn of(token: &str) -> Self {
+        let first = token.chars().next().unwrap_or('_');
+        if first.is_ascii_alphanumeric() {
+            Shard::Ascii(first)
+        } else {
+            Shard::Cjk(u32::from(first) % CJK_BUCKETS)
+        }
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shard::Ascii(c) => write!(f, "{c}"),
+            Shard::Cjk(bucket) => write!(f, "c{bucket}"),
+        }
     }
 }
 
@@ -194,13 +216,18 @@ impl IndexBuilder {
         if !self.rows.is_empty() {
             self.flush_rows();
         }
-        let mut shards: BTreeMap<String, Vec<Posted>> = BTreeMap::new();
+        let mut by_shard: HashMap<Shard, Vec<Posted>> = HashMap::new();
         for (token, list) in self.postings {
-            shards
-                .entry(shard_key(&token))
+            by_shard
+                .entry(Shard::of(&token))
                 .or_default()
                 .push((token, list));
         }
+        // Shards in the order of their names.
+        let shards: BTreeMap<String, Vec<Posted>> = by_shard
+            .into_iter()
+            .map(|(shard, tokens)| (shard.to_string(), tokens))
+            .collect();
         let mut files = Vec::with_capacity(shards.len() + self.chunks.len() + 1);
         let meta = Meta {
             version: 1,
@@ -224,22 +251,25 @@ impl IndexBuilder {
     }
 }
 
-/// `{"token":[postings],…}` of tokens in order.
+/// `{"token":[postings],…}` of tokens in order. Tokens are ASCII letters and digits or CJK
+/// characters (see [`tokens`]), which JSON takes between quotes as they are.
 fn shard_json(tokens: &[Posted]) -> String {
-    use std::fmt::Write as _;
     let mut out = String::with_capacity(tokens.len() * 16);
+    let mut number = itoa::Buffer::new();
     out.push('{');
     for (i, (token, list)) in tokens.iter().enumerate() {
+        debug_assert!(!token.contains(['"', '\\']) && !token.contains(char::is_control));
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&serde_json::to_string(&**token).expect("serializable"));
-        out.push_str(":[");
+        out.push('"');
+        out.push_str(token);
+        out.push_str("\":[");
         for (j, posting) in list.iter().enumerate() {
             if j > 0 {
                 out.push(',');
             }
-            let _ = write!(out, "{posting}");
+            out.push_str(number.format(*posting));
         }
         out.push(']');
     }
