@@ -44,13 +44,18 @@ pub fn block(markdown: &str) -> String {
 
 /// What comrak makes of text that holds nothing for it to parse — paragraphs of one line each,
 /// separated by one blank line, with no character that can start Markdown syntax, an autolink
-/// or an entity — made without parsing (most entry bodies and titles are such text); `None`
-/// for anything else. The test `plain_text_renders_as_comrak_renders_it` holds it to comrak.
+/// (`://`, `www.`, `@`) or an entity — made without parsing (most entry bodies and titles are
+/// such text); `None` for anything else. The tests `plain_text_renders_as_comrak_renders_it`
+/// and `colons_without_a_scheme_render_as_comrak_renders_them` hold it to comrak.
 fn plain_paragraphs(markdown: &str) -> Option<String> {
     const SYNTAX: &[char] = &[
-        '\\', '`', '*', '_', '[', ']', '!', '<', '&', '~', '|', '@', ':', '\r', '\t', '\0',
+        '\\', '`', '*', '_', '[', ']', '!', '<', '&', '~', '|', '@', '\r', '\t', '\0',
     ];
-    if markdown.is_empty() || markdown.contains(SYNTAX) || markdown.contains("www.") {
+    if markdown.is_empty()
+        || markdown.contains(SYNTAX)
+        || markdown.contains("www.")
+        || markdown.contains("://")
+    {
         return None;
     }
     let mut html = String::with_capacity(markdown.len() + 16);
@@ -167,6 +172,59 @@ mod tests {
             "<p>a</p>\n<p>b &quot;c&quot; &gt; d</p>\n"
         );
         assert_eq!(plain_paragraphs("see https://a.example"), None);
+    }
+
+    #[test]
+    fn colons_without_a_scheme_render_as_comrak_renders_them() {
+        // Texts made of pieces around autolink schemes: whatever the shortcut takes must come
+        // out as comrak makes it, and it must take the colons of ordinary prose.
+        let pieces = [
+            "http",
+            "https",
+            "ftp",
+            "mailto",
+            "xmpp",
+            "www",
+            "://",
+            ":",
+            "::",
+            ":/",
+            "//",
+            ".",
+            "a",
+            "Python 3.14",
+            "异步",
+            "：",
+            " ",
+            "\n",
+            "\n\n",
+            "example",
+            "com",
+            "/",
+            "-",
+            "x:",
+            "\"",
+            ">",
+            "#",
+            "1",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut taken = 0;
+        for _ in 0..30_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let text: String = (0..seed % 12)
+                .map(|i| pieces[(seed.rotate_left(i as u32 * 6) as usize) % pieces.len()])
+                .collect();
+            if let Some(fast) = plain_paragraphs(&text) {
+                taken += 1;
+                assert_eq!(fast, comrak::markdown_to_html(&text, &SAFE), "{text:?}");
+            }
+        }
+        assert!(taken > 1000, "only {taken} texts took the shortcut");
+        assert!(plain_paragraphs("Python 3.14: t-string 来了").is_some());
+        assert_eq!(plain_paragraphs("see http://a.example"), None);
     }
 
     #[test]

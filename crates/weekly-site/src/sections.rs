@@ -6,7 +6,8 @@ use crate::SiteError;
 use crate::build::{LangContext, titled_page, value_of};
 use crate::search::SearchDoc;
 use crate::view::IssueView;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 
 /// An entry listed on a section page (links are made when the page is: at 20,000 issues
@@ -21,6 +22,17 @@ pub(crate) struct SectionItem {
 
 /// Entries on one page of a section.
 pub const SECTION_PAGE: usize = 500;
+
+/// An entry as `section.html` gets it.
+#[derive(Serialize)]
+struct EntryRow<'a> {
+    issue: u32,
+    date: String,
+    href: String,
+    issue_href: String,
+    title_html: &'a str,
+    badge: Option<&'a str>,
+}
 
 /// One page of a section's list.
 pub(crate) struct SectionPage {
@@ -54,16 +66,20 @@ pub(crate) fn section_page(
     } = unit;
     let (number, pages) = (*number, *pages);
     let start = (number - 1) * SECTION_PAGE;
-    let entries: Vec<Value> = items
+    let entries: Vec<EntryRow<'_>> = items
         .iter()
         .skip(start)
         .take(SECTION_PAGE)
         .map(|e| {
             let issue_href = urls.issue(lang, e.issue);
-            json!({
-                "issue": e.issue, "date": e.date.to_string(), "href": format!("{issue_href}#{}", e.anchor),
-                "issue_href": issue_href, "title_html": e.title_html, "badge": e.badge,
-            })
+            EntryRow {
+                issue: e.issue,
+                date: e.date.to_string(),
+                href: format!("{issue_href}#{}", e.anchor),
+                issue_href,
+                title_html: &e.title_html,
+                badge: e.badge.as_deref(),
+            }
         })
         .collect();
     let href = |n: usize| urls.section_page(lang, key, n);
