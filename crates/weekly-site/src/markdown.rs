@@ -42,26 +42,21 @@ pub fn block(markdown: &str) -> String {
     }
 }
 
-/// What comrak makes of text that holds nothing for it to parse — paragraphs of one line each,
-/// separated by one blank line, with no character that can start Markdown syntax, an autolink
-/// (`://`, `www.`, `@`) or an entity — made without parsing (most entry bodies and titles are
-/// such text); `None` for anything else. The tests `plain_text_renders_as_comrak_renders_it`
-/// and `colons_without_a_scheme_render_as_comrak_renders_them` hold it to comrak.
+/// What comrak makes of simple text, made without parsing: paragraphs of one line each,
+/// separated by one blank line, of plain text and inline links `[text](https://…)` — the text
+/// holding no character that can start Markdown syntax, an autolink (`://`, `www.`, `@`) or
+/// an entity, the destination being an `http(s)://` URL of characters comrak writes as they
+/// are. Most entry bodies and titles are such text. `None` for anything else. The tests
+/// `plain_text_renders_as_comrak_renders_it` and `links_render_as_comrak_renders_them` hold it
+/// to comrak.
 fn plain_paragraphs(markdown: &str) -> Option<String> {
-    const SYNTAX: &[char] = &[
-        '\\', '`', '*', '_', '[', ']', '!', '<', '&', '~', '|', '@', '\r', '\t', '\0',
-    ];
-    if markdown.is_empty()
-        || markdown.contains(SYNTAX)
-        || markdown.contains("www.")
-        || markdown.contains("://")
-    {
+    if markdown.is_empty() {
         return None;
     }
-    let mut html = String::with_capacity(markdown.len() + 16);
+    let mut html = String::with_capacity(markdown.len() + 32);
     for paragraph in markdown.split("\n\n") {
         let first = paragraph.chars().next()?;
-        if first.is_ascii_punctuation()
+        if (first.is_ascii_punctuation() && first != '[')
             || first.is_ascii_digit()
             || first.is_whitespace()
             || paragraph.ends_with(char::is_whitespace)
@@ -70,16 +65,60 @@ fn plain_paragraphs(markdown: &str) -> Option<String> {
             return None;
         }
         html.push_str("<p>");
-        for c in paragraph.chars() {
-            match c {
-                '"' => html.push_str("&quot;"),
-                '>' => html.push_str("&gt;"),
-                _ => html.push(c),
+        let mut rest = paragraph;
+        while !rest.is_empty() {
+            let cut = rest.find('[').unwrap_or(rest.len());
+            plain_text(&rest[..cut], &mut html)?;
+            rest = &rest[cut..];
+            if rest.is_empty() {
+                break;
             }
+            // `[text](destination)`, or no shortcut.
+            let close = rest.find(']')?;
+            let text = &rest[1..close];
+            let after = rest[close + 1..].strip_prefix('(')?;
+            let end = after.find(')')?;
+            let destination = &after[..end];
+            if text.is_empty() || !plain_url(destination) {
+                return None;
+            }
+            html.push_str("<a href=\"");
+            html.push_str(destination);
+            html.push_str("\">");
+            plain_text(text, &mut html)?;
+            html.push_str("</a>");
+            rest = &after[end + 1..];
         }
         html.push_str("</p>\n");
     }
     Some(html)
+}
+
+/// Appends `text` as comrak writes it when it holds no syntax (else `None`).
+fn plain_text(text: &str, html: &mut String) -> Option<()> {
+    const SYNTAX: &[char] = &[
+        '\\', '`', '*', '_', '[', ']', '!', '<', '&', '~', '|', '@', '\r', '\t', '\0',
+    ];
+    if text.contains(SYNTAX) || text.contains("www.") || text.contains("://") {
+        return None;
+    }
+    for c in text.chars() {
+        match c {
+            '"' => html.push_str("&quot;"),
+            '>' => html.push_str("&gt;"),
+            _ => html.push(c),
+        }
+    }
+    Some(())
+}
+
+/// An `http(s)://` URL of the characters comrak writes into `href` as they are (no `(`, so
+/// the destination ends at the first `)`).
+fn plain_url(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && url
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.+!*),#@?=;:/$~".contains(&b))
 }
 
 /// One line of inline Markdown (a title) to safe HTML without the paragraph around it.
@@ -225,6 +264,127 @@ mod tests {
         assert!(taken > 1000, "only {taken} texts took the shortcut");
         assert!(plain_paragraphs("Python 3.14: t-string 来了").is_some());
         assert_eq!(plain_paragraphs("see http://a.example"), None);
+    }
+
+    #[test]
+    fn links_render_as_comrak_renders_them() {
+        // Texts made of pieces of links, URLs and their look-alikes: whatever the shortcut
+        // takes must come out as comrak makes it, and it must take ordinary links.
+        let pieces = [
+            "[",
+            "]",
+            "(",
+            ")",
+            "](",
+            "[a](",
+            "https://a.example/x",
+            "http://b.test/",
+            "https://",
+            "javascript:alert(1)",
+            "www.",
+            "mailto:",
+            "%20",
+            "&",
+            "'",
+            "\"",
+            "<",
+            ">",
+            "异步",
+            "：",
+            ":",
+            " ",
+            "\n",
+            "\n\n",
+            "!",
+            "*",
+            "_",
+            "`",
+            "#",
+            "?q=1",
+            "a",
+            "Rust",
+            "-",
+            "1. ",
+            "@",
+            "\\",
+            ")(",
+            "[]",
+            "//",
+            "é",
+        ];
+        let urls = [
+            "https://a.example/x",
+            "http://b.test/",
+            "https://",
+            "https://a.example/(x",
+            "https://a.example/a_b*c!d,e;f=g@h$i~j+k#l?m:n",
+            "javascript:alert(1)",
+            "https://a.example/%E5",
+            "https://a.example/x&y=1",
+            "www.a.example",
+            "https://a.example/x y",
+            "https://a.example/x'",
+            "HTTPS://A.EXAMPLE",
+            "https://a.example/é",
+            "https://a.example/x\\y",
+            "",
+        ];
+        let mut seed: u64 = 0x2f6b_1d3a_9c85_e047;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut taken = 0;
+        let mut linked = 0;
+        for _ in 0..200_000 {
+            let mut text = String::new();
+            for _ in 0..next() % 6 {
+                let roll = next();
+                let piece = |r: u64| pieces[(r as usize) % pieces.len()];
+                match roll % 3 {
+                    // A link: text pieces in brackets, a URL (mostly a good one) in parentheses.
+                    0 => {
+                        text.push('[');
+                        for _ in 0..roll % 3 {
+                            text.push_str(
+                                ["a", "异步", " ", "Rust 1.0", "\"", ">"][(next() % 6) as usize],
+                            );
+                        }
+                        if next() % 9 == 0 {
+                            text.push_str(piece(next()));
+                        }
+                        text.push_str("](");
+                        let r = next();
+                        text.push_str(
+                            urls[if r % 2 == 0 {
+                                0
+                            } else {
+                                (r as usize / 2) % urls.len()
+                            }],
+                        );
+                        text.push(')');
+                    }
+                    _ => text.push_str(piece(roll / 3)),
+                }
+            }
+            if let Some(fast) = plain_paragraphs(&text) {
+                taken += 1;
+                linked += usize::from(fast.contains("<a "));
+                assert_eq!(fast, comrak::markdown_to_html(&text, &SAFE), "{text:?}");
+            }
+        }
+        assert!(
+            taken > 4000 && linked > 500,
+            "{taken} texts, {linked} with links"
+        );
+        assert_eq!(
+            plain_paragraphs("见[异步编程](https://a.example/x?q=1#y)（英文）").unwrap(),
+            "<p>见<a href=\"https://a.example/x?q=1#y\">异步编程</a>（英文）</p>\n"
+        );
+        assert_eq!(plain_paragraphs("[x](javascript:alert(1))"), None);
+        assert_eq!(plain_paragraphs("[x](https://a.example/%E5)"), None);
     }
 
     #[test]
