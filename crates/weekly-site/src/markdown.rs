@@ -42,29 +42,48 @@ pub fn block(markdown: &str) -> String {
     }
 }
 
-/// What comrak makes of simple text, made without parsing: paragraphs of one line each,
-/// separated by one blank line, of plain text and inline links `[text](https://…)` — the text
+/// What comrak makes of simple text, made without parsing: paragraphs and `#` headings of one
+/// line each, separated by one blank line, of plain text and inline links `[text](https://…)`
+/// (the links-only editions are such text, as are most entry bodies and titles) — the text
 /// holding no character that can start Markdown syntax, an autolink (`://`, `www.`, `@`) or
 /// an entity, the destination being an `http(s)://` URL of characters comrak writes as they
-/// are. Most entry bodies and titles are such text. `None` for anything else. The tests
+/// are. `None` for anything else. The tests
 /// `plain_text_renders_as_comrak_renders_it` and `links_render_as_comrak_renders_them` hold it
 /// to comrak.
 fn plain_paragraphs(markdown: &str) -> Option<String> {
     if markdown.is_empty() {
         return None;
     }
+    let markdown = markdown.strip_suffix('\n').unwrap_or(markdown);
     let mut html = String::with_capacity(markdown.len() + 32);
-    for paragraph in markdown.split("\n\n") {
+    for block in markdown.split("\n\n") {
+        if block.ends_with(char::is_whitespace) || block.contains('\n') {
+            return None;
+        }
+        // `# heading` (one to six `#`, one space, no `#` in the text), or a paragraph.
+        let hashes = block.bytes().take_while(|&b| b == b'#').count();
+        let (tag, paragraph) = match hashes {
+            0 => ("p", block),
+            1..=6 => {
+                let text = block[hashes..].strip_prefix(' ')?;
+                if text.contains('#') {
+                    return None;
+                }
+                (["h1", "h2", "h3", "h4", "h5", "h6"][hashes - 1], text)
+            }
+            _ => return None,
+        };
         let first = paragraph.chars().next()?;
+        let digits = paragraph.bytes().take_while(u8::is_ascii_digit).count();
         if (first.is_ascii_punctuation() && first != '[')
-            || first.is_ascii_digit()
             || first.is_whitespace()
-            || paragraph.ends_with(char::is_whitespace)
-            || paragraph.contains('\n')
+            || (digits > 0 && matches!(paragraph.as_bytes().get(digits), None | Some(b'.' | b')')))
         {
             return None;
         }
-        html.push_str("<p>");
+        html.push('<');
+        html.push_str(tag);
+        html.push('>');
         let mut rest = paragraph;
         while !rest.is_empty() {
             let cut = rest.find('[').unwrap_or(rest.len());
@@ -89,23 +108,31 @@ fn plain_paragraphs(markdown: &str) -> Option<String> {
             html.push_str("</a>");
             rest = &after[end + 1..];
         }
-        html.push_str("</p>\n");
+        html.push_str("</");
+        html.push_str(tag);
+        html.push_str(">\n");
     }
     Some(html)
 }
 
-/// Appends `text` as comrak writes it when it holds no syntax (else `None`).
+/// Appends `text` as comrak writes it when it holds no syntax (else `None`). An `&` that
+/// cannot start an entity (not followed by a letter, digit or `#`) is text.
 fn plain_text(text: &str, html: &mut String) -> Option<()> {
     const SYNTAX: &[char] = &[
-        '\\', '`', '*', '_', '[', ']', '!', '<', '&', '~', '|', '@', '\r', '\t', '\0',
+        '\\', '`', '*', '_', '[', ']', '!', '<', '~', '|', '@', '\r', '\t', '\0',
     ];
     if text.contains(SYNTAX) || text.contains("www.") || text.contains("://") {
         return None;
     }
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '"' => html.push_str("&quot;"),
             '>' => html.push_str("&gt;"),
+            '&' => match chars.peek() {
+                Some(next) if next.is_ascii_alphanumeric() || *next == '#' => return None,
+                _ => html.push_str("&amp;"),
+            },
             _ => html.push(c),
         }
     }
@@ -311,6 +338,19 @@ mod tests {
             "[]",
             "//",
             "é",
+            "# ",
+            "## ",
+            "###### ",
+            "####### ",
+            "#a",
+            "、",
+            "1)",
+            "12、",
+            "1.",
+            "&amp;",
+            "&#",
+            "& ",
+            "&",
         ];
         let urls = [
             "https://a.example/x",
@@ -383,6 +423,11 @@ mod tests {
             plain_paragraphs("见[异步编程](https://a.example/x?q=1#y)（英文）").unwrap(),
             "<p>见<a href=\"https://a.example/x?q=1#y\">异步编程</a>（英文）</p>\n"
         );
+        assert_eq!(
+            plain_paragraphs("## 文章&教程\n\n1、[a](https://a.example/)\n").unwrap(),
+            "<h2>文章&amp;教程</h2>\n<p>1、<a href=\"https://a.example/\">a</a></p>\n"
+        );
+        assert_eq!(plain_paragraphs("1. [a](https://a.example/)"), None);
         assert_eq!(plain_paragraphs("[x](javascript:alert(1))"), None);
         assert_eq!(plain_paragraphs("[x](https://a.example/%E5)"), None);
     }
