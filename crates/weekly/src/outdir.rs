@@ -18,7 +18,7 @@ pub const MARKER: &str = ".weekly-site";
 /// First line of the marker.
 const MARKER_HEAD: &str = "written by `weekly build`; the manifest of the last build (do not edit)";
 /// Second line: the manifest format (a change of the hash makes every file differ once).
-const MANIFEST_VERSION: &str = "manifest v1";
+const MANIFEST_VERSION: &str = "manifest v2";
 
 /// Hash and length of a file.
 type Stamp = (u64, u64);
@@ -76,9 +76,10 @@ fn writer_count() -> usize {
 }
 
 fn stamp(bytes: &[u8]) -> Stamp {
-    // The standard library's hasher with fixed keys: fast, and stable enough for a cache (a
-    // different hash after a Rust upgrade only makes one build write everything).
-    let mut hasher = std::hash::DefaultHasher::new();
+    // rustc-hash's hasher (seed 0): several times SipHash's speed on long input (20,000 issues
+    // are 280 MB to hash), and good enough to see that a file changed, with its length beside
+    // it. A different hash after an upgrade only makes one build write everything.
+    let mut hasher = rustc_hash::FxHasher::default();
     hasher.write(bytes);
     (hasher.finish(), bytes.len() as u64)
 }
