@@ -1,6 +1,6 @@
-//! The seasons of a build: issues grouped by season, each season's word cloud (made on every
-//! core, or taken from the cache of earlier builds by a fingerprint of what it is made of), and
-//! the value a season page and the dashboard show.
+//! The seasons of a build: issues grouped by season, each season's word cloud per language
+//! (made on every core, or taken from the cache of earlier builds by a fingerprint of what it
+//! is made of), and the value a season page and the dashboard show.
 
 use crate::charts::{Bar, pie, stacked_bars};
 use crate::cloud::{self, Cloud};
@@ -12,11 +12,23 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use weekly_model::Lang;
 
-/// The language-independent figures of a season.
+/// The figures of a season.
 pub(crate) struct Season<'s> {
     pub(crate) number: u32,
     pub(crate) issues: Vec<&'s IssueInput<'s>>,
-    pub(crate) cloud: Vec<cloud::Placed>,
+    /// The word cloud of each language that has full texts in the season.
+    clouds: HashMap<Lang, Vec<cloud::Placed>>,
+}
+
+impl Season<'_> {
+    /// The cloud shown on the pages of `lang`: its own, else the primary language's (empty
+    /// when neither has full texts in the season).
+    pub(crate) fn cloud(&self, lang: &Lang, primary: &Lang) -> &[cloud::Placed] {
+        self.clouds
+            .get(lang)
+            .or_else(|| self.clouds.get(primary))
+            .map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Changes whenever the way clouds are made changes, so that cached ones are made again.
@@ -36,20 +48,41 @@ pub(crate) fn seasons<'s>(input: &'s SiteInput<'s>, cache: &CloudCache) -> Seaso
             .push(issue);
     }
     let stop = cloud::stop_words(&input.config.stop_words);
-    let by_number: Vec<(u32, Vec<&IssueInput<'_>>)> = by_number.into_iter().collect();
-    // Segmenting and placing words is the costly part: seasons are spread over the cores, and
-    // a season whose text is unchanged takes its cloud from the cache.
+    let mut out: Vec<Season<'s>> = by_number
+        .into_iter()
+        .map(|(number, issues)| Season {
+            number,
+            issues,
+            clouds: HashMap::new(),
+        })
+        .collect();
+    // One cloud per season and language with full texts in it.
+    let units: Vec<(usize, &Lang)> = out
+        .iter()
+        .enumerate()
+        .flat_map(|(i, season)| {
+            input
+                .config
+                .languages
+                .iter()
+                .filter(|lang| season.issues.iter().any(|issue| issue.full(lang).is_some()))
+                .map(move |lang| (i, lang))
+        })
+        .collect();
+    // Segmenting and placing words is the costly part: clouds are spread over the cores, and
+    // one whose text is unchanged comes from the cache.
     // The key covers what a cloud is made of: the text, the stop words and our method.
-    let clouds = weekly_model::par::map(&by_number, |(_, issues)| {
+    let clouds = weekly_model::par::map(&units, |&(i, lang)| {
+        let issues = &out[i].issues;
         // The model's fingerprint (fixed keys): a different Rust may change it, which only
         // makes the cached clouds miss once.
         let key = weekly_model::verbatim::fingerprint(&(
             CLOUD_VERSION,
             &input.config.stop_words,
-            season_text(input, issues, false),
+            season_text(input, issues, lang, false),
         ));
         let cloud = cache.get(&key).cloned().unwrap_or_else(|| {
-            let text = season_text(input, issues, true);
+            let text = season_text(input, issues, lang, true);
             let words = cloud::frequencies(&[text.as_str()], &stop);
             let placed = cloud::layout(&words);
             Cloud { words, placed }
@@ -57,26 +90,26 @@ pub(crate) fn seasons<'s>(input: &'s SiteInput<'s>, cache: &CloudCache) -> Seaso
         (key, cloud)
     });
     let mut kept = HashMap::new();
-    let mut out = Vec::new();
-    for ((number, issues), (key, cloud)) in by_number.into_iter().zip(clouds) {
-        out.push(Season {
-            number,
-            issues,
-            cloud: cloud.placed.clone(),
-        });
+    for ((i, lang), (key, cloud)) in units.into_iter().zip(clouds) {
+        out[i].clouds.insert(lang.clone(), cloud.placed.clone());
         kept.insert(key, cloud);
     }
     (out, kept)
 }
 
-/// The text of a season's word cloud: titles and bodies of the counted entries of the primary
-/// language's full texts, as plain text (`plain`) or as written (the cheaper cache key: the
-/// plain text is a function of it).
-fn season_text(input: &SiteInput<'_>, issues: &[&IssueInput<'_>], plain: bool) -> String {
+/// The text of a season's word cloud in `lang`: titles and bodies of the counted entries of
+/// its full texts, as plain text (`plain`) or as written (the cheaper cache key: the plain text
+/// is a function of it).
+fn season_text(
+    input: &SiteInput<'_>,
+    issues: &[&IssueInput<'_>],
+    lang: &Lang,
+    plain: bool,
+) -> String {
     let catalogue = &input.config.catalogue;
     let mut text = String::new();
     for issue in issues {
-        let Some(edition) = issue.full(&input.config.primary) else {
+        let Some(edition) = issue.full(lang) else {
             continue;
         };
         for (section, entry) in edition.document.entries() {
@@ -151,7 +184,10 @@ pub(crate) fn season_value(
         "totals": names.iter().zip(&totals).map(|(n, c)| json!({"name": n, "count": c})).collect::<Vec<_>>(),
         "chart_svg": stacked_bars(&label, names, &bars),
         "pie_svg": pie(&label, names, &totals),
-        "cloud_svg": if season.cloud.is_empty() { String::new() } else { cloud::svg(&format!("{label} · {}", labels["word_cloud"]), &season.cloud) },
+        "cloud_svg": match season.cloud(lang, &input.config.primary) {
+            [] => String::new(),
+            placed => cloud::svg(&format!("{label} · {}", labels["word_cloud"]), placed),
+        },
         "links_html": block(links_md),
         "links_note": if withheld { labels["links_note"].clone() } else { String::new() },
     })

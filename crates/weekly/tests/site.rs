@@ -454,6 +454,27 @@ fn the_whole_corpus_builds_with_no_broken_link_and_valid_feeds() {
     assert!(second.contains("rel=\"prev\" href=\"/zh/sections/articles/\""));
     assert!(second.contains("<ol class=\"featured\" start=\"501\">"));
     assert!(!read(&out.join("zh/100/index.html")).contains("class=\"notice\""));
+    // Each language's season pages show a cloud of its own words; a language with no full
+    // texts in the season (ja has none after issue 55) shows the primary language's.
+    let cloud = |lang: &str, season: u32| {
+        cloud_words(&out.join(format!("{lang}/seasons/{season}/index.html")))
+    };
+    let han = |words: &[String]| {
+        words
+            .iter()
+            .filter(|w| w.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+            .count()
+    };
+    let (zh, en, ja) = (cloud("zh", 3), cloud("en", 3), cloud("ja", 3));
+    assert!(zh.len() >= 30 && en.len() >= 30, "{zh:?} {en:?}");
+    assert!(han(&zh) > zh.len() / 2, "{zh:?}");
+    assert_eq!(han(&en), 0, "{en:?}");
+    assert!(
+        !en.iter()
+            .any(|w| ["the", "article", "author", "supports"].contains(&w.to_lowercase().as_str())),
+        "{en:?}"
+    );
+    assert_eq!(ja, zh);
     if Command::new("python3")
         .args(["-c", "import feedparser"])
         .status()
@@ -477,6 +498,22 @@ fn the_whole_corpus_builds_with_no_broken_link_and_valid_feeds() {
             "skipped feed validation: python3 with feedparser not found (pip install feedparser)"
         );
     }
+}
+
+/// The words of the word cloud of a season page, in the order drawn.
+fn cloud_words(page: &Path) -> Vec<String> {
+    let html = read(page);
+    let Some(start) = html.find("<svg class=\"cloud\"") else {
+        return Vec::new();
+    };
+    let svg = &html[start..start + html[start..].find("</svg>").unwrap()];
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let after = &t[t.find('>')? + 1..];
+            Some(after[..after.find("</text>")?].to_owned())
+        })
+        .collect()
 }
 
 /// The entries the static index finds for `query`, the way `search.js` looks them up.
