@@ -696,6 +696,30 @@ fn serve_rebuilds_after_a_change() {
     let page = get("/zh/5/");
     assert!(page.contains("改过的标题"), "{rebuilt}");
     assert!(page.contains("data-build=\"2\""));
+    // A failed rebuild keeps the last good pages and shows its error over them; the next good
+    // one takes the error away.
+    let mut wait_for = |start: &str| loop {
+        let line = served.lines.next().expect("serve reported").unwrap();
+        if line.starts_with(start) {
+            break line;
+        }
+    };
+    let template = ws.join("templates/issue.html");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+    std::fs::write(
+        &template,
+        "{% extends \"base.html\" %}\n{% block content %}{% if %}{% endblock %}\n",
+    )
+    .unwrap();
+    let failed = wait_for("rebuild failed");
+    let page = get("/zh/5/");
+    assert!(page.contains("role=\"alert\""), "{failed}");
+    assert!(page.contains("issue.html:2"), "{page}");
+    assert!(page.contains("改过的标题") && page.contains("data-build=\"3\""));
+    std::fs::remove_file(&template).unwrap();
+    wait_for("rebuilt in ");
+    let page = get("/zh/5/");
+    assert!(!page.contains("role=\"alert\"") && page.contains("data-build=\"4\""));
 }
 
 /// Whether Chromium and playwright-core are here (else the browser tests skip, unless CI

@@ -22,8 +22,9 @@ use weekly_site::build::CloudCache;
     after_help = "The site is kept in memory (nothing is written to disk) and rebuilt when \
 `weekly.toml`, an issue file, a template, a season file or a file of `static/` changes; only changed issue files are \
 parsed again, and each rebuild prints its time. Pages open in a browser reload by themselves \
-after a rebuild (a small script is added to every page served, not to `weekly build`'s \
-output; `--no-live-reload` leaves it out). Files of `static/` are served as they are. \
+after a rebuild, and show the error of a failed one over the last good build (a small script \
+is added to every page served, not to `weekly build`'s output; `--no-live-reload` leaves it \
+out). Files of `static/` are served as they are. \
 Only 127.0.0.1 is listened on.\n\nExamples:\n  weekly serve\n  weekly serve --port 8080 --full"
 )]
 pub struct Args {
@@ -127,15 +128,31 @@ const RELOAD_PATH: &str = "/__weekly/reload";
 /// (a long poll that answers when a build is made, or after 25 s) for the latest build number.
 const LIVE_JS: &str = include_str!("../../assets/live.js");
 
-/// One build of the site, numbered from 1.
+/// One build of the site, numbered from 1. A failed rebuild is a build too: the files of the
+/// last good one with the error, so that open pages reload and show it.
 struct Site {
     number: u64,
-    files: HashMap<String, Vec<u8>>,
+    files: Arc<HashMap<String, Vec<u8>>>,
+    error: Option<String>,
 }
 
-/// `html` with the live-reload script before its last `</body>` (at the end if it has none).
-fn with_live_reload(html: &[u8], build: u64) -> Vec<u8> {
-    let tag = format!(r#"<script src="{LIVE_JS_PATH}" data-build="{build}"></script>"#);
+/// `html` with the live-reload script (and the banner of a failed rebuild) before its last
+/// `</body>` (at the end if it has none).
+fn with_live_reload(html: &[u8], site: &Site) -> Vec<u8> {
+    let mut tag = String::new();
+    if let Some(error) = &site.error {
+        tag.push_str(&format!(
+            "<div role=\"alert\" style=\"position:fixed;left:0;right:0;top:0;z-index:2147483647;\
+             margin:0;padding:.75rem 1rem;background:#b00020;color:#fff;\
+             font:14px/1.45 ui-monospace,monospace;white-space:pre-wrap\">weekly serve: the \
+             last rebuild failed; this is the last good build.\n{}</div>",
+            weekly_site::markdown::escape(error)
+        ));
+    }
+    let build = site.number;
+    tag.push_str(&format!(
+        r#"<script src="{LIVE_JS_PATH}" data-build="{build}"></script>"#
+    ));
     let at = html
         .windows(7)
         .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
@@ -184,7 +201,7 @@ fn respond(site: &Site, uri: &Uri, live: bool) -> Response {
     }
     let html = |body: &Vec<u8>| {
         if live {
-            with_live_reload(body, site.number)
+            with_live_reload(body, site)
         } else {
             body.clone()
         }
@@ -232,7 +249,11 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         files.len(),
         started.elapsed().as_millis()
     ));
-    let current = Arc::new(RwLock::new(Arc::new(Site { number: 1, files })));
+    let current = Arc::new(RwLock::new(Arc::new(Site {
+        number: 1,
+        files: Arc::new(files),
+        error: None,
+    })));
     let (announce, builds) = tokio::sync::watch::channel(1u64);
     let watched = current.clone();
     let root = root.to_owned();
@@ -248,17 +269,32 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             }
             last = now;
             let started = Instant::now();
-            match build(&root, full, &mut caches) {
+            let built = build(&root, full, &mut caches);
+            number += 1;
+            let site = match built {
                 Ok(files) => {
-                    number += 1;
-                    *watched.write().expect("site lock") = Arc::new(Site { number, files });
-                    announce.send_replace(number);
                     printer::status(&format!("rebuilt in {} ms", started.elapsed().as_millis()));
+                    Site {
+                        number,
+                        files: Arc::new(files),
+                        error: None,
+                    }
                 }
-                Err(error) => printer::status(&format!(
-                    "rebuild failed (still serving the last good build): {error:#}"
-                )),
-            }
+                Err(error) => {
+                    let error = format!("{error:#}");
+                    printer::status(&format!(
+                        "rebuild failed (still serving the last good build): {error}"
+                    ));
+                    let files = watched.read().expect("site lock").files.clone();
+                    Site {
+                        number,
+                        files,
+                        error: Some(error),
+                    }
+                }
+            };
+            *watched.write().expect("site lock") = Arc::new(site);
+            announce.send_replace(number);
         }
     });
     let live = !args.no_live_reload;
