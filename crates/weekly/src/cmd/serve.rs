@@ -139,20 +139,17 @@ struct Site {
 /// `html` with the live-reload script (and the banner of a failed rebuild) before its last
 /// `</body>` (at the end if it has none).
 fn with_live_reload(html: &[u8], site: &Site) -> Vec<u8> {
-    let mut tag = String::new();
-    if let Some(error) = &site.error {
-        tag.push_str(&format!(
+    let banner = site.error.as_ref().map_or_else(String::new, |error| {
+        format!(
             "<div role=\"alert\" style=\"position:fixed;left:0;right:0;top:0;z-index:2147483647;\
              margin:0;padding:.75rem 1rem;background:#b00020;color:#fff;\
              font:14px/1.45 ui-monospace,monospace;white-space:pre-wrap\">weekly serve: the \
              last rebuild failed; this is the last good build.\n{}</div>",
             weekly_site::markdown::escape(error)
-        ));
-    }
+        )
+    });
     let build = site.number;
-    tag.push_str(&format!(
-        r#"<script src="{LIVE_JS_PATH}" data-build="{build}"></script>"#
-    ));
+    let tag = format!(r#"{banner}<script src="{LIVE_JS_PATH}" data-build="{build}"></script>"#);
     let at = html
         .windows(7)
         .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
