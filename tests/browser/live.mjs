@@ -11,9 +11,7 @@
 // 45 s at most.
 
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const [ORIGIN, PAGE_PATH, FILE, OLD, NEW] = process.argv.slice(2);
 if (!ORIGIN || !PAGE_PATH || !FILE || !OLD || !NEW) {
@@ -21,17 +19,12 @@ if (!ORIGIN || !PAGE_PATH || !FILE || !OLD || !NEW) {
   process.exit(2);
 }
 const problems = [];
-let context;
-let profileDir;
+let closeBrowser;
 
 async function run() {
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'weekly-chromium-live-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch();
+  closeBrowser = browser.close;
+  const context = browser.context;
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
@@ -67,8 +60,7 @@ try {
   console.log(`FAIL: ${e.message}`);
   failed = true;
 } finally {
-  if (context) await context.close().catch(() => {});
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  if (closeBrowser) await closeBrowser();
   clearTimeout(timer);
 }
 for (const p of problems) console.log(`FAIL: ${p}`);

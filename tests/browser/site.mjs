@@ -20,9 +20,8 @@
 
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const [siteArg, shotArg, WORD, ISSUE] = process.argv.slice(2);
 if (!siteArg || !shotArg || !WORD || (ISSUE !== undefined && !/^\d+$/.test(ISSUE))) {
@@ -88,7 +87,7 @@ const server = http.createServer((req, res) => {
 
 // ---- browser and checks -------------------------------------------------------------
 const problems = []; // external requests, console errors, page errors, failed responses
-let context, profileDir;
+let context, closeBrowser;
 
 class Fail extends Error {}
 const fail = (msg) => { throw new Fail(msg); };
@@ -115,14 +114,7 @@ function watch(page, origin) {
 async function run() {
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const origin = `http://127.0.0.1:${server.address().port}`;
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'weekly-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: DESKTOP,
-  });
+  ({ context, close: closeBrowser } = await launch({ viewport: DESKTOP }));
   // Record every request; anything not on our own origin is a failure and is not let out.
   await context.route('**/*', (route) => {
     const u = new URL(route.request().url());
@@ -236,9 +228,8 @@ try {
   console.log(`FAIL: ${e instanceof Fail ? e.message : e.stack ?? e}`);
   code = 1;
 } finally {
-  await withTimeout(context?.close() ?? Promise.resolve(), 10_000, 'closing the browser').catch(() => {});
+  await withTimeout(closeBrowser?.() ?? Promise.resolve(), 10_000, 'closing the browser').catch(() => {});
   server.closeAllConnections?.();
   server.close();
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
 }
 process.exit(code);

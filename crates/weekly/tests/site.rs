@@ -746,13 +746,24 @@ fn browser_page_reloads_by_itself_when_serve_rebuilds() {
     }
     let ws = demo_copy("live");
     let served = Served::start(&ws);
+    let text = node(
+        "live.mjs",
+        &[
+            format!("http://{}", served.address).as_ref(),
+            "/zh/5/".as_ref(),
+            ws.join("issues/0005/zh.md").as_os_str(),
+            "浏览器内外的 WebAssembly".as_ref(),
+            "实时重载之后的标题".as_ref(),
+        ],
+    );
+    assert!(text.contains("reloaded by itself"), "{text}");
+}
+
+/// Runs `tests/browser/SCRIPT ARGS…` in node; its output, once it has succeeded.
+fn node(script: &str, args: &[&std::ffi::OsStr]) -> String {
     let o = Command::new("node")
-        .arg(repo_root().join("tests/browser/live.mjs"))
-        .arg(format!("http://{}", served.address))
-        .arg("/zh/5/")
-        .arg(ws.join("issues/0005/zh.md"))
-        .arg("浏览器内外的 WebAssembly")
-        .arg("实时重载之后的标题")
+        .arg(repo_root().join("tests/browser").join(script))
+        .args(args)
         .output()
         .unwrap();
     let text = format!(
@@ -761,12 +772,11 @@ fn browser_page_reloads_by_itself_when_serve_rebuilds() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(o.status.success(), "{text}");
-    assert!(text.contains("reloaded by itself"), "{text}");
+    text
 }
 
 #[test]
 fn browser_opens_an_issue_switches_language_and_finds_a_chinese_word() {
-    let script = repo_root().join("tests/browser/site.mjs");
     if !browser_available() {
         return;
     }
@@ -775,19 +785,12 @@ fn browser_opens_an_issue_switches_language_and_finds_a_chinese_word() {
     };
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-shots");
     std::fs::create_dir_all(&shots).unwrap();
-    let o = Command::new("node")
-        .arg(&script)
-        .arg(out)
-        .arg(&shots)
-        .arg("装饰器")
-        .arg("120")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(o.status.success(), "{text}");
+    let args = [
+        out.as_os_str(),
+        shots.as_os_str(),
+        "装饰器".as_ref(),
+        "120".as_ref(),
+    ];
+    node("site.mjs", &args);
     assert!(shots.join("entry.png").is_file());
 }

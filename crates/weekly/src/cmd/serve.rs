@@ -268,30 +268,39 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             let started = Instant::now();
             let built = build(&root, full, &mut caches);
             number += 1;
-            let site = match built {
+            let (site, said) = match built {
                 Ok(files) => {
-                    printer::status(&format!("rebuilt in {} ms", started.elapsed().as_millis()));
-                    Site {
-                        number,
-                        files: Arc::new(files),
-                        error: None,
-                    }
+                    let said = format!("rebuilt in {} ms", started.elapsed().as_millis());
+                    let files = Arc::new(files);
+                    (
+                        Site {
+                            number,
+                            files,
+                            error: None,
+                        },
+                        said,
+                    )
                 }
                 Err(error) => {
                     let error = format!("{error:#}");
-                    printer::status(&format!(
-                        "rebuild failed (still serving the last good build): {error}"
-                    ));
+                    let said =
+                        format!("rebuild failed (still serving the last good build): {error}");
                     let files = watched.read().expect("site lock").files.clone();
-                    Site {
-                        number,
-                        files,
-                        error: Some(error),
-                    }
+                    let error = Some(error);
+                    (
+                        Site {
+                            number,
+                            files,
+                            error,
+                        },
+                        said,
+                    )
                 }
             };
+            // Served first, then said: whoever reads the line gets the new build.
             *watched.write().expect("site lock") = Arc::new(site);
             announce.send_replace(number);
+            printer::status(&said);
         }
     });
     let live = !args.no_live_reload;
