@@ -1,20 +1,15 @@
-//! `weekly build` and `weekly serve` end to end: the example workspace (public, full, a paid
+//! `weekly build` end to end: the example workspace (public, full, a paid
 //! issue becoming free, hostile content, template overrides and their errors), the whole
 //! imported corpus (link check, feeds in feedparser, search), and the browser test.
 
 mod common;
 
-use common::{copy_dir, corpus, repo_root, stderr, weekly};
+use common::{
+    browser_available, copy_dir, corpus, demo_copy, node, read, repo_root, stderr, weekly,
+};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
-
-fn demo_copy(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("site-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&repo_root().join("examples/demo-weekly"), &dir);
-    dir
-}
 
 fn build(ws: &Path, extra: &[&str]) -> PathBuf {
     let out = ws.join(if extra.contains(&"--full") {
@@ -33,10 +28,6 @@ fn build(ws: &Path, extra: &[&str]) -> PathBuf {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("every internal link and fragment resolves"));
     out
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn set_free_after(ws: &Path, n: u32) {
@@ -583,196 +574,6 @@ fn search_finds_chinese_and_english_words_in_the_corpus() {
     let (issue, _, title, _) = &search(out, "zh", "装饰器")[0];
     let page = read(&out.join(format!("zh/{issue}/index.html")));
     assert!(page.contains(&title.chars().take(6).collect::<String>()));
-}
-
-/// A running `weekly serve --full` of `ws`: the child (killed on drop), its address and its
-/// stderr lines.
-struct Served {
-    child: std::process::Child,
-    address: String,
-    lines: std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
-}
-
-impl Served {
-    fn start(ws: &Path) -> Self {
-        use std::io::BufRead;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_weekly"))
-            .args([
-                "serve",
-                "--workspace",
-                ws.to_str().unwrap(),
-                "--port",
-                "0",
-                "--full",
-                "--poll-ms",
-                "50",
-            ])
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
-        let address = loop {
-            let line = lines.next().expect("serve printed its address").unwrap();
-            if let Some(rest) = line.strip_prefix("serving http://") {
-                break rest.split('/').next().unwrap().to_owned();
-            }
-        };
-        Self {
-            child,
-            address,
-            lines,
-        }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        self.child.kill().ok();
-        self.child.wait().ok();
-    }
-}
-
-#[test]
-fn serve_rebuilds_after_a_change() {
-    use std::io::{Read, Write};
-    let ws = demo_copy("serve");
-    std::fs::create_dir_all(ws.join("static/images")).unwrap();
-    std::fs::write(ws.join("static/images/logo.png"), "PNG!").unwrap();
-    let mut served = Served::start(&ws);
-    let address = served.address.clone();
-    let get = move |path: &str| -> String {
-        let mut stream = std::net::TcpStream::connect(address.as_str()).unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut text = String::new();
-        stream.read_to_string(&mut text).unwrap();
-        text
-    };
-    let page = get("/zh/5/");
-    assert!(page.contains("浏览器内外的 WebAssembly"));
-    // Served pages carry the live-reload script with their build's number, before `</body>`.
-    assert!(
-        page.contains("<script src=\"/__weekly/live.js\" data-build=\"1\"></script></body>"),
-        "{page}"
-    );
-    assert!(get("/__weekly/live.js").contains("location.reload()"));
-    assert!(get("/nope/").starts_with("HTTP/1.1 404"));
-    let logo = get("/images/logo.png");
-    assert!(
-        logo.contains("content-type: image/png") && logo.ends_with("PNG!"),
-        "{logo}"
-    );
-    // A browser waits for a build newer than its page's; the edit below makes build 2.
-    let waiting = std::thread::spawn({
-        let get = get.clone();
-        move || get("/__weekly/reload?after=1")
-    });
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    assert!(
-        !waiting.is_finished(),
-        "the long poll answered before a rebuild"
-    );
-    let path = ws.join("issues/0005/zh.md");
-    std::fs::write(
-        &path,
-        read(&path).replace("浏览器内外的 WebAssembly", "改过的标题"),
-    )
-    .unwrap();
-    let rebuilt = loop {
-        let line = served
-            .lines
-            .next()
-            .expect("serve reported the rebuild")
-            .unwrap();
-        if line.starts_with("rebuilt in ") {
-            break line;
-        }
-    };
-    let answer = waiting.join().unwrap();
-    assert!(answer.ends_with("\r\n\r\n2"), "{answer}");
-    let page = get("/zh/5/");
-    assert!(page.contains("改过的标题"), "{rebuilt}");
-    assert!(page.contains("data-build=\"2\""));
-    // A failed rebuild keeps the last good pages and shows its error over them; the next good
-    // one takes the error away.
-    let mut wait_for = |start: &str| loop {
-        let line = served.lines.next().expect("serve reported").unwrap();
-        if line.starts_with(start) {
-            break line;
-        }
-    };
-    let template = ws.join("templates/issue.html");
-    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
-    std::fs::write(
-        &template,
-        "{% extends \"base.html\" %}\n{% block content %}{% if %}{% endblock %}\n",
-    )
-    .unwrap();
-    let failed = wait_for("rebuild failed");
-    let page = get("/zh/5/");
-    assert!(page.contains("role=\"alert\""), "{failed}");
-    assert!(page.contains("issue.html:2"), "{page}");
-    assert!(page.contains("改过的标题") && page.contains("data-build=\"3\""));
-    std::fs::remove_file(&template).unwrap();
-    wait_for("rebuilt in ");
-    let page = get("/zh/5/");
-    assert!(!page.contains("role=\"alert\"") && page.contains("data-build=\"4\""));
-}
-
-/// Whether Chromium and playwright-core are here (else the browser tests skip, unless CI
-/// requires them).
-fn browser_available() -> bool {
-    let modules = repo_root().join("tests/browser/node_modules/playwright-core");
-    if Path::new("/usr/bin/chromium").exists() && modules.is_dir() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("WEEKLY_REQUIRE_BROWSER").is_none(),
-        "WEEKLY_REQUIRE_BROWSER is set but Chromium or playwright-core is missing"
-    );
-    eprintln!(
-        "skipped: needs /usr/bin/chromium and `npm ci --prefix tests/browser` (.ci/run installs both)"
-    );
-    false
-}
-
-#[test]
-fn browser_page_reloads_by_itself_when_serve_rebuilds() {
-    if !browser_available() {
-        return;
-    }
-    let ws = demo_copy("live");
-    let served = Served::start(&ws);
-    let text = node(
-        "live.mjs",
-        &[
-            format!("http://{}", served.address).as_ref(),
-            "/zh/5/".as_ref(),
-            ws.join("issues/0005/zh.md").as_os_str(),
-            "浏览器内外的 WebAssembly".as_ref(),
-            "实时重载之后的标题".as_ref(),
-        ],
-    );
-    assert!(text.contains("reloaded by itself"), "{text}");
-}
-
-/// Runs `tests/browser/SCRIPT ARGS…` in node; its output, once it has succeeded.
-fn node(script: &str, args: &[&std::ffi::OsStr]) -> String {
-    let o = Command::new("node")
-        .arg(repo_root().join("tests/browser").join(script))
-        .args(args)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(o.status.success(), "{text}");
-    text
 }
 
 #[test]

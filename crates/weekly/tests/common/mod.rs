@@ -59,3 +59,49 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A fresh copy of the example workspace under the tests' temporary directory.
+pub fn demo_copy(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("site-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&repo_root().join("examples/demo-weekly"), &dir);
+    dir
+}
+
+/// The text of a file (the test fails, naming it, if it cannot be read).
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Whether Chromium and playwright-core are here (else the browser tests skip, unless CI
+/// requires them).
+pub fn browser_available() -> bool {
+    let modules = repo_root().join("tests/browser/node_modules/playwright-core");
+    if Path::new("/usr/bin/chromium").exists() && modules.is_dir() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("WEEKLY_REQUIRE_BROWSER").is_none(),
+        "WEEKLY_REQUIRE_BROWSER is set but Chromium or playwright-core is missing"
+    );
+    eprintln!(
+        "skipped: needs /usr/bin/chromium and `npm ci --prefix tests/browser` (.ci/run installs both)"
+    );
+    false
+}
+
+/// Runs `tests/browser/SCRIPT ARGS…` in node; its output, once it has succeeded.
+pub fn node(script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let o = Command::new("node")
+        .arg(repo_root().join("tests/browser").join(script))
+        .args(args)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "{text}");
+    text
+}

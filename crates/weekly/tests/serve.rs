@@ -1,0 +1,165 @@
+//! `weekly serve` end to end: rebuilds after a change, live reload (a long poll, and in a real
+//! Chromium), static files, and the error of a failed rebuild shown over the last good pages.
+
+mod common;
+
+use common::{browser_available, demo_copy, node, read};
+use std::path::Path;
+use std::process::Command;
+
+/// A running `weekly serve --full` of `ws`: the child (killed on drop), its address and its
+/// stderr lines.
+struct Served {
+    child: std::process::Child,
+    address: String,
+    lines: std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
+}
+
+impl Served {
+    fn start(ws: &Path) -> Self {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_weekly"))
+            .args([
+                "serve",
+                "--workspace",
+                ws.to_str().unwrap(),
+                "--port",
+                "0",
+                "--full",
+                "--poll-ms",
+                "50",
+            ])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let address = loop {
+            let line = lines.next().expect("serve printed its address").unwrap();
+            if let Some(rest) = line.strip_prefix("serving http://") {
+                break rest.split('/').next().unwrap().to_owned();
+            }
+        };
+        Self {
+            child,
+            address,
+            lines,
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+#[test]
+fn serve_rebuilds_after_a_change() {
+    use std::io::{Read, Write};
+    let ws = demo_copy("serve");
+    std::fs::create_dir_all(ws.join("static/images")).unwrap();
+    std::fs::write(ws.join("static/images/logo.png"), "PNG!").unwrap();
+    let mut served = Served::start(&ws);
+    let address = served.address.clone();
+    let get = move |path: &str| -> String {
+        let mut stream = std::net::TcpStream::connect(address.as_str()).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut text = String::new();
+        stream.read_to_string(&mut text).unwrap();
+        text
+    };
+    let page = get("/zh/5/");
+    assert!(page.contains("浏览器内外的 WebAssembly"));
+    // Served pages carry the live-reload script with their build's number, before `</body>`.
+    assert!(
+        page.contains("<script src=\"/__weekly/live.js\" data-build=\"1\"></script></body>"),
+        "{page}"
+    );
+    assert!(get("/__weekly/live.js").contains("location.reload()"));
+    assert!(get("/nope/").starts_with("HTTP/1.1 404"));
+    let logo = get("/images/logo.png");
+    assert!(
+        logo.contains("content-type: image/png") && logo.ends_with("PNG!"),
+        "{logo}"
+    );
+    // A browser waits for a build newer than its page's; the edit below makes build 2.
+    let waiting = std::thread::spawn({
+        let get = get.clone();
+        move || get("/__weekly/reload?after=1")
+    });
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        !waiting.is_finished(),
+        "the long poll answered before a rebuild"
+    );
+    let path = ws.join("issues/0005/zh.md");
+    std::fs::write(
+        &path,
+        read(&path).replace("浏览器内外的 WebAssembly", "改过的标题"),
+    )
+    .unwrap();
+    let rebuilt = loop {
+        let line = served
+            .lines
+            .next()
+            .expect("serve reported the rebuild")
+            .unwrap();
+        if line.starts_with("rebuilt in ") {
+            break line;
+        }
+    };
+    let answer = waiting.join().unwrap();
+    assert!(answer.ends_with("\r\n\r\n2"), "{answer}");
+    let page = get("/zh/5/");
+    assert!(page.contains("改过的标题"), "{rebuilt}");
+    assert!(page.contains("data-build=\"2\""));
+    // A failed rebuild keeps the last good pages and shows its error over them; the next good
+    // one takes the error away.
+    let mut wait_for = |start: &str| loop {
+        let line = served.lines.next().expect("serve reported").unwrap();
+        if line.starts_with(start) {
+            break line;
+        }
+    };
+    let template = ws.join("templates/issue.html");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+    std::fs::write(
+        &template,
+        "{% extends \"base.html\" %}\n{% block content %}{% if %}{% endblock %}\n",
+    )
+    .unwrap();
+    let failed = wait_for("rebuild failed");
+    let page = get("/zh/5/");
+    assert!(page.contains("role=\"alert\""), "{failed}");
+    assert!(page.contains("issue.html:2"), "{page}");
+    assert!(page.contains("改过的标题") && page.contains("data-build=\"3\""));
+    std::fs::remove_file(&template).unwrap();
+    wait_for("rebuilt in ");
+    let page = get("/zh/5/");
+    assert!(!page.contains("role=\"alert\"") && page.contains("data-build=\"4\""));
+}
+
+#[test]
+fn browser_page_reloads_by_itself_when_serve_rebuilds() {
+    if !browser_available() {
+        return;
+    }
+    let ws = demo_copy("live");
+    let served = Served::start(&ws);
+    let text = node(
+        "live.mjs",
+        &[
+            format!("http://{}", served.address).as_ref(),
+            "/zh/5/".as_ref(),
+            ws.join("issues/0005/zh.md").as_os_str(),
+            "浏览器内外的 WebAssembly".as_ref(),
+            "实时重载之后的标题".as_ref(),
+        ],
+    );
+    assert!(text.contains("reloaded by itself"), "{text}");
+}
