@@ -178,7 +178,8 @@ pub fn static_files(workspace: &Workspace) -> Result<Vec<StaticFile>> {
 }
 
 /// A sink in front of another that leaves out the files `static/` replaces and, at
-/// [`WithStatic::finish`], adds the static files.
+/// [`WithStatic::finish`], adds the static files (or gives them back unread:
+/// [`WithStatic::into_files`]).
 pub struct WithStatic<'s> {
     inner: &'s mut dyn Sink,
     files: Vec<StaticFile>,
@@ -196,6 +197,11 @@ impl<'s> WithStatic<'s> {
             paths,
             replaced: Vec::new(),
         }
+    }
+
+    /// The static files, not written (for `weekly serve`, which reads them when asked).
+    pub fn into_files(self) -> Vec<StaticFile> {
+        self.files
     }
 
     /// Writes the static files; returns how many there were and the files of the site that

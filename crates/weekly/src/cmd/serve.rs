@@ -48,7 +48,14 @@ struct Caches {
     clouds: Option<CloudCache>,
 }
 
-fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<HashMap<String, Vec<u8>>> {
+/// The files of a build: made in memory, and those of `static/` (read when asked for, so that a
+/// rebuild does not read them again).
+struct Files {
+    made: HashMap<String, Vec<u8>>,
+    statics: HashMap<String, PathBuf>,
+}
+
+fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
     let workspace = Workspace::load(root)?;
     let clouds = caches
         .clouds
@@ -60,9 +67,12 @@ fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<HashMap<String,
     let mut memory = weekly_site::Memory::default();
     let mut with_static = site::WithStatic::new(&mut memory, statics);
     let summary = weekly_site::build(&input, &templates, clouds, &mut with_static)?;
-    with_static.finish()?;
+    let statics = with_static.into_files();
     *clouds = summary.clouds;
-    Ok(memory.files.into_iter().collect())
+    Ok(Files {
+        made: memory.files.into_iter().collect(),
+        statics: statics.into_iter().map(|f| (f.site_path, f.path)).collect(),
+    })
 }
 
 /// Path, length and modification time of every file a build reads.
@@ -132,8 +142,22 @@ const LIVE_JS: &str = include_str!("../../assets/live.js");
 /// last good one with the error, so that open pages reload and show it.
 struct Site {
     number: u64,
-    files: Arc<HashMap<String, Vec<u8>>>,
+    files: Arc<Files>,
     error: Option<String>,
+}
+
+impl Site {
+    /// The file at `path`, if the site has it.
+    fn file(&self, path: &str) -> Option<Vec<u8>> {
+        match self.files.made.get(path) {
+            Some(bytes) => Some(bytes.clone()),
+            None => std::fs::read(self.files.statics.get(path)?).ok(),
+        }
+    }
+
+    fn has(&self, path: &str) -> bool {
+        self.files.made.contains_key(path) || self.files.statics.contains_key(path)
+    }
 }
 
 /// `html` with the live-reload script (and the banner of a failed rebuild) before its last
@@ -185,7 +209,6 @@ async fn latest_build(mut builds: tokio::sync::watch::Receiver<u64>, uri: &Uri) 
 }
 
 fn respond(site: &Site, uri: &Uri, live: bool) -> Response {
-    let files = &site.files;
     if live && uri.path() == LIVE_JS_PATH {
         return (
             [
@@ -196,11 +219,11 @@ fn respond(site: &Site, uri: &Uri, live: bool) -> Response {
         )
             .into_response();
     }
-    let html = |body: &Vec<u8>| {
+    let html = |body: Vec<u8>| {
         if live {
-            with_live_reload(body, site)
+            with_live_reload(&body, site)
         } else {
-            body.clone()
+            body
         }
     };
     let path = uri.path().trim_start_matches('/');
@@ -209,23 +232,23 @@ fn respond(site: &Site, uri: &Uri, live: bool) -> Response {
     } else {
         path.to_owned()
     };
-    if let Some(body) = files.get(&wanted) {
+    if let Some(body) = site.file(&wanted) {
         let kind = content_type(&wanted);
         let body = if kind.starts_with("text/html") {
             html(body)
         } else {
-            body.clone()
+            body
         };
         return ([(header::CONTENT_TYPE, kind)], body).into_response();
     }
-    if files.contains_key(&format!("{path}/index.html")) {
+    if site.has(&format!("{path}/index.html")) {
         return (
             StatusCode::MOVED_PERMANENTLY,
             [(header::LOCATION, format!("/{path}/"))],
         )
             .into_response();
     }
-    let body = files.get("404.html").map(html).unwrap_or_default();
+    let body = site.file("404.html").map(html).unwrap_or_default();
     (
         StatusCode::NOT_FOUND,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -243,7 +266,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let files = build(root, args.full, &mut caches)?;
     printer::status(&format!(
         "built {} files in {} ms",
-        files.len(),
+        files.made.len() + files.statics.len(),
         started.elapsed().as_millis()
     ));
     let current = Arc::new(RwLock::new(Arc::new(Site {
@@ -268,34 +291,24 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             let started = Instant::now();
             let built = build(&root, full, &mut caches);
             number += 1;
-            let (site, said) = match built {
+            // A failed rebuild keeps the last good files and shows its error.
+            let (files, error, said) = match built {
                 Ok(files) => {
                     let said = format!("rebuilt in {} ms", started.elapsed().as_millis());
-                    let files = Arc::new(files);
-                    (
-                        Site {
-                            number,
-                            files,
-                            error: None,
-                        },
-                        said,
-                    )
+                    (Arc::new(files), None, said)
                 }
                 Err(error) => {
                     let error = format!("{error:#}");
                     let said =
                         format!("rebuild failed (still serving the last good build): {error}");
                     let files = watched.read().expect("site lock").files.clone();
-                    let error = Some(error);
-                    (
-                        Site {
-                            number,
-                            files,
-                            error,
-                        },
-                        said,
-                    )
+                    (files, Some(error), said)
                 }
+            };
+            let site = Site {
+                number,
+                files,
+                error,
             };
             // Served first, then said: whoever reads the line gets the new build.
             *watched.write().expect("site lock") = Arc::new(site);
