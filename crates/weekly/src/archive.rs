@@ -1,7 +1,6 @@
 //! The parsed archive: every issue of a workspace with its editions parsed, and the per-issue
 //! figures (counts, word counts) the editions and statistics are made of.
 
-use crate::files;
 use crate::workspace::{IssueDir, Workspace};
 use anyhow::Result;
 use std::collections::HashMap;
@@ -151,7 +150,7 @@ impl Archive {
         let mut texts = Vec::new();
         for dir in &dirs {
             for file in &dir.editions {
-                texts.push((file, files::read_text(&file.path)?));
+                texts.push((file, workspace.read_text(&file.path)?));
             }
         }
         let stale: Vec<usize> = texts

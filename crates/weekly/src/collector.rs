@@ -3,7 +3,6 @@
 //! counts for new GitHub repositories. Used by `weekly collect` and `weekly digest`.
 
 use crate::config::CollectConfig;
-use crate::files;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -33,7 +32,7 @@ pub fn load_sources(workspace: &Workspace) -> Result<(PathBuf, String, Vec<Sourc
     if !path.exists() {
         return Ok((path, String::new(), Vec::new()));
     }
-    let text = files::read_text(&path)?;
+    let text = workspace.read_text(&path)?;
     let shown = workspace.display_path(&path);
     let list = sources::parse(&text, &shown)?;
     Ok((path, text, list))

@@ -1,9 +1,11 @@
-//! Reading and writing files: UTF-8 errors with a position, and writes that replace a file in
-//! one step (a crash leaves the old file or the new one, never half of one).
+//! Reading and writing files: UTF-8 errors with a position, writes that replace a file in one
+//! step (a crash leaves the old file or the new one, never half of one), and the workspace's
+//! trust boundary: a file is read only where its real path (links resolved) stays inside the
+//! folder it was found in.
 
 use anyhow::{Context, Result, bail};
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Where a byte sequence stops being UTF-8: the byte offset and its 1-based line.
 pub fn utf8_error_position(error: &std::string::FromUtf8Error) -> (usize, usize) {
@@ -16,6 +18,10 @@ pub fn utf8_error_position(error: &std::string::FromUtf8Error) -> (usize, usize)
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes =
         std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+    utf8(path, bytes)
+}
+
+fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String> {
     String::from_utf8(bytes).or_else(|e| {
         let (offset, line) = utf8_error_position(&e);
         bail!(
@@ -23,6 +29,40 @@ pub fn read_text(path: &Path) -> Result<String> {
             path.display()
         )
     })
+}
+
+/// Where `path` really is (every link resolved), when that is inside `root_real` (a canonical
+/// path); `Ok(None)` when a link takes it outside.
+pub fn real_path_inside(root_real: &Path, path: &Path) -> std::io::Result<Option<PathBuf>> {
+    let real = std::fs::canonicalize(path)?;
+    Ok(real.starts_with(root_real).then_some(real))
+}
+
+/// The error for a file that a link takes out of `root`.
+pub fn outside_error(path: &Path, root: &Path) -> anyhow::Error {
+    anyhow::anyhow!(
+        "`{}` is a link that leads outside `{}`; it was not read",
+        path.display(),
+        root.display()
+    )
+}
+
+/// Reads `path` only when its real path is inside `root_real` (see [`real_path_inside`]).
+pub fn read_inside(root_real: &Path, path: &Path) -> Result<Vec<u8>> {
+    match real_path_inside(root_real, path)
+        .with_context(|| format!("failed to read `{}`", path.display()))?
+    {
+        Some(real) => {
+            std::fs::read(real).with_context(|| format!("failed to read `{}`", path.display()))
+        }
+        None => Err(outside_error(path, root_real)),
+    }
+}
+
+/// [`read_text`] for a file that must be inside `root_real`.
+pub fn read_text_inside(root_real: &Path, path: &Path) -> Result<String> {
+    let bytes = read_inside(root_real, path)?;
+    utf8(path, bytes)
 }
 
 /// Writes `text` to `path` through a temporary file in the same directory and a rename.

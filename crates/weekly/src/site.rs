@@ -25,7 +25,7 @@ pub fn templates(workspace: &Workspace) -> Result<Templates> {
                 name.to_owned(),
                 Override {
                     file: workspace.display_path(&path),
-                    source: crate::files::read_text(&path)?,
+                    source: workspace.read_text(&path)?,
                 },
             );
         }
@@ -37,7 +37,7 @@ pub fn templates(workspace: &Workspace) -> Result<Templates> {
 pub fn stop_words(workspace: &Workspace) -> Result<String> {
     let path = workspace.root.join("templates").join("stopwords.txt");
     if path.is_file() {
-        crate::files::read_text(&path)
+        workspace.read_text(&path)
     } else {
         Ok(weekly_site::cloud::STOP_WORDS.to_owned())
     }
@@ -135,11 +135,19 @@ pub struct StaticFile {
 }
 
 /// The files of the workspace's `static/` folder in name order (none when there is no such
-/// folder). Hidden files and folders (`.DS_Store`, `.git`) are left out, except `.well-known`.
-pub fn static_files(workspace: &Workspace) -> Result<Vec<StaticFile>> {
+/// folder), and the workspace paths of the links it skipped. Hidden files and folders
+/// (`.DS_Store`, `.git`) are left out, except `.well-known`. A link is followed only when it
+/// leads to a file or folder inside the workspace: `static/env.txt -> /proc/self/environ` would
+/// otherwise publish the build's secrets.
+pub fn static_files(workspace: &Workspace) -> Result<(Vec<StaticFile>, Vec<String>)> {
     let root = workspace.root.join(STATIC_DIR);
     if !root.is_dir() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut skipped = Vec::new();
+    if !workspace.is_inside(&root) {
+        skipped.push(workspace.display_path(&root));
+        return Ok((Vec::new(), skipped));
     }
     let hidden = |name: &std::ffi::OsStr| {
         let name = name.to_string_lossy();
@@ -150,7 +158,17 @@ pub fn static_files(workspace: &Workspace) -> Result<Vec<StaticFile>> {
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !hidden(e.file_name()));
+        .filter_entry(|e| {
+            if e.depth() > 0 && hidden(e.file_name()) {
+                return false;
+            }
+            // A link that leaves the workspace is neither read nor descended into.
+            if e.path_is_symlink() && !workspace.is_inside(e.path()) {
+                skipped.push(workspace.display_path(e.path()));
+                return false;
+            }
+            true
+        });
     for entry in walker {
         let entry = entry.map_err(|e| {
             let at = e.path().map_or_else(
@@ -174,7 +192,16 @@ pub fn static_files(workspace: &Workspace) -> Result<Vec<StaticFile>> {
             path: entry.into_path(),
         });
     }
-    Ok(files)
+    Ok((files, skipped))
+}
+
+/// Prints a warning for each link of `static/` that was skipped.
+pub fn warn_skipped(skipped: &[String]) {
+    for path in skipped {
+        crate::printer::status(&format!(
+            "warning: `{path}` is a link that leads outside the workspace; skipped"
+        ));
+    }
 }
 
 /// A sink in front of another that leaves out the files `static/` replaces and, at
@@ -206,10 +233,12 @@ impl<'s> WithStatic<'s> {
 
     /// Writes the static files; returns how many there were and the files of the site that
     /// static files replaced.
-    pub fn finish(self) -> Result<(usize, Vec<String>)> {
+    pub fn finish(self, workspace: &Workspace) -> Result<(usize, Vec<String>)> {
         let count = self.files.len();
         for file in self.files {
-            let bytes = std::fs::read(&file.path)
+            // Checked again as it is read: a file may have become a link since it was listed.
+            let bytes = workspace
+                .read(&file.path)
                 .with_context(|| format!("cannot read `{}`", file.path.display()))?;
             self.inner.write(&file.site_path, bytes)?;
         }

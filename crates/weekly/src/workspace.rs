@@ -53,6 +53,8 @@ pub struct IssueDir {
 pub struct Workspace {
     /// Root directory.
     pub root: PathBuf,
+    /// The root with every link resolved: files whose real path is not under it are not read.
+    pub real_root: PathBuf,
     /// The configuration.
     pub config: Config,
     /// Issues sorted by number.
@@ -75,18 +77,19 @@ impl Workspace {
                 root.display()
             );
         }
-        let text = std::fs::read_to_string(&config_path)
-            .with_context(|| format!("failed to read `{}`", config_path.display()))?;
+        let real_root = std::fs::canonicalize(root)
+            .with_context(|| format!("failed to read `{}`", root.display()))?;
+        let text = crate::files::read_text_inside(&real_root, &config_path)?;
         let mut config = Config::parse(&text, &config_path.display().to_string())?;
         let mut problems = Vec::new();
-        load_text_overrides(root, &mut config, &mut problems)?;
+        load_text_overrides(root, &real_root, &mut config, &mut problems)?;
         // Issue directories are read on every core (20,000 of them take a third of a second on
         // one).
         let entries = sorted_entries(&root.join("issues"))?;
         let loaded = weekly_model::par::map(&entries, |dir| {
             let mut found = Vec::new();
             let issue = if dir.is_dir() {
-                load_issue(dir, &config, &mut found)
+                load_issue(dir, &real_root, &config, &mut found)
             } else {
                 Ok(None)
             };
@@ -123,6 +126,7 @@ impl Workspace {
             .collect();
         Ok(Workspace {
             root: root.to_owned(),
+            real_root,
             config,
             issues,
             seasons,
@@ -137,11 +141,41 @@ impl Workspace {
             .display()
             .to_string()
     }
+
+    /// Reads a UTF-8 file of the workspace; a link that leads outside it is an error.
+    pub fn read_text(&self, path: &Path) -> Result<String> {
+        crate::files::read_text_inside(&self.real_root, path)
+    }
+
+    /// Reads a file of the workspace; a link that leads outside it is an error.
+    pub fn read(&self, path: &Path) -> Result<Vec<u8>> {
+        crate::files::read_inside(&self.real_root, path)
+    }
+
+    /// False when a link takes `path` outside the workspace (or it cannot be resolved).
+    pub fn is_inside(&self, path: &Path) -> bool {
+        matches!(
+            crate::files::real_path_inside(&self.real_root, path),
+            Ok(Some(_))
+        )
+    }
+}
+
+/// The diagnostic for a workspace file that a link takes outside the workspace.
+fn outside(path: &Path) -> Diagnostic {
+    Diagnostic::error(
+        "outside-link",
+        0,
+        0,
+        "a link that leads outside the workspace; not read (copy the file in instead)",
+    )
+    .in_file(&path.display().to_string())
 }
 
 /// `templates/texts/<lang>/<key>.md` replaces the `[texts.<lang>]` value `<key>`.
 fn load_text_overrides(
     root: &Path,
+    real_root: &Path,
     config: &mut Config,
     problems: &mut Vec<Diagnostic>,
 ) -> Result<()> {
@@ -172,6 +206,13 @@ fn load_text_overrides(
             else {
                 continue;
             };
+            if !matches!(
+                crate::files::real_path_inside(real_root, &file),
+                Ok(Some(_))
+            ) {
+                problems.push(outside(&file));
+                continue;
+            }
             let text = crate::files::read_text(&file)?;
             config
                 .texts
@@ -200,11 +241,22 @@ pub(crate) fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
 
 fn load_issue(
     dir: &Path,
+    real_root: &Path,
     config: &Config,
     problems: &mut Vec<Diagnostic>,
 ) -> Result<Option<IssueDir>> {
     let meta_path = dir.join("issue.toml");
     let file = meta_path.display().to_string();
+    let inside = |path: &Path| {
+        matches!(
+            crate::files::real_path_inside(real_root, path),
+            Ok(Some(_)) | Err(_)
+        )
+    };
+    if !inside(&meta_path) {
+        problems.push(outside(&meta_path));
+        return Ok(None);
+    }
     let Ok(text) = std::fs::read_to_string(&meta_path) else {
         problems.push(
             Diagnostic::error(
@@ -261,6 +313,7 @@ fn load_issue(
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md"));
         match Lang::new(stem) {
+            Some(_) if is_markdown && !inside(&path) => problems.push(outside(&path)),
             Some(lang) if is_markdown => {
                 if !config.languages.contains(&lang) {
                     problems.push(

@@ -86,12 +86,13 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     if let Some(warm) = warm {
         warm.join().ok();
     }
-    let statics = site::static_files(&workspace)?;
+    let (statics, skipped) = site::static_files(&workspace)?;
+    site::warn_skipped(&skipped);
     let mut sink = DirSink::new(&out)?;
     let mut with_static = site::WithStatic::new(&mut sink, statics);
     let built = weekly_site::build(&input, &templates, &cache, &mut with_static)
         .map_err(anyhow::Error::from)
-        .and_then(|summary| Ok((summary, with_static.finish()?)));
+        .and_then(|summary| Ok((summary, with_static.finish(&workspace)?)));
     let (summary, (statics, replaced)) = match built {
         Ok(built) => built,
         Err(error) => {

@@ -105,7 +105,26 @@ pub fn import_python_weekly(src: &Path, into: &Path) -> Result<Report> {
         .context("the built-in configuration is invalid")?
         .catalogue;
     let mut report = Report::default();
-    let readme = readme_numbers(src);
+    // Files are read only where their real path stays inside the source: a link such as
+    // `docs/x-weekly.md -> /proc/self/environ` is skipped, never copied into the workspace.
+    let src_real =
+        std::fs::canonicalize(src).with_context(|| format!("cannot read `{}`", src.display()))?;
+    let md_files = |dir: &Path, report: &mut Report| -> Result<Vec<PathBuf>> {
+        let mut files = md_files(dir)?;
+        files.retain(|path| {
+            let inside = matches!(crate::files::real_path_inside(&src_real, path), Ok(Some(_)));
+            if !inside {
+                report.warnings.push(format!(
+                    "skipped `{}`: a link that leads outside `{}`",
+                    path.display(),
+                    src.display()
+                ));
+            }
+            inside
+        });
+        Ok(files)
+    };
+    let readme = readme_numbers(src, &src_real);
     let mut by_number: BTreeMap<u32, Planned> = BTreeMap::new();
     let mut number_of_date: BTreeMap<IsoDate, u32> = readme.clone();
 
@@ -114,7 +133,7 @@ pub fn import_python_weekly(src: &Path, into: &Path) -> Result<Report> {
     let mut langs_seen = Vec::new();
     for (sub, code) in langs {
         let lang = Lang::new(code).expect("valid");
-        for path in md_files(&src.join(sub))? {
+        for path in md_files(&src.join(sub), &mut report)? {
             let name = file_name(&path);
             if sub == "docs" && is_season_file(&name) {
                 seasons.push(path);
@@ -182,7 +201,7 @@ pub fn import_python_weekly(src: &Path, into: &Path) -> Result<Report> {
     }
     // Historic teasers: the first published version of issues that are full text now.
     let zh = Lang::zh();
-    for path in md_files(&src.join("history/teasers"))? {
+    for path in md_files(&src.join("history/teasers"), &mut report)? {
         let name = file_name(&path);
         let Some(number) = IsoDate::find_in(&name)
             .and_then(|d| number_of_date.get(&d).copied())
@@ -321,10 +340,13 @@ fn md_files(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Issue numbers by date from `README_ZH.md` (`- 第 N 期：[主题](./docs/YYYY-MM-DD-weekly.md)`)
 /// and `README.md` (`- Issue N: [Theme](./docs/en/YYYY-MM-DD-weekly.md)`).
-fn readme_numbers(src: &Path) -> BTreeMap<IsoDate, u32> {
+fn readme_numbers(src: &Path, src_real: &Path) -> BTreeMap<IsoDate, u32> {
     let mut map = BTreeMap::new();
     for name in ["README_ZH.md", "README.md"] {
-        let Ok(text) = std::fs::read_to_string(src.join(name)) else {
+        let Ok(bytes) = crate::files::read_inside(src_real, &src.join(name)) else {
+            continue;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
             continue;
         };
         for line in text.lines() {

@@ -383,7 +383,7 @@ async fn accept(
     }
     let (number, path) = draft_path(workspace, issue)?;
     let text = if path.exists() {
-        files::read_text(&path)?
+        workspace.read_text(&path)?
     } else {
         String::new()
     };

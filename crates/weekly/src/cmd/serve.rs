@@ -53,6 +53,8 @@ struct Caches {
 struct Files {
     made: HashMap<String, Vec<u8>>,
     statics: HashMap<String, PathBuf>,
+    /// The workspace root with links resolved: a static file is read only inside it.
+    real_root: PathBuf,
 }
 
 fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
@@ -63,7 +65,8 @@ fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
     let archive = Archive::load_cached(&workspace, |_| true, &mut caches.parsed)?;
     let templates = site::templates(&workspace)?;
     let input = site::input(&workspace, &archive, full, site::stop_words(&workspace)?);
-    let statics = site::static_files(&workspace)?;
+    let (statics, skipped) = site::static_files(&workspace)?;
+    site::warn_skipped(&skipped);
     let mut memory = weekly_site::Memory::default();
     let mut with_static = site::WithStatic::new(&mut memory, statics);
     let summary = weekly_site::build(&input, &templates, clouds, &mut with_static)?;
@@ -72,6 +75,7 @@ fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
     Ok(Files {
         made: memory.files.into_iter().collect(),
         statics: statics.into_iter().map(|f| (f.site_path, f.path)).collect(),
+        real_root: workspace.real_root.clone(),
     })
 }
 
@@ -151,7 +155,9 @@ impl Site {
     fn file(&self, path: &str) -> Option<Vec<u8>> {
         match self.files.made.get(path) {
             Some(bytes) => Some(bytes.clone()),
-            None => std::fs::read(self.files.statics.get(path)?).ok(),
+            None => {
+                crate::files::read_inside(&self.files.real_root, self.files.statics.get(path)?).ok()
+            }
         }
     }
 

@@ -127,14 +127,17 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             bail!("issue {n} is not in the workspace (no issues/{n:04}/issue.toml)");
         }
     }
-    let glossary = load_glossary(root)?;
+    let glossary = load_glossary(&workspace)?;
     if args.check {
         return Ok(check(&workspace, &archive, &from, &targets, &glossary));
     }
-    let template = match std::fs::read_to_string(root.join(SYSTEM_TEMPLATE)) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => DEFAULT_SYSTEM.to_owned(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {SYSTEM_TEMPLATE}")),
+    let template_path = root.join(SYSTEM_TEMPLATE);
+    let template = if template_path.exists() {
+        workspace
+            .read_text(&template_path)
+            .with_context(|| format!("cannot read {SYSTEM_TEMPLATE}"))?
+    } else {
+        DEFAULT_SYSTEM.to_owned()
     };
     let runtime = crate::runtime()?;
     runtime.block_on(translate(
@@ -142,12 +145,12 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     ))
 }
 
-fn load_glossary(root: &Path) -> Result<Glossary> {
-    let path = root.join(GLOSSARY);
+fn load_glossary(workspace: &Workspace) -> Result<Glossary> {
+    let path = workspace.root.join(GLOSSARY);
     if !path.exists() {
         return Ok(Glossary::default());
     }
-    let text = files::read_text(&path)?;
+    let text = workspace.read_text(&path)?;
     Ok(Glossary::parse(&text, GLOSSARY)?)
 }
 
@@ -247,7 +250,7 @@ async fn translate(
             let path = target_path(source, target);
             let shown = workspace.display_path(&path);
             let existing_text = if path.exists() {
-                Some(files::read_text(&path)?)
+                Some(workspace.read_text(&path)?)
             } else {
                 None
             };

@@ -1,0 +1,149 @@
+//! Hostile workspaces and inputs: links that lead out of the workspace, output manifests that
+//! name files outside the output, unreadable manifests, concurrent runs.
+
+mod common;
+
+use common::{demo_copy, stderr, stdout};
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// A secret that must never reach an output.
+const SECRET: &str = "sk-planted-secret-4242";
+
+/// Runs `weekly` with a secret API key in its environment.
+fn weekly_with_secret(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_weekly"))
+        .args(args)
+        .env_remove("WEEKLY_WORKSPACE")
+        .env("WEEKLY_LLM_API_KEY", SECRET)
+        .output()
+        .expect("run weekly")
+}
+
+/// Every file under `dir` whose bytes contain `needle`.
+fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let entry = entry.unwrap();
+            let kind = entry.file_type().unwrap();
+            if kind.is_dir() {
+                stack.push(entry.path());
+            } else if kind.is_file() {
+                let bytes = std::fs::read(entry.path()).unwrap();
+                if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                    found.push(entry.path().display().to_string());
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn links_out_of_the_workspace_are_not_published() {
+    let ws = demo_copy("safety-links");
+    let outside = ws.with_file_name("safety-links-outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(
+        outside.join("private.md"),
+        format!("# 私密\n\nkey {SECRET}\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(ws.join("static/inner")).unwrap();
+    std::fs::write(ws.join("static/inner/ok.txt"), "fine").unwrap();
+    let link = |target: &Path, at: &Path| std::os::unix::fs::symlink(target, at).unwrap();
+    link(Path::new("/proc/self/environ"), &ws.join("static/env.txt"));
+    link(&outside, &ws.join("static/away"));
+    // A link that stays inside the workspace is followed.
+    link(
+        &ws.join("static/inner/ok.txt"),
+        &ws.join("static/alias.txt"),
+    );
+    // An edition and a text override that are links to a file outside.
+    std::fs::remove_file(ws.join("issues/0003/en.md")).unwrap();
+    link(&outside.join("private.md"), &ws.join("issues/0003/en.md"));
+    std::fs::create_dir_all(ws.join("templates/texts/zh")).unwrap();
+    link(
+        &outside.join("private.md"),
+        &ws.join("templates/texts/zh/subscribe.md"),
+    );
+
+    let out = ws.join("public");
+    let o = weekly_with_secret(&[
+        "build",
+        "--workspace",
+        ws.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert!(out.join("index.html").is_file(), "{err}");
+    assert!(
+        files_containing(&out, SECRET).is_empty(),
+        "the secret reached the site: {:?}",
+        files_containing(&out, SECRET)
+    );
+    assert!(!out.join("env.txt").exists() && !out.join("away").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("alias.txt")).unwrap(),
+        "fine"
+    );
+    assert!(
+        err.contains("`static/env.txt` is a link that leads outside the workspace; skipped")
+            && err.contains("`static/away`"),
+        "{err}"
+    );
+    assert!(!err.contains(SECRET) && !stdout(&o).contains(SECRET));
+
+    let o = weekly_with_secret(&["check", "--workspace", ws.to_str().unwrap()]);
+    let text = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        text.contains("issues/0003/en.md") && text.contains("outside-link"),
+        "{text}"
+    );
+    assert!(text.contains("templates/texts/zh/subscribe.md"), "{text}");
+    assert!(!text.contains(SECRET));
+}
+
+#[test]
+fn import_skips_links_that_leave_the_source() {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("safety-import");
+    let _ = std::fs::remove_dir_all(&root);
+    let src = root.join("src");
+    std::fs::create_dir_all(src.join("docs")).unwrap();
+    std::fs::write(
+        src.join("docs/2024-01-06-weekly.md"),
+        "# Python 潮流周刊#1：开始\n\n## 🦄文章&教程\n\n1、[一](https://a.org/1)\n\n正文。\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("secret.md"), format!("# 周刊#2：x\n\n{SECRET}\n")).unwrap();
+    std::os::unix::fs::symlink(
+        root.join("secret.md"),
+        src.join("docs/2024-01-13-weekly.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("/proc/self/environ", src.join("README.md")).unwrap();
+    let into = root.join("ws");
+    let o = weekly_with_secret(&[
+        "import",
+        "python-weekly",
+        src.to_str().unwrap(),
+        "--into",
+        into.to_str().unwrap(),
+    ]);
+    let err = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("2024-01-13-weekly.md") && err.contains("a link that leads outside"),
+        "{err}"
+    );
+    assert!(into.join("issues/0001/zh.md").is_file());
+    assert!(
+        files_containing(&into, SECRET).is_empty(),
+        "{:?}",
+        files_containing(&into, SECRET)
+    );
+    assert!(!err.contains(SECRET));
+}
