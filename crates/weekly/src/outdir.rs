@@ -1,24 +1,32 @@
-//! The output directory of `weekly build`: files are hashed as they arrive and only those that
-//! differ from the last build are written (into a staging directory beside the output); when the
-//! build is complete they are moved into place, files the new build no longer has are removed
-//! and the manifest is written last. A failed build changes nothing, and a rebuild touches only
-//! what changed (no churn of a whole directory tree, which is what costs most on disk).
+//! The output directory of `weekly build`. Files are hashed as they arrive and only those that
+//! differ from the last build are written, into a staging directory beside the output; the
+//! files that did not change are hard-linked into it (same inode, same mtime), the files in the
+//! output that `weekly` did not write (`.git/`, `CNAME`…) are carried over, and the staging
+//! directory is exchanged with the output in one step (`renameat2(RENAME_EXCHANGE)`), so a
+//! reader or a deploy sees the old site or the new one, never a mix. The manifest in
+//! `.weekly-site` says which files are ours; it is never trusted to name a path outside the
+//! output, and nothing that is not ours is ever deleted. One build of a directory runs at a
+//! time (a lock beside it), and what a killed build left is put right by the next one.
 
 use anyhow::{Context, Result, bail};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::hash::Hasher as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
-/// The marker file of a directory `weekly build` wrote (only such a directory is replaced). It
-/// holds the manifest: the hash and length of every file of the last build.
+/// The marker file of a directory `weekly build` wrote. It holds the manifest: the hash and
+/// length of every file of the last build.
 pub const MARKER: &str = ".weekly-site";
 /// First line of the marker.
 const MARKER_HEAD: &str = "written by `weekly build`; the manifest of the last build (do not edit)";
 /// Second line: the manifest format (a change of the hash makes every file differ once).
 const MANIFEST_VERSION: &str = "manifest v2";
+/// The list of entries not ours that a build moved from the output into its staging directory
+/// before the exchange; the next build moves them back if it was killed in between.
+const CARRIED: &str = ".weekly-carried";
 
 /// Hash and length of a file.
 type Stamp = (u64, u64);
@@ -32,17 +40,21 @@ pub struct Changes {
     pub unchanged: usize,
     /// Files of the previous build removed.
     pub removed: usize,
+    /// Entries in the output that `weekly` did not write, kept.
+    pub kept: usize,
 }
 
 /// How the build reaches the output directory.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Mode {
-    /// No earlier build (absent or empty): the staging directory becomes the output.
-    Fresh,
-    /// An earlier build with a manifest: changed files are moved in, stale ones removed.
-    Update,
-    /// An earlier build without a manifest: the staging directory replaces it whole.
-    Replace,
+    /// No output directory yet: the staging directory is renamed to it.
+    Absent,
+    /// An empty output directory (`--out .` in a new folder): the new files are moved into it,
+    /// so the folder itself stays the same one.
+    Empty,
+    /// An earlier build: the staging directory gets the whole new site and is exchanged with
+    /// the output. Entries that are not ours are carried over.
+    Exchange,
 }
 
 /// A writer thread and the channel to it.
@@ -54,20 +66,31 @@ type Writer = (
 struct Written {
     manifest: Vec<(String, Stamp)>,
     changed: Vec<String>,
-    unchanged: usize,
+    unchanged: Vec<String>,
+}
+
+/// What the output directory holds before the build.
+struct Previous {
+    /// Our files, from a readable manifest.
+    ours: HashMap<String, Stamp>,
+    /// The manifest could not be read: a file the new build makes replaces whatever is at its
+    /// path, and everything else is kept.
+    unreadable: bool,
+    /// `--clean`: nothing of the old directory is kept.
+    clean: bool,
 }
 
 /// A [`weekly_site::Sink`] into a directory (see the module comment). Files are hashed and
-/// written on a thread of their own, so the disk works while pages are rendered.
+/// written on threads of their own, so the disk works while pages are rendered.
 pub struct DirSink {
     out: PathBuf,
     staging: PathBuf,
     mode: Mode,
-    /// The manifest of the last build (shared with the writers).
-    old: std::sync::Arc<HashMap<String, Stamp>>,
-    /// One channel and thread per writer; files go to them in turn.
+    previous: Arc<Previous>,
     writers: Vec<Writer>,
     next: usize,
+    /// Held until the sink is dropped: one build of a directory at a time.
+    _lock: std::fs::File,
 }
 
 /// Writer threads: creating files is mostly the kernel's work, which then runs on every core.
@@ -84,6 +107,16 @@ fn stamp(bytes: &[u8]) -> Stamp {
     (hasher.finish(), bytes.len() as u64)
 }
 
+/// A manifest path is `/`-separated and relative, without `.`, `..` or empty parts: anything
+/// else (`../victim.txt`, `/etc/passwd`) makes the manifest unreadable.
+fn is_plain_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains(['\\', '\0'])
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
 fn read_manifest(text: &str) -> Option<HashMap<String, Stamp>> {
     let mut lines = text.lines();
     lines.next()?;
@@ -95,7 +128,8 @@ fn read_manifest(text: &str) -> Option<HashMap<String, Stamp>> {
             let mut parts = line.splitn(3, ' ');
             let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
             let len = parts.next()?.parse().ok()?;
-            Some((parts.next()?.to_owned(), (hash, len)))
+            let path = parts.next()?;
+            (is_plain_relative(path) && path != MARKER).then(|| (path.to_owned(), (hash, len)))
         })
         .collect()
 }
@@ -119,27 +153,28 @@ fn ensure_parent(path: &Path, made: &mut HashSet<PathBuf>) -> std::io::Result<()
     Ok(())
 }
 
+/// True when `out/relative` is a regular file (not a link) of length `len`.
+fn is_file_of_len(out: &Path, relative: &str, len: u64) -> bool {
+    std::fs::symlink_metadata(out.join(relative)).is_ok_and(|m| m.is_file() && m.len() == len)
+}
+
 fn write_changed(
     files: &Receiver<(String, Vec<u8>)>,
     staging: &Path,
     out: &Path,
-    old: &HashMap<String, Stamp>,
-    check_disk: bool,
+    previous: &Previous,
 ) -> std::io::Result<Written> {
     let mut made = HashSet::new();
     let mut written = Written {
         manifest: Vec::new(),
         changed: Vec::new(),
-        unchanged: 0,
+        unchanged: Vec::new(),
     };
     for (relative, bytes) in files {
         let stamp = stamp(&bytes);
         // Same hash as last time and still there with its length: nothing to write.
-        let same = old.get(&relative) == Some(&stamp)
-            && (!check_disk
-                || std::fs::metadata(out.join(&relative)).is_ok_and(|m| m.len() == stamp.1));
-        if same {
-            written.unchanged += 1;
+        if previous.ours.get(&relative) == Some(&stamp) && is_file_of_len(out, &relative, stamp.1) {
+            written.unchanged.push(relative.clone());
         } else {
             let path = staging.join(&relative);
             ensure_parent(&path, &mut made)?;
@@ -152,62 +187,136 @@ fn write_changed(
     Ok(written)
 }
 
+/// `out` made absolute with its parent's links resolved (so `--out .` has a name and a parent).
+fn absolute(out: &Path) -> Result<PathBuf> {
+    if out.exists() {
+        return std::fs::canonicalize(out)
+            .with_context(|| format!("cannot read `{}`", out.display()));
+    }
+    let name = out
+        .file_name()
+        .with_context(|| format!("`{}` cannot be an output directory", out.display()))?;
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create `{}`", parent.display()))?;
+    Ok(std::fs::canonicalize(parent)
+        .with_context(|| format!("cannot read `{}`", parent.display()))?
+        .join(name))
+}
+
+/// A file beside `out` named `.<name>.<what>`.
+fn beside(out: &Path, what: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.{what}"))
+}
+
+/// Takes the lock of builds into `out`, waiting (and saying so) while another build holds it.
+fn lock(out: &Path) -> Result<std::fs::File> {
+    let path = beside(out, "lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot create the lock `{}`", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => return Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => crate::printer::status(&format!(
+            "waiting for another `weekly build` into `{}` to finish…",
+            out.display()
+        )),
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("cannot lock `{}`", path.display()));
+        }
+    }
+    file.lock()
+        .with_context(|| format!("cannot lock `{}`", path.display()))?;
+    Ok(file)
+}
+
 impl DirSink {
-    /// Prepares a build into `out`, which must be absent, empty, or an earlier build.
-    pub fn new(out: &Path) -> Result<DirSink> {
-        let mut mode = Mode::Fresh;
-        let mut old = HashMap::new();
+    /// Prepares a build into `out`, which must be absent, empty, or an earlier build (whose
+    /// files not written by `weekly` are kept, unless `clean`).
+    pub fn new(out: &Path, clean: bool) -> Result<DirSink> {
+        let out = absolute(out)?;
+        let lock = lock(&out)?;
+        recover(&out);
+        let mut mode = Mode::Absent;
+        let mut previous = Previous {
+            ours: HashMap::new(),
+            unreadable: false,
+            clean,
+        };
         if out.exists() {
-            let empty = std::fs::read_dir(out)
+            if !out.is_dir() {
+                bail!("`{}` is not a directory", out.display());
+            }
+            let empty = std::fs::read_dir(&out)
                 .with_context(|| format!("cannot read `{}`", out.display()))?
                 .next()
                 .is_none();
-            if !empty {
-                let Ok(marker) = std::fs::read_to_string(out.join(MARKER)) else {
+            if empty {
+                mode = Mode::Empty;
+            } else {
+                let marker = out.join(MARKER);
+                if !std::fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file()) {
                     bail!(
                         "`{}` exists and was not written by `weekly build` (no `{MARKER}` in it); \
                          choose another `--out` or empty it",
                         out.display()
                     );
-                };
-                match read_manifest(&marker) {
-                    Some(manifest) => {
-                        mode = Mode::Update;
-                        old = manifest;
+                }
+                mode = Mode::Exchange;
+                match std::fs::read_to_string(&marker)
+                    .ok()
+                    .as_deref()
+                    .and_then(read_manifest)
+                {
+                    Some(ours) if !clean => previous.ours = ours,
+                    Some(_) => {}
+                    None => {
+                        previous.unreadable = !clean;
+                        if !clean {
+                            crate::printer::status(&format!(
+                                "note: the manifest `{MARKER}` of `{}` is unreadable; files this \
+                                 build makes replace those at their paths, everything else is \
+                                 kept (`--clean` empties the directory)",
+                                out.display()
+                            ));
+                        }
                     }
-                    None => mode = Mode::Replace,
                 }
             }
         }
-        let name = out
-            .file_name()
-            .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
-        remove_leftovers(out, &name);
-        let staging = out.with_file_name(format!(".{name}.building-{}", std::process::id()));
-        if staging.exists() {
+        let staging = beside(&out, &format!("building-{}", std::process::id()));
+        if std::fs::symlink_metadata(&staging).is_ok() {
             std::fs::remove_dir_all(&staging).ok();
         }
-        std::fs::create_dir_all(&staging)
+        std::fs::create_dir(&staging)
             .with_context(|| format!("cannot create `{}`", staging.display()))?;
-        let old = std::sync::Arc::new(old);
+        let previous = Arc::new(previous);
         let writers = (0..writer_count())
             .map(|_| {
                 let (sender, receiver) = sync_channel(64);
-                let (staging, out, old) = (staging.clone(), out.to_owned(), old.clone());
-                let check_disk = mode == Mode::Update;
-                let writer = std::thread::spawn(move || {
-                    write_changed(&receiver, &staging, &out, &old, check_disk)
-                });
+                let (staging, out, previous) = (staging.clone(), out.clone(), previous.clone());
+                let writer =
+                    std::thread::spawn(move || write_changed(&receiver, &staging, &out, &previous));
                 (sender, writer)
             })
             .collect();
         Ok(DirSink {
-            out: out.to_owned(),
+            out,
             staging,
             mode,
-            old,
+            previous,
             writers,
             next: 0,
+            _lock: lock,
         })
     }
 
@@ -216,7 +325,7 @@ impl DirSink {
         let mut all = Written {
             manifest: Vec::new(),
             changed: Vec::new(),
-            unchanged: 0,
+            unchanged: Vec::new(),
         };
         let mut failure = None;
         for (sender, writer) in self.writers.drain(..) {
@@ -225,7 +334,7 @@ impl DirSink {
                 Ok(Ok(mut written)) => {
                     all.manifest.append(&mut written.manifest);
                     all.changed.append(&mut written.changed);
-                    all.unchanged += written.unchanged;
+                    all.unchanged.append(&mut written.unchanged);
                 }
                 Ok(Err(error)) => {
                     failure
@@ -245,67 +354,201 @@ impl DirSink {
 
     /// Puts the finished build in place and reports what changed.
     pub fn finish(mut self) -> Result<Changes> {
-        let written = match self.flush() {
-            Ok(written) => written,
-            Err(error) => {
-                std::fs::remove_dir_all(&self.staging).ok();
-                return Err(error);
-            }
-        };
-        let new: HashSet<&str> = written.manifest.iter().map(|(p, _)| p.as_str()).collect();
+        let result = self.flush().and_then(|written| self.put_in_place(&written));
+        if result.is_err() {
+            std::fs::remove_dir_all(&self.staging).ok();
+        }
+        result
+    }
+
+    fn put_in_place(&self, written: &Written) -> Result<Changes> {
+        let manifest = manifest_text(&written.manifest);
         let mut changes = Changes {
             written: written.changed.len(),
-            unchanged: written.unchanged,
-            removed: 0,
+            unchanged: written.unchanged.len(),
+            ..Changes::default()
         };
-        let manifest = manifest_text(&written.manifest);
         match self.mode {
-            Mode::Fresh | Mode::Replace => {
+            Mode::Absent => {
                 std::fs::write(self.staging.join(MARKER), manifest)?;
-                self.swap_in()?;
+                std::fs::rename(&self.staging, &self.out).with_context(|| {
+                    format!("cannot move the new site to `{}`", self.out.display())
+                })?;
             }
-            Mode::Update => {
-                let mut made = HashSet::new();
-                for relative in &written.changed {
-                    let target = self.out.join(relative);
-                    ensure_parent(&target, &mut made)?;
-                    std::fs::rename(self.staging.join(relative), &target).with_context(|| {
+            Mode::Empty => {
+                // The manifest first: a build killed while moving leaves a directory the next
+                // build knows (missing files are written again).
+                crate::files::write_atomic(&self.out.join(MARKER), &manifest)?;
+                for entry in std::fs::read_dir(&self.staging)? {
+                    let entry = entry?;
+                    let target = self.out.join(entry.file_name());
+                    std::fs::rename(entry.path(), &target).with_context(|| {
                         format!("cannot move `{}` into place", target.display())
                     })?;
                 }
-                for stale in self.old.keys().filter(|p| !new.contains(p.as_str())) {
-                    let path = self.out.join(stale);
-                    if std::fs::remove_file(&path).is_ok() {
-                        changes.removed += 1;
-                        remove_empty_parents(&path, &self.out);
-                    }
-                }
-                crate::files::write_atomic(&self.out.join(MARKER), &manifest)?;
-                std::fs::remove_dir_all(&self.staging).ok();
+                std::fs::remove_dir(&self.staging).ok();
+            }
+            Mode::Exchange => {
+                let new: HashSet<&str> = written.manifest.iter().map(|(p, _)| p.as_str()).collect();
+                changes.removed = self
+                    .previous
+                    .ours
+                    .keys()
+                    .filter(|p| !new.contains(p.as_str()))
+                    .count();
+                self.link_unchanged(&written.unchanged)?;
+                let carried = if self.previous.clean {
+                    Vec::new()
+                } else {
+                    self.foreign_entries(&new)?
+                };
+                changes.kept = carried.len();
+                std::fs::write(self.staging.join(MARKER), manifest)?;
+                self.carry(&carried)?;
+                let old = self.swap()?;
+                std::fs::remove_file(self.out.join(CARRIED)).ok();
+                // What is left in the old tree is ours: the files of the previous build.
+                std::fs::remove_dir_all(&old)
+                    .with_context(|| format!("cannot remove the old site `{}`", old.display()))?;
             }
         }
         Ok(changes)
     }
 
-    /// Replaces `out` (absent, empty or without a manifest) by the staging directory.
-    fn swap_in(&self) -> Result<()> {
-        let name = self
-            .out
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let old = self
-            .out
-            .with_file_name(format!(".{name}.old-{}", std::process::id()));
-        if self.out.exists() {
-            std::fs::rename(&self.out, &old)
-                .with_context(|| format!("cannot move `{}` aside", self.out.display()))?;
-        }
-        std::fs::rename(&self.staging, &self.out)
-            .with_context(|| format!("cannot move the new site to `{}`", self.out.display()))?;
-        if old.exists() {
-            std::fs::remove_dir_all(&old).ok();
+    /// Hard-links the files that did not change into the staging directory (a copy where the
+    /// file system has no links), so they keep their inode and modification time.
+    fn link_unchanged(&self, unchanged: &[String]) -> Result<()> {
+        let mut made = HashSet::new();
+        for relative in unchanged {
+            let (from, to) = (self.out.join(relative), self.staging.join(relative));
+            ensure_parent(&to, &mut made)?;
+            if std::fs::hard_link(&from, &to).is_err() {
+                std::fs::copy(&from, &to)
+                    .with_context(|| format!("cannot copy `{}`", from.display()))?;
+            }
         }
         Ok(())
+    }
+
+    /// The entries of the output that are not ours (relative paths), to be kept. Only real
+    /// directories where our files are, or the new build's, are looked into; links are never
+    /// followed. An entry not ours where the new site has a file is an error (the build would
+    /// otherwise replace it), unless the manifest was unreadable.
+    fn foreign_entries(&self, new: &HashSet<&str>) -> Result<Vec<String>> {
+        let mut dirs: HashSet<&str> = HashSet::new();
+        for path in self
+            .previous
+            .ours
+            .keys()
+            .map(String::as_str)
+            .chain(new.iter().copied())
+        {
+            let mut at = path;
+            while let Some((parent, _)) = at.rsplit_once('/') {
+                if !dirs.insert(parent) {
+                    break;
+                }
+                at = parent;
+            }
+        }
+        let mut foreign = Vec::new();
+        let mut stack = vec![String::new()];
+        while let Some(dir) = stack.pop() {
+            let path = if dir.is_empty() {
+                self.out.clone()
+            } else {
+                self.out.join(&dir)
+            };
+            for entry in std::fs::read_dir(&path)
+                .with_context(|| format!("cannot read `{}`", path.display()))?
+            {
+                let entry = entry?;
+                let name = entry.file_name();
+                let Some(name) = name.to_str() else {
+                    bail!(
+                        "`{}`: a file name that is not UTF-8 in the output; rename or remove it \
+                         — nothing was changed",
+                        entry.path().display()
+                    );
+                };
+                let relative = if dir.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{dir}/{name}")
+                };
+                if dir.is_empty() && (name == MARKER || name == CARRIED) {
+                    continue;
+                }
+                let kind = entry.file_type()?;
+                if kind.is_dir() && dirs.contains(relative.as_str()) {
+                    stack.push(relative);
+                    continue;
+                }
+                let ours = kind.is_file() && self.previous.ours.contains_key(&relative);
+                if ours {
+                    continue;
+                }
+                let clashes = new.contains(relative.as_str()) || dirs.contains(relative.as_str());
+                if clashes {
+                    if self.previous.unreadable && kind.is_file() && new.contains(relative.as_str())
+                    {
+                        continue;
+                    }
+                    bail!(
+                        "`{}` was not written by `weekly build`, but the new site has a {} there; \
+                         move it into the workspace's `static/` (it then replaces the site's) or \
+                         delete it, and build again — nothing was changed",
+                        self.out.join(&relative).display(),
+                        if new.contains(relative.as_str()) {
+                            "file"
+                        } else {
+                            "folder"
+                        }
+                    );
+                }
+                foreign.push(relative);
+            }
+        }
+        foreign.sort();
+        Ok(foreign)
+    }
+
+    /// Moves the entries not ours from the output into the staging directory, after writing
+    /// their list there (see [`recover`]). On failure, what was moved goes back.
+    fn carry(&self, carried: &[String]) -> Result<()> {
+        if carried.is_empty() {
+            return Ok(());
+        }
+        std::fs::write(self.staging.join(CARRIED), carried.join("\n"))?;
+        let mut made = HashSet::new();
+        for (i, relative) in carried.iter().enumerate() {
+            let (from, to) = (self.out.join(relative), self.staging.join(relative));
+            let moved = ensure_parent(&to, &mut made).and_then(|()| std::fs::rename(&from, &to));
+            if let Err(e) = moved {
+                for back in &carried[..i] {
+                    std::fs::rename(self.staging.join(back), self.out.join(back)).ok();
+                }
+                return Err(e).with_context(|| format!("cannot keep `{}`", from.display()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Exchanges the staging directory with the output in one step where the file system can
+    /// (else: output aside, staging in place). Returns where the old site now is.
+    fn swap(&self) -> Result<PathBuf> {
+        if exchange(&self.staging, &self.out)? {
+            return Ok(self.staging.clone());
+        }
+        let old = beside(&self.out, &format!("old-{}", std::process::id()));
+        std::fs::rename(&self.out, &old)
+            .with_context(|| format!("cannot move `{}` aside", self.out.display()))?;
+        if let Err(e) = std::fs::rename(&self.staging, &self.out) {
+            std::fs::rename(&old, &self.out).ok();
+            return Err(e)
+                .with_context(|| format!("cannot move the new site to `{}`", self.out.display()));
+        }
+        Ok(old)
     }
 
     /// Removes the unfinished build; the output directory stays as it was.
@@ -315,46 +558,83 @@ impl DirSink {
     }
 }
 
-/// How old a staging directory of another build must be to count as left behind by a build
-/// that was killed (no build takes this long).
-const LEFT_BEHIND: std::time::Duration = std::time::Duration::from_hours(1);
+/// `renameat2(a, b, RENAME_EXCHANGE)`: true when done, false when the file system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(e) if [Errno::INVAL, Errno::NOSYS, Errno::NOTSUP].contains(&e) => Ok(false),
+        Err(e) => Err(std::io::Error::from(e))
+            .with_context(|| format!("cannot exchange `{}` with `{}`", a.display(), b.display())),
+    }
+}
 
-/// Removes the staging and old directories beside `out` (`.<name>.building-<pid>`,
-/// `.<name>.old-<pid>`) that killed builds left behind.
-fn remove_leftovers(out: &Path, name: &str) {
-    let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) else {
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> Result<bool> {
+    Ok(false)
+}
+
+/// Puts right what builds killed before this one left beside `out` (the caller holds the lock,
+/// so none of them is running): entries not ours that were carried into a staging directory go
+/// back into the output, a site moved aside goes back if the output is missing, then the
+/// staging and old directories are removed. A staging directory that cannot be emptied of
+/// what is not ours is left alone.
+fn recover(out: &Path) {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
         return;
     };
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
-    let prefixes = [format!(".{name}.building-"), format!(".{name}.old-")];
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let file_name = file_name.to_string_lossy();
-        let ours = prefixes.iter().any(|p| {
-            file_name
-                .strip_prefix(p.as_str())
-                .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
-        });
-        let old = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > LEFT_BEHIND));
-        if ours && old {
-            std::fs::remove_dir_all(entry.path()).ok();
+    let name = name.to_string_lossy();
+    let prefix = |what: &str| format!(".{name}.{what}-");
+    let (building, old) = (prefix("building"), prefix("old"));
+    let pid_after = |file: &str, prefix: &str| {
+        file.strip_prefix(prefix)
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let mut leftovers: Vec<(PathBuf, bool)> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let file = e.file_name().to_string_lossy().into_owned();
+            let is_old = pid_after(&file, &old);
+            (is_old || pid_after(&file, &building)).then(|| (e.path(), is_old))
+        })
+        .collect();
+    leftovers.sort();
+    for (dir, is_old) in leftovers {
+        if is_old && std::fs::symlink_metadata(out).is_err() {
+            std::fs::rename(&dir, out).ok();
+            continue;
         }
-    }
-}
-
-/// Removes the directories above `path` that became empty, up to `root`.
-fn remove_empty_parents(path: &Path, root: &Path) {
-    let mut dir = path.parent();
-    while let Some(d) = dir {
-        if d == root || !d.starts_with(root) || std::fs::remove_dir(d).is_err() {
-            break;
+        if let Ok(list) = std::fs::read_to_string(dir.join(CARRIED)) {
+            let mut all_back = true;
+            for relative in list.lines().filter(|l| is_plain_relative(l)) {
+                let (from, to) = (dir.join(relative), out.join(relative));
+                if std::fs::symlink_metadata(&from).is_err() {
+                    continue;
+                }
+                let back = std::fs::symlink_metadata(&to).is_err()
+                    && to
+                        .parent()
+                        .is_some_and(|p| std::fs::create_dir_all(p).is_ok())
+                    && std::fs::rename(&from, &to).is_ok();
+                all_back &= back;
+            }
+            if !all_back {
+                crate::printer::status(&format!(
+                    "warning: `{}` holds files of `{}` that a killed build could not put back; \
+                     left as it is",
+                    dir.display(),
+                    out.display()
+                ));
+                continue;
+            }
         }
-        dir = d.parent();
+        std::fs::remove_dir_all(&dir).ok();
     }
 }
 
@@ -364,6 +644,9 @@ impl weekly_site::Sink for DirSink {
             path: path.to_owned(),
             message,
         };
+        if !is_plain_relative(path) || (path == MARKER || path == CARRIED) {
+            return Err(stopped("not a path the site may write".to_owned()));
+        }
         if self.writers.is_empty() {
             return Err(stopped("the file writers stopped".to_owned()));
         }
@@ -385,106 +668,4 @@ impl weekly_site::Sink for DirSink {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use weekly_site::Sink as _;
-
-    fn build(out: &Path, files: &[(&str, &str)]) -> Changes {
-        let mut sink = DirSink::new(out).unwrap();
-        for (path, text) in files {
-            sink.write(path, text.as_bytes().to_vec()).unwrap();
-        }
-        sink.finish().unwrap()
-    }
-
-    #[test]
-    fn a_rebuild_writes_only_what_changed_and_removes_what_is_gone() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("site");
-        let first = build(
-            &out,
-            &[
-                ("index.html", "a"),
-                ("zh/1/index.html", "one"),
-                ("zh/2/index.html", "two"),
-            ],
-        );
-        assert_eq!((first.written, first.unchanged, first.removed), (3, 0, 0));
-        let mtime = |p: &str| std::fs::metadata(out.join(p)).unwrap().modified().unwrap();
-        let before = mtime("zh/1/index.html");
-        let second = build(&out, &[("index.html", "b"), ("zh/1/index.html", "one")]);
-        assert_eq!(
-            (second.written, second.unchanged, second.removed),
-            (1, 1, 1)
-        );
-        assert_eq!(
-            std::fs::read_to_string(out.join("index.html")).unwrap(),
-            "b"
-        );
-        assert_eq!(
-            mtime("zh/1/index.html"),
-            before,
-            "an unchanged file is not rewritten"
-        );
-        assert!(
-            !out.join("zh/2").exists(),
-            "the emptied directory is removed"
-        );
-        // A file deleted by hand is written again even though its hash is unchanged.
-        std::fs::remove_file(out.join("zh/1/index.html")).unwrap();
-        let third = build(&out, &[("index.html", "b"), ("zh/1/index.html", "one")]);
-        assert_eq!((third.written, third.unchanged), (1, 1));
-        assert!(out.join("zh/1/index.html").is_file());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no staging directory is left behind");
-    }
-
-    #[test]
-    fn an_abandoned_build_changes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("site");
-        build(&out, &[("index.html", "a")]);
-        let mut sink = DirSink::new(&out).unwrap();
-        sink.write("index.html", b"half".to_vec()).unwrap();
-        sink.abandon();
-        assert_eq!(
-            std::fs::read_to_string(out.join("index.html")).unwrap(),
-            "a"
-        );
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn directories_left_by_a_killed_build_are_removed_once_old() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("site");
-        let killed = dir.path().join(".site.building-99999999");
-        let running = dir.path().join(".site.building-99999998");
-        let other = dir.path().join(".notes.building-1");
-        for d in [&killed, &running, &other] {
-            std::fs::create_dir_all(d.join("zh")).unwrap();
-        }
-        let past = std::time::SystemTime::now() - 2 * LEFT_BEHIND;
-        for d in [&killed, &other] {
-            std::fs::File::open(d).unwrap().set_modified(past).unwrap();
-        }
-        build(&out, &[("index.html", "a")]);
-        assert!(
-            !killed.exists(),
-            "an old staging directory of this site is removed"
-        );
-        assert!(
-            running.exists(),
-            "a recent one may belong to a build still running"
-        );
-        assert!(other.exists(), "another site's directory is left alone");
-    }
-
-    #[test]
-    fn a_directory_of_someone_else_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
-        let error = DirSink::new(dir.path()).err().unwrap().to_string();
-        assert!(error.contains("not written by `weekly build`"), "{error}");
-    }
-}
+mod tests;

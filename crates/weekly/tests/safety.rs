@@ -147,3 +147,42 @@ fn import_skips_links_that_leave_the_source() {
     );
     assert!(!err.contains(SECRET));
 }
+
+#[test]
+fn out_dot_in_an_empty_folder_and_two_builds_at_once() {
+    let ws = demo_copy("safety-out-dot");
+    let here = ws.with_file_name("safety-out-dot-public");
+    let _ = std::fs::remove_dir_all(&here);
+    std::fs::create_dir_all(&here).unwrap();
+    let build = || {
+        Command::new(env!("CARGO_BIN_EXE_weekly"))
+            .args(["build", "--workspace", ws.to_str().unwrap(), "--out", "."])
+            .current_dir(&here)
+            .env_remove("WEEKLY_WORKSPACE")
+            .output()
+            .unwrap()
+    };
+    let o = build();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(here.join("zh/7/index.html").is_file());
+    // Two builds of the same folder at once: the second waits for the first, both succeed.
+    std::fs::write(here.join("CNAME"), "weekly.example.org").unwrap();
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(build);
+        let b = s.spawn(build);
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert!(b.status.success(), "{}", stderr(&b));
+    assert!(here.join("zh/7/index.html").is_file());
+    assert_eq!(
+        std::fs::read_to_string(here.join("CNAME")).unwrap(),
+        "weekly.example.org"
+    );
+    let beside: Vec<String> = std::fs::read_dir(here.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".safety-out-dot-public.") && n != ".safety-out-dot-public.lock")
+        .collect();
+    assert!(beside.is_empty(), "left beside the output: {beside:?}");
+}

@@ -30,11 +30,14 @@ Templates: any of base.html, home.html, issue.html, archive.html, season.html, s
 stats.html, search.html, 404.html placed in the workspace's `templates/` replaces the \
 built-in one (minijinja syntax; errors name the file and line). `templates/stopwords.txt` \
 replaces the word-cloud stop words.\n\n\
-Only the files that differ from the last build are written (into a directory beside DIR, \
-moved into place when the build is complete), files the site no longer has are removed, so a \
-failed build leaves the previous site intact and a rebuild touches only what changed. Only a \
-directory written by `weekly build` is replaced. The season word clouds are cached in the \
-workspace's `.weekly-cache/` (delete it to make them again).\n\n\
+The new site is made in a directory beside DIR (only the files that differ from the last build \
+are written; the others are hard-linked, so they keep their times) and exchanged with DIR in \
+one step when it is complete: a reader or a deploy sees the old site or the new one, never a \
+mix, and a failed or killed build leaves the previous site as it was. Files in DIR that \
+`weekly build` did not write (`.git/`, `CNAME`…) are kept; `--clean` removes them. Only an \
+empty directory or one written by `weekly build` is used. Two builds into one DIR take \
+turns. The season word clouds are cached in the workspace's `.weekly-cache/` (delete it to \
+make them again).\n\n\
 Static files: everything in the workspace's `static/` folder (images, favicon.ico, CNAME, \
 .well-known/…) is copied to the same path in the site; hidden files are left out. A static \
 file replaces the file the site would make at its path (say, your own robots.txt), and the \
@@ -52,6 +55,11 @@ pub struct Args {
     /// After building, check every internal link and fragment; exit 1 if one is broken.
     #[arg(long)]
     pub check_links: bool,
+    /// Remove everything in the output directory that this build does not make, including
+    /// files `weekly build` did not write (`.git/`, `CNAME`…). Only for a directory an earlier
+    /// `weekly build` wrote.
+    #[arg(long)]
+    pub clean: bool,
 }
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
@@ -88,7 +96,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     }
     let (statics, skipped) = site::static_files(&workspace)?;
     site::warn_skipped(&skipped);
-    let mut sink = DirSink::new(&out)?;
+    let mut sink = DirSink::new(&out, args.clean)?;
     let mut with_static = site::WithStatic::new(&mut sink, statics);
     let built = weekly_site::build(&input, &templates, &cache, &mut with_static)
         .map_err(anyhow::Error::from)
@@ -112,7 +120,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         printer::status(&format!("warning: {warning}"));
     }
     printer::status(&format!(
-        "built {} issue pages ({} as teasers), {} files{}, {:.1} MB (search index {:.1} MB) into `{}`: {} written, {} unchanged, {} removed, in {:.2} s",
+        "built {} issue pages ({} as teasers), {} files{}, {:.1} MB (search index {:.1} MB) into `{}`: {} written, {} unchanged, {} removed{}, in {:.2} s",
         summary.issue_pages,
         summary.teasers,
         summary.files - replaced.len(),
@@ -127,6 +135,11 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         changes.written,
         changes.unchanged,
         changes.removed,
+        if changes.kept > 0 {
+            format!(", {} not ours kept", changes.kept)
+        } else {
+            String::new()
+        },
         started.elapsed().as_secs_f64()
     ));
     if args.check_links {
@@ -149,8 +162,9 @@ pub fn check_dir(out: &Path, root: &str) -> Result<Vec<weekly_site::links::Broke
     let mut stack = vec![out.to_owned()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
                 stack.push(path);
             } else {
                 let relative = path
