@@ -221,7 +221,7 @@ impl Store {
         batch: &[(FeedState, Option<Vec<NewItem>>)],
         now: &str,
     ) -> Result<Vec<Recorded>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         let mut out = Vec::with_capacity(batch.len());
         for (state, items) in batch {
             let recorded = match items {

@@ -56,6 +56,11 @@ fn migrator() -> Migrator {
             "collection, inbox and deliveries",
             include_str!("../migrations/sqlite/0002_collect.sql"),
         ),
+        (
+            3,
+            "translation claims",
+            include_str!("../migrations/sqlite/0003_claims.sql"),
+        ),
     ];
     Migrator::with_migrations(
         sql.into_iter()
@@ -128,7 +133,8 @@ impl Store {
             // With WAL, NORMAL never corrupts the database; a power cut may lose the last commits.
             .synchronous(SqliteSynchronous::Normal)
             .pragma("cache_size", "-16384")
-            .busy_timeout(std::time::Duration::from_secs(10));
+            // Another run's write transaction is waited for, not reported as "locked".
+            .busy_timeout(std::time::Duration::from_mins(1));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -137,14 +143,75 @@ impl Store {
                 path: shown.clone(),
                 source,
             })?;
-        migrator()
-            .run(&pool)
-            .await
-            .map_err(|source| StoreError::Migrate {
-                path: shown,
-                source,
-            })?;
+        // Two runs on a new workspace must not both create the tables: migrations run under a
+        // lock on a file beside the database (not the database file itself: closing another
+        // descriptor of it would drop SQLite's own locks).
+        let lock_path = path.with_file_name(format!(
+            "{}-lock",
+            path.file_name()
+                .map_or_else(|| "weekly.db".into(), |n| n.to_string_lossy().into_owned())
+        ));
+        let lock_error = |source: std::io::Error| StoreError::Open {
+            path: shown.clone(),
+            source: sqlx::Error::Io(source),
+        };
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(lock_error)?;
+        lock.lock().map_err(lock_error)?;
+        let migrated = migrator().run(&pool).await;
+        drop(lock);
+        migrated.map_err(|source| StoreError::Migrate {
+            path: shown,
+            source,
+        })?;
         Ok(Store { pool })
+    }
+
+    /// A write transaction that takes the write lock at once (`BEGIN IMMEDIATE`), waiting for
+    /// another run's: a deferred one that reads first fails with "database is locked" when
+    /// another run wrote in between.
+    pub(crate) async fn write_transaction(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Claims the translation of `key` for `owner` for `ttl_secs` (from `now`, unix seconds):
+    /// true when no other owner holds an unexpired claim. The owner may claim again to extend.
+    pub async fn claim(
+        &self,
+        key: &str,
+        owner: &str,
+        now: i64,
+        ttl_secs: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO translation_claim (key, owner, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, \
+             expires_at = excluded.expires_at \
+             WHERE translation_claim.owner = excluded.owner OR translation_claim.expires_at < $4",
+        )
+        .bind(key)
+        .bind(owner)
+        .bind(now + ttl_secs)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Gives up `owner`'s claim of `key`.
+    pub async fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM translation_claim WHERE key = $1 AND owner = $2")
+            .bind(key)
+            .bind(owner)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// The translation stored under `key`.
@@ -258,7 +325,7 @@ impl Store {
         lang: &str,
         records: &[UnitRecord],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         sqlx::query("DELETE FROM translated_unit WHERE issue = $1 AND lang = $2")
             .bind(i64::from(issue))
             .bind(lang)
@@ -342,5 +409,32 @@ mod tests {
         .unwrap();
         let error = Store::open(&path).await.unwrap_err().to_string();
         assert!(error.contains("weekly.db"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_claim_is_held_by_one_owner_until_released_or_expired() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("weekly.db")).await.unwrap();
+        assert!(store.claim("k", "a", 1000, 60).await.unwrap());
+        assert!(
+            !store.claim("k", "b", 1001, 60).await.unwrap(),
+            "a holds it"
+        );
+        assert!(
+            store.claim("k", "a", 1030, 60).await.unwrap(),
+            "a extends it"
+        );
+        assert!(
+            !store.claim("k", "b", 1080, 60).await.unwrap(),
+            "extended to 1090"
+        );
+        assert!(store.claim("k", "b", 1091, 60).await.unwrap(), "expired");
+        store.release("k", "a").await.unwrap();
+        assert!(
+            !store.claim("k", "a", 1092, 60).await.unwrap(),
+            "a no longer owns it"
+        );
+        store.release("k", "b").await.unwrap();
+        assert!(store.claim("k", "a", 1093, 60).await.unwrap());
     }
 }

@@ -1,6 +1,8 @@
 //! The translation run: every unit that needs the model is looked up in the translation memory,
 //! then sent (bounded concurrency, one unit per request), checked against the structure rules,
 //! re-asked with the problems stated when it breaks one, and remembered as soon as it passes.
+//! A unit is claimed in the database before it is asked for: a second run that needs the same
+//! unit at the same time waits for the first one's answer instead of paying for it again.
 
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -69,6 +71,29 @@ pub struct Engine<'a, M> {
     pub concurrency: usize,
     /// Extra attempts after an answer breaks a rule.
     pub repair_attempts: u32,
+    /// Who claims units in the database (one value per run).
+    pub owner: &'a str,
+}
+
+/// How long a claim holds without being renewed: a run that stopped without releasing its
+/// claims holds back other runs at most this long. Renewed before every request.
+const CLAIM_SECONDS: i64 = 180;
+/// How often a run waiting for another run's unit looks again.
+const CLAIM_POLL: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Seconds since 1970, for claims.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// An owner name for this run's claims: process and start time.
+pub fn run_owner() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!("{}-{}-{nanos}", std::process::id(), unix_now())
 }
 
 fn failed(message: &str, fatal: bool) -> Outcome {
@@ -153,29 +178,61 @@ impl<M: ChatModel> Engine<'_, M> {
         ))
     }
 
-    /// Memory, then the model with up to `repair_attempts` corrections.
+    /// A checked translation of `unit` in the memory under `key`.
+    async fn remembered(&self, unit: &Unit, key: &str) -> Result<Option<String>, Outcome> {
+        match self.store.memory(key).await {
+            Ok(Some(memory))
+                if check(unit.kind, &unit.text, &memory.translation, &self.rules()).is_empty() =>
+            {
+                Ok(Some(memory.translation))
+            }
+            Ok(_) => Ok(None),
+            Err(e) => Err(failed(&e.to_string(), false)),
+        }
+    }
+
+    /// Memory, then (once this run holds the unit's claim, or another run's answer is in the
+    /// memory) the model with up to `repair_attempts` corrections.
     async fn one(&self, unit: &Unit) -> (Outcome, Totals) {
         let mut totals = Totals::default();
-        let rules = self.rules();
         let base = system_message(&self.prompt, unit.kind, &unit.text, &[]);
         let key = memory_key(&unit.text, self.prompt.target, self.model.model(), &base);
-        match self.store.memory(&key).await {
-            Ok(Some(memory))
-                if check(unit.kind, &unit.text, &memory.translation, &rules).is_empty() =>
-            {
-                totals.memory_hits = 1;
-                return (
-                    Outcome::Done {
-                        text: memory.translation,
-                    },
-                    totals,
-                );
+        loop {
+            match self.remembered(unit, &key).await {
+                Ok(Some(text)) => {
+                    totals.memory_hits = 1;
+                    return (Outcome::Done { text }, totals);
+                }
+                Ok(None) => {}
+                Err(outcome) => return (outcome, totals),
             }
-            Ok(_) => {}
-            Err(e) => return (failed(&e.to_string(), false), totals),
+            match self
+                .store
+                .claim(&key, self.owner, unix_now(), CLAIM_SECONDS)
+                .await
+            {
+                Ok(true) => break,
+                // Another run is asking for this very unit: wait for its answer.
+                Ok(false) => tokio::time::sleep(CLAIM_POLL).await,
+                Err(e) => return (failed(&e.to_string(), false), totals),
+            }
         }
+        let outcome = self.ask(unit, &key, base, &mut totals).await;
+        self.store.release(&key, self.owner).await.ok();
+        (outcome, totals)
+    }
+
+    /// The requests for a claimed unit.
+    async fn ask(&self, unit: &Unit, key: &str, base: String, totals: &mut Totals) -> Outcome {
+        let rules = self.rules();
         let mut problems: Vec<Problem> = Vec::new();
         for attempt in 0..=self.repair_attempts {
+            if attempt > 0 {
+                self.store
+                    .claim(key, self.owner, unix_now(), CLAIM_SECONDS)
+                    .await
+                    .ok();
+            }
             let system = if attempt == 0 {
                 base.clone()
             } else {
@@ -184,7 +241,7 @@ impl<M: ChatModel> Engine<'_, M> {
             };
             let answer = match self.model.complete(&system, &unit.text).await {
                 Ok(answer) => answer,
-                Err(e) => return (failed(&e.to_string(), e.fatal()), totals),
+                Err(e) => return failed(&e.to_string(), e.fatal()),
             };
             totals.completions += 1;
             totals.prompt_tokens += answer.prompt_tokens;
@@ -193,7 +250,7 @@ impl<M: ChatModel> Engine<'_, M> {
             problems = check(unit.kind, &unit.text, &text, &rules);
             if problems.is_empty() {
                 let memory = Memory {
-                    key: key.clone(),
+                    key: key.to_owned(),
                     source_lang: self.prompt.source.to_string(),
                     target_lang: self.prompt.target.to_string(),
                     model: self.model.model().to_owned(),
@@ -204,12 +261,12 @@ impl<M: ChatModel> Engine<'_, M> {
                     completion_tokens: i64::try_from(answer.completion_tokens).unwrap_or(i64::MAX),
                 };
                 if let Err(e) = self.store.remember(&memory).await {
-                    return (failed(&e.to_string(), false), totals);
+                    return failed(&e.to_string(), false);
                 }
-                return (Outcome::Done { text }, totals);
+                return Outcome::Done { text };
             }
         }
-        (Outcome::Rejected(problems), totals)
+        Outcome::Rejected(problems)
     }
 }
 

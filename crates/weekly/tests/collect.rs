@@ -527,3 +527,55 @@ fn digest_posts_the_week_once_and_nothing_when_empty() {
         "the failed call and the post"
     );
 }
+
+#[test]
+fn two_collects_at_once_both_finish() {
+    let web = FakeWeb::start(TOKEN).unwrap();
+    let (_dir, root) = workspace(&web);
+    let mut sources = String::new();
+    for f in 0..40 {
+        let items: Vec<(String, String, i64)> = (0..150)
+            .map(|i| {
+                (
+                    format!("Post {f}-{i}"),
+                    format!("https://site{f}.example.org/posts/{i}"),
+                    i64::from(i % 48),
+                )
+            })
+            .collect();
+        let items: Vec<(&str, &str, i64)> = items
+            .iter()
+            .map(|(t, l, h)| (t.as_str(), l.as_str(), *h))
+            .collect();
+        web.feed(
+            &format!("/many/{f}.xml"),
+            &rss(&format!("Feed {f}"), &items),
+        );
+        let _ = writeln!(
+            sources,
+            "[[source]]\nurl = \"{}/many/{f}.xml\"\nname = \"Feed {f}\"\n",
+            web.url()
+        );
+    }
+    std::fs::write(root.join("sources.toml"), sources).unwrap();
+    let _ = std::fs::remove_file(root.join("weekly.db"));
+    for round in 0..2 {
+        let (a, b) = std::thread::scope(|s| {
+            let go = || run(&root, &web, &["collect", "--no-github"]);
+            let a = s.spawn(go);
+            let b = s.spawn(go);
+            (a.join().unwrap(), b.join().unwrap())
+        });
+        for o in [&a, &b] {
+            assert!(
+                o.status.success(),
+                "round {round}: {}{}",
+                stdout(o),
+                stderr(o)
+            );
+            assert!(!stderr(o).contains("locked"), "{}", stderr(o));
+        }
+    }
+    let inbox = run(&root, &web, &["inbox", "--json"]);
+    assert!(inbox.status.success(), "{}", stderr(&inbox));
+}

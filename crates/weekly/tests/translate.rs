@@ -449,3 +449,39 @@ fn check_reports_the_known_broken_english_editions() {
     // A faithful translation is not reported.
     assert!(!report.contains("issues/0102/en.md"), "{report}");
 }
+
+#[test]
+fn two_runs_at_once_pay_for_each_unit_once() {
+    let options = || Options {
+        latency: Duration::from_millis(150),
+        api_key: Some("sk-test-do-not-print".into()),
+    };
+    // One run alone: how many requests the issue takes.
+    let (_a, alone) = workspace();
+    let server = FakeLlm::start(options()).unwrap();
+    let out = translate(&alone, &server, Some("sk-test-do-not-print"), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let needed = server.request_count();
+    // Two runs at once on a new workspace (they also race to create the database).
+    let (_b, root) = workspace();
+    let server = FakeLlm::start(options()).unwrap();
+    let (first, second) = std::thread::scope(|s| {
+        let run = || translate(&root, &server, Some("sk-test-do-not-print"), &[]);
+        let first = s.spawn(run);
+        let second = s.spawn(run);
+        (first.join().unwrap(), second.join().unwrap())
+    });
+    for out in [&first, &second] {
+        assert!(out.status.success(), "{}{}", stdout(out), stderr(out));
+    }
+    assert_eq!(
+        server.request_count(),
+        needed,
+        "each unit asked for once: {}",
+        stderr(&second)
+    );
+    assert_eq!(
+        read(root.join("issues/0006/en.md")),
+        read(alone.join("issues/0006/en.md"))
+    );
+}

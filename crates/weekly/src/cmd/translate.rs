@@ -220,6 +220,7 @@ async fn translate(
     let version = prompt_version(template);
     let client = OpenAiClient::new(client_config)?;
     let mut totals = Totals::default();
+    let owner = crate::translator::run_owner();
     let mut needs_person = 0usize;
     for target in targets {
         let name = config
@@ -349,6 +350,7 @@ async fn translate(
             prompt_version: &version,
             concurrency,
             repair_attempts: config.translate.repair_attempts,
+            owner: &owner,
         };
         let progress = ProgressBar::new(0);
         let (outcomes, t) = engine.run(&jobs, &progress).await?;
