@@ -154,7 +154,14 @@ async fn complete(State(state): State<AppState>, headers: HeaderMap, body: Strin
     if let Some(key) = &state.api_key
         && authorization.as_deref() != Some(format!("Bearer {key}").as_str())
     {
-        return error(StatusCode::UNAUTHORIZED, "Incorrect API key provided");
+        // Like some servers and proxies, it echoes what it was sent.
+        return error(
+            StatusCode::UNAUTHORIZED,
+            &format!(
+                "Incorrect API key provided: {}",
+                authorization.as_deref().unwrap_or("none")
+            ),
+        );
     }
     let Ok(request) = serde_json::from_str::<Value>(&body) else {
         return error(StatusCode::BAD_REQUEST, "the body is not JSON");

@@ -28,6 +28,8 @@ pub enum TelegramFault {
     RetryAfter(u64),
     /// 500.
     ServerError,
+    /// 400 with a description that names the method's path, token and all.
+    EchoPath,
 }
 
 #[derive(Debug, Default)]
@@ -140,6 +142,10 @@ fn respond(
             TelegramFault::ServerError => {
                 refuse(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
             }
+            TelegramFault::EchoPath => refuse(
+                StatusCode::BAD_REQUEST,
+                &format!("Bad Request: cannot call /bot{token}/{method}"),
+            ),
         };
     }
     if fields.get("chat_id").is_none_or(String::is_empty) {

@@ -220,13 +220,17 @@ impl OpenAiClient {
                 .ok()
                 .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
                 .unwrap_or_else(|| text.chars().take(200).collect());
+            // A server (or a proxy) may echo the request's `Authorization` header.
             return Err(LlmError::Status {
                 status: status.as_u16(),
-                message,
+                message: self.redact(&message),
                 retry_after,
             });
         }
-        parse_completion(&text)
+        parse_completion(&text).map_err(|e| match e {
+            LlmError::Malformed(message) => LlmError::Malformed(self.redact(&message)),
+            other => other,
+        })
     }
 
     fn transport(&self, error: &reqwest::Error) -> LlmError {
@@ -234,8 +238,14 @@ impl OpenAiClient {
             LlmError::Timeout(self.config.timeout)
         } else {
             // reqwest's message names the URL, never the headers.
-            LlmError::Transport(error.to_string())
+            LlmError::Transport(self.redact(&error.to_string()))
         }
+    }
+
+    /// `text` without the API key.
+    fn redact(&self, text: &str) -> String {
+        let key = self.config.api_key.as_deref().unwrap_or_default();
+        weekly_model::shown::redact(text, &[key]).into_owned()
     }
 }
 

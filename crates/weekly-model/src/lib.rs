@@ -14,6 +14,7 @@ pub mod entry;
 pub mod inline;
 pub mod lang;
 pub mod par;
+pub mod shown;
 pub mod url_norm;
 pub mod verbatim;
 

@@ -144,10 +144,12 @@ impl BotApi {
         if body["ok"].as_bool() == Some(true) {
             return Attempt::Done(body["result"]["message_id"].as_i64());
         }
-        let description = body["description"]
-            .as_str()
-            .unwrap_or("no description")
-            .to_owned();
+        // The Bot API may name the method's path, which holds the token.
+        let description = weekly_model::shown::redact(
+            body["description"].as_str().unwrap_or("no description"),
+            &[&self.token],
+        )
+        .into_owned();
         if status == 429 {
             let wait = Duration::from_secs(body["parameters"]["retry_after"].as_u64().unwrap_or(1));
             if wait > MAX_WAIT {

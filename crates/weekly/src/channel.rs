@@ -41,6 +41,7 @@ fn setting(env: &str, configured: &str) -> String {
 pub fn target(workspace: &Workspace) -> Target {
     let t = &workspace.config.telegram;
     let api = setting("WEEKLY_TELEGRAM_API_URL", &t.api_url);
+    crate::printer::keep_secret(&t.bot_token);
     Target {
         api: if api.is_empty() {
             DEFAULT_API_URL.to_owned()

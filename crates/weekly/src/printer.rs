@@ -1,8 +1,65 @@
-//! Everything the program prints to the terminal goes through here.
+//! Everything the program prints to the terminal goes through here. Every line is scrubbed of
+//! the secrets the run knows (API keys, tokens, passwords: see [`keep_secret`]) and has its
+//! control characters escaped, so a feed title or a server's answer cannot send terminal
+//! escapes; text printed as it is (`raw`) is escaped only when it goes to a terminal.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::io::Write;
+use std::io::{IsTerminal as _, Write};
+use std::sync::{Mutex, PoisonError};
+use weekly_model::shown::{escape_controls, redact};
+
+/// The secrets of this run, never printed.
+static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Names of environment variables that hold secrets: `WEEKLY_*` with one of these in the name.
+const SECRET_NAMES: [&str; 4] = ["KEY", "TOKEN", "SECRET", "PASSWORD"];
+
+/// Remembers a secret so that no output shows it.
+pub fn keep_secret(secret: &str) {
+    let secret = secret.trim();
+    if secret.is_empty() {
+        return;
+    }
+    let mut secrets = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
+    if !secrets.iter().any(|s| s == secret) {
+        secrets.push(secret.to_owned());
+    }
+}
+
+/// Remembers the secrets of the environment (`WEEKLY_LLM_API_KEY`, `WEEKLY_TELEGRAM_BOT_TOKEN`,
+/// `WEEKLY_GITHUB_TOKEN`, …) and the password of a URL such as `WEEKLY_SMTP_URL`.
+pub fn keep_environment_secrets() {
+    for (name, value) in std::env::vars_os() {
+        let (Some(name), Some(value)) = (name.to_str(), value.to_str()) else {
+            continue;
+        };
+        if !name.starts_with("WEEKLY_") {
+            continue;
+        }
+        if SECRET_NAMES.iter().any(|s| name.contains(s)) {
+            keep_secret(value);
+        } else if let Some((_, rest)) = value.split_once("://")
+            && let Some((userinfo, _)) = rest.split_once('@')
+            && let Some((_, password)) = userinfo.split_once(':')
+        {
+            keep_secret(password);
+        }
+    }
+}
+
+/// `text` as it may be shown: without secrets; controls escaped (newlines and tabs kept).
+pub fn shown(text: &str) -> String {
+    let secrets = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
+    let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    let text = redact(text, &refs);
+    escape_controls(&text, true).into_owned()
+}
+
+/// A value from outside (a file name, a title) on one line: controls and newlines escaped.
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_controls(text, false)
+}
 
 /// Prints an error chain to stderr: `error: …` then `caused by: …` lines; lines of the message
 /// that start with `hint:` are kept as they are.
@@ -10,27 +67,36 @@ pub fn error(error: &anyhow::Error) {
     let mut stderr = std::io::stderr().lock();
     let mut chain = error.chain();
     if let Some(first) = chain.next() {
-        let _ = writeln!(stderr, "error: {first}");
+        let _ = writeln!(stderr, "error: {}", shown(&first.to_string()));
     }
     for cause in chain {
-        let _ = writeln!(stderr, "  caused by: {cause}");
+        let _ = writeln!(stderr, "  caused by: {}", shown(&cause.to_string()));
     }
 }
 
 /// Prints a line to stdout, ignoring a closed pipe (`weekly check | head`).
 pub fn out(line: &str) {
     let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "{line}");
+    let _ = writeln!(stdout, "{}", shown(line));
 }
 
 /// Prints a status line to stderr.
 pub fn status(line: &str) {
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "{line}");
+    let _ = writeln!(stderr, "{}", shown(line));
 }
 
-/// Prints text to stdout as it is (no newline added), ignoring a closed pipe.
+/// Prints text to stdout as it is (no newline added), ignoring a closed pipe; secrets are
+/// taken out, and controls escaped when stdout is a terminal.
 pub fn raw(text: &str) {
     let mut stdout = std::io::stdout().lock();
+    let secrets = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
+    let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    let text = redact(text, &refs);
+    let text = if stdout.is_terminal() {
+        escape_controls(&text, true)
+    } else {
+        text
+    };
     let _ = stdout.write_all(text.as_bytes());
 }

@@ -579,3 +579,74 @@ fn two_collects_at_once_both_finish() {
     let inbox = run(&root, &web, &["inbox", "--json"]);
     assert!(inbox.status.success(), "{}", stderr(&inbox));
 }
+
+#[test]
+fn hostile_feed_text_reaches_neither_the_terminal_nor_the_draft_as_code() {
+    let web = FakeWeb::start(TOKEN).unwrap();
+    let (_dir, root) = workspace(&web);
+    let title = "Clear \u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7} \u{202e}txt.exe";
+    web.feed(
+        "/hostile.xml",
+        &format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>H</title>\
+<item><title>{title}</title><link>https://hostile.example.org/post</link><pubDate>{}</pubDate>\
+<description>See [click](https://evil.example/a), &lt;https://evil.example/b&gt;, https://evil.example/c and www.evil.example; **bold** `code`</description></item>\
+</channel></rss>",
+            rfc822(1)
+        ),
+    );
+    std::fs::write(
+        root.join("sources.toml"),
+        format!(
+            "[[source]]\nurl = \"{}/hostile.xml\"\nname = \"H\"\n",
+            web.url()
+        ),
+    )
+    .unwrap();
+    let out = run(&root, &web, &["collect", "--no-github"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let inbox = run(&root, &web, &["inbox", "--explain"]);
+    let printed = format!("{}{}", stdout(&inbox), stderr(&inbox));
+    assert!(
+        printed.contains("Clear \\e[2J\\e]52;c;ZXZpbA=="),
+        "{printed}"
+    );
+    assert!(
+        !printed.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+        "control characters printed raw: {printed:?}"
+    );
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&run(&root, &web, &["inbox", "--json"]))).unwrap();
+    let id = rows[0]["id"].as_i64().unwrap().to_string();
+    let accepted = run(
+        &root,
+        &web,
+        &["inbox", "accept", &id, "--section", "articles"],
+    );
+    assert!(accepted.status.success(), "{}", stderr(&accepted));
+    let draft = std::fs::read_to_string(root.join("issues/0007/draft.md")).unwrap();
+    let start = draft.find("hostile.example.org/post").unwrap();
+    let summary = draft[start..]
+        .split("\n\n")
+        .nth(1)
+        .expect("a summary paragraph");
+    assert!(summary.contains("evil.example"), "kept as text: {summary}");
+    // As the site renders it (comrak with autolinks): text only, no link, emphasis or code.
+    let html = weekly_site::markdown::block(summary);
+    for tag in ["<a ", "<strong", "<em", "<code", "<img"] {
+        assert!(!html.contains(tag), "{tag} in {html}");
+    }
+    assert!(weekly_model::inline::links(summary).is_empty(), "{summary}");
+}
+
+#[test]
+fn a_token_echoed_by_the_bot_api_is_not_printed() {
+    let web = FakeWeb::start(TOKEN).unwrap();
+    let (_dir, root) = workspace(&web);
+    web.telegram_fault(TelegramFault::EchoPath, 1);
+    let out = run(&root, &web, &["announce", "5"]);
+    let printed = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!out.status.success());
+    assert!(printed.contains("/bot[redacted]/sendMessage"), "{printed}");
+    assert!(!printed.contains("SECRET-token"), "{printed}");
+}

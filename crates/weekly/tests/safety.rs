@@ -186,3 +186,18 @@ fn out_dot_in_an_empty_folder_and_two_builds_at_once() {
         .collect();
     assert!(beside.is_empty(), "left beside the output: {beside:?}");
 }
+
+#[test]
+fn a_folder_name_with_a_newline_stays_on_one_check_line() {
+    let ws = demo_copy("safety-newline");
+    let dir = ws.join("issues/0099\nerror: forged");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("zh.md"), "# 标题\n").unwrap();
+    let o = common::weekly(&["check", "--workspace", ws.to_str().unwrap()]);
+    let text = stdout(&o);
+    assert!(text.contains("0099\\nerror: forged"), "{text}");
+    assert!(
+        !text.lines().any(|l| l.starts_with("error: forged")),
+        "{text}"
+    );
+}

@@ -485,3 +485,18 @@ fn two_runs_at_once_pay_for_each_unit_once() {
         read(alone.join("issues/0006/en.md"))
     );
 }
+
+#[test]
+fn a_key_echoed_by_the_server_is_not_printed() {
+    let (_dir, root) = workspace();
+    let server = FakeLlm::start(Options {
+        latency: Duration::from_millis(1),
+        api_key: Some("sk-the-right-one".into()),
+    })
+    .unwrap();
+    let out = translate(&root, &server, Some("sk-wrong-but-secret-777"), &[]);
+    let printed = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!out.status.success());
+    assert!(printed.contains("Bearer [redacted]"), "{printed}");
+    assert!(!printed.contains("sk-wrong-but-secret-777"), "{printed}");
+}

@@ -85,7 +85,10 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     match args.format {
         Format::Human => {
             for d in &diagnostics {
-                printer::out(&d.to_string());
+                // A file or folder name with a newline must not break the one-line format.
+                let mut shown = d.clone();
+                shown.file = printer::one_line(&d.file).into_owned();
+                printer::out(&shown.to_string());
             }
             printer::status(&format!(
                 "{errors} error{}, {warnings} warning{} in {} files ({} issues)",

@@ -326,10 +326,25 @@ fn destination(url: &str) -> String {
     }
 }
 
-/// A feed's summary as one Markdown paragraph that cannot turn into a heading, a quote, a list
-/// or a new entry.
+/// A feed's summary as one paragraph of plain text: it cannot turn into a heading, a quote, a
+/// list or a new entry, and nothing in it becomes a link, an image, HTML or emphasis (`[x](u)`,
+/// `<https://…>`, a bare `https://…` or `www.…` stay text). The editor writes the description;
+/// the summary only tells what the link is about.
 fn paragraph(text: &str) -> String {
-    let text = text.trim();
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for c in text.trim().chars() {
+        match c {
+            c if c.is_control() => escaped.push(' '),
+            '\\' | '[' | ']' | '<' | '>' | '*' | '_' | '`' | '&' | '~' | '|' => {
+                escaped.push('\\');
+                escaped.push(c);
+            }
+            _ => escaped.push(c),
+        }
+    }
+    // A bare address is made a link by the autolink extension: break its `://` and `www.`.
+    let escaped = escaped.replace("://", ":\\/\\/").replace("www.", "www\\.");
+    let text = escaped.as_str();
     let digits = text.trim_start_matches(|c: char| c.is_ascii_digit());
     let numbered =
         digits.len() < text.len() && (digits.starts_with('、') || digits.starts_with('.'));
