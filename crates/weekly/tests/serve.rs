@@ -7,6 +7,9 @@ use common::{browser_available, demo_copy, node, read};
 use std::path::Path;
 use std::process::Command;
 
+/// A secret in the environment of every `weekly serve` of these tests.
+const PLANTED: &str = "sk-serve-planted-1234";
+
 /// A running `weekly serve --full` of `ws`: the child (killed on drop), its address and its
 /// stderr lines.
 struct Served {
@@ -29,6 +32,7 @@ impl Served {
                 "--poll-ms",
                 "50",
             ])
+            .env("WEEKLY_LLM_API_KEY", PLANTED)
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
@@ -66,7 +70,7 @@ fn serve_rebuilds_after_a_change() {
         let mut stream = std::net::TcpStream::connect(address.as_str()).unwrap();
         write!(
             stream,
-            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
         )
         .unwrap();
         let mut text = String::new();
@@ -162,4 +166,50 @@ fn browser_page_reloads_by_itself_when_serve_rebuilds() {
         ],
     );
     assert!(text.contains("reloaded by itself"), "{text}");
+}
+
+/// `GET path` from the server at `address` with `host` in the `Host` header.
+fn get_with_host(address: &str, path: &str, host: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    text
+}
+
+#[test]
+fn serve_answers_only_local_names_and_serves_no_link_out_of_the_workspace() {
+    let ws = demo_copy("serve-safety");
+    std::fs::create_dir_all(ws.join("static")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/environ", ws.join("static/env.txt")).unwrap();
+    let served = Served::start(&ws);
+    let at = served.address.as_str();
+    let port = at.rsplit(':').next().unwrap();
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "LOCALHOST".to_owned(),
+        format!("[::1]:{port}"),
+    ] {
+        let page = get_with_host(at, "/zh/5/", &host);
+        assert!(page.starts_with("HTTP/1.1 200"), "{host}: {page}");
+    }
+    for host in [
+        "attacker.example",
+        "attacker.example:80",
+        "127.0.0.1.attacker.example",
+        "",
+    ] {
+        let page = get_with_host(at, "/zh/5/", host);
+        assert!(page.starts_with("HTTP/1.1 421"), "{host}: {page}");
+        assert!(!page.contains("WebAssembly"));
+    }
+    let env = get_with_host(at, "/env.txt", "127.0.0.1");
+    assert!(env.starts_with("HTTP/1.1 404"), "{env}");
+    assert!(!env.contains(PLANTED));
 }

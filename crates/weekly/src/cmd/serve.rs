@@ -214,6 +214,33 @@ async fn latest_build(mut builds: tokio::sync::watch::Receiver<u64>, uri: &Uri) 
         .into_response()
 }
 
+/// True when the request names this machine in `Host` (`127.0.0.1`, `localhost`, `[::1]`, with
+/// any port). A page of another site whose name an attacker points at 127.0.0.1 (DNS
+/// rebinding) sends its own name and is refused, so it cannot read a `--full` preview.
+fn local_host(headers: &header::HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split_once(']').map_or("", |(name, _)| name)
+    } else {
+        host.split_once(':').map_or(host, |(name, _)| name)
+    };
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "127.0.0.1" | "localhost" | "::1"
+    )
+}
+
+fn misdirected() -> Response {
+    (
+        StatusCode::MISDIRECTED_REQUEST,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "weekly serve answers only requests for 127.0.0.1 or localhost\n",
+    )
+        .into_response()
+}
+
 fn respond(site: &Site, uri: &Uri, live: bool) -> Response {
     if live && uri.path() == LIVE_JS_PATH {
         return (
@@ -329,11 +356,13 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
         let address = listener.local_addr()?;
         printer::status(&format!("serving http://{address}/ (Ctrl-C stops)"));
-        let app = axum::Router::new().fallback(move |uri: Uri| {
+        let app = axum::Router::new().fallback(move |uri: Uri, headers: header::HeaderMap| {
             let site = current.read().expect("site lock").clone();
             let builds = builds.clone();
             async move {
-                if live && uri.path() == RELOAD_PATH {
+                if !local_host(&headers) {
+                    misdirected()
+                } else if live && uri.path() == RELOAD_PATH {
                     latest_build(builds, &uri).await
                 } else {
                     respond(&site, &uri, live)
