@@ -99,7 +99,8 @@ pub(crate) fn seasons<'s>(input: &'s SiteInput<'s>, cache: &CloudCache) -> Seaso
 
 /// The text of a season's word cloud in `lang`: titles and bodies of the counted entries of
 /// its full texts, as plain text (`plain`) or as written (the cheaper cache key: the plain text
-/// is a function of it).
+/// is a function of it). Of an issue that is not free (`SiteInput::is_free`), only the titles:
+/// what its public teaser shows, so no word of a paid body reaches a public page.
 fn season_text(
     input: &SiteInput<'_>,
     issues: &[&IssueInput<'_>],
@@ -112,6 +113,7 @@ fn season_text(
         let Some(edition) = issue.full(lang) else {
             continue;
         };
+        let bodies = input.is_free(issue.number);
         for (section, entry) in edition.document.entries() {
             if !catalogue.is_counted(&section.key) {
                 continue;
@@ -122,7 +124,7 @@ fn season_text(
                 text.push_str(&entry.title);
             }
             text.push('\n');
-            for b in &entry.body {
+            for b in entry.body.iter().filter(|_| bodies) {
                 if plain {
                     text.push_str(&weekly_model::inline::plain_text(&b.text));
                 } else {

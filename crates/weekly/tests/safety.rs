@@ -201,3 +201,43 @@ fn a_folder_name_with_a_newline_stays_on_one_check_line() {
         "{text}"
     );
 }
+
+#[test]
+fn no_word_of_a_paid_body_reaches_the_public_site() {
+    let ws = demo_copy("safety-paid-words");
+    // Every demo issue is paid in the public site (free_after = 50). Words that occur only in a
+    // paid body, often enough to lead the season's word cloud.
+    let path = ws.join("issues/0007/zh.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let secret = " 秘藏词汇 zxqvparrot".repeat(30);
+    let text = text.replacen(
+        "应用则把精力放在错误上下文与用户提示上。",
+        &format!("应用则把精力放在错误上下文与用户提示上。{secret}"),
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let public = ws.join("public");
+    let full = ws.join("full");
+    for (out, extra) in [(&public, None), (&full, Some("--full"))] {
+        let mut args = vec![
+            "build",
+            "--workspace",
+            ws.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        let o = common::weekly(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    for word in ["zxqv", "秘藏"] {
+        assert!(
+            files_containing(&public, word).is_empty(),
+            "{word} in {:?}",
+            files_containing(&public, word)
+        );
+        // The subscribers' site has them, in the season's cloud among other places.
+        let seen = files_containing(&full, word);
+        assert!(seen.iter().any(|f| f.contains("seasons")), "{seen:?}");
+    }
+}
