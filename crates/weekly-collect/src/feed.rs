@@ -7,6 +7,12 @@ use chrono::{DateTime, Utc};
 
 /// Longest summary kept, in characters.
 pub const SUMMARY_CHARS: usize = 280;
+/// Longest item link kept, in bytes: an item with a longer one is left out (no real article
+/// has one, and it would be stored and shown whole).
+pub const MAX_URL_BYTES: usize = 2048;
+/// Items read of one feed unless configured otherwise: the first ones, which are the newest in
+/// nearly every feed.
+pub const MAX_ITEMS: usize = 200;
 
 /// One item of a feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +34,10 @@ pub struct Feed {
     pub title: String,
     /// Items with a link, in feed order.
     pub items: Vec<Item>,
-    /// Items dropped because they had no usable link.
+    /// Items dropped because they had no usable link (none, or one over [`MAX_URL_BYTES`]).
     pub without_link: usize,
+    /// Items after the first `max_items`, not read.
+    pub cut: usize,
     /// The character set the body was in.
     pub encoding: &'static str,
 }
@@ -64,15 +72,26 @@ fn text_of(text: &feed_rs::model::Text, max_chars: usize) -> String {
     }
 }
 
-/// Parses a feed body fetched from `url` (relative links are resolved against it).
-pub fn parse(body: &[u8], content_type: Option<&str>, url: &str) -> Result<Feed, FeedError> {
+/// Parses a feed body fetched from `url` (relative links are resolved against it), reading at
+/// most its first `max_items` items.
+pub fn parse(
+    body: &[u8],
+    content_type: Option<&str>,
+    url: &str,
+    max_items: usize,
+) -> Result<Feed, FeedError> {
     let (utf8, encoding) = to_utf8(body, content_type);
+    let (utf8, cut) = match crate::cap::first_items(&utf8, max_items.max(1)) {
+        Some((first, cut)) => (std::borrow::Cow::Owned(first), cut),
+        None => (utf8, 0),
+    };
     let base = url::Url::parse(url).ok();
     let parsed = feed_rs::parser::Builder::new()
         .sanitize_content(false)
         .build()
         .parse(&*utf8)
         .map_err(|e| FeedError(e.to_string()))?;
+    drop(utf8);
     let mut items = Vec::with_capacity(parsed.entries.len());
     let mut without_link = 0;
     for entry in parsed.entries {
@@ -83,7 +102,7 @@ pub fn parse(body: &[u8], content_type: Option<&str>, url: &str) -> Result<Feed,
             .or_else(|| entry.links.first())
             .and_then(|l| absolute(&l.href, base.as_ref()))
             .or_else(|| absolute(&entry.id, None));
-        let Some(link) = link else {
+        let Some(link) = link.filter(|l| l.len() <= MAX_URL_BYTES) else {
             without_link += 1;
             continue;
         };
@@ -112,6 +131,7 @@ pub fn parse(body: &[u8], content_type: Option<&str>, url: &str) -> Result<Feed,
             .unwrap_or_default(),
         items,
         without_link,
+        cut,
         encoding: encoding.name(),
     })
 }
@@ -127,7 +147,13 @@ mod tests {
 <description>&lt;p&gt;Hello &lt;b&gt;there&lt;/b&gt;&lt;/p&gt;</description></item>
 <item><title>No link</title></item>
 </channel></rss>"#;
-        let f = parse(xml.as_bytes(), None, "https://blog.example.org/feed.xml").unwrap();
+        let f = parse(
+            xml.as_bytes(),
+            None,
+            "https://blog.example.org/feed.xml",
+            MAX_ITEMS,
+        )
+        .unwrap();
         assert_eq!(f.title, "Blog");
         assert_eq!(f.items.len(), 1);
         assert_eq!(f.without_link, 1);
@@ -145,14 +171,14 @@ mod tests {
     fn atom_rss1_and_json_feed() {
         let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>x</id><updated>2026-11-20T00:00:00Z</updated>
 <entry><title type="html">&lt;i&gt;Async&lt;/i&gt; 指南</title><id>urn:1</id><link rel="alternate" href="https://a.org/1"/><link rel="enclosure" href="https://a.org/1.mp3"/><updated>2026-11-20T01:00:00Z</updated></entry></feed>"#;
-        let f = parse(atom.as_bytes(), None, "https://a.org/atom").unwrap();
+        let f = parse(atom.as_bytes(), None, "https://a.org/atom", MAX_ITEMS).unwrap();
         assert_eq!(f.items[0].url, "https://a.org/1");
         assert_eq!(f.items[0].title, "Async 指南");
 
         let rss1 = r#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel rdf:about="https://r.org/"><title>R</title><link>https://r.org/</link></channel>
 <item rdf:about="https://r.org/1"><title>One</title><link>https://r.org/1</link><dc:date>2026-11-19T10:00:00Z</dc:date></item></rdf:RDF>"#;
-        let f = parse(rss1.as_bytes(), None, "https://r.org/rss").unwrap();
+        let f = parse(rss1.as_bytes(), None, "https://r.org/rss", MAX_ITEMS).unwrap();
         assert_eq!(f.items[0].url, "https://r.org/1");
         assert!(f.items[0].published.is_some());
 
@@ -161,6 +187,7 @@ mod tests {
             json.as_bytes(),
             Some("application/feed+json"),
             "https://j.org/feed.json",
+            MAX_ITEMS,
         )
         .unwrap();
         assert_eq!(f.items[0].title, "Jay");
@@ -170,7 +197,7 @@ mod tests {
     #[test]
     fn plain_titles_keep_angle_brackets() {
         let xml = "<rss version=\"2.0\"><channel><title>T</title><item><title>Vec&lt;T&gt; &amp; you</title><link>https://a.org/1</link></item></channel></rss>";
-        let f = parse(xml.as_bytes(), None, "https://a.org/").unwrap();
+        let f = parse(xml.as_bytes(), None, "https://a.org/", MAX_ITEMS).unwrap();
         assert_eq!(f.items[0].title, "Vec<T> & you");
     }
 
@@ -180,10 +207,11 @@ mod tests {
             parse(
                 b"<rss><channel><item><title>x</item></rss>",
                 None,
-                "https://x.org"
+                "https://x.org",
+                MAX_ITEMS
             )
             .is_err()
         );
-        assert!(parse(b"just text", None, "https://x.org").is_err());
+        assert!(parse(b"just text", None, "https://x.org", MAX_ITEMS).is_err());
     }
 }

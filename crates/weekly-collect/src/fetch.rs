@@ -1,11 +1,18 @@
 //! HTTP fetching with the limits a crawler of other people's servers needs: conditional GET
 //! (`ETag`, `Last-Modified`, 304), gzip and brotli, a total and a read timeout, a cap on the
 //! decompressed body (so a gzip bomb or an endless body stops early), a redirect limit that
-//! also names loops, and a user agent.
+//! also names loops, and a user agent. A body larger than [`IN_MEMORY`] goes to an unnamed
+//! temporary file as it arrives, so the memory of a run does not grow with what sources send.
 
+use std::borrow::Cow;
 use std::error::Error as _;
 use std::fmt;
+use std::io::{Read as _, Seek as _, Write as _};
+use std::sync::Arc;
 use std::time::Duration;
+
+/// Bodies up to this size are kept in memory; larger ones are written to a temporary file.
+pub const IN_MEMORY: usize = 256 * 1024;
 
 /// Limits for every request.
 #[derive(Debug, Clone)]
@@ -46,14 +53,32 @@ pub struct Validators {
 /// A body that arrived.
 #[derive(Debug, Clone)]
 pub struct Body {
-    /// The bytes, decompressed.
+    /// The bytes, decompressed, of a body up to [`IN_MEMORY`] (else empty: see `spilled`).
     pub bytes: Vec<u8>,
+    /// A larger body, in an unnamed temporary file (gone when the last handle is dropped).
+    pub spilled: Option<Arc<std::fs::File>>,
+    /// The body's length.
+    pub len: usize,
     /// `Content-Type`.
     pub content_type: Option<String>,
     /// The validators to send next time.
     pub validators: Validators,
     /// The URL after redirects.
     pub final_url: String,
+}
+
+impl Body {
+    /// The whole body (read from its temporary file when it was large).
+    pub fn contents(&self) -> std::io::Result<Cow<'_, [u8]>> {
+        let Some(file) = &self.spilled else {
+            return Ok(Cow::Borrowed(&self.bytes));
+        };
+        let mut file: &std::fs::File = file;
+        file.rewind()?;
+        let mut bytes = Vec::with_capacity(self.len);
+        file.read_to_end(&mut bytes)?;
+        Ok(Cow::Owned(bytes))
+    }
 }
 
 /// What a GET gave.
@@ -187,16 +212,31 @@ impl Fetcher {
         let mut bytes = Vec::with_capacity(
             response
                 .content_length()
-                .map_or(64 * 1024, |n| (n as usize).min(max)),
+                .map_or(64 * 1024, |n| (n as usize).min(max).min(IN_MEMORY)),
         );
+        let mut spilled: Option<std::fs::File> = None;
+        let mut len = 0;
+        let spill_error = |e: std::io::Error| FetchError::Network(format!("temporary file: {e}"));
         while let Some(chunk) = response.chunk().await.map_err(|e| self.error(&e))? {
-            if bytes.len() + chunk.len() > max {
+            if len + chunk.len() > max {
                 return Err(FetchError::TooLarge(max));
             }
-            bytes.extend_from_slice(&chunk);
+            len += chunk.len();
+            if spilled.is_none() && len > IN_MEMORY {
+                let mut file = tempfile::tempfile().map_err(spill_error)?;
+                file.write_all(&bytes).map_err(spill_error)?;
+                bytes = Vec::new();
+                spilled = Some(file);
+            }
+            match &mut spilled {
+                Some(file) => file.write_all(&chunk).map_err(spill_error)?,
+                None => bytes.extend_from_slice(&chunk),
+            }
         }
         Ok(Fetched::Body(Body {
             bytes,
+            spilled: spilled.map(Arc::new),
+            len,
             content_type,
             validators,
             final_url,

@@ -2,6 +2,7 @@
 //! charset decoding, feed parsing, a concurrent collection run, inbox scores and GitHub stars.
 //! Storage is the caller's (see `weekly-store`).
 
+pub mod cap;
 pub mod decode;
 pub mod feed;
 pub mod fetch;

@@ -40,13 +40,15 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// Sources fetched at once, overall and per host.
+/// Sources fetched at once, overall and per host, and how much of each feed is read.
 #[derive(Debug, Clone, Copy)]
 pub struct Concurrency {
     /// Requests in flight overall.
     pub total: usize,
     /// Requests in flight to one host.
     pub per_host: usize,
+    /// Items read of one feed (the first ones).
+    pub max_items: usize,
 }
 
 /// Orders jobs round-robin by host, so one big host does not hold the whole queue.
@@ -85,6 +87,12 @@ pub fn collect(
 ) -> impl Stream<Item = (usize, Outcome)> {
     let per_host = concurrency.per_host.max(1);
     let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    // Parsing is CPU work: one feed per core at a time (a body waiting for its turn is small
+    // or in a temporary file), so memory does not grow with the number of feeds in flight.
+    let parsing = Arc::new(Semaphore::new(
+        std::thread::available_parallelism().map_or(2, usize::from),
+    ));
+    let max_items = concurrency.max_items;
     for job in &jobs {
         hosts
             .entry(job.source.host())
@@ -94,6 +102,7 @@ pub fn collect(
         .map(move |job| {
             let fetcher = Arc::clone(&fetcher);
             let gate = Arc::clone(&hosts[&job.source.host()]);
+            let parsing = Arc::clone(&parsing);
             let index = job.index;
             // A task of its own, so fetches go on while the caller stores earlier results.
             let task = tokio::spawn(async move {
@@ -101,7 +110,7 @@ pub fn collect(
                     let _permit = gate.acquire_owned().await;
                     fetcher.get(&job.source.url, &job.validators).await
                 };
-                outcome(fetched, &job.source.url).await
+                outcome(fetched, &job.source.url, &parsing, max_items).await
             });
             async move {
                 let result = task
@@ -113,21 +122,30 @@ pub fn collect(
         .buffer_unordered(concurrency.total.max(1))
 }
 
-async fn outcome(fetched: Result<Fetched, FetchError>, url: &str) -> Outcome {
+async fn outcome(
+    fetched: Result<Fetched, FetchError>,
+    url: &str,
+    parsing: &Semaphore,
+    max_items: usize,
+) -> Outcome {
     match fetched {
         Err(e) => Outcome::Failed(e.to_string()),
         Ok(Fetched::NotModified) => Outcome::NotModified,
         Ok(Fetched::Body(body)) => {
             let url = url.to_owned();
-            let bytes = body.bytes.len();
+            let bytes = body.len;
             let validators = body.validators.clone();
+            let _turn = parsing.acquire().await;
             let parsed = tokio::task::spawn_blocking(move || {
                 let base = if body.final_url.is_empty() {
                     url
                 } else {
                     body.final_url.clone()
                 };
-                feed::parse(&body.bytes, body.content_type.as_deref(), &base)
+                let contents = body
+                    .contents()
+                    .map_err(|e| feed::FeedError(format!("cannot read the body back: {e}")))?;
+                feed::parse(&contents, body.content_type.as_deref(), &base, max_items)
             })
             .await;
             match parsed {

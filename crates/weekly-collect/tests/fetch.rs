@@ -140,7 +140,13 @@ async fn gbk_feed_is_decoded() {
     let Fetched::Body(body) = get(&fetcher, &url).await.unwrap() else {
         panic!()
     };
-    let f = feed::parse(&body.bytes, body.content_type.as_deref(), &url).unwrap();
+    let f = feed::parse(
+        &body.contents().unwrap(),
+        body.content_type.as_deref(),
+        &url,
+        feed::MAX_ITEMS,
+    )
+    .unwrap();
     assert_eq!(f.encoding, "GBK");
     assert_eq!(f.title, "中文周刊");
     assert_eq!(f.items[0].title, "异步编程指南");
@@ -189,6 +195,7 @@ async fn one_bad_source_never_stops_a_run() {
         Concurrency {
             total: 16,
             per_host: 16,
+            max_items: feed::MAX_ITEMS,
         },
     ))
     .await;
@@ -233,6 +240,7 @@ async fn requests_to_one_host_are_bounded() {
         Concurrency {
             total: 16,
             per_host: 2,
+            max_items: feed::MAX_ITEMS,
         },
     ))
     .await;

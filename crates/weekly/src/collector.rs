@@ -200,6 +200,7 @@ pub async fn run(
         Concurrency {
             total: config.concurrency.max(1),
             per_host: config.per_host.max(1),
+            max_items: config.max_items.max(1),
         },
     ));
     let stamp_now = stamp(now);
@@ -239,9 +240,20 @@ pub async fn run(
                     batch_items += list.len();
                     items = Some(list);
                     entry.status = "fetched";
+                    let mut notes = Vec::new();
                     if feed.without_link > 0 {
-                        entry.note = format!("{} items without a link skipped", feed.without_link);
+                        notes.push(format!(
+                            "{} items without a usable link skipped",
+                            feed.without_link
+                        ));
                     }
+                    if feed.cut > 0 {
+                        notes.push(format!(
+                            "{} items after the first {} not read (`max_items`)",
+                            feed.cut, config.max_items
+                        ));
+                    }
+                    entry.note = notes.join("; ");
                     state.etag = validators.etag;
                     state.last_modified = validators.last_modified;
                     state.failures = 0;

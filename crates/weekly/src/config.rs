@@ -56,6 +56,8 @@ pub struct CollectConfig {
     pub max_bytes: usize,
     /// Redirects followed.
     pub max_redirects: usize,
+    /// Items read of one feed (its first ones, the newest in nearly every feed).
+    pub max_items: usize,
     /// GitHub REST API (`WEEKLY_GITHUB_API_URL` overrides it).
     pub github_api_url: String,
     /// Repositories looked up per run (60 an hour without a token).
@@ -70,6 +72,7 @@ impl Default for CollectConfig {
             timeout_seconds: 20,
             max_bytes: 10 * 1024 * 1024,
             max_redirects: 5,
+            max_items: weekly_collect::feed::MAX_ITEMS,
             github_api_url: "https://api.github.com".into(),
             github_lookups: 50,
         }

@@ -650,3 +650,47 @@ fn a_token_echoed_by_the_bot_api_is_not_printed() {
     assert!(printed.contains("/bot[redacted]/sendMessage"), "{printed}");
     assert!(!printed.contains("SECRET-token"), "{printed}");
 }
+
+#[test]
+fn a_huge_feed_is_read_up_to_max_items_and_overlong_links_are_left_out() {
+    let web = FakeWeb::start(TOKEN).unwrap();
+    let (_dir, root) = workspace(&web);
+    let long = format!("https://long.example.org/{}", "a".repeat(5000));
+    let mut items: Vec<(String, String, i64)> = vec![("Long".into(), long, 1)];
+    items.extend((0..3000).map(|i| {
+        (
+            format!("Post {i}"),
+            format!("https://big.example.org/{i}"),
+            2,
+        )
+    }));
+    let items: Vec<(&str, &str, i64)> = items
+        .iter()
+        .map(|(t, l, h)| (t.as_str(), l.as_str(), *h))
+        .collect();
+    let xml = rss("Big", &items);
+    assert!(xml.len() > 256 * 1024, "the body goes to a temporary file");
+    web.feed("/big.xml", &xml);
+    std::fs::write(
+        root.join("sources.toml"),
+        format!(
+            "[[source]]\nurl = \"{}/big.xml\"\nname = \"Big\"\n",
+            web.url()
+        ),
+    )
+    .unwrap();
+    let out = run(&root, &web, &["collect", "--no-github", "-v"]);
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("199 new") && text.contains("1 items without a usable link skipped"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2801 items after the first 200 not read"),
+        "{text}"
+    );
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&run(&root, &web, &["inbox", "--json"]))).unwrap();
+    assert!(rows.iter().all(|r| r["url"].as_str().unwrap().len() < 100));
+}
