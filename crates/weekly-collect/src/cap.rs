@@ -13,18 +13,58 @@ pub fn first_items(xml: &[u8], max: usize) -> Option<(Vec<u8>, usize)> {
     if !xml[start..].starts_with(b"<") && !xml[start..].starts_with("\u{feff}<".as_bytes()) {
         return None;
     }
+    let cut = scan(xml, max)?;
+    Some((cut.apply(xml.get(..cut.at)?), cut.left))
+}
+
+/// Where a feed is cut: the byte after the `max`th item, the elements open there, and how
+/// many items follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    /// Bytes kept.
+    pub at: usize,
+    /// Names of the elements open at `at`, outermost first.
+    pub open: Vec<String>,
+    /// Items after the kept ones.
+    pub left: usize,
+}
+
+impl Cut {
+    /// The kept bytes with the open elements closed.
+    pub fn apply(&self, kept: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(kept.len() + 64);
+        out.extend_from_slice(kept);
+        for name in self.open.iter().rev() {
+            out.extend_from_slice(b"</");
+            out.extend_from_slice(name.as_bytes());
+            out.push(b'>');
+        }
+        out
+    }
+}
+
+/// Reads `xml` as a stream (a slice, or a file through a `BufReader`, in UTF-8) and finds where
+/// to cut it after `max` items; `None` when it has no more, or is not well-formed.
+pub fn scan<R: std::io::BufRead>(xml: R, max: usize) -> Option<Cut> {
     let mut reader = Reader::from_reader(xml);
+    let mut buf = Vec::new();
     let mut open: Vec<String> = Vec::new();
     let mut count = 0usize;
     let mut cut: Option<(usize, Vec<String>)> = None;
+    let is_item = |name: &str| {
+        let local = name.rsplit(':').next().unwrap_or(name);
+        local == "item" || local == "entry"
+    };
     loop {
-        let is_item = |name: &str| {
-            let local = name.rsplit(':').next().unwrap_or(name);
-            local == "item" || local == "entry"
-        };
-        let ended_item = match reader.read_event() {
+        buf.clear();
+        let ended_item = match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) => {
-                open.push(e.name().into_inner().to_owned());
+                // Past the cut only items are counted: no need to keep names.
+                if cut.is_none() {
+                    open.push(e.name().into_inner().to_owned());
+                } else {
+                    open.push(String::new());
+                }
                 false
             }
             Ok(Event::End(e)) => {
@@ -46,17 +86,11 @@ pub fn first_items(xml: &[u8], max: usize) -> Option<(Vec<u8>, usize)> {
         }
     }
     let (at, open) = cut?;
-    if count == max {
-        return None;
-    }
-    let mut out = Vec::with_capacity(at + 64);
-    out.extend_from_slice(xml.get(..at)?);
-    for name in open.iter().rev() {
-        out.extend_from_slice(b"</");
-        out.extend_from_slice(name.as_bytes());
-        out.push(b'>');
-    }
-    Some((out, count - max))
+    (count > max).then(|| Cut {
+        at,
+        open,
+        left: count - max,
+    })
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Bodies up to this size are kept in memory; larger ones are written to a temporary file.
-pub const IN_MEMORY: usize = 256 * 1024;
+pub const IN_MEMORY: usize = 128 * 1024;
 
 /// Limits for every request.
 #[derive(Debug, Clone)]
@@ -68,6 +68,32 @@ pub struct Body {
 }
 
 impl Body {
+    /// The body to parse, with at most `max_items` items: a large body in UTF-8 is cut while it
+    /// is read from its temporary file, so only what is kept comes into memory. The second
+    /// value is the number of items left out.
+    pub fn first_items(&self, max_items: usize) -> std::io::Result<(Cow<'_, [u8]>, usize)> {
+        if let Some(file) = &self.spilled {
+            let mut file: &std::fs::File = file;
+            file.rewind()?;
+            let mut head = Vec::with_capacity(1024);
+            file.take(1024).read_to_end(&mut head)?;
+            let utf8 = crate::decode::to_utf8(&head, self.content_type.as_deref()).1
+                == encoding_rs::UTF_8
+                && encoding_rs::Encoding::for_bom(&head).is_none();
+            if utf8 && head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') {
+                file.rewind()?;
+                let cut = crate::cap::scan(std::io::BufReader::new(file), max_items.max(1));
+                if let Some(cut) = cut {
+                    file.rewind()?;
+                    let mut kept = Vec::with_capacity(cut.at);
+                    file.take(cut.at as u64).read_to_end(&mut kept)?;
+                    return Ok((Cow::Owned(cut.apply(&kept)), cut.left));
+                }
+            }
+        }
+        Ok((self.contents()?, 0))
+    }
+
     /// The whole body (read from its temporary file when it was large).
     pub fn contents(&self) -> std::io::Result<Cow<'_, [u8]>> {
         let Some(file) = &self.spilled else {

@@ -142,10 +142,13 @@ async fn outcome(
                 } else {
                     body.final_url.clone()
                 };
-                let contents = body
-                    .contents()
+                let (contents, left) = body
+                    .first_items(max_items)
                     .map_err(|e| feed::FeedError(format!("cannot read the body back: {e}")))?;
-                feed::parse(&contents, body.content_type.as_deref(), &base, max_items)
+                let mut feed =
+                    feed::parse(&contents, body.content_type.as_deref(), &base, max_items)?;
+                feed.cut += left;
+                Ok::<_, feed::FeedError>(feed)
             })
             .await;
             match parsed {
