@@ -7,6 +7,10 @@
 //! `.weekly-site` says which files are ours; it is never trusted to name a path outside the
 //! output, and nothing that is not ours is ever deleted. One build of a directory runs at a
 //! time (a lock beside it), and what a killed build left is put right by the next one.
+//!
+//! The site the exchange replaced is kept beside the output as `.<out>.spare` (its files are
+//! mostly hard links to the output's) and is the next build's staging directory: only the paths
+//! that differ from it are touched, so a rebuild costs what changed, not the size of the site.
 
 use anyhow::{Context, Result, bail};
 use std::collections::{HashMap, HashSet};
@@ -27,6 +31,8 @@ const MANIFEST_VERSION: &str = "manifest v2";
 /// The list of entries not ours that a build moved from the output into its staging directory
 /// before the exchange; the next build moves them back if it was killed in between.
 const CARRIED: &str = ".weekly-carried";
+/// The name (after `.<out>.`) of the spare site beside the output.
+const SPARE: &str = "spare";
 
 /// Hash and length of a file.
 type Stamp = (u64, u64);
@@ -65,8 +71,12 @@ type Writer = (
 
 struct Written {
     manifest: Vec<(String, Stamp)>,
+    /// Different from the output's file: written into the staging directory.
     changed: Vec<String>,
+    /// Same as the output's file, which the staging directory does not have yet: linked.
     unchanged: Vec<String>,
+    /// Same as the output's file and already in the staging directory (the spare site).
+    kept: usize,
 }
 
 /// What the output directory holds before the build.
@@ -78,6 +88,8 @@ struct Previous {
     unreadable: bool,
     /// `--clean`: nothing of the old directory is kept.
     clean: bool,
+    /// The files of the spare site the staging directory starts from (empty without one).
+    spare: HashMap<String, Stamp>,
 }
 
 /// A [`weekly_site::Sink`] into a directory (see the module comment). Files are hashed and
@@ -169,22 +181,63 @@ fn write_changed(
         manifest: Vec::new(),
         changed: Vec::new(),
         unchanged: Vec::new(),
+        kept: 0,
     };
     for (relative, bytes) in files {
         let stamp = stamp(&bytes);
         // Same hash as last time and still there with its length: nothing to write.
-        if previous.ours.get(&relative) == Some(&stamp) && is_file_of_len(out, &relative, stamp.1) {
+        let as_out =
+            previous.ours.get(&relative) == Some(&stamp) && is_file_of_len(out, &relative, stamp.1);
+        let in_spare = previous.spare.get(&relative) == Some(&stamp)
+            && is_file_of_len(staging, &relative, stamp.1);
+        if as_out && in_spare {
+            written.kept += 1;
+        } else if as_out {
             written.unchanged.push(relative.clone());
         } else {
             let path = staging.join(&relative);
-            ensure_parent(&path, &mut made)?;
-            std::fs::write(&path, &bytes)
-                .map_err(|e| std::io::Error::new(e.kind(), format!("`{}`: {e}", path.display())))?;
+            let shown = |e: std::io::Error| {
+                std::io::Error::new(e.kind(), format!("`{}`: {e}", path.display()))
+            };
+            if ensure_parent(&path, &mut made).is_err() {
+                clear_ancestors(staging, &relative);
+                ensure_parent(&path, &mut made).map_err(shown)?;
+            }
+            // A file of the spare site may be a link to the output's: replaced, never written
+            // through.
+            make_room(&path);
+            std::fs::write(&path, &bytes).map_err(shown)?;
             written.changed.push(relative.clone());
         }
         written.manifest.push((relative, stamp));
     }
     Ok(written)
+}
+
+/// Removes what is at `path` in the staging directory (a file, or a folder of the spare site
+/// where the new site has a file).
+fn make_room(path: &Path) {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => {
+            std::fs::remove_dir_all(path).ok();
+        }
+        Ok(_) => {
+            std::fs::remove_file(path).ok();
+        }
+        Err(_) => {}
+    }
+}
+
+/// Removes the files of the spare site that stand where `relative` needs a folder.
+fn clear_ancestors(staging: &Path, relative: &str) {
+    let mut at = staging.to_owned();
+    let parts: Vec<&str> = relative.split('/').collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| !m.is_dir()) {
+            std::fs::remove_file(&at).ok();
+        }
+    }
 }
 
 /// `out` made absolute with its parent's links resolved (so `--out .` has a name and a parent).
@@ -251,6 +304,7 @@ impl DirSink {
             ours: HashMap::new(),
             unreadable: false,
             clean,
+            spare: HashMap::new(),
         };
         if out.exists() {
             if !out.is_dir() {
@@ -297,8 +351,33 @@ impl DirSink {
         if std::fs::symlink_metadata(&staging).is_ok() {
             std::fs::remove_dir_all(&staging).ok();
         }
-        std::fs::create_dir(&staging)
-            .with_context(|| format!("cannot create `{}`", staging.display()))?;
+        // The spare site becomes the staging directory when the output has a manifest to
+        // compare with; otherwise it is of no use.
+        let spare = beside(&out, SPARE);
+        let mut from_spare = false;
+        if std::fs::symlink_metadata(&spare).is_ok_and(|m| m.is_dir()) {
+            let manifest = std::fs::read_to_string(spare.join(MARKER))
+                .ok()
+                .as_deref()
+                .and_then(read_manifest);
+            match manifest {
+                Some(files)
+                    if mode == Mode::Exchange
+                        && !previous.unreadable
+                        && std::fs::rename(&spare, &staging).is_ok() =>
+                {
+                    previous.spare = files;
+                    from_spare = true;
+                }
+                _ => {
+                    std::fs::remove_dir_all(&spare).ok();
+                }
+            }
+        }
+        if !from_spare {
+            std::fs::create_dir(&staging)
+                .with_context(|| format!("cannot create `{}`", staging.display()))?;
+        }
         let previous = Arc::new(previous);
         let writers = (0..writer_count())
             .map(|_| {
@@ -326,6 +405,7 @@ impl DirSink {
             manifest: Vec::new(),
             changed: Vec::new(),
             unchanged: Vec::new(),
+            kept: 0,
         };
         let mut failure = None;
         for (sender, writer) in self.writers.drain(..) {
@@ -335,6 +415,7 @@ impl DirSink {
                     all.manifest.append(&mut written.manifest);
                     all.changed.append(&mut written.changed);
                     all.unchanged.append(&mut written.unchanged);
+                    all.kept += written.kept;
                 }
                 Ok(Err(error)) => {
                     failure
@@ -365,7 +446,7 @@ impl DirSink {
         let manifest = manifest_text(&written.manifest);
         let mut changes = Changes {
             written: written.changed.len(),
-            unchanged: written.unchanged.len(),
+            unchanged: written.unchanged.len() + written.kept,
             ..Changes::default()
         };
         match self.mode {
@@ -396,6 +477,7 @@ impl DirSink {
                     .keys()
                     .filter(|p| !new.contains(p.as_str()))
                     .count();
+                self.remove_stale_spare(&new);
                 self.link_unchanged(&written.unchanged)?;
                 let carried = if self.previous.clean {
                     Vec::new()
@@ -407,12 +489,38 @@ impl DirSink {
                 self.carry(&carried)?;
                 let old = self.swap()?;
                 std::fs::remove_file(self.out.join(CARRIED)).ok();
-                // What is left in the old tree is ours: the files of the previous build.
-                std::fs::remove_dir_all(&old)
-                    .with_context(|| format!("cannot remove the old site `{}`", old.display()))?;
+                // What is left in the old tree is ours, the files of the previous build: the
+                // spare site of the next build.
+                // After `--clean` it holds the files not ours that were not carried: removed.
+                let spare = beside(&self.out, SPARE);
+                if self.previous.clean || std::fs::rename(&old, &spare).is_err() {
+                    std::fs::remove_dir_all(&old).with_context(|| {
+                        format!("cannot remove the old site `{}`", old.display())
+                    })?;
+                }
             }
         }
         Ok(changes)
+    }
+
+    /// Removes the files of the spare site that the new site does not have (and the folders
+    /// they leave empty), and its old manifest.
+    fn remove_stale_spare(&self, new: &HashSet<&str>) {
+        std::fs::remove_file(self.staging.join(MARKER)).ok();
+        std::fs::remove_file(self.staging.join(CARRIED)).ok();
+        for stale in self
+            .previous
+            .spare
+            .keys()
+            .filter(|p| !new.contains(p.as_str()))
+        {
+            let path = self.staging.join(stale);
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+                && std::fs::remove_file(&path).is_ok()
+            {
+                remove_empty_parents(&path, &self.staging);
+            }
+        }
     }
 
     /// Hard-links the files that did not change into the staging directory (a copy where the
@@ -421,7 +529,11 @@ impl DirSink {
         let mut made = HashSet::new();
         for relative in unchanged {
             let (from, to) = (self.out.join(relative), self.staging.join(relative));
-            ensure_parent(&to, &mut made)?;
+            if ensure_parent(&to, &mut made).is_err() {
+                clear_ancestors(&self.staging, relative);
+                ensure_parent(&to, &mut made)?;
+            }
+            make_room(&to);
             if std::fs::hard_link(&from, &to).is_err() {
                 std::fs::copy(&from, &to)
                     .with_context(|| format!("cannot copy `{}`", from.display()))?;
@@ -555,6 +667,17 @@ impl DirSink {
     pub fn abandon(mut self) {
         self.flush().ok();
         std::fs::remove_dir_all(&self.staging).ok();
+    }
+}
+
+/// Removes the folders above `path` that became empty, up to `root`.
+fn remove_empty_parents(path: &Path, root: &Path) {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == root || !d.starts_with(root) || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
     }
 }
 

@@ -36,7 +36,9 @@ one step when it is complete: a reader or a deploy sees the old site or the new 
 mix, and a failed or killed build leaves the previous site as it was. Files in DIR that \
 `weekly build` did not write (`.git/`, `CNAME`…) are kept; `--clean` removes them. Only an \
 empty directory or one written by `weekly build` is used. Two builds into one DIR take \
-turns. The season word clouds are cached in the workspace's `.weekly-cache/` (delete it to \
+turns. The site before the last build is kept beside DIR as `.<DIR>.spare` (mostly hard \
+links): the next build starts from it. A rebuild replaces DIR itself, so a shell whose \
+current directory is DIR sees the new site after `cd .`. The season word clouds are cached in the workspace's `.weekly-cache/` (delete it to \
 make them again).\n\n\
 Static files: everything in the workspace's `static/` folder (images, favicon.ico, CNAME, \
 .well-known/…) is copied to the same path in the site; hidden files are left out. A static \

@@ -25,7 +25,7 @@ fn leftovers(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "site" && n != ".site.lock")
+        .filter(|n| n != "site" && n != ".site.lock" && n != ".site.spare")
         .collect()
 }
 
@@ -171,8 +171,14 @@ fn clean_empties_our_directory_and_a_clash_changes_nothing() {
     assert_eq!(read(&out.join("index.html")), "a");
     assert_eq!(read(&out.join("robots.txt")), "mine");
     assert!(leftovers(dir.path()).is_empty());
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
     build_with(&out, &[("index.html", "b"), ("robots.txt", "ours")], true).unwrap();
     assert_eq!(read(&out.join("robots.txt")), "ours");
+    assert!(!out.join("notes.txt").exists());
+    // What `--clean` removed does not come back with the next build.
+    build(&out, &[("index.html", "c"), ("robots.txt", "ours")]);
+    assert!(!out.join("notes.txt").exists());
+    assert!(!dir.path().join(".site.spare/notes.txt").exists());
 }
 
 #[test]
@@ -296,4 +302,87 @@ fn builds_of_one_directory_take_turns() {
     first.finish().unwrap();
     second.join().unwrap();
     assert_eq!(read(&out.join("index.html")), "second");
+}
+
+/// Every file under `dir` (links not followed) with its text, `.weekly-site` left out.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if relative != MARKER {
+                    files.insert(relative, read(&path));
+                }
+            }
+        }
+    }
+    files
+}
+
+/// Builds from the spare site of the one before: after each of many builds (paths that come,
+/// go, change, and turn from a file into a folder and back) the output holds exactly that
+/// build's files, and the output of the build before was never written through a shared link.
+#[test]
+fn rebuilds_from_the_spare_site_give_exactly_each_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let pool = [
+        "index.html",
+        "a",
+        "a/b",
+        "a/c/d.html",
+        "e/f.html",
+        "e",
+        "g/h/i/j.txt",
+    ];
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut before = std::collections::BTreeMap::new();
+    for n in 0..40 {
+        // A random set of paths, none both a file and the folder of another.
+        let mut files: Vec<(String, String)> = Vec::new();
+        for path in pool {
+            let clash = files.iter().any(|(p, _)| {
+                p.starts_with(&format!("{path}/")) || path.starts_with(&format!("{p}/"))
+            });
+            if !clash && next() % 3 != 0 {
+                files.push((path.to_owned(), format!("{path} v{}", next() % 3)));
+            }
+        }
+        let as_refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let snapshot = before.clone();
+        let spare = dir.path().join(".site.spare");
+        let spare_before = if spare.exists() {
+            tree(&spare)
+        } else {
+            Default::default()
+        };
+        build(&out, &as_refs);
+        let expected: std::collections::BTreeMap<String, String> = files.into_iter().collect();
+        assert_eq!(tree(&out), expected, "build {n}");
+        // The spare site is the output before this build: nothing was written through it.
+        if n > 0 {
+            assert_eq!(tree(&spare), snapshot, "build {n}: the previous output");
+        }
+        let _ = spare_before;
+        before = expected;
+    }
 }
