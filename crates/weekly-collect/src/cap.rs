@@ -96,11 +96,16 @@ pub fn scan<R: std::io::BufRead>(xml: R, max: usize) -> Option<Cut> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
 
     fn rss(n: usize) -> String {
-        let items: String = (0..n)
-            .map(|i| format!("<item><title>T{i}</title><link>https://a.org/{i}</link></item>\n"))
-            .collect();
+        let mut items = String::new();
+        for i in 0..n {
+            let _ = writeln!(
+                items,
+                "<item><title>T{i}</title><link>https://a.org/{i}</link></item>"
+            );
+        }
         format!(
             "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>F</title>\n{items}</channel></rss>\n"
         )
