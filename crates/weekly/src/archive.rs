@@ -82,7 +82,8 @@ impl Issue {
 #[derive(Debug, Clone)]
 struct Parsed {
     document: Arc<Document>,
-    bad: bool,
+    /// The parser's errors (file names relative to the workspace).
+    errors: Arc<Vec<weekly_model::Diagnostic>>,
 }
 
 /// Parsed files by path with the text they were parsed from, kept between builds by
@@ -122,6 +123,30 @@ pub struct Archive {
     latest: u32,
     /// Files whose parse reported errors (run `weekly check` for details).
     pub files_with_errors: Vec<String>,
+    /// The parser's errors in those files.
+    pub parse_errors: Vec<weekly_model::Diagnostic>,
+}
+
+impl Archive {
+    /// The errors that change what readers see, so that `build` and `serve` stop on them (the
+    /// same messages as `weekly check`): the workspace's (identity and order of issues, empty
+    /// editions, links out of the workspace) and the parser's. The archive rules `check` adds
+    /// (counts, translations, entry numbering) are left to `check`: the real archive breaks
+    /// some of them and its site is still right.
+    pub fn blocking(&self, workspace: &Workspace) -> Vec<weekly_model::Diagnostic> {
+        let mut errors: Vec<weekly_model::Diagnostic> = workspace
+            .problems
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| {
+                let file = workspace.display_path(std::path::Path::new(&d.file));
+                d.clone().in_file(&file)
+            })
+            .chain(self.parse_errors.iter().cloned())
+            .collect();
+        errors.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        errors
+    }
 }
 
 impl Archive {
@@ -179,13 +204,15 @@ impl Archive {
             if cache.reading_only {
                 document.drop_sources();
             }
-            let bad = parsed
+            let errors: Vec<_> = parsed
                 .diagnostics
-                .iter()
-                .any(|d| d.severity == Severity::Error);
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(|d| d.in_file(&shown))
+                .collect();
             Parsed {
                 document: Arc::new(document),
-                bad,
+                errors: Arc::new(errors),
             }
         });
         let mut fresh: HashMap<PathBuf, Parsed> = HashMap::new();
@@ -194,6 +221,7 @@ impl Archive {
         }
         let mut kept = HashMap::new();
         let mut files_with_errors = Vec::new();
+        let mut parse_errors = Vec::new();
         let mut texts = texts.into_iter();
         let mut issues = Vec::with_capacity(dirs.len());
         for dir in dirs {
@@ -203,8 +231,9 @@ impl Archive {
                     Some(parsed) => parsed,
                     None => cache.files.remove(&file.path).expect("cached parse").1,
                 };
-                if parsed.bad {
+                if !parsed.errors.is_empty() {
                     files_with_errors.push(workspace.display_path(&file.path));
+                    parse_errors.extend(parsed.errors.iter().cloned());
                 }
                 editions.push(Edition {
                     lang: file.lang.clone(),
@@ -227,6 +256,7 @@ impl Archive {
             issues,
             latest: workspace.issues.last().map_or(0, |i| i.number),
             files_with_errors,
+            parse_errors,
         })
     }
 

@@ -61,6 +61,14 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
     escape_controls(text, false)
 }
 
+/// A diagnostic as `file:line:col: severity[code]: message` on one line (a file name with a
+/// newline stays on it).
+pub fn diagnostic(d: &weekly_model::Diagnostic) -> String {
+    let mut shown = d.clone();
+    shown.file = one_line(&d.file).into_owned();
+    shown.to_string()
+}
+
 /// Prints an error chain to stderr: `error: …` then `caused by: …` lines; lines of the message
 /// that start with `hint:` are kept as they are.
 pub fn error(error: &anyhow::Error) {

@@ -102,24 +102,8 @@ impl Workspace {
                 issues.push(issue);
             }
         }
-        issues.sort_by_key(|i| i.number);
-        for pair in issues.windows(2) {
-            if pair[0].number == pair[1].number {
-                problems.push(
-                    Diagnostic::error(
-                        "issue-number",
-                        0,
-                        0,
-                        format!(
-                            "issue #{} is also stored in `{}`",
-                            pair[0].number,
-                            pair[0].dir.display()
-                        ),
-                    )
-                    .in_file(&pair[1].dir.join("issue.toml").display().to_string()),
-                );
-            }
-        }
+        issues.sort_by(|a, b| (a.number, &a.dir).cmp(&(b.number, &b.dir)));
+        sequence(root, &issues, &mut problems);
         let seasons = sorted_entries(&root.join("seasons"))?
             .into_iter()
             .filter(|p| p.extension().is_some_and(|e| e == "md"))
@@ -257,17 +241,51 @@ fn load_issue(
         problems.push(outside(&meta_path));
         return Ok(None);
     }
-    let Ok(text) = std::fs::read_to_string(&meta_path) else {
-        problems.push(
-            Diagnostic::error(
-                "issue-toml",
-                0,
-                0,
-                "missing `issue.toml` (with `number` and `date`)",
-            )
-            .in_file(&file),
-        );
-        return Ok(None);
+    let text = match std::fs::read(&meta_path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let (offset, line) = crate::files::utf8_error_position(&e);
+                problems.push(
+                    Diagnostic::error(
+                        "issue-toml",
+                        line as u32,
+                        1,
+                        format!(
+                            "not valid UTF-8 at byte {offset}; save it as UTF-8 (the issue is \
+                             not built until then)"
+                        ),
+                    )
+                    .in_file(&file),
+                );
+                return Ok(None);
+            }
+        },
+        Err(e) => {
+            let editions = sorted_entries(dir)?
+                .iter()
+                .filter(|p| p.extension().is_some_and(|x| x == "md"))
+                .count();
+            let cause = if e.kind() == std::io::ErrorKind::NotFound {
+                "missing `issue.toml` (with `number` and `date`)".to_owned()
+            } else {
+                format!("cannot read `issue.toml`: {e}")
+            };
+            problems.push(
+                Diagnostic::error(
+                    "issue-toml",
+                    0,
+                    0,
+                    format!(
+                        "{cause}; the {editions} Markdown file{} of this folder are not built \
+                         until it has one",
+                        if editions == 1 { "" } else { "s" }
+                    ),
+                )
+                .in_file(&file),
+            );
+            return Ok(None);
+        }
     };
     let meta: IssueToml = match toml::from_str(&text) {
         Ok(meta) => meta,
@@ -315,6 +333,17 @@ fn load_issue(
         match Lang::new(stem) {
             Some(_) if is_markdown && !inside(&path) => problems.push(outside(&path)),
             Some(lang) if is_markdown => {
+                if is_blank(&path) {
+                    problems.push(
+                        Diagnostic::error(
+                            "empty-edition",
+                            0,
+                            0,
+                            "the edition is empty; write it, or remove the file",
+                        )
+                        .in_file(&path.display().to_string()),
+                    );
+                }
                 if !config.languages.contains(&lang) {
                     problems.push(
                         Diagnostic::warning(
@@ -345,6 +374,84 @@ fn load_issue(
         date,
         editions,
     }))
+}
+
+/// True for a file with nothing but white space (read only when it is small).
+fn is_blank(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() <= 64)
+        && std::fs::read(path).is_ok_and(|b| b.iter().all(u8::is_ascii_whitespace))
+}
+
+/// The order of the archive: numbers that repeat (an error naming both folders), dates that
+/// go backwards as numbers go up (an error), numbers that are missing (a warning), and a jump
+/// so large it can only be a typo (an error: `latest − free_after` decides which issues are
+/// free, so `number = 4000000000` would make every paid issue free).
+fn sequence(root: &Path, issues: &[IssueDir], problems: &mut Vec<Diagnostic>) {
+    /// More issues missing at once than this is taken for a typo.
+    const JUMP: u32 = 100;
+    let at = |issue: &IssueDir| issue.dir.join("issue.toml").display().to_string();
+    for pair in issues.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let shown = |dir: &Path| dir.strip_prefix(root).unwrap_or(dir).display().to_string();
+        let (da, db) = (shown(&a.dir), shown(&b.dir));
+        if a.number == b.number {
+            problems.push(
+                Diagnostic::error(
+                    "issue-number",
+                    0,
+                    0,
+                    format!("issue #{} is in both `{da}` and `{db}`", a.number),
+                )
+                .in_file(&at(b)),
+            );
+            continue;
+        }
+        if b.date < a.date {
+            problems.push(
+                Diagnostic::error(
+                    "issue-date-order",
+                    0,
+                    0,
+                    format!(
+                        "#{} is dated {} but #{} in `{da}` is dated {}: dates go backwards",
+                        b.number, b.date, a.number, a.date
+                    ),
+                )
+                .in_file(&at(b)),
+            );
+        }
+        let missing = b.number - a.number - 1;
+        if missing > JUMP {
+            problems.push(
+                Diagnostic::error(
+                    "issue-jump",
+                    0,
+                    0,
+                    format!(
+                        "#{} follows #{} in `{da}`: {missing} issues missing looks like a typo \
+                         in `number`, and would change which issues are free",
+                        b.number, a.number
+                    ),
+                )
+                .in_file(&at(b)),
+            );
+        } else if missing > 0 {
+            let which = if missing == 1 {
+                format!("#{}", a.number + 1)
+            } else {
+                format!("#{}–#{}", a.number + 1, b.number - 1)
+            };
+            problems.push(
+                Diagnostic::warning(
+                    "issue-gap",
+                    0,
+                    0,
+                    format!("{which} missing between `{da}` and `{db}`"),
+                )
+                .in_file(&at(b)),
+            );
+        }
+    }
 }
 
 fn line_col(text: &str, offset: usize) -> (u32, u32) {

@@ -71,13 +71,19 @@ fn links_out_of_the_workspace_are_not_published() {
     );
 
     let out = ws.join("public");
-    let o = weekly_with_secret(&[
+    let args = [
         "build",
         "--workspace",
         ws.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-    ]);
+    ];
+    // The links out of the workspace are errors that stop the build…
+    let o = weekly_with_secret(&args);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("error[outside-link]"), "{}", stdout(&o));
+    // …and even a preview built despite them publishes nothing they point at.
+    let o = weekly_with_secret(&[&args[..], &["--allow-errors"]].concat());
     let err = stderr(&o);
     assert!(out.join("index.html").is_file(), "{err}");
     assert!(

@@ -213,3 +213,22 @@ fn serve_answers_only_local_names_and_serves_no_link_out_of_the_workspace() {
     assert!(env.starts_with("HTTP/1.1 404"), "{env}");
     assert!(!env.contains(PLANTED));
 }
+
+#[test]
+fn serve_shows_the_errors_a_build_would_stop_on() {
+    let ws = demo_copy("serve-blocking");
+    std::fs::write(
+        ws.join("issues/0007/issue.toml"),
+        "number = 4000000000\ndate = \"2026-10-17\"\n",
+    )
+    .unwrap();
+    let served = Served::start(&ws);
+    let page = get_with_host(&served.address, "/zh/5/", "127.0.0.1");
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(
+        page.contains("role=\"alert\"")
+            && page.contains("would stop on 1 error")
+            && page.contains("issues/0007/issue.toml"),
+        "{page}"
+    );
+}

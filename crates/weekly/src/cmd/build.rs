@@ -44,6 +44,10 @@ Static files: everything in the workspace's `static/` folder (images, favicon.ic
 .well-known/…) is copied to the same path in the site; hidden files are left out. A static \
 file replaces the file the site would make at its path (say, your own robots.txt), and the \
 build says so.\n\n\
+Errors that change what readers see stop the build with the messages of `weekly check`: an \
+`issue.toml` that is missing or unreadable, numbers that repeat or jump, dates that go \
+backwards, an empty edition, a parse error, a link out of the workspace. `--allow-errors` \
+builds anyway, for a preview.\n\n\
 Examples:\n  weekly build\n  weekly build --out public\n  weekly build --full --out /srv/members\n  \
 weekly serve          (preview on 127.0.0.1, rebuilt on change)"
 )]
@@ -57,6 +61,10 @@ pub struct Args {
     /// After building, check every internal link and fragment; exit 1 if one is broken.
     #[arg(long)]
     pub check_links: bool,
+    /// Build even when errors that change what readers see are found (a bad `issue.toml`, a
+    /// parse error, issues out of order): for a preview, never for publishing.
+    #[arg(long)]
+    pub allow_errors: bool,
     /// Remove everything in the output directory that this build does not make, including
     /// files `weekly build` did not write (`.git/`, `CNAME`…). Only for a directory an earlier
     /// `weekly build` wrote.
@@ -81,9 +89,26 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         })
     });
     let archive = Archive::load_cached(&workspace, |_| true, &mut ParseCache::reading_only())?;
-    for file in &archive.files_with_errors {
+    let blocking = archive.blocking(&workspace);
+    if !blocking.is_empty() {
+        for d in &blocking {
+            printer::out(&printer::diagnostic(d));
+        }
+        if !args.allow_errors {
+            bail!(
+                "{} error{} would change what readers see; nothing was built\nhint: fix {} \
+                 (`weekly check` lists {} with everything else), or pass `--allow-errors` for a \
+                 preview",
+                blocking.len(),
+                if blocking.len() == 1 { "" } else { "s" },
+                if blocking.len() == 1 { "it" } else { "them" },
+                if blocking.len() == 1 { "it" } else { "them" },
+            );
+        }
         printer::status(&format!(
-            "warning: `{file}` has parse errors (run `weekly check`); built as far as it parses"
+            "warning: built despite {} error{} (`--allow-errors`): not for publishing",
+            blocking.len(),
+            if blocking.len() == 1 { "" } else { "s" }
         ));
     }
     let templates = site::templates(&workspace)?;

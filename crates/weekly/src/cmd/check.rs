@@ -73,6 +73,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         languages: &workspace.config.languages,
     };
     diagnostics.extend(weekly_check::check(&editions, &settings));
+    check_drafts(&workspace, &settings, &mut diagnostics)?;
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     if args.errors_only {
         diagnostics.retain(|d| d.severity == Severity::Error);
@@ -85,10 +86,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     match args.format {
         Format::Human => {
             for d in &diagnostics {
-                // A file or folder name with a newline must not break the one-line format.
-                let mut shown = d.clone();
-                shown.file = printer::one_line(&d.file).into_owned();
-                printer::out(&shown.to_string());
+                printer::out(&printer::diagnostic(d));
             }
             printer::status(&format!(
                 "{errors} error{}, {warnings} warning{} in {} files ({} issues)",
@@ -108,6 +106,96 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `draft.md` of each issue, by the rules of an issue's editions: what the parser finds, what
+/// `weekly split` would warn about (a half without its translation), and the checks of the two
+/// editions the split would write (numbering, counts, the same link twice…), on their own: a
+/// draft is not compared with the rest of the archive, which may hold its own split.
+fn check_drafts(
+    workspace: &Workspace,
+    settings: &weekly_check::Settings<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Result<()> {
+    let config = &workspace.config;
+    let primary = &config.primary_language;
+    let Some(other) = config.languages.iter().find(|l| *l != primary) else {
+        return Ok(());
+    };
+    for issue in &workspace.issues {
+        let path = issue.dir.join("draft.md");
+        if !path.is_file() {
+            continue;
+        }
+        let file = workspace.display_path(&path);
+        let text = match workspace.read_text(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                out.push(Diagnostic::error("draft", 0, 0, format!("{e:#}")).in_file(&file));
+                continue;
+            }
+        };
+        if text.trim().is_empty() {
+            out.push(Diagnostic::error("empty-edition", 0, 0, "the draft is empty").in_file(&file));
+            continue;
+        }
+        let parsed = parse_document(
+            &text,
+            &ParseOptions {
+                file: &file,
+                lang: primary,
+                catalogue: &config.catalogue,
+            },
+        );
+        let parse_failed = parsed
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error);
+        out.extend(parsed.diagnostics.into_iter().map(|d| d.in_file(&file)));
+        if parse_failed {
+            continue;
+        }
+        let brand = config.name.get(other).cloned().unwrap_or_default();
+        let split = weekly_render::split::split(
+            &parsed.document,
+            &weekly_render::split::SplitOptions {
+                catalogue: &config.catalogue,
+                other,
+                other_brand: &brand,
+            },
+        );
+        let halves = [(&split.primary, text.as_str()), (&split.other, "")];
+        let editions: Vec<weekly_check::Edition<'_>> = halves
+            .iter()
+            .map(|(document, text)| weekly_check::Edition {
+                number: issue.number,
+                date: Some(issue.date),
+                file: &file,
+                text,
+                document,
+                season: false,
+            })
+            .collect();
+        let mut found = weekly_check::check(&editions, settings);
+        for missing in &split.missing {
+            found.push(
+                Diagnostic::warning(
+                    "untranslated",
+                    missing.line as u32,
+                    1,
+                    format!(
+                        "{}; `weekly split` would keep the `{primary}` text in the `{other}` edition",
+                        missing.what
+                    ),
+                )
+                .in_file(&file),
+            );
+        }
+        // The two halves share the draft's lines: one report of each problem on a line.
+        let mut seen = std::collections::HashSet::new();
+        out.extend(found.into_iter().filter(|d| seen.insert((d.line, d.code))));
+    }
+    Ok(())
 }
 
 fn plural(n: usize) -> &'static str {

@@ -55,6 +55,8 @@ struct Files {
     statics: HashMap<String, PathBuf>,
     /// The workspace root with links resolved: a static file is read only inside it.
     real_root: PathBuf,
+    /// The errors `weekly build` would stop on (shown over every page while there are any).
+    blocking: Vec<String>,
 }
 
 fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
@@ -63,6 +65,14 @@ fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
         .clouds
         .get_or_insert_with(|| site::read_cloud_cache(&workspace));
     let archive = Archive::load_cached(&workspace, |_| true, &mut caches.parsed)?;
+    let blocking: Vec<String> = archive
+        .blocking(&workspace)
+        .iter()
+        .map(printer::diagnostic)
+        .collect();
+    for line in &blocking {
+        printer::out(line);
+    }
     let templates = site::templates(&workspace)?;
     let input = site::input(&workspace, &archive, full, site::stop_words(&workspace)?);
     let (statics, skipped) = site::static_files(&workspace)?;
@@ -76,6 +86,7 @@ fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
         made: memory.files.into_iter().collect(),
         statics: statics.into_iter().map(|f| (f.site_path, f.path)).collect(),
         real_root: workspace.real_root.clone(),
+        blocking,
     })
 }
 
@@ -169,13 +180,29 @@ impl Site {
 /// `html` with the live-reload script (and the banner of a failed rebuild) before its last
 /// `</body>` (at the end if it has none).
 fn with_live_reload(html: &[u8], site: &Site) -> Vec<u8> {
-    let banner = site.error.as_ref().map_or_else(String::new, |error| {
+    let said = match (&site.error, site.files.blocking.is_empty()) {
+        (Some(error), _) => Some(format!(
+            "weekly serve: the last rebuild failed; this is the last good build.\n{error}"
+        )),
+        (None, false) => Some(format!(
+            "weekly serve: `weekly build` would stop on {} error{} (they change what readers \
+             see):\n{}",
+            site.files.blocking.len(),
+            if site.files.blocking.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            site.files.blocking.join("\n")
+        )),
+        (None, true) => None,
+    };
+    let banner = said.map_or_else(String::new, |text| {
         format!(
             "<div role=\"alert\" style=\"position:fixed;left:0;right:0;top:0;z-index:2147483647;\
              margin:0;padding:.75rem 1rem;background:#b00020;color:#fff;\
-             font:14px/1.45 ui-monospace,monospace;white-space:pre-wrap\">weekly serve: the \
-             last rebuild failed; this is the last good build.\n{}</div>",
-            weekly_site::markdown::escape(error)
+             font:14px/1.45 ui-monospace,monospace;white-space:pre-wrap\">{}</div>",
+            weekly_site::markdown::escape(&text)
         )
     });
     let build = site.number;

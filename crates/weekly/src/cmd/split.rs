@@ -56,6 +56,9 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     }
     let text = files::read_text(&args.draft)?;
     let shown = args.draft.display().to_string();
+    if text.trim().is_empty() {
+        bail!("the draft `{shown}` is empty; nothing was written");
+    }
     let parsed = parse_document(
         &text,
         &ParseOptions {

@@ -1,0 +1,206 @@
+//! What `check` sees is what `build` and `serve` rely on: errors that change what readers see
+//! stop a build, drafts are checked, the order of issues is checked, empty editions are errors.
+
+mod common;
+
+use common::{demo_copy, read, stderr, stdout};
+use std::path::Path;
+
+fn run(ws: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["--workspace", ws.to_str().unwrap()];
+    all.extend_from_slice(args);
+    common::weekly(&all)
+}
+
+fn both(o: &std::process::Output) -> String {
+    format!("{}{}", stdout(o), stderr(o))
+}
+
+/// `weekly build` into `out` of `ws`, with extra arguments.
+fn build(ws: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["build", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    run(ws, &args)
+}
+
+#[test]
+fn errors_that_change_what_readers_see_stop_the_build() {
+    let ws = demo_copy("trust-stop");
+    let out = ws.join("public");
+    let o = build(&ws, &out, &[]);
+    assert!(o.status.success(), "{}", both(&o));
+    let before = read(&out.join("zh/3/index.html"));
+    // A typo in the newest issue's number would make every paid issue free.
+    std::fs::write(
+        ws.join("issues/0007/issue.toml"),
+        "number = 4000000000\ndate = \"2026-10-17\"\n",
+    )
+    .unwrap();
+    let o = build(&ws, &out, &[]);
+    let text = both(&o);
+    assert_eq!(o.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("issues/0007/issue.toml") && text.contains("error[issue-jump]"),
+        "{text}"
+    );
+    assert!(text.contains("nothing was built") && text.contains("--allow-errors"));
+    assert_eq!(
+        read(&out.join("zh/3/index.html")),
+        before,
+        "the site is unchanged"
+    );
+    // `check` reports the same error.
+    let check = run(&ws, &["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stdout(&check).contains("error[issue-jump]"));
+    // A preview may be built anyway, and says so.
+    let preview = ws.join("preview");
+    let o = build(&ws, &preview, &["--allow-errors"]);
+    assert!(o.status.success(), "{}", both(&o));
+    assert!(both(&o).contains("not for publishing"));
+
+    // A broken YAML title is a parse error: it stops the build too.
+    std::fs::write(
+        ws.join("issues/0007/issue.toml"),
+        "number = 7\ndate = \"2026-10-17\"\n",
+    )
+    .unwrap();
+    let zh = ws.join("issues/0006/zh.md");
+    let text = read(&zh);
+    let broken = text
+        .replacen("title: '", "title: 'broken \"", 1)
+        .replacen("'\n", "\n", 1);
+    std::fs::write(&zh, broken).unwrap();
+    let o = build(&ws, &out, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", both(&o));
+    assert!(both(&o).contains("issues/0006/zh.md"), "{}", both(&o));
+}
+
+#[test]
+fn a_folder_without_a_readable_issue_toml_is_an_error_with_its_cause() {
+    let ws = demo_copy("trust-toml");
+    std::fs::remove_file(ws.join("issues/0005/issue.toml")).unwrap();
+    std::fs::write(
+        ws.join("issues/0004/issue.toml"),
+        b"number = 4\ndate = \"2026-09-26\"\n# caf\xe9\n",
+    )
+    .unwrap();
+    let o = run(&ws, &["check"]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("issues/0005/issue.toml:0:0: error[issue-toml]: missing `issue.toml`")
+            && text.contains("2 Markdown files of this folder are not built"),
+        "{text}"
+    );
+    assert!(
+        text.contains("issues/0004/issue.toml:3:1: error[issue-toml]: not valid UTF-8 at byte"),
+        "{text}"
+    );
+    let o = build(&ws, &ws.join("public"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stdout(&o).contains("issues/0005/issue.toml"),
+        "{}",
+        both(&o)
+    );
+}
+
+#[test]
+fn gaps_reversed_dates_and_duplicate_numbers_name_both_folders() {
+    let ws = demo_copy("trust-order");
+    let issues = ws.join("issues");
+    // #4 and #5 go, #6 gets a date before #3's, and a copy of #2 claims number 2 again.
+    std::fs::remove_dir_all(issues.join("0004")).unwrap();
+    std::fs::remove_dir_all(issues.join("0005")).unwrap();
+    std::fs::write(
+        issues.join("0006/issue.toml"),
+        "number = 6\ndate = \"2026-09-01\"\n",
+    )
+    .unwrap();
+    common::copy_dir(&issues.join("0002"), &issues.join("0002-copy"));
+    let o = run(&ws, &["check"]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("warning[issue-gap]: #4–#5 missing between `issues/0003` and `issues/0006`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("error[issue-date-order]: #6 is dated 2026-09-01 but #3 in `issues/0003`"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "error[issue-number]: issue #2 is in both `issues/0002` and `issues/0002-copy`"
+        ),
+        "{text}"
+    );
+    let out = ws.join("public");
+    let o = build(&ws, &out, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", both(&o));
+    assert!(!out.exists(), "nothing was built");
+    let beside: Vec<_> = std::fs::read_dir(&ws)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".building-"))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
+}
+
+#[test]
+fn empty_editions_and_empty_drafts_are_errors() {
+    let ws = demo_copy("trust-empty");
+    std::fs::write(ws.join("issues/0003/zh.md"), "\n  \n").unwrap();
+    let o = run(&ws, &["check"]);
+    assert!(
+        stdout(&o).contains("issues/0003/zh.md:0:0: error[empty-edition]"),
+        "{}",
+        both(&o)
+    );
+    assert_eq!(build(&ws, &ws.join("public"), &[]).status.code(), Some(2));
+    let draft = ws.join("issues/0007/draft.md");
+    std::fs::write(&draft, "").unwrap();
+    let before = read(&ws.join("issues/0007/zh.md"));
+    let o = run(&ws, &["split", draft.to_str().unwrap(), "--force"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is empty; nothing was written"),
+        "{}",
+        both(&o)
+    );
+    assert_eq!(read(&ws.join("issues/0007/zh.md")), before);
+    assert!(
+        stdout(&run(&ws, &["check"])).contains("issues/0007/draft.md:0:0: error[empty-edition]")
+    );
+}
+
+#[test]
+fn check_reads_the_draft_by_the_rules_of_the_editions() {
+    let ws = demo_copy("trust-draft");
+    let draft = ws.join("issues/0007/draft.md");
+    let text = read(&draft);
+    // One English half missing, and the first article's link repeated as the second's.
+    let text = text
+        .replace(
+            "[panic 不是错误处理---Panic Is Not Error Handling](https://rustacean.example.org/panic-is-not-error-handling)",
+            "[panic 不是错误处理](https://blog.example.com/designing-error-types)",
+        );
+    std::fs::write(&draft, text).unwrap();
+    let o = run(&ws, &["check"]);
+    let report = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("issues/0007/draft.md:17:1: error[untranslated]"),
+        "{report}"
+    );
+    assert_eq!(report.matches("[untranslated]").count(), 1, "{report}");
+    assert!(
+        report.contains("issues/0007/draft.md:17:1: error[duplicate-url]"),
+        "{report}"
+    );
+    assert_eq!(
+        report.matches("error[duplicate-url]").count(),
+        1,
+        "reported once, not once per half: {report}"
+    );
+}
