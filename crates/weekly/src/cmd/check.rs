@@ -73,7 +73,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         languages: &workspace.config.languages,
     };
     diagnostics.extend(weekly_check::check(&editions, &settings));
-    check_drafts(&workspace, &settings, &mut diagnostics)?;
+    check_drafts(&workspace, &settings, &mut diagnostics);
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     if args.errors_only {
         diagnostics.retain(|d| d.severity == Severity::Error);
@@ -116,11 +116,11 @@ fn check_drafts(
     workspace: &Workspace,
     settings: &weekly_check::Settings<'_>,
     out: &mut Vec<Diagnostic>,
-) -> Result<()> {
+) {
     let config = &workspace.config;
     let primary = &config.primary_language;
     let Some(other) = config.languages.iter().find(|l| *l != primary) else {
-        return Ok(());
+        return;
     };
     for issue in &workspace.issues {
         let path = issue.dir.join("draft.md");
@@ -181,7 +181,7 @@ fn check_drafts(
             found.push(
                 Diagnostic::warning(
                     "untranslated",
-                    missing.line as u32,
+                    missing.line,
                     1,
                     format!(
                         "{}; `weekly split` would keep the `{primary}` text in the `{other}` edition",
@@ -195,7 +195,6 @@ fn check_drafts(
         let mut seen = std::collections::HashSet::new();
         out.extend(found.into_iter().filter(|d| seen.insert((d.line, d.code))));
     }
-    Ok(())
 }
 
 fn plural(n: usize) -> &'static str {
