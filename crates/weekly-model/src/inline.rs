@@ -192,7 +192,59 @@ fn clean_destination(raw: &str) -> String {
 /// Text of inline Markdown with link syntax, images, emphasis markers and escapes removed
 /// (`[a](u)[b](v)` → `ab`, `**x**` → `x`, `\_` → `_`).
 pub fn plain_text(text: &str) -> String {
-    plain_text_untrimmed(text).trim().to_owned()
+    strip_emphasis(&plain_text_untrimmed(text))
+        .trim()
+        .to_owned()
+}
+
+/// Stands for an escaped `\*` until emphasis is taken out (a private-use character).
+const LITERAL_STAR: char = '\u{e000}';
+
+/// Takes out the `*` runs that open and close emphasis (`**bold**`, `*it*`), pairing an opener
+/// (followed by a non-space) with the next closer of the same length (preceded by a non-space);
+/// a `*` that closes nothing is text: `import *`, `*args, **kwargs`.
+fn strip_emphasis(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    // Runs of `*`: (start, length).
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '*' {
+            let start = i;
+            while i < chars.len() && chars[i] == '*' {
+                i += 1;
+            }
+            runs.push((start, i - start));
+        } else {
+            i += 1;
+        }
+    }
+    let space = |c: Option<&char>| c.is_none_or(|c| c.is_whitespace());
+    let mut drop = vec![false; chars.len()];
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    for &(start, len) in &runs {
+        let before = start.checked_sub(1).and_then(|b| chars.get(b));
+        let after = chars.get(start + len);
+        let closes = !space(before);
+        let opens = !space(after);
+        if closes && let Some(at) = open.iter().rposition(|&(_, l)| l == len) {
+            let (o, _) = open[at];
+            open.truncate(at);
+            for k in (o..o + len).chain(start..start + len) {
+                drop[k] = true;
+            }
+            continue;
+        }
+        if opens {
+            open.push((start, len));
+        }
+    }
+    chars
+        .iter()
+        .zip(drop)
+        .filter(|(_, d)| !d)
+        .map(|(&c, _)| if c == LITERAL_STAR { '*' } else { c })
+        .collect()
 }
 
 fn plain_text_untrimmed(text: &str) -> String {
@@ -232,14 +284,13 @@ fn push_plain(out: &mut String, segment: &str) {
             '\\' => {
                 if let Some(&next) = chars.peek() {
                     if next.is_ascii_punctuation() {
-                        out.push(next);
+                        out.push(if next == '*' { LITERAL_STAR } else { next });
                         chars.next();
                     } else {
                         out.push('\\');
                     }
                 }
             }
-            '*' => {}
             _ => out.push(c),
         }
     }
@@ -540,5 +591,14 @@ mod tests {
             &text[links[0].offset..links[0].end],
             "[甲---A](https://x.org/a---b)"
         );
+    }
+
+    #[test]
+    fn a_star_that_closes_no_emphasis_is_text() {
+        assert_eq!(plain_text("为何不用 “import *”"), "为何不用 “import *”");
+        assert_eq!(plain_text("*args, **kwargs 的用法"), "*args, **kwargs 的用法");
+        assert_eq!(plain_text("**粗体** and *it*"), "粗体 and it");
+        assert_eq!(plain_text("**[a](u)** b"), "a b");
+        assert_eq!(plain_text(r"\*x\* 2 * 3"), "*x* 2 * 3");
     }
 }

@@ -12,16 +12,23 @@ pub fn title_markdown(entry: &Entry) -> String {
     {
         title = stripped.to_owned();
     }
-    title.split_whitespace().collect::<Vec<_>>().join(" ")
+    one_line(&title)
+}
+
+/// `text` on one line: each line break, with the white space around it, becomes one space;
+/// spaces inside a line stay as written (`meet-libai:  构建…` keeps its two).
+fn one_line(text: &str) -> String {
+    text.trim()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The title as plain text (escapes and emphasis removed), on one line.
 pub fn title_plain(entry: &Entry) -> String {
-    entry
-        .plain_title()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    one_line(&entry.plain_title())
 }
 
 #[cfg(test)]
@@ -38,5 +45,8 @@ mod tests {
         assert_eq!(title_plain(&e), "代码阅读：shelve.py");
         e.title = "[a](u) 和\n[b](v)".into();
         assert_eq!(title_markdown(&e), "a 和 b");
+        e.title = "[meet-libai:  构建知识图谱](u)".into();
+        assert_eq!(title_markdown(&e), "meet-libai:  构建知识图谱");
+        assert_eq!(title_plain(&e), "meet-libai:  构建知识图谱");
     }
 }

@@ -600,3 +600,32 @@ fn dedup_finds_corpus_links_written_differently() {
     );
     assert!(text.contains("https://never.example.org/x: new"), "{text}");
 }
+
+#[test]
+fn title_only_editions_keep_the_spaces_and_stars_of_the_source() {
+    let Some(ws) = corpus_workspace() else {
+        return;
+    };
+    // Double spaces inside titles, as in the source and the real teasers (#23, #73).
+    for (n, title) in [
+        ("23", "Talk Python To Me  #434：用 Python 构建移动 APP"),
+        ("73", "swarm：OpenAI  推出的研究多智能体编排的框架"),
+    ] {
+        for edition in ["teaser", "links", "telegram"] {
+            let out = weekly(&ws_args(ws, &["render", n, "--edition", edition]));
+            assert!(out.status.success(), "#{n} {edition}: {}", stderr(&out));
+            assert!(
+                stdout(&out).contains(title),
+                "#{n} {edition} lost the double space of `{title}`"
+            );
+        }
+    }
+    // A literal `*` is text: `*args, **kwargs` (#73) and `import *` (#16, when present).
+    let out = weekly(&ws_args(ws, &["render", "73", "--edition", "telegram"]));
+    let text = stdout(&out);
+    assert!(text.contains("*args, **kwargs"), "{text}");
+    if ws.join("issues/0016/zh.md").exists() {
+        let out = weekly(&ws_args(ws, &["render", "16", "--edition", "telegram"]));
+        assert!(stdout(&out).contains("import *"), "{}", stdout(&out));
+    }
+}
