@@ -596,7 +596,10 @@ mod tests {
     #[test]
     fn a_star_that_closes_no_emphasis_is_text() {
         assert_eq!(plain_text("为何不用 “import *”"), "为何不用 “import *”");
-        assert_eq!(plain_text("*args, **kwargs 的用法"), "*args, **kwargs 的用法");
+        assert_eq!(
+            plain_text("*args, **kwargs 的用法"),
+            "*args, **kwargs 的用法"
+        );
         assert_eq!(plain_text("**粗体** and *it*"), "粗体 and it");
         assert_eq!(plain_text("**[a](u)** b"), "a b");
         assert_eq!(plain_text(r"\*x\* 2 * 3"), "*x* 2 * 3");

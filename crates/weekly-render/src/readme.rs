@@ -94,6 +94,46 @@ impl fmt::Display for MarkerError {
 impl std::error::Error for MarkerError {}
 
 /// The opening and closing marker of block `name`.
+/// The themes of the list already between the `issues` markers of `readme`, by issue number:
+/// the first link text of each line that names a number before it (`- Issue 2: [Theme](…)`,
+/// `- 第 2 期：[主题](…)`).
+pub fn listed_themes(readme: &str) -> std::collections::HashMap<u32, String> {
+    let (open, close) = markers("issues");
+    let mut themes = std::collections::HashMap::new();
+    let Some(start) = readme.find(&open) else {
+        return themes;
+    };
+    let block = &readme[start + open.len()..];
+    let block = block.find(&close).map_or(block, |end| &block[..end]);
+    for line in block.lines() {
+        let Some(link) = weekly_model::inline::links(line).into_iter().next() else {
+            continue;
+        };
+        let before = &line[..line.find('[').unwrap_or(0)];
+        let digits: String = before
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if let Ok(number) = digits.parse::<u32>()
+            && !link.text.trim().is_empty()
+        {
+            themes.entry(number).or_insert(link.text);
+        }
+    }
+    themes
+}
+
+/// True when a theme says nothing but the date (`(2023-05-20)`): the title had no theme.
+pub fn is_date_only(theme: &str) -> bool {
+    let t = theme
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim();
+    t.is_empty() || weekly_model::IsoDate::parse(t).is_some()
+}
+
 pub fn markers(name: &str) -> (String, String) {
     (
         format!("<!-- weekly:{name} -->"),

@@ -204,3 +204,22 @@ fn check_reads_the_draft_by_the_rules_of_the_editions() {
         "reported once, not once per half: {report}"
     );
 }
+
+#[test]
+fn readme_in_a_language_without_editions_changes_nothing() {
+    let ws = demo_copy("trust-readme");
+    for n in 1..=7 {
+        let _ = std::fs::remove_file(ws.join(format!("issues/{n:04}/en.md")));
+    }
+    let readme = ws.join("README.md");
+    let text = "# 周刊\n\n<!-- weekly:issues -->\n- 第 1 期：[旧的](x)\n<!-- /weekly:issues -->\n";
+    std::fs::write(&readme, text).unwrap();
+    let o = run(&ws, &["readme", readme.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(2), "{}", both(&o));
+    assert!(
+        stderr(&o).contains("no issue has a `en` edition"),
+        "{}",
+        both(&o)
+    );
+    assert_eq!(read(&readme), text);
+}

@@ -41,11 +41,42 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    // A theme the editor wrote into the README is kept where the edition's title has none
+    // (`Python Trending Weekly #2 (2023-05-20)`).
+    let listed = weekly_render::readme::listed_themes(&text);
     let mut items = Vec::new();
+    let mut untitled = Vec::new();
     for issue in &archive.issues {
         if issue.best(&lang).is_some() {
-            items.push(readme_item(&workspace, &archive, issue, &lang, base)?);
+            let mut item = readme_item(&workspace, &archive, issue, &lang, base)?;
+            // No theme: only the date, or the whole title with its number.
+            if weekly_render::readme::is_date_only(&item.theme)
+                || item.theme.contains(&format!("#{}", issue.number))
+            {
+                match listed.get(&issue.number) {
+                    Some(theme) => theme.clone_into(&mut item.theme),
+                    None => untitled.push(issue.number),
+                }
+            }
+            items.push(item);
         }
+    }
+    if !untitled.is_empty() {
+        printer::status(&format!(
+            "warning: {} issue{} ha{} no theme in {lang} (the title has only the number and \
+             date), e.g. #{}: write it in the README's list once, it is kept from then on",
+            untitled.len(),
+            if untitled.len() == 1 { "" } else { "s" },
+            if untitled.len() == 1 { "s" } else { "ve" },
+            untitled[0]
+        ));
+    }
+    if items.is_empty() && !archive.issues.is_empty() {
+        bail!(
+            "no issue has a `{lang}` edition, so the list of `{}` would be emptied; is \
+             `--lang {lang}` the language of this README? Nothing was changed",
+            args.file.display()
+        );
     }
     let stats = archive.stats(&workspace);
     let all: Vec<&IssueStats> = stats.iter().collect();
