@@ -223,3 +223,29 @@ fn readme_in_a_language_without_editions_changes_nothing() {
     );
     assert_eq!(read(&readme), text);
 }
+
+#[test]
+fn check_and_translate_check_find_the_same_chinese_left_in_a_translation() {
+    let ws = demo_copy("trust-one-rule");
+    // A fresh split: the English edition has English titles and Chinese bodies.
+    let draft = ws.join("issues/0007/draft.md");
+    let o = run(&ws, &["split", draft.to_str().unwrap(), "--force"]);
+    assert!(o.status.success(), "{}", both(&o));
+    let check = run(&ws, &["check"]);
+    let report = stdout(&check);
+    let from_check: Vec<&str> = report
+        .lines()
+        .filter(|l| l.starts_with("issues/0007/en.md:") && l.contains("error[untranslated]"))
+        .collect();
+    let audit = run(&ws, &["translate", "--check", "7", "--to", "en"]);
+    let audited = stdout(&audit);
+    let from_audit: Vec<&str> = audited.lines().filter(|l| l.contains(": han: ")).collect();
+    assert_eq!(check.status.code(), Some(1));
+    assert_eq!(audit.status.code(), Some(1));
+    assert!(from_check.len() >= 3, "{report}");
+    assert_eq!(
+        from_check.len(),
+        from_audit.len(),
+        "{report}\n---\n{audited}"
+    );
+}

@@ -42,6 +42,8 @@ struct JsonDiagnostic<'a> {
 
 /// A file read and parsed for checking.
 struct Loaded {
+    lang: weekly_model::Lang,
+    teaser: bool,
     number: u32,
     date: Option<IsoDate>,
     file: String,
@@ -72,7 +74,13 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         catalogue: &workspace.config.catalogue,
         languages: &workspace.config.languages,
     };
-    diagnostics.extend(weekly_check::check(&editions, &settings));
+    let mut found = weekly_check::check(&editions, &settings);
+    // Translated editions are read against their source by the rules of `translate --check`:
+    // its findings replace the title-only `untranslated` rule of the archive checks.
+    let (translated, compared) = translation_findings(&workspace, &loaded)?;
+    found.retain(|d| !(d.code == "untranslated" && compared.contains(&d.file)));
+    diagnostics.extend(found);
+    diagnostics.extend(translated);
     check_drafts(&workspace, &settings, &mut diagnostics);
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     if args.errors_only {
@@ -106,6 +114,46 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The findings of `weekly translate --check` (the rules a new translation must pass) for every
+/// edition in another language than the primary one whose source is in the workspace, as
+/// diagnostics: Chinese left in it is an error (`untranslated`), the rest warnings
+/// (`translation`). Also the files that were compared.
+fn translation_findings(
+    workspace: &Workspace,
+    loaded: &[Loaded],
+) -> Result<(Vec<Diagnostic>, std::collections::HashSet<String>)> {
+    let glossary = crate::cmd::translate::load_glossary(workspace)?;
+    let primary = &workspace.config.primary_language;
+    let source_of = |l: &Loaded| {
+        loaded.iter().find(|s| {
+            !s.season && s.number == l.number && &s.lang == primary && s.teaser == l.teaser
+        })
+    };
+    let mut out = Vec::new();
+    let mut compared = std::collections::HashSet::new();
+    for translation in loaded.iter().filter(|l| !l.season && &l.lang != primary) {
+        let Some(source) = source_of(translation) else {
+            continue;
+        };
+        let rules = weekly_translate::Rules {
+            source: primary,
+            target: &translation.lang,
+            glossary: &glossary,
+        };
+        compared.insert(translation.file.clone());
+        for f in weekly_translate::compare(&source.document, &translation.document, &rules) {
+            let message = format!("{}: {}: {}", f.label, f.problem.rule, f.problem.message);
+            let d = if f.problem.rule == "han" {
+                Diagnostic::error("untranslated", f.line, 1, message)
+            } else {
+                Diagnostic::warning("translation", f.line, 1, message)
+            };
+            out.push(d.in_file(&translation.file));
+        }
+    }
+    Ok((out, compared))
 }
 
 /// `draft.md` of each issue, by the rules of an issue's editions: what the parser finds, what
@@ -219,6 +267,7 @@ fn load_all(workspace: &Workspace, diagnostics: &mut Vec<Diagnostic>) -> Result<
                      lang: &weekly_model::Lang,
                      number: u32,
                      date: Option<IsoDate>,
+                     teaser: bool,
                      season: bool|
      -> Result<()> {
         let file = workspace.display_path(path);
@@ -247,6 +296,8 @@ fn load_all(workspace: &Workspace, diagnostics: &mut Vec<Diagnostic>) -> Result<
         let parsed = parse_document(&text, &options);
         diagnostics.extend(parsed.diagnostics);
         loaded.push(Loaded {
+            lang: lang.clone(),
+            teaser,
             number,
             date,
             file,
@@ -263,12 +314,20 @@ fn load_all(workspace: &Workspace, diagnostics: &mut Vec<Diagnostic>) -> Result<
                 &edition.lang,
                 issue.number,
                 Some(issue.date),
+                edition.teaser,
                 false,
             )?;
         }
     }
     for season in &workspace.seasons {
-        parse(season, &workspace.config.primary_language, 0, None, true)?;
+        parse(
+            season,
+            &workspace.config.primary_language,
+            0,
+            None,
+            false,
+            true,
+        )?;
     }
     Ok(loaded)
 }

@@ -145,7 +145,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     ))
 }
 
-fn load_glossary(workspace: &Workspace) -> Result<Glossary> {
+pub(crate) fn load_glossary(workspace: &Workspace) -> Result<Glossary> {
     let path = workspace.root.join(GLOSSARY);
     if !path.exists() {
         return Ok(Glossary::default());
