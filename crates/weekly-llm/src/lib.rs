@@ -95,6 +95,9 @@ pub enum LlmError {
     /// The request did not get an answer in time.
     #[error("no answer within {0:?}")]
     Timeout(Duration),
+    /// No connection could be made (no network, a wrong host or port, nothing listening).
+    #[error("cannot connect to the model's server: {0}")]
+    Connect(String),
     /// Connection or protocol failure.
     #[error("cannot reach the model: {0}")]
     Transport(String),
@@ -110,14 +113,16 @@ impl LlmError {
             LlmError::Status { status, .. } => {
                 matches!(status, 408 | 409 | 429) || (500..600).contains(status)
             }
-            LlmError::Timeout(_) | LlmError::Transport(_) => true,
+            LlmError::Timeout(_) | LlmError::Transport(_) | LlmError::Connect(_) => true,
             LlmError::Malformed(_) => false,
         }
     }
 
-    /// No request can succeed: a wrong key, a wrong model or URL.
+    /// No request can succeed: a wrong key, a wrong model or URL, or no connection after the
+    /// retries (the other units would only wait for the same).
     pub fn fatal(&self) -> bool {
         matches!(self, LlmError::Status { status, .. } if matches!(status, 401 | 403 | 404))
+            || matches!(self, LlmError::Connect(_))
     }
 }
 
@@ -236,6 +241,8 @@ impl OpenAiClient {
     fn transport(&self, error: &reqwest::Error) -> LlmError {
         if error.is_timeout() {
             LlmError::Timeout(self.config.timeout)
+        } else if error.is_connect() {
+            LlmError::Connect(self.redact(&error.to_string()))
         } else {
             // reqwest's message names the URL, never the headers.
             LlmError::Transport(self.redact(&error.to_string()))

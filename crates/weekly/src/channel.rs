@@ -112,7 +112,7 @@ pub async fn post(
     }
     if target.token.is_empty() {
         bail!(
-            "no bot token: set WEEKLY_TELEGRAM_BOT_TOKEN (or [telegram] bot_token in weekly.toml)"
+            "no bot token: set WEEKLY_TELEGRAM_BOT_TOKEN (a `bot_token = \"…\"` line under `[telegram]` in weekly.toml works too, but keeps the token in the file)"
         );
     }
     if target.chat.is_empty() {

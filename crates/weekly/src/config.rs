@@ -265,8 +265,9 @@ impl Config {
     /// Parses and validates the text of a `weekly.toml`.
     pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
         let error = |span: std::ops::Range<usize>, message: String| {
+            // An error of the whole file (a missing key) is shown at its start.
             let (line, column) = if span.is_empty() && span.start == 0 {
-                (0, 0)
+                (1, 1)
             } else {
                 position(text, span.start)
             };
@@ -277,6 +278,14 @@ impl Config {
                 message,
             }
         };
+        if text.trim().is_empty() {
+            return Err(error(
+                0..0,
+                "the file is empty; it needs at least `name`, `primary_language` and \
+                 `languages` (`weekly init DIR` writes a commented one to start from)"
+                    .to_owned(),
+            ));
+        }
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let message = e.message().trim().to_owned();
             error(e.span().unwrap_or(0..0), message)

@@ -65,6 +65,9 @@ pub fn read_text_inside(root_real: &Path, path: &Path) -> Result<String> {
     utf8(path, bytes)
 }
 
+/// Numbers the temporary files of [`write_atomic`].
+static NEXT_TMP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Writes `text` to `path` through a temporary file in the same directory and a rename.
 pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
     let dir = path
@@ -74,9 +77,15 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
     let name = path
         .file_name()
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.weekly-tmp"));
+    // Unique per process and call: two runs writing the same file must not share one.
+    let n = NEXT_TMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.weekly-tmp-{}-{n}", std::process::id()));
     let result = (|| -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&tmp)?;
+        // A new file: never through a link or over someone else's file.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)

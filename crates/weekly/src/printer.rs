@@ -69,6 +69,11 @@ pub fn diagnostic(d: &weekly_model::Diagnostic) -> String {
     shown.to_string()
 }
 
+/// `n` and the noun, singular for one: `1 issue`, `2 issues`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Prints an error chain to stderr: `error: …` then `caused by: …` lines; lines of the message
 /// that start with `hint:` are kept as they are.
 pub fn error(error: &anyhow::Error) {

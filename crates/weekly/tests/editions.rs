@@ -63,10 +63,10 @@ fn database_rows(src: &Path) -> Option<Vec<Value>> {
     match out {
         Ok(out) if out.status.success() => serde_json::from_slice(&out.stdout).ok(),
         _ => {
-            eprintln!(
-                "skipped: python3 with sqlite3 is needed to read {}",
+            common::skip(&format!(
+                "python3 with sqlite3 is needed to read {}",
                 db.display()
-            );
+            ));
             None
         }
     }
@@ -358,7 +358,7 @@ fn split_writes_both_editions_and_rerunning_changes_nothing() {
     let zh = std::fs::read_to_string(issue.join("zh.md")).unwrap();
     let en = std::fs::read_to_string(issue.join("en.md")).unwrap();
     assert!(
-        en.contains("title: 'Python Trending Weekly #3: Backslash\\ and Python''s: quotes'"),
+        en.contains("title: 'My Weekly #3: Backslash\\ and Python''s: quotes'"),
         "{en}"
     );
     assert!(

@@ -400,10 +400,7 @@ fn snapshots_of_the_page_templates() {
 fn corpus_site() -> Option<&'static (PathBuf, PathBuf)> {
     static SITE: OnceLock<Option<(PathBuf, PathBuf)>> = OnceLock::new();
     SITE.get_or_init(|| {
-        let Some(src) = corpus() else {
-            eprintln!("skipped: corpus not found (set WEEKLY_CORPUS)");
-            return None;
-        };
+        let src = corpus()?;
         let ws = Path::new(env!("CARGO_TARGET_TMPDIR")).join("site-corpus");
         let _ = std::fs::remove_dir_all(&ws);
         let o = weekly(&[

@@ -249,3 +249,82 @@ fn check_and_translate_check_find_the_same_chinese_left_in_a_translation() {
         "{report}\n---\n{audited}"
     );
 }
+
+#[test]
+fn what_a_new_editor_hit_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    // `init` names the newsletter neutrally and makes one folder, not a whole path.
+    let ws = tmp.path().join("mine");
+    let o = common::weekly(&["init", ws.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", both(&o));
+    let config = read(&ws.join("weekly.toml"));
+    assert!(!config.contains("Python 潮流周刊") && config.contains("My Weekly"));
+    let deep = tmp.path().join("nope/deep/x");
+    let o = common::weekly(&["init", deep.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("does not exist"), "{}", both(&o));
+    assert!(!tmp.path().join("nope").exists());
+    // An empty weekly.toml is reported at its first line, with what it needs.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::write(empty.join("weekly.toml"), "").unwrap();
+    let o = run(&empty, &["check"]);
+    assert!(
+        stderr(&o).contains("weekly.toml:1:1: the file is empty"),
+        "{}",
+        both(&o)
+    );
+
+    let demo = demo_copy("trust-papercuts");
+    // Every demo issue is still paid: no `#1–#0`.
+    let info = stdout(&run(&demo, &["info"]));
+    assert!(
+        !info.contains("#1–#0") && info.contains("free to read: none yet"),
+        "{info}"
+    );
+    // `dedup` refuses what is not a web address.
+    let o = run(&demo, &["dedup", "not-a-url"]);
+    assert_eq!(o.status.code(), Some(2), "{}", both(&o));
+    // `stats --by season` in text: the season rows only.
+    let text = stdout(&run(&demo, &["stats", "--by", "season"]));
+    assert!(
+        text.contains("S1") && !text.contains("2026-09-05"),
+        "{text}"
+    );
+    // `collect` fails when every source failed.
+    std::fs::write(
+        demo.join("sources.toml"),
+        "[[source]]\nurl = \"http://127.0.0.1:1/feed.xml\"\nname = \"Nothing\"\n",
+    )
+    .unwrap();
+    let o = run(&demo, &["collect", "--no-github"]);
+    assert_eq!(o.status.code(), Some(1), "{}", both(&o));
+    assert!(
+        stderr(&o).contains("the one source tried failed"),
+        "{}",
+        both(&o)
+    );
+    // `translate` without a key says so before any request.
+    std::fs::remove_file(demo.join("issues/0006/en.md")).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_weekly"))
+        .args([
+            "--workspace",
+            demo.to_str().unwrap(),
+            "translate",
+            "6",
+            "--to",
+            "en",
+        ])
+        .env_remove("WEEKLY_WORKSPACE")
+        .env_remove("WEEKLY_LLM_API_KEY")
+        .env("WEEKLY_LLM_BASE_URL", "https://llm.example.invalid/v1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", both(&o));
+    assert!(
+        stderr(&o).contains("WEEKLY_LLM_API_KEY is not set"),
+        "{}",
+        both(&o)
+    );
+    assert!(!stderr(&o).contains("retried"), "{}", both(&o));
+}

@@ -147,10 +147,15 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         printer::status(&format!("warning: {warning}"));
     }
     printer::status(&format!(
-        "built {} issue pages ({} as teasers), {} files{}, {:.1} MB (search index {:.1} MB) into `{}`: {} written, {} unchanged, {} removed{}, in {:.2} s",
-        summary.issue_pages,
+        "built {} ({} as {}), {}{}, {:.1} MB (search index {:.1} MB) into `{}`: {} written, {} unchanged, {} removed{}, in {:.2} s",
+        printer::count(summary.issue_pages, "issue page", "issue pages"),
         summary.teasers,
-        summary.files - replaced.len(),
+        if summary.teasers == 1 {
+            "a teaser"
+        } else {
+            "teasers"
+        },
+        printer::count(summary.files - replaced.len(), "file", "files"),
         if statics > 0 {
             format!(" and {statics} from `{}/`", site::STATIC_DIR)
         } else {

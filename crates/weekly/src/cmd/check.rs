@@ -97,11 +97,11 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
                 printer::out(&printer::diagnostic(d));
             }
             printer::status(&format!(
-                "{errors} error{}, {warnings} warning{} in {} files ({} issues)",
+                "{errors} error{}, {warnings} warning{} in {} ({})",
                 plural(errors),
                 plural(warnings),
-                loaded.len(),
-                workspace.issues.len()
+                printer::count(loaded.len(), "file", "files"),
+                printer::count(workspace.issues.len(), "issue", "issues")
             ));
         }
         Format::Json => {

@@ -59,6 +59,28 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         report
     })?;
     print_report(&report, args.verbose);
+    // Every source that was tried failed: the network or the list is broken, not one feed.
+    let tried = report
+        .sources
+        .iter()
+        .filter(|s| s.status != "skipped")
+        .count();
+    let failed = report
+        .sources
+        .iter()
+        .filter(|s| s.status == "failed")
+        .count();
+    if tried > 0 && failed == tried {
+        let which = if failed == 1 {
+            "the one source tried failed".to_owned()
+        } else {
+            format!("all {failed} sources tried failed")
+        };
+        printer::status(&format!(
+            "error: {which} (no network, or a proxy in the way?)"
+        ));
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -30,6 +30,18 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let index = featured::index(&workspace, &archive);
     let mut any = false;
     for url in &args.urls {
+        let lower = url.trim().to_ascii_lowercase();
+        let rest = lower
+            .strip_prefix("http://")
+            .or_else(|| lower.strip_prefix("https://"));
+        if rest.is_none_or(|r| r.trim_matches('/').is_empty()) {
+            anyhow::bail!(
+                "`{}` is not a web address; give links like `https://example.org/post`",
+                crate::printer::one_line(url)
+            );
+        }
+    }
+    for url in &args.urls {
         match index.get(&normalize(url)) {
             Some(places) => {
                 any = true;

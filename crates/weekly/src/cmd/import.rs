@@ -45,8 +45,8 @@ pub fn run(source: &Source) -> Result<ExitCode> {
         printer::status(&format!("warning: {warning}"));
     }
     printer::status(&format!(
-        "imported {} issues into `{}`: {}; {} season files",
-        report.issues,
+        "imported {} into `{}`: {}; {}",
+        printer::count(report.issues, "issue", "issues"),
         args.into.display(),
         report
             .files
@@ -54,7 +54,7 @@ pub fn run(source: &Source) -> Result<ExitCode> {
             .map(|(kind, n)| format!("{n} {kind}"))
             .collect::<Vec<_>>()
             .join(", "),
-        report.seasons
+        printer::count(report.seasons, "season file", "season files")
     ));
     Ok(ExitCode::SUCCESS)
 }

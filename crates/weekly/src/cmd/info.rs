@@ -38,10 +38,25 @@ pub fn run(_args: &Args, root: &Path) -> Result<ExitCode> {
         ws.seasons.len()
     ));
     let free_up_to = latest.number.saturating_sub(c.free_after);
+    let range = |from: u32, to: u32| {
+        if from == to {
+            format!("#{from}")
+        } else {
+            format!("#{from}–#{to}")
+        }
+    };
+    let free = if free_up_to >= first.number {
+        range(first.number, free_up_to)
+    } else {
+        format!(
+            "none yet (issue #{} is free once #{} is out)",
+            first.number,
+            first.number + c.free_after
+        )
+    };
     printer::out(&format!(
-        "free to read: #1–#{free_up_to}; for subscribers only: #{}–#{}",
-        free_up_to + 1,
-        latest.number
+        "free to read: {free}; for subscribers only: {}",
+        range((free_up_to + 1).max(first.number), latest.number)
     ));
     for lang in &c.languages {
         let full = ws

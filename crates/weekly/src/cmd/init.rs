@@ -14,7 +14,13 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
-    create(&args.dir, config::DEFAULT)?;
+    // A new newsletter gets a name to change, not the reference newsletter's.
+    let text = config::DEFAULT.replacen(
+        "name = { zh = \"Python 潮流周刊\", en = \"Python Trending Weekly\" }",
+        "name = { zh = \"我的周刊\", en = \"My Weekly\" }   # change me",
+        1,
+    );
+    create(&args.dir, &text)?;
     printer::status(&format!(
         "created workspace `{}`\nnext: edit `{}`, write `issues/0001/issue.toml` and `issues/0001/zh.md`, then run `weekly check --workspace {}`",
         args.dir.display(),
@@ -45,6 +51,15 @@ const SOURCES: &str = "\
 /// Creates the skeleton of a workspace with the given configuration text. Refuses to write into
 /// a non-empty directory.
 pub fn create(dir: &Path, config_text: &str) -> Result<()> {
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.is_dir()
+    {
+        bail!(
+            "`{}` does not exist; create it first (`weekly init` makes one folder, not a whole \
+             path) — nothing was changed",
+            parent.display()
+        );
+    }
     if dir.exists() {
         let mut entries = std::fs::read_dir(dir)
             .with_context(|| format!("failed to read `{}`", dir.display()))?;

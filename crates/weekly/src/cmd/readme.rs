@@ -111,7 +111,10 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         );
     }
     if updated == text {
-        printer::status(&format!("`{shown}` is up to date ({} issues)", items.len()));
+        printer::status(&format!(
+            "`{shown}` is up to date ({})",
+            printer::count(items.len(), "issue", "issues")
+        ));
         return Ok(ExitCode::SUCCESS);
     }
     if args.check {
@@ -121,6 +124,9 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     files::write_atomic(&args.file, &updated)?;
-    printer::status(&format!("updated `{shown}` ({} issues)", items.len()));
+    printer::status(&format!(
+        "updated `{shown}` ({})",
+        printer::count(items.len(), "issue", "issues")
+    ));
     Ok(ExitCode::SUCCESS)
 }

@@ -49,7 +49,7 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// For `--format json`: one object per issue or per season.
+    /// One row (text) or object (json) per issue, or per season.
     #[arg(long, value_enum, default_value_t = By::Issue)]
     pub by: By,
     /// Write to this file (atomically) instead of standard output.
@@ -88,7 +88,12 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             };
             serde_json::to_string_pretty(&values)? + "\n"
         }
-        Format::Text => text_report(&stats, &by_season, &total),
+        // `--by season`: the season rows only.
+        Format::Text => text_report(
+            if args.by == By::Season { &[] } else { &stats },
+            &by_season,
+            &total,
+        ),
     };
     match &args.output {
         Some(path) => {
@@ -170,7 +175,9 @@ fn text_report(stats: &[IssueStats], by_season: &[Totals], total: &Totals) -> St
             }
         );
     }
-    out.push('\n');
+    if !stats.is_empty() {
+        out.push('\n');
+    }
     for t in by_season.iter().chain(std::iter::once(total)) {
         let label = if t.season == 0 {
             "all".to_owned()
@@ -183,12 +190,12 @@ fn text_report(stats: &[IssueStats], by_season: &[Totals], total: &Totals) -> St
             .collect();
         let _ = writeln!(
             out,
-            "{label:>5}  #{:<4}–#{:<4} {}  {:>6}  {} issues",
+            "{label:>5}  #{:<4}–#{:<4} {}  {:>6}  {}",
             t.first,
             t.last,
             cells.join(" "),
             t.han,
-            t.issues
+            crate::printer::count(t.issues as usize, "issue", "issues")
         );
     }
     out

@@ -179,6 +179,17 @@ fn parse(workspace: &Workspace, text: &str, lang: &Lang, file: &str) -> Document
     .document
 }
 
+/// True for a server on this machine (Ollama, llama.cpp…), which may need no key.
+fn is_local(base_url: &str) -> bool {
+    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    matches!(name, "localhost" | "127.0.0.1" | "::1") || name.starts_with("127.")
+}
+
 fn client_config(workspace: &Workspace) -> ClientConfig {
     let t = &workspace.config.translate;
     let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
@@ -218,6 +229,10 @@ async fn translate(
     };
     let newsletter = config.name.get(from).cloned().unwrap_or_default();
     let version = prompt_version(template);
+    let (needs_key, base_url) = (
+        client_config.api_key.is_none() && !is_local(&client_config.base_url),
+        client_config.base_url.clone(),
+    );
     let client = OpenAiClient::new(client_config)?;
     let mut totals = Totals::default();
     let owner = crate::translator::run_owner();
@@ -337,6 +352,14 @@ async fn translate(
             continue;
         }
         let Some(store) = &store else { continue };
+        if !jobs.is_empty() && needs_key {
+            bail!(
+                "WEEKLY_LLM_API_KEY is not set, and {base_url} needs a key; nothing was sent or \
+                 written\n\
+                 hint: export WEEKLY_LLM_API_KEY=…, or point translate.base_url (or \
+                 WEEKLY_LLM_BASE_URL) at a local server that needs none"
+            );
+        }
         let engine = Engine {
             model: &client,
             store,
@@ -416,7 +439,8 @@ async fn translate(
     let usage = client.usage();
     if !args.dry_run {
         printer::status(&format!(
-            "{} requests ({} retried after 429/5xx/timeouts, {} re-asked for broken rules), \
+            "{} requests ({} retried after 429/5xx, timeouts or connection errors, {} re-asked \
+             for broken rules), \
              {} from the translation memory; tokens: {} in, {} out; {:.2} s",
             usage.requests,
             usage.retries,

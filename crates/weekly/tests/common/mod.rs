@@ -29,6 +29,14 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// Says that the running test is skipped, and why, on the real standard error: `cargo test`
+/// captures `eprintln!` of a passing test, so a skipped test would look like any other `ok`.
+pub fn skip(reason: &str) {
+    use std::io::Write as _;
+    let test = std::thread::current().name().unwrap_or("a test").to_owned();
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {reason}");
+}
+
 /// The Python Trending Weekly corpus, or `None` (with a printed reason) when it is absent.
 pub fn corpus() -> Option<PathBuf> {
     let dir = std::env::var_os("WEEKLY_CORPUS").map_or_else(
@@ -38,10 +46,10 @@ pub fn corpus() -> Option<PathBuf> {
     if dir.join("docs").is_dir() {
         Some(dir)
     } else {
-        eprintln!(
-            "skipped: corpus not found at {} (set WEEKLY_CORPUS)",
+        skip(&format!(
+            "corpus not found at {} (set WEEKLY_CORPUS)",
             dir.display()
-        );
+        ));
         None
     }
 }
@@ -84,9 +92,7 @@ pub fn browser_available() -> bool {
         std::env::var_os("WEEKLY_REQUIRE_BROWSER").is_none(),
         "WEEKLY_REQUIRE_BROWSER is set but Chromium or playwright-core is missing"
     );
-    eprintln!(
-        "skipped: needs /usr/bin/chromium and `npm ci --prefix tests/browser` (.ci/run installs both)"
-    );
+    skip("needs /usr/bin/chromium and `npm ci --prefix tests/browser` (.ci/run installs both)");
     false
 }
 
