@@ -84,13 +84,62 @@ pub fn word_counts(document: &Document) -> WordCounts {
     counts
 }
 
-/// Non-space jieba tokens of `text`.
+/// Non-space jieba tokens of `text`, as Python's jieba counts them: jieba-rs keeps a run such as
+/// `PEP-517`, `1.3K` or `Node.js` as one token where Python's jieba (whose HMM step splits the
+/// letters and digits it has no word for with `[a-zA-Z0-9]+(?:\.\d+)?%?`) gives `PEP` `-` `517`,
+/// `1.3` `K`, `Node` `.` `js`; a token without Han characters is split the same way here.
 pub fn jieba_tokens(text: &str) -> u32 {
     JIEBA
         .cut(text, true)
         .iter()
-        .filter(|t| !t.word.trim().is_empty())
-        .count() as u32
+        .map(|t| {
+            let word = t.word.trim();
+            if word.is_empty() {
+                0
+            } else if word
+                .chars()
+                .any(|c| han_count(c.encode_utf8(&mut [0; 4])) > 0)
+            {
+                1
+            } else {
+                python_pieces(word)
+            }
+        })
+        .sum()
+}
+
+/// The pieces Python's jieba makes of a run without Han characters: each `[a-zA-Z0-9]+` with
+/// an optional `.digits` and `%`, and each run of other characters between them.
+fn python_pieces(word: &str) -> u32 {
+    let chars: Vec<char> = word.chars().collect();
+    let (mut i, mut pieces) = (0, 0);
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        pieces += 1;
+        if chars[i].is_ascii_alphanumeric() {
+            while i < chars.len() && chars[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i + 1 < chars.len() && chars[i] == '.' && chars[i + 1].is_ascii_digit() {
+                i += 1;
+                while i < chars.len() && chars[i].is_ascii_digit() {
+                    i += 1;
+                }
+            }
+            if i < chars.len() && chars[i] == '%' {
+                i += 1;
+            }
+        } else {
+            while i < chars.len() && !chars[i].is_ascii_alphanumeric() && !chars[i].is_whitespace()
+            {
+                i += 1;
+            }
+        }
+    }
+    pieces
 }
 
 /// The text the historic word stamp was counted on: front matter removed, `[text](url)` with
@@ -162,7 +211,12 @@ mod tests {
             "\n T\na ![](i.png) [](e) b) c d  e"
         );
         let english = counts_of_text("Shared 12 articles, and open-source projects.");
-        // Shared / 12 / articles / , / and / open-source / projects / .
-        assert_eq!((english.han, english.jieba, english.latin), (0, 8, 7));
+        // Shared / 12 / articles / , / and / open / - / source / projects / .
+        assert_eq!((english.han, english.jieba, english.latin), (0, 10, 7));
+        // As Python's jieba: PEP / - / 517 , 1.3 / K , Node / . / js
+        assert_eq!(python_pieces("PEP-517"), 3);
+        assert_eq!(python_pieces("1.3K"), 2);
+        assert_eq!(python_pieces("Node.js"), 3);
+        assert_eq!(python_pieces("50%"), 1);
     }
 }

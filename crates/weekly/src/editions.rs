@@ -67,15 +67,16 @@ pub fn theme(title: &str) -> String {
     }
 }
 
-/// The description line of an issue in `lang`, from its figures. The Chinese word-count stamp
-/// counts Han characters and is only written when the figures come from the full text.
+/// The description line of an issue in `lang`, from its figures. The word-count stamp ("全文 N
+/// 字") counts tokens as Python Trending Weekly's tool did (`words.jieba`) and is only written
+/// when the figures come from the full text.
 pub fn describe(
     workspace: &Workspace,
     lang: &Lang,
     stats: &IssueStats,
     with_words: bool,
 ) -> String {
-    let words = (with_words && stats.source == Source::Full).then_some(stats.words.han);
+    let words = (with_words && stats.source == Source::Full).then_some(stats.words.jieba);
     description(lang, &stats.counts, &workspace.config.catalogue, words)
 }
 

@@ -131,6 +131,7 @@ fn jieba_counts_stay_near_the_historic_word_stamps() {
     let out = weekly(&ws_args(ws, &["stats", "--format", "json"]));
     let ours: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     let mut checked = 0;
+    let mut within = 0;
     let mut worst: f64 = 0.0;
     for o in &ours {
         let n = o["number"].as_u64().unwrap();
@@ -149,11 +150,27 @@ fn jieba_counts_stay_near_the_historic_word_stamps() {
         let jieba = o["words"]["jieba"].as_f64().unwrap();
         let deviation = (jieba - f64::from(stamp)).abs() / f64::from(stamp);
         worst = worst.max(deviation);
-        assert!(deviation < 0.08, "#{n}: jieba {jieba} vs stamp {stamp}");
+        eprintln!(
+            "#{n}: jieba {jieba} stamp {stamp} {:+.2}%",
+            deviation * 100.0
+        );
+        if deviation < 0.01 {
+            within += 1;
+        }
+        // The description's stamp is that count, as the archive's are.
+        let description = o["description"]["zh"].as_str().unwrap_or_default();
+        assert!(
+            description.contains(&format!("全文 {jieba} 字")),
+            "#{n}: {description}"
+        );
         assert!(o["words"]["han"].as_u64().unwrap() > 1000);
         checked += 1;
     }
     assert!(checked >= 15, "{checked}");
+    // Best values so far (they may only get better): 16 of the 20 stamped issues of this copy
+    // within 1 % (most off by the one token), the others 1.3–3.4 % (edited after stamping?).
+    assert!(within >= 16, "{within} of {checked} within 1 %");
+    assert!(worst < 0.035, "worst deviation {:.1} %", worst * 100.0);
     eprintln!(
         "word stamps: {checked} issues, worst deviation {:.1}%",
         worst * 100.0

@@ -38,9 +38,12 @@ pub enum By {
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Word counts: `han` counts Han characters (what 字数 means to a Chinese \
-reader); `jieba` counts jieba tokens that are not white space, punctuation included (the \
-\"全文 N 字\" stamp Python Trending Weekly printed from issue 87 on); `latin` counts runs of \
-ASCII letters and digits. All three count the content: not the title or front matter, not URLs.\n\n\
+reader); `jieba` counts the tokens of Python's jieba that are not white space, punctuation \
+included, on the Markdown without front matter, link URLs and `#*`>` (the \"全文 N 字\" \
+stamp Python Trending Weekly printed from issue 87 on; a run such as `PEP-517` is three tokens, \
+as in Python's jieba); `latin` counts runs of ASCII letters and digits. `han` and `latin` \
+count the content: not the title or front matter, not URLs. The `description` of \
+`--format json` stamps \"全文 N 字\" with the `jieba` count, as the archive does.\n\n\
 Figures come from the primary-language full text, else from its teaser (then `source` is \
 \"teaser\" and the word counts are the teaser's).\n\n\
 Examples:\n  weekly stats\n  weekly stats --format json | jq '.[-1]'\n  weekly stats --format landing --output site/stats.json"
