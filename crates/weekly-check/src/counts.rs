@@ -17,11 +17,24 @@ pub(crate) fn check_claims(
         return;
     };
     let actual = Counts::of(edition.document, settings.catalogue);
+    let claims_any = KEYS.iter().any(|k| desc.counts.for_key(k).is_some());
     for key in KEYS {
+        let have = actual.get(key);
         let Some(claimed) = desc.counts.for_key(key) else {
+            // A kind the description leaves out although the issue has entries of it.
+            if claims_any && have > 0 && key != "books" {
+                out.push(Diagnostic::error(
+                    "count-mismatch",
+                    desc.line,
+                    1,
+                    format!(
+                        "the description does not mention the {have} {} of `{key}`",
+                        if have == 1 { "entry" } else { "entries" }
+                    ),
+                ));
+            }
             continue;
         };
-        let have = actual.get(key);
         // Book giveaways are described in prose, not as numbered entries.
         if key == "books" && have == 0 {
             continue;

@@ -89,6 +89,14 @@ const AFTER: &[(&str, Kind)] = &[
     ("discussions", Kind::Discussions),
     ("discussion", Kind::Discussions),
     ("trending discussions", Kind::Discussions),
+    ("trending discussion", Kind::Discussions),
+    ("trending topics", Kind::Discussions),
+    ("trending topic", Kind::Discussions),
+    ("hot discussions", Kind::Discussions),
+    ("hot discussion", Kind::Discussions),
+    ("popular discussions", Kind::Discussions),
+    ("topics", Kind::Discussions),
+    ("topic", Kind::Discussions),
     ("books", Kind::Books),
     ("book", Kind::Books),
     ("copies", Kind::Books),
@@ -150,6 +158,51 @@ pub fn claimed_counts(text: &str) -> ClaimedCounts {
         }
     }
     counts
+}
+
+/// `text` with each claimed count of a section kind (`12 篇文章`, `3 projects`) replaced by
+/// `count(key)` for its key (`articles`, `projects`, `media`, `discussions`, `books`); a claim
+/// whose `count` is `None` stays as written, and so does everything else (the wording, the
+/// word-count stamp).
+pub fn rewrite_counts(text: &str, count: impl Fn(&str) -> Option<u32>) -> String {
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied) = (0, 0);
+    while i < lower.len() {
+        let rest = &lower[i..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || (i > 0 && bytes[i - 1].is_ascii_digit()) {
+            i += rest.chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        let after = rest[digits..].trim_start();
+        let before = lower[..i].trim_end();
+        let key = if before.ends_with("赠书") && after.starts_with('本') {
+            Some("books")
+        } else if before.ends_with("全文") {
+            None
+        } else {
+            AFTER
+                .iter()
+                .find(|(word, _)| after.starts_with(word))
+                .map(|(_, kind)| match kind {
+                    Kind::Articles => "articles",
+                    Kind::Projects => "projects",
+                    Kind::Media => "media",
+                    Kind::Discussions => "discussions",
+                    Kind::Books => "books",
+                })
+        };
+        if let Some(n) = key.and_then(&count) {
+            out.push_str(&text[copied..i]);
+            out.push_str(&n.to_string());
+            copied = i + digits;
+        }
+        i += digits;
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// The counts of `text` when it reads like a description line: it says "shared" and claims at
@@ -222,6 +275,24 @@ mod tests {
             "This week we're sharing 12 articles, 12 open source projects, 1 hot topics",
         );
         assert_eq!((c.projects, c.discussions), (Some(12), Some(1)));
+        assert_eq!(
+            rewrite_counts(
+                "本期分享了 5 篇文章，5 个开源项目，全文 1330 字。",
+                |k| { (k == "projects").then_some(6) }
+            ),
+            "本期分享了 5 篇文章，6 个开源项目，全文 1330 字。"
+        );
+        assert_eq!(
+            rewrite_counts("Sharing 1 article and 2 Projects.", |_| Some(9)),
+            "Sharing 9 article and 9 Projects."
+        );
+        for (text, n) in [
+            ("and 1 trending discussion.", 1),
+            ("2 podcasts/videos, and 3 trending topics.", 3),
+            ("and 2 hot discussions.", 2),
+        ] {
+            assert_eq!(claimed_counts(text).discussions, Some(n), "{text}");
+        }
         assert!(claimed_counts("Python 3.12 was released").is_empty());
     }
 }

@@ -2,7 +2,7 @@
 //! 12 articles and 12 open-source projects."), written from the counts in any configured
 //! language, with correct plurals. What it writes reads back as the same counts.
 
-use weekly_model::{Catalogue, Counts, Lang};
+use weekly_model::{Catalogue, Counts, Document, Lang};
 
 /// The description of an issue with `counts` in `lang`. `words` adds the word-count stamp
 /// ("全文 N 字") in Chinese. Sections with a count of 0 are left out. Languages without their
@@ -13,6 +13,20 @@ pub fn description(
     catalogue: &Catalogue,
     words: Option<u32>,
 ) -> String {
+    description_of(lang, counts, catalogue, words, None)
+}
+
+/// [`description`] in the words of `document`'s own headings where the archive's wording
+/// varies: an issue whose discussions heading reads 热门讨论 gets "N 则热门讨论", one whose
+/// heading reads 热门话题 "N 则热门话题".
+pub fn description_of(
+    lang: &Lang,
+    counts: &Counts,
+    catalogue: &Catalogue,
+    words: Option<u32>,
+    document: Option<&Document>,
+) -> String {
+    let discussions = document.and_then(discussions_word);
     let items: Vec<(&str, u32, String)> = counts
         .iter()
         .filter(|(_, n)| *n > 0)
@@ -25,20 +39,43 @@ pub fn description(
         })
         .collect();
     match lang.as_str().split('-').next().unwrap_or("") {
-        "zh" => chinese(&items, words),
+        "zh" => chinese(&items, words, discussions.as_deref().unwrap_or("热门话题")),
         "ja" => japanese(&items),
         _ => english(&items),
     }
 }
 
-fn chinese(items: &[(&str, u32, String)], words: Option<u32>) -> String {
+/// How `document` names its discussions in Chinese: as its own description line does
+/// ("2 则热门讨论"), else as its heading does (热门讨论 / 热门话题), else `None`.
+fn discussions_word(document: &Document) -> Option<String> {
+    const WORDS: [&str; 3] = ["热门讨论", "热门话题", "讨论"];
+    let described = document.preamble.iter().find_map(|block| {
+        WORDS
+            .iter()
+            .find(|w| block.text.contains(&format!("则{w}")))
+            .map(|w| (*w).to_owned())
+    });
+    described.or_else(|| {
+        let heading = document
+            .all_sections()
+            .find(|s| s.key.as_str() == "discussions")?
+            .heading
+            .plain();
+        WORDS[..2]
+            .iter()
+            .find(|w| heading.contains(*w))
+            .map(|w| (*w).to_owned())
+    })
+}
+
+fn chinese(items: &[(&str, u32, String)], words: Option<u32>, discussions: &str) -> String {
     let mut parts: Vec<String> = items
         .iter()
         .map(|(key, n, name)| match *key {
             "articles" => format!("{n} 篇文章"),
             "projects" => format!("{n} 个开源项目"),
             "media" => format!("{n} 则音视频"),
-            "discussions" => format!("{n} 则热门话题"),
+            "discussions" => format!("{n} 则{discussions}"),
             "books" => format!("赠书 {n} 本"),
             _ => format!("{n} 则{name}"),
         })

@@ -7,7 +7,6 @@ use crate::workspace::Workspace;
 use anyhow::{Result, anyhow, bail};
 use std::path::Path;
 use weekly_model::{Document, Lang, TitleParts};
-use weekly_render::describe::description;
 use weekly_render::readme::ListItem;
 use weekly_render::teaser::TeaserTexts;
 use weekly_render::telegram::{Announcement, AnnouncementTexts, announcement};
@@ -75,9 +74,16 @@ pub fn describe(
     lang: &Lang,
     stats: &IssueStats,
     with_words: bool,
+    own: Option<&weekly_model::Document>,
 ) -> String {
     let words = (with_words && stats.source == Source::Full).then_some(stats.words.jieba);
-    description(lang, &stats.counts, &workspace.config.catalogue, words)
+    weekly_render::describe::description_of(
+        lang,
+        &stats.counts,
+        &workspace.config.catalogue,
+        words,
+        own,
+    )
 }
 
 /// The teaser of an issue in `lang`.
@@ -86,7 +92,7 @@ pub fn teaser(workspace: &Workspace, issue: &Issue, lang: &Lang) -> Result<Strin
     let stats = issue_stats(workspace, issue)?;
     let mut before = Vec::new();
     before.extend(text(workspace, lang, "intro", issue));
-    before.push(describe(workspace, lang, &stats, false));
+    before.push(describe(workspace, lang, &stats, false, Some(document)));
     before.extend(text(workspace, lang, "teaser_lead", issue));
     let after = ["subscribe", "full_text"]
         .iter()
@@ -174,7 +180,7 @@ pub fn readme_item(
         number: issue.number,
         theme: theme(&title),
         target: relative_link(base_dir, &edition.path),
-        description: describe(workspace, lang, &stats, false),
+        description: describe(workspace, lang, &stats, false, Some(&edition.document)),
     })
 }
 

@@ -280,6 +280,22 @@ fn collect_reports_every_failure_and_keeps_the_rest() {
         draft.contains("6、[A crate for errors](https://github.com/Example-Org/ErrKit)（英文）\n\nAbout A crate for errors.（star 3.2K）\n"),
         "{draft}"
     );
+    // The description line follows the new entry, and a new split carries it into zh.md.
+    assert!(
+        draft.contains("本期分享了 5 篇文章，6 个开源项目，"),
+        "{draft}"
+    );
+    let draft_path = root.join("issues/0007/draft.md");
+    let split = run(
+        &root,
+        &web,
+        &["split", draft_path.to_str().unwrap(), "--force"],
+    );
+    assert!(split.status.success(), "{}", stderr(&split));
+    let zh = std::fs::read_to_string(root.join("issues/0007/zh.md")).unwrap();
+    assert!(zh.contains("6 个开源项目"), "{zh}");
+    let en = std::fs::read_to_string(root.join("issues/0007/en.md")).unwrap();
+    assert!(en.contains("6 open-source projects"), "{en}");
     let again = run(
         &root,
         &web,

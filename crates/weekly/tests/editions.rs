@@ -722,3 +722,27 @@ fn the_english_readme_keeps_every_title_of_the_real_one() {
         after.len()
     );
 }
+
+#[test]
+fn generated_descriptions_name_discussions_as_the_issue_does() {
+    let Some(ws) = corpus_workspace() else {
+        return;
+    };
+    let mut checked = 0;
+    for number in 1..=200u32 {
+        let Ok(text) = std::fs::read_to_string(ws.join(format!("issues/{number:04}/zh.md"))) else {
+            continue;
+        };
+        let Some(word) = ["则热门讨论", "则热门话题"]
+            .into_iter()
+            .find(|w| text.lines().take(12).any(|l| l.contains(w)))
+        else {
+            continue;
+        };
+        let n = number.to_string();
+        let out = weekly(&ws_args(ws, &["render", &n, "--edition", "teaser"]));
+        assert!(stdout(&out).contains(word), "#{number}: {}", stdout(&out));
+        checked += 1;
+    }
+    assert!(checked >= 10, "{checked}");
+}

@@ -326,6 +326,36 @@ fn destination(url: &str) -> String {
     }
 }
 
+/// `text` (an issue or draft with an entry just added) with the counts of its description line
+/// brought up to date: `5 个开源项目` becomes `6 个开源项目`; the rest of the line is kept.
+fn with_fresh_description(
+    text: &str,
+    file: &str,
+    lang: &weekly_model::Lang,
+    catalogue: &weekly_model::Catalogue,
+) -> String {
+    let parsed = parse_document(
+        text,
+        &ParseOptions {
+            file,
+            lang,
+            catalogue,
+        },
+    );
+    let Some(description) = weekly_parse::description::find(&parsed.document) else {
+        return text.to_owned();
+    };
+    let counts = weekly_model::Counts::of(&parsed.document, catalogue);
+    let fresh = weekly_parse::description::rewrite_counts(&description.text, |key| {
+        // Book giveaways are prose, not entries: their claim stays.
+        (key != "books").then(|| counts.get(key))
+    });
+    if fresh == description.text {
+        return text.to_owned();
+    }
+    text.replacen(&description.text, &fresh, 1)
+}
+
 /// A feed's summary as one paragraph of plain text: it cannot turn into a heading, a quote, a
 /// list or a new entry, and nothing in it becomes a link, an image, HTML or emphasis (`[x](u)`,
 /// `<https://…>`, a bare `https://…` or `www.…` stay text). The editor writes the description;
@@ -442,6 +472,7 @@ async fn accept(
         &title,
         &[body],
     );
+    let new_text = with_fresh_description(&new_text, &shown, lang, catalogue);
     files::write_atomic(&path, &new_text)?;
     store
         .decide(

@@ -121,7 +121,7 @@ fn issue_json(workspace: &Workspace, stats: &IssueStats) -> Value {
     for lang in &workspace.config.languages {
         descriptions.insert(
             lang.to_string(),
-            json!(editions::describe(workspace, lang, stats, true)),
+            json!(editions::describe(workspace, lang, stats, true, None)),
         );
     }
     json!({
