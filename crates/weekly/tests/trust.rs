@@ -328,3 +328,20 @@ fn what_a_new_editor_hit_first() {
     );
     assert!(!stderr(&o).contains("retried"), "{}", both(&o));
 }
+
+#[test]
+fn an_issue_with_errors_is_not_announced() {
+    let ws = demo_copy("trust-announce");
+    std::fs::write(ws.join("issues/0005/en.md"), "").unwrap();
+    let o = run(&ws, &["announce", "5", "--dry-run"]);
+    assert_eq!(o.status.code(), Some(2), "{}", both(&o));
+    assert!(
+        stdout(&o).contains("issues/0005/en.md:0:0: error[empty-edition]")
+            && stderr(&o).contains("nothing was posted"),
+        "{}",
+        both(&o)
+    );
+    // Another issue is announced as before.
+    let o = run(&ws, &["announce", "4", "--dry-run"]);
+    assert!(o.status.success(), "{}", both(&o));
+}

@@ -41,6 +41,27 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let issue = archive
         .issue(args.issue)
         .ok_or_else(|| anyhow!("there is no issue #{} in the workspace", args.issue))?;
+    // What `weekly build` would stop on in this issue's folder stops the announcement too.
+    let folder = workspace
+        .issues
+        .iter()
+        .find(|d| d.number == args.issue)
+        .map(|d| format!("{}/", workspace.display_path(&d.dir)))
+        .unwrap_or_default();
+    let blocking: Vec<_> = archive
+        .blocking(&workspace)
+        .into_iter()
+        .filter(|d| !folder.is_empty() && d.file.starts_with(&folder))
+        .collect();
+    if !blocking.is_empty() {
+        for d in &blocking {
+            crate::printer::out(&crate::printer::diagnostic(d));
+        }
+        anyhow::bail!(
+            "issue #{} has errors that change what readers see; nothing was posted",
+            args.issue
+        );
+    }
     let announcement = editions::telegram(&workspace, issue, &lang)?;
     let mut messages = Vec::new();
     match channel::photo(&workspace) {
