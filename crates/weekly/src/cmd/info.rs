@@ -29,13 +29,13 @@ pub fn run(_args: &Args, root: &Path) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     };
     printer::out(&format!(
-        "{} issues: #{} ({}) … #{} ({}); {} season files",
-        ws.issues.len(),
+        "{}: #{} ({}) … #{} ({}); {}",
+        printer::count(ws.issues.len(), "issue", "issues"),
         first.number,
         first.date,
         latest.number,
         latest.date,
-        ws.seasons.len()
+        printer::count(ws.seasons.len(), "season file", "season files")
     ));
     let free_up_to = latest.number.saturating_sub(c.free_after);
     let range = |from: u32, to: u32| {
@@ -69,7 +69,11 @@ pub fn run(_args: &Args, root: &Path) -> Result<ExitCode> {
             .iter()
             .filter(|i| i.editions.iter().any(|e| &e.lang == lang && e.teaser))
             .count();
-        printer::out(&format!("  {lang}: {full} full texts, {teaser} teasers"));
+        printer::out(&format!(
+            "  {lang}: {}, {}",
+            printer::count(full, "full text", "full texts"),
+            printer::count(teaser, "teaser", "teasers")
+        ));
     }
     let seasons = latest.number.div_ceil(c.season_length);
     printer::out(&format!(
