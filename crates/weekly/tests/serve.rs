@@ -60,23 +60,12 @@ impl Drop for Served {
 
 #[test]
 fn serve_rebuilds_after_a_change() {
-    use std::io::{Read, Write};
     let ws = demo_copy("serve");
     std::fs::create_dir_all(ws.join("static/images")).unwrap();
     std::fs::write(ws.join("static/images/logo.png"), "PNG!").unwrap();
     let mut served = Served::start(&ws);
     let address = served.address.clone();
-    let get = move |path: &str| -> String {
-        let mut stream = std::net::TcpStream::connect(address.as_str()).unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut text = String::new();
-        stream.read_to_string(&mut text).unwrap();
-        text
-    };
+    let get = move |path: &str| -> String { get_with_host(&address, path, "127.0.0.1") };
     let page = get("/zh/5/");
     assert!(page.contains("浏览器内外的 WebAssembly"));
     // Served pages carry the live-reload script with their build's number, before `</body>`.
