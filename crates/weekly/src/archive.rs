@@ -175,7 +175,8 @@ impl Archive {
         let mut texts = Vec::new();
         for dir in &dirs {
             for file in &dir.editions {
-                texts.push((file, workspace.read_text(&file.path)?));
+                // Checked to be inside the workspace when it was listed (`Workspace::load`).
+                texts.push((file, crate::files::read_text(&file.path)?));
             }
         }
         let stale: Vec<usize> = texts

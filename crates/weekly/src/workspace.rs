@@ -231,7 +231,17 @@ fn load_issue(
 ) -> Result<Option<IssueDir>> {
     let meta_path = dir.join("issue.toml");
     let file = meta_path.display().to_string();
+    // The folder is resolved once; a file in it is resolved only when it is a link itself
+    // (one `lstat` per file: 20,000 issues are 40,000 files).
+    let dir_inside = matches!(
+        crate::files::real_path_inside(real_root, dir),
+        Ok(Some(_)) | Err(_)
+    );
     let inside = |path: &Path| {
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            return dir_inside;
+        }
         matches!(
             crate::files::real_path_inside(real_root, path),
             Ok(Some(_)) | Err(_)
