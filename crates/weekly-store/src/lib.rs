@@ -135,17 +135,10 @@ impl Store {
             .pragma("cache_size", "-16384")
             // Another run's write transaction is waited for, not reported as "locked".
             .busy_timeout(std::time::Duration::from_mins(1));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await
-            .map_err(|source| StoreError::Open {
-                path: shown.clone(),
-                source,
-            })?;
-        // Two runs on a new workspace must not both create the tables: migrations run under a
-        // lock on a file beside the database (not the database file itself: closing another
-        // descriptor of it would drop SQLite's own locks).
+        // Two runs on a new workspace must not both turn it to WAL and create the tables: the
+        // first connection and the migrations happen under a lock on a file beside the
+        // database (not the database file itself: closing another descriptor of it would drop
+        // SQLite's own locks).
         let lock_path = path.with_file_name(format!(
             "{}-lock",
             path.file_name()
@@ -162,6 +155,14 @@ impl Store {
             .open(&lock_path)
             .map_err(lock_error)?;
         lock.lock().map_err(lock_error)?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::Open {
+                path: shown.clone(),
+                source,
+            })?;
         let migrated = migrator().run(&pool).await;
         drop(lock);
         migrated.map_err(|source| StoreError::Migrate {

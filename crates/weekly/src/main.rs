@@ -5,19 +5,14 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-mod archive;
 mod channel;
 mod cmd;
-mod collector;
-mod config;
-mod editions;
-mod featured;
-mod files;
-mod outdir;
 mod printer;
-mod site;
-mod translator;
-mod workspace;
+
+// The application layer (crates/weekly-app), under the names the commands use.
+use weekly_app::{
+    archive, collector, config, editions, featured, files, outdir, site, translator, workspace,
+};
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

@@ -74,6 +74,15 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Prints a warning for each link of `static/` that a build skipped.
+pub fn skipped_links(skipped: &[String]) {
+    for path in skipped {
+        status(&format!(
+            "warning: `{path}` is a link that leads outside the workspace; skipped"
+        ));
+    }
+}
+
 /// Prints an error chain to stderr: `error: …` then `caused by: …` lines; lines of the message
 /// that start with `hint:` are kept as they are.
 pub fn error(error: &anyhow::Error) {

@@ -122,8 +122,8 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         warm.join().ok();
     }
     let (statics, skipped) = site::static_files(&workspace)?;
-    site::warn_skipped(&skipped);
-    let mut sink = DirSink::new(&out, args.clean)?;
+    printer::skipped_links(&skipped);
+    let mut sink = DirSink::new(&out, args.clean, &|line| printer::status(line))?;
     let mut with_static = site::WithStatic::new(&mut sink, statics);
     let built = weekly_site::build(&input, &templates, &cache, &mut with_static)
         .map_err(anyhow::Error::from)

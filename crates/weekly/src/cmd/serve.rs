@@ -76,7 +76,7 @@ fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
     let templates = site::templates(&workspace)?;
     let input = site::input(&workspace, &archive, full, site::stop_words(&workspace)?);
     let (statics, skipped) = site::static_files(&workspace)?;
-    site::warn_skipped(&skipped);
+    printer::skipped_links(&skipped);
     let mut memory = weekly_site::Memory::default();
     let mut with_static = site::WithStatic::new(&mut memory, statics);
     let summary = weekly_site::build(&input, &templates, clouds, &mut with_static)?;

@@ -209,7 +209,7 @@ fn load_text_overrides(
 }
 
 /// The entries of `dir`, sorted; none when it does not exist.
-pub(crate) fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+pub fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
     if !dir.exists() {
         return Ok(Vec::new());
     }

@@ -5,7 +5,7 @@ use super::*;
 use weekly_site::Sink as _;
 
 fn build_with(out: &Path, files: &[(&str, &str)], clean: bool) -> Result<Changes> {
-    let mut sink = DirSink::new(out, clean)?;
+    let mut sink = DirSink::new(out, clean, &|_| {})?;
     for (path, text) in files {
         sink.write(path, text.as_bytes().to_vec()).unwrap();
     }
@@ -73,7 +73,7 @@ fn an_abandoned_build_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
     build(&out, &[("index.html", "a")]);
-    let mut sink = DirSink::new(&out, false).unwrap();
+    let mut sink = DirSink::new(&out, false, &|_| {}).unwrap();
     sink.write("index.html", b"half".to_vec()).unwrap();
     sink.abandon();
     assert_eq!(read(&out.join("index.html")), "a");
@@ -85,7 +85,10 @@ fn a_directory_of_someone_else_is_refused_even_with_clean() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
     for clean in [false, true] {
-        let error = DirSink::new(dir.path(), clean).err().unwrap().to_string();
+        let error = DirSink::new(dir.path(), clean, &|_| {})
+            .err()
+            .unwrap()
+            .to_string();
         assert!(error.contains("not written by `weekly build`"), "{error}");
     }
     assert_eq!(read(&dir.path().join("notes.txt")), "mine");
@@ -213,7 +216,7 @@ fn a_reader_never_sees_a_mixed_site() {
             .collect()
     };
     let write = |n: usize| {
-        let mut sink = DirSink::new(&out, false).unwrap();
+        let mut sink = DirSink::new(&out, false, &|_| {}).unwrap();
         for (path, text) in pages(n) {
             sink.write(&path, text.into_bytes()).unwrap();
         }
@@ -287,7 +290,7 @@ fn what_a_killed_build_left_is_put_right_by_the_next() {
 fn builds_of_one_directory_take_turns() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    let first = DirSink::new(&out, false).unwrap();
+    let first = DirSink::new(&out, false, &|_| {}).unwrap();
     let second = std::thread::spawn({
         let out = out.clone();
         move || build(&out, &[("index.html", "second")])

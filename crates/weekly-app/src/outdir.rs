@@ -105,6 +105,16 @@ pub struct DirSink {
     _lock: std::fs::File,
 }
 
+impl std::fmt::Debug for DirSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DirSink")
+            .field("out", &self.out)
+            .field("staging", &self.staging)
+            .field("mode", &self.mode)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Writer threads: creating files is mostly the kernel's work, which then runs on every core.
 fn writer_count() -> usize {
     weekly_model::par::threads().clamp(2, 4)
@@ -268,8 +278,11 @@ fn beside(out: &Path, what: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{what}"))
 }
 
+/// What the output directory has to tell a person (a wait, a note, a warning), one line each.
+pub type Say<'a> = &'a dyn Fn(&str);
+
 /// Takes the lock of builds into `out`, waiting (and saying so) while another build holds it.
-fn lock(out: &Path) -> Result<std::fs::File> {
+fn lock(out: &Path, say: Say<'_>) -> Result<std::fs::File> {
     let path = beside(out, "lock");
     let file = std::fs::OpenOptions::new()
         .create(true)
@@ -279,7 +292,7 @@ fn lock(out: &Path) -> Result<std::fs::File> {
         .with_context(|| format!("cannot create the lock `{}`", path.display()))?;
     match file.try_lock() {
         Ok(()) => return Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => crate::printer::status(&format!(
+        Err(std::fs::TryLockError::WouldBlock) => say(&format!(
             "waiting for another `weekly build` into `{}` to finish…",
             out.display()
         )),
@@ -294,11 +307,12 @@ fn lock(out: &Path) -> Result<std::fs::File> {
 
 impl DirSink {
     /// Prepares a build into `out`, which must be absent, empty, or an earlier build (whose
-    /// files not written by `weekly` are kept, unless `clean`).
-    pub fn new(out: &Path, clean: bool) -> Result<DirSink> {
+    /// files not written by `weekly` are kept, unless `clean`). `say` gets the lines a person
+    /// should read (waiting for another build, an unreadable manifest, leftovers kept).
+    pub fn new(out: &Path, clean: bool, say: Say<'_>) -> Result<DirSink> {
         let out = absolute(out)?;
-        let lock = lock(&out)?;
-        recover(&out);
+        let lock = lock(&out, say)?;
+        recover(&out, say);
         let mut mode = Mode::Absent;
         let mut previous = Previous {
             ours: HashMap::new(),
@@ -336,7 +350,7 @@ impl DirSink {
                     None => {
                         previous.unreadable = !clean;
                         if !clean {
-                            crate::printer::status(&format!(
+                            say(&format!(
                                 "note: the manifest `{MARKER}` of `{}` is unreadable; files this \
                                  build makes replace those at their paths, everything else is \
                                  kept (`--clean` empties the directory)",
@@ -704,7 +718,7 @@ fn exchange(_: &Path, _: &Path) -> Result<bool> {
 /// back into the output, a site moved aside goes back if the output is missing, then the
 /// staging and old directories are removed. A staging directory that cannot be emptied of
 /// what is not ours is left alone.
-fn recover(out: &Path) {
+fn recover(out: &Path, say: Say<'_>) {
     let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
         return;
     };
@@ -748,7 +762,7 @@ fn recover(out: &Path) {
                 all_back &= back;
             }
             if !all_back {
-                crate::printer::status(&format!(
+                say(&format!(
                     "warning: `{}` holds files of `{}` that a killed build could not put back; \
                      left as it is",
                     dir.display(),

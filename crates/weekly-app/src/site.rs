@@ -195,15 +195,6 @@ pub fn static_files(workspace: &Workspace) -> Result<(Vec<StaticFile>, Vec<Strin
     Ok((files, skipped))
 }
 
-/// Prints a warning for each link of `static/` that was skipped.
-pub fn warn_skipped(skipped: &[String]) {
-    for path in skipped {
-        crate::printer::status(&format!(
-            "warning: `{path}` is a link that leads outside the workspace; skipped"
-        ));
-    }
-}
-
 /// A sink in front of another that leaves out the files `static/` replaces and, at
 /// [`WithStatic::finish`], adds the static files (or gives them back unread:
 /// [`WithStatic::into_files`]).
@@ -212,6 +203,15 @@ pub struct WithStatic<'s> {
     files: Vec<StaticFile>,
     paths: HashSet<String>,
     replaced: Vec<String>,
+}
+
+impl std::fmt::Debug for WithStatic<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WithStatic")
+            .field("files", &self.files.len())
+            .field("replaced", &self.replaced)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'s> WithStatic<'s> {

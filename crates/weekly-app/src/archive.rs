@@ -108,6 +108,7 @@ impl ParseCache {
     }
 
     /// Keeps the files of each load for the next one (only their changes are parsed again).
+    #[must_use]
     pub fn remembering(mut self) -> ParseCache {
         self.remember = true;
         self

@@ -1,0 +1,17 @@
+//! The application layer of `weekly`, shared by the commands and (next) the server: the
+//! workspace on disk and its `weekly.toml`, the parsed archive, the inputs of every edition,
+//! the site's output directory, and the translation and collection runs. It prints nothing:
+//! what a person should read comes back as values (or through a callback), and the binary
+//! decides how to show it. Long runs draw their own progress bars (indicatif, hidden when
+//! standard error is not a terminal).
+
+pub mod archive;
+pub mod collector;
+pub mod config;
+pub mod editions;
+pub mod featured;
+pub mod files;
+pub mod outdir;
+pub mod site;
+pub mod translator;
+pub mod workspace;
