@@ -13,5 +13,6 @@ pub mod featured;
 pub mod files;
 pub mod outdir;
 pub mod site;
+pub mod subscribers;
 pub mod translator;
 pub mod workspace;

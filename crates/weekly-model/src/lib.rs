@@ -10,6 +10,7 @@ pub mod counts;
 pub mod date;
 pub mod diagnostic;
 pub mod document;
+pub mod email;
 pub mod entry;
 pub mod inline;
 pub mod lang;

@@ -6,9 +6,11 @@
 
 mod collect;
 mod delivery;
+mod subscribers;
 
 pub use collect::{Candidate, FeedState, NewItem, Recorded, Sighting, Status};
 pub use delivery::DeliveryState;
+pub use subscribers::{Imported, NewSubscriber, Subscriber, SubscriberStats};
 
 use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -60,6 +62,11 @@ fn migrator() -> Migrator {
             3,
             "translation claims",
             include_str!("../migrations/sqlite/0003_claims.sql"),
+        ),
+        (
+            4,
+            "subscribers",
+            include_str!("../migrations/sqlite/0004_subscribers.sql"),
         ),
     ];
     Migrator::with_migrations(

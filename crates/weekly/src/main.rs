@@ -79,6 +79,10 @@ enum Command {
     /// Fetch every source of `sources.toml` (concurrently, conditional GET, limits) and keep
     /// new links as inbox candidates.
     Collect(cmd::collect::Args),
+    /// The newsletter's readers: add, list, remove, counts, CSV import (Substack, Buttondown,
+    /// listmonk, plain) and export.
+    #[command(subcommand)]
+    Subscribers(cmd::subscribers::Command),
     /// Candidates ranked by a score you can read; accept one into the draft, reject, snooze.
     Inbox(cmd::inbox::Args),
     /// Tell where links were featured before, or that they are new.
@@ -118,6 +122,7 @@ fn main() -> ExitCode {
         Command::Translate(args) => cmd::translate::run(&args, &cli.workspace),
         Command::Sources(command) => cmd::sources::run(&command, &cli.workspace),
         Command::Collect(args) => cmd::collect::run(&args, &cli.workspace),
+        Command::Subscribers(command) => cmd::subscribers::run(&command, &cli.workspace),
         Command::Inbox(args) => cmd::inbox::run(&args, &cli.workspace),
         Command::Dedup(args) => cmd::dedup::run(&args, &cli.workspace),
         Command::Digest(args) => cmd::digest::run(&args, &cli.workspace),

@@ -16,4 +16,5 @@ pub mod serve;
 pub mod sources;
 pub mod split;
 pub mod stats;
+pub mod subscribers;
 pub mod translate;

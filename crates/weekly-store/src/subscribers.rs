@@ -1,0 +1,359 @@
+//! Subscribers: who may receive the newsletter, in which languages and tier, with the record of
+//! their consent. An address is one subscriber whatever its case (`email_key`). An import never
+//! resubscribes an address that unsubscribed, bounced or complained, and importing the same
+//! rows again changes nothing.
+
+use crate::{Store, StoreError};
+use std::collections::HashMap;
+
+/// A subscriber as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscriber {
+    /// Row id.
+    pub id: i64,
+    /// The address as given (domain in lower case).
+    pub email: String,
+    /// Name, possibly empty.
+    pub name: String,
+    /// Language codes, comma-separated, possibly empty (then: the primary language).
+    pub languages: String,
+    /// `free` or `paid`.
+    pub tier: String,
+    /// Last day of a paid subscription (`YYYY-MM-DD`).
+    pub paid_until: Option<String>,
+    /// `pending`, `confirmed`, `unsubscribed`, `bounced` or `complained`.
+    pub status: String,
+    /// Where the subscriber came from (a form, an import file…).
+    pub source: String,
+    /// When consent was given (RFC 3339).
+    pub consent_at: String,
+    /// From which address, for a form.
+    pub consent_ip: String,
+    /// How: `form`, `import` or `cli`.
+    pub consent_via: String,
+    /// First stored (RFC 3339).
+    pub created_at: String,
+    /// Last changed (RFC 3339).
+    pub updated_at: String,
+}
+
+/// A subscriber to add or import (the address already checked and normalised).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSubscriber {
+    /// The address.
+    pub email: String,
+    /// Its comparison form (lower case).
+    pub email_key: String,
+    /// Name.
+    pub name: String,
+    /// Language codes, comma-separated.
+    pub languages: String,
+    /// `free` or `paid`.
+    pub tier: String,
+    /// Last day of a paid subscription.
+    pub paid_until: Option<String>,
+    /// Status to store for a new address.
+    pub status: String,
+    /// Origin.
+    pub source: String,
+    /// Consent time (RFC 3339).
+    pub consent_at: String,
+    /// Consent address.
+    pub consent_ip: String,
+    /// Consent channel.
+    pub consent_via: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Imported {
+    /// New addresses stored.
+    pub added: usize,
+    /// Known addresses whose name, languages, tier or status changed.
+    pub updated: usize,
+    /// Known addresses left as they were.
+    pub unchanged: usize,
+    /// Addresses that left (unsubscribed, bounced, complained) and stay out.
+    pub kept_out: usize,
+}
+
+/// Subscribers per status and tier.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubscriberStats {
+    /// `(status, tier, count)`, sorted.
+    pub rows: Vec<(String, String, i64)>,
+}
+
+/// Statuses of addresses that left; an import never brings them back.
+const LEFT: [&str; 3] = ["unsubscribed", "bounced", "complained"];
+
+type Row = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+/// `SELECT` of every column of a subscriber, then `$rest` (a literal, so the SQL is static).
+macro_rules! select {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, email, name, languages, tier, paid_until, status, source, consent_at, \
+             consent_ip, consent_via, created_at, updated_at FROM subscriber",
+            $rest
+        )
+    };
+}
+
+fn from_row(r: Row) -> Subscriber {
+    Subscriber {
+        id: r.0,
+        email: r.1,
+        name: r.2,
+        languages: r.3,
+        tier: r.4,
+        paid_until: r.5,
+        status: r.6,
+        source: r.7,
+        consent_at: r.8,
+        consent_ip: r.9,
+        consent_via: r.10,
+        created_at: r.11,
+        updated_at: r.12,
+    }
+}
+
+impl Store {
+    /// The subscriber with address `email_key` (lower case).
+    pub async fn subscriber(&self, email_key: &str) -> Result<Option<Subscriber>, StoreError> {
+        let row: Option<Row> = sqlx::query_as(select!(" WHERE email_key = $1"))
+            .bind(email_key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(from_row))
+    }
+
+    /// Every subscriber (or those with `status`), oldest first.
+    pub async fn subscribers(&self, status: Option<&str>) -> Result<Vec<Subscriber>, StoreError> {
+        let rows: Vec<Row> = match status {
+            Some(status) => {
+                sqlx::query_as(select!(" WHERE status = $1 ORDER BY id"))
+                    .bind(status)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query_as(select!(" ORDER BY id"))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        Ok(rows.into_iter().map(from_row).collect())
+    }
+
+    /// Adds or updates subscribers in one transaction (see [`Imported`]). A known address keeps
+    /// its consent record and its creation time; one that left stays out. `now` is RFC 3339.
+    pub async fn import_subscribers(
+        &self,
+        rows: &[NewSubscriber],
+        now: &str,
+    ) -> Result<Imported, StoreError> {
+        let mut tx = self.write_transaction().await?;
+        let known: Vec<(String, String, String, String, Option<String>, String)> = sqlx::query_as(
+            "SELECT email_key, name, languages, tier, paid_until, status FROM subscriber",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let known: HashMap<String, (String, String, String, Option<String>, String)> = known
+            .into_iter()
+            .map(|(k, n, l, t, p, s)| (k, (n, l, t, p, s)))
+            .collect();
+        let mut done = Imported::default();
+        let mut seen = std::collections::HashSet::new();
+        for row in rows {
+            // The same address twice in one import: the first one counts.
+            if !seen.insert(row.email_key.as_str()) {
+                done.unchanged += 1;
+                continue;
+            }
+            match known.get(&row.email_key) {
+                None => {
+                    sqlx::query(
+                        "INSERT INTO subscriber (email, email_key, name, languages, tier, \
+                         paid_until, status, source, consent_at, consent_ip, consent_via, \
+                         created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+                    )
+                    .bind(&row.email)
+                    .bind(&row.email_key)
+                    .bind(&row.name)
+                    .bind(&row.languages)
+                    .bind(&row.tier)
+                    .bind(&row.paid_until)
+                    .bind(&row.status)
+                    .bind(&row.source)
+                    .bind(&row.consent_at)
+                    .bind(&row.consent_ip)
+                    .bind(&row.consent_via)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    done.added += 1;
+                }
+                Some((_, _, _, _, status)) if LEFT.contains(&status.as_str()) => {
+                    done.kept_out += 1;
+                }
+                Some((name, languages, tier, paid_until, status)) => {
+                    // An empty field of the import keeps what is stored.
+                    let pick = |new: &str, old: &str| {
+                        if new.is_empty() {
+                            old.to_owned()
+                        } else {
+                            new.to_owned()
+                        }
+                    };
+                    let new_name = pick(&row.name, name);
+                    let new_languages = pick(&row.languages, languages);
+                    let new_paid = row.paid_until.clone().or_else(|| paid_until.clone());
+                    let new_status = if LEFT.contains(&row.status.as_str()) {
+                        row.status.clone()
+                    } else {
+                        status.clone()
+                    };
+                    let same = (&new_name, &new_languages, &row.tier, &new_paid, &new_status)
+                        == (name, languages, tier, paid_until, status);
+                    if same {
+                        done.unchanged += 1;
+                        continue;
+                    }
+                    sqlx::query(
+                        "UPDATE subscriber SET name = $1, languages = $2, tier = $3, \
+                         paid_until = $4, status = $5, updated_at = $6 WHERE email_key = $7",
+                    )
+                    .bind(&new_name)
+                    .bind(&new_languages)
+                    .bind(&row.tier)
+                    .bind(&new_paid)
+                    .bind(&new_status)
+                    .bind(now)
+                    .bind(&row.email_key)
+                    .execute(&mut *tx)
+                    .await?;
+                    done.updated += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// Sets the status of `email_key`; false when there is no such subscriber.
+    pub async fn set_subscriber_status(
+        &self,
+        email_key: &str,
+        status: &str,
+        now: &str,
+    ) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query("UPDATE subscriber SET status = $1, updated_at = $2 WHERE email_key = $3")
+                .bind(status)
+                .bind(now)
+                .bind(email_key)
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Deletes `email_key` and its consent record; false when there is no such subscriber.
+    pub async fn forget_subscriber(&self, email_key: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM subscriber WHERE email_key = $1")
+            .bind(email_key)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Counts per status and tier.
+    pub async fn subscriber_stats(&self) -> Result<SubscriberStats, StoreError> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT status, tier, COUNT(*) FROM subscriber GROUP BY status, tier \
+             ORDER BY status, tier",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(SubscriberStats { rows })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new(email: &str, status: &str, name: &str) -> NewSubscriber {
+        NewSubscriber {
+            email: email.into(),
+            email_key: email.to_lowercase(),
+            name: name.into(),
+            languages: "zh".into(),
+            tier: "free".into(),
+            paid_until: None,
+            status: status.into(),
+            source: "test.csv".into(),
+            consent_at: "2026-12-01T00:00:00Z".into(),
+            consent_ip: String::new(),
+            consent_via: "import".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn imports_are_idempotent_and_never_resubscribe() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("weekly.db")).await.unwrap();
+        let rows = [
+            new("a@x.org", "confirmed", "A"),
+            new("B@x.org", "confirmed", ""),
+            new("b@X.org", "confirmed", "dup"),
+        ];
+        let first = store.import_subscribers(&rows, "t1").await.unwrap();
+        assert_eq!((first.added, first.unchanged), (2, 1));
+        let again = store.import_subscribers(&rows, "t2").await.unwrap();
+        assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 3));
+        assert!(
+            store
+                .set_subscriber_status("a@x.org", "unsubscribed", "t3")
+                .await
+                .unwrap()
+        );
+        let back = store.import_subscribers(&rows, "t4").await.unwrap();
+        assert_eq!(back.kept_out, 1);
+        let a = store.subscriber("a@x.org").await.unwrap().unwrap();
+        assert_eq!(a.status, "unsubscribed");
+        // A new name is taken; an empty one keeps the old.
+        let renamed = store
+            .import_subscribers(&[new("b@x.org", "confirmed", "Bee")], "t5")
+            .await
+            .unwrap();
+        assert_eq!(renamed.updated, 1);
+        let b = store.subscriber("b@x.org").await.unwrap().unwrap();
+        assert_eq!((b.email.as_str(), b.name.as_str()), ("B@x.org", "Bee"));
+        let stats = store.subscriber_stats().await.unwrap();
+        assert_eq!(
+            stats.rows,
+            [
+                ("confirmed".to_owned(), "free".to_owned(), 1),
+                ("unsubscribed".to_owned(), "free".to_owned(), 1)
+            ]
+        );
+        assert!(store.forget_subscriber("a@x.org").await.unwrap());
+        assert_eq!(store.subscribers(None).await.unwrap().len(), 1);
+    }
+}
