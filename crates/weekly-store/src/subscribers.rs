@@ -4,6 +4,7 @@
 //! rows again changes nothing.
 
 use crate::{Store, StoreError};
+use sqlx::{QueryBuilder, Sqlite};
 use std::collections::HashMap;
 
 /// A subscriber as stored.
@@ -179,6 +180,7 @@ impl Store {
             .collect();
         let mut done = Imported::default();
         let mut seen = std::collections::HashSet::new();
+        let mut fresh: Vec<&NewSubscriber> = Vec::new();
         for row in rows {
             // The same address twice in one import: the first one counts.
             if !seen.insert(row.email_key.as_str()) {
@@ -186,29 +188,7 @@ impl Store {
                 continue;
             }
             match known.get(&row.email_key) {
-                None => {
-                    sqlx::query(
-                        "INSERT INTO subscriber (email, email_key, name, languages, tier, \
-                         paid_until, status, source, consent_at, consent_ip, consent_via, \
-                         created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
-                    )
-                    .bind(&row.email)
-                    .bind(&row.email_key)
-                    .bind(&row.name)
-                    .bind(&row.languages)
-                    .bind(&row.tier)
-                    .bind(&row.paid_until)
-                    .bind(&row.status)
-                    .bind(&row.source)
-                    .bind(&row.consent_at)
-                    .bind(&row.consent_ip)
-                    .bind(&row.consent_via)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                    done.added += 1;
-                }
+                None => fresh.push(row),
                 Some((_, _, _, _, status)) if LEFT.contains(&status.as_str()) => {
                     done.kept_out += 1;
                 }
@@ -252,6 +232,31 @@ impl Store {
                 }
             }
         }
+        // New addresses in multi-row statements (13 values a row, within SQLite's limit of
+        // 32,766 parameters): one statement per row made 100,000 rows take 6.5 s.
+        for chunk in fresh.chunks(1000) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO subscriber (email, email_key, name, languages, tier, paid_until, \
+                 status, source, consent_at, consent_ip, consent_via, created_at, updated_at) ",
+            );
+            q.push_values(chunk, |mut b, row| {
+                b.push_bind(&row.email)
+                    .push_bind(&row.email_key)
+                    .push_bind(&row.name)
+                    .push_bind(&row.languages)
+                    .push_bind(&row.tier)
+                    .push_bind(&row.paid_until)
+                    .push_bind(&row.status)
+                    .push_bind(&row.source)
+                    .push_bind(&row.consent_at)
+                    .push_bind(&row.consent_ip)
+                    .push_bind(&row.consent_via)
+                    .push_bind(now)
+                    .push_bind(now);
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        done.added = fresh.len();
         tx.commit().await?;
         Ok(done)
     }
