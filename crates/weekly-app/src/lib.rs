@@ -14,5 +14,6 @@ pub mod files;
 pub mod outdir;
 pub mod site;
 pub mod subscribers;
+pub mod tokens;
 pub mod translator;
 pub mod workspace;
