@@ -38,6 +38,8 @@ struct RawConfig {
     inbox: InboxConfig,
     #[serde(default)]
     telegram: TelegramConfig,
+    #[serde(default)]
+    smtp: SmtpConfig,
     #[serde(default = "default_digest")]
     digest: Spanned<DigestConfig>,
 }
@@ -111,6 +113,37 @@ pub struct TelegramConfig {
     pub bot_token: String,
     /// A photo sent with each announcement: a file of the workspace or an http(s) URL.
     pub photo: String,
+}
+
+/// `[smtp]`: the server that sends mail to subscribers. `WEEKLY_SMTP_URL` (lettre's URL
+/// form, `smtp://user@host:587?tls=required`) replaces it; the password comes from
+/// `WEEKLY_SMTP_PASSWORD` only.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmtpConfig {
+    /// Host name (empty: mail is not configured).
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// `starttls` (the default), `tls` (implicit, usually port 465) or `none` (only for a
+    /// server on this machine).
+    pub tls: String,
+    /// User name (empty: no login).
+    pub user: String,
+    /// The sender, such as `"Python 潮流周刊 <weekly@example.org>"`.
+    pub from: String,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        SmtpConfig {
+            host: String::new(),
+            port: 587,
+            tls: "starttls".into(),
+            user: String::new(),
+            from: String::new(),
+        }
+    }
 }
 
 /// `[digest]`: the weekly digest of other newsletters.
@@ -228,6 +261,8 @@ pub struct Config {
     pub inbox: InboxConfig,
     /// The Telegram channel.
     pub telegram: TelegramConfig,
+    /// Sending mail.
+    pub smtp: SmtpConfig,
     /// The weekly digest.
     pub digest: DigestConfig,
     /// Seconds east of UTC for digest dates.
@@ -423,6 +458,7 @@ impl Config {
             collect: raw.collect,
             inbox: raw.inbox,
             telegram: raw.telegram,
+            smtp: raw.smtp,
             digest_offset_seconds: parse_offset(&raw.digest.get_ref().utc_offset).ok_or_else(
                 || {
                     error(

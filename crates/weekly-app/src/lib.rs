@@ -11,6 +11,7 @@ pub mod config;
 pub mod editions;
 pub mod featured;
 pub mod files;
+pub mod mail;
 pub mod outdir;
 pub mod site;
 pub mod subscribers;

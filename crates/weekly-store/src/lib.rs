@@ -6,10 +6,12 @@
 
 mod collect;
 mod delivery;
+mod outbox;
 mod subscribers;
 
 pub use collect::{Candidate, FeedState, NewItem, Recorded, Sighting, Status};
 pub use delivery::DeliveryState;
+pub use outbox::{OutboxMail, QueuedMail};
 pub use subscribers::{Imported, NewSubscriber, Subscriber, SubscriberStats};
 
 use sqlx::SqlSafeStr;
@@ -67,6 +69,11 @@ fn migrator() -> Migrator {
             4,
             "subscribers",
             include_str!("../migrations/sqlite/0004_subscribers.sql"),
+        ),
+        (
+            5,
+            "outbox",
+            include_str!("../migrations/sqlite/0005_outbox.sql"),
         ),
     ];
     Migrator::with_migrations(

@@ -83,6 +83,9 @@ enum Command {
     /// listmonk, plain) and export.
     #[command(subcommand)]
     Subscribers(cmd::subscribers::Command),
+    /// Mail to subscribers: the outbox and the SMTP server (test, send, status).
+    #[command(subcommand)]
+    Mail(cmd::mail::Command),
     /// Candidates ranked by a score you can read; accept one into the draft, reject, snooze.
     Inbox(cmd::inbox::Args),
     /// Tell where links were featured before, or that they are new.
@@ -123,6 +126,7 @@ fn main() -> ExitCode {
         Command::Sources(command) => cmd::sources::run(&command, &cli.workspace),
         Command::Collect(args) => cmd::collect::run(&args, &cli.workspace),
         Command::Subscribers(command) => cmd::subscribers::run(&command, &cli.workspace),
+        Command::Mail(command) => cmd::mail::run(&command, &cli.workspace),
         Command::Inbox(args) => cmd::inbox::run(&args, &cli.workspace),
         Command::Dedup(args) => cmd::dedup::run(&args, &cli.workspace),
         Command::Digest(args) => cmd::digest::run(&args, &cli.workspace),

@@ -10,6 +10,7 @@ pub mod import;
 pub mod inbox;
 pub mod info;
 pub mod init;
+pub mod mail;
 pub mod readme;
 pub mod render;
 pub mod serve;

@@ -1,0 +1,295 @@
+//! Sending mail: the `Mailer` side effect with an SMTP implementation (lettre; STARTTLS,
+//! implicit TLS, or none for a server on this machine) and a file one (each mail written as an
+//! `.eml`, for dry runs), and the outbox flush: every due mail of the workspace database is
+//! sent and marked sent, or kept with its error for a later attempt.
+
+use crate::config::SmtpConfig;
+use anyhow::{Context, Result, bail};
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+use std::time::Duration;
+use weekly_store::{OutboxMail, Store};
+
+/// Something that sends a mail: SMTP, a folder of `.eml` files, or a test's recorder.
+pub trait Mailer: Send + Sync {
+    /// Sends `mail`; an error says why it did not go (it is then tried again later).
+    fn send(&self, mail: &OutboxMail) -> impl Future<Output = Result<()>> + Send;
+}
+
+/// `List-Unsubscribe: <url>` (RFC 2369), with `List-Unsubscribe-Post` for one click.
+#[derive(Debug, Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.to_owned()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
+#[derive(Debug, Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
+    }
+}
+
+/// The mail as a message from `from`. Addresses are parsed (a line break in one is an error,
+/// not a header), the subject is encoded by lettre, bodies are text and, when given, HTML.
+pub fn message(from: &Mailbox, mail: &OutboxMail) -> Result<Message> {
+    let to: Mailbox = mail
+        .recipient
+        .parse()
+        .with_context(|| format!("`{}` is not an address", mail.recipient.escape_debug()))?;
+    if mail.subject.contains(['\r', '\n']) {
+        bail!("a subject must be one line");
+    }
+    let mut builder = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(mail.subject.clone());
+    if !mail.list_unsubscribe.is_empty() {
+        if !mail.list_unsubscribe.starts_with("https://")
+            && !mail.list_unsubscribe.starts_with("http://")
+            || mail.list_unsubscribe.contains(['\r', '\n', '<', '>', ' '])
+        {
+            bail!(
+                "`{}` is not an unsubscribe URL",
+                mail.list_unsubscribe.escape_debug()
+            );
+        }
+        builder = builder
+            .header(ListUnsubscribe(mail.list_unsubscribe.clone()))
+            .header(ListUnsubscribePost);
+    }
+    let text = SinglePart::builder()
+        .header(ContentType::TEXT_PLAIN)
+        .body(mail.body_text.clone());
+    let message = if mail.body_html.is_empty() {
+        builder.singlepart(text)?
+    } else {
+        builder.multipart(
+            MultiPart::alternative().singlepart(text).singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .body(mail.body_html.clone()),
+            ),
+        )?
+    };
+    Ok(message)
+}
+
+/// Mail through an SMTP server.
+#[derive(Debug)]
+pub struct SmtpMailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl SmtpMailer {
+    /// The server of `[smtp]` (or `url`, from `WEEKLY_SMTP_URL`), with `password` (from
+    /// `WEEKLY_SMTP_PASSWORD`). `None` when neither names a host.
+    pub fn new(
+        config: &SmtpConfig,
+        url: Option<&str>,
+        password: Option<&str>,
+    ) -> Result<Option<SmtpMailer>> {
+        let from = config.from.trim();
+        let builder = match url.filter(|u| !u.trim().is_empty()) {
+            Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url.trim())
+                .context("WEEKLY_SMTP_URL is not an SMTP URL like smtp://host:587")?,
+            None if config.host.trim().is_empty() => return Ok(None),
+            None => {
+                let host = config.host.trim();
+                let builder = match config.tls.as_str() {
+                    "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)?,
+                    "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(host)?,
+                    "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+                    other => {
+                        bail!("`[smtp] tls = \"{other}\"`: use \"starttls\", \"tls\" or \"none\"")
+                    }
+                };
+                let builder = builder.port(config.port);
+                if config.user.trim().is_empty() {
+                    builder
+                } else {
+                    builder.credentials(Credentials::new(
+                        config.user.trim().to_owned(),
+                        password.unwrap_or_default().to_owned(),
+                    ))
+                }
+            }
+        };
+        if from.is_empty() {
+            bail!("`[smtp] from` is empty: name the sender, e.g. \"Weekly <weekly@example.org>\"");
+        }
+        let from: Mailbox = from
+            .parse()
+            .with_context(|| format!("`[smtp] from = \"{from}\"` is not an address"))?;
+        Ok(Some(SmtpMailer {
+            transport: builder.timeout(Some(Duration::from_secs(20))).build(),
+            from,
+        }))
+    }
+}
+
+impl Mailer for SmtpMailer {
+    async fn send(&self, mail: &OutboxMail) -> Result<()> {
+        let message = message(&self.from, mail)?;
+        self.transport.send(message).await?;
+        Ok(())
+    }
+}
+
+/// Mail written as `.eml` files into a folder (a dry run, or a look at what would go out).
+#[derive(Debug)]
+pub struct FileMailer {
+    /// The folder.
+    pub dir: PathBuf,
+    /// The sender.
+    pub from: Mailbox,
+}
+
+impl Mailer for FileMailer {
+    async fn send(&self, mail: &OutboxMail) -> Result<()> {
+        let message = message(&self.from, mail)?;
+        std::fs::create_dir_all(&self.dir)?;
+        let n = std::fs::read_dir(&self.dir)?.count() + 1;
+        let path = self.dir.join(format!("{n:06}.eml"));
+        std::fs::write(&path, message.formatted())
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        Ok(())
+    }
+}
+
+/// What a flush of the outbox did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Flushed {
+    /// Sent now.
+    pub sent: usize,
+    /// Tried and failed now (kept for later).
+    pub failed: usize,
+}
+
+/// When a mail that failed `attempts` times is tried again: 1, 2, 4… minutes, at most 6 hours.
+pub fn retry_after(attempts: i64) -> chrono::Duration {
+    let minutes = 1_i64 << attempts.clamp(0, 9);
+    chrono::Duration::minutes(minutes.min(360))
+}
+
+/// Sends every due mail of the outbox through `mailer` (with `now_too`, also those waiting
+/// for a later attempt), at most `limit`, oldest first; each is marked sent as soon as the
+/// server took it. `report` gets a line per failure.
+pub async fn flush(
+    store: &Store,
+    mailer: &impl Mailer,
+    limit: i64,
+    now_too: bool,
+    report: &dyn Fn(&str),
+) -> Result<Flushed> {
+    let now = chrono::Utc::now();
+    let stamp = |t: chrono::DateTime<chrono::Utc>| crate::collector::stamp(t);
+    let due_by = if now_too {
+        "9999-12-31T23:59:59Z".to_owned()
+    } else {
+        stamp(now)
+    };
+    let mut done = Flushed::default();
+    for queued in store.due_mail(&due_by, limit).await? {
+        match mailer.send(&queued.mail).await {
+            Ok(()) => {
+                store
+                    .mail_sent(queued.id, &stamp(chrono::Utc::now()))
+                    .await?;
+                done.sent += 1;
+            }
+            Err(e) => {
+                let error = format!("{e:#}");
+                report(&format!(
+                    "mail {} to {}: {error}",
+                    queued.id, queued.mail.recipient
+                ));
+                let next = now + retry_after(queued.attempts + 1);
+                store.mail_failed(queued.id, &error, &stamp(next)).await?;
+                done.failed += 1;
+            }
+        }
+    }
+    Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mail(recipient: &str, subject: &str, unsubscribe: &str) -> OutboxMail {
+        OutboxMail {
+            kind: "test".into(),
+            recipient: recipient.into(),
+            subject: subject.into(),
+            body_text: "正文 text".into(),
+            body_html: "<p>正文</p>".into(),
+            list_unsubscribe: unsubscribe.into(),
+        }
+    }
+
+    #[test]
+    fn headers_cannot_be_injected_and_one_click_unsubscribe_is_offered() {
+        let from: Mailbox = "周刊 <weekly@example.org>".parse().unwrap();
+        let ok = message(
+            &from,
+            &mail(
+                "a@x.org",
+                "第 1 期",
+                "https://w.example/unsubscribe?token=t",
+            ),
+        )
+        .unwrap();
+        let text = String::from_utf8(ok.formatted()).unwrap();
+        assert!(
+            text.contains("List-Unsubscribe: <https://w.example/unsubscribe?token=t>"),
+            "{text}"
+        );
+        assert!(
+            text.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+            "{text}"
+        );
+        assert!(text.contains("multipart/alternative"), "{text}");
+        for bad in [
+            mail("a@x.org\r\nBcc: all@x.org", "s", ""),
+            mail("a@x.org", "s\r\nBcc: all@x.org", ""),
+            mail("a@x.org", "s", "https://w.example/u>\r\nBcc: all@x.org"),
+            mail("a@x.org", "s", "javascript:alert(1)"),
+        ] {
+            assert!(message(&from, &bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn retries_wait_longer_each_time_up_to_six_hours() {
+        assert_eq!(retry_after(1), chrono::Duration::minutes(2));
+        assert_eq!(retry_after(3), chrono::Duration::minutes(8));
+        assert_eq!(retry_after(50), chrono::Duration::minutes(360));
+    }
+}
