@@ -206,7 +206,7 @@ pub async fn flush(
     mailer: &impl Mailer,
     limit: i64,
     now_too: bool,
-    report: &dyn Fn(&str),
+    report: &(dyn Fn(&str) + Sync),
 ) -> Result<Flushed> {
     let now = chrono::Utc::now();
     let stamp = |t: chrono::DateTime<chrono::Utc>| crate::collector::stamp(t);

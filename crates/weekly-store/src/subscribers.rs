@@ -143,6 +143,67 @@ impl Store {
         Ok(row.map(from_row))
     }
 
+    /// The subscriber with row id `id`.
+    pub async fn subscriber_by_id(&self, id: i64) -> Result<Option<Subscriber>, StoreError> {
+        let row: Option<Row> = sqlx::query_as(select!(" WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(from_row))
+    }
+
+    /// A sign-up through a form: a new address is stored as `pending` with its consent; a
+    /// known one that had left (or was pending) becomes `pending` again with the new consent
+    /// and languages; a confirmed one is left as it is. Returns the subscriber as stored now.
+    pub async fn sign_up(&self, row: &NewSubscriber, now: &str) -> Result<Subscriber, StoreError> {
+        let mut tx = self.write_transaction().await?;
+        sqlx::query(
+            "INSERT INTO subscriber (email, email_key, name, languages, tier, paid_until, \
+             status, source, consent_at, consent_ip, consent_via, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $11) \
+             ON CONFLICT (email_key) DO UPDATE SET status = 'pending', \
+             languages = excluded.languages, consent_at = excluded.consent_at, \
+             consent_ip = excluded.consent_ip, consent_via = excluded.consent_via, \
+             updated_at = excluded.updated_at \
+             WHERE subscriber.status <> 'confirmed'",
+        )
+        .bind(&row.email)
+        .bind(&row.email_key)
+        .bind(&row.name)
+        .bind(&row.languages)
+        .bind(&row.tier)
+        .bind(&row.paid_until)
+        .bind(&row.source)
+        .bind(&row.consent_at)
+        .bind(&row.consent_ip)
+        .bind(&row.consent_via)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let stored: Row = sqlx::query_as(select!(" WHERE email_key = $1"))
+            .bind(&row.email_key)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(from_row(stored))
+    }
+
+    /// Sets the status of subscriber `id`; false when there is no such subscriber.
+    pub async fn set_status_by_id(
+        &self,
+        id: i64,
+        status: &str,
+        now: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE subscriber SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(status)
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Every subscriber (or those with `status`), oldest first.
     pub async fn subscribers(&self, status: Option<&str>) -> Result<Vec<Subscriber>, StoreError> {
         let rows: Vec<Row> = match status {

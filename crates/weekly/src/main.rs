@@ -99,6 +99,9 @@ enum Command {
     Build(cmd::build::Args),
     /// Preview the website on 127.0.0.1, rebuilt in memory whenever a workspace file changes.
     Serve(cmd::serve::Args),
+    /// The public subscription endpoints: sign-up with double opt-in, confirm, one-click
+    /// unsubscribe.
+    Server(cmd::server::Args),
 }
 
 /// The async runtime of a command that uses the network or the database.
@@ -133,6 +136,7 @@ fn main() -> ExitCode {
         Command::Announce(args) => cmd::announce::run(&args, &cli.workspace),
         Command::Build(args) => cmd::build::run(&args, &cli.workspace),
         Command::Serve(args) => cmd::serve::run(&args, &cli.workspace),
+        Command::Server(args) => cmd::server::run(&args, &cli.workspace),
     };
     match result {
         Ok(code) => code,

@@ -14,6 +14,7 @@ pub mod mail;
 pub mod readme;
 pub mod render;
 pub mod serve;
+pub mod server;
 pub mod sources;
 pub mod split;
 pub mod stats;

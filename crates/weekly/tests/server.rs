@@ -1,0 +1,245 @@
+//! `weekly server` end to end over HTTP on 127.0.0.1: sign-up (form and JSON), the
+//! confirmation mail in the outbox, confirm, one-click unsubscribe, forged and reused tokens,
+//! the honeypot, the same answer for a known address, and the rate limit.
+
+mod common;
+
+use common::{demo_copy, stderr, stdout};
+use std::io::{BufRead, Read, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+fn start(ws: &Path, per_minute: u32) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_weekly"))
+        .arg("--workspace")
+        .arg(ws)
+        .args(["server", "--listen", "127.0.0.1:0", "--per-minute"])
+        .arg(per_minute.to_string())
+        .env_remove("WEEKLY_WORKSPACE")
+        .env_remove("WEEKLY_SMTP_URL")
+        .env("WEEKLY_SECRET", "a-test-secret-that-is-long-enough-000")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let address = loop {
+        let line = lines
+            .next()
+            .expect("the server printed its address")
+            .unwrap();
+        if let Some(rest) = line.strip_prefix("listening on http://") {
+            break rest.trim_end_matches('/').to_owned();
+        }
+    };
+    // Keep reading its lines so that it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, address }
+}
+
+/// One HTTP/1.1 request; the status code and the whole answer.
+fn request(
+    address: &str,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &str,
+) -> (u16, String) {
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, text)
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+fn subscribers(ws: &Path) -> Vec<serde_json::Value> {
+    let o = common::weekly(&[
+        "--workspace",
+        ws.to_str().unwrap(),
+        "subscribers",
+        "list",
+        "--format",
+        "json",
+    ]);
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+/// The confirmation links of the mails waiting in the outbox (written out as `.eml` files).
+fn confirmation_links(ws: &Path) -> Vec<String> {
+    let dir = ws.join("outbox-out");
+    let o = common::weekly(&[
+        "--workspace",
+        ws.to_str().unwrap(),
+        "mail",
+        "send",
+        "--to-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut links = Vec::new();
+    for entry in std::fs::read_dir(&dir).into_iter().flatten() {
+        let raw = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        // A Chinese body is base64: decode it.
+        let text = match raw.split_once("\r\n\r\n") {
+            Some((head, body)) if head.contains("Content-Transfer-Encoding: base64") => {
+                String::from_utf8(base64(body)).unwrap()
+            }
+            _ => raw,
+        };
+        if let Some(at) = text.find("/confirm?token=") {
+            let link: String = text[at..]
+                .chars()
+                .take_while(|c| !c.is_whitespace())
+                .collect();
+            links.push(link);
+        }
+    }
+    links
+}
+
+/// Standard base64 (line breaks ignored).
+fn base64(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for c in text
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+    {
+        let Some(value) = ALPHABET.iter().position(|&a| a == c) else {
+            continue;
+        };
+        bits = (bits << 6) | u32::try_from(value).unwrap();
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push(u8::try_from((bits >> count) & 0xff).unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn sign_up_confirm_and_unsubscribe_over_http() {
+    let ws = demo_copy("server");
+    let _ = std::fs::remove_file(ws.join("weekly.db"));
+    let server = start(&ws, 5);
+    let at = server.address.as_str();
+    assert_eq!(request(at, "GET", "/healthz", FORM, "").0, 200);
+
+    // A sign-up from the form: pending, one confirmation mail.
+    let (status, page) = request(
+        at,
+        "POST",
+        "/subscribe",
+        FORM,
+        "email=Reader%40Example.org&lang=en&lang=zh",
+    );
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Check your inbox"));
+    let rows = subscribers(&ws);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["status"], "pending");
+    assert_eq!(rows[0]["languages"], serde_json::json!(["zh", "en"]));
+    assert_eq!(rows[0]["consent"]["via"], "form");
+    // The same address again: the same answer, and no second mail (cool-down).
+    let (status, again) = request(
+        at,
+        "POST",
+        "/subscribe",
+        "application/json",
+        r#"{"email":"reader@example.org"}"#,
+    );
+    assert_eq!(status, 200);
+    assert!(again.contains("Check your inbox"));
+    let links = confirmation_links(&ws);
+    assert_eq!(links.len(), 1, "{links:?}");
+
+    // A forged link is refused; the real one confirms, twice over.
+    let forged = links[0].replace("token=1.", "token=2.");
+    assert_eq!(request(at, "GET", &forged, FORM, "").0, 400);
+    for _ in 0..2 {
+        let (status, page) = request(at, "GET", &links[0], FORM, "");
+        assert_eq!(status, 200, "{page}");
+        assert!(page.contains("Subscribed"));
+    }
+    assert_eq!(subscribers(&ws)[0]["status"], "confirmed");
+
+    // A bot fills the hidden field: same answer, nothing stored.
+    let (status, _) = request(
+        at,
+        "POST",
+        "/subscribe",
+        FORM,
+        "email=bot%40spam.example&website=http%3A%2F%2Fx",
+    );
+    assert_eq!(status, 200);
+    assert_eq!(subscribers(&ws).len(), 1);
+    // Not an address, and a header injection: refused, nothing stored.
+    assert_eq!(
+        request(
+            at,
+            "POST",
+            "/subscribe",
+            FORM,
+            "email=a%40b.org%0D%0ABcc%3A%20x%40y.org"
+        )
+        .0,
+        400
+    );
+
+    // One-click unsubscribe with a token the mails will carry.
+    let secret =
+        weekly_app::tokens::Secret::from_text("a-test-secret-that-is-long-enough-000").unwrap();
+    let token = secret.token(1, weekly_app::tokens::Purpose::Unsubscribe, i64::MAX);
+    let (status, page) = request(at, "GET", &format!("/unsubscribe?token={token}"), FORM, "");
+    assert!(status == 200 && page.contains("<button"), "{page}");
+    let (status, _) = request(
+        at,
+        "POST",
+        &format!("/unsubscribe?token={token}"),
+        FORM,
+        "List-Unsubscribe=One-Click",
+    );
+    assert_eq!(status, 200);
+    assert_eq!(subscribers(&ws)[0]["status"], "unsubscribed");
+    // A confirmation token does not unsubscribe, and vice versa.
+    let wrong = links[0].replace("/confirm?", "/unsubscribe?");
+    assert_eq!(request(at, "POST", &wrong, FORM, "").0, 400);
+
+    // The rate limit: 5 sign-ups a minute from one address, then 429.
+    let codes: Vec<u16> = (0..4)
+        .map(|i| {
+            request(
+                at,
+                "POST",
+                "/subscribe",
+                FORM,
+                &format!("email=r{i}%40example.org"),
+            )
+            .0
+        })
+        .collect();
+    assert!(codes.contains(&429), "{codes:?}");
+}
