@@ -40,6 +40,8 @@ struct RawConfig {
     telegram: TelegramConfig,
     #[serde(default)]
     smtp: SmtpConfig,
+    #[serde(default)]
+    server: ServerConfig,
     #[serde(default = "default_digest")]
     digest: Spanned<DigestConfig>,
 }
@@ -143,6 +145,24 @@ impl Default for SmtpConfig {
             user: String::new(),
             from: String::new(),
         }
+    }
+}
+
+/// `[server]`: `weekly server`, the public subscription endpoints.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Where readers reach `weekly server` (`https://weekly.example.org/api`): the links of
+    /// its mails start with it, and the site's pages get a subscribe form posting to it.
+    /// Empty: no form on the site, and mail links start with `base_url`.
+    pub public_url: String,
+}
+
+impl ServerConfig {
+    /// The address the subscribe form posts to, when the server is configured.
+    pub fn subscribe_url(&self) -> Option<String> {
+        let url = self.public_url.trim().trim_end_matches('/');
+        (!url.is_empty()).then(|| format!("{url}/subscribe"))
     }
 }
 
@@ -263,6 +283,8 @@ pub struct Config {
     pub telegram: TelegramConfig,
     /// Sending mail.
     pub smtp: SmtpConfig,
+    /// The subscription server.
+    pub server: ServerConfig,
     /// The weekly digest.
     pub digest: DigestConfig,
     /// Seconds east of UTC for digest dates.
@@ -459,6 +481,7 @@ impl Config {
             inbox: raw.inbox,
             telegram: raw.telegram,
             smtp: raw.smtp,
+            server: raw.server,
             digest_offset_seconds: parse_offset(&raw.digest.get_ref().utc_offset).ok_or_else(
                 || {
                     error(

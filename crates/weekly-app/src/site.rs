@@ -87,6 +87,7 @@ pub fn input<'a>(
             full,
             stop_words,
             feed_items: 20,
+            subscribe_action: config.server.subscribe_url().unwrap_or_default(),
         },
         issues,
     }

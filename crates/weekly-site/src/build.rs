@@ -131,6 +131,8 @@ struct Common {
     nav: Vec<Value>,
     feeds: Value,
     subscribe_html: String,
+    /// The sign-up form (`action`, `lang`, `button`, `placeholder`), when a server takes it.
+    subscribe_form: Option<Value>,
     full: bool,
 }
 
@@ -172,6 +174,14 @@ fn common(input: &SiteInput<'_>, urls: &Urls, lang: &Lang) -> Common {
             "json": urls.feed(lang, "feed.json"),
         }),
         subscribe_html: crate::markdown::inline(&subscribe),
+        subscribe_form: (!input.config.subscribe_action.is_empty()).then(|| {
+            json!({
+                "action": input.config.subscribe_action,
+                "lang": lang.to_string(),
+                "button": labels["subscribe_button"],
+                "placeholder": labels["email_placeholder"],
+            })
+        }),
         full: input.config.full,
         labels,
     }

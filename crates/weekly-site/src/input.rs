@@ -31,6 +31,9 @@ pub struct SiteConfig {
     pub stop_words: String,
     /// Entries of a feed.
     pub feed_items: usize,
+    /// Where the subscribe form of every page posts (`[server] public_url` + `/subscribe`);
+    /// empty: the pages have no form.
+    pub subscribe_action: String,
 }
 
 /// One edition of an issue.

@@ -7,6 +7,8 @@ use weekly_model::Lang;
 
 const EN: &[(&str, &str)] = &[
     ("skip", "Skip to content"),
+    ("subscribe_button", "Subscribe"),
+    ("email_placeholder", "you@example.org"),
     ("menu", "Menu"),
     ("home", "Home"),
     ("archive", "Archive"),
@@ -47,6 +49,8 @@ const EN: &[(&str, &str)] = &[
 
 const ZH: &[(&str, &str)] = &[
     ("skip", "跳到正文"),
+    ("subscribe_button", "订阅"),
+    ("email_placeholder", "你的邮箱"),
     ("menu", "菜单"),
     ("home", "首页"),
     ("archive", "往期"),
@@ -81,6 +85,8 @@ const ZH: &[(&str, &str)] = &[
 
 const JA: &[(&str, &str)] = &[
     ("skip", "本文へ"),
+    ("subscribe_button", "購読する"),
+    ("email_placeholder", "メールアドレス"),
     ("home", "ホーム"),
     ("archive", "バックナンバー"),
     ("stats", "統計"),

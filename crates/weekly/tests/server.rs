@@ -21,18 +21,27 @@ impl Drop for Server {
     }
 }
 
+const SECRET: &str = "a-test-secret-that-is-long-enough-000";
+
 fn start(ws: &Path, per_minute: u32) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_weekly"))
+    start_with(ws, per_minute, "127.0.0.1:0", None)
+}
+
+fn start_with(ws: &Path, per_minute: u32, listen: &str, smtp: Option<&str>) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_weekly"));
+    command
         .arg("--workspace")
         .arg(ws)
-        .args(["server", "--listen", "127.0.0.1:0", "--per-minute"])
+        .args(["server", "--listen", listen, "--per-minute"])
         .arg(per_minute.to_string())
         .env_remove("WEEKLY_WORKSPACE")
-        .env_remove("WEEKLY_SMTP_URL")
-        .env("WEEKLY_SECRET", "a-test-secret-that-is-long-enough-000")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .env("WEEKLY_SECRET", SECRET)
+        .stderr(Stdio::piped());
+    match smtp {
+        Some(url) => command.env("WEEKLY_SMTP_URL", url),
+        None => command.env_remove("WEEKLY_SMTP_URL"),
+    };
+    let mut child = command.spawn().unwrap();
     let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
     let address = loop {
         let line = lines
@@ -210,8 +219,7 @@ fn sign_up_confirm_and_unsubscribe_over_http() {
     );
 
     // One-click unsubscribe with a token the mails will carry.
-    let secret =
-        weekly_app::tokens::Secret::from_text("a-test-secret-that-is-long-enough-000").unwrap();
+    let secret = weekly_app::tokens::Secret::from_text(SECRET).unwrap();
     let token = secret.token(1, weekly_app::tokens::Purpose::Unsubscribe, i64::MAX);
     let (status, page) = request(at, "GET", &format!("/unsubscribe?token={token}"), FORM, "");
     assert!(status == 200 && page.contains("<button"), "{page}");
@@ -242,4 +250,125 @@ fn sign_up_confirm_and_unsubscribe_over_http() {
         })
         .collect();
     assert!(codes.contains(&429), "{codes:?}");
+}
+
+/// A free port on 127.0.0.1.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The body of the first mail in the maildir `dir`, once one arrived (10 s at most).
+fn first_mail(dir: &Path) -> String {
+    for _ in 0..100 {
+        if let Some(entry) = std::fs::read_dir(dir.join("new"))
+            .ok()
+            .and_then(|mut e| e.next())
+        {
+            let raw = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let raw = raw.replace("\r\n", "\n");
+            return match raw.split_once("\n\n") {
+                Some((head, body)) if head.contains("Content-Transfer-Encoding: base64") => {
+                    String::from_utf8(base64(body)).unwrap()
+                }
+                _ => raw,
+            };
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("no mail arrived in {}", dir.display());
+}
+
+/// A reader signs up on the built site in Chromium, gets the confirmation mail from a real SMTP
+/// server (aiosmtpd), opens its link, and later unsubscribes with one click; the store shows
+/// each state.
+#[test]
+fn browser_subscribes_from_the_site_confirms_by_mail_and_unsubscribes() {
+    if !common::browser_available() {
+        return;
+    }
+    let smtp_ok = Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !smtp_ok {
+        assert!(
+            std::env::var_os("WEEKLY_REQUIRE_SMTP").is_none(),
+            "aiosmtpd is missing"
+        );
+        common::skip("needs Python's aiosmtpd");
+        return;
+    }
+    let ws = demo_copy("server-browser");
+    let _ = std::fs::remove_file(ws.join("weekly.db"));
+    let (port, smtp_port) = (free_port(), free_port());
+    let config = std::fs::read_to_string(ws.join("weekly.toml")).unwrap();
+    std::fs::write(
+        ws.join("weekly.toml"),
+        format!(
+            "{config}\n[server]\npublic_url = \"http://127.0.0.1:{port}\"\n\n\
+             [smtp]\nfrom = \"Rust 星期刊 <weekly@example.org>\"\n"
+        ),
+    )
+    .unwrap();
+    let out = ws.join("public");
+    let o = common::weekly(&[
+        "--workspace",
+        ws.to_str().unwrap(),
+        "build",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let maildir = ws.join("maildir");
+    let smtp = Command::new("python3")
+        .args(["-m", "aiosmtpd", "-n", "-l"])
+        .arg(format!("127.0.0.1:{smtp_port}"))
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(&maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Stopped when the test ends, also when it fails half-way.
+    let _smtp = Server {
+        child: smtp,
+        address: String::new(),
+    };
+    let _server = start_with(
+        &ws,
+        10,
+        &format!("127.0.0.1:{port}"),
+        Some(&format!("smtp://127.0.0.1:{smtp_port}")),
+    );
+    let page = format!("file://{}", out.join("index.html").display());
+    let text = common::node(
+        "subscribe.mjs",
+        &[
+            "form".as_ref(),
+            page.as_ref(),
+            "reader@example.org".as_ref(),
+        ],
+    );
+    assert!(text.contains("Check your inbox"), "{text}");
+    assert_eq!(subscribers(&ws)[0]["status"], "pending");
+    let mail = first_mail(&maildir);
+    let at = mail.find("http://127.0.0.1").expect("a link in the mail");
+    let link: String = mail[at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    assert!(link.contains("/confirm?token="), "{mail}");
+    let text = common::node("subscribe.mjs", &["open".as_ref(), link.as_ref()]);
+    assert!(text.contains("Subscribed"), "{text}");
+    assert_eq!(subscribers(&ws)[0]["status"], "confirmed");
+    let secret = weekly_app::tokens::Secret::from_text(SECRET).unwrap();
+    let token = secret.token(1, weekly_app::tokens::Purpose::Unsubscribe, i64::MAX);
+    let unsubscribe = format!("http://127.0.0.1:{port}/unsubscribe?token={token}");
+    let text = common::node("subscribe.mjs", &["click".as_ref(), unsubscribe.as_ref()]);
+    assert!(text.contains("Unsubscribed"), "{text}");
+    assert_eq!(subscribers(&ws)[0]["status"], "unsubscribed");
 }

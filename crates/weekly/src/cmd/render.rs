@@ -25,6 +25,9 @@ pub enum EditionKind {
     Telegram,
     /// Every entry as a numbered `[title](url)` line, then the links of the `（附…）` notes.
     Links,
+    /// An HTML sign-up form for any site, posting to `weekly server` (`[server] public_url`);
+    /// no issue needed.
+    SubscribeForm,
 }
 
 /// Output format.
@@ -42,8 +45,8 @@ pub enum Format {
     after_help = "Examples:\n  weekly render 42 --edition teaser\n  weekly render 42 --edition telegram --lang en\n  weekly render --season 2 --edition links"
 )]
 pub struct Args {
-    /// The issue number.
-    #[arg(required_unless_present = "season", conflicts_with = "season")]
+    /// The issue number (not for `--edition subscribe-form`).
+    #[arg(conflicts_with = "season")]
     pub issue: Option<u32>,
     /// Render a whole season instead of one issue (links edition only).
     #[arg(long)]
@@ -59,6 +62,25 @@ pub struct Args {
     pub format: Format,
 }
 
+/// The sign-up form as an HTML snippet (the fields `weekly server` reads; `website` is the
+/// honeypot, hidden from people).
+fn subscribe_form(action: &str, lang: &weekly_model::Lang) -> String {
+    let labels = weekly_site::labels::labels(lang, None);
+    let e = weekly_site::markdown::escape;
+    format!(
+        "<form class=\"weekly-subscribe\" method=\"post\" action=\"{}\">\n  \
+         <input type=\"email\" name=\"email\" required autocomplete=\"email\" placeholder=\"{}\">\n  \
+         <input type=\"hidden\" name=\"lang\" value=\"{}\">\n  \
+         <input type=\"text\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\" \
+         aria-hidden=\"true\" style=\"position:absolute;left:-9999px\">\n  \
+         <button type=\"submit\">{}</button>\n</form>\n",
+        e(action),
+        e(&labels["email_placeholder"]),
+        e(lang.as_str()),
+        e(&labels["subscribe_button"])
+    )
+}
+
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let workspace = Workspace::load(root)?;
     let lang = editions::resolve_lang(&workspace, args.lang.as_deref())?;
@@ -70,7 +92,19 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         emit(args.format, &text);
         return Ok(ExitCode::SUCCESS);
     }
-    let number = args.issue.expect("clap requires an issue or --season");
+    if args.edition == EditionKind::SubscribeForm {
+        let Some(action) = workspace.config.server.subscribe_url() else {
+            bail!(
+                "`[server] public_url` is empty in weekly.toml: set it to where `weekly server` \
+                 is reached, e.g. \"https://weekly.example.org/api\""
+            );
+        };
+        emit(args.format, &subscribe_form(&action, &lang));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(number) = args.issue else {
+        bail!("name the issue (`weekly render 42 --edition …`) or a season (`--season 2`)");
+    };
     let archive = Archive::load_only(&workspace, |n| n == number)?;
     let issue = archive.issue(number).ok_or_else(|| {
         anyhow!(
@@ -130,6 +164,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             );
             emit(args.format, &text);
         }
+        EditionKind::SubscribeForm => unreachable!("handled before an issue is loaded"),
     }
     Ok(ExitCode::SUCCESS)
 }

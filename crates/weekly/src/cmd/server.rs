@@ -69,7 +69,10 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         std::env::var("WEEKLY_SECRET").ok().as_deref(),
     )?;
     let config = &workspace.config;
-    let public_url = config.base_url.trim_end_matches('/').to_owned();
+    let public_url = match config.server.public_url.trim() {
+        "" => config.base_url.trim_end_matches('/').to_owned(),
+        url => url.trim_end_matches('/').to_owned(),
+    };
     let per_minute = NonZeroU32::new(args.per_minute.max(1)).expect("at least 1");
     crate::runtime()?.block_on(async {
         let store = open_store(&workspace).await?;
