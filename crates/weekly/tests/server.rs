@@ -28,12 +28,23 @@ fn start(ws: &Path, per_minute: u32) -> Server {
 }
 
 fn start_with(ws: &Path, per_minute: u32, listen: &str, smtp: Option<&str>) -> Server {
+    start_args(ws, per_minute, listen, smtp, &[])
+}
+
+fn start_args(
+    ws: &Path,
+    per_minute: u32,
+    listen: &str,
+    smtp: Option<&str>,
+    extra: &[&str],
+) -> Server {
     let mut command = Command::new(env!("CARGO_BIN_EXE_weekly"));
     command
         .arg("--workspace")
         .arg(ws)
         .args(["server", "--listen", listen, "--per-minute"])
         .arg(per_minute.to_string())
+        .args(extra)
         .env_remove("WEEKLY_WORKSPACE")
         .env("WEEKLY_SECRET", SECRET)
         .stderr(Stdio::piped());
@@ -65,11 +76,23 @@ fn request(
     content_type: &str,
     body: &str,
 ) -> (u16, String) {
+    request_from(address, method, path, content_type, body, "")
+}
+
+/// [`request`] with extra header lines (`Name: value\r\n` each).
+fn request_from(
+    address: &str,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &str,
+    headers: &str,
+) -> (u16, String) {
     let mut stream = std::net::TcpStream::connect(address).unwrap();
     write!(
         stream,
         "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\
-         Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n{headers}\r\n{body}",
         body.len()
     )
     .unwrap();
@@ -371,4 +394,29 @@ fn browser_subscribes_from_the_site_confirms_by_mail_and_unsubscribes() {
     let text = common::node("subscribe.mjs", &["click".as_ref(), unsubscribe.as_ref()]);
     assert!(text.contains("Unsubscribed"), "{text}");
     assert_eq!(subscribers(&ws)[0]["status"], "unsubscribed");
+}
+
+#[test]
+fn behind_a_proxy_each_client_has_its_own_limit() {
+    let ws = demo_copy("server-proxy");
+    let _ = std::fs::remove_file(ws.join("weekly.db"));
+    let server = start_args(&ws, 1, "127.0.0.1:0", None, &["--behind-proxy"]);
+    let at = server.address.as_str();
+    let from = |ip: &str, n: u32| {
+        request_from(
+            at,
+            "POST",
+            "/subscribe",
+            FORM,
+            &format!("email=p{n}%40example.org"),
+            &format!("X-Forwarded-For: 198.51.100.7, {ip}\r\n"),
+        )
+        .0
+    };
+    assert_eq!(from("203.0.113.1", 1), 200);
+    assert_eq!(from("203.0.113.2", 2), 200, "another client");
+    assert_eq!(from("203.0.113.1", 3), 429, "the same client again");
+    let rows = subscribers(&ws);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["consent"]["ip"], "203.0.113.1");
 }

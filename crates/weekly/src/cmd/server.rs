@@ -45,6 +45,11 @@ pub struct Args {
     /// Sign-ups accepted per client address and minute (more get 429).
     #[arg(long, default_value_t = 10)]
     pub per_minute: u32,
+    /// The server sits behind a reverse proxy that appends the client's address to
+    /// `X-Forwarded-For`: take the client from there (the last address) for the rate limit and
+    /// the consent record. Without a proxy, leave it off: clients could name any address.
+    #[arg(long)]
+    pub behind_proxy: bool,
 }
 
 /// How long a confirmation link works.
@@ -60,6 +65,25 @@ struct App {
     languages: Vec<Lang>,
     primary: Lang,
     limiter: DefaultKeyedRateLimiter<IpAddr>,
+    behind_proxy: bool,
+}
+
+impl App {
+    /// The client's address: the connection's, or the proxy's last `X-Forwarded-For` entry.
+    fn client(&self, socket: SocketAddr, headers: &HeaderMap) -> IpAddr {
+        if self.behind_proxy
+            && let Some(ip) = headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+                .last()
+        {
+            return ip;
+        }
+        socket.ip()
+    }
 }
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
@@ -84,6 +108,17 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             languages: config.languages.clone(),
             primary: config.primary_language.clone(),
             limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            behind_proxy: args.behind_proxy,
+        });
+        // The rate limiter keeps a state per client: forget the quiet ones every minute, so
+        // that many addresses (spoofed behind a proxy, say) cannot grow it without bound.
+        let pruned = app.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                pruned.limiter.retain_recent();
+                pruned.limiter.shrink_to_fit();
+            }
         });
         let env = |key: &str| std::env::var(key).ok();
         if let Some(mailer) = SmtpMailer::new(
@@ -202,7 +237,8 @@ async fn subscribe(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if app.limiter.check_key(&client.ip()).is_err() {
+    let client = app.client(client, &headers);
+    if app.limiter.check_key(&client).is_err() {
         return page(
             StatusCode::TOO_MANY_REQUESTS,
             "Too many requests",
@@ -269,7 +305,7 @@ async fn subscribe(
         status: "pending".into(),
         source: "form".into(),
         consent_at: stamp(now),
-        consent_ip: client.ip().to_string(),
+        consent_ip: client.to_string(),
         consent_via: "form".into(),
     };
     let Ok(stored) = app.store.sign_up(&row, &stamp(now)).await else {
