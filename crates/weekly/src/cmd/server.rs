@@ -78,7 +78,7 @@ impl App {
                 .filter_map(|v| v.to_str().ok())
                 .flat_map(|v| v.split(','))
                 .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-                .last()
+                .next_back()
         {
             return ip;
         }
@@ -115,7 +115,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         let pruned = app.clone();
         tokio::spawn(async move {
             loop {
-                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                tokio::time::sleep(std::time::Duration::from_mins(1)).await;
                 pruned.limiter.retain_recent();
                 pruned.limiter.shrink_to_fit();
             }
