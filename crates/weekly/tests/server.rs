@@ -255,6 +255,10 @@ fn sign_up_confirm_and_unsubscribe_over_http() {
     );
     assert_eq!(status, 200);
     assert_eq!(subscribers(&ws)[0]["status"], "unsubscribed");
+    // The old confirmation link does not bring the address back.
+    let (status, page) = request(at, "GET", &links[0], FORM, "");
+    assert!(status == 410 && page.contains("no longer valid"), "{page}");
+    assert_eq!(subscribers(&ws)[0]["status"], "unsubscribed");
     // A confirmation token does not unsubscribe, and vice versa.
     let wrong = links[0].replace("/confirm?", "/unsubscribe?");
     assert_eq!(request(at, "POST", &wrong, FORM, "").0, 400);

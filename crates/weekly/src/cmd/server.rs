@@ -381,14 +381,26 @@ async fn confirm(
     let Ok(Some(subscriber)) = app.store.subscriber_by_id(id).await else {
         return refused(Refused::Forged);
     };
-    if subscriber.status == "pending"
-        && app
-            .store
-            .set_status_by_id(id, "confirmed", &stamp(now))
-            .await
-            .is_err()
-    {
-        return database_down();
+    match subscriber.status.as_str() {
+        "confirmed" => {}
+        "pending" => {
+            if app
+                .store
+                .set_status_by_id(id, "confirmed", &stamp(now))
+                .await
+                .is_err()
+            {
+                return database_down();
+            }
+        }
+        // Unsubscribed (or bounced) since: an old confirmation link does not bring them back.
+        _ => {
+            return page(
+                StatusCode::GONE,
+                "This link is no longer valid",
+                "The address left the list after this link was sent. Sign up again to come back.",
+            );
+        }
     }
     page(
         StatusCode::OK,
