@@ -109,7 +109,8 @@ fn snapshot(root: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.is_dir() {
+            // Links are not followed: `static/root -> /` must not make every poll walk the disk.
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
                 stack.push(path);
             } else {
                 add(path);
