@@ -4,62 +4,9 @@
 
 mod common;
 
-use common::{demo_copy, stderr, stdout};
+use common::{demo_copy, free_port, smtp_server, stderr, stdout};
 use std::path::Path;
-use std::process::{Child, Command, Output};
-
-/// A free port on 127.0.0.1.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A running server, stopped when dropped (also when a test fails half-way).
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
-
-/// aiosmtpd storing every mail it receives in the maildir `dir`; `None` (with a printed
-/// reason) when Python's aiosmtpd is not installed.
-fn smtp_server(port: u16, dir: &Path) -> Option<Server> {
-    let available = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !available {
-        assert!(
-            std::env::var_os("WEEKLY_REQUIRE_SMTP").is_none(),
-            "WEEKLY_REQUIRE_SMTP is set but aiosmtpd is missing"
-        );
-        common::skip("needs Python's aiosmtpd (`pip install aiosmtpd`; .ci/run installs it)");
-        return None;
-    }
-    let child = Command::new("python3")
-        .args(["-m", "aiosmtpd", "-n", "-l"])
-        .arg(format!("127.0.0.1:{port}"))
-        .args(["-c", "aiosmtpd.handlers.Mailbox"])
-        .arg(dir)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let child = Server(child);
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Some(child);
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("aiosmtpd did not start on port {port}");
-}
+use std::process::{Command, Output};
 
 fn mail(ws: &Path, port: u16, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_weekly"))

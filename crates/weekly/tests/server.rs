@@ -279,15 +279,6 @@ fn sign_up_confirm_and_unsubscribe_over_http() {
     assert!(codes.contains(&429), "{codes:?}");
 }
 
-/// A free port on 127.0.0.1.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// The body of the first mail in the maildir `dir`, once one arrived (10 s at most).
 fn first_mail(dir: &Path) -> String {
     for _ in 0..100 {
@@ -317,21 +308,9 @@ fn browser_subscribes_from_the_site_confirms_by_mail_and_unsubscribes() {
     if !common::browser_available() {
         return;
     }
-    let smtp_ok = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !smtp_ok {
-        assert!(
-            std::env::var_os("WEEKLY_REQUIRE_SMTP").is_none(),
-            "aiosmtpd is missing"
-        );
-        common::skip("needs Python's aiosmtpd");
-        return;
-    }
     let ws = demo_copy("server-browser");
     let _ = std::fs::remove_file(ws.join("weekly.db"));
-    let (port, smtp_port) = (free_port(), free_port());
+    let (port, smtp_port) = (common::free_port(), common::free_port());
     let config = std::fs::read_to_string(ws.join("weekly.toml")).unwrap();
     std::fs::write(
         ws.join("weekly.toml"),
@@ -351,19 +330,8 @@ fn browser_subscribes_from_the_site_confirms_by_mail_and_unsubscribes() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let maildir = ws.join("maildir");
-    let smtp = Command::new("python3")
-        .args(["-m", "aiosmtpd", "-n", "-l"])
-        .arg(format!("127.0.0.1:{smtp_port}"))
-        .args(["-c", "aiosmtpd.handlers.Mailbox"])
-        .arg(&maildir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    // Stopped when the test ends, also when it fails half-way.
-    let _smtp = Server {
-        child: smtp,
-        address: String::new(),
+    let Some(_smtp) = common::smtp_server(smtp_port, &maildir) else {
+        return;
     };
     let _server = start_with(
         &ws,

@@ -111,3 +111,57 @@ pub fn node(script: &str, args: &[&std::ffi::OsStr]) -> String {
     assert!(o.status.success(), "{text}");
     text
 }
+
+/// A child process stopped when dropped (also when a test fails half-way).
+pub struct Killed(pub std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+/// A free port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A real SMTP server on 127.0.0.1:`port` (Python's aiosmtpd) storing every mail in the maildir
+/// `dir`; `None` (with a printed reason) when aiosmtpd is not installed, unless
+/// `WEEKLY_REQUIRE_SMTP` is set (`.ci/run` sets it and installs aiosmtpd).
+pub fn smtp_server(port: u16, dir: &Path) -> Option<Killed> {
+    let available = Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !available {
+        assert!(
+            std::env::var_os("WEEKLY_REQUIRE_SMTP").is_none(),
+            "WEEKLY_REQUIRE_SMTP is set but aiosmtpd is missing"
+        );
+        skip("needs Python's aiosmtpd (`pip install aiosmtpd`; .ci/run installs it)");
+        return None;
+    }
+    let child = Command::new("python3")
+        .args(["-m", "aiosmtpd", "-n", "-l"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let child = Killed(child);
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some(child);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("aiosmtpd did not start on port {port}");
+}
