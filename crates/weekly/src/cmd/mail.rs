@@ -1,7 +1,7 @@
 //! `weekly mail`: the outbox of the workspace database and the SMTP server of `[smtp]` —
 //! send a test mail, send what waits, or write it as `.eml` files instead.
 
-use crate::collector::{open_store, stamp};
+use crate::collector::stamp;
 use crate::printer;
 use crate::workspace::Workspace;
 use anyhow::{Result, bail};
@@ -44,12 +44,8 @@ pub enum Command {
 }
 
 pub fn run(command: &Command, root: &Path) -> Result<ExitCode> {
-    let workspace = Workspace::load(root)?;
-    crate::runtime()?.block_on(async {
-        let store = open_store(&workspace).await?;
-        let code = run_with(command, &workspace, &store).await;
-        store.close().await;
-        code
+    super::with_store(root, async |workspace, store| {
+        run_with(command, workspace, store).await
     })
 }
 

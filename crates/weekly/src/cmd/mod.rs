@@ -20,3 +20,21 @@ pub mod split;
 pub mod stats;
 pub mod subscribers;
 pub mod translate;
+
+/// Loads the workspace at `root`, opens its database, runs `f` on both and closes the
+/// database whatever `f` answered.
+pub fn with_store(
+    root: &std::path::Path,
+    f: impl AsyncFnOnce(
+        &crate::workspace::Workspace,
+        &weekly_store::Store,
+    ) -> anyhow::Result<std::process::ExitCode>,
+) -> anyhow::Result<std::process::ExitCode> {
+    let workspace = crate::workspace::Workspace::load(root)?;
+    crate::runtime()?.block_on(async {
+        let store = crate::collector::open_store(&workspace).await?;
+        let code = f(&workspace, &store).await;
+        store.close().await;
+        code
+    })
+}

@@ -1,7 +1,7 @@
 //! `weekly subscribers`: the newsletter's readers in the workspace database — add, list,
 //! remove, counts, CSV import (Substack, Buttondown, listmonk, plain) and export.
 
-use crate::collector::{open_store, stamp};
+use crate::collector::stamp;
 use crate::printer;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
@@ -75,12 +75,8 @@ pub enum Command {
 }
 
 pub fn run(command: &Command, root: &Path) -> Result<ExitCode> {
-    let workspace = Workspace::load(root)?;
-    crate::runtime()?.block_on(async {
-        let store = open_store(&workspace).await?;
-        let code = run_with(command, &workspace, &store).await;
-        store.close().await;
-        code
+    super::with_store(root, async |workspace, store| {
+        run_with(command, workspace, store).await
     })
 }
 
