@@ -38,9 +38,9 @@ pub fn load_sources(workspace: &Workspace) -> Result<(PathBuf, String, Vec<Sourc
     Ok((path, text, list))
 }
 
-/// Opens the workspace database.
+/// Opens the workspace database (see [`crate::database`]).
 pub async fn open_store(workspace: &Workspace) -> Result<Store> {
-    Ok(Store::open(&workspace.root.join(crate::workspace::DATABASE)).await?)
+    crate::database::open(workspace).await
 }
 
 /// What happened to one source.

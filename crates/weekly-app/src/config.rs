@@ -42,6 +42,8 @@ struct RawConfig {
     smtp: SmtpConfig,
     #[serde(default)]
     server: ServerConfig,
+    #[serde(default = "default_database")]
+    database: Spanned<DatabaseConfig>,
     #[serde(default = "default_digest")]
     digest: Spanned<DigestConfig>,
 }
@@ -166,6 +168,23 @@ impl ServerConfig {
     }
 }
 
+/// `[database]`: where the workspace's data lives (translation memory, candidates, deliveries,
+/// subscribers, outbox). `WEEKLY_DATABASE_URL` replaces it, and is where a password belongs.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `sqlite:PATH` (relative to the workspace) or `postgres://USER@HOST:PORT/NAME`.
+    pub url: String,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: "sqlite:weekly.db".into(),
+        }
+    }
+}
+
 /// `[digest]`: the weekly digest of other newsletters.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -232,6 +251,9 @@ fn default_translate() -> Spanned<TranslateConfig> {
 fn default_digest() -> Spanned<DigestConfig> {
     Spanned::new(0..0, DigestConfig::default())
 }
+fn default_database() -> Spanned<DatabaseConfig> {
+    Spanned::new(0..0, DatabaseConfig::default())
+}
 fn default_free_after() -> u32 {
     50
 }
@@ -285,6 +307,8 @@ pub struct Config {
     pub smtp: SmtpConfig,
     /// The subscription server.
     pub server: ServerConfig,
+    /// The database.
+    pub database: DatabaseConfig,
     /// The weekly digest.
     pub digest: DigestConfig,
     /// Seconds east of UTC for digest dates.
@@ -482,6 +506,19 @@ impl Config {
             telegram: raw.telegram,
             smtp: raw.smtp,
             server: raw.server,
+            database: {
+                let database = raw.database.get_ref().clone();
+                if weekly_store::Engine::of_url(&database.url).is_none() {
+                    return Err(error(
+                        raw.database.span(),
+                        format!(
+                            "`database.url`: `{}` is not a database URL; use `sqlite:weekly.db` (a file of the workspace) or `postgres://user@host/name`",
+                            weekly_store::shown_url(&database.url)
+                        ),
+                    ));
+                }
+                database
+            },
             digest_offset_seconds: parse_offset(&raw.digest.get_ref().utc_offset).ok_or_else(
                 || {
                     error(

@@ -8,6 +8,7 @@
 pub mod archive;
 pub mod collector;
 pub mod config;
+pub mod database;
 pub mod editions;
 pub mod featured;
 pub mod files;

@@ -21,9 +21,6 @@ struct IssueToml {
     date: toml::Spanned<String>,
 }
 
-/// The workspace database (translation memory, candidates, deliveries), at the root.
-pub const DATABASE: &str = "weekly.db";
-
 /// One edition file of an issue.
 #[derive(Debug, Clone)]
 pub struct EditionFile {

@@ -2,8 +2,9 @@
 //! the sightings that tie a candidate to every source it came from, and GitHub star counts.
 //! Times are RFC 3339 UTC text (`2026-11-24T10:00:00Z`), which sorts as it reads.
 
+use crate::sql::Sql;
 use crate::{Store, StoreError};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
 
 /// What a collection run remembers about one source.
@@ -371,7 +372,7 @@ impl Store {
 /// Stores one source's items on `conn`: new links become candidates, and every link gets a
 /// sighting from this source.
 async fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     source: &str,
     items: &[NewItem],
     now: &str,
@@ -385,14 +386,13 @@ async fn record(
     }
     let mut ids: HashMap<String, i64> = HashMap::new();
     for chunk in unique.chunks(CHUNK) {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT id, url_norm FROM candidate WHERE url_norm IN (");
-        let mut list = q.separated(", ");
+        let mut q = Sql::new("SELECT id, url_norm FROM candidate WHERE url_norm IN ");
+        q.open(false);
         for item in chunk {
-            list.push_bind(&item.url_norm);
+            q.bind(item.url_norm.as_str());
         }
-        q.push(")");
-        let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
+        q.close();
+        let rows: Vec<(i64, String)> = q.query_as().fetch_all(&mut *conn).await?;
         ids.extend(rows.into_iter().map(|(id, key)| (key, id)));
     }
     let fresh: Vec<&&NewItem> = unique
@@ -404,40 +404,43 @@ async fn record(
         seen: unique.len() - fresh.len(),
     };
     for chunk in fresh.chunks(CHUNK) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO candidate (url_norm, url, title, summary, lang, published, first_seen) ",
+        let mut q = Sql::new(
+            "INSERT INTO candidate (url_norm, url, title, summary, lang, published, first_seen) VALUES ",
         );
-        q.push_values(chunk, |mut row, item| {
-            row.push_bind(&item.url_norm)
-                .push_bind(&item.url)
-                .push_bind(&item.title)
-                .push_bind(&item.summary)
-                .push_bind(&item.lang)
-                .push_bind(&item.published)
-                .push_bind(now);
-        });
+        for (i, item) in chunk.iter().enumerate() {
+            q.open(i > 0)
+                .bind(item.url_norm.as_str())
+                .bind(item.url.as_str())
+                .bind(item.title.as_str())
+                .bind(item.summary.as_str())
+                .bind(item.lang.as_str())
+                .bind(item.published.as_deref())
+                .bind(now)
+                .close();
+        }
         q.push(" RETURNING id, url_norm");
-        let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
+        let rows: Vec<(i64, String)> = q.query_as().fetch_all(&mut *conn).await?;
         ids.extend(rows.into_iter().map(|(id, key)| (key, id)));
     }
     for chunk in unique.chunks(CHUNK) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO sighting (candidate, source, title, published, seen_at) ",
-        );
-        q.push_values(chunk, |mut row, item| {
-            row.push_bind(ids[&item.url_norm])
-                .push_bind(source)
-                .push_bind(&item.title)
-                .push_bind(&item.published)
-                .push_bind(now);
-        });
+        let mut q =
+            Sql::new("INSERT INTO sighting (candidate, source, title, published, seen_at) VALUES ");
+        for (i, item) in chunk.iter().enumerate() {
+            q.open(i > 0)
+                .bind(ids[&item.url_norm])
+                .bind(source)
+                .bind(item.title.as_str())
+                .bind(item.published.as_deref())
+                .bind(now)
+                .close();
+        }
         q.push(" ON CONFLICT (candidate, source) DO NOTHING");
-        q.build().execute(&mut *conn).await?;
+        q.query().execute(&mut *conn).await?;
     }
     Ok(recorded)
 }
 
-async fn save_state(conn: &mut SqliteConnection, state: &FeedState) -> Result<(), StoreError> {
+async fn save_state(conn: &mut AnyConnection, state: &FeedState) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO feed_state (source, etag, last_modified, failures, next_attempt, last_status, last_error, last_fetched)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -490,82 +493,86 @@ mod tests {
 
     #[tokio::test]
     async fn items_become_candidates_once_with_every_source() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("w.db")).await.unwrap();
-        let a = [
-            item("https://a.org/1", "One", "2026-11-20T00:00:00Z"),
-            item("https://a.org/2", "Two", "2026-11-21T00:00:00Z"),
-            item("https://a.org/2", "Two again", "2026-11-21T00:00:00Z"),
-        ];
-        let r = record_one(&store, "feed-a", &a, "2026-11-24T00:00:00Z").await;
-        assert_eq!(r, Recorded { new: 2, seen: 0 });
-        let b = [item("https://a.org/2", "Deux", "2026-11-22T00:00:00Z")];
-        let r = record_one(&store, "feed-b", &b, "2026-11-24T01:00:00Z").await;
-        assert_eq!(r, Recorded { new: 0, seen: 1 });
-        let r = record_one(&store, "feed-a", &a, "2026-11-24T02:00:00Z").await;
-        assert_eq!(r, Recorded { new: 0, seen: 2 });
+        for (engine, store) in crate::testdb::stores().await {
+            eprintln!("engine: {engine}");
+            let store: &Store = &store;
+            let a = [
+                item("https://a.org/1", "One", "2026-11-20T00:00:00Z"),
+                item("https://a.org/2", "Two", "2026-11-21T00:00:00Z"),
+                item("https://a.org/2", "Two again", "2026-11-21T00:00:00Z"),
+            ];
+            let r = record_one(&store, "feed-a", &a, "2026-11-24T00:00:00Z").await;
+            assert_eq!(r, Recorded { new: 2, seen: 0 });
+            let b = [item("https://a.org/2", "Deux", "2026-11-22T00:00:00Z")];
+            let r = record_one(&store, "feed-b", &b, "2026-11-24T01:00:00Z").await;
+            assert_eq!(r, Recorded { new: 0, seen: 1 });
+            let r = record_one(&store, "feed-a", &a, "2026-11-24T02:00:00Z").await;
+            assert_eq!(r, Recorded { new: 0, seen: 2 });
 
-        let all = store
-            .candidates("2026-11-24T03:00:00Z", false)
-            .await
-            .unwrap();
-        assert_eq!(all.len(), 2);
-        assert_eq!(all[1].title, "Two");
-        assert_eq!(all[1].sources, ["feed-a", "feed-b"]);
-
-        store
-            .decide(
-                all[0].id,
-                Status::Snoozed,
-                Some("2026-11-30T00:00:00Z"),
-                None,
-                "now",
-            )
-            .await
-            .unwrap();
-        store
-            .decide(all[1].id, Status::Rejected, None, None, "now")
-            .await
-            .unwrap();
-        assert!(
-            store
-                .candidates("2026-11-25T00:00:00Z", false)
+            let all = store
+                .candidates("2026-11-24T03:00:00Z", false)
                 .await
-                .unwrap()
-                .is_empty()
-        );
-        let back = store
-            .candidates("2026-12-01T00:00:00Z", false)
-            .await
-            .unwrap();
-        assert_eq!(back.len(), 1);
-        assert_eq!(back[0].status, Status::Snoozed);
+                .unwrap();
+            assert_eq!(all.len(), 2);
+            assert_eq!(all[1].title, "Two");
+            assert_eq!(all[1].sources, ["feed-a", "feed-b"]);
 
-        let week = store
-            .sightings("feed-b", "2026-11-17T00:00:00Z", "2026-11-24T00:00:00Z")
-            .await
-            .unwrap();
-        assert_eq!(week.len(), 1);
-        assert_eq!(week[0].title, "Deux");
-        assert_eq!(week[0].url, "https://a.org/2");
+            store
+                .decide(
+                    all[0].id,
+                    Status::Snoozed,
+                    Some("2026-11-30T00:00:00Z"),
+                    None,
+                    "now",
+                )
+                .await
+                .unwrap();
+            store
+                .decide(all[1].id, Status::Rejected, None, None, "now")
+                .await
+                .unwrap();
+            assert!(
+                store
+                    .candidates("2026-11-25T00:00:00Z", false)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            let back = store
+                .candidates("2026-12-01T00:00:00Z", false)
+                .await
+                .unwrap();
+            assert_eq!(back.len(), 1);
+            assert_eq!(back[0].status, Status::Snoozed);
+
+            let week = store
+                .sightings("feed-b", "2026-11-17T00:00:00Z", "2026-11-24T00:00:00Z")
+                .await
+                .unwrap();
+            assert_eq!(week.len(), 1);
+            assert_eq!(week[0].title, "Deux");
+            assert_eq!(week[0].url, "https://a.org/2");
+        }
     }
 
     #[tokio::test]
     async fn feed_state_round_trips() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("w.db")).await.unwrap();
-        let mut state = FeedState {
-            source: "https://a.org/feed".into(),
-            etag: Some("\"x\"".into()),
-            failures: 0,
-            last_status: "200".into(),
-            ..FeedState::default()
-        };
-        save(&store, &state).await;
-        state.failures = 2;
-        state.last_error = "timed out".into();
-        save(&store, &state).await;
-        let states = store.feed_states().await.unwrap();
-        assert_eq!(states["https://a.org/feed"], state);
+        for (engine, store) in crate::testdb::stores().await {
+            eprintln!("engine: {engine}");
+            let store: &Store = &store;
+            let mut state = FeedState {
+                source: "https://a.org/feed".into(),
+                etag: Some("\"x\"".into()),
+                failures: 0,
+                last_status: "200".into(),
+                ..FeedState::default()
+            };
+            save(&store, &state).await;
+            state.failures = 2;
+            state.last_error = "timed out".into();
+            save(&store, &state).await;
+            let states = store.feed_states().await.unwrap();
+            assert_eq!(states["https://a.org/feed"], state);
+        }
     }
 }

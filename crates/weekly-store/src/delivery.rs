@@ -76,21 +76,23 @@ mod tests {
 
     #[tokio::test]
     async fn a_key_goes_from_sending_to_sent_or_away() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("w.db")).await.unwrap();
-        assert_eq!(store.delivery("k").await.unwrap(), None);
-        store.delivery_sending("k", "t1").await.unwrap();
-        assert_eq!(
-            store.delivery("k").await.unwrap(),
-            Some(DeliveryState::Unsure)
-        );
-        store.delivery_sent("k", Some(7), "t2").await.unwrap();
-        assert_eq!(
-            store.delivery("k").await.unwrap(),
-            Some(DeliveryState::Sent(Some(7)))
-        );
-        store.delivery_sending("j", "t3").await.unwrap();
-        store.delivery_failed("j").await.unwrap();
-        assert_eq!(store.delivery("j").await.unwrap(), None);
+        for (engine, store) in crate::testdb::stores().await {
+            eprintln!("engine: {engine}");
+            let store: &Store = &store;
+            assert_eq!(store.delivery("k").await.unwrap(), None);
+            store.delivery_sending("k", "t1").await.unwrap();
+            assert_eq!(
+                store.delivery("k").await.unwrap(),
+                Some(DeliveryState::Unsure)
+            );
+            store.delivery_sent("k", Some(7), "t2").await.unwrap();
+            assert_eq!(
+                store.delivery("k").await.unwrap(),
+                Some(DeliveryState::Sent(Some(7)))
+            );
+            store.delivery_sending("j", "t3").await.unwrap();
+            store.delivery_failed("j").await.unwrap();
+            assert_eq!(store.delivery("j").await.unwrap(), None);
+        }
     }
 }

@@ -1,27 +1,33 @@
-//! The workspace database: SQLite through sqlx, with migrations embedded in the binary. It
-//! holds the translation memory, the record of translated units, the collected candidates and
-//! the deliveries to channels. The SQL is written to run
-//! on PostgreSQL too (`$n` placeholders, no SQLite-only types); a PostgreSQL pool would need its
-//! own migration directory only.
+//! The workspace database through sqlx's `Any` driver: SQLite (a file in the workspace, the
+//! default) or PostgreSQL (`postgres://…`), with one set of migrations per engine embedded in
+//! the binary. It holds the translation memory, the record of translated units, the collected
+//! candidates, the deliveries to channels, the subscribers and the outbox. The queries are
+//! written once for both engines (`$n` placeholders, text and 64-bit integers only).
 
 mod collect;
+mod copy;
 mod delivery;
 mod outbox;
+mod sql;
 mod subscribers;
+#[cfg(test)]
+pub(crate) mod testdb;
 
 pub use collect::{Candidate, FeedState, NewItem, Recorded, Sighting, Status};
+pub use copy::TableSum;
 pub use delivery::DeliveryState;
 pub use outbox::{OutboxMail, QueuedMail};
 pub use subscribers::{Imported, NewSubscriber, Subscriber, SubscriberStats};
 
-use sqlx::SqlSafeStr;
-use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::any::AnyConnectOptions;
+use sqlx::migrate::{Migrate, Migration, MigrationType, Migrator};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AnyConnection, AnyPool, Connection, pool::PoolOptions};
+use sqlx::{ConnectOptions, Executor, SqlSafeStr};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
+use std::time::Duration;
 
 /// A database problem, with what we were doing.
 #[derive(Debug, thiserror::Error)]
@@ -29,7 +35,7 @@ pub enum StoreError {
     /// Opening or migrating the database failed.
     #[error("cannot open the database {path}: {source}")]
     Open {
-        /// The database file.
+        /// The database, as it may be shown (no password).
         path: String,
         /// The cause.
         source: sqlx::Error,
@@ -37,45 +43,141 @@ pub enum StoreError {
     /// A migration failed.
     #[error("cannot migrate the database {path}: {source}")]
     Migrate {
-        /// The database file.
+        /// The database, as it may be shown (no password).
         path: String,
         /// The cause.
         source: sqlx::migrate::MigrateError,
+    },
+    /// A database URL that names no engine we have.
+    #[error(
+        "unsupported database URL {0}: use sqlite:PATH (relative to the workspace) or postgres://USER@HOST/NAME"
+    )]
+    Url(String),
+    /// `weekly db copy` into a database that already holds data.
+    #[error("the target database {0} already holds data (table {1}); copy into an empty database")]
+    NotEmpty(String, String),
+    /// `weekly db copy` read back something else than it wrote.
+    #[error("the copy of table {0} differs from its source ({1})")]
+    CopyMismatch(String, String),
+    /// The database has migrations this program does not know (a newer `weekly` ran on it).
+    #[error(
+        "the database {path} was migrated by a newer weekly (migration {version} is unknown here); upgrade weekly"
+    )]
+    Newer {
+        /// The database, as it may be shown.
+        path: String,
+        /// The unknown migration.
+        version: i64,
     },
     /// A query failed.
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
 }
 
-/// The migrations, in order.
-fn migrator() -> Migrator {
-    let sql = [
-        (
-            1,
-            "translation memory",
-            include_str!("../migrations/sqlite/0001_translation.sql"),
-        ),
-        (
-            2,
-            "collection, inbox and deliveries",
-            include_str!("../migrations/sqlite/0002_collect.sql"),
-        ),
-        (
-            3,
-            "translation claims",
-            include_str!("../migrations/sqlite/0003_claims.sql"),
-        ),
-        (
-            4,
-            "subscribers",
-            include_str!("../migrations/sqlite/0004_subscribers.sql"),
-        ),
-        (
-            5,
-            "outbox",
-            include_str!("../migrations/sqlite/0005_outbox.sql"),
-        ),
-    ];
+/// The database engine behind a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// An SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+impl Engine {
+    /// The engine a URL names.
+    pub fn of_url(url: &str) -> Option<Engine> {
+        if url.starts_with("sqlite:") {
+            Some(Engine::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Engine::Postgres)
+        } else {
+            None
+        }
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+}
+
+/// `url` with any password replaced by `***`, fit to print.
+pub fn shown_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        Err(_) => match url.split_once('@') {
+            // Not a URL we can take apart: show only what follows the credentials.
+            Some((_, host)) => format!("***@{host}"),
+            None => url.to_owned(),
+        },
+    }
+}
+
+/// The migrations of `engine`, in order.
+fn migrator(engine: Engine) -> Migrator {
+    let sql: [(i64, &str, &'static str); 5] = match engine {
+        Engine::Sqlite => [
+            (
+                1,
+                "translation memory",
+                include_str!("../migrations/sqlite/0001_translation.sql"),
+            ),
+            (
+                2,
+                "collection, inbox and deliveries",
+                include_str!("../migrations/sqlite/0002_collect.sql"),
+            ),
+            (
+                3,
+                "translation claims",
+                include_str!("../migrations/sqlite/0003_claims.sql"),
+            ),
+            (
+                4,
+                "subscribers",
+                include_str!("../migrations/sqlite/0004_subscribers.sql"),
+            ),
+            (
+                5,
+                "outbox",
+                include_str!("../migrations/sqlite/0005_outbox.sql"),
+            ),
+        ],
+        Engine::Postgres => [
+            (
+                1,
+                "translation memory",
+                include_str!("../migrations/postgres/0001_translation.sql"),
+            ),
+            (
+                2,
+                "collection, inbox and deliveries",
+                include_str!("../migrations/postgres/0002_collect.sql"),
+            ),
+            (
+                3,
+                "translation claims",
+                include_str!("../migrations/postgres/0003_claims.sql"),
+            ),
+            (
+                4,
+                "subscribers",
+                include_str!("../migrations/postgres/0004_subscribers.sql"),
+            ),
+            (
+                5,
+                "outbox",
+                include_str!("../migrations/postgres/0005_outbox.sql"),
+            ),
+        ],
+    };
     Migrator::with_migrations(
         sql.into_iter()
             .map(|(version, description, text)| {
@@ -89,6 +191,15 @@ fn migrator() -> Migrator {
             })
             .collect(),
     )
+}
+
+/// Where a database stands against the migrations this program has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationStatus {
+    /// Versions applied, with their descriptions.
+    pub applied: Vec<(i64, String)>,
+    /// Versions this program would apply, with their descriptions.
+    pub pending: Vec<(i64, String)>,
 }
 
 /// A translation as kept in the memory.
@@ -128,27 +239,71 @@ pub struct UnitRecord {
 /// The workspace database.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pub(crate) pool: SqlitePool,
+    pub(crate) pool: AnyPool,
+    engine: Engine,
+    shown: String,
 }
+
+/// Set on every SQLite connection. With WAL, NORMAL never corrupts the database (a power cut
+/// may lose the last commits); another run's write transaction is waited for (a minute), not
+/// reported as "locked".
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA busy_timeout = 60000; PRAGMA cache_size = -16384; PRAGMA foreign_keys = ON";
+
+/// Where sqlx records the migrations applied.
+const MIGRATIONS_TABLE: &str = "_sqlx_migrations";
+
+/// Lock key of PostgreSQL write transactions (`pg_advisory_xact_lock`): "weekly" in ASCII.
+const PG_WRITE_LOCK: i64 = 0x7765_656b_6c79;
 
 impl Store {
     /// Opens (creating it if needed) the SQLite database at `path` and brings its schema up to
     /// date.
     pub async fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_sqlite(path, true).await
+    }
+
+    /// Connects to the database at `url` (`sqlite:PATH`, a relative path taken from `base`,
+    /// or `postgres://…`) and brings its schema up to date.
+    pub async fn connect(url: &str, base: &Path) -> Result<Store, StoreError> {
+        Store::connect_with(url, base, true).await
+    }
+
+    /// Like [`Store::connect`], but leaves the schema as it is (for `weekly db status`).
+    pub async fn connect_unmigrated(url: &str, base: &Path) -> Result<Store, StoreError> {
+        Store::connect_with(url, base, false).await
+    }
+
+    async fn connect_with(url: &str, base: &Path, migrate: bool) -> Result<Store, StoreError> {
+        match Engine::of_url(url) {
+            Some(Engine::Sqlite) => {
+                let rest = url
+                    .trim_start_matches("sqlite://")
+                    .trim_start_matches("sqlite:");
+                let rest = rest.split('?').next().unwrap_or_default();
+                if rest.is_empty() {
+                    return Err(StoreError::Url(shown_url(url)));
+                }
+                Store::open_sqlite(&base.join(rest), migrate).await
+            }
+            Some(Engine::Postgres) => Store::open_postgres(url, migrate).await,
+            None => Err(StoreError::Url(shown_url(url))),
+        }
+    }
+
+    async fn open_sqlite(path: &Path, migrate: bool) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
         let shown = path.display().to_string();
-        let options = SqliteConnectOptions::from_str("sqlite:")
-            .map_err(|source| StoreError::Open {
-                path: shown.clone(),
-                source,
-            })?
+        let open_error = |source| StoreError::Open {
+            path: shown.clone(),
+            source,
+        };
+        let url = SqliteConnectOptions::from_str("sqlite:")
+            .map_err(open_error)?
             .filename(path)
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // With WAL, NORMAL never corrupts the database; a power cut may lose the last commits.
-            .synchronous(SqliteSynchronous::Normal)
-            .pragma("cache_size", "-16384")
-            // Another run's write transaction is waited for, not reported as "locked".
-            .busy_timeout(std::time::Duration::from_mins(1));
+            .to_url_lossy();
+        let options = AnyConnectOptions::from_url(&url).map_err(open_error)?;
         // Two runs on a new workspace must not both turn it to WAL and create the tables: the
         // first connection and the migrations happen under a lock on a file beside the
         // database (not the database file itself: closing another descriptor of it would drop
@@ -169,30 +324,162 @@ impl Store {
             .open(&lock_path)
             .map_err(lock_error)?;
         lock.lock().map_err(lock_error)?;
-        let pool = SqlitePoolOptions::new()
+        // The first connection alone, so that a file that is not a database (or cannot be
+        // opened) is reported at once with its cause; the pool retries failing connections.
+        let mut first = AnyConnection::connect_with(&options)
+            .await
+            .map_err(open_error)?;
+        first.execute(SQLITE_PRAGMAS).await.map_err(open_error)?;
+        sqlx::query("SELECT COUNT(*) FROM sqlite_master")
+            .execute(&mut first)
+            .await
+            .map_err(open_error)?;
+        first.close().await.map_err(open_error)?;
+        let pool = PoolOptions::<sqlx::Any>::new()
             .max_connections(4)
+            .acquire_timeout(Duration::from_secs(90))
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute(SQLITE_PRAGMAS).await?;
+                    Ok(())
+                })
+            })
             .connect_with(options)
             .await
-            .map_err(|source| StoreError::Open {
-                path: shown.clone(),
-                source,
-            })?;
-        let migrated = migrator().run(&pool).await;
+            .map_err(open_error)?;
+        let store = Store {
+            pool,
+            engine: Engine::Sqlite,
+            shown,
+        };
+        let migrated = if migrate {
+            store.migrate().await
+        } else {
+            Ok(Vec::new())
+        };
         drop(lock);
-        migrated.map_err(|source| StoreError::Migrate {
-            path: shown,
-            source,
-        })?;
-        Ok(Store { pool })
+        migrated?;
+        Ok(store)
     }
 
-    /// A write transaction that takes the write lock at once (`BEGIN IMMEDIATE`), waiting for
-    /// another run's: a deferred one that reads first fails with "database is locked" when
-    /// another run wrote in between.
+    async fn open_postgres(url: &str, migrate: bool) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let shown = shown_url(url);
+        let open_error = |source| StoreError::Open {
+            path: shown.clone(),
+            source,
+        };
+        let options = AnyConnectOptions::from_str(url).map_err(open_error)?;
+        let pool = PoolOptions::<sqlx::Any>::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(open_error)?;
+        let store = Store {
+            pool,
+            engine: Engine::Postgres,
+            shown,
+        };
+        // sqlx takes an advisory lock around the migrations, so two runs do not race.
+        if migrate {
+            store.migrate().await?;
+        }
+        Ok(store)
+    }
+
+    /// The engine behind this store.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The database as it may be shown: a file path, or a URL without its password.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// Applies the migrations not applied yet; returns their versions.
+    pub async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        let before = self.migration_status().await?;
+        migrator(self.engine)
+            .run(&self.pool)
+            .await
+            .map_err(|source| StoreError::Migrate {
+                path: self.shown.clone(),
+                source,
+            })?;
+        Ok(before.pending.into_iter().map(|(v, _)| v).collect())
+    }
+
+    /// Which migrations are applied and which would be.
+    pub async fn migration_status(&self) -> Result<MigrationStatus, StoreError> {
+        let migrator = migrator(self.engine);
+        let exists_sql = match self.engine {
+            Engine::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1"
+            }
+            Engine::Postgres => {
+                "SELECT COUNT(*) FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_name = $1"
+            }
+        };
+        let (tables,): (i64,) = sqlx::query_as(exists_sql)
+            .bind(MIGRATIONS_TABLE)
+            .fetch_one(&self.pool)
+            .await?;
+        let applied = if tables == 0 {
+            Vec::new()
+        } else {
+            let mut conn = self.pool.acquire().await?;
+            conn.list_applied_migrations(MIGRATIONS_TABLE)
+                .await
+                .map_err(|source| StoreError::Migrate {
+                    path: self.shown.clone(),
+                    source,
+                })?
+        };
+        let applied_versions: Vec<i64> = applied.iter().map(|m| m.version).collect();
+        if let Some(version) = applied_versions
+            .iter()
+            .find(|v| !migrator.iter().any(|m| m.version == **v))
+        {
+            return Err(StoreError::Newer {
+                path: self.shown.clone(),
+                version: *version,
+            });
+        }
+        let mut status = MigrationStatus {
+            applied: Vec::new(),
+            pending: Vec::new(),
+        };
+        for m in migrator.iter() {
+            let entry = (m.version, m.description.to_string());
+            if applied_versions.contains(&m.version) {
+                status.applied.push(entry);
+            } else {
+                status.pending.push(entry);
+            }
+        }
+        Ok(status)
+    }
+
+    /// A write transaction that holds the database's write lock from its start, so a
+    /// read-then-write sequence sees no other run's write in between: SQLite's
+    /// `BEGIN IMMEDIATE` (waiting for another run's), an advisory lock on PostgreSQL.
     pub(crate) async fn write_transaction(
         &self,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        match self.engine {
+            Engine::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Engine::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS locked")
+                    .bind(PG_WRITE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
+        }
     }
 
     /// Claims the translation of `key` for `owner` for `ttl_secs` (from `now`, unix seconds):
@@ -428,28 +715,30 @@ mod tests {
 
     #[tokio::test]
     async fn a_claim_is_held_by_one_owner_until_released_or_expired() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("weekly.db")).await.unwrap();
-        assert!(store.claim("k", "a", 1000, 60).await.unwrap());
-        assert!(
-            !store.claim("k", "b", 1001, 60).await.unwrap(),
-            "a holds it"
-        );
-        assert!(
-            store.claim("k", "a", 1030, 60).await.unwrap(),
-            "a extends it"
-        );
-        assert!(
-            !store.claim("k", "b", 1080, 60).await.unwrap(),
-            "extended to 1090"
-        );
-        assert!(store.claim("k", "b", 1091, 60).await.unwrap(), "expired");
-        store.release("k", "a").await.unwrap();
-        assert!(
-            !store.claim("k", "a", 1092, 60).await.unwrap(),
-            "a no longer owns it"
-        );
-        store.release("k", "b").await.unwrap();
-        assert!(store.claim("k", "a", 1093, 60).await.unwrap());
+        for (engine, store) in crate::testdb::stores().await {
+            eprintln!("engine: {engine}");
+            let store: &Store = &store;
+            assert!(store.claim("k", "a", 1000, 60).await.unwrap());
+            assert!(
+                !store.claim("k", "b", 1001, 60).await.unwrap(),
+                "a holds it"
+            );
+            assert!(
+                store.claim("k", "a", 1030, 60).await.unwrap(),
+                "a extends it"
+            );
+            assert!(
+                !store.claim("k", "b", 1080, 60).await.unwrap(),
+                "extended to 1090"
+            );
+            assert!(store.claim("k", "b", 1091, 60).await.unwrap(), "expired");
+            store.release("k", "a").await.unwrap();
+            assert!(
+                !store.claim("k", "a", 1092, 60).await.unwrap(),
+                "a no longer owns it"
+            );
+            store.release("k", "b").await.unwrap();
+            assert!(store.claim("k", "a", 1093, 60).await.unwrap());
+        }
     }
 }

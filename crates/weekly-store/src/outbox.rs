@@ -126,43 +126,45 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_mail_waits_for_its_next_attempt_and_a_sent_one_leaves() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("weekly.db")).await.unwrap();
-        let mail = OutboxMail {
-            kind: "test".into(),
-            recipient: "a@x.org".into(),
-            subject: "s".into(),
-            body_text: "b".into(),
-            body_html: String::new(),
-            list_unsubscribe: String::new(),
-        };
-        let id = store
-            .enqueue_mail(&mail, "2026-12-01T00:00:00Z")
-            .await
-            .unwrap();
-        let due = store.due_mail("2026-12-01T00:00:00Z", 10).await.unwrap();
-        assert_eq!((due.len(), due[0].mail.clone()), (1, mail));
-        store
-            .mail_failed(id, "connection refused", "2026-12-01T00:05:00Z")
-            .await
-            .unwrap();
-        assert!(
-            store
-                .due_mail("2026-12-01T00:01:00Z", 10)
+        for (engine, store) in crate::testdb::stores().await {
+            eprintln!("engine: {engine}");
+            let store: &Store = &store;
+            let mail = OutboxMail {
+                kind: "test".into(),
+                recipient: "a@x.org".into(),
+                subject: "s".into(),
+                body_text: "b".into(),
+                body_html: String::new(),
+                list_unsubscribe: String::new(),
+            };
+            let id = store
+                .enqueue_mail(&mail, "2026-12-01T00:00:00Z")
                 .await
-                .unwrap()
-                .is_empty()
-        );
-        let again = store.due_mail("2026-12-01T00:05:00Z", 10).await.unwrap();
-        assert_eq!(again[0].attempts, 1);
-        store.mail_sent(id, "2026-12-01T00:05:01Z").await.unwrap();
-        assert!(
+                .unwrap();
+            let due = store.due_mail("2026-12-01T00:00:00Z", 10).await.unwrap();
+            assert_eq!((due.len(), due[0].mail.clone()), (1, mail));
             store
-                .due_mail("2026-12-02T00:00:00Z", 10)
+                .mail_failed(id, "connection refused", "2026-12-01T00:05:00Z")
                 .await
-                .unwrap()
-                .is_empty()
-        );
-        assert_eq!(store.unsent_mail().await.unwrap(), 0);
+                .unwrap();
+            assert!(
+                store
+                    .due_mail("2026-12-01T00:01:00Z", 10)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            let again = store.due_mail("2026-12-01T00:05:00Z", 10).await.unwrap();
+            assert_eq!(again[0].attempts, 1);
+            store.mail_sent(id, "2026-12-01T00:05:01Z").await.unwrap();
+            assert!(
+                store
+                    .due_mail("2026-12-02T00:00:00Z", 10)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            assert_eq!(store.unsent_mail().await.unwrap(), 0);
+        }
     }
 }

@@ -86,6 +86,9 @@ enum Command {
     /// Mail to subscribers: the outbox and the SMTP server (test, send, status).
     #[command(subcommand)]
     Mail(cmd::mail::Command),
+    /// The workspace database (SQLite or PostgreSQL): status, migrate, copy into another.
+    #[command(subcommand)]
+    Db(cmd::db::Command),
     /// Candidates ranked by a score you can read; accept one into the draft, reject, snooze.
     Inbox(cmd::inbox::Args),
     /// Tell where links were featured before, or that they are new.
@@ -130,6 +133,7 @@ fn main() -> ExitCode {
         Command::Collect(args) => cmd::collect::run(&args, &cli.workspace),
         Command::Subscribers(command) => cmd::subscribers::run(&command, &cli.workspace),
         Command::Mail(command) => cmd::mail::run(&command, &cli.workspace),
+        Command::Db(command) => cmd::db::run(&command, &cli.workspace),
         Command::Inbox(args) => cmd::inbox::run(&args, &cli.workspace),
         Command::Dedup(args) => cmd::dedup::run(&args, &cli.workspace),
         Command::Digest(args) => cmd::digest::run(&args, &cli.workspace),

@@ -4,6 +4,7 @@ pub mod announce;
 pub mod build;
 pub mod check;
 pub mod collect;
+pub mod db;
 pub mod dedup;
 pub mod digest;
 pub mod import;

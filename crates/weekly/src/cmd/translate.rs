@@ -221,11 +221,10 @@ async fn translate(
         .unwrap_or(config.translate.concurrency)
         .max(1);
     let client_config = client_config(workspace);
-    let db_path = workspace.root.join(crate::workspace::DATABASE);
-    let store = if args.dry_run && !db_path.exists() {
+    let store = if args.dry_run && weekly_app::database::is_missing_file(workspace) {
         None
     } else {
-        Some(Store::open(&db_path).await?)
+        Some(weekly_app::database::open(workspace).await?)
     };
     let newsletter = config.name.get(from).cloned().unwrap_or_default();
     let version = prompt_version(template);

@@ -165,3 +165,46 @@ pub fn smtp_server(port: u16, dir: &Path) -> Option<Killed> {
     }
     panic!("aiosmtpd did not start on port {port}");
 }
+
+/// A new, empty database on the test PostgreSQL server (`WEEKLY_TEST_POSTGRES_URL`, started
+/// by `.ci/run` or `scripts/pg-test-cluster.sh`), made with `psql`; `None` with a printed
+/// reason when there is no server (a failure with `WEEKLY_REQUIRE_POSTGRES=1`).
+#[allow(dead_code)]
+pub fn postgres_database() -> Option<String> {
+    let admin = match std::env::var("WEEKLY_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            assert!(
+                std::env::var_os("WEEKLY_REQUIRE_POSTGRES").is_none(),
+                "WEEKLY_REQUIRE_POSTGRES is set but WEEKLY_TEST_POSTGRES_URL is not"
+            );
+            skip(
+                "WEEKLY_TEST_POSTGRES_URL is not set (scripts/pg-test-cluster.sh starts a server)",
+            );
+            return None;
+        }
+    };
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let name = format!(
+        "weekly_cli_{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    );
+    let out = std::process::Command::new("psql")
+        .args([
+            admin.as_str(),
+            "-q",
+            "-c",
+            &format!("CREATE DATABASE {name}"),
+        ])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("psql runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    Some(format!("{base}/{name}"))
+}

@@ -1,0 +1,60 @@
+//! Which database a workspace uses: `WEEKLY_DATABASE_URL` when set, else `[database] url` of
+//! `weekly.toml` (default `sqlite:weekly.db`, a file of the workspace).
+
+use crate::workspace::Workspace;
+use anyhow::{Context as _, Result};
+use weekly_store::{Engine, Store};
+
+/// The environment variable that replaces `[database] url`.
+pub const URL_VARIABLE: &str = "WEEKLY_DATABASE_URL";
+
+/// The database URL of `workspace`, and where it came from (for messages).
+pub fn url(workspace: &Workspace) -> Result<(String, &'static str)> {
+    match std::env::var(URL_VARIABLE) {
+        Ok(url) if !url.trim().is_empty() => {
+            let url = url.trim().to_owned();
+            if Engine::of_url(&url).is_none() {
+                anyhow::bail!(
+                    "{URL_VARIABLE}: `{}` is not a database URL; use sqlite:PATH or postgres://user@host/name",
+                    weekly_store::shown_url(&url)
+                );
+            }
+            Ok((url, URL_VARIABLE))
+        }
+        _ => Ok((
+            workspace.config.database.url.clone(),
+            "weekly.toml [database] url",
+        )),
+    }
+}
+
+/// Opens the workspace's database and brings its schema up to date.
+pub async fn open(workspace: &Workspace) -> Result<Store> {
+    let (url, from) = url(workspace)?;
+    Store::connect(&url, &workspace.root)
+        .await
+        .with_context(|| format!("the database comes from {from}"))
+}
+
+/// Opens the workspace's database without migrating it.
+pub async fn open_unmigrated(workspace: &Workspace) -> Result<Store> {
+    let (url, from) = url(workspace)?;
+    Store::connect_unmigrated(&url, &workspace.root)
+        .await
+        .with_context(|| format!("the database comes from {from}"))
+}
+
+/// Whether the workspace's database is the SQLite file `name` of the workspace and that file
+/// does not exist yet (a dry run then need not create it).
+pub fn is_missing_file(workspace: &Workspace) -> bool {
+    match url(workspace) {
+        Ok((url, _)) if Engine::of_url(&url) == Some(Engine::Sqlite) => {
+            let rest = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
+            let path = rest.split('?').next().unwrap_or_default();
+            !workspace.root.join(path).exists()
+        }
+        _ => false,
+    }
+}

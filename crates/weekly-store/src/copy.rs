@@ -1,0 +1,474 @@
+//! `weekly db copy`: every table of one store into another, empty one (SQLite into PostgreSQL,
+//! or back), checked by row counts and an order-free checksum before the copy is committed.
+
+use crate::sql::Sql;
+use crate::{Engine, Store, StoreError};
+use futures::TryStreamExt;
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+/// The kind of a column: every column of the store is text or a 64-bit integer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Int,
+    Text,
+}
+
+/// A table of the store, its columns, and its identity column if it has one.
+#[derive(Debug)]
+struct Table {
+    name: &'static str,
+    columns: &'static [(&'static str, Kind)],
+    identity: Option<&'static str>,
+}
+
+use Kind::{Int, Text};
+
+/// Every table, parents before the tables that refer to them. A test checks that this list
+/// names every table and column the migrations make.
+const TABLES: &[Table] = &[
+    Table {
+        name: "translation_memory",
+        columns: &[
+            ("key", Text),
+            ("source_lang", Text),
+            ("target_lang", Text),
+            ("model", Text),
+            ("prompt_version", Text),
+            ("source", Text),
+            ("translation", Text),
+            ("prompt_tokens", Int),
+            ("completion_tokens", Int),
+            ("created_at", Text),
+        ],
+        identity: None,
+    },
+    Table {
+        name: "translated_unit",
+        columns: &[
+            ("issue", Int),
+            ("lang", Text),
+            ("unit", Text),
+            ("source_hash", Text),
+            ("output_hash", Text),
+            ("updated_at", Text),
+        ],
+        identity: None,
+    },
+    Table {
+        name: "translation_claim",
+        columns: &[("key", Text), ("owner", Text), ("expires_at", Int)],
+        identity: None,
+    },
+    Table {
+        name: "feed_state",
+        columns: &[
+            ("source", Text),
+            ("etag", Text),
+            ("last_modified", Text),
+            ("failures", Int),
+            ("next_attempt", Text),
+            ("last_status", Text),
+            ("last_error", Text),
+            ("last_fetched", Text),
+        ],
+        identity: None,
+    },
+    Table {
+        name: "candidate",
+        columns: &[
+            ("id", Int),
+            ("url_norm", Text),
+            ("url", Text),
+            ("title", Text),
+            ("summary", Text),
+            ("lang", Text),
+            ("published", Text),
+            ("first_seen", Text),
+            ("status", Text),
+            ("snoozed_until", Text),
+            ("decided_at", Text),
+            ("issue", Int),
+            ("section", Text),
+        ],
+        identity: Some("id"),
+    },
+    Table {
+        name: "sighting",
+        columns: &[
+            ("candidate", Int),
+            ("source", Text),
+            ("title", Text),
+            ("published", Text),
+            ("seen_at", Text),
+        ],
+        identity: None,
+    },
+    Table {
+        name: "repo_stars",
+        columns: &[("repo", Text), ("observed_at", Text), ("stars", Int)],
+        identity: None,
+    },
+    Table {
+        name: "delivery",
+        columns: &[
+            ("key", Text),
+            ("state", Text),
+            ("message_id", Int),
+            ("updated_at", Text),
+        ],
+        identity: None,
+    },
+    Table {
+        name: "subscriber",
+        columns: &[
+            ("id", Int),
+            ("email", Text),
+            ("email_key", Text),
+            ("name", Text),
+            ("languages", Text),
+            ("tier", Text),
+            ("paid_until", Text),
+            ("status", Text),
+            ("source", Text),
+            ("consent_at", Text),
+            ("consent_ip", Text),
+            ("consent_via", Text),
+            ("created_at", Text),
+            ("updated_at", Text),
+        ],
+        identity: Some("id"),
+    },
+    Table {
+        name: "outbox",
+        columns: &[
+            ("id", Int),
+            ("kind", Text),
+            ("recipient", Text),
+            ("subject", Text),
+            ("body_text", Text),
+            ("body_html", Text),
+            ("list_unsubscribe", Text),
+            ("created_at", Text),
+            ("attempts", Int),
+            ("next_attempt", Text),
+            ("last_error", Text),
+            ("sent_at", Text),
+        ],
+        identity: Some("id"),
+    },
+];
+
+/// A table's row count and checksum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSum {
+    /// The table.
+    pub table: &'static str,
+    /// Its rows.
+    pub rows: i64,
+    /// The sum (mod 2^256) of the SHA-256 of each row's values, in hex: the same for the same
+    /// rows in any order, on either engine.
+    pub checksum: String,
+}
+
+/// One value of a row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Value {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+fn values(row: &AnyRow, table: &Table) -> Result<Vec<Value>, sqlx::Error> {
+    table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, (_, kind))| {
+            Ok(match kind {
+                Int => row
+                    .try_get::<Option<i64>, _>(i)?
+                    .map_or(Value::Null, Value::Int),
+                Text => row
+                    .try_get::<Option<String>, _>(i)?
+                    .map_or(Value::Null, Value::Text),
+            })
+        })
+        .collect()
+}
+
+/// A running order-free checksum: the rows' SHA-256 digests added as 256-bit numbers.
+#[derive(Debug, Default)]
+struct Sum {
+    limbs: [u64; 4],
+    rows: i64,
+}
+
+impl Sum {
+    fn add(&mut self, row: &[Value]) {
+        let mut hash = Sha256::new();
+        for value in row {
+            match value {
+                Value::Null => hash.update(b"N"),
+                Value::Int(n) => {
+                    hash.update(b"I");
+                    hash.update(n.to_le_bytes());
+                }
+                Value::Text(s) => {
+                    hash.update(b"T");
+                    hash.update((s.len() as u64).to_le_bytes());
+                    hash.update(s.as_bytes());
+                }
+            }
+        }
+        let digest = hash.finalize();
+        let mut carry = 0u64;
+        for (i, limb) in self.limbs.iter_mut().enumerate() {
+            let part = u64::from_le_bytes(digest[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+            let (a, c1) = limb.overflowing_add(part);
+            let (b, c2) = a.overflowing_add(carry);
+            *limb = b;
+            carry = u64::from(c1) + u64::from(c2);
+        }
+        self.rows += 1;
+    }
+
+    fn finish(&self, table: &'static str) -> TableSum {
+        let checksum = self
+            .limbs
+            .iter()
+            .rev()
+            .map(|l| format!("{l:016x}"))
+            .collect();
+        TableSum {
+            table,
+            rows: self.rows,
+            checksum,
+        }
+    }
+}
+
+fn select(table: &Table) -> String {
+    let columns: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
+    format!("SELECT {} FROM {}", columns.join(", "), table.name)
+}
+
+async fn sum_table(conn: &mut AnyConnection, table: &Table) -> Result<TableSum, StoreError> {
+    let mut sum = Sum::default();
+    let mut rows = sqlx::query(sqlx::AssertSqlSafe(select(table))).fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
+        sum.add(&values(&row, table)?);
+    }
+    Ok(sum.finish(table.name))
+}
+
+/// Rows per `INSERT` (both engines take well over 20,000 parameters in one statement).
+fn rows_per_insert(table: &Table) -> usize {
+    20_000 / table.columns.len()
+}
+
+async fn insert(
+    conn: &mut AnyConnection,
+    table: &Table,
+    rows: &[Vec<Value>],
+) -> Result<(), StoreError> {
+    let columns: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
+    let mut q = Sql::new(format!(
+        "INSERT INTO {} ({}) VALUES ",
+        table.name,
+        columns.join(", ")
+    ));
+    for (i, row) in rows.iter().enumerate() {
+        q.open(i > 0);
+        for (value, (_, kind)) in row.iter().zip(table.columns) {
+            match (value, kind) {
+                (Value::Int(n), _) => q.bind(*n),
+                (Value::Text(s), _) => q.bind(s.as_str()),
+                (Value::Null, Int) => q.bind(None::<i64>),
+                (Value::Null, Text) => q.bind(None::<&str>),
+            };
+        }
+        q.close();
+    }
+    q.query().execute(&mut *conn).await?;
+    Ok(())
+}
+
+impl Store {
+    /// Every table's row count and checksum.
+    pub async fn table_sums(&self) -> Result<Vec<TableSum>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let mut out = Vec::with_capacity(TABLES.len());
+        for table in TABLES {
+            out.push(sum_table(&mut conn, table).await?);
+        }
+        Ok(out)
+    }
+
+    /// Copies every table into `target`, which must hold no rows, in one transaction of the
+    /// target that is committed only when each table there has the source's row count and
+    /// checksum. `progress` is told each table and the rows copied so far. Returns the sums.
+    pub async fn copy_into(
+        &self,
+        target: &Store,
+        progress: &mut (dyn FnMut(&str, i64) + Send),
+    ) -> Result<Vec<TableSum>, StoreError> {
+        let mut tx = target.write_transaction().await?;
+        for table in TABLES {
+            let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*) FROM {}",
+                table.name
+            )))
+            .fetch_one(&mut *tx)
+            .await?;
+            if n > 0 {
+                return Err(StoreError::NotEmpty(
+                    target.shown().to_owned(),
+                    table.name.to_owned(),
+                ));
+            }
+        }
+        let mut source = self.pool.acquire().await?;
+        let mut sums = Vec::with_capacity(TABLES.len());
+        for table in TABLES {
+            let mut sum = Sum::default();
+            let mut batch = Vec::with_capacity(rows_per_insert(table));
+            let mut rows = sqlx::query(sqlx::AssertSqlSafe(select(table))).fetch(&mut *source);
+            while let Some(row) = rows.try_next().await? {
+                let row = values(&row, table)?;
+                sum.add(&row);
+                batch.push(row);
+                if batch.len() == rows_per_insert(table) {
+                    insert(&mut tx, table, &batch).await?;
+                    batch.clear();
+                    progress(table.name, sum.rows);
+                }
+            }
+            drop(rows);
+            if !batch.is_empty() {
+                insert(&mut tx, table, &batch).await?;
+            }
+            progress(table.name, sum.rows);
+            if let (Some(column), Engine::Postgres) = (table.identity, target.engine()) {
+                // The next id given by the target follows the copied ones.
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT setval(pg_get_serial_sequence('{t}', '{column}'), \
+                     (SELECT COALESCE(MAX({column}), 0) + 1 FROM {t}), false)",
+                    t = table.name
+                )))
+                .execute(&mut *tx)
+                .await?;
+            }
+            let wrote = sum.finish(table.name);
+            let read_back = sum_table(&mut tx, table).await?;
+            if read_back != wrote {
+                return Err(StoreError::CopyMismatch(
+                    table.name.to_owned(),
+                    format!(
+                        "{} rows, checksum {} in the source; {} rows, checksum {} in the copy",
+                        wrote.rows, wrote.checksum, read_back.rows, read_back.checksum
+                    ),
+                ));
+            }
+            sums.push(wrote);
+        }
+        tx.commit().await?;
+        Ok(sums)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testdb;
+
+    #[tokio::test]
+    async fn the_copy_tables_name_every_table_and_column_of_the_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("w.db")).await.unwrap();
+        let tables: Vec<(String,)> = sqlx::query_as(
+            "SELECT name FROM sqlite_master WHERE type = 'table' \
+             AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name",
+        )
+        .fetch_all(&store.pool)
+        .await
+        .unwrap();
+        let mut listed: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
+        listed.sort_unstable();
+        let schema: Vec<&str> = tables.iter().map(|(t,)| t.as_str()).collect();
+        assert_eq!(schema, listed);
+        for table in TABLES {
+            let columns: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT name FROM pragma_table_info('{}') ORDER BY cid",
+                table.name
+            )))
+            .fetch_all(&store.pool)
+            .await
+            .unwrap();
+            let columns: Vec<&str> = columns.iter().map(|(c,)| c.as_str()).collect();
+            let ours: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
+            assert_eq!(columns, ours, "{}", table.name);
+        }
+    }
+
+    #[test]
+    fn the_checksum_ignores_order_and_sees_every_value() {
+        let rows = [
+            vec![Value::Int(1), Value::Text("a".into()), Value::Null],
+            vec![
+                Value::Int(2),
+                Value::Text(String::new()),
+                Value::Text("x".into()),
+            ],
+        ];
+        let mut one = Sum::default();
+        one.add(&rows[0]);
+        one.add(&rows[1]);
+        let mut two = Sum::default();
+        two.add(&rows[1]);
+        two.add(&rows[0]);
+        assert_eq!(one.finish("t"), two.finish("t"));
+        // NULL and an empty text differ, as do the same texts split differently.
+        let mut three = Sum::default();
+        three.add(&rows[0]);
+        three.add(&[Value::Int(2), Value::Null, Value::Text("x".into())]);
+        assert_ne!(one.finish("t"), three.finish("t"));
+        let mut a = Sum::default();
+        a.add(&[Value::Text("ab".into()), Value::Text("c".into())]);
+        let mut b = Sum::default();
+        b.add(&[Value::Text("a".into()), Value::Text("bc".into())]);
+        assert_ne!(a.finish("t"), b.finish("t"));
+    }
+
+    #[tokio::test]
+    async fn a_copy_carries_every_row_and_refuses_a_target_with_data() {
+        for (engine, source) in testdb::stores().await {
+            // Every table gets rows, with NULLs, quotes and non-ASCII text.
+            testdb::fill(&source).await;
+            let targets = testdb::stores().await;
+            for (target_engine, target) in targets {
+                let mut seen = Vec::new();
+                let sums = source
+                    .copy_into(&target, &mut |t, n| seen.push((t.to_owned(), n)))
+                    .await
+                    .unwrap_or_else(|e| panic!("{engine} -> {target_engine}: {e}"));
+                assert_eq!(sums, source.table_sums().await.unwrap());
+                assert_eq!(sums, target.table_sums().await.unwrap());
+                assert!(sums.iter().all(|s| s.rows > 0), "{sums:?}");
+                assert!(seen.iter().any(|(t, _)| t == "subscriber"));
+                // Ids continue after the copied ones.
+                let next = target
+                    .enqueue_mail(&testdb::mail("after@example.org"), "2026-12-02T00:00:00Z")
+                    .await
+                    .unwrap();
+                assert!(next > 1, "{target_engine}: id {next}");
+                let again = source.copy_into(&target, &mut |_, _| {}).await.unwrap_err();
+                assert!(
+                    matches!(again, StoreError::NotEmpty(..)),
+                    "{target_engine}: {again}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Stores for the tests, on every engine we can reach: a new SQLite file always, and a new
+//! database on the PostgreSQL server named by `WEEKLY_TEST_POSTGRES_URL` (`.ci/run` starts a
+//! throw-away cluster and sets it; `scripts/pg-test-cluster.sh` does the same by hand). Without
+//! it the PostgreSQL half is skipped with a printed reason, or fails with
+//! `WEEKLY_REQUIRE_POSTGRES=1`.
+
+use crate::{OutboxMail, Store};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A store and what keeps it alive.
+#[derive(Debug)]
+pub struct TestStore {
+    store: Store,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl std::ops::Deref for TestStore {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+/// The admin URL of the test PostgreSQL server, if there is one.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("WEEKLY_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var_os("WEEKLY_REQUIRE_POSTGRES").is_none(),
+                "WEEKLY_REQUIRE_POSTGRES is set but WEEKLY_TEST_POSTGRES_URL is not"
+            );
+            use std::io::Write as _;
+            let test = std::thread::current().name().unwrap_or("a test").to_owned();
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED {test} (PostgreSQL half): WEEKLY_TEST_POSTGRES_URL is not set \
+                 (scripts/pg-test-cluster.sh starts a server)"
+            );
+            None
+        }
+    }
+}
+
+/// A new, empty database on the test PostgreSQL server: its URL.
+pub async fn new_postgres_database(admin: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    sqlx::any::install_default_drivers();
+    let name = format!(
+        "weekly_test_{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    );
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin)
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach the test PostgreSQL server: {e}"));
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let mut url = url::Url::parse(admin).unwrap();
+    url.set_path(&name);
+    url.to_string()
+}
+
+/// One new store per engine we can reach, named by engine.
+pub async fn stores() -> Vec<(&'static str, TestStore)> {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = Store::open(&dir.path().join("weekly.db")).await.unwrap();
+    let mut out = vec![(
+        "sqlite",
+        TestStore {
+            store: sqlite,
+            _dir: Some(dir),
+        },
+    )];
+    if let Some(admin) = postgres_url() {
+        let url = new_postgres_database(&admin).await;
+        let store = Store::connect(&url, std::path::Path::new("/"))
+            .await
+            .unwrap();
+        out.push(("postgres", TestStore { store, _dir: None }));
+    }
+    out
+}
+
+/// A mail for the outbox.
+pub fn mail(to: &str) -> OutboxMail {
+    OutboxMail {
+        kind: "test".into(),
+        recipient: to.into(),
+        subject: "Sujet «tricky» 'quotes' \"too\"".into(),
+        body_text: "正文\nline two; DROP TABLE outbox; --".into(),
+        body_html: String::new(),
+        list_unsubscribe: String::new(),
+    }
+}
+
+/// Puts rows into every table, with NULLs, quotes and non-ASCII text.
+pub async fn fill(store: &Store) {
+    use crate::{FeedState, Memory, NewItem, NewSubscriber, UnitRecord};
+    store
+        .remember(&Memory {
+            key: "k1".into(),
+            source_lang: "zh".into(),
+            target_lang: "en".into(),
+            model: "m".into(),
+            prompt_version: "v1".into(),
+            source: "中文标题---English Title".into(),
+            translation: "It's \"quoted\"".into(),
+            prompt_tokens: 12,
+            completion_tokens: 34,
+        })
+        .await
+        .unwrap();
+    store
+        .set_unit_records(
+            42,
+            "en",
+            &[UnitRecord {
+                unit: "title".into(),
+                source_hash: "s".into(),
+                output_hash: "o".into(),
+            }],
+        )
+        .await
+        .unwrap();
+    assert!(store.claim("k2", "run-a", 1_000, 60).await.unwrap());
+    let state = FeedState {
+        source: "https://example.org/feed.xml".into(),
+        etag: Some("\"abc\"".into()),
+        last_modified: None,
+        failures: 0,
+        next_attempt: None,
+        last_status: "200".into(),
+        last_error: String::new(),
+        last_fetched: Some("2026-12-01T00:00:00Z".into()),
+    };
+    let items: Vec<NewItem> = (0..3)
+        .map(|i| NewItem {
+            url: format!("https://example.org/{i}?q='x'"),
+            url_norm: format!("https://example.org/{i}"),
+            title: format!("标题 {i}"),
+            summary: String::new(),
+            lang: "zh".into(),
+            published: (i > 0).then(|| format!("2026-11-2{i}T00:00:00Z")),
+        })
+        .collect();
+    store
+        .record_batch(&[(state, Some(items))], "2026-12-01T00:00:00Z")
+        .await
+        .unwrap();
+    store
+        .record_stars("owner/repo", "2026-12-01", 1234)
+        .await
+        .unwrap();
+    store
+        .delivery_sending("telegram:1", "2026-12-01T00:00:00Z")
+        .await
+        .unwrap();
+    store
+        .delivery_sent("telegram:1", None, "2026-12-01T00:00:01Z")
+        .await
+        .unwrap();
+    let subscribers: Vec<NewSubscriber> = ["a@example.org", "Ünï@例え.jp", "o'brien@example.org"]
+        .iter()
+        .map(|email| NewSubscriber {
+            email: (*email).into(),
+            email_key: email.to_lowercase(),
+            name: "Name, \"Quoted\"".into(),
+            languages: "zh en".into(),
+            tier: "free".into(),
+            paid_until: None,
+            status: "confirmed".into(),
+            source: "test".into(),
+            consent_at: "2026-12-01T00:00:00Z".into(),
+            consent_ip: String::new(),
+            consent_via: "import".into(),
+        })
+        .collect();
+    store
+        .import_subscribers(&subscribers, "2026-12-01T00:00:00Z")
+        .await
+        .unwrap();
+    store
+        .enqueue_mail(&mail("a@example.org"), "2026-12-01T00:00:00Z")
+        .await
+        .unwrap();
+}
