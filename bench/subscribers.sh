@@ -2,13 +2,17 @@
 # `weekly subscribers import` of N generated rows (plain list: email, name, lang, tier,
 # paid_until) into a new workspace database, then the same file again (every row unchanged),
 # then the export. Prints wall time and peak RSS of each. Target: 100,000 rows well under 5 s.
-# Usage: bench/subscribers.sh [N=100000]
+# Usage: bench/subscribers.sh [N=100000] [--postgres]   (--postgres: a throw-away PostgreSQL
+# cluster instead of the workspace's SQLite file; needs Debian's postgresql)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-100000}"
 cargo build --release -q -p weekly
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+source bench/pg.sh
+trap 'pg_stop; rm -rf "$work"' EXIT
+unset WEEKLY_DATABASE_URL
+[ "${2:-}" = "--postgres" ] && pg_start
 ./target/release/weekly init "$work/ws" >/dev/null 2>&1
 python3 - "$work/list.csv" "$n" <<'PY'
 import sys
