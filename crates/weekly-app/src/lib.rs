@@ -13,6 +13,7 @@ pub mod editions;
 pub mod featured;
 pub mod files;
 pub mod mail;
+pub mod mail_texts;
 pub mod outdir;
 pub mod site;
 pub mod subscribers;

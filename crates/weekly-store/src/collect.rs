@@ -501,12 +501,12 @@ mod tests {
                 item("https://a.org/2", "Two", "2026-11-21T00:00:00Z"),
                 item("https://a.org/2", "Two again", "2026-11-21T00:00:00Z"),
             ];
-            let r = record_one(&store, "feed-a", &a, "2026-11-24T00:00:00Z").await;
+            let r = record_one(store, "feed-a", &a, "2026-11-24T00:00:00Z").await;
             assert_eq!(r, Recorded { new: 2, seen: 0 });
             let b = [item("https://a.org/2", "Deux", "2026-11-22T00:00:00Z")];
-            let r = record_one(&store, "feed-b", &b, "2026-11-24T01:00:00Z").await;
+            let r = record_one(store, "feed-b", &b, "2026-11-24T01:00:00Z").await;
             assert_eq!(r, Recorded { new: 0, seen: 1 });
-            let r = record_one(&store, "feed-a", &a, "2026-11-24T02:00:00Z").await;
+            let r = record_one(store, "feed-a", &a, "2026-11-24T02:00:00Z").await;
             assert_eq!(r, Recorded { new: 0, seen: 2 });
 
             let all = store
@@ -567,10 +567,10 @@ mod tests {
                 last_status: "200".into(),
                 ..FeedState::default()
             };
-            save(&store, &state).await;
+            save(store, &state).await;
             state.failures = 2;
             state.last_error = "timed out".into();
-            save(&store, &state).await;
+            save(store, &state).await;
             let states = store.feed_states().await.unwrap();
             assert_eq!(states["https://a.org/feed"], state);
         }

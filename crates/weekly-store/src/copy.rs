@@ -7,6 +7,7 @@ use futures::TryStreamExt;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+use std::fmt::Write as _;
 
 /// The kind of a column: every column of the store is text or a 64-bit integer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,12 +236,10 @@ impl Sum {
     }
 
     fn finish(&self, table: &'static str) -> TableSum {
-        let checksum = self
-            .limbs
-            .iter()
-            .rev()
-            .map(|l| format!("{l:016x}"))
-            .collect();
+        let mut checksum = String::with_capacity(64);
+        for limb in self.limbs.iter().rev() {
+            let _ = write!(checksum, "{limb:016x}");
+        }
         TableSum {
             table,
             rows: self.rows,

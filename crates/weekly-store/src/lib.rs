@@ -253,8 +253,9 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NO
 /// Where sqlx records the migrations applied.
 const MIGRATIONS_TABLE: &str = "_sqlx_migrations";
 
-/// Lock key of PostgreSQL write transactions (`pg_advisory_xact_lock`): "weekly" in ASCII.
-const PG_WRITE_LOCK: i64 = 0x7765_656b_6c79;
+/// Lock key of PostgreSQL write transactions (`pg_advisory_xact_lock`): "weekly" in ASCII. An
+/// operator holding it (`SELECT pg_advisory_lock(131277376941177)`) pauses every writer.
+pub const PG_WRITE_LOCK: i64 = 0x7765_656b_6c79;
 
 impl Store {
     /// Opens (creating it if needed) the SQLite database at `path` and brings its schema up to

@@ -34,24 +34,34 @@ pub struct QueuedMail {
 
 type Row = (i64, String, String, String, String, String, String, i64);
 
+/// Stores `mail` on `conn` (a transaction of the caller's, say); returns its id.
+pub(crate) async fn enqueue_on(
+    conn: &mut sqlx::AnyConnection,
+    mail: &OutboxMail,
+    now: &str,
+) -> Result<i64, StoreError> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO outbox (kind, recipient, subject, body_text, body_html, \
+         list_unsubscribe, created_at, next_attempt) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
+         RETURNING id",
+    )
+    .bind(&mail.kind)
+    .bind(&mail.recipient)
+    .bind(&mail.subject)
+    .bind(&mail.body_text)
+    .bind(&mail.body_html)
+    .bind(&mail.list_unsubscribe)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
 impl Store {
     /// Stores `mail`, due at `now` (RFC 3339); returns its id.
     pub async fn enqueue_mail(&self, mail: &OutboxMail, now: &str) -> Result<i64, StoreError> {
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO outbox (kind, recipient, subject, body_text, body_html, \
-             list_unsubscribe, created_at, next_attempt) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
-             RETURNING id",
-        )
-        .bind(&mail.kind)
-        .bind(&mail.recipient)
-        .bind(&mail.subject)
-        .bind(&mail.body_text)
-        .bind(&mail.body_html)
-        .bind(&mail.list_unsubscribe)
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(id)
+        let mut conn = self.pool.acquire().await?;
+        enqueue_on(&mut conn, mail, now).await
     }
 
     /// Mail not sent yet whose time has come at `now`, oldest first, at most `limit`.

@@ -154,8 +154,15 @@ impl Store {
 
     /// A sign-up through a form: a new address is stored as `pending` with its consent; a
     /// known one that had left (or was pending) becomes `pending` again with the new consent
-    /// and languages; a confirmed one is left as it is. Returns the subscriber as stored now.
-    pub async fn sign_up(&self, row: &NewSubscriber, now: &str) -> Result<Subscriber, StoreError> {
+    /// and languages; a confirmed one is left as it is. `mail` makes the confirmation mail of
+    /// the subscriber as stored (or none); it is queued in the same transaction, so a sign-up
+    /// is never stored without its mail. Returns the subscriber as stored now.
+    pub async fn sign_up(
+        &self,
+        row: &NewSubscriber,
+        now: &str,
+        mail: impl FnOnce(&Subscriber) -> Option<crate::OutboxMail>,
+    ) -> Result<Subscriber, StoreError> {
         let mut tx = self.write_transaction().await?;
         sqlx::query(
             "INSERT INTO subscriber (email, email_key, name, languages, tier, paid_until, \
@@ -184,8 +191,12 @@ impl Store {
             .bind(&row.email_key)
             .fetch_one(&mut *tx)
             .await?;
+        let stored = from_row(stored);
+        if let Some(mail) = mail(&stored) {
+            crate::outbox::enqueue_on(&mut tx, &mail, now).await?;
+        }
         tx.commit().await?;
-        Ok(from_row(stored))
+        Ok(stored)
     }
 
     /// Sets the status of subscriber `id`; false when there is no such subscriber.
@@ -201,6 +212,23 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Sets the languages of subscriber `id`; false when there is no such subscriber.
+    pub async fn set_languages_by_id(
+        &self,
+        id: i64,
+        languages: &str,
+        now: &str,
+    ) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query("UPDATE subscriber SET languages = $1, updated_at = $2 WHERE id = $3")
+                .bind(languages)
+                .bind(now)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
         Ok(done.rows_affected() == 1)
     }
 

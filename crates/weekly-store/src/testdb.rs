@@ -5,6 +5,7 @@
 //! `WEEKLY_REQUIRE_POSTGRES=1`.
 
 use crate::{OutboxMail, Store};
+use std::io::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A store and what keeps it alive.
@@ -30,7 +31,6 @@ pub fn postgres_url() -> Option<String> {
                 std::env::var_os("WEEKLY_REQUIRE_POSTGRES").is_none(),
                 "WEEKLY_REQUIRE_POSTGRES is set but WEEKLY_TEST_POSTGRES_URL is not"
             );
-            use std::io::Write as _;
             let test = std::thread::current().name().unwrap_or("a test").to_owned();
             let _ = writeln!(
                 std::io::stderr(),

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{corpus, stderr, stdout};
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Output};
 use weekly_fake_llm::{FakeLlm, Options};
@@ -68,7 +69,7 @@ fn the_corpus_workspace_goes_to_postgres_and_back_unchanged() {
     assert!(out.status.success(), "{}", stderr(&out));
     let mut csv = String::from("email,name,lang,tier\n");
     for i in 0..500 {
-        csv.push_str(&format!("reader{i}@example.org,\"读者, {i}\",zh,free\n"));
+        writeln!(csv, "reader{i}@example.org,\"读者, {i}\",zh,free").unwrap();
     }
     csv.push_str("o'brien@example.org,\"O'Brien; DROP TABLE subscriber\",en,free\n");
     std::fs::write(tmp.path().join("list.csv"), csv).unwrap();

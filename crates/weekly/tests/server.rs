@@ -4,103 +4,9 @@
 
 mod common;
 
+use common::server::{SECRET, request, request_from, start, start_args};
 use common::{demo_copy, stderr, stdout};
-use std::io::{BufRead, Read, Write};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-
-struct Server {
-    child: Child,
-    address: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.child.kill().ok();
-        self.child.wait().ok();
-    }
-}
-
-const SECRET: &str = "a-test-secret-that-is-long-enough-000";
-
-fn start(ws: &Path, per_minute: u32) -> Server {
-    start_with(ws, per_minute, "127.0.0.1:0", None)
-}
-
-fn start_with(ws: &Path, per_minute: u32, listen: &str, smtp: Option<&str>) -> Server {
-    start_args(ws, per_minute, listen, smtp, &[])
-}
-
-fn start_args(
-    ws: &Path,
-    per_minute: u32,
-    listen: &str,
-    smtp: Option<&str>,
-    extra: &[&str],
-) -> Server {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_weekly"));
-    command
-        .arg("--workspace")
-        .arg(ws)
-        .args(["server", "--listen", listen, "--per-minute"])
-        .arg(per_minute.to_string())
-        .args(extra)
-        .env_remove("WEEKLY_WORKSPACE")
-        .env("WEEKLY_SECRET", SECRET)
-        .stderr(Stdio::piped());
-    match smtp {
-        Some(url) => command.env("WEEKLY_SMTP_URL", url),
-        None => command.env_remove("WEEKLY_SMTP_URL"),
-    };
-    let mut child = command.spawn().unwrap();
-    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
-    let address = loop {
-        let line = lines
-            .next()
-            .expect("the server printed its address")
-            .unwrap();
-        if let Some(rest) = line.strip_prefix("listening on http://") {
-            break rest.trim_end_matches('/').to_owned();
-        }
-    };
-    // Keep reading its lines so that it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, address }
-}
-
-/// One HTTP/1.1 request; the status code and the whole answer.
-fn request(
-    address: &str,
-    method: &str,
-    path: &str,
-    content_type: &str,
-    body: &str,
-) -> (u16, String) {
-    request_from(address, method, path, content_type, body, "")
-}
-
-/// [`request`] with extra header lines (`Name: value\r\n` each).
-fn request_from(
-    address: &str,
-    method: &str,
-    path: &str,
-    content_type: &str,
-    body: &str,
-    headers: &str,
-) -> (u16, String) {
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\
-         Content-Type: {content_type}\r\nContent-Length: {}\r\n{headers}\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut text = String::new();
-    stream.read_to_string(&mut text).unwrap();
-    let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    (status, text)
-}
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -320,6 +226,7 @@ fn browser_subscribes_from_the_site_confirms_by_mail_and_unsubscribes() {
         ),
     )
     .unwrap();
+    // The server serves the site it was given, and the form posts back to it.
     let out = ws.join("public");
     let o = common::weekly(&[
         "--workspace",
@@ -333,13 +240,14 @@ fn browser_subscribes_from_the_site_confirms_by_mail_and_unsubscribes() {
     let Some(_smtp) = common::smtp_server(smtp_port, &maildir) else {
         return;
     };
-    let _server = start_with(
+    let _server = start_args(
         &ws,
         10,
         &format!("127.0.0.1:{port}"),
         Some(&format!("smtp://127.0.0.1:{smtp_port}")),
+        &["--site", out.to_str().unwrap()],
     );
-    let page = format!("file://{}", out.join("index.html").display());
+    let page = format!("http://127.0.0.1:{port}/");
     let text = common::node(
         "subscribe.mjs",
         &[

@@ -121,7 +121,7 @@ fn snapshot(root: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     out
 }
 
-fn content_type(path: &str) -> &'static str {
+pub(crate) fn content_type(path: &str) -> &'static str {
     let extension = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     match extension.as_str() {
         "html" => "text/html; charset=utf-8",

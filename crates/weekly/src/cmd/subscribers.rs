@@ -251,6 +251,7 @@ fn new_subscriber(
 fn json(s: &Subscriber) -> serde_json::Value {
     let languages: Vec<&str> = s.languages.split(',').filter(|l| !l.is_empty()).collect();
     serde_json::json!({
+        "id": s.id,
         "email": s.email,
         "name": s.name,
         "status": s.status,

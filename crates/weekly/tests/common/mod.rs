@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -171,6 +173,7 @@ pub fn smtp_server(port: u16, dir: &Path) -> Option<Killed> {
 /// reason when there is no server (a failure with `WEEKLY_REQUIRE_POSTGRES=1`).
 #[allow(dead_code)]
 pub fn postgres_database() -> Option<String> {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let admin = match std::env::var("WEEKLY_TEST_POSTGRES_URL") {
         Ok(url) if !url.is_empty() => url,
         _ => {
@@ -184,7 +187,6 @@ pub fn postgres_database() -> Option<String> {
             return None;
         }
     };
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let name = format!(
         "weekly_cli_{}_{}_{}",
         std::process::id(),

@@ -1,7 +1,14 @@
-//! `weekly server`: the public subscription endpoints (axum) on the workspace's database — sign
-//! up with double opt-in, confirm, one-click unsubscribe, health — with a per-address rate
-//! limit, a honeypot field, the same answer whether an address is known or not, and the
-//! outbox sent in the background when `[smtp]` is set.
+//! `weekly server`: the production server (axum) — the built site and the subscription
+//! endpoints on the workspace's database: sign up with double opt-in, confirm, preferences,
+//! one-click unsubscribe, health — with a per-address rate limit, a honeypot field, the same
+//! answer whether an address is known or not, a log line per request, and the outbox sent in
+//! the background when `[smtp]` is set.
+
+mod pages;
+mod preferences;
+mod site;
+
+use pages::{database_down, page, refused};
 
 use crate::collector::{open_store, stamp};
 use crate::printer;
@@ -21,6 +28,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use weekly_app::mail::{SmtpMailer, flush};
+use weekly_app::mail_texts::MailText;
 use weekly_app::tokens::{Purpose, Refused, Secret};
 use weekly_model::Lang;
 use weekly_model::email::Email;
@@ -31,12 +39,18 @@ use weekly_store::{NewSubscriber, OutboxMail, Store};
 #[command(
     after_help = "Endpoints:\n  POST /subscribe        form or JSON: `email`, `lang` \
 (repeatable); a confirmation mail goes to the address (double opt-in)\n  GET  /confirm?token=…   \
-confirms the subscription\n  GET  /unsubscribe?token=…  a page with one button\n  POST \
-/unsubscribe?token=…  unsubscribes (also RFC 8058 one-click from mail clients)\n  GET  /healthz\n\n\
+confirms the subscription\n  GET  /preferences?token=…  languages, and the unsubscribe button\n  \
+GET  /unsubscribe?token=…  a page with one button\n  POST \
+/unsubscribe?token=…  unsubscribes (also RFC 8058 one-click from mail clients)\n  GET  /healthz\n  \
+GET  anything else: the built site (`weekly build`'s folder), unless --endpoints-only\n\n\
 Links in mails point at `[server] public_url` (default: `base_url`). Tokens are signed with \
 WEEKLY_SECRET, or a secret made once in the workspace (`.weekly-secret`, mode 0600). The \
-outbox is sent every few seconds when `[smtp]` (or WEEKLY_SMTP_URL) is set. Only the endpoints \
-are served so far; host the site itself elsewhere (`weekly build`)."
+outbox is sent every few seconds when `[smtp]` (or WEEKLY_SMTP_URL) is set. The confirmation \
+mail is `templates/mail/confirm.LANG.txt` when the workspace has one (a `Subject:` line, an \
+empty line, the body; `{{ name }}` and `{{ link }}` are filled in). The database is \
+WEEKLY_DATABASE_URL or `[database] url`. SIGTERM or Ctrl-C stops it after the requests in \
+flight.\n\nExamples:\n  weekly build && weekly server --listen 0.0.0.0:8080\n  weekly server \
+--endpoints-only --behind-proxy"
 )]
 pub struct Args {
     /// Address and port to listen on.
@@ -50,6 +64,15 @@ pub struct Args {
     /// the consent record. Without a proxy, leave it off: clients could name any address.
     #[arg(long)]
     pub behind_proxy: bool,
+    /// Serve only the endpoints (the site is hosted elsewhere).
+    #[arg(long)]
+    pub endpoints_only: bool,
+    /// The built site to serve (default: the workspace's `site/`, made by `weekly build`).
+    #[arg(long, value_name = "DIR", conflicts_with = "endpoints_only")]
+    pub site: Option<std::path::PathBuf>,
+    /// Print no line per request.
+    #[arg(long)]
+    pub no_request_log: bool,
 }
 
 /// How long a confirmation link works.
@@ -66,6 +89,11 @@ struct App {
     primary: Lang,
     limiter: DefaultKeyedRateLimiter<IpAddr>,
     behind_proxy: bool,
+    /// The confirmation mail per language.
+    confirm_texts: HashMap<Lang, MailText>,
+    /// The built site, unless only the endpoints are served.
+    site: Option<site::SiteDir>,
+    request_log: bool,
 }
 
 impl App {
@@ -98,6 +126,33 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         url => url.trim_end_matches('/').to_owned(),
     };
     let per_minute = NonZeroU32::new(args.per_minute.max(1)).expect("at least 1");
+    // Every text is read (and checked) now: a broken template stops the start, not a sign-up.
+    let mut confirm_texts = HashMap::new();
+    for lang in &config.languages {
+        confirm_texts.insert(
+            lang.clone(),
+            weekly_app::mail_texts::load(&workspace, "confirm", lang)?,
+        );
+    }
+    let site = if args.endpoints_only {
+        None
+    } else {
+        let dir = args
+            .site
+            .clone()
+            .unwrap_or_else(|| workspace.root.join("site"));
+        let real_root = std::fs::canonicalize(&dir)
+            .ok()
+            .filter(|d| d.is_dir())
+            .with_context(|| {
+                format!(
+                    "no built site at `{}`: run `weekly build` first, name it with --site, or \
+                     serve the endpoints alone with --endpoints-only",
+                    dir.display()
+                )
+            })?;
+        Some(site::SiteDir { real_root })
+    };
     crate::runtime()?.block_on(async {
         let store = open_store(&workspace).await?;
         let app = Arc::new(App {
@@ -109,6 +164,9 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             primary: config.primary_language.clone(),
             limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             behind_proxy: args.behind_proxy,
+            confirm_texts,
+            site,
+            request_log: !args.no_request_log,
         });
         // The rate limiter keeps a state per client: forget the quiet ones every minute, so
         // that many addresses (spoofed behind a proxy, say) cannot grow it without bound.
@@ -143,7 +201,13 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             .route("/subscribe", post(subscribe))
             .route("/confirm", get(confirm))
             .route("/unsubscribe", get(unsubscribe_page).post(unsubscribe))
+            .route(
+                "/preferences",
+                get(preferences::show).post(preferences::save),
+            )
             .route("/healthz", get(|| async { "ok\n" }))
+            .fallback(site::serve)
+            .layer(axum::middleware::from_fn_with_state(app.clone(), log_request))
             .with_state(app);
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
@@ -166,37 +230,6 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         store.close().await;
         Ok(ExitCode::SUCCESS)
     })
-}
-
-/// A small HTML page (every text escaped).
-fn page(status: StatusCode, title: &str, text: &str) -> Response {
-    let e = weekly_site::markdown::escape;
-    let body = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
-         content=\"width=device-width\"><title>{}</title></head><body><main><h1>{}</h1><p>{}</p>\
-         </main></body></html>",
-        e(title),
-        e(title),
-        e(text)
-    );
-    (
-        status,
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-fn database_down() -> Response {
-    page(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Please try again",
-        "The subscription service is busy or down; nothing was saved. Please try again in a \
-         few minutes.",
-    )
 }
 
 /// A sign-up: form fields or JSON.
@@ -308,15 +341,6 @@ async fn subscribe(
         consent_ip: client.to_string(),
         consent_via: "form".into(),
     };
-    let Ok(stored) = app.store.sign_up(&row, &stamp(now)).await else {
-        return database_down();
-    };
-    let token = app.secret.token(
-        stored.id,
-        Purpose::Confirm,
-        now.timestamp() + CONFIRM_SECONDS,
-    );
-    let link = format!("{}/confirm?token={token}", app.public_url);
     let lang = languages[0];
     let name = app
         .name
@@ -324,48 +348,35 @@ async fn subscribe(
         .or_else(|| app.name.get(&app.primary))
         .cloned()
         .unwrap_or_default();
-    let (subject, text) = if lang.as_str().starts_with("zh") {
-        (
-            format!("确认订阅{name}"),
-            format!(
-                "请打开下面的链接，确认订阅{name}：\n\n{link}\n\n如果这不是你本人的操作，忽略这封邮件即可。\n"
-            ),
-        )
-    } else {
-        (
-            format!("Confirm your subscription to {name}"),
-            format!(
-                "Please open this link to confirm your subscription to {name}:\n\n{link}\n\nIf you did not sign up, ignore this mail.\n"
-            ),
-        )
+    // The mail is made from the row as stored (its id signs the link) and queued in the same
+    // transaction: a sign-up is never kept without its mail.
+    let mail = |stored: &weekly_store::Subscriber| {
+        if stored.status != "pending" {
+            return None;
+        }
+        let token = app.secret.token(
+            stored.id,
+            Purpose::Confirm,
+            now.timestamp() + CONFIRM_SECONDS,
+        );
+        let link = format!("{}/confirm?token={token}", app.public_url);
+        let (subject, text) = app.confirm_texts.get(lang).map_or_else(
+            || (String::new(), String::new()),
+            |t| t.fill(&[("name", &name), ("link", &link)]),
+        );
+        Some(OutboxMail {
+            kind: "confirm".into(),
+            recipient: stored.email.clone(),
+            subject,
+            body_text: text,
+            body_html: String::new(),
+            list_unsubscribe: String::new(),
+        })
     };
-    let mail = OutboxMail {
-        kind: "confirm".into(),
-        recipient: stored.email.clone(),
-        subject,
-        body_text: text,
-        body_html: String::new(),
-        list_unsubscribe: String::new(),
-    };
-    if app.store.enqueue_mail(&mail, &stamp(now)).await.is_err() {
+    if app.store.sign_up(&row, &stamp(now), mail).await.is_err() {
         return database_down();
     }
     done
-}
-
-fn refused(why: Refused) -> Response {
-    match why {
-        Refused::Expired => page(
-            StatusCode::GONE,
-            "This link has expired",
-            "Please sign up again to get a new confirmation link.",
-        ),
-        Refused::Forged | Refused::OtherPurpose => page(
-            StatusCode::BAD_REQUEST,
-            "This link is not valid",
-            "It may have been cut when it was copied. Please use the link in the mail as it is.",
-        ),
-    }
 }
 
 async fn confirm(
@@ -402,11 +413,45 @@ async fn confirm(
             );
         }
     }
-    page(
+    let token = app.secret.token(
+        id,
+        Purpose::Preferences,
+        now.timestamp() + preferences::PREFERENCES_SECONDS,
+    );
+    pages::page_html(
         StatusCode::OK,
         "Subscribed",
-        "Thank you: your subscription is confirmed. The next issue comes to your inbox.",
+        &format!(
+            "<p>Thank you: your subscription is confirmed. The next issue comes to your \
+             inbox.</p><p><a href=\"/preferences?token={}\">Choose your languages</a></p>",
+            weekly_site::markdown::escape(&token)
+        ),
     )
+}
+
+/// One line per request on stderr: client, method, path (never the query, which may hold a
+/// token), status and time.
+async fn log_request(
+    State(app): State<Arc<App>>,
+    ConnectInfo(socket): ConnectInfo<SocketAddr>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if !app.request_log {
+        return next.run(request).await;
+    }
+    let started = std::time::Instant::now();
+    let client = app.client(socket, request.headers());
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    printer::status(&format!(
+        "{client} {method} {} {} {:.1} ms",
+        printer::one_line(&path),
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    ));
+    response
 }
 
 async fn unsubscribe_page(Query(query): Query<HashMap<String, String>>) -> Response {

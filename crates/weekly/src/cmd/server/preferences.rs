@@ -1,0 +1,136 @@
+//! `/preferences?token=…`: a subscriber chooses the languages of their mail (GET shows the
+//! form, POST saves it) and finds the unsubscribe button, all through a signed link.
+
+use super::App;
+use super::pages::{database_down, page, page_html, refused};
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::Utc;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use weekly_app::tokens::Purpose;
+use weekly_site::markdown::escape;
+
+/// How long a preferences link works (they come in every mail).
+pub(super) const PREFERENCES_SECONDS: i64 = 400 * 24 * 3600;
+/// How long the unsubscribe link on the page works.
+const UNSUBSCRIBE_SECONDS: i64 = 400 * 24 * 3600;
+
+type Subscriber = weekly_store::Subscriber;
+
+/// The subscriber a preferences token names, or the page to answer with.
+async fn subscriber(app: &App, query: &HashMap<String, String>) -> Result<Subscriber, Response> {
+    let token = query.get("token").map_or("", String::as_str);
+    let now = Utc::now().timestamp();
+    let id = app
+        .secret
+        .verify(token, Purpose::Preferences, now)
+        .map_err(refused)?;
+    match app.store.subscriber_by_id(id).await {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(refused(weekly_app::tokens::Refused::Forged)),
+        Err(_) => Err(database_down()),
+    }
+}
+
+fn form(app: &App, subscriber: &Subscriber, token: &str, note: &str) -> Response {
+    let chosen: Vec<&str> = subscriber.languages.split([',', ' ']).collect();
+    let mut boxes = String::new();
+    for lang in &app.languages {
+        let name = app.name.get(lang).cloned().unwrap_or_default();
+        let checked = if chosen.contains(&lang.as_str()) {
+            " checked"
+        } else {
+            ""
+        };
+        let _ = write!(
+            boxes,
+            "<label><input type=\"checkbox\" name=\"lang\" value=\"{code}\"{checked}> {name} \
+             ({code})</label><br>",
+            code = escape(lang.as_str()),
+            name = escape(&name),
+        );
+    }
+    let unsubscribe = app.secret.token(
+        subscriber.id,
+        Purpose::Unsubscribe,
+        Utc::now().timestamp() + UNSUBSCRIBE_SECONDS,
+    );
+    let body = format!(
+        "<p>{note}</p><p>{email} — {status}</p>\
+         <form method=\"post\" action=\"/preferences?token={token}\"><fieldset><legend>\
+         Languages</legend>{boxes}</fieldset><button type=\"submit\">Save</button></form>\
+         <form method=\"post\" action=\"/unsubscribe?token={unsubscribe}\">\
+         <button type=\"submit\">Unsubscribe</button></form>",
+        note = escape(note),
+        email = escape(&subscriber.email),
+        status = escape(&subscriber.status),
+        token = escape(token),
+    );
+    page_html(StatusCode::OK, "Your subscription", &body)
+}
+
+pub(super) async fn show(
+    State(app): State<Arc<App>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    match subscriber(&app, &query).await {
+        Ok(s) => form(
+            &app,
+            &s,
+            query.get("token").map_or("", String::as_str),
+            "Choose the editions you receive.",
+        ),
+        Err(page) => page,
+    }
+}
+
+pub(super) async fn save(
+    State(app): State<Arc<App>>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let subscriber = match subscriber(&app, &query).await {
+        Ok(s) => s,
+        Err(page) => return page,
+    };
+    let wanted: Vec<String> = form_urlencoded::parse(&body)
+        .filter(|(k, _)| k == "lang")
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    let languages: Vec<&str> = app
+        .languages
+        .iter()
+        .map(weekly_model::Lang::as_str)
+        .filter(|l| wanted.iter().any(|w| w == l))
+        .collect();
+    if languages.is_empty() {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "Choose a language",
+            "Keep at least one language, or use the Unsubscribe button to leave.",
+        );
+    }
+    let now = weekly_app::collector::stamp(Utc::now());
+    match app
+        .store
+        .set_languages_by_id(subscriber.id, &languages.join(","), &now)
+        .await
+    {
+        Ok(true) => {}
+        Ok(false) => return refused(weekly_app::tokens::Refused::Forged),
+        Err(_) => return database_down(),
+    }
+    let Ok(Some(saved)) = app.store.subscriber_by_id(subscriber.id).await else {
+        return database_down();
+    };
+    form(
+        &app,
+        &saved,
+        query.get("token").map_or("", String::as_str),
+        "Saved.",
+    )
+}

@@ -1,0 +1,139 @@
+//! `weekly server` started on 127.0.0.1 for a test, and plain HTTP/1.1 requests to it.
+#![allow(dead_code)]
+
+use std::io::{BufRead, Read, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+pub struct Server {
+    pub child: Child,
+    pub address: String,
+    /// Every line it printed after its address.
+    pub log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    /// The lines printed so far.
+    pub fn lines(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+pub const SECRET: &str = "a-test-secret-that-is-long-enough-000";
+
+pub fn start(ws: &Path, per_minute: u32) -> Server {
+    start_with(ws, per_minute, "127.0.0.1:0", None)
+}
+
+pub fn start_with(ws: &Path, per_minute: u32, listen: &str, smtp: Option<&str>) -> Server {
+    start_args(ws, per_minute, listen, smtp, &[])
+}
+
+pub fn start_args(
+    ws: &Path,
+    per_minute: u32,
+    listen: &str,
+    smtp: Option<&str>,
+    extra: &[&str],
+) -> Server {
+    start_env(ws, per_minute, listen, smtp, extra, &[])
+}
+
+/// [`start_args`] with environment variables (`WEEKLY_DATABASE_URL`, say). Without `--site`
+/// among `extra`, only the endpoints are served.
+pub fn start_env(
+    ws: &Path,
+    per_minute: u32,
+    listen: &str,
+    smtp: Option<&str>,
+    extra: &[&str],
+    envs: &[(&str, &str)],
+) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_weekly"));
+    command
+        .arg("--workspace")
+        .arg(ws)
+        .args(["server", "--listen", listen, "--per-minute"])
+        .arg(per_minute.to_string())
+        .args(extra)
+        .args(if extra.contains(&"--site") {
+            &[][..]
+        } else {
+            &["--endpoints-only"][..]
+        })
+        .env_remove("WEEKLY_WORKSPACE")
+        .env_remove("WEEKLY_DATABASE_URL")
+        .envs(envs.iter().copied())
+        .env("WEEKLY_SECRET", SECRET)
+        .stderr(Stdio::piped());
+    match smtp {
+        Some(url) => command.env("WEEKLY_SMTP_URL", url),
+        None => command.env_remove("WEEKLY_SMTP_URL"),
+    };
+    let mut child = command.spawn().unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let address = loop {
+        let line = lines
+            .next()
+            .expect("the server printed its address")
+            .unwrap();
+        if let Some(rest) = line.strip_prefix("listening on http://") {
+            break rest.trim_end_matches('/').to_owned();
+        }
+    };
+    // Keep reading its lines so that it never blocks on a full pipe.
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let kept = log.clone();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            kept.lock().unwrap().push(line);
+        }
+    });
+    Server {
+        child,
+        address,
+        log,
+    }
+}
+
+/// One HTTP/1.1 request; the status code and the whole answer.
+pub fn request(
+    address: &str,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &str,
+) -> (u16, String) {
+    request_from(address, method, path, content_type, body, "")
+}
+
+/// [`request`] with extra header lines (`Name: value\r\n` each).
+pub fn request_from(
+    address: &str,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &str,
+    headers: &str,
+) -> (u16, String) {
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n{headers}\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, text)
+}

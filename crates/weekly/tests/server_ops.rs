@@ -1,0 +1,361 @@
+//! `weekly server` in production: the built site served beside the endpoints, a log line per
+//! request (never a token), the preferences page, confirmation texts from `templates/`, a
+//! PostgreSQL database that goes down (503, nothing half-written), and SIGTERM finishing the
+//! request in flight.
+
+mod common;
+
+use common::server::{SECRET, Server, request, start_args, start_env};
+use common::{demo_copy, stderr, stdout};
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use weekly_app::tokens::{Purpose, Secret};
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+fn weekly_in(ws: &Path, envs: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_weekly"))
+        .arg("--workspace")
+        .arg(ws)
+        .args(args)
+        .env_remove("WEEKLY_WORKSPACE")
+        .env_remove("WEEKLY_DATABASE_URL")
+        .envs(envs.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn subscribers(ws: &Path, envs: &[(&str, &str)]) -> Vec<serde_json::Value> {
+    let out = weekly_in(ws, envs, &["subscribers", "list", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+fn wait_for_line(server: &Server, needle: &str) -> bool {
+    let until = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < until {
+        if server.lines().iter().any(|l| l.contains(needle)) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+#[test]
+fn the_server_serves_the_built_site_and_logs_requests_without_tokens() {
+    let ws = demo_copy("server-site");
+    let _ = std::fs::remove_file(ws.join("weekly.db"));
+    // Without a built site the server does not start, and says what to do.
+    let out = weekly_in(&ws, &[], &["server", "--listen", "127.0.0.1:0"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("weekly build"), "{}", stderr(&out));
+
+    let out = weekly_in(&ws, &[], &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let site = ws.join("site");
+    // A link in the site to a file of the workspace, and a hidden file: never served.
+    std::os::unix::fs::symlink(ws.join("weekly.toml"), site.join("leak.txt")).unwrap();
+    std::fs::write(site.join(".secret"), "hidden").unwrap();
+    let server = start_args(
+        &ws,
+        10,
+        "127.0.0.1:0",
+        None,
+        &["--site", site.to_str().unwrap()],
+    );
+    let at = server.address.as_str();
+    let (status, home) = request(at, "GET", "/", FORM, "");
+    assert_eq!(status, 200);
+    assert!(home.contains("text/html"), "{home}");
+    assert_eq!(
+        home.split("\r\n\r\n").nth(1).unwrap().len(),
+        std::fs::read(site.join("index.html")).unwrap().len()
+    );
+    let (status, moved) = request(at, "GET", "/zh", FORM, "");
+    assert_eq!(status, 301);
+    assert!(moved.contains("location: /zh/"), "{moved}");
+    for path in [
+        "/leak.txt",
+        "/.secret",
+        "/../weekly.toml",
+        "/%2e%2e/weekly.toml",
+    ] {
+        let (status, body) = request(at, "GET", path, FORM, "");
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("base_url"), "{path}: {body}");
+    }
+    assert_eq!(request(at, "DELETE", "/index.html", FORM, "").0, 405);
+    // The endpoints are there too; a token in a query is never logged.
+    assert_eq!(request(at, "GET", "/healthz", FORM, "").0, 200);
+    let (status, _) = request(at, "GET", "/confirm?token=1.c.99.deadbeefcafe", FORM, "");
+    assert_eq!(status, 400);
+    assert!(wait_for_line(&server, "GET /confirm 400"));
+    let log = server.lines().join("\n");
+    assert!(log.contains("127.0.0.1 GET / 200"), "{log}");
+    assert!(log.contains("GET /leak.txt 404"), "{log}");
+    assert!(!log.contains("deadbeefcafe"), "{log}");
+}
+
+#[test]
+fn preferences_change_languages_through_a_signed_link() {
+    let ws = demo_copy("server-preferences");
+    let _ = std::fs::remove_file(ws.join("weekly.db"));
+    let out = weekly_in(&ws, &[], &["subscribers", "add", "reader@example.org"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id = subscribers(&ws, &[])[0]["id"].as_i64().unwrap();
+    let secret = Secret::from_text(SECRET).unwrap();
+    let token = secret.token(id, Purpose::Preferences, i64::MAX);
+    let server = start_args(&ws, 10, "127.0.0.1:0", None, &[]);
+    let at = server.address.as_str();
+    let path = format!("/preferences?token={token}");
+    let (status, page) = request(at, "GET", &path, FORM, "");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("reader@example.org"), "{page}");
+    assert!(page.contains("value=\"en\""), "{page}");
+    assert!(page.contains("/unsubscribe?token="), "{page}");
+
+    let (status, page) = request(at, "POST", &path, FORM, "lang=en&lang=xx");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Saved"), "{page}");
+    assert_eq!(
+        subscribers(&ws, &[])[0]["languages"],
+        serde_json::json!(["en"])
+    );
+    let (status, _) = request(at, "POST", &path, FORM, "lang=xx");
+    assert_eq!(status, 400, "no language left");
+    assert_eq!(
+        subscribers(&ws, &[])[0]["languages"],
+        serde_json::json!(["en"])
+    );
+
+    // A token for another purpose, or changed, opens nothing.
+    let other = secret.token(id, Purpose::Confirm, i64::MAX);
+    let (status, _) = request(at, "GET", &format!("/preferences?token={other}"), FORM, "");
+    assert_eq!(status, 400);
+    let forged = format!("{}0", &token[..token.len() - 1]);
+    let (status, _) = request(
+        at,
+        "POST",
+        &format!("/preferences?token={forged}"),
+        FORM,
+        "lang=zh",
+    );
+    assert_eq!(status, 400);
+    assert_eq!(
+        subscribers(&ws, &[])[0]["languages"],
+        serde_json::json!(["en"])
+    );
+}
+
+#[test]
+fn the_confirmation_mail_comes_from_templates_and_a_bad_text_stops_the_start() {
+    let ws = demo_copy("server-texts");
+    let _ = std::fs::remove_file(ws.join("weekly.db"));
+    std::fs::create_dir_all(ws.join("templates/mail")).unwrap();
+    std::fs::write(
+        ws.join("templates/mail/confirm.en.txt"),
+        "Subject: One click to join {{ name }}\n\nHi! Confirm here: {{ link }}\n",
+    )
+    .unwrap();
+    let server = start_args(&ws, 10, "127.0.0.1:0", None, &[]);
+    let (status, _) = request(
+        &server.address,
+        "POST",
+        "/subscribe",
+        FORM,
+        "email=new%40example.org&lang=en",
+    );
+    assert_eq!(status, 200);
+    drop(server);
+    let dir = ws.join("eml");
+    let out = weekly_in(
+        &ws,
+        &[],
+        &["mail", "send", "--to-dir", dir.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mail = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .next()
+        .unwrap();
+    assert!(
+        mail.contains("Subject: One click to join Rust Star Weekly"),
+        "{mail}"
+    );
+    assert!(mail.contains("Hi! Confirm here:"), "{mail}");
+
+    std::fs::write(
+        ws.join("templates/mail/confirm.zh.txt"),
+        "Subject: 确认\n\n请打开 {{ url }}\n",
+    )
+    .unwrap();
+    let out = weekly_in(
+        &ws,
+        &[("WEEKLY_SECRET", SECRET)],
+        &["server", "--listen", "127.0.0.1:0", "--endpoints-only"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("templates/mail/confirm.zh.txt:3:5: unknown variable `url`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// `psql` on `url` with one statement.
+fn psql(url: &str, sql: &str) {
+    let out = Command::new("psql")
+        .args([url, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{sql}: {}", stderr(&out));
+}
+
+fn admin_url() -> String {
+    std::env::var("WEEKLY_TEST_POSTGRES_URL").unwrap()
+}
+
+#[test]
+fn a_database_that_goes_down_gets_503_and_nothing_half_written() {
+    let Some(pg) = common::postgres_database() else {
+        return;
+    };
+    let name = pg.rsplit('/').next().unwrap().to_owned();
+    let ws = demo_copy("server-db-down");
+    let env = [("WEEKLY_DATABASE_URL", pg.as_str())];
+    let server = start_env(&ws, 100, "127.0.0.1:0", None, &[], &env);
+    let at = server.address.clone();
+    let sign_up = |email: &str| {
+        request(
+            &at,
+            "POST",
+            "/subscribe",
+            FORM,
+            &format!("email={email}%40example.org&lang=en"),
+        )
+        .0
+    };
+    assert_eq!(sign_up("first"), 200);
+
+    // The database stops taking connections, and those the server had are cut.
+    let admin = admin_url();
+    psql(
+        &admin,
+        &format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"),
+    );
+    psql(
+        &admin,
+        &format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"),
+    );
+    let (status, page) = request(
+        &at,
+        "POST",
+        "/subscribe",
+        FORM,
+        "email=second%40example.org&lang=en",
+    );
+    assert_eq!(status, 503, "{page}");
+    assert!(page.contains("nothing was saved"), "{page}");
+    assert!(wait_for_line(&server, "POST /subscribe 503"));
+
+    // Back up: the same reader signs up again, and every sign-up has exactly one mail.
+    psql(
+        &admin,
+        &format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"),
+    );
+    assert_eq!(sign_up("second"), 200);
+    drop(server);
+    let rows = subscribers(&ws, &env);
+    let emails: Vec<&str> = rows.iter().map(|r| r["email"].as_str().unwrap()).collect();
+    assert_eq!(emails, ["first@example.org", "second@example.org"]);
+    let out = weekly_in(&ws, &env, &["mail", "status"]);
+    assert!(stdout(&out).contains("2 mails wait"), "{}", stdout(&out));
+}
+
+#[test]
+fn sigterm_finishes_the_request_in_flight_then_stops() {
+    let Some(pg) = common::postgres_database() else {
+        return;
+    };
+    let ws = demo_copy("server-sigterm");
+    let env = [("WEEKLY_DATABASE_URL", pg.as_str())];
+    let mut server = start_env(&ws, 100, "127.0.0.1:0", None, &[], &env);
+    let at = server.address.clone();
+    assert_eq!(request(&at, "GET", "/healthz", FORM, "").0, 200);
+
+    // An operator holds the write lock: the next sign-up waits inside the server.
+    let mut holder = Command::new("psql")
+        .args([pg.as_str(), "-q", "-v", "ON_ERROR_STOP=1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut input = holder.stdin.take().unwrap();
+    writeln!(
+        input,
+        "SELECT pg_advisory_lock({});",
+        weekly_store::PG_WRITE_LOCK
+    )
+    .unwrap();
+    input.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let in_flight = {
+        let at = at.clone();
+        std::thread::spawn(move || {
+            request(
+                &at,
+                "POST",
+                "/subscribe",
+                FORM,
+                "email=late%40example.org&lang=en",
+            )
+        })
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(!in_flight.is_finished(), "the sign-up waits for the lock");
+
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(wait_for_line(&server, "stopping"));
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "the server waits for the request in flight"
+    );
+    assert!(
+        std::net::TcpStream::connect(&at).is_err(),
+        "no new connection is taken once stopping"
+    );
+
+    // The lock is released: the request completes, then the server exits cleanly.
+    writeln!(input, "SELECT pg_advisory_unlock_all();").unwrap();
+    drop(input);
+    let (status, page) = in_flight.join().unwrap();
+    assert_eq!(status, 200, "{page}");
+    let until = Instant::now() + Duration::from_secs(10);
+    let code = loop {
+        if let Some(code) = server.child.try_wait().unwrap() {
+            break code;
+        }
+        assert!(Instant::now() < until, "the server did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(code.success(), "{code:?}");
+    holder.wait().unwrap();
+    let rows = subscribers(&ws, &env);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["status"], "pending");
+}
