@@ -3,7 +3,7 @@
 //! Times are RFC 3339 UTC text (`2026-11-24T10:00:00Z`), which sorts as it reads.
 
 use crate::sql::Sql;
-use crate::{Store, StoreError};
+use crate::{Engine, Store, StoreError};
 use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
 
@@ -226,7 +226,7 @@ impl Store {
         let mut out = Vec::with_capacity(batch.len());
         for (state, items) in batch {
             let recorded = match items {
-                Some(items) => record(&mut tx, &state.source, items, now).await?,
+                Some(items) => record(&mut tx, self.engine(), &state.source, items, now).await?,
                 None => Recorded::default(),
             };
             save_state(&mut tx, state).await?;
@@ -373,6 +373,7 @@ impl Store {
 /// sighting from this source.
 async fn record(
     conn: &mut AnyConnection,
+    engine: Engine,
     source: &str,
     items: &[NewItem],
     now: &str,
@@ -386,7 +387,10 @@ async fn record(
     }
     let mut ids: HashMap<String, i64> = HashMap::new();
     for chunk in unique.chunks(CHUNK) {
-        let mut q = Sql::new("SELECT id, url_norm FROM candidate WHERE url_norm IN ");
+        let mut q = Sql::new(
+            engine,
+            "SELECT id, url_norm FROM candidate WHERE url_norm IN ",
+        );
         q.open(false);
         for item in chunk {
             q.bind(item.url_norm.as_str());
@@ -405,6 +409,7 @@ async fn record(
     };
     for chunk in fresh.chunks(CHUNK) {
         let mut q = Sql::new(
+            engine,
             "INSERT INTO candidate (url_norm, url, title, summary, lang, published, first_seen) VALUES ",
         );
         for (i, item) in chunk.iter().enumerate() {
@@ -423,8 +428,10 @@ async fn record(
         ids.extend(rows.into_iter().map(|(id, key)| (key, id)));
     }
     for chunk in unique.chunks(CHUNK) {
-        let mut q =
-            Sql::new("INSERT INTO sighting (candidate, source, title, published, seen_at) VALUES ");
+        let mut q = Sql::new(
+            engine,
+            "INSERT INTO sighting (candidate, source, title, published, seen_at) VALUES ",
+        );
         for (i, item) in chunk.iter().enumerate() {
             q.open(i > 0)
                 .bind(ids[&item.url_norm])

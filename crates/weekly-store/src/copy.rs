@@ -269,15 +269,19 @@ fn rows_per_insert(table: &Table) -> usize {
 
 async fn insert(
     conn: &mut AnyConnection,
+    engine: Engine,
     table: &Table,
     rows: &[Vec<Value>],
 ) -> Result<(), StoreError> {
     let columns: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
-    let mut q = Sql::new(format!(
-        "INSERT INTO {} ({}) VALUES ",
-        table.name,
-        columns.join(", ")
-    ));
+    let mut q = Sql::new(
+        engine,
+        format!(
+            "INSERT INTO {} ({}) VALUES ",
+            table.name,
+            columns.join(", ")
+        ),
+    );
     for (i, row) in rows.iter().enumerate() {
         q.open(i > 0);
         for (value, (_, kind)) in row.iter().zip(table.columns) {
@@ -339,14 +343,14 @@ impl Store {
                 sum.add(&row);
                 batch.push(row);
                 if batch.len() == rows_per_insert(table) {
-                    insert(&mut tx, table, &batch).await?;
+                    insert(&mut tx, target.engine(), table, &batch).await?;
                     batch.clear();
                     progress(table.name, sum.rows);
                 }
             }
             drop(rows);
             if !batch.is_empty() {
-                insert(&mut tx, table, &batch).await?;
+                insert(&mut tx, target.engine(), table, &batch).await?;
             }
             progress(table.name, sum.rows);
             if let (Some(column), Engine::Postgres) = (table.identity, target.engine()) {

@@ -325,6 +325,7 @@ impl Store {
         // 32,766 parameters): one statement per row made 100,000 rows take 6.5 s.
         for chunk in fresh.chunks(1000) {
             let mut q = Sql::new(
+                self.engine(),
                 "INSERT INTO subscriber (email, email_key, name, languages, tier, paid_until, \
                  status, source, consent_at, consent_ip, consent_via, created_at, updated_at) VALUES ",
             );
