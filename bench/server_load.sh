@@ -20,7 +20,7 @@ unset WEEKLY_DATABASE_URL
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 WEEKLY_SECRET=load-test-secret-0123456789abcdef0123 \
   ./target/release/weekly --workspace "$work/ws" server --listen "127.0.0.1:$port" \
-  --per-minute 5 --behind-proxy 2>"$work/server.err" &
+  --per-minute 5 --behind-proxy --endpoints-only 2>"$work/server.err" &
 server_pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 export COUNTS="$work/counts" REQUESTS_PER_THREAD=1000000
@@ -40,5 +40,11 @@ echo "accepted $accepted, rate-limited $limited, 5xx $errors; stored (rows, dist
 echo "server peak RSS: $((rss_kb / 1024)) MB"
 [ "$errors" = 0 ] || { echo "FAIL: 5xx answers"; exit 1; }
 [ "$limited" -gt 0 ] || { echo "FAIL: the rate limit never answered 429"; exit 1; }
-[ "$stored" = "($accepted, $accepted)" ] || { echo "FAIL: accepted and stored differ"; exit 1; }
+# Every accepted address stored once: no duplicate rows, none missing. A few more rows than
+# answers read are the requests still in flight when wrk stopped (stored, answer not read).
+rows=$(echo "$stored" | tr -d '() ' | cut -d, -f1); distinct=$(echo "$stored" | tr -d '() ' | cut -d, -f2)
+[ "$rows" = "$distinct" ] || { echo "FAIL: an address is stored twice"; exit 1; }
+[ "$rows" -ge "$accepted" ] && [ $((rows - accepted)) -le 50 ] \
+  || { echo "FAIL: accepted $accepted but stored $rows"; exit 1; }
+echo "stored but answer not read by wrk (in flight at its stop): $((rows - accepted))"
 echo "ok"

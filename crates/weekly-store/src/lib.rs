@@ -464,6 +464,18 @@ impl Store {
         Ok(status)
     }
 
+    /// A write transaction for statements that are atomic by themselves (an upsert, then
+    /// reads of what it wrote): `BEGIN IMMEDIATE` on SQLite (a deferred one could fail to
+    /// upgrade its lock), a plain `BEGIN` on PostgreSQL, where writers then run side by side.
+    pub(crate) async fn atomic_transaction(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        match self.engine {
+            Engine::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Engine::Postgres => Ok(self.pool.begin().await?),
+        }
+    }
+
     /// A write transaction that holds the database's write lock from its start, so a
     /// read-then-write sequence sees no other run's write in between: SQLite's
     /// `BEGIN IMMEDIATE` (waiting for another run's), an advisory lock on PostgreSQL.

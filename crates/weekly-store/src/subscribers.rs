@@ -163,7 +163,7 @@ impl Store {
         now: &str,
         mail: impl FnOnce(&Subscriber) -> Option<crate::OutboxMail>,
     ) -> Result<Subscriber, StoreError> {
-        let mut tx = self.write_transaction().await?;
+        let mut tx = self.atomic_transaction().await?;
         sqlx::query(
             "INSERT INTO subscriber (email, email_key, name, languages, tier, paid_until, \
              status, source, consent_at, consent_ip, consent_via, created_at, updated_at) \
