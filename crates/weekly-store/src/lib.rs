@@ -254,7 +254,8 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NO
 const MIGRATIONS_TABLE: &str = "_sqlx_migrations";
 
 /// Lock key of PostgreSQL write transactions (`pg_advisory_xact_lock`): "weekly" in ASCII. An
-/// operator holding it (`SELECT pg_advisory_lock(131277376941177)`) pauses every writer.
+/// operator holding it (`SELECT pg_advisory_lock(131277376941177)`) pauses the writers that read
+/// then write (imports, collection, translation records, copies); sign-ups do not take it.
 pub const PG_WRITE_LOCK: i64 = 0x7765_656b_6c79;
 
 impl Store {

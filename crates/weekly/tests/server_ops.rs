@@ -289,7 +289,7 @@ fn sigterm_finishes_the_request_in_flight_then_stops() {
     let at = server.address.clone();
     assert_eq!(request(&at, "GET", "/healthz", FORM, "").0, 200);
 
-    // An operator holds the write lock: the next sign-up waits inside the server.
+    // Another session locks the subscriber table: the next sign-up waits inside the server.
     let mut holder = Command::new("psql")
         .args([pg.as_str(), "-q", "-v", "ON_ERROR_STOP=1"])
         .stdin(Stdio::piped())
@@ -298,12 +298,7 @@ fn sigterm_finishes_the_request_in_flight_then_stops() {
         .spawn()
         .unwrap();
     let mut input = holder.stdin.take().unwrap();
-    writeln!(
-        input,
-        "SELECT pg_advisory_lock({});",
-        weekly_store::PG_WRITE_LOCK
-    )
-    .unwrap();
+    writeln!(input, "BEGIN; LOCK TABLE subscriber IN EXCLUSIVE MODE;").unwrap();
     input.flush().unwrap();
     std::thread::sleep(Duration::from_millis(500));
     let in_flight = {
@@ -341,7 +336,7 @@ fn sigterm_finishes_the_request_in_flight_then_stops() {
     );
 
     // The lock is released: the request completes, then the server exits cleanly.
-    writeln!(input, "SELECT pg_advisory_unlock_all();").unwrap();
+    writeln!(input, "COMMIT;").unwrap();
     drop(input);
     let (status, page) = in_flight.join().unwrap();
     assert_eq!(status, 200, "{page}");
