@@ -10,6 +10,7 @@ pub mod collector;
 pub mod config;
 pub mod database;
 pub mod editions;
+pub mod email_edition;
 pub mod featured;
 pub mod files;
 pub mod mail;

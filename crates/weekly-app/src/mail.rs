@@ -66,6 +66,7 @@ pub fn message(from: &Mailbox, mail: &OutboxMail) -> Result<Message> {
         bail!("a subject must be one line");
     }
     let mut builder = Message::builder()
+        .message_id(None)
         .from(from.clone())
         .to(to)
         .subject(mail.subject.clone());

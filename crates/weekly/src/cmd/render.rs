@@ -28,6 +28,18 @@ pub enum EditionKind {
     /// An HTML sign-up form for any site, posting to `weekly server` (`[server] public_url`);
     /// no issue needed.
     SubscribeForm,
+    /// The issue as an e-mail (`.eml`, RFC 5322): HTML for mail clients and a plain-text
+    /// alternative, `List-Unsubscribe` (one click); `--tier` picks teaser or full text.
+    Email,
+}
+
+/// Who an e-mail edition is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TierArg {
+    /// What the public gets: the teaser while the issue is paid.
+    Free,
+    /// The full text.
+    Paid,
 }
 
 /// Output format.
@@ -60,6 +72,13 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// For `--edition email`: free (the public edition) or paid (the full text).
+    #[arg(long, value_enum, default_value_t = TierArg::Free)]
+    pub tier: TierArg,
+    /// For `--edition email`: the recipient; a subscriber's own links when they are one
+    /// (default: a preview address with links that open nothing).
+    #[arg(long, value_name = "EMAIL")]
+    pub to: Option<String>,
 }
 
 /// The sign-up form as an HTML snippet (the fields `weekly server` reads; `website` is the
@@ -164,9 +183,85 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             );
             emit(args.format, &text);
         }
+        EditionKind::Email => {
+            let eml = email(&workspace, &archive, issue, &lang, args)?;
+            emit(args.format, &eml);
+        }
         EditionKind::SubscribeForm => unreachable!("handled before an issue is loaded"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The e-mail edition as an `.eml` for `args.to` (or a preview address).
+fn email(
+    workspace: &Workspace,
+    archive: &Archive,
+    issue: &Issue,
+    lang: &Lang,
+    args: &Args,
+) -> Result<String> {
+    use weekly_app::email_edition::{RecipientLinks, Tier, email_edition};
+    use weekly_app::tokens::{Purpose, Secret};
+    let to = match &args.to {
+        Some(to) => weekly_model::email::Email::parse(to)
+            .map_err(|e| anyhow!("--to `{}`: {e}", printer::one_line(to)))?,
+        None => weekly_model::email::Email::parse("preview@example.invalid")
+            .map_err(|e| anyhow!("{e}"))?,
+    };
+    // A subscriber's own id signs their links; a preview's (id 0) open nothing.
+    let id = if args.to.is_some() {
+        crate::runtime()?.block_on(async {
+            let store = weekly_app::database::open(workspace).await?;
+            let found = store.subscriber(&to.key()).await;
+            store.close().await;
+            anyhow::Ok(found?.map_or(0, |s| s.id))
+        })?
+    } else {
+        0
+    };
+    let secret = Secret::of_workspace(
+        &workspace.root,
+        std::env::var("WEEKLY_SECRET").ok().as_deref(),
+    )?;
+    let server = match workspace.config.server.public_url.trim() {
+        "" => workspace.config.base_url.trim_end_matches('/').to_owned(),
+        url => url.trim_end_matches('/').to_owned(),
+    };
+    let until = chrono::Utc::now().timestamp() + 400 * 24 * 3600;
+    let links = RecipientLinks {
+        preferences: format!(
+            "{server}/preferences?token={}",
+            secret.token(id, Purpose::Preferences, until)
+        ),
+        unsubscribe: format!(
+            "{server}/unsubscribe?token={}",
+            secret.token(id, Purpose::Unsubscribe, until)
+        ),
+    };
+    let tier = match args.tier {
+        TierArg::Free => Tier::Free,
+        TierArg::Paid => Tier::Paid,
+    };
+    let edition = email_edition(workspace, issue, lang, tier, archive.latest(), &links)?;
+    let from = workspace.config.smtp.from.trim();
+    let from = if from.is_empty() {
+        "weekly <weekly@localhost.invalid>"
+    } else {
+        from
+    };
+    let mail = weekly_store::OutboxMail {
+        kind: "issue".into(),
+        recipient: to.as_str().to_owned(),
+        subject: edition.subject,
+        body_text: edition.text,
+        body_html: edition.html,
+        list_unsubscribe: links.unsubscribe,
+    };
+    let message = weekly_app::mail::message(
+        &from.parse().map_err(|e| anyhow!("`[smtp] from`: {e}"))?,
+        &mail,
+    )?;
+    Ok(String::from_utf8_lossy(&message.formatted()).into_owned())
 }
 
 fn emit(format: Format, text: &str) {
