@@ -197,12 +197,20 @@ impl<M: ChatModel> Engine<'_, M> {
         let mut totals = Totals::default();
         let base = system_message(&self.prompt, unit.kind, &unit.text, &[]);
         let key = memory_key(&unit.text, self.prompt.target, self.model.model(), &base);
+        // The memory is read again once the claim is held: the claim may have been won just
+        // after another run stored its answer and let go.
+        let mut held = false;
         loop {
-            match self.remembered(unit, &key).await {
+            let found = self.remembered(unit, &key).await;
+            if held && !matches!(found, Ok(None)) {
+                self.store.release(&key, self.owner).await.ok();
+            }
+            match found {
                 Ok(Some(text)) => {
                     totals.memory_hits = 1;
                     return (Outcome::Done { text }, totals);
                 }
+                Ok(None) if held => break,
                 Ok(None) => {}
                 Err(outcome) => return (outcome, totals),
             }
@@ -211,7 +219,7 @@ impl<M: ChatModel> Engine<'_, M> {
                 .claim(&key, self.owner, unix_now(), CLAIM_SECONDS)
                 .await
             {
-                Ok(true) => break,
+                Ok(true) => held = true,
                 // Another run is asking for this very unit: wait for its answer.
                 Ok(false) => tokio::time::sleep(CLAIM_POLL).await,
                 Err(e) => return (failed(&e.to_string(), false), totals),
