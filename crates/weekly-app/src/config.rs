@@ -160,6 +160,17 @@ pub struct ServerConfig {
     pub public_url: String,
 }
 
+impl Config {
+    /// Where the links of mails point (`/confirm`, `/preferences`, `/unsubscribe`):
+    /// `[server] public_url`, or `base_url` when it is empty; no trailing slash.
+    pub fn links_base(&self) -> String {
+        match self.server.public_url.trim() {
+            "" => self.base_url.trim_end_matches('/').to_owned(),
+            url => url.trim_end_matches('/').to_owned(),
+        }
+    }
+}
+
 impl ServerConfig {
     /// The address the subscribe form posts to, when the server is configured.
     pub fn subscribe_url(&self) -> Option<String> {

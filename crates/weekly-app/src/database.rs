@@ -44,17 +44,10 @@ pub async fn open_unmigrated(workspace: &Workspace) -> Result<Store> {
         .with_context(|| format!("the database comes from {from}"))
 }
 
-/// Whether the workspace's database is the SQLite file `name` of the workspace and that file
-/// does not exist yet (a dry run then need not create it).
+/// Whether the workspace's database is an SQLite file that does not exist yet (a dry run then
+/// need not create it).
 pub fn is_missing_file(workspace: &Workspace) -> bool {
-    match url(workspace) {
-        Ok((url, _)) if Engine::of_url(&url) == Some(Engine::Sqlite) => {
-            let rest = url
-                .trim_start_matches("sqlite://")
-                .trim_start_matches("sqlite:");
-            let path = rest.split('?').next().unwrap_or_default();
-            !workspace.root.join(path).exists()
-        }
-        _ => false,
-    }
+    url(workspace).is_ok_and(|(url, _)| {
+        weekly_store::sqlite_path(&url).is_some_and(|path| !workspace.root.join(path).exists())
+    })
 }

@@ -55,6 +55,19 @@ impl Header for ListUnsubscribePost {
     }
 }
 
+/// The sender of mails written to files (dry runs, previews): `[smtp] from`, or a placeholder
+/// address when it is empty.
+pub fn file_sender(config: &SmtpConfig) -> Result<Mailbox> {
+    let from = config.from.trim();
+    let from = if from.is_empty() {
+        "weekly <weekly@localhost.invalid>"
+    } else {
+        from
+    };
+    from.parse()
+        .with_context(|| format!("`[smtp] from = \"{from}\"` is not an address"))
+}
+
 /// The mail as a message from `from`. Addresses are parsed (a line break in one is an error,
 /// not a header), the subject is encoded by lettre, bodies are text and, when given, HTML.
 pub fn message(from: &Mailbox, mail: &OutboxMail) -> Result<Message> {

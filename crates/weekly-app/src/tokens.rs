@@ -30,6 +30,10 @@ impl Purpose {
     }
 }
 
+/// How long the preferences and unsubscribe links of a mail work (they come in every mail,
+/// and an old mail's unsubscribe link must still work).
+pub const MAIL_LINK_SECONDS: i64 = 400 * 24 * 3600;
+
 /// Why a token is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {

@@ -104,6 +104,15 @@ impl Engine {
     }
 }
 
+/// The file of an `sqlite:PATH` URL (`sqlite://PATH` too, options after `?` left out), or
+/// `None` for another URL or an empty path.
+pub fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty()).then_some(path)
+}
+
 /// `url` with any password replaced by `***`, fit to print.
 pub fn shown_url(url: &str) -> String {
     match url::Url::parse(url) {
@@ -278,16 +287,10 @@ impl Store {
 
     async fn connect_with(url: &str, base: &Path, migrate: bool) -> Result<Store, StoreError> {
         match Engine::of_url(url) {
-            Some(Engine::Sqlite) => {
-                let rest = url
-                    .trim_start_matches("sqlite://")
-                    .trim_start_matches("sqlite:");
-                let rest = rest.split('?').next().unwrap_or_default();
-                if rest.is_empty() {
-                    return Err(StoreError::Url(shown_url(url)));
-                }
-                Store::open_sqlite(&base.join(rest), migrate).await
-            }
+            Some(Engine::Sqlite) => match sqlite_path(url) {
+                Some(path) => Store::open_sqlite(&base.join(path), migrate).await,
+                None => Err(StoreError::Url(shown_url(url))),
+            },
             Some(Engine::Postgres) => Store::open_postgres(url, migrate).await,
             None => Err(StoreError::Url(shown_url(url))),
         }
@@ -725,6 +728,17 @@ mod tests {
         .unwrap();
         let error = Store::open(&path).await.unwrap_err().to_string();
         assert!(error.contains("weekly.db"), "{error}");
+    }
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        assert_eq!(sqlite_path("sqlite:weekly.db"), Some("weekly.db"));
+        assert_eq!(
+            sqlite_path("sqlite://data/w.db?mode=rwc"),
+            Some("data/w.db")
+        );
+        assert_eq!(sqlite_path("sqlite:"), None);
+        assert_eq!(sqlite_path("postgres://u@h/db"), None);
     }
 
     #[tokio::test]

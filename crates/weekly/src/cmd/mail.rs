@@ -90,17 +90,9 @@ async fn run_with(command: &Command, workspace: &Workspace, store: &Store) -> Re
         _ => None,
     };
     let done = if let Some(dir) = to_dir {
-        let from = workspace.config.smtp.from.trim();
-        let from = if from.is_empty() {
-            "weekly <weekly@localhost.invalid>"
-        } else {
-            from
-        };
         let mailer = FileMailer {
             dir: dir.clone(),
-            from: from
-                .parse()
-                .map_err(|e| anyhow::anyhow!("`[smtp] from`: {e}"))?,
+            from: weekly_app::mail::file_sender(&workspace.config.smtp)?,
         };
         flush(store, &mailer, 10_000, now_too, &report).await?
     } else {

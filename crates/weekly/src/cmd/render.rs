@@ -223,11 +223,8 @@ fn email(
         &workspace.root,
         std::env::var("WEEKLY_SECRET").ok().as_deref(),
     )?;
-    let server = match workspace.config.server.public_url.trim() {
-        "" => workspace.config.base_url.trim_end_matches('/').to_owned(),
-        url => url.trim_end_matches('/').to_owned(),
-    };
-    let until = chrono::Utc::now().timestamp() + 400 * 24 * 3600;
+    let server = workspace.config.links_base();
+    let until = chrono::Utc::now().timestamp() + weekly_app::tokens::MAIL_LINK_SECONDS;
     let links = RecipientLinks {
         preferences: format!(
             "{server}/preferences?token={}",
@@ -243,12 +240,6 @@ fn email(
         TierArg::Paid => Tier::Paid,
     };
     let edition = email_edition(workspace, issue, lang, tier, archive.latest(), &links)?;
-    let from = workspace.config.smtp.from.trim();
-    let from = if from.is_empty() {
-        "weekly <weekly@localhost.invalid>"
-    } else {
-        from
-    };
     let mail = weekly_store::OutboxMail {
         kind: "issue".into(),
         recipient: to.as_str().to_owned(),
@@ -257,10 +248,8 @@ fn email(
         body_html: edition.html,
         list_unsubscribe: links.unsubscribe,
     };
-    let message = weekly_app::mail::message(
-        &from.parse().map_err(|e| anyhow!("`[smtp] from`: {e}"))?,
-        &mail,
-    )?;
+    let from = weekly_app::mail::file_sender(&workspace.config.smtp)?;
+    let message = weekly_app::mail::message(&from, &mail)?;
     Ok(String::from_utf8_lossy(&message.formatted()).into_owned())
 }
 

@@ -93,7 +93,6 @@ struct App {
     confirm_texts: HashMap<Lang, MailText>,
     /// The built site, unless only the endpoints are served.
     site: Option<site::SiteDir>,
-    request_log: bool,
 }
 
 impl App {
@@ -121,10 +120,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         std::env::var("WEEKLY_SECRET").ok().as_deref(),
     )?;
     let config = &workspace.config;
-    let public_url = match config.server.public_url.trim() {
-        "" => config.base_url.trim_end_matches('/').to_owned(),
-        url => url.trim_end_matches('/').to_owned(),
-    };
+    let public_url = config.links_base();
     let per_minute = NonZeroU32::new(args.per_minute.max(1)).expect("at least 1");
     // Every text is read (and checked) now: a broken template stops the start, not a sign-up.
     let mut confirm_texts = HashMap::new();
@@ -166,7 +162,6 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             behind_proxy: args.behind_proxy,
             confirm_texts,
             site,
-            request_log: !args.no_request_log,
         });
         // The rate limiter keeps a state per client: forget the quiet ones every minute, so
         // that many addresses (spoofed behind a proxy, say) cannot grow it without bound.
@@ -206,9 +201,16 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
                 get(preferences::show).post(preferences::save),
             )
             .route("/healthz", get(|| async { "ok\n" }))
-            .fallback(site::serve)
-            .layer(axum::middleware::from_fn_with_state(app.clone(), log_request))
-            .with_state(app);
+            .fallback(site::serve);
+        let router = if args.no_request_log {
+            router
+        } else {
+            router.layer(axum::middleware::from_fn_with_state(
+                app.clone(),
+                log_request,
+            ))
+        }
+        .with_state(app);
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -416,7 +418,7 @@ async fn confirm(
     let token = app.secret.token(
         id,
         Purpose::Preferences,
-        now.timestamp() + preferences::PREFERENCES_SECONDS,
+        now.timestamp() + weekly_app::tokens::MAIL_LINK_SECONDS,
     );
     pages::page_html(
         StatusCode::OK,
@@ -437,9 +439,6 @@ async fn log_request(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    if !app.request_log {
-        return next.run(request).await;
-    }
     let started = std::time::Instant::now();
     let client = app.client(socket, request.headers());
     let method = request.method().clone();

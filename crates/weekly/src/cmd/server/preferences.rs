@@ -14,11 +14,6 @@ use std::sync::Arc;
 use weekly_app::tokens::Purpose;
 use weekly_site::markdown::escape;
 
-/// How long a preferences link works (they come in every mail).
-pub(super) const PREFERENCES_SECONDS: i64 = 400 * 24 * 3600;
-/// How long the unsubscribe link on the page works.
-const UNSUBSCRIBE_SECONDS: i64 = 400 * 24 * 3600;
-
 type Subscriber = weekly_store::Subscriber;
 
 /// The subscriber a preferences token names, or the page to answer with.
@@ -57,7 +52,7 @@ fn form(app: &App, subscriber: &Subscriber, token: &str, note: &str) -> Response
     let unsubscribe = app.secret.token(
         subscriber.id,
         Purpose::Unsubscribe,
-        Utc::now().timestamp() + UNSUBSCRIBE_SECONDS,
+        Utc::now().timestamp() + weekly_app::tokens::MAIL_LINK_SECONDS,
     );
     let body = format!(
         "<p>{note}</p><p>{email} — {status}</p>\
