@@ -4,6 +4,7 @@
 //! candidates, the deliveries to channels, the subscribers and the outbox. The queries are
 //! written once for both engines (`$n` placeholders, text and 64-bit integers only).
 
+mod campaigns;
 mod collect;
 mod copy;
 mod delivery;
@@ -13,6 +14,7 @@ mod subscribers;
 #[cfg(test)]
 pub(crate) mod testdb;
 
+pub use campaigns::{Audience, Campaign, CampaignCounts, Claimed, NewCampaign};
 pub use collect::{Candidate, FeedState, NewItem, Recorded, Sighting, Status};
 pub use copy::TableSum;
 pub use delivery::DeliveryState;
@@ -131,7 +133,7 @@ pub fn shown_url(url: &str) -> String {
 
 /// The migrations of `engine`, in order.
 fn migrator(engine: Engine) -> Migrator {
-    let sql: [(i64, &str, &'static str); 5] = match engine {
+    let sql: [(i64, &str, &'static str); 6] = match engine {
         Engine::Sqlite => [
             (
                 1,
@@ -157,6 +159,11 @@ fn migrator(engine: Engine) -> Migrator {
                 5,
                 "outbox",
                 include_str!("../migrations/sqlite/0005_outbox.sql"),
+            ),
+            (
+                6,
+                "campaigns",
+                include_str!("../migrations/sqlite/0006_campaigns.sql"),
             ),
         ],
         Engine::Postgres => [
@@ -184,6 +191,11 @@ fn migrator(engine: Engine) -> Migrator {
                 5,
                 "outbox",
                 include_str!("../migrations/postgres/0005_outbox.sql"),
+            ),
+            (
+                6,
+                "campaigns",
+                include_str!("../migrations/postgres/0006_campaigns.sql"),
             ),
         ],
     };

@@ -76,6 +76,15 @@ impl Sql {
         self
     }
 
+    /// Binds a value as the next placeholder, written where the text stands now.
+    pub(crate) fn bind_alone<'t, T>(&mut self, value: T) -> &mut Sql
+    where
+        T: Encode<'t, Any> + Type<Any>,
+    {
+        self.first_in_group = true;
+        self.bind(value)
+    }
+
     /// The statement, to execute.
     pub(crate) fn query(self) -> sqlx::query::Query<'static, Any, AnyArguments> {
         sqlx::query_with(sqlx::AssertSqlSafe(self.text), self.args)

@@ -190,4 +190,32 @@ pub async fn fill(store: &Store) {
         .enqueue_mail(&mail("a@example.org"), "2026-12-01T00:00:00Z")
         .await
         .unwrap();
+    let campaign = crate::NewCampaign {
+        issue: 7,
+        lang: "zh".into(),
+        tier: "free".into(),
+        subject: "第 7 期 «周刊»".into(),
+        body_text: "正文 'quoted'".into(),
+        body_html: "<p>正文</p>".into(),
+    };
+    let audience = crate::Audience {
+        primary: true,
+        today: "2026-12-01".into(),
+    };
+    let (campaign, _) = store
+        .create_campaign(&campaign, &audience, "2026-12-01T00:00:00Z")
+        .await
+        .unwrap();
+    let claimed = store
+        .claim_recipients(campaign.id, "worker", 10, 20, 1)
+        .await
+        .unwrap();
+    store
+        .mark_sent(&[claimed[0].id], "2026-12-01T00:00:02Z")
+        .await
+        .unwrap();
+    store
+        .record_publish_step(7, "site", "2026-12-01T00:00:03Z", "built")
+        .await
+        .unwrap();
 }

@@ -1,0 +1,730 @@
+//! E-mail campaigns: creating one over a snapshot of the confirmed subscribers, and the
+//! per-recipient bookkeeping that makes sending crash-safe and shareable between processes —
+//! batches claimed under a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL, the write lock on
+//! SQLite), marked sent in groups once the server took them, retried later on a temporary
+//! refusal, failed on a permanent one, and taken back from a worker that stopped.
+
+use crate::sql::Sql;
+use crate::{Engine, Store, StoreError};
+
+/// A campaign to create: its content, fixed from then on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCampaign {
+    /// The issue.
+    pub issue: u32,
+    /// The language code.
+    pub lang: String,
+    /// `free` or `paid`.
+    pub tier: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body, with the recipient's link placeholders.
+    pub body_text: String,
+    /// HTML body, with the recipient's link placeholders.
+    pub body_html: String,
+}
+
+/// Who a campaign goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audience {
+    /// True when the campaign's language is the newsletter's primary one (subscribers who
+    /// chose no language get it).
+    pub primary: bool,
+    /// The day (`YYYY-MM-DD`) that decides whether a paid subscription still runs.
+    pub today: String,
+}
+
+/// A stored campaign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Campaign {
+    /// Row id.
+    pub id: i64,
+    /// The issue.
+    pub issue: u32,
+    /// The language code.
+    pub lang: String,
+    /// `free` or `paid`.
+    pub tier: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body with placeholders.
+    pub body_text: String,
+    /// HTML body with placeholders.
+    pub body_html: String,
+    /// Created (RFC 3339).
+    pub created_at: String,
+    /// Every recipient done (RFC 3339).
+    pub finished_at: Option<String>,
+}
+
+/// Where a campaign's recipients stand.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CampaignCounts {
+    /// Recipients in the snapshot.
+    pub total: i64,
+    /// Not sent yet (including those waiting to be tried again).
+    pub pending: i64,
+    /// Of those, waiting after a temporary refusal.
+    pub retrying: i64,
+    /// Claimed by a worker now.
+    pub sending: i64,
+    /// Taken by the server.
+    pub sent: i64,
+    /// Refused for good.
+    pub failed: i64,
+    /// No longer subscribed when their turn came.
+    pub skipped: i64,
+    /// Messages that were on the wire when a worker stopped, sent again (possibly twice).
+    pub resent: i64,
+}
+
+/// A recipient claimed for sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    /// Row id (of `campaign_recipient`).
+    pub id: i64,
+    /// The subscriber.
+    pub subscriber_id: i64,
+    /// The address.
+    pub email: String,
+}
+
+type CampaignRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+);
+
+fn campaign_of(r: CampaignRow) -> Campaign {
+    Campaign {
+        id: r.0,
+        issue: u32::try_from(r.1).unwrap_or(0),
+        lang: r.2,
+        tier: r.3,
+        subject: r.4,
+        body_text: r.5,
+        body_html: r.6,
+        created_at: r.7,
+        finished_at: r.8,
+    }
+}
+
+const CAMPAIGN_COLUMNS: &str =
+    "id, issue, lang, tier, subject, body_text, body_html, created_at, finished_at";
+
+/// How many ids go in one `IN (…)` list.
+const ID_CHUNK: usize = 500;
+
+impl Store {
+    /// Creates the campaign of `new` with a snapshot of the confirmed subscribers who get its
+    /// language and tier, in one transaction. When the (issue, lang, tier) campaign exists,
+    /// nothing changes. Returns the campaign and whether it is new.
+    pub async fn create_campaign(
+        &self,
+        new: &NewCampaign,
+        audience: &Audience,
+        now: &str,
+    ) -> Result<(Campaign, bool), StoreError> {
+        let mut tx = self.write_transaction().await?;
+        let created: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO campaign (issue, lang, tier, subject, body_text, body_html, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (issue, lang, tier) DO NOTHING \
+             RETURNING id",
+        )
+        .bind(i64::from(new.issue))
+        .bind(&new.lang)
+        .bind(&new.tier)
+        .bind(&new.subject)
+        .bind(&new.body_text)
+        .bind(&new.body_html)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((id,)) = created {
+            let paid = "(tier = 'paid' AND (paid_until IS NULL OR paid_until = '' \
+                        OR paid_until >= $3))";
+            let tier = if new.tier == "paid" {
+                paid.to_owned()
+            } else {
+                format!("NOT {paid}")
+            };
+            let lang = if audience.primary {
+                "(languages = '' OR (',' || REPLACE(languages, ' ', ',') || ',') LIKE $2)"
+            } else {
+                "(',' || REPLACE(languages, ' ', ',') || ',') LIKE $2"
+            };
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO campaign_recipient (campaign_id, subscriber_id, email) \
+                 SELECT $1, id, email FROM subscriber \
+                 WHERE status = 'confirmed' AND {lang} AND {tier} ORDER BY id"
+            )))
+            .bind(id)
+            .bind(format!("%,{},%", new.lang.replace(['%', '_'], "")))
+            .bind(&audience.today)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let (issue, lang, tier) = (i64::from(new.issue), &new.lang, &new.tier);
+        let row: CampaignRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {CAMPAIGN_COLUMNS} FROM campaign WHERE issue = $1 AND lang = $2 AND tier = $3"
+        )))
+        .bind(issue)
+        .bind(lang)
+        .bind(tier)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok((campaign_of(row), created.is_some()))
+    }
+
+    /// The campaigns, newest first; with `unfinished`, only those with recipients left.
+    pub async fn campaigns(&self, unfinished: bool) -> Result<Vec<Campaign>, StoreError> {
+        let filter = if unfinished {
+            " WHERE finished_at IS NULL"
+        } else {
+            ""
+        };
+        let rows: Vec<CampaignRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {CAMPAIGN_COLUMNS} FROM campaign{filter} ORDER BY id DESC"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(campaign_of).collect())
+    }
+
+    /// Where the recipients of campaign `id` stand.
+    pub async fn campaign_counts(&self, id: i64) -> Result<CampaignCounts, StoreError> {
+        let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT state, COUNT(*), CAST(SUM(resent) AS BIGINT), \
+             CAST(SUM(CASE WHEN last_error <> '' THEN 1 ELSE 0 END) AS BIGINT) \
+             FROM campaign_recipient WHERE campaign_id = $1 GROUP BY state",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut counts = CampaignCounts::default();
+        for (state, n, resent, tried) in rows {
+            counts.total += n;
+            counts.resent += resent;
+            match state.as_str() {
+                "pending" => {
+                    counts.pending = n;
+                    counts.retrying = tried;
+                }
+                "sending" => counts.sending = n,
+                "sent" => counts.sent = n,
+                "failed" => counts.failed = n,
+                _ => counts.skipped += n,
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The workers holding recipients now.
+    pub async fn sending_workers(&self) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT worker FROM campaign_recipient WHERE state = 'sending'",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// Gives back to `pending` the recipients claimed by a worker whose lease ran out before
+    /// `now` (unix seconds) or that is one of `stopped`: they may have been on the wire, and
+    /// are counted in `resent`. Returns how many.
+    pub async fn take_back(&self, now: i64, stopped: &[String]) -> Result<u64, StoreError> {
+        let mut sql = Sql::new(
+            self.engine,
+            "UPDATE campaign_recipient SET state = 'pending', worker = '', \
+             resent = resent + 1 WHERE state = 'sending' AND (lease_until < ",
+        );
+        sql.bind_alone(now);
+        if !stopped.is_empty() {
+            sql.push(" OR worker IN (");
+            for (i, worker) in stopped.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind_alone(worker.clone());
+            }
+            sql.push(")");
+        }
+        sql.push(")");
+        let mut tx = self.atomic_transaction().await?;
+        let done = sql.query().execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Claims up to `limit` recipients of campaign `id` that are due at `now` (unix seconds)
+    /// for `worker` until `lease_until`. Those no longer subscribed are marked skipped and
+    /// left out. Two workers never get the same row.
+    pub async fn claim_recipients(
+        &self,
+        id: i64,
+        worker: &str,
+        now: i64,
+        lease_until: i64,
+        limit: i64,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        let lock = match self.engine {
+            Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+            Engine::Sqlite => "",
+        };
+        let mut tx = self.atomic_transaction().await?;
+        let rows: Vec<(i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "UPDATE campaign_recipient SET state = 'sending', worker = $1, lease_until = $2, \
+             attempts = attempts + 1 WHERE id IN (SELECT id FROM campaign_recipient \
+             WHERE campaign_id = $3 AND state = 'pending' AND next_attempt <= $4 \
+             ORDER BY id LIMIT $5{lock}) RETURNING id, subscriber_id, email"
+        )))
+        .bind(worker)
+        .bind(lease_until)
+        .bind(id)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut gone = std::collections::HashSet::new();
+        for chunk in rows.chunks(ID_CHUNK) {
+            let mut sql = Sql::new(
+                self.engine,
+                "SELECT id FROM subscriber WHERE status <> 'confirmed' AND id IN (",
+            );
+            for (i, row) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind_alone(row.1);
+            }
+            sql.push(")");
+            let found: Vec<(i64,)> = sql.query_as().fetch_all(&mut *tx).await?;
+            gone.extend(found.into_iter().map(|r| r.0));
+        }
+        let skipped: Vec<i64> = rows
+            .iter()
+            .filter(|r| gone.contains(&r.1))
+            .map(|r| r.0)
+            .collect();
+        set_state(self.engine, &mut tx, &skipped, "skipped", None).await?;
+        tx.commit().await?;
+        let mut claimed: Vec<Claimed> = rows
+            .into_iter()
+            .filter(|r| !gone.contains(&r.1))
+            .map(|(id, subscriber_id, email)| Claimed {
+                id,
+                subscriber_id,
+                email,
+            })
+            .collect();
+        claimed.sort_by_key(|c| c.id);
+        Ok(claimed)
+    }
+
+    /// Extends the lease of every recipient `worker` holds.
+    pub async fn renew_lease(&self, worker: &str, lease_until: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE campaign_recipient SET lease_until = $1 WHERE state = 'sending' AND worker = $2",
+        )
+        .bind(lease_until)
+        .bind(worker)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Marks the recipients `ids` sent at `now` (RFC 3339), in one transaction.
+    pub async fn mark_sent(&self, ids: &[i64], now: &str) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.atomic_transaction().await?;
+        set_state(self.engine, &mut tx, ids, "sent", Some(now)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Puts recipient `id` back to be tried again from `next_attempt` (unix seconds) after a
+    /// temporary refusal.
+    pub async fn mark_retry(
+        &self,
+        id: i64,
+        next_attempt: i64,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE campaign_recipient SET state = 'pending', worker = '', next_attempt = $1, \
+             last_error = $2 WHERE id = $3 AND state = 'sending'",
+        )
+        .bind(next_attempt)
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a permanent refusal of recipient `id`: the row fails and its subscriber counts
+    /// one more bounce, becoming `bounced` at `bounce_after` of them. True when it did now.
+    pub async fn mark_failed(
+        &self,
+        id: i64,
+        subscriber_id: i64,
+        error: &str,
+        bounce_after: i64,
+        now: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.atomic_transaction().await?;
+        sqlx::query(
+            "UPDATE campaign_recipient SET state = 'failed', worker = '', last_error = $1 \
+             WHERE id = $2",
+        )
+        .bind(error)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let bounced = count_bounce(&mut tx, subscriber_id, bounce_after, now).await?;
+        tx.commit().await?;
+        Ok(bounced)
+    }
+
+    /// Records a bounce of `subscriber_id` reported later (a delivery-status notification):
+    /// becoming `bounced` at `bounce_after` of them. True when it did now.
+    pub async fn record_bounce(
+        &self,
+        subscriber_id: i64,
+        bounce_after: i64,
+        now: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.atomic_transaction().await?;
+        let bounced = count_bounce(&mut tx, subscriber_id, bounce_after, now).await?;
+        tx.commit().await?;
+        Ok(bounced)
+    }
+
+    /// The earliest `next_attempt` (unix seconds) of campaign `id`'s pending recipients, and
+    /// whether any recipient is still being sent by some worker.
+    pub async fn campaign_next(&self, id: i64) -> Result<(Option<i64>, bool), StoreError> {
+        let (next,): (Option<i64>,) = sqlx::query_as(
+            "SELECT MIN(next_attempt) FROM campaign_recipient \
+             WHERE campaign_id = $1 AND state = 'pending'",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let sending: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM campaign_recipient WHERE campaign_id = $1 AND state = 'sending' \
+             LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok((next, sending.is_some()))
+    }
+
+    /// Marks campaign `id` finished at `now` when no recipient is left; true when it is.
+    pub async fn finish_campaign(&self, id: i64, now: &str) -> Result<bool, StoreError> {
+        let (next, sending) = self.campaign_next(id).await?;
+        if next.is_some() || sending {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE campaign SET finished_at = $1 WHERE id = $2 AND finished_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(true)
+    }
+
+    /// Whether step `step` of publishing `issue` is done, and its note.
+    pub async fn publish_step(
+        &self,
+        issue: u32,
+        step: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT done_at, detail FROM publish_step WHERE issue = $1 AND step = $2",
+        )
+        .bind(i64::from(issue))
+        .bind(step)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Records step `step` of publishing `issue` as done at `now`, with a note.
+    pub async fn record_publish_step(
+        &self,
+        issue: u32,
+        step: &str,
+        now: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO publish_step (issue, step, done_at, detail) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (issue, step) DO NOTHING",
+        )
+        .bind(i64::from(issue))
+        .bind(step)
+        .bind(now)
+        .bind(detail)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+/// Counts a bounce of `subscriber_id`; true when it made the subscriber `bounced`.
+async fn count_bounce(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    subscriber_id: i64,
+    bounce_after: i64,
+    now: &str,
+) -> Result<bool, StoreError> {
+    sqlx::query("UPDATE subscriber SET bounces = bounces + 1 WHERE id = $1")
+        .bind(subscriber_id)
+        .execute(&mut **tx)
+        .await?;
+    let done = sqlx::query(
+        "UPDATE subscriber SET status = 'bounced', updated_at = $1 \
+         WHERE id = $2 AND bounces >= $3 AND status IN ('confirmed', 'pending')",
+    )
+    .bind(now)
+    .bind(subscriber_id)
+    .bind(bounce_after.max(1))
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets the state of the recipients `ids` (and `sent_at`, when given).
+async fn set_state(
+    engine: Engine,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    ids: &[i64],
+    state: &str,
+    sent_at: Option<&str>,
+) -> Result<(), StoreError> {
+    for chunk in ids.chunks(ID_CHUNK) {
+        let mut sql = Sql::new(engine, "UPDATE campaign_recipient SET state = ");
+        sql.bind_alone(state.to_owned());
+        sql.push(", worker = ''");
+        if let Some(at) = sent_at {
+            sql.push(", sent_at = ");
+            sql.bind_alone(at.to_owned());
+        }
+        sql.push(" WHERE id IN (");
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind_alone(*id);
+        }
+        sql.push(")");
+        sql.query().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NewSubscriber;
+
+    fn person(email: &str, languages: &str, tier: &str, paid_until: Option<&str>) -> NewSubscriber {
+        NewSubscriber {
+            email: email.into(),
+            email_key: email.to_lowercase(),
+            name: String::new(),
+            languages: languages.into(),
+            tier: tier.into(),
+            paid_until: paid_until.map(str::to_owned),
+            status: "confirmed".into(),
+            source: "test".into(),
+            consent_at: "2026-12-01T00:00:00Z".into(),
+            consent_ip: String::new(),
+            consent_via: "import".into(),
+        }
+    }
+
+    fn campaign(lang: &str, tier: &str) -> NewCampaign {
+        NewCampaign {
+            issue: 7,
+            lang: lang.into(),
+            tier: tier.into(),
+            subject: format!("#7 {lang} {tier}"),
+            body_text: "text".into(),
+            body_html: "<p>html</p>".into(),
+        }
+    }
+
+    fn emails(claimed: &[Claimed]) -> Vec<&str> {
+        claimed.iter().map(|c| c.email.as_str()).collect()
+    }
+
+    #[tokio::test]
+    async fn snapshots_follow_language_and_tier_and_creating_twice_changes_nothing() {
+        for (engine, store) in crate::testdb::stores().await {
+            eprintln!("engine: {engine}");
+            let store: &Store = &store;
+            let rows = [
+                person("zh@x.org", "zh", "free", None),
+                person("none@x.org", "", "free", None),
+                person("both@x.org", "en,zh", "free", None),
+                person("en@x.org", "en", "free", None),
+                person("paid@x.org", "zh", "paid", Some("2027-01-01")),
+                person("lapsed@x.org", "zh", "paid", Some("2026-11-30")),
+                person("zhong@x.org", "zh-tw", "free", None),
+            ];
+            store.import_subscribers(&rows, "t").await.unwrap();
+            store
+                .set_subscriber_status("en@x.org", "unsubscribed", "t")
+                .await
+                .unwrap();
+            let zh = Audience {
+                primary: true,
+                today: "2026-12-01".into(),
+            };
+            let en = Audience {
+                primary: false,
+                ..zh.clone()
+            };
+            let (free_zh, new) = store
+                .create_campaign(&campaign("zh", "free"), &zh, "t")
+                .await
+                .unwrap();
+            assert!(new);
+            let (paid_zh, _) = store
+                .create_campaign(&campaign("zh", "paid"), &zh, "t")
+                .await
+                .unwrap();
+            let (free_en, _) = store
+                .create_campaign(&campaign("en", "free"), &en, "t")
+                .await
+                .unwrap();
+            let all = |id| async move {
+                let mut claimed = store.claim_recipients(id, "w", 10, 100, 100).await.unwrap();
+                claimed.sort_by(|a, b| a.email.cmp(&b.email));
+                claimed
+            };
+            assert_eq!(
+                emails(&all(free_zh.id).await),
+                ["both@x.org", "lapsed@x.org", "none@x.org", "zh@x.org"]
+            );
+            assert_eq!(emails(&all(paid_zh.id).await), ["paid@x.org"]);
+            assert_eq!(emails(&all(free_en.id).await), ["both@x.org"]);
+            // The same campaign again: no new snapshot, the stored content is kept.
+            store
+                .import_subscribers(&[person("late@x.org", "zh", "free", None)], "t")
+                .await
+                .unwrap();
+            let mut changed = campaign("zh", "free");
+            changed.subject = "other".into();
+            let (again, new) = store.create_campaign(&changed, &zh, "t").await.unwrap();
+            assert!(!new);
+            assert_eq!(
+                (again.id, again.subject.as_str()),
+                (free_zh.id, "#7 zh free")
+            );
+            assert_eq!(store.campaign_counts(free_zh.id).await.unwrap().total, 4);
+        }
+    }
+
+    #[tokio::test]
+    async fn claims_never_overlap_and_lost_claims_come_back_counted() {
+        for (engine, store) in crate::testdb::stores().await {
+            eprintln!("engine: {engine}");
+            let store: &Store = &store;
+            let rows: Vec<NewSubscriber> = (0..10)
+                .map(|i| person(&format!("r{i}@x.org"), "zh", "free", None))
+                .collect();
+            store.import_subscribers(&rows, "t").await.unwrap();
+            let audience = Audience {
+                primary: true,
+                today: "2026-12-01".into(),
+            };
+            let (c, _) = store
+                .create_campaign(&campaign("zh", "free"), &audience, "t")
+                .await
+                .unwrap();
+            let a = store
+                .claim_recipients(c.id, "a", 100, 160, 4)
+                .await
+                .unwrap();
+            let b = store
+                .claim_recipients(c.id, "b", 100, 130, 4)
+                .await
+                .unwrap();
+            assert_eq!(a.len() + b.len(), 8);
+            assert!(a.iter().all(|x| b.iter().all(|y| x.id != y.id)));
+            store.mark_sent(&[a[0].id, a[1].id], "t").await.unwrap();
+            store.mark_retry(a[2].id, 200, "451 later").await.unwrap();
+            let bounced = store
+                .mark_failed(a[3].id, a[3].subscriber_id, "550 no such user", 1, "t")
+                .await
+                .unwrap();
+            assert!(bounced);
+            let gone = store
+                .subscriber_by_id(a[3].subscriber_id)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(gone.status, "bounced");
+            // b's lease runs out at 130; b also "unsubscribes" one of the last two.
+            store
+                .set_subscriber_status("r9@x.org", "unsubscribed", "t")
+                .await
+                .unwrap();
+            assert_eq!(store.take_back(120, &[]).await.unwrap(), 0);
+            assert_eq!(store.take_back(140, &[]).await.unwrap(), 4);
+            let counts = store.campaign_counts(c.id).await.unwrap();
+            assert_eq!(
+                (
+                    counts.sent,
+                    counts.failed,
+                    counts.pending,
+                    counts.retrying,
+                    counts.resent
+                ),
+                (2, 1, 7, 1, 4)
+            );
+            // Due now: b's four and the last two, less the one who left; the retry waits.
+            let c2 = store
+                .claim_recipients(c.id, "c", 150, 200, 100)
+                .await
+                .unwrap();
+            assert_eq!(c2.len(), 5, "{c2:?}");
+            assert_eq!(store.campaign_counts(c.id).await.unwrap().skipped, 1);
+            assert_eq!(store.sending_workers().await.unwrap(), ["c"]);
+            assert_eq!(store.take_back(150, &["c".to_owned()]).await.unwrap(), 5);
+            let c3 = store
+                .claim_recipients(c.id, "d", 150, 300, 100)
+                .await
+                .unwrap();
+            store
+                .mark_sent(&c3.iter().map(|x| x.id).collect::<Vec<_>>(), "t")
+                .await
+                .unwrap();
+            assert!(!store.finish_campaign(c.id, "t").await.unwrap());
+            assert_eq!(store.campaign_next(c.id).await.unwrap(), (Some(200), false));
+            let last = store
+                .claim_recipients(c.id, "d", 200, 300, 100)
+                .await
+                .unwrap();
+            assert_eq!(emails(&last), [a[2].email.as_str()]);
+            store.mark_sent(&[last[0].id], "t").await.unwrap();
+            assert!(store.finish_campaign(c.id, "t2").await.unwrap());
+            let done = store.campaigns(false).await.unwrap();
+            assert_eq!(done[0].finished_at.as_deref(), Some("t2"));
+            assert!(store.campaigns(true).await.unwrap().is_empty());
+            let counts = store.campaign_counts(c.id).await.unwrap();
+            assert_eq!((counts.sent, counts.total), (8, 10));
+        }
+    }
+}
