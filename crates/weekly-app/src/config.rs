@@ -38,8 +38,8 @@ struct RawConfig {
     inbox: InboxConfig,
     #[serde(default)]
     telegram: TelegramConfig,
-    #[serde(default)]
-    smtp: SmtpConfig,
+    #[serde(default = "default_smtp")]
+    smtp: Spanned<SmtpConfig>,
     #[serde(default)]
     server: ServerConfig,
     #[serde(default = "default_database")]
@@ -136,6 +136,26 @@ pub struct SmtpConfig {
     pub user: String,
     /// The sender, such as `"Python 潮流周刊 <weekly@example.org>"`.
     pub from: String,
+    /// `List-Id` of the issues' mails (empty: `newsletter.` and the domain of `from`).
+    pub list_id: String,
+    /// An address offered in `List-Unsubscribe` beside the link (empty: none).
+    pub unsubscribe_mailto: String,
+    /// Connections to the server a campaign uses at once.
+    pub concurrency: usize,
+    /// Messages per second at most (0: as fast as the server takes them).
+    pub rate: f64,
+    /// Permanent refusals (5xx) after which a subscriber is marked bounced.
+    pub bounce_after: i64,
+    /// Seconds before a message refused for now (4xx) is tried again; doubled each time.
+    pub retry_seconds: i64,
+    /// Seconds a sending process holds the recipients it claimed; another takes them over
+    /// when it stops renewing them (it died).
+    pub lease_seconds: i64,
+    /// A PEM private key (RSA or Ed25519) to sign the issues' mails with DKIM (empty: no
+    /// signature), a file of the workspace.
+    pub dkim_key: String,
+    /// The DKIM selector (the DNS record `SELECTOR._domainkey.DOMAIN` holds the public key).
+    pub dkim_selector: String,
 }
 
 impl Default for SmtpConfig {
@@ -146,6 +166,15 @@ impl Default for SmtpConfig {
             tls: "starttls".into(),
             user: String::new(),
             from: String::new(),
+            list_id: String::new(),
+            unsubscribe_mailto: String::new(),
+            concurrency: 4,
+            rate: 0.0,
+            bounce_after: 3,
+            retry_seconds: 60,
+            lease_seconds: 60,
+            dkim_key: String::new(),
+            dkim_selector: String::new(),
         }
     }
 }
@@ -261,6 +290,9 @@ fn default_translate() -> Spanned<TranslateConfig> {
 }
 fn default_digest() -> Spanned<DigestConfig> {
     Spanned::new(0..0, DigestConfig::default())
+}
+fn default_smtp() -> Spanned<SmtpConfig> {
+    Spanned::new(0..0, SmtpConfig::default())
 }
 fn default_database() -> Spanned<DatabaseConfig> {
     Spanned::new(0..0, DatabaseConfig::default())
@@ -515,7 +547,21 @@ impl Config {
             collect: raw.collect,
             inbox: raw.inbox,
             telegram: raw.telegram,
-            smtp: raw.smtp,
+            smtp: {
+                let smtp = raw.smtp.get_ref().clone();
+                if !(1..=200).contains(&smtp.concurrency)
+                    || !(smtp.rate >= 0.0 && smtp.rate.is_finite())
+                    || smtp.bounce_after < 1
+                    || smtp.retry_seconds < 1
+                    || smtp.lease_seconds < 2
+                {
+                    return Err(error(
+                        raw.smtp.span(),
+                        "`smtp`: `concurrency` must be 1 to 200, `rate` 0 or more, `bounce_after` and `retry_seconds` at least 1, `lease_seconds` at least 2".into(),
+                    ));
+                }
+                smtp
+            },
             server: raw.server,
             database: {
                 let database = raw.database.get_ref().clone();

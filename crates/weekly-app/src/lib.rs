@@ -6,6 +6,8 @@
 //! standard error is not a terminal).
 
 pub mod archive;
+pub mod bounces;
+pub mod campaign;
 pub mod collector;
 pub mod config;
 pub mod database;
@@ -15,6 +17,7 @@ pub mod featured;
 pub mod files;
 pub mod mail;
 pub mod mail_texts;
+pub mod sender;
 pub mod outdir;
 pub mod site;
 pub mod subscribers;

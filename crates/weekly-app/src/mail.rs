@@ -19,7 +19,8 @@ pub trait Mailer: Send + Sync {
     fn send(&self, mail: &OutboxMail) -> impl Future<Output = Result<()>> + Send;
 }
 
-/// `List-Unsubscribe: <url>` (RFC 2369), with `List-Unsubscribe-Post` for one click.
+/// `List-Unsubscribe: <https://…>` (RFC 2369), with a `mailto:` address after it when the
+/// newsletter has one; `List-Unsubscribe-Post` goes with it for one click (RFC 8058).
 #[derive(Debug, Clone)]
 struct ListUnsubscribe(String);
 
@@ -33,8 +34,62 @@ impl Header for ListUnsubscribe {
     }
 
     fn display(&self) -> HeaderValue {
-        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+        HeaderValue::new(Self::name(), self.0.clone())
     }
+}
+
+/// `List-Id: name <id>` (RFC 2919).
+#[derive(Debug, Clone)]
+struct ListId(String);
+
+impl Header for ListId {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Id")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.to_owned()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// The headers that mark a mail as the newsletter's (its issues, not a confirmation).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListHeaders {
+    /// `List-Id`'s identifier, such as `weekly.example.org` (empty: no `List-Id`).
+    pub id: String,
+    /// The list's name, shown by mail clients beside the identifier.
+    pub name: String,
+    /// An address that unsubscribes whoever writes to it (empty: none offered).
+    pub unsubscribe_mailto: String,
+}
+
+impl ListHeaders {
+    /// The list headers of `config`: `[smtp] list_id` or the domain of `[smtp] from`, and
+    /// `[smtp] unsubscribe_mailto`.
+    pub fn of(config: &SmtpConfig, name: &str) -> ListHeaders {
+        let id = match config.list_id.trim() {
+            "" => file_sender(config)
+                .map(|from| format!("newsletter.{}", from.email.domain()))
+                .unwrap_or_default(),
+            id => id.to_owned(),
+        };
+        ListHeaders {
+            id,
+            name: name.to_owned(),
+            unsubscribe_mailto: config.unsubscribe_mailto.trim().to_owned(),
+        }
+    }
+}
+
+/// True for text that may stand in a header as it is: printable ASCII with no angle
+/// brackets, quotes or line breaks.
+fn header_safe(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '"' | '\\' | ','))
 }
 
 /// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
@@ -71,6 +126,16 @@ pub fn file_sender(config: &SmtpConfig) -> Result<Mailbox> {
 /// The mail as a message from `from`. Addresses are parsed (a line break in one is an error,
 /// not a header), the subject is encoded by lettre, bodies are text and, when given, HTML.
 pub fn message(from: &Mailbox, mail: &OutboxMail) -> Result<Message> {
+    message_to_list(from, mail, None)
+}
+
+/// [`message`], as a mail of the newsletter's list when `list` is given (`List-Id`, and a
+/// `mailto:` beside the unsubscribe link).
+pub fn message_to_list(
+    from: &Mailbox,
+    mail: &OutboxMail,
+    list: Option<&ListHeaders>,
+) -> Result<Message> {
     let to: Mailbox = mail
         .recipient
         .parse()
@@ -86,16 +151,42 @@ pub fn message(from: &Mailbox, mail: &OutboxMail) -> Result<Message> {
     if !mail.list_unsubscribe.is_empty() {
         if !mail.list_unsubscribe.starts_with("https://")
             && !mail.list_unsubscribe.starts_with("http://")
-            || mail.list_unsubscribe.contains(['\r', '\n', '<', '>', ' '])
+            || !header_safe(&mail.list_unsubscribe)
         {
             bail!(
                 "`{}` is not an unsubscribe URL",
                 mail.list_unsubscribe.escape_debug()
             );
         }
+        let mut value = format!("<{}>", mail.list_unsubscribe);
+        if let Some(mailto) = list.map(|l| l.unsubscribe_mailto.as_str())
+            && !mailto.is_empty()
+        {
+            if !header_safe(mailto) || !mailto.contains('@') {
+                bail!("`[smtp] unsubscribe_mailto = \"{}\"` is not an address", mailto.escape_debug());
+            }
+            value.push_str(&format!(", <mailto:{mailto}?subject=unsubscribe>"));
+        }
         builder = builder
-            .header(ListUnsubscribe(mail.list_unsubscribe.clone()))
+            .header(ListUnsubscribe(value))
             .header(ListUnsubscribePost);
+    }
+    if let Some(list) = list
+        && !list.id.is_empty()
+    {
+        if !header_safe(&list.id) {
+            bail!("`[smtp] list_id = \"{}\"` must be a plain identifier like weekly.example.org", list.id.escape_debug());
+        }
+        let name: String = list
+            .name
+            .chars()
+            .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+            .collect();
+        let value = match name.trim() {
+            "" => format!("<{}>", list.id),
+            name => format!("{name} <{}>", list.id),
+        };
+        builder = builder.header(ListId(value));
     }
     let text = SinglePart::builder()
         .header(ContentType::TEXT_PLAIN)
@@ -121,6 +212,69 @@ pub struct SmtpMailer {
     from: Mailbox,
 }
 
+/// The sender of `[smtp] from`, which must be set for real mail.
+fn sender(config: &SmtpConfig) -> Result<Mailbox> {
+    let from = config.from.trim();
+    if from.is_empty() {
+        bail!("`[smtp] from` is empty: name the sender, e.g. \"Weekly <weekly@example.org>\"");
+    }
+    from.parse()
+        .with_context(|| format!("`[smtp] from = \"{from}\"` is not an address"))
+}
+
+/// The transport to the server of `[smtp]` (or `url`, from `WEEKLY_SMTP_URL`), logging in
+/// with `password` (from `WEEKLY_SMTP_PASSWORD`); `None` when neither names a host.
+fn transport_builder(
+    config: &SmtpConfig,
+    url: Option<&str>,
+    password: Option<&str>,
+) -> Result<Option<lettre::transport::smtp::AsyncSmtpTransportBuilder>> {
+    let builder = match url.filter(|u| !u.trim().is_empty()) {
+        Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url.trim())
+            .context("WEEKLY_SMTP_URL is not an SMTP URL like smtp://host:587")?,
+        None if config.host.trim().is_empty() => return Ok(None),
+        None => {
+            let host = config.host.trim();
+            let builder = match config.tls.as_str() {
+                "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)?,
+                "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(host)?,
+                "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+                other => {
+                    bail!("`[smtp] tls = \"{other}\"`: use \"starttls\", \"tls\" or \"none\"")
+                }
+            };
+            let builder = builder.port(config.port);
+            if config.user.trim().is_empty() {
+                builder
+            } else {
+                builder.credentials(Credentials::new(
+                    config.user.trim().to_owned(),
+                    password.unwrap_or_default().to_owned(),
+                ))
+            }
+        }
+    };
+    Ok(Some(builder.timeout(Some(Duration::from_secs(30)))))
+}
+
+/// The pooled transport a campaign sends through (`[smtp] concurrency` connections), and
+/// the sender; `None` when no server is configured.
+pub fn campaign_transport(
+    config: &SmtpConfig,
+    url: Option<&str>,
+    password: Option<&str>,
+) -> Result<Option<(AsyncSmtpTransport<Tokio1Executor>, Mailbox)>> {
+    let Some(builder) = transport_builder(config, url, password)? else {
+        return Ok(None);
+    };
+    let from = sender(config)?;
+    let size = u32::try_from(config.concurrency.max(1)).unwrap_or(4);
+    let pool = lettre::transport::smtp::PoolConfig::new()
+        .max_size(size)
+        .min_idle(0);
+    Ok(Some((builder.pool_config(pool).build(), from)))
+}
+
 impl SmtpMailer {
     /// The server of `[smtp]` (or `url`, from `WEEKLY_SMTP_URL`), with `password` (from
     /// `WEEKLY_SMTP_PASSWORD`). `None` when neither names a host.
@@ -129,41 +283,12 @@ impl SmtpMailer {
         url: Option<&str>,
         password: Option<&str>,
     ) -> Result<Option<SmtpMailer>> {
-        let from = config.from.trim();
-        let builder = match url.filter(|u| !u.trim().is_empty()) {
-            Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url.trim())
-                .context("WEEKLY_SMTP_URL is not an SMTP URL like smtp://host:587")?,
-            None if config.host.trim().is_empty() => return Ok(None),
-            None => {
-                let host = config.host.trim();
-                let builder = match config.tls.as_str() {
-                    "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)?,
-                    "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(host)?,
-                    "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
-                    other => {
-                        bail!("`[smtp] tls = \"{other}\"`: use \"starttls\", \"tls\" or \"none\"")
-                    }
-                };
-                let builder = builder.port(config.port);
-                if config.user.trim().is_empty() {
-                    builder
-                } else {
-                    builder.credentials(Credentials::new(
-                        config.user.trim().to_owned(),
-                        password.unwrap_or_default().to_owned(),
-                    ))
-                }
-            }
+        let Some(builder) = transport_builder(config, url, password)? else {
+            return Ok(None);
         };
-        if from.is_empty() {
-            bail!("`[smtp] from` is empty: name the sender, e.g. \"Weekly <weekly@example.org>\"");
-        }
-        let from: Mailbox = from
-            .parse()
-            .with_context(|| format!("`[smtp] from = \"{from}\"` is not an address"))?;
         Ok(Some(SmtpMailer {
-            transport: builder.timeout(Some(Duration::from_secs(20))).build(),
-            from,
+            transport: builder.build(),
+            from: sender(config)?,
         }))
     }
 }

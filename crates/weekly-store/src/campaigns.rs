@@ -87,6 +87,8 @@ pub struct Claimed {
     pub subscriber_id: i64,
     /// The address.
     pub email: String,
+    /// Sends tried, this one included.
+    pub attempts: i64,
 }
 
 type CampaignRow = (
@@ -147,25 +149,13 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some((id,)) = created {
-            let paid = "(tier = 'paid' AND (paid_until IS NULL OR paid_until = '' \
-                        OR paid_until >= $3))";
-            let tier = if new.tier == "paid" {
-                paid.to_owned()
-            } else {
-                format!("NOT {paid}")
-            };
-            let lang = if audience.primary {
-                "(languages = '' OR (',' || REPLACE(languages, ' ', ',') || ',') LIKE $2)"
-            } else {
-                "(',' || REPLACE(languages, ' ', ',') || ',') LIKE $2"
-            };
+            let filter = audience_filter(&new.tier, audience);
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO campaign_recipient (campaign_id, subscriber_id, email) \
-                 SELECT $1, id, email FROM subscriber \
-                 WHERE status = 'confirmed' AND {lang} AND {tier} ORDER BY id"
+                 SELECT $1, id, email FROM subscriber WHERE {filter} ORDER BY id"
             )))
             .bind(id)
-            .bind(format!("%,{},%", new.lang.replace(['%', '_'], "")))
+            .bind(lang_pattern(&new.lang))
             .bind(&audience.today)
             .execute(&mut *tx)
             .await?;
@@ -181,6 +171,37 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok((campaign_of(row), created.is_some()))
+    }
+
+    /// Who a campaign of `lang` and `tier` would go to now, by subscriber id after `after`,
+    /// at most `limit` (a dry run's recipients: nothing is stored).
+    pub async fn audience_page(
+        &self,
+        lang: &str,
+        tier: &str,
+        audience: &Audience,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        let filter = audience_filter(tier, audience);
+        let rows: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT id, email FROM subscriber WHERE id > $1 AND {filter} ORDER BY id LIMIT $4"
+        )))
+        .bind(after)
+        .bind(lang_pattern(lang))
+        .bind(&audience.today)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, email)| Claimed {
+                id,
+                subscriber_id: id,
+                email,
+                attempts: 0,
+            })
+            .collect())
     }
 
     /// The campaigns, newest first; with `unfinished`, only those with recipients left.
@@ -279,11 +300,11 @@ impl Store {
             Engine::Sqlite => "",
         };
         let mut tx = self.atomic_transaction().await?;
-        let rows: Vec<(i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let rows: Vec<(i64, i64, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "UPDATE campaign_recipient SET state = 'sending', worker = $1, lease_until = $2, \
              attempts = attempts + 1 WHERE id IN (SELECT id FROM campaign_recipient \
              WHERE campaign_id = $3 AND state = 'pending' AND next_attempt <= $4 \
-             ORDER BY id LIMIT $5{lock}) RETURNING id, subscriber_id, email"
+             ORDER BY id LIMIT $5{lock}) RETURNING id, subscriber_id, email, attempts"
         )))
         .bind(worker)
         .bind(lease_until)
@@ -318,10 +339,11 @@ impl Store {
         let mut claimed: Vec<Claimed> = rows
             .into_iter()
             .filter(|r| !gone.contains(&r.1))
-            .map(|(id, subscriber_id, email)| Claimed {
+            .map(|(id, subscriber_id, email, attempts)| Claimed {
                 id,
                 subscriber_id,
                 email,
+                attempts,
             })
             .collect();
         claimed.sort_by_key(|c| c.id);
@@ -478,6 +500,29 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// The subscribers a campaign for `tier` goes to: confirmed, of the tier (a paid
+/// subscription running on `$3`), and choosing the language (`$2`, a `LIKE` pattern; no
+/// choice means the primary language).
+fn audience_filter(tier: &str, audience: &Audience) -> String {
+    let paid = "(tier = 'paid' AND (paid_until IS NULL OR paid_until = '' OR paid_until >= $3))";
+    let tier = if tier == "paid" {
+        paid.to_owned()
+    } else {
+        format!("NOT {paid}")
+    };
+    let lang = if audience.primary {
+        "(languages = '' OR (',' || REPLACE(languages, ' ', ',') || ',') LIKE $2)"
+    } else {
+        "(',' || REPLACE(languages, ' ', ',') || ',') LIKE $2"
+    };
+    format!("status = 'confirmed' AND {lang} AND {tier}")
+}
+
+/// The `LIKE` pattern that finds `lang` in a list of languages.
+fn lang_pattern(lang: &str) -> String {
+    format!("%,{},%", lang.replace(['%', '_'], ""))
 }
 
 /// Counts a bounce of `subscriber_id`; true when it made the subscriber `bounced`.

@@ -86,6 +86,14 @@ enum Command {
     /// Mail to subscribers: the outbox and the SMTP server (test, send, status).
     #[command(subcommand)]
     Mail(cmd::mail::Command),
+    /// E-mail an issue to every subscriber: a campaign per language and tier, crash-safe and
+    /// resumable (`--resume`), shareable between processes (`--worker`), or `--dry-run`.
+    Send(cmd::send::Args),
+    /// Bounces that came back by mail: `import` a Maildir or mbox of delivery reports.
+    #[command(subcommand)]
+    Bounces(cmd::bounces::Command),
+    /// The e-mail campaigns and where their recipients stand.
+    Campaigns(cmd::send::CampaignsArgs),
     /// The workspace database (SQLite or PostgreSQL): status, migrate, copy into another.
     #[command(subcommand)]
     Db(cmd::db::Command),
@@ -134,6 +142,9 @@ fn main() -> ExitCode {
         Command::Subscribers(command) => cmd::subscribers::run(&command, &cli.workspace),
         Command::Mail(command) => cmd::mail::run(&command, &cli.workspace),
         Command::Db(command) => cmd::db::run(&command, &cli.workspace),
+        Command::Send(args) => cmd::send::run(&args, &cli.workspace),
+        Command::Bounces(command) => cmd::bounces::run(&command, &cli.workspace),
+        Command::Campaigns(args) => cmd::send::campaigns(&args, &cli.workspace),
         Command::Inbox(args) => cmd::inbox::run(&args, &cli.workspace),
         Command::Dedup(args) => cmd::dedup::run(&args, &cli.workspace),
         Command::Digest(args) => cmd::digest::run(&args, &cli.workspace),

@@ -1,6 +1,7 @@
 //! One module per subcommand: its arguments and its `run` function.
 
 pub mod announce;
+pub mod bounces;
 pub mod build;
 pub mod check;
 pub mod collect;
@@ -14,6 +15,7 @@ pub mod init;
 pub mod mail;
 pub mod readme;
 pub mod render;
+pub mod send;
 pub mod serve;
 pub mod server;
 pub mod sources;

@@ -1,0 +1,189 @@
+//! Campaigns of an issue: one per language and tier, its content rendered once with
+//! placeholders for the recipient's own links and stored with the campaign (so a resumed or a
+//! second worker sends what the first one did), then made into each recipient's message.
+
+use crate::archive::Archive;
+use crate::email_edition::{RecipientLinks, Tier, email_edition};
+use crate::mail::{ListHeaders, message_to_list};
+use crate::tokens::{MAIL_LINK_SECONDS, Purpose, Secret};
+use crate::workspace::Workspace;
+use anyhow::{Context, Result, bail};
+use lettre::Message;
+use lettre::message::Mailbox;
+use weekly_model::Lang;
+use weekly_site::markdown::escape;
+use weekly_store::{Audience, Campaign, Claimed, NewCampaign, OutboxMail, Store};
+
+/// Stands for the recipient's preferences link in a stored campaign.
+const PREFERENCES: &str = "%%weekly-preferences-link%%";
+/// Stands for the recipient's unsubscribe link in a stored campaign.
+const UNSUBSCRIBE: &str = "%%weekly-unsubscribe-link%%";
+
+/// The tier's name as stored.
+pub fn tier_name(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Free => "free",
+        Tier::Paid => "paid",
+    }
+}
+
+/// The languages an issue goes out in: `only`, or every language of the newsletter that has
+/// an edition of the issue.
+pub fn campaign_languages(
+    workspace: &Workspace,
+    archive: &Archive,
+    number: u32,
+    only: Option<&Lang>,
+) -> Result<Vec<Lang>> {
+    let issue = archive
+        .issue(number)
+        .with_context(|| format!("there is no issue #{number} in the archive"))?;
+    let mut out = Vec::new();
+    for lang in &workspace.config.languages {
+        if only.is_some_and(|o| o != lang) {
+            continue;
+        }
+        if issue.best(lang).is_some() {
+            out.push(lang.clone());
+        }
+    }
+    if out.is_empty() {
+        match only {
+            Some(lang) => bail!("issue #{number} has no `{lang}` edition to send"),
+            None => bail!("issue #{number} has no edition to send"),
+        }
+    }
+    Ok(out)
+}
+
+/// The campaign of `number` in `lang` for `tier`, rendered now (not stored).
+pub fn render_campaign(
+    workspace: &Workspace,
+    archive: &Archive,
+    number: u32,
+    lang: &Lang,
+    tier: Tier,
+) -> Result<NewCampaign> {
+    let issue = archive
+        .issue(number)
+        .with_context(|| format!("there is no issue #{number} in the archive"))?;
+    let links = RecipientLinks {
+        preferences: PREFERENCES.to_owned(),
+        unsubscribe: UNSUBSCRIBE.to_owned(),
+    };
+    let edition = email_edition(workspace, issue, lang, tier, archive.latest(), &links)?;
+    Ok(NewCampaign {
+        issue: number,
+        lang: lang.as_str().to_owned(),
+        tier: tier_name(tier).to_owned(),
+        subject: edition.subject,
+        body_text: edition.text,
+        body_html: edition.html,
+    })
+}
+
+/// Who gets `lang` for a campaign created `now`.
+pub fn audience(workspace: &Workspace, lang: &str, now: chrono::DateTime<chrono::Utc>) -> Audience {
+    Audience {
+        primary: workspace.config.primary_language.as_str() == lang,
+        today: now.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// Creates (or finds) the campaigns of `number` in `langs`, both tiers, with their snapshots.
+/// Returns them with whether each is new.
+pub async fn create_campaigns(
+    workspace: &Workspace,
+    archive: &Archive,
+    store: &Store,
+    number: u32,
+    langs: &[Lang],
+) -> Result<Vec<(Campaign, bool)>> {
+    let now = chrono::Utc::now();
+    let mut out = Vec::new();
+    for lang in langs {
+        for tier in [Tier::Free, Tier::Paid] {
+            let new = render_campaign(workspace, archive, number, lang, tier)?;
+            let audience = audience(workspace, &new.lang, now);
+            out.push(
+                store
+                    .create_campaign(&new, &audience, &crate::collector::stamp(now))
+                    .await?,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// What every message of a campaign shares: the sender, the list headers, the secret that
+/// signs the links and where the links point.
+#[derive(Debug, Clone)]
+pub struct Personaliser {
+    /// The sender.
+    pub from: Mailbox,
+    /// `List-Id` and the `mailto:` unsubscribe.
+    pub list: ListHeaders,
+    /// Signs the recipient's links.
+    pub secret: Secret,
+    /// Where the links point (`[server] public_url` or `base_url`).
+    pub links_base: String,
+    /// Until when the links work (unix seconds).
+    pub links_until: i64,
+}
+
+impl Personaliser {
+    /// The personaliser of `workspace`, sending as `from`.
+    pub fn new(workspace: &Workspace, from: Mailbox) -> Result<Personaliser> {
+        let secret = Secret::of_workspace(
+            &workspace.root,
+            std::env::var("WEEKLY_SECRET").ok().as_deref(),
+        )?;
+        let name = workspace
+            .config
+            .name
+            .get(&workspace.config.primary_language)
+            .cloned()
+            .unwrap_or_default();
+        Ok(Personaliser {
+            from,
+            list: ListHeaders::of(&workspace.config.smtp, &name),
+            secret,
+            links_base: workspace.config.links_base(),
+            links_until: chrono::Utc::now().timestamp() + MAIL_LINK_SECONDS,
+        })
+    }
+
+    /// The message of `campaign` for `recipient`, with their own links.
+    pub fn message(&self, campaign: &Campaign, recipient: &Claimed) -> Result<Message> {
+        let id = recipient.subscriber_id;
+        let preferences = format!(
+            "{}/preferences?token={}",
+            self.links_base,
+            self.secret
+                .token(id, Purpose::Preferences, self.links_until)
+        );
+        let unsubscribe = format!(
+            "{}/unsubscribe?token={}",
+            self.links_base,
+            self.secret
+                .token(id, Purpose::Unsubscribe, self.links_until)
+        );
+        let fill = |text: &str, html: bool| {
+            let (p, u) = if html {
+                (escape(&preferences), escape(&unsubscribe))
+            } else {
+                (preferences.clone(), unsubscribe.clone())
+            };
+            text.replace(PREFERENCES, &p).replace(UNSUBSCRIBE, &u)
+        };
+        let mail = OutboxMail {
+            kind: "issue".into(),
+            recipient: recipient.email.clone(),
+            subject: campaign.subject.clone(),
+            body_text: fill(&campaign.body_text, false),
+            body_html: fill(&campaign.body_html, true),
+            list_unsubscribe: unsubscribe.clone(),
+        };
+        message_to_list(&self.from, &mail, Some(&self.list))
+    }
+}

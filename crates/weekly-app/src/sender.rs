@@ -1,0 +1,432 @@
+//! Sending campaigns: recipients claimed from the store in batches under a lease, each made
+//! into its message and handed to a `Transport` (SMTP through a pool of connections, or `.eml`
+//! files for a dry run) at most `concurrency` at once and `rate` a second, the results written
+//! back in groups. At most `window` recipients are claimed and not yet recorded: after a crash
+//! those are sent again (and counted), nothing else is — and none is skipped.
+
+use crate::campaign::Personaliser;
+use anyhow::{Context, Result};
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use lettre::Message;
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+use weekly_store::{Campaign, Claimed, Store};
+
+/// Why a message did not go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Try again later: a 4xx answer, a dropped connection, a server that is not there.
+    Temporary(String),
+    /// Never: a 5xx answer (no such mailbox, refused).
+    Permanent(String),
+}
+
+/// Where messages go.
+pub trait Transport: Send + Sync + 'static {
+    /// Delivers `message` to `to`; `name` names it (`ISSUE.LANG.TIER/SUBSCRIBER`).
+    fn deliver(
+        &self,
+        to: &str,
+        name: &str,
+        message: Message,
+    ) -> impl Future<Output = Result<(), Refusal>> + Send;
+}
+
+/// Messages through an SMTP server, over a pool of connections.
+#[derive(Debug, Clone)]
+pub struct SmtpTransport(pub lettre::AsyncSmtpTransport<lettre::Tokio1Executor>);
+
+impl Transport for SmtpTransport {
+    async fn deliver(&self, _to: &str, _name: &str, message: Message) -> Result<(), Refusal> {
+        use lettre::AsyncTransport;
+        match self.0.send(message).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_permanent() => Err(Refusal::Permanent(smtp_error(&e))),
+            Err(e) => Err(Refusal::Temporary(smtp_error(&e))),
+        }
+    }
+}
+
+/// An SMTP error in one line, with the server's code when there is one.
+fn smtp_error(e: &lettre::transport::smtp::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text.replace(['\r', '\n'], " ")
+}
+
+/// Messages written as `.eml` files under a folder (a dry run): `NAME.eml`, each written
+/// whole (a temporary file renamed), so a file is there only complete.
+#[derive(Debug, Clone)]
+pub struct OutboxTransport {
+    /// The folder.
+    pub dir: PathBuf,
+}
+
+impl Transport for OutboxTransport {
+    async fn deliver(&self, _to: &str, name: &str, message: Message) -> Result<(), Refusal> {
+        let path = self.dir.join(format!("{name}.eml"));
+        let write = || -> std::io::Result<()> {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let partial = path.with_extension("eml.partial");
+            std::fs::write(&partial, message.formatted())?;
+            std::fs::rename(&partial, &path)
+        };
+        write().map_err(|e| Refusal::Permanent(format!("cannot write `{}`: {e}", path.display())))
+    }
+}
+
+/// How a campaign is sent.
+#[derive(Debug, Clone)]
+pub struct SendOptions {
+    /// Messages on the wire at once.
+    pub concurrency: usize,
+    /// Messages a second at most (0: no limit).
+    pub rate: f64,
+    /// Seconds a claim holds; renewed while the process lives.
+    pub lease_seconds: i64,
+    /// First wait after a temporary refusal; doubled each time, at most an hour.
+    pub retry_seconds: i64,
+    /// Permanent refusals that make a subscriber bounced.
+    pub bounce_after: i64,
+    /// Recipients claimed and not yet recorded, at most (the resend window after a crash).
+    pub window: usize,
+    /// Wait for retries due later and for other workers' recipients, until the campaign is
+    /// finished (otherwise stop when nothing is due now).
+    pub until_finished: bool,
+}
+
+impl SendOptions {
+    /// The options of `[smtp]`.
+    pub fn of(config: &crate::config::SmtpConfig) -> SendOptions {
+        SendOptions {
+            concurrency: config.concurrency.max(1),
+            rate: config.rate,
+            lease_seconds: config.lease_seconds.max(2),
+            retry_seconds: config.retry_seconds.max(1),
+            bounce_after: config.bounce_after.max(1),
+            window: (config.concurrency.max(1) * 8).clamp(64, 400),
+            until_finished: true,
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SendReport {
+    /// Messages the server took.
+    pub sent: u64,
+    /// Temporary refusals (each tried again later).
+    pub deferred: u64,
+    /// Permanent refusals.
+    pub failed: u64,
+    /// Subscribers marked bounced now.
+    pub bounced: u64,
+    /// Recipients taken back from a run that stopped while they were claimed: sent again,
+    /// so up to this many may arrive twice.
+    pub taken_back: u64,
+}
+
+/// Told how a run goes: once per message done, and with a line to show.
+pub trait Progress: Send + Sync {
+    /// A campaign starts: `done` of `total` recipients are done.
+    fn campaign(&self, campaign: &Campaign, done: u64, total: u64);
+    /// One more recipient done (sent, failed or skipped).
+    fn done(&self, n: u64);
+    /// Something worth a line.
+    fn note(&self, line: &str);
+}
+
+/// This process as a worker: host, process id and a random part, so another process on the
+/// same host can tell it is gone.
+pub fn worker_id() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .unwrap_or_default()
+        .trim()
+        .replace(':', "_");
+    let host = if host.is_empty() { "host".into() } else { host };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!("{host}:{}:{nanos:08x}", std::process::id())
+}
+
+/// Of `workers`, those that ran on this host in a process that is gone (a killed run): their
+/// recipients can be taken back at once instead of after their lease.
+pub fn stopped_here(workers: &[String], me: &str) -> Vec<String> {
+    let mut parts = me.split(':');
+    let (Some(host), Some(my_pid)) = (parts.next(), parts.next()) else {
+        return Vec::new();
+    };
+    if !std::path::Path::new("/proc/self").exists() {
+        return Vec::new();
+    }
+    workers
+        .iter()
+        .filter(|w| w.as_str() != me)
+        .filter(|w| {
+            let mut p = w.split(':');
+            if p.next() != Some(host) {
+                return false;
+            }
+            let Some(pid) = p.next().filter(|p| p.bytes().all(|b| b.is_ascii_digit())) else {
+                return false;
+            };
+            if pid == my_pid {
+                return true;
+            }
+            match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+                // The state follows the command name in parentheses: Z and X are gone.
+                Ok(stat) => stat
+                    .rsplit_once(')')
+                    .and_then(|(_, rest)| rest.trim_start().chars().next())
+                    .is_some_and(|state| matches!(state, 'Z' | 'X')),
+                Err(_) => true,
+            }
+        })
+        .cloned()
+        .collect()
+}
+
+/// Unix seconds now.
+fn now_secs() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// The wait before attempt `attempts + 1` after a temporary refusal.
+pub fn retry_wait(retry_seconds: i64, attempts: i64) -> i64 {
+    let doubled = retry_seconds.saturating_mul(1_i64 << (attempts - 1).clamp(0, 12));
+    doubled.min(3600)
+}
+
+/// One message's outcome, with its recipient.
+struct Outcome {
+    recipient: Claimed,
+    result: Result<(), Refusal>,
+}
+
+/// Sends `campaign` to its recipients that are due, as worker `worker`, through `transport`.
+pub async fn send_campaign<T: Transport>(
+    store: &Store,
+    campaign: &Campaign,
+    personaliser: &Personaliser,
+    transport: Arc<T>,
+    options: &SendOptions,
+    worker: &str,
+    progress: &dyn Progress,
+) -> Result<SendReport> {
+    let mut report = SendReport::default();
+    let counts = store.campaign_counts(campaign.id).await?;
+    let finished = counts.sent + counts.failed + counts.skipped;
+    progress.campaign(
+        campaign,
+        u64::try_from(finished).unwrap_or(0),
+        u64::try_from(counts.total).unwrap_or(0),
+    );
+    let batch = options.window.div_ceil(2).max(1);
+    let interval = (options.rate > 0.0).then(|| Duration::from_secs_f64(1.0 / options.rate));
+    let mut next_slot = Instant::now();
+    let mut pause = Duration::ZERO;
+    let mut queue: VecDeque<Claimed> = VecDeque::new();
+    let mut in_flight = FuturesUnordered::new();
+    let mut sent: Vec<i64> = Vec::new();
+    let mut outstanding = 0_usize;
+    let mut last_flush = Instant::now();
+    let mut last_renew = Instant::now();
+    let mut last_take_back: Option<Instant> = None;
+    let lease = Duration::from_secs(u64::try_from(options.lease_seconds).unwrap_or(60));
+    loop {
+        // Recipients of workers that stopped come back first (at once for a process of this
+        // host that is gone, after their lease for the others).
+        if last_take_back.is_none_or(|t| t.elapsed() >= lease / 4) {
+            let workers = store.sending_workers().await?;
+            let stopped = stopped_here(&workers, worker);
+            let back = store.take_back(now_secs(), &stopped).await?;
+            if back > 0 {
+                report.taken_back += back;
+                progress.note(&format!(
+                    "{back} recipient(s) of a run that stopped are sent again (they may get the issue twice)"
+                ));
+            }
+            last_take_back = Some(Instant::now());
+        }
+        if queue.len() < batch && outstanding < options.window {
+            let want = (options.window - outstanding).min(batch);
+            let now = now_secs();
+            let claimed = store
+                .claim_recipients(
+                    campaign.id,
+                    worker,
+                    now,
+                    now + options.lease_seconds,
+                    i64::try_from(want).unwrap_or(1),
+                )
+                .await?;
+            outstanding += claimed.len();
+            queue.extend(claimed);
+        }
+        while in_flight.len() < options.concurrency
+            && let Some(recipient) = queue.pop_front()
+        {
+            let message = personaliser.message(campaign, &recipient);
+            let name = format!(
+                "{}.{}.{}/{:09}",
+                campaign.issue, campaign.lang, campaign.tier, recipient.subscriber_id
+            );
+            let mut slot = Instant::now().max(next_slot);
+            if let Some(interval) = interval {
+                next_slot = slot + interval;
+            }
+            if !pause.is_zero() {
+                slot = slot.max(Instant::now() + pause);
+                next_slot = next_slot.max(slot);
+                pause = Duration::ZERO;
+            }
+            let transport = Arc::clone(&transport);
+            in_flight.push(tokio::spawn(async move {
+                tokio::time::sleep_until(slot).await;
+                let result = match message {
+                    Ok(message) => transport.deliver(&recipient.email, &name, message).await,
+                    Err(e) => Err(Refusal::Permanent(format!("{e:#}"))),
+                };
+                Outcome { recipient, result }
+            }));
+        }
+        if in_flight.is_empty() && queue.is_empty() {
+            flush(store, &mut sent, &mut outstanding, progress).await?;
+            last_flush = Instant::now();
+            if store.finish_campaign(campaign.id, &stamp()).await? {
+                break;
+            }
+            let (next, others_sending) = store.campaign_next(campaign.id).await?;
+            let now = now_secs();
+            if next.is_some_and(|n| n <= now) {
+                continue;
+            }
+            if !options.until_finished {
+                break;
+            }
+            // Retries due later, or another worker's recipients: wait for them.
+            let wait = match next {
+                Some(at) => u64::try_from(at - now).unwrap_or(1).clamp(1, 60),
+                None => 1,
+            };
+            if others_sending {
+                last_take_back = None;
+            }
+            tokio::time::sleep(Duration::from_secs(wait).min(lease / 2)).await;
+            continue;
+        }
+        let tick = tokio::time::sleep(Duration::from_millis(50));
+        tokio::select! {
+            joined = in_flight.next() => {
+                if let Some(joined) = joined {
+                    let outcome = joined.context("a sending task failed")?;
+                    record(store, outcome, options, &mut report, &mut sent, &mut outstanding,
+                        &mut pause, progress).await?;
+                }
+            }
+            () = tick => {}
+        }
+        if sent.len() >= 100 || last_flush.elapsed() >= Duration::from_millis(50) {
+            flush(store, &mut sent, &mut outstanding, progress).await?;
+            last_flush = Instant::now();
+        }
+        if last_renew.elapsed() >= lease / 3 {
+            store
+                .renew_lease(worker, now_secs() + options.lease_seconds)
+                .await?;
+            last_renew = Instant::now();
+        }
+    }
+    Ok(report)
+}
+
+fn stamp() -> String {
+    crate::collector::stamp(chrono::Utc::now())
+}
+
+/// Records the messages the server took, in one transaction.
+async fn flush(
+    store: &Store,
+    sent: &mut Vec<i64>,
+    outstanding: &mut usize,
+    progress: &dyn Progress,
+) -> Result<()> {
+    if sent.is_empty() {
+        return Ok(());
+    }
+    store.mark_sent(sent, &stamp()).await?;
+    *outstanding = outstanding.saturating_sub(sent.len());
+    progress.done(sent.len() as u64);
+    sent.clear();
+    Ok(())
+}
+
+/// Takes one message's outcome into the books.
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    store: &Store,
+    outcome: Outcome,
+    options: &SendOptions,
+    report: &mut SendReport,
+    sent: &mut Vec<i64>,
+    outstanding: &mut usize,
+    pause: &mut Duration,
+    progress: &dyn Progress,
+) -> Result<()> {
+    let Outcome { recipient, result } = outcome;
+    match result {
+        Ok(()) => {
+            report.sent += 1;
+            sent.push(recipient.id);
+        }
+        Err(Refusal::Temporary(error)) => {
+            report.deferred += 1;
+            let wait = retry_wait(options.retry_seconds, recipient.attempts);
+            store
+                .mark_retry(recipient.id, now_secs() + wait, &error)
+                .await?;
+            *outstanding = outstanding.saturating_sub(1);
+            // The server may be overloaded or down: everyone waits a little.
+            *pause = Duration::from_secs(1).max(*pause);
+            progress.note(&format!(
+                "{}: refused for now, tried again in {wait} s: {error}",
+                recipient.email
+            ));
+        }
+        Err(Refusal::Permanent(error)) => {
+            report.failed += 1;
+            let bounced = store
+                .mark_failed(
+                    recipient.id,
+                    recipient.subscriber_id,
+                    &error,
+                    options.bounce_after,
+                    &stamp(),
+                )
+                .await?;
+            *outstanding = outstanding.saturating_sub(1);
+            progress.done(1);
+            if bounced {
+                report.bounced += 1;
+            }
+            progress.note(&format!(
+                "{}: refused{}: {error}",
+                recipient.email,
+                if bounced { ", now marked bounced" } else { "" }
+            ));
+        }
+    }
+    Ok(())
+}
