@@ -20,6 +20,7 @@ pub mod mail_texts;
 pub mod sender;
 pub mod outdir;
 pub mod site;
+pub mod smtp_pool;
 pub mod subscribers;
 pub mod tokens;
 pub mod translator;

@@ -257,24 +257,6 @@ fn transport_builder(
     Ok(Some(builder.timeout(Some(Duration::from_secs(30)))))
 }
 
-/// The pooled transport a campaign sends through (`[smtp] concurrency` connections), and
-/// the sender; `None` when no server is configured.
-pub fn campaign_transport(
-    config: &SmtpConfig,
-    url: Option<&str>,
-    password: Option<&str>,
-) -> Result<Option<(AsyncSmtpTransport<Tokio1Executor>, Mailbox)>> {
-    let Some(builder) = transport_builder(config, url, password)? else {
-        return Ok(None);
-    };
-    let from = sender(config)?;
-    let size = u32::try_from(config.concurrency.max(1)).unwrap_or(4);
-    let pool = lettre::transport::smtp::PoolConfig::new()
-        .max_size(size)
-        .min_idle(0);
-    Ok(Some((builder.pool_config(pool).build(), from)))
-}
-
 impl SmtpMailer {
     /// The server of `[smtp]` (or `url`, from `WEEKLY_SMTP_URL`), with `password` (from
     /// `WEEKLY_SMTP_PASSWORD`). `None` when neither names a host.

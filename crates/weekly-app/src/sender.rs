@@ -1,5 +1,5 @@
 //! Sending campaigns: recipients claimed from the store in batches under a lease, each made
-//! into its message and handed to a `Transport` (SMTP through a pool of connections, or `.eml`
+//! into its message and handed to a `Transport` (SMTP through `smtp_pool`, or `.eml`
 //! files for a dry run) at most `concurrency` at once and `rate` a second, the results written
 //! back in groups. At most `window` recipients are claimed and not yet recorded: after a crash
 //! those are sent again (and counted), nothing else is — and none is skipped.
@@ -34,33 +34,6 @@ pub trait Transport: Send + Sync + 'static {
         name: &str,
         message: Message,
     ) -> impl Future<Output = Result<(), Refusal>> + Send;
-}
-
-/// Messages through an SMTP server, over a pool of connections.
-#[derive(Debug, Clone)]
-pub struct SmtpTransport(pub lettre::AsyncSmtpTransport<lettre::Tokio1Executor>);
-
-impl Transport for SmtpTransport {
-    async fn deliver(&self, _to: &str, _name: &str, message: Message) -> Result<(), Refusal> {
-        use lettre::AsyncTransport;
-        match self.0.send(message).await {
-            Ok(_) => Ok(()),
-            Err(e) if e.is_permanent() => Err(Refusal::Permanent(smtp_error(&e))),
-            Err(e) => Err(Refusal::Temporary(smtp_error(&e))),
-        }
-    }
-}
-
-/// An SMTP error in one line, with the server's code when there is one.
-fn smtp_error(e: &lettre::transport::smtp::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text.replace(['\r', '\n'], " ")
 }
 
 /// Messages written as `.eml` files under a folder (a dry run): `NAME.eml`, each written

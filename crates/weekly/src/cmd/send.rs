@@ -12,7 +12,7 @@ use weekly_app::archive::Archive;
 use weekly_app::campaign::{Personaliser, audience, campaign_languages, create_campaigns};
 use weekly_app::email_edition::Tier;
 use weekly_app::sender::{
-    OutboxTransport, Progress, SendOptions, SendReport, SmtpTransport, Transport, send_campaign,
+    OutboxTransport, Progress, SendOptions, SendReport, Transport, send_campaign,
     worker_id,
 };
 use weekly_store::{Campaign, Store};
@@ -107,7 +107,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         let options = SendOptions::of(&workspace.config.smtp);
         let url = std::env::var("WEEKLY_SMTP_URL").ok();
         let password = std::env::var("WEEKLY_SMTP_PASSWORD").ok();
-        let Some((transport, from)) = weekly_app::mail::campaign_transport(
+        let Some((pool, from)) = weekly_app::smtp_pool::campaign_pool(
             &workspace.config.smtp,
             url.as_deref(),
             password.as_deref(),
@@ -157,14 +157,10 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
                 all
             }
         };
-        let sent = send_all(
-            store,
-            &campaigns,
-            &personaliser,
-            Arc::new(SmtpTransport(transport)),
-            &options,
-        )
-        .await?;
+        let pool = Arc::new(pool);
+        let sent = send_all(store, &campaigns, &personaliser, Arc::clone(&pool), &options).await;
+        pool.close().await;
+        let sent = sent?;
         Ok(if sent.failed > 0 {
             ExitCode::from(1)
         } else {
