@@ -103,7 +103,8 @@ pub struct BounceSummary {
 
 /// The raw messages of a Maildir (`cur/` and `new/`) or an mbox file at `path`.
 pub fn read_mailbox(path: &Path, each: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()> {
-    let meta = std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     if meta.is_dir() {
         let mut found = false;
         for sub in ["new", "cur"] {
@@ -116,8 +117,14 @@ pub fn read_mailbox(path: &Path, each: &mut dyn FnMut(&[u8]) -> Result<()>) -> R
             files.sort_by_key(|e| e.file_name());
             for entry in files {
                 // Regular files only: a link in a mailbox is not followed.
-                let Ok(kind) = entry.file_type() else { continue };
-                if !kind.is_file() || entry.metadata().map_or(true, |m| m.len() as usize > LARGEST) {
+                let Ok(kind) = entry.file_type() else {
+                    continue;
+                };
+                if !kind.is_file()
+                    || entry
+                        .metadata()
+                        .map_or(true, |m| m.len() as usize > LARGEST)
+                {
                     continue;
                 }
                 let raw = std::fs::read(entry.path())
@@ -132,10 +139,12 @@ pub fn read_mailbox(path: &Path, each: &mut dyn FnMut(&[u8]) -> Result<()>) -> R
         );
         return Ok(());
     }
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     let reader = std::io::BufReader::new(file);
     for message in mail_parser::mailbox::mbox::MessageIterator::new(reader) {
-        let message = message.with_context(|| format!("cannot read the mbox `{}`", path.display()))?;
+        let message =
+            message.with_context(|| format!("cannot read the mbox `{}`", path.display()))?;
         if message.contents().len() <= LARGEST {
             each(message.contents())?;
         }

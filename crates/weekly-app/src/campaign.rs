@@ -101,15 +101,31 @@ pub async fn create_campaigns(
 ) -> Result<Vec<(Campaign, bool)>> {
     let now = chrono::Utc::now();
     let mut out = Vec::new();
+    // Every edition is rendered before any campaign is stored: one that cannot be made
+    // leaves none half-created.
+    for new in render_campaigns(workspace, archive, number, langs)? {
+        let audience = audience(workspace, &new.lang, now);
+        out.push(
+            store
+                .create_campaign(&new, &audience, &crate::collector::stamp(now))
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// The campaigns of `number` in `langs`, both tiers, rendered (not stored); an error when
+/// any of them cannot be made.
+pub fn render_campaigns(
+    workspace: &Workspace,
+    archive: &Archive,
+    number: u32,
+    langs: &[Lang],
+) -> Result<Vec<NewCampaign>> {
+    let mut out = Vec::new();
     for lang in langs {
         for tier in [Tier::Free, Tier::Paid] {
-            let new = render_campaign(workspace, archive, number, lang, tier)?;
-            let audience = audience(workspace, &new.lang, now);
-            out.push(
-                store
-                    .create_campaign(&new, &audience, &crate::collector::stamp(now))
-                    .await?,
-            );
+            out.push(render_campaign(workspace, archive, number, lang, tier)?);
         }
     }
     Ok(out)

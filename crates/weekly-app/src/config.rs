@@ -42,6 +42,8 @@ struct RawConfig {
     smtp: Spanned<SmtpConfig>,
     #[serde(default)]
     server: ServerConfig,
+    #[serde(default)]
+    publish: PublishConfig,
     #[serde(default = "default_database")]
     database: Spanned<DatabaseConfig>,
     #[serde(default = "default_digest")]
@@ -177,6 +179,18 @@ impl Default for SmtpConfig {
             dkim_selector: String::new(),
         }
     }
+}
+
+/// `[publish]`: what `weekly publish` does besides building and sending.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublishConfig {
+    /// A shell command that puts the built sites online (`rsync -a site/ host:/srv/www/`, a
+    /// `git push`…), run in the workspace with `WEEKLY_ISSUE`, `WEEKLY_SITE` and
+    /// `WEEKLY_SITE_FULL` set; empty: nothing is deployed.
+    pub deploy: String,
+    /// READMEs to regenerate, by language: `{ zh = "README.md", en = "README.en.md" }`.
+    pub readme: BTreeMap<String, String>,
 }
 
 /// `[server]`: `weekly server`, the public subscription endpoints.
@@ -350,6 +364,8 @@ pub struct Config {
     pub smtp: SmtpConfig,
     /// The subscription server.
     pub server: ServerConfig,
+    /// `weekly publish`.
+    pub publish: PublishConfig,
     /// The database.
     pub database: DatabaseConfig,
     /// The weekly digest.
@@ -563,6 +579,7 @@ impl Config {
                 smtp
             },
             server: raw.server,
+            publish: raw.publish,
             database: {
                 let database = raw.database.get_ref().clone();
                 if weekly_store::Engine::of_url(&database.url).is_none() {

@@ -163,7 +163,10 @@ pub fn message_to_list(
             && !mailto.is_empty()
         {
             if !header_safe(mailto) || !mailto.contains('@') {
-                bail!("`[smtp] unsubscribe_mailto = \"{}\"` is not an address", mailto.escape_debug());
+                bail!(
+                    "`[smtp] unsubscribe_mailto = \"{}\"` is not an address",
+                    mailto.escape_debug()
+                );
             }
             value.push_str(&format!(", <mailto:{mailto}?subject=unsubscribe>"));
         }
@@ -175,7 +178,10 @@ pub fn message_to_list(
         && !list.id.is_empty()
     {
         if !header_safe(&list.id) {
-            bail!("`[smtp] list_id = \"{}\"` must be a plain identifier like weekly.example.org", list.id.escape_debug());
+            bail!(
+                "`[smtp] list_id = \"{}\"` must be a plain identifier like weekly.example.org",
+                list.id.escape_debug()
+            );
         }
         let name: String = list
             .name

@@ -182,7 +182,10 @@ impl SmtpPool {
                 .await
                 .map_err(|_| Refusal::Temporary(format!("{}: connection timed out", server.host)))?
                 .map_err(|e| {
-                    Refusal::Temporary(format!("cannot connect to {}:{}: {e}", server.host, server.port))
+                    Refusal::Temporary(format!(
+                        "cannot connect to {}:{}: {e}",
+                        server.host, server.port
+                    ))
                 })?;
             stream.set_nodelay(true).ok();
             let mut connection =
@@ -228,7 +231,9 @@ impl Transport for SmtpPool {
         let result = match sent {
             Err(_) => {
                 connection.abort().await;
-                return Err(Refusal::Temporary("the server did not answer in time".into()));
+                return Err(Refusal::Temporary(
+                    "the server did not answer in time".into(),
+                ));
             }
             Ok(Ok(_)) => Ok(()),
             Ok(Err(e)) => Err(refusal(&e)),

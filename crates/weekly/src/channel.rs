@@ -19,6 +19,18 @@ pub struct Target {
     chat: String,
 }
 
+impl Target {
+    /// True when a bot token and a chat are set.
+    pub fn is_configured(&self) -> bool {
+        !self.token.is_empty() && !self.chat.is_empty()
+    }
+
+    /// The chat posted to.
+    pub fn chat(&self) -> &str {
+        &self.chat
+    }
+}
+
 impl std::fmt::Debug for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Target")

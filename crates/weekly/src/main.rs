@@ -89,6 +89,9 @@ enum Command {
     /// E-mail an issue to every subscriber: a campaign per language and tier, crash-safe and
     /// resumable (`--resume`), shareable between processes (`--worker`), or `--dry-run`.
     Send(cmd::send::Args),
+    /// Release an issue: check, build both sites, deploy, e-mail, Telegram, READMEs — each
+    /// step recorded, so a re-run continues where it stopped; `--dry-run` shows the plan.
+    Publish(cmd::publish::Args),
     /// Bounces that came back by mail: `import` a Maildir or mbox of delivery reports.
     #[command(subcommand)]
     Bounces(cmd::bounces::Command),
@@ -143,6 +146,7 @@ fn main() -> ExitCode {
         Command::Mail(command) => cmd::mail::run(&command, &cli.workspace),
         Command::Db(command) => cmd::db::run(&command, &cli.workspace),
         Command::Send(args) => cmd::send::run(&args, &cli.workspace),
+        Command::Publish(args) => cmd::publish::run(&args, &cli.workspace),
         Command::Bounces(command) => cmd::bounces::run(&command, &cli.workspace),
         Command::Campaigns(args) => cmd::send::campaigns(&args, &cli.workspace),
         Command::Inbox(args) => cmd::inbox::run(&args, &cli.workspace),

@@ -181,11 +181,22 @@ fn each_subscriber_gets_their_edition_once_through_refusals_and_a_550_marks_the_
     for entry in std::fs::read_dir(&saved).unwrap() {
         let raw = std::fs::read(entry.unwrap().path()).unwrap();
         let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
-        let to = message.to().unwrap().first().unwrap().address().unwrap().to_owned();
+        let to = message
+            .to()
+            .unwrap()
+            .first()
+            .unwrap()
+            .address()
+            .unwrap()
+            .to_owned();
         let subject = message.subject().unwrap().to_owned();
         let text = message.body_text(0).unwrap().into_owned();
         let html = message.body_html(0).unwrap().into_owned();
-        let lang = if subject.contains("星期刊") { "zh" } else { "en" };
+        let lang = if subject.contains("星期刊") {
+            "zh"
+        } else {
+            "en"
+        };
         let tier = if text.contains("designing-error-types") {
             "paid"
         } else {
@@ -250,7 +261,11 @@ fn each_subscriber_gets_their_edition_once_through_refusals_and_a_550_marks_the_
     // Sending again sends nothing.
     let again = weekly_in(&ws, &["send", "7"]);
     assert!(again.status.success(), "{}", stderr(&again));
-    assert!(stdout(&again).contains("nothing to send"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("nothing to send"),
+        "{}",
+        stdout(&again)
+    );
     assert_eq!(received(&log), expected);
 }
 
@@ -298,7 +313,10 @@ fn everyone_once(ws: &Path, log: &Path, n: usize) {
         .unwrap();
     let resent = zh["resent"].as_u64().unwrap() as usize;
     eprintln!("duplicates {twice}, reported as possibly sent twice {resent}");
-    assert!(twice <= resent, "{twice} duplicates, {resent} reported: {zh}");
+    assert!(
+        twice <= resent,
+        "{twice} duplicates, {resent} reported: {zh}"
+    );
     assert_eq!(zh["sent"].as_u64().unwrap() as usize, n, "{zh}");
     assert!(!zh["finished_at"].is_null());
 }
@@ -382,4 +400,146 @@ fn three_workers_on_postgresql_one_killed_send_to_everyone_once() {
     everyone_once(&ws, &log, N);
     let o = weekly_in(&ws, &["send", "--resume"]);
     assert!(stdout(&o).contains("nothing to send"), "{}", stdout(&o));
+}
+
+#[test]
+fn publish_dry_run_on_the_corpus_writes_the_outbox_and_changes_nothing() {
+    let Some(src) = common::corpus() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("pw");
+    let o = common::weekly(&[
+        "import",
+        "python-weekly",
+        src.to_str().unwrap(),
+        "--into",
+        ws.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = ws.join("readers.csv");
+    std::fs::write(
+        &csv,
+        "email,languages,tier,paid_until\nfree@example.org,zh,free,\npaid@example.org,zh,paid,2099-01-01\n",
+    )
+    .unwrap();
+    let o = weekly_in(&ws, &["subscribers", "import", csv.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let numbers = |file: &str| -> Vec<u32> {
+        std::fs::read_dir(ws.join("issues"))
+            .unwrap()
+            .filter_map(|e| {
+                let e = e.unwrap();
+                e.path().join(file).is_file().then_some(())?;
+                e.file_name().to_str()?.parse::<u32>().ok()
+            })
+            .collect()
+    };
+    // The newest issue is paid and this archive has only its teaser: nothing for paying
+    // readers, so the release is refused before anything is written.
+    let newest = numbers("issue.toml").into_iter().max().unwrap().to_string();
+    let o = weekly_in(&ws, &["publish", &newest, "--dry-run"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("no full text in `zh`"),
+        "{}",
+        stderr(&o)
+    );
+    let latest = numbers("zh.md").into_iter().max().unwrap().to_string();
+    let o = weekly_in(&ws, &["publish", &latest, "--dry-run"]);
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("check: check the workspace"), "{out}");
+    let outbox = ws.join("outbox");
+    let mails: Vec<_> = walk(&outbox.join("mail"));
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    for mail in &mails {
+        let raw = std::fs::read(mail).unwrap();
+        let m = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        let text = m.body_text(0).unwrap();
+        assert!(text.contains("/unsubscribe?token="), "{text}");
+        assert!(m.subject().unwrap().contains(&latest), "{:?}", m.subject());
+        assert!(m.body_html(0).is_some());
+    }
+    let telegram: serde_json::Value =
+        serde_json::from_str(&common::read(&outbox.join("telegram.json"))).unwrap();
+    assert!(
+        telegram["caption"].as_str().unwrap().contains(&latest),
+        "{telegram}"
+    );
+    assert!(outbox.join("README.diff").is_file());
+    // Nothing was recorded, sent or built.
+    let c = campaigns(&ws);
+    assert!(c.is_empty(), "{c:?}");
+    assert!(!ws.join("site").exists());
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_publish_stopped_after_the_site_step_continues_and_sends_each_mail_once() {
+    let port = free_port();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("publish-resume");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("log");
+    let ws = workspace(
+        "publish-resume",
+        port,
+        None,
+        "email,languages,tier,paid_until\na@example.org,zh,free,\nb@example.org,en,paid,2099-01-01\n",
+    );
+    let config = std::fs::read_to_string(ws.join("weekly.toml")).unwrap();
+    let failing =
+        format!("{config}\n[publish]\ndeploy = \"echo deploying $WEEKLY_ISSUE; exit 3\"\n");
+    std::fs::write(ws.join("weekly.toml"), &failing).unwrap();
+    let Some(_server) = smtp(port, &log, &[]) else {
+        return;
+    };
+    let o = weekly_in(&ws, &["publish", "7"]);
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(!o.status.success(), "{out}");
+    assert!(out.contains("stopped at `deploy`"), "{out}");
+    assert!(
+        out.contains("deploying 7"),
+        "the command's output is shown: {out}"
+    );
+    assert!(ws.join("site/index.html").is_file() && ws.join("site-full/index.html").is_file());
+    assert_eq!(lines(&log), 0, "nothing mailed before the deploy");
+
+    std::fs::write(
+        ws.join("weekly.toml"),
+        format!("{config}\n[publish]\ndeploy = \"touch deployed\"\n"),
+    )
+    .unwrap();
+    let o = weekly_in(&ws, &["publish", "7"]);
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains("✓ site: done"),
+        "the site step is not run again: {out}"
+    );
+    assert!(ws.join("deployed").is_file());
+    let got = received(&log);
+    assert_eq!(
+        got.into_iter().collect::<Vec<_>>(),
+        [
+            ("a@example.org".to_owned(), 1),
+            ("b@example.org".to_owned(), 1)
+        ]
+    );
+    // A third run has nothing left to do.
+    let o = weekly_in(&ws, &["publish", "7"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stdout(&o).contains('→'), "{}", stdout(&o));
+    assert_eq!(lines(&log), 2);
 }

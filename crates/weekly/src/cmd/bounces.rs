@@ -8,12 +8,14 @@ use std::process::ExitCode;
 
 /// `weekly bounces …`
 #[derive(Debug, clap::Subcommand)]
-#[command(after_help = "Bounces the SMTP server refused at once are recorded by `weekly \
+#[command(
+    after_help = "Bounces the SMTP server refused at once are recorded by `weekly \
 send` itself; those that come back later as mail (\"Undelivered Mail Returned to Sender\") \
 land in the sender's mailbox. Point this at that mailbox (a Maildir folder or an mbox file): \
 each permanent failure (Action: failed, status 5.x.x) marks its subscriber bounced, so no \
 campaign writes to them again. Reading the same mailbox twice changes nothing more.\n\n\
-Example:\n  weekly bounces import ~/Maildir/.Bounces")]
+Example:\n  weekly bounces import ~/Maildir/.Bounces"
+)]
 pub enum Command {
     /// Read a Maildir or an mbox file and mark the hard bounces.
     Import {

@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod info;
 pub mod init;
 pub mod mail;
+pub mod publish;
 pub mod readme;
 pub mod render;
 pub mod send;

@@ -31,13 +31,17 @@ pub struct Args {
     pub check: bool,
 }
 
-pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
-    let workspace = Workspace::load(root)?;
-    let lang = resolve_lang(&workspace, args.lang.as_deref())?;
-    let text = files::read_text(&args.file)?;
-    let archive = Archive::load(&workspace)?;
-    let base = args
-        .file
+/// The README `file` as it is and as it would be with its blocks regenerated in `lang`, and
+/// how many issues its list has.
+pub fn regenerate(
+    workspace: &Workspace,
+    file: &Path,
+    lang: &weekly_model::Lang,
+) -> Result<(String, String, usize)> {
+    let lang = lang.clone();
+    let text = files::read_text(file)?;
+    let archive = Archive::load(workspace)?;
+    let base = file
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
@@ -48,7 +52,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let mut untitled = Vec::new();
     for issue in &archive.issues {
         if issue.best(&lang).is_some() {
-            let mut item = readme_item(&workspace, &archive, issue, &lang, base)?;
+            let mut item = readme_item(workspace, &archive, issue, &lang, base)?;
             // No theme: only the date, or the whole title with its number.
             if weekly_render::readme::is_date_only(&item.theme)
                 || item.theme.contains(&format!("#{}", issue.number))
@@ -75,10 +79,10 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         bail!(
             "no issue has a `{lang}` edition, so the list of `{}` would be emptied; is \
              `--lang {lang}` the language of this README? Nothing was changed",
-            args.file.display()
+            file.display()
         );
     }
-    let stats = archive.stats(&workspace);
+    let stats = archive.stats(workspace);
     let all: Vec<&IssueStats> = stats.iter().collect();
     let total = Totals::of(0, &all, &workspace.config.catalogue);
     let blocks = [
@@ -93,7 +97,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             ),
         ),
     ];
-    let shown = args.file.display();
+    let shown = file.display();
     let mut updated = text.clone();
     let mut found = 0;
     for (name, content) in &blocks {
@@ -110,10 +114,18 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             "`{shown}` has no weekly markers; add `{open}` and `{close}` (and/or the `stats` pair) on their own lines where the list belongs"
         );
     }
+    Ok((text, updated, items.len()))
+}
+
+pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
+    let workspace = Workspace::load(root)?;
+    let lang = resolve_lang(&workspace, args.lang.as_deref())?;
+    let (text, updated, issues) = regenerate(&workspace, &args.file, &lang)?;
+    let shown = args.file.display();
     if updated == text {
         printer::status(&format!(
             "`{shown}` is up to date ({})",
-            printer::count(items.len(), "issue", "issues")
+            printer::count(issues, "issue", "issues")
         ));
         return Ok(ExitCode::SUCCESS);
     }
@@ -126,7 +138,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     files::write_atomic(&args.file, &updated)?;
     printer::status(&format!(
         "updated `{shown}` ({})",
-        printer::count(items.len(), "issue", "issues")
+        printer::count(issues, "issue", "issues")
     ));
     Ok(ExitCode::SUCCESS)
 }

@@ -10,10 +10,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use weekly_app::archive::Archive;
 use weekly_app::campaign::{Personaliser, audience, campaign_languages, create_campaigns};
-use weekly_app::email_edition::Tier;
 use weekly_app::sender::{
-    OutboxTransport, Progress, SendOptions, SendReport, Transport, send_campaign,
-    worker_id,
+    OutboxTransport, Progress, SendOptions, SendReport, Transport, send_campaign, worker_id,
 };
 use weekly_store::{Campaign, Store};
 
@@ -91,10 +89,8 @@ impl Progress for Bar {
 fn bar() -> Bar {
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template(
-            "{msg} {bar:30} {pos}/{len} · {per_sec} · ETA {eta}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} · {per_sec} · ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     Bar(bar)
 }
@@ -116,7 +112,8 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             bail!(
                 "no mail server: set `[smtp] host` in weekly.toml (or WEEKLY_SMTP_URL), or \
                  try `weekly send {} --dry-run`",
-                args.issue.map_or_else(|| "ISSUE".to_owned(), |n| n.to_string())
+                args.issue
+                    .map_or_else(|| "ISSUE".to_owned(), |n| n.to_string())
             );
         };
         let personaliser = Personaliser::new(workspace, from)?;
@@ -158,7 +155,14 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             }
         };
         let pool = Arc::new(pool);
-        let sent = send_all(store, &campaigns, &personaliser, Arc::clone(&pool), &options).await;
+        let sent = send_all(
+            store,
+            &campaigns,
+            &personaliser,
+            Arc::clone(&pool),
+            &options,
+        )
+        .await;
         pool.close().await;
         let sent = sent?;
         Ok(if sent.failed > 0 {
@@ -278,41 +282,41 @@ pub async fn write_outbox(
     };
     let now = chrono::Utc::now();
     let mut written = 0;
-    for lang in langs {
-        for tier in [Tier::Free, Tier::Paid] {
-            let new =
-                weekly_app::campaign::render_campaign(workspace, archive, number, lang, tier)?;
-            let campaign = Campaign {
-                id: 0,
-                issue: new.issue,
-                lang: new.lang.clone(),
-                tier: new.tier.clone(),
-                subject: new.subject.clone(),
-                body_text: new.body_text.clone(),
-                body_html: new.body_html.clone(),
-                created_at: String::new(),
-                finished_at: None,
-            };
-            let audience = audience(workspace, &new.lang, now);
-            let mut after = 0;
-            loop {
-                let page = store
-                    .audience_page(&new.lang, &new.tier, &audience, after, 500)
-                    .await?;
-                let Some(last) = page.last() else { break };
-                after = last.id;
-                for recipient in &page {
-                    let message = personaliser.message(&campaign, recipient)?;
-                    let name = format!(
-                        "{}.{}.{}/{:09}",
-                        campaign.issue, campaign.lang, campaign.tier, recipient.subscriber_id
-                    );
-                    transport
-                        .deliver(&recipient.email, &name, message)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-                    written += 1;
-                }
+    // Every edition is rendered before a file is written.
+    for new in weekly_app::campaign::render_campaigns(workspace, archive, number, langs)? {
+        let campaign = Campaign {
+            id: 0,
+            issue: new.issue,
+            lang: new.lang.clone(),
+            tier: new.tier.clone(),
+            subject: new.subject.clone(),
+            body_text: new.body_text.clone(),
+            body_html: new.body_html.clone(),
+            created_at: String::new(),
+            finished_at: None,
+        };
+        let audience = audience(workspace, &new.lang, now);
+        let mut after = 0;
+        loop {
+            let page = store
+                .audience_page(&new.lang, &new.tier, &audience, after, 500)
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            for recipient in &page {
+                let message = personaliser.message(&campaign, recipient)?;
+                let name = format!(
+                    "{}.{}.{}/{:09}",
+                    campaign.issue, campaign.lang, campaign.tier, recipient.subscriber_id
+                );
+                transport
+                    .deliver(&recipient.email, &name, message)
+                    .await
+                    .map_err(|e| match e {
+                        weekly_app::sender::Refusal::Temporary(e)
+                        | weekly_app::sender::Refusal::Permanent(e) => anyhow::anyhow!(e),
+                    })?;
+                written += 1;
             }
         }
     }

@@ -1,0 +1,364 @@
+//! `weekly publish ISSUE`: the release of an issue as ordered steps, each recorded in the
+//! database when done, so an interrupted release is run again and continues where it stopped
+//! without doing anything twice; `--dry-run` shows the plan and writes what would go out.
+
+use crate::printer;
+use crate::workspace::Workspace;
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use weekly_app::archive::Archive;
+use weekly_store::Store;
+
+/// `weekly publish`
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+The steps, in order: check (stops on errors), site (the public site and the subscribers' \
+site), deploy (`[publish] deploy`, its output shown; a failure stops the release), email (the \
+campaigns of `weekly send`), telegram (the announcement of `weekly announce`), readme (the \
+READMEs of `[publish] readme`), disclosure (issue ISSUE − free_after is now free: the public \
+site built in the site step shows it in full).\n\n\
+Each step is recorded when it is done: run the same command again after a failure or an \
+interrupt and it goes on from the step that did not finish; the e-mail and Telegram steps \
+themselves never send a message twice.\n\n\
+Examples:\n  weekly publish 42 --dry-run     # the plan, and outbox/ with every mail, the Telegram \
+messages and the README changes\n  weekly publish 42")]
+pub struct Args {
+    /// The issue to publish.
+    pub issue: u32,
+    /// Show the plan and write the outbox; send, post and deploy nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Where `--dry-run` writes (default: `outbox/` in the workspace).
+    #[arg(long, requires = "dry_run")]
+    pub outbox: Option<PathBuf>,
+}
+
+/// The steps, with what each does.
+const STEPS: [(&str, &str); 7] = [
+    ("check", "check the workspace (stops on errors)"),
+    ("site", "build the public site and the subscribers' site"),
+    ("deploy", "run [publish] deploy"),
+    ("email", "send the e-mail campaigns"),
+    ("telegram", "announce the issue on Telegram"),
+    ("readme", "regenerate the READMEs"),
+    (
+        "disclosure",
+        "make issue ISSUE − free_after free everywhere",
+    ),
+];
+
+pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
+    let workspace = Workspace::load(root)?;
+    let archive = Archive::load(&workspace)?;
+    if archive.issue(args.issue).is_none() {
+        bail!("there is no issue #{} in the workspace", args.issue);
+    }
+    if args.issue < archive.latest() {
+        printer::status(&format!(
+            "note: #{} is not the latest issue (#{}); the sites are built as of #{}",
+            args.issue,
+            archive.latest(),
+            archive.latest()
+        ));
+    }
+    let runtime = crate::runtime()?;
+    let store = runtime.block_on(weekly_app::database::open(&workspace))?;
+    let result = if args.dry_run {
+        dry_run(args, &workspace, &archive, &store, &runtime)
+    } else {
+        release(args, &workspace, &store, &runtime)
+    };
+    runtime.block_on(store.close());
+    result
+}
+
+fn release(
+    args: &Args,
+    workspace: &Workspace,
+    store: &Store,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<ExitCode> {
+    let root = &workspace.root;
+    for (step, what) in STEPS {
+        if let Some((at, detail)) = runtime.block_on(store.publish_step(args.issue, step))? {
+            printer::out(&format!("✓ {step}: done {at} ({detail})"));
+            continue;
+        }
+        printer::out(&format!("→ {step}: {what}"));
+        let detail = run_step(step, args.issue, workspace, root)
+            .with_context(|| format!("publishing #{} stopped at `{step}`; fix it and run `weekly publish {}` again: the steps done are not done again", args.issue, args.issue))?;
+        let now = crate::collector::stamp(chrono::Utc::now());
+        runtime.block_on(store.record_publish_step(args.issue, step, &now, &detail))?;
+        printer::out(&format!("✓ {step}: {detail}"));
+    }
+    printer::out(&format!("issue #{} is published", args.issue));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs one step for real; returns its note.
+fn run_step(step: &str, issue: u32, workspace: &Workspace, root: &Path) -> Result<String> {
+    let config = &workspace.config;
+    match step {
+        "check" => {
+            let code = super::check::run(
+                &super::check::Args {
+                    format: super::check::Format::Human,
+                    errors_only: true,
+                },
+                root,
+            )?;
+            if code != ExitCode::SUCCESS {
+                bail!("`weekly check` found errors");
+            }
+            Ok("no errors".into())
+        }
+        "site" => {
+            for full in [false, true] {
+                let code = super::build::run(
+                    &super::build::Args {
+                        out: None,
+                        full,
+                        check_links: false,
+                        allow_errors: false,
+                        clean: false,
+                    },
+                    root,
+                )?;
+                if code != ExitCode::SUCCESS {
+                    bail!("the build failed");
+                }
+            }
+            Ok("site/ and site-full/ built".into())
+        }
+        "deploy" => {
+            let command = config.publish.deploy.trim();
+            if command.is_empty() {
+                return Ok("no [publish] deploy command: nothing deployed".into());
+            }
+            let status = std::process::Command::new("sh")
+                .args(["-c", command])
+                .current_dir(root)
+                .env("WEEKLY_ISSUE", issue.to_string())
+                .env("WEEKLY_SITE", root.join("site"))
+                .env("WEEKLY_SITE_FULL", root.join("site-full"))
+                .stdin(std::process::Stdio::null())
+                .status()
+                .context("cannot run the deploy command")?;
+            if !status.success() {
+                bail!("the deploy command `{command}` failed ({status})");
+            }
+            Ok(format!("`{command}` succeeded"))
+        }
+        "email" => {
+            if config.smtp.host.trim().is_empty()
+                && std::env::var("WEEKLY_SMTP_URL").map_or(true, |u| u.trim().is_empty())
+            {
+                return Ok("no mail server ([smtp] host): no e-mail sent".into());
+            }
+            super::send::run(
+                &super::send::Args {
+                    issue: Some(issue),
+                    lang: None,
+                    dry_run: false,
+                    outbox: None,
+                    resume: false,
+                    worker: false,
+                },
+                root,
+            )?;
+            Ok("campaigns finished (see `weekly campaigns`)".into())
+        }
+        "telegram" => {
+            let target = crate::channel::target(workspace);
+            if !target.is_configured() {
+                return Ok("no Telegram bot or chat configured: nothing posted".into());
+            }
+            super::announce::run(
+                &super::announce::Args {
+                    issue,
+                    lang: None,
+                    dry_run: false,
+                    resend_unsure: false,
+                },
+                root,
+            )?;
+            Ok("announced".into())
+        }
+        "readme" => {
+            if config.publish.readme.is_empty() {
+                return Ok("no [publish] readme: nothing regenerated".into());
+            }
+            let mut done = Vec::new();
+            for (lang, file) in &config.publish.readme {
+                let code = super::readme::run(
+                    &super::readme::Args {
+                        file: root.join(file),
+                        lang: Some(lang.clone()),
+                        check: false,
+                    },
+                    root,
+                )?;
+                if code != ExitCode::SUCCESS {
+                    bail!("`{file}` could not be regenerated");
+                }
+                done.push(file.as_str());
+            }
+            Ok(format!("{} regenerated", done.join(", ")))
+        }
+        "disclosure" => disclosure(issue, workspace),
+        other => bail!("unknown step `{other}`"),
+    }
+}
+
+/// The issue that becomes free with `issue`, and where the public site now shows it whole.
+fn disclosure(issue: u32, workspace: &Workspace) -> Result<String> {
+    let free_after = workspace.config.free_after;
+    let Some(freed) = issue.checked_sub(free_after).filter(|n| *n > 0) else {
+        return Ok(format!(
+            "no issue becomes free yet (issues are free {free_after} issues later)"
+        ));
+    };
+    let lang = &workspace.config.primary_language;
+    let page = workspace
+        .root
+        .join("site")
+        .join(lang.as_str())
+        .join(freed.to_string())
+        .join("index.html");
+    if !page.is_file() {
+        return Ok(format!(
+            "issue #{freed} is free now (it has no page on the site)"
+        ));
+    }
+    Ok(format!(
+        "issue #{freed} is free now: its full text is on the public site ({}) and in its feeds",
+        workspace.display_path(&page)
+    ))
+}
+
+fn dry_run(
+    args: &Args,
+    workspace: &Workspace,
+    archive: &Archive,
+    store: &Store,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<ExitCode> {
+    let outbox = args
+        .outbox
+        .clone()
+        .unwrap_or_else(|| workspace.root.join("outbox"));
+    std::fs::create_dir_all(&outbox)
+        .with_context(|| format!("cannot create `{}`", outbox.display()))?;
+    printer::out(&format!(
+        "the plan for #{} (dry run: nothing is sent, posted, deployed or recorded)",
+        args.issue
+    ));
+    for (step, what) in STEPS {
+        let done = runtime.block_on(store.publish_step(args.issue, step))?;
+        let state = match &done {
+            Some((at, _)) => format!("done {at}, skipped"),
+            None => "to do".into(),
+        };
+        printer::out(&format!("  {step}: {what} — {state}"));
+    }
+    // What would go out.
+    let langs = weekly_app::campaign::campaign_languages(workspace, archive, args.issue, None)?;
+    let mail_dir = outbox.join("mail");
+    let written = runtime.block_on(super::send::write_outbox(
+        workspace, archive, store, args.issue, &langs, &mail_dir,
+    ))?;
+    printer::out(&format!(
+        "  email: {} in {}",
+        printer::count(written, "message", "messages"),
+        mail_dir.display()
+    ));
+    let issue = archive.issue(args.issue).context("the issue is gone")?;
+    let lang = &workspace.config.primary_language;
+    let announcement = weekly_app::editions::telegram(workspace, issue, lang)?;
+    let telegram = serde_json::json!({
+        "chat_id": crate::channel::target(workspace).chat(),
+        "caption": announcement.caption,
+        "messages": announcement.messages,
+    });
+    let telegram_file = outbox.join("telegram.json");
+    std::fs::write(&telegram_file, serde_json::to_string_pretty(&telegram)?)?;
+    printer::out(&format!("  telegram: {}", telegram_file.display()));
+    let mut diff = String::new();
+    for (lang, file) in &workspace.config.publish.readme {
+        let lang = weekly_app::editions::resolve_lang(workspace, Some(lang))?;
+        let (old, new, _) =
+            super::readme::regenerate(workspace, &workspace.root.join(file), &lang)?;
+        diff.push_str(&line_diff(file, &old, &new));
+    }
+    let diff_file = outbox.join("README.diff");
+    std::fs::write(&diff_file, &diff)?;
+    printer::out(&format!(
+        "  readme: {} ({})",
+        diff_file.display(),
+        if diff.is_empty() {
+            "no change"
+        } else {
+            "changes"
+        }
+    ));
+    let command = workspace.config.publish.deploy.trim();
+    printer::out(&format!(
+        "  deploy: {}",
+        if command.is_empty() {
+            "nothing configured".to_owned()
+        } else {
+            format!("would run `{command}`")
+        }
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A unified-style diff of one changed region: the lines before and after it that both
+/// texts share are left out.
+fn line_diff(name: &str, old: &str, new: &str) -> String {
+    if old == new {
+        return String::new();
+    }
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let removed = &a[head..a.len() - tail];
+    let added = &b[head..b.len() - tail];
+    let mut out = format!(
+        "--- {name}\n+++ {name}\n@@ -{},{} +{},{} @@\n",
+        head + 1,
+        removed.len(),
+        head + 1,
+        added.len()
+    );
+    for line in removed {
+        out.push('-');
+        out.push_str(line);
+        out.push('\n');
+    }
+    for line in added {
+        out.push('+');
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diff_shows_only_the_changed_lines() {
+        let d = line_diff("R.md", "a\nb\nc\nd\n", "a\nB\nB2\nd\n");
+        assert_eq!(d, "--- R.md\n+++ R.md\n@@ -2,2 +2,3 @@\n-b\n-c\n+B\n+B2\n");
+        assert_eq!(line_diff("R.md", "same", "same"), "");
+    }
+}
