@@ -145,6 +145,8 @@ pub struct Personaliser {
     pub links_base: String,
     /// Until when the links work (unix seconds).
     pub links_until: i64,
+    /// Signs each message, when `[smtp] dkim_key` is set.
+    pub dkim: Option<std::sync::Arc<lettre::message::dkim::DkimConfig>>,
 }
 
 impl Personaliser {
@@ -161,11 +163,12 @@ impl Personaliser {
             .cloned()
             .unwrap_or_default();
         Ok(Personaliser {
-            from,
             list: ListHeaders::of(&workspace.config.smtp, &name),
             secret,
             links_base: workspace.config.links_base(),
             links_until: chrono::Utc::now().timestamp() + MAIL_LINK_SECONDS,
+            dkim: dkim_config(workspace, &from)?.map(std::sync::Arc::new),
+            from,
         })
     }
 
@@ -200,6 +203,84 @@ impl Personaliser {
             body_html: fill(&campaign.body_html, true),
             list_unsubscribe: unsubscribe.clone(),
         };
-        message_to_list(&self.from, &mail, Some(&self.list))
+        let mut message = message_to_list(&self.from, &mail, Some(&self.list))?;
+        if let Some(dkim) = &self.dkim {
+            message.sign(dkim);
+        }
+        Ok(message)
     }
+}
+
+/// The DKIM signer of `[smtp] dkim_key` and `dkim_selector` for the domain of `from`: an
+/// RSA key in PKCS#1 PEM (`openssl genrsa -traditional`) or an Ed25519 key as the base64 of its
+/// 32 bytes. `None` when no key is set. The signature covers the headers a receiver checks,
+/// `List-Unsubscribe` and `List-Unsubscribe-Post` among them (RFC 8058 asks for that).
+pub fn dkim_config(
+    workspace: &Workspace,
+    from: &Mailbox,
+) -> Result<Option<lettre::message::dkim::DkimConfig>> {
+    use lettre::message::dkim::{
+        DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
+        DkimSigningKey,
+    };
+    use lettre::message::header::HeaderName;
+    let smtp = &workspace.config.smtp;
+    let file = smtp.dkim_key.trim();
+    if file.is_empty() {
+        return Ok(None);
+    }
+    let selector = smtp.dkim_selector.trim();
+    if selector.is_empty()
+        || !selector
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+    {
+        bail!(
+            "`[smtp] dkim_selector` must be set to the selector of the key's DNS record (letters, digits, `-`, `.`)"
+        );
+    }
+    let path = workspace.root.join(file);
+    let root = workspace
+        .root
+        .canonicalize()
+        .with_context(|| format!("cannot open the workspace `{}`", workspace.root.display()))?;
+    // A key file must be the workspace's own: no link out of it is followed.
+    let text = crate::files::read_text_inside(&root, &path)
+        .with_context(|| format!("`[smtp] dkim_key = \"{file}\"`"))?;
+    let text = text.trim();
+    let algorithm = if text.starts_with("-----BEGIN RSA PRIVATE KEY-----") {
+        DkimSigningAlgorithm::Rsa
+    } else if text.starts_with("-----") {
+        bail!(
+            "`{file}`: an RSA key must be PKCS#1 PEM (`-----BEGIN RSA PRIVATE KEY-----`, made by `openssl genrsa -traditional 2048`)"
+        );
+    } else {
+        DkimSigningAlgorithm::Ed25519
+    };
+    let key = DkimSigningKey::new(text, algorithm)
+        .map_err(|e| anyhow::anyhow!("`{file}` is not a usable DKIM key: {e}"))?;
+    let headers = [
+        "From",
+        "To",
+        "Subject",
+        "Date",
+        "Message-ID",
+        "List-Id",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+        "MIME-Version",
+    ]
+    .into_iter()
+    .map(HeaderName::new_from_ascii_str)
+    .collect();
+    Ok(Some(DkimConfig::new(
+        selector.to_owned(),
+        from.email.domain().to_owned(),
+        key,
+        headers,
+        DkimCanonicalization {
+            header: DkimCanonicalizationType::Relaxed,
+            body: DkimCanonicalizationType::Relaxed,
+        },
+    )))
 }

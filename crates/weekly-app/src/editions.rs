@@ -89,7 +89,8 @@ pub fn describe(
 /// The teaser of an issue in `lang`.
 pub fn teaser(workspace: &Workspace, issue: &Issue, lang: &Lang) -> Result<String> {
     let document = source(issue, lang)?;
-    let stats = issue_stats(workspace, issue)?;
+    // Only entry counts are shown: no word count (and no segmenter dictionary) is needed.
+    let stats = issue_counts(workspace, issue)?;
     let mut before = Vec::new();
     before.extend(text(workspace, lang, "intro", issue));
     before.push(describe(workspace, lang, &stats, false, Some(document)));
@@ -137,6 +138,26 @@ pub fn issue_stats(workspace: &Workspace, issue: &Issue) -> Result<IssueStats> {
     Ok(issue.stats_from(edition, workspace))
 }
 
+/// [`issue_stats`] without the word counts (for texts that show only entry counts).
+pub fn issue_counts(workspace: &Workspace, issue: &Issue) -> Result<IssueStats> {
+    let edition = issue
+        .counted(&workspace.config.primary_language)
+        .ok_or_else(|| anyhow!("issue #{} has no edition to count", issue.number))?;
+    let others: Vec<&weekly_model::Document> = issue
+        .editions
+        .iter()
+        .filter(|e| !std::ptr::eq(*e, edition))
+        .map(|e| &*e.document)
+        .collect();
+    Ok(weekly_stats::issue_counts(
+        issue.number,
+        issue.date,
+        &edition.document,
+        &others,
+        &workspace.config.catalogue,
+    ))
+}
+
 /// The language from `--lang`, checked against the configuration.
 pub fn resolve_lang(workspace: &Workspace, lang: Option<&str>) -> Result<Lang> {
     let Some(code) = lang else {
@@ -174,7 +195,7 @@ pub fn readme_item(
         issue.teaser(lang).or_else(|| issue.full(lang))
     }
     .ok_or_else(|| anyhow!("issue #{} has no `{lang}` edition", issue.number))?;
-    let stats = issue_stats(workspace, issue)?;
+    let stats = issue_counts(workspace, issue)?;
     let title = title(workspace, lang, issue, &edition.document);
     Ok(ListItem {
         number: issue.number,

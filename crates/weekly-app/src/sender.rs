@@ -5,11 +5,8 @@
 //! those are sent again (and counted), nothing else is — and none is skipped.
 
 use crate::campaign::Personaliser;
-use anyhow::{Context, Result};
-use futures::StreamExt;
-use futures::stream::FuturesUnordered;
+use anyhow::{Result, bail};
 use lettre::Message;
-use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -188,6 +185,60 @@ struct Outcome {
     result: Result<(), Refusal>,
 }
 
+/// What the connection tasks share: the next free slot of the rate limit, and a pause for
+/// everyone after a temporary refusal.
+#[derive(Debug)]
+struct Pace {
+    interval: Option<Duration>,
+    next_slot: Instant,
+    pause_until: Instant,
+}
+
+impl Pace {
+    /// When the next message may go, taking that slot.
+    fn slot(&mut self) -> Instant {
+        let now = Instant::now();
+        let slot = now.max(self.next_slot).max(self.pause_until);
+        if let Some(interval) = self.interval {
+            self.next_slot = slot + interval;
+        }
+        slot
+    }
+}
+
+/// One connection's task: takes recipients from `jobs`, makes each message, waits for its
+/// slot and hands it to the transport; the outcome goes to `done`.
+async fn connection_task<T: Transport>(
+    campaign: Arc<Campaign>,
+    personaliser: Arc<Personaliser>,
+    transport: Arc<T>,
+    jobs: Arc<tokio::sync::Mutex<tokio::sync::mpsc::Receiver<Claimed>>>,
+    pace: Arc<std::sync::Mutex<Pace>>,
+    done: tokio::sync::mpsc::UnboundedSender<Outcome>,
+) {
+    loop {
+        let Some(recipient) = jobs.lock().await.recv().await else {
+            return;
+        };
+        let message = personaliser.message(&campaign, &recipient);
+        let name = format!(
+            "{}.{}.{}/{:09}",
+            campaign.issue, campaign.lang, campaign.tier, recipient.subscriber_id
+        );
+        let slot = pace
+            .lock()
+            .map_or_else(|_| Instant::now(), |mut p| p.slot());
+        tokio::time::sleep_until(slot).await;
+        let result = match message {
+            Ok(message) => transport.deliver(&recipient.email, &name, message).await,
+            Err(e) => Err(Refusal::Permanent(format!("{e:#}"))),
+        };
+        if done.send(Outcome { recipient, result }).is_err() {
+            return;
+        }
+    }
+}
+
 /// Sends `campaign` to its recipients that are due, as worker `worker`, through `transport`.
 pub async fn send_campaign<T: Transport>(
     store: &Store,
@@ -206,13 +257,68 @@ pub async fn send_campaign<T: Transport>(
         u64::try_from(finished).unwrap_or(0),
         u64::try_from(counts.total).unwrap_or(0),
     );
-    let batch = options.window.div_ceil(2).max(1);
-    let interval = (options.rate > 0.0).then(|| Duration::from_secs_f64(1.0 / options.rate));
-    let mut next_slot = Instant::now();
-    let mut pause = Duration::ZERO;
-    let mut queue: VecDeque<Claimed> = VecDeque::new();
-    let mut in_flight = FuturesUnordered::new();
+    let window = options.window.max(2);
+    let batch = window.div_ceil(2);
+    let pace = Arc::new(std::sync::Mutex::new(Pace {
+        interval: (options.rate > 0.0).then(|| Duration::from_secs_f64(1.0 / options.rate)),
+        next_slot: Instant::now(),
+        pause_until: Instant::now(),
+    }));
+    let (job_tx, job_rx) = tokio::sync::mpsc::channel::<Claimed>(window);
+    let job_rx = Arc::new(tokio::sync::Mutex::new(job_rx));
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel();
+    let shared = (Arc::new(campaign.clone()), Arc::new(personaliser.clone()));
+    let tasks: Vec<_> = (0..options.concurrency.max(1))
+        .map(|_| {
+            tokio::spawn(connection_task(
+                Arc::clone(&shared.0),
+                Arc::clone(&shared.1),
+                Arc::clone(&transport),
+                Arc::clone(&job_rx),
+                Arc::clone(&pace),
+                done_tx.clone(),
+            ))
+        })
+        .collect();
+    drop(done_tx);
+    let result = send_loop(
+        store,
+        campaign,
+        options,
+        worker,
+        progress,
+        &job_tx,
+        &mut done_rx,
+        &pace,
+        window,
+        batch,
+        &mut report,
+    )
+    .await;
+    drop(job_tx);
+    for task in tasks {
+        task.await.ok();
+    }
+    result.map(|()| report)
+}
+
+/// The loop of [`send_campaign`]: claims, hands out, records.
+#[allow(clippy::too_many_arguments)]
+async fn send_loop(
+    store: &Store,
+    campaign: &Campaign,
+    options: &SendOptions,
+    worker: &str,
+    progress: &dyn Progress,
+    jobs: &tokio::sync::mpsc::Sender<Claimed>,
+    done: &mut tokio::sync::mpsc::UnboundedReceiver<Outcome>,
+    pace: &std::sync::Mutex<Pace>,
+    window: usize,
+    batch: usize,
+    report: &mut SendReport,
+) -> Result<()> {
     let mut sent: Vec<i64> = Vec::new();
+    // Claimed and not yet recorded (handed out, on the wire, or sent and not marked).
     let mut outstanding = 0_usize;
     let mut last_flush = Instant::now();
     let mut last_renew = Instant::now();
@@ -233,8 +339,8 @@ pub async fn send_campaign<T: Transport>(
             }
             last_take_back = Some(Instant::now());
         }
-        if queue.len() < batch && outstanding < options.window {
-            let want = (options.window - outstanding).min(batch);
+        if window - outstanding >= batch.div_ceil(2) {
+            let want = (window - outstanding).min(batch);
             let now = now_secs();
             let claimed = store
                 .claim_recipients(
@@ -246,40 +352,16 @@ pub async fn send_campaign<T: Transport>(
                 )
                 .await?;
             outstanding += claimed.len();
-            queue.extend(claimed);
-        }
-        while in_flight.len() < options.concurrency
-            && let Some(recipient) = queue.pop_front()
-        {
-            let message = personaliser.message(campaign, &recipient);
-            let name = format!(
-                "{}.{}.{}/{:09}",
-                campaign.issue, campaign.lang, campaign.tier, recipient.subscriber_id
-            );
-            let mut slot = Instant::now().max(next_slot);
-            if let Some(interval) = interval {
-                next_slot = slot + interval;
+            for recipient in claimed {
+                // The channel holds `window`: it never waits here.
+                jobs.send(recipient)
+                    .await
+                    .map_err(|_| anyhow::anyhow!("the sending tasks stopped"))?;
             }
-            if !pause.is_zero() {
-                slot = slot.max(Instant::now() + pause);
-                next_slot = next_slot.max(slot);
-                pause = Duration::ZERO;
-            }
-            let transport = Arc::clone(&transport);
-            in_flight.push(tokio::spawn(async move {
-                tokio::time::sleep_until(slot).await;
-                let result = match message {
-                    Ok(message) => transport.deliver(&recipient.email, &name, message).await,
-                    Err(e) => Err(Refusal::Permanent(format!("{e:#}"))),
-                };
-                Outcome { recipient, result }
-            }));
         }
-        if in_flight.is_empty() && queue.is_empty() {
-            flush(store, &mut sent, &mut outstanding, progress).await?;
-            last_flush = Instant::now();
+        if outstanding == 0 {
             if store.finish_campaign(campaign.id, &stamp()).await? {
-                break;
+                return Ok(());
             }
             let (next, others_sending) = store.campaign_next(campaign.id).await?;
             let now = now_secs();
@@ -287,7 +369,7 @@ pub async fn send_campaign<T: Transport>(
                 continue;
             }
             if !options.until_finished {
-                break;
+                return Ok(());
             }
             // Retries due later, or another worker's recipients: wait for them.
             let wait = match next {
@@ -302,16 +384,20 @@ pub async fn send_campaign<T: Transport>(
         }
         let tick = tokio::time::sleep(Duration::from_millis(50));
         tokio::select! {
-            joined = in_flight.next() => {
-                if let Some(joined) = joined {
-                    let outcome = joined.context("a sending task failed")?;
-                    record(store, outcome, options, &mut report, &mut sent, &mut outstanding,
-                        &mut pause, progress).await?;
+            outcome = done.recv() => {
+                let Some(outcome) = outcome else {
+                    bail!("the sending tasks stopped");
+                };
+                record(store, outcome, options, report, &mut sent, &mut outstanding, pace, progress).await?;
+                while let Ok(outcome) = done.try_recv() {
+                    record(store, outcome, options, report, &mut sent, &mut outstanding, pace, progress).await?;
                 }
             }
             () = tick => {}
         }
-        if sent.len() >= 100 || last_flush.elapsed() >= Duration::from_millis(50) {
+        // Records go in groups: a quarter of the window, or what 50 ms gathered. The window
+        // bounds how many are claimed and unrecorded, so waiting longer would stall sending.
+        if sent.len() >= (window / 4).max(1) || last_flush.elapsed() >= Duration::from_millis(50) {
             flush(store, &mut sent, &mut outstanding, progress).await?;
             last_flush = Instant::now();
         }
@@ -322,7 +408,6 @@ pub async fn send_campaign<T: Transport>(
             last_renew = Instant::now();
         }
     }
-    Ok(report)
 }
 
 fn stamp() -> String {
@@ -355,7 +440,7 @@ async fn record(
     report: &mut SendReport,
     sent: &mut Vec<i64>,
     outstanding: &mut usize,
-    pause: &mut Duration,
+    pace: &std::sync::Mutex<Pace>,
     progress: &dyn Progress,
 ) -> Result<()> {
     let Outcome { recipient, result } = outcome;
@@ -372,7 +457,11 @@ async fn record(
                 .await?;
             *outstanding = outstanding.saturating_sub(1);
             // The server may be overloaded or down: everyone waits a little.
-            *pause = Duration::from_secs(1).max(*pause);
+            if let Ok(mut pace) = pace.lock() {
+                pace.pause_until = pace
+                    .pause_until
+                    .max(Instant::now() + Duration::from_secs(1));
+            }
             progress.note(&format!(
                 "{}: refused for now, tried again in {wait} s: {error}",
                 recipient.email

@@ -44,6 +44,20 @@ pub fn issue_stats(
     others: &[&Document],
     catalogue: &Catalogue,
 ) -> IssueStats {
+    let mut stats = issue_counts(number, date, document, others, catalogue);
+    stats.words = word_counts(document);
+    stats
+}
+
+/// [`issue_stats`] without the word counts (left at zero): what the entry counts need, without
+/// loading the segmenter's dictionary (some 50 MB) for them.
+pub fn issue_counts(
+    number: u32,
+    date: IsoDate,
+    document: &Document,
+    others: &[&Document],
+    catalogue: &Catalogue,
+) -> IssueStats {
     let mut counts = Counts::of(document, catalogue);
     let keys: Vec<String> = counts.iter().map(|(k, _)| k.to_string()).collect();
     for key in keys {
@@ -66,7 +80,7 @@ pub fn issue_stats(
             Source::Full
         },
         counts,
-        words: word_counts(document),
+        words: WordCounts::default(),
     }
 }
 

@@ -7,6 +7,6 @@ pub mod issue;
 pub mod totals;
 pub mod words;
 
-pub use issue::{IssueStats, Source, issue_stats};
+pub use issue::{IssueStats, Source, issue_counts, issue_stats};
 pub use totals::{Totals, landing_figures, seasons};
 pub use words::{WordCounts, word_counts};

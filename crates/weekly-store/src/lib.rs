@@ -269,7 +269,7 @@ pub struct Store {
 /// may lose the last commits); another run's write transaction is waited for (a minute), not
 /// reported as "locked".
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-     PRAGMA busy_timeout = 60000; PRAGMA cache_size = -16384; PRAGMA foreign_keys = ON";
+     PRAGMA busy_timeout = 60000; PRAGMA cache_size = -4096; PRAGMA foreign_keys = ON";
 
 /// Where sqlx records the migrations applied.
 const MIGRATIONS_TABLE: &str = "_sqlx_migrations";
