@@ -69,7 +69,11 @@ pub fn report_of(raw: &[u8]) -> Option<Vec<Recipient>> {
                 "original-recipient" => original = address(),
                 "action" => recipient.action = value.to_ascii_lowercase(),
                 "status" => {
-                    recipient.status = value.split_whitespace().next().unwrap_or("").to_owned();
+                    value
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .clone_into(&mut recipient.status);
                 }
                 _ => {}
             }
@@ -113,8 +117,8 @@ pub fn read_mailbox(path: &Path, each: &mut dyn FnMut(&[u8]) -> Result<()>) -> R
                 continue;
             };
             found = true;
-            let mut files: Vec<_> = entries.filter_map(|e| e.ok()).collect();
-            files.sort_by_key(|e| e.file_name());
+            let mut files: Vec<_> = entries.filter_map(Result::ok).collect();
+            files.sort_by_key(std::fs::DirEntry::file_name);
             for entry in files {
                 // Regular files only: a link in a mailbox is not followed.
                 let Ok(kind) = entry.file_type() else {

@@ -565,8 +565,10 @@ impl Config {
             telegram: raw.telegram,
             smtp: {
                 let smtp = raw.smtp.get_ref().clone();
-                if !(1..=200).contains(&smtp.concurrency)
-                    || !(smtp.rate >= 0.0 && smtp.rate.is_finite())
+                let in_range = (1..=200).contains(&smtp.concurrency)
+                    && smtp.rate >= 0.0
+                    && smtp.rate.is_finite();
+                if !in_range
                     || smtp.bounce_after < 1
                     || smtp.retry_seconds < 1
                     || smtp.lease_seconds < 2

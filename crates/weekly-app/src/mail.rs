@@ -168,7 +168,7 @@ pub fn message_to_list(
                     mailto.escape_debug()
                 );
             }
-            value.push_str(&format!(", <mailto:{mailto}?subject=unsubscribe>"));
+            value = format!("{value}, <mailto:{mailto}?subject=unsubscribe>");
         }
         builder = builder
             .header(ListUnsubscribe(value))

@@ -228,7 +228,11 @@ async fn connection_task<T: Transport>(
         let slot = pace
             .lock()
             .map_or_else(|_| Instant::now(), |mut p| p.slot());
-        tokio::time::sleep_until(slot).await;
+        // A sleep that is already due still waits for the timer's next tick (a millisecond):
+        // only a slot in the future is waited for.
+        if slot > Instant::now() {
+            tokio::time::sleep_until(slot).await;
+        }
         let result = match message {
             Ok(message) => transport.deliver(&recipient.email, &name, message).await,
             Err(e) => Err(Refusal::Permanent(format!("{e:#}"))),

@@ -156,7 +156,7 @@ impl SmtpPool {
             server,
             hello: ClientId::default(),
             idle: Mutex::new(Vec::new()),
-            timeout: Duration::from_secs(60),
+            timeout: Duration::from_mins(1),
         }
     }
 
