@@ -278,10 +278,12 @@ fn next_random(state: &mut u64) -> u64 {
 }
 
 fn many_subscribers(n: usize) -> String {
-    let rows: String = (0..n)
-        .map(|i| format!("reader{i:05}@example.org,zh,free,confirmed\n"))
-        .collect();
-    format!("email,languages,tier,status\n{rows}")
+    use std::fmt::Write as _;
+    let mut csv = String::from("email,languages,tier,status\n");
+    for i in 0..n {
+        writeln!(csv, "reader{i:05}@example.org,zh,free,confirmed").unwrap();
+    }
+    csv
 }
 
 /// Kills `child` with SIGKILL and reaps it.

@@ -97,7 +97,7 @@ fn the_issue_mails_are_signed_and_a_verifier_accepts_them() {
     let changed = ws.join("changed.eml");
     let at = text.rfind("Content-Transfer-Encoding").unwrap();
     let mut tampered = text.clone();
-    tampered.insert_str(text[at..].find("\r\n\r\n").unwrap() + at + 4, "X");
+    tampered.insert(text[at..].find("\r\n\r\n").unwrap() + at + 4, 'X');
     std::fs::write(&changed, tampered).unwrap();
     assert_eq!(verify(&changed), "invalid");
 

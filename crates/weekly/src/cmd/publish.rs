@@ -206,18 +206,16 @@ fn run_step(step: &str, issue: u32, workspace: &Workspace, root: &Path) -> Resul
             }
             Ok(format!("{} regenerated", done.join(", ")))
         }
-        "disclosure" => disclosure(issue, workspace),
+        "disclosure" => Ok(disclosure(issue, workspace)),
         other => bail!("unknown step `{other}`"),
     }
 }
 
 /// The issue that becomes free with `issue`, and where the public site now shows it whole.
-fn disclosure(issue: u32, workspace: &Workspace) -> Result<String> {
+fn disclosure(issue: u32, workspace: &Workspace) -> String {
     let free_after = workspace.config.free_after;
     let Some(freed) = issue.checked_sub(free_after).filter(|n| *n > 0) else {
-        return Ok(format!(
-            "no issue becomes free yet (issues are free {free_after} issues later)"
-        ));
+        return format!("no issue becomes free yet (issues are free {free_after} issues later)");
     };
     let lang = &workspace.config.primary_language;
     let page = workspace
@@ -227,14 +225,12 @@ fn disclosure(issue: u32, workspace: &Workspace) -> Result<String> {
         .join(freed.to_string())
         .join("index.html");
     if !page.is_file() {
-        return Ok(format!(
-            "issue #{freed} is free now (it has no page on the site)"
-        ));
+        return format!("issue #{freed} is free now (it has no page on the site)");
     }
-    Ok(format!(
+    format!(
         "issue #{freed} is free now: its full text is on the public site ({}) and in its feeds",
         workspace.display_path(&page)
-    ))
+    )
 }
 
 fn dry_run(

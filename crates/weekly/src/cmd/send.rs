@@ -117,8 +117,8 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             );
         };
         let personaliser = Personaliser::new(workspace, from)?;
-        let campaigns = match args.issue {
-            Some(number) => {
+        let campaigns = if let Some(number) = args.issue {
+            {
                 let archive = Archive::load(workspace)?;
                 let only = lang_arg(workspace, args.lang.as_deref())?;
                 let langs = campaign_languages(workspace, &archive, number, only.as_ref())?;
@@ -145,14 +145,13 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
                 }
                 out
             }
-            None => {
-                let mut all = store.campaigns(true).await?;
-                if let Some(lang) = &args.lang {
-                    all.retain(|c| &c.lang == lang);
-                }
-                all.reverse();
-                all
+        } else {
+            let mut all = store.campaigns(true).await?;
+            if let Some(lang) = &args.lang {
+                all.retain(|c| &c.lang == lang);
             }
+            all.reverse();
+            all
         };
         let pool = Arc::new(pool);
         let sent = send_all(
