@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Killed, demo_copy, free_port, postgres_database, repo_root, skip, stderr, stdout};
+use common::{Killed, demo_copy, free_port, postgres_database, repo_root, stderr, stdout};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -16,16 +16,7 @@ use std::time::{Duration, Instant};
 /// The scripted SMTP server on `port`, logging to `log`; `None` (with a printed reason) when
 /// aiosmtpd is missing and CI does not require it.
 fn smtp(port: u16, log: &Path, extra: &[&str]) -> Option<Killed> {
-    let available = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !available {
-        assert!(
-            std::env::var_os("WEEKLY_REQUIRE_SMTP").is_none(),
-            "WEEKLY_REQUIRE_SMTP is set but aiosmtpd is missing"
-        );
-        skip("needs Python's aiosmtpd (`pip install aiosmtpd`; .ci/run installs it)");
+    if !common::python_module("aiosmtpd", "aiosmtpd") {
         return None;
     }
     let child = Command::new("python3")

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{demo_copy, skip, stderr, stdout};
+use common::{demo_copy, stderr, stdout};
 use std::path::Path;
 use std::process::Command;
 
@@ -31,18 +31,7 @@ print("valid" if ok else "invalid")
 
 #[test]
 fn the_issue_mails_are_signed_and_a_verifier_accepts_them() {
-    let has = |c: &str| {
-        Command::new("python3")
-            .args(["-c", c])
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if !has("import dkim") {
-        assert!(
-            std::env::var_os("WEEKLY_REQUIRE_SMTP").is_none(),
-            "WEEKLY_REQUIRE_SMTP is set but dkimpy is missing"
-        );
-        skip("needs Python's dkimpy (`pip install dkimpy`; .ci/run installs it)");
+    if !common::python_module("dkim", "dkimpy") {
         return;
     }
     let ws = demo_copy("dkim");

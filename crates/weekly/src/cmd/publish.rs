@@ -354,7 +354,8 @@ mod tests {
     #[test]
     fn a_diff_shows_only_the_changed_lines() {
         let d = line_diff("R.md", "a\nb\nc\nd\n", "a\nB\nB2\nd\n");
-        assert_eq!(d, "--- R.md\n+++ R.md\n@@ -2,2 +2,3 @@\n-b\n-c\n+B\n+B2\n");
+        assert!(line_diff("R.md", "a\nd\n", "a\nx\ny\nd\n").contains("@@ -2,0 +2,2 @@"));
+        assert_eq!(d, "--- R.md\n+++ R.md\n@@ -2,2 +2,2 @@\n-b\n-c\n+B\n+B2\n");
         assert_eq!(line_diff("R.md", "same", "same"), "");
     }
 }

@@ -133,20 +133,31 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// A real SMTP server on 127.0.0.1:`port` (Python's aiosmtpd) storing every mail in the maildir
-/// `dir`; `None` (with a printed reason) when aiosmtpd is not installed, unless
-/// `WEEKLY_REQUIRE_SMTP` is set (`.ci/run` sets it and installs aiosmtpd).
-pub fn smtp_server(port: u16, dir: &Path) -> Option<Killed> {
+/// Whether Python can import `module`; when it cannot, the test is skipped with a printed
+/// reason, or fails when `WEEKLY_REQUIRE_SMTP` is set (`.ci/run` sets it and installs the mail
+/// peers: aiosmtpd, dkimpy).
+pub fn python_module(module: &str, package: &str) -> bool {
     let available = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
+        .args(["-c", &format!("import {module}")])
         .status()
         .is_ok_and(|s| s.success());
     if !available {
         assert!(
             std::env::var_os("WEEKLY_REQUIRE_SMTP").is_none(),
-            "WEEKLY_REQUIRE_SMTP is set but aiosmtpd is missing"
+            "WEEKLY_REQUIRE_SMTP is set but Python's {package} is missing"
         );
-        skip("needs Python's aiosmtpd (`pip install aiosmtpd`; .ci/run installs it)");
+        skip(&format!(
+            "needs Python's {package} (`pip install {package}`; .ci/run installs it)"
+        ));
+    }
+    available
+}
+
+/// A real SMTP server on 127.0.0.1:`port` (Python's aiosmtpd) storing every mail in the maildir
+/// `dir`; `None` (with a printed reason) when aiosmtpd is not installed, unless
+/// `WEEKLY_REQUIRE_SMTP` is set (`.ci/run` sets it and installs aiosmtpd).
+pub fn smtp_server(port: u16, dir: &Path) -> Option<Killed> {
+    if !python_module("aiosmtpd", "aiosmtpd") {
         return None;
     }
     let child = Command::new("python3")
