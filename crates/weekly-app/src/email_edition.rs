@@ -168,6 +168,23 @@ pub fn email_edition(
     } else {
         "-apple-system,'Segoe UI',Helvetica,Arial,sans-serif"
     };
+    let labels = Labels {
+        read_web,
+        preferences,
+        unsubscribe,
+        why,
+    };
+    if let Some(html) = own_template(
+        workspace, lang, &subject, &preheader, body, &web, &name, links, &labels,
+    )? {
+        let text = plain_text(&subject, body, &web, links, &labels);
+        return Ok(EmailEdition {
+            subject,
+            preheader,
+            html,
+            text,
+        });
+    }
     let html = format!(
         "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
@@ -201,18 +218,96 @@ pub fn email_edition(
         preferences = escape(preferences),
         unsubscribe = escape(unsubscribe),
     );
-    let text = format!(
-        "{subject}\n\n{body}\n\n--\n{read_web}: {web}\n{preferences}: {}\n{unsubscribe}: {}\n",
-        links.preferences,
-        links.unsubscribe,
-        body = body.trim_end(),
-    );
+    let text = plain_text(&subject, body, &web, links, &labels);
     Ok(EmailEdition {
         subject,
         preheader,
         html,
         text,
     })
+}
+
+/// The fixed words of the mail's footer.
+struct Labels {
+    read_web: &'static str,
+    preferences: &'static str,
+    unsubscribe: &'static str,
+    why: &'static str,
+}
+
+/// The plain-text part.
+fn plain_text(
+    subject: &str,
+    body: &str,
+    web: &str,
+    links: &RecipientLinks,
+    labels: &Labels,
+) -> String {
+    format!(
+        "{subject}\n\n{body}\n\n--\n{}: {web}\n{}: {}\n{}: {}\n",
+        labels.read_web,
+        labels.preferences,
+        links.preferences,
+        labels.unsubscribe,
+        links.unsubscribe,
+        body = body.trim_end(),
+    )
+}
+
+/// The workspace's own frame for the HTML part, `templates/mail/issue.LANG.html` or
+/// `templates/mail/issue.html` (minijinja, every value escaped but `content`), rendered; `None`
+/// when there is none. A template error names the file and line.
+#[allow(clippy::too_many_arguments)]
+fn own_template(
+    workspace: &Workspace,
+    lang: &Lang,
+    subject: &str,
+    preheader: &str,
+    body: &str,
+    web: &str,
+    name: &str,
+    links: &RecipientLinks,
+    labels: &Labels,
+) -> Result<Option<String>> {
+    let dir = workspace.root.join(crate::mail_texts::DIR);
+    let Some(path) = [format!("issue.{lang}.html"), "issue.html".to_owned()]
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.exists())
+    else {
+        return Ok(None);
+    };
+    let shown = workspace.display_path(&path);
+    let source = workspace.read_text(&path)?;
+    let mut env = minijinja::Environment::new();
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    let located = |e: minijinja::Error| {
+        anyhow!(
+            "{shown}:{}: {}",
+            e.line().unwrap_or(1),
+            e.detail().unwrap_or(&e.kind().to_string())
+        )
+    };
+    env.add_template("issue", &source).map_err(located)?;
+    let context = minijinja::context! {
+        lang => lang.as_str(),
+        subject => subject,
+        preheader => preheader,
+        content => minijinja::Value::from_safe_string(styled(&block(body))),
+        web_url => web,
+        name => name,
+        preferences_url => &links.preferences,
+        unsubscribe_url => &links.unsubscribe,
+        read_web => labels.read_web,
+        preferences => labels.preferences,
+        unsubscribe => labels.unsubscribe,
+        why => labels.why,
+    };
+    let html = env
+        .get_template("issue")
+        .and_then(|t| t.render(context))
+        .map_err(located)?;
+    Ok(Some(html))
 }
 
 #[cfg(test)]

@@ -535,3 +535,51 @@ fn a_publish_stopped_after_the_site_step_continues_and_sends_each_mail_once() {
     assert!(!stdout(&o).contains('→'), "{}", stdout(&o));
     assert_eq!(lines(&log), 2);
 }
+
+#[test]
+fn the_mail_frame_comes_from_templates_when_the_workspace_has_one() {
+    let ws = demo_copy("campaign-template");
+    let _ = std::fs::remove_file(ws.join("weekly.db"));
+    let csv = ws.join("r.csv");
+    std::fs::write(&csv, "email,languages\nreader@example.net,zh\n").unwrap();
+    assert!(
+        weekly_in(&ws, &["subscribers", "import", csv.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let dir = ws.join("templates/mail");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("issue.html"),
+        "<html lang=\"{{ lang }}\"><body><h1 class=\"house\">{{ subject }}</h1>{{ content }}\
+         <a href=\"{{ unsubscribe_url }}\">{{ unsubscribe }}</a></body></html>\n",
+    )
+    .unwrap();
+    let o = weekly_in(&ws, &["send", "7", "--lang", "zh", "--dry-run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let raw = std::fs::read(ws.join("outbox/7.zh.free/000000001.eml")).unwrap();
+    let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
+    let html = message.body_html(0).unwrap();
+    assert!(
+        html.starts_with("<html lang=\"zh\"><body><h1 class=\"house\">"),
+        "{html}"
+    );
+    // The recipient's own link, the same as the header's.
+    let unsubscribe = header(&message, "List-Unsubscribe");
+    let link = &unsubscribe[1..unsubscribe.find('>').unwrap()];
+    assert!(
+        html.contains(&format!("<a href=\"{link}\">退订</a>")),
+        "{html}"
+    );
+    // A broken template: an error naming the file and line, and no message written.
+    std::fs::write(dir.join("issue.zh.html"), "<html>\n{{ subject \n").unwrap();
+    std::fs::remove_dir_all(ws.join("outbox")).unwrap();
+    let o = weekly_in(&ws, &["send", "7", "--lang", "zh", "--dry-run"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("templates/mail/issue.zh.html:2:"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!ws.join("outbox").exists());
+}
