@@ -156,14 +156,8 @@ impl Personaliser {
             &workspace.root,
             std::env::var("WEEKLY_SECRET").ok().as_deref(),
         )?;
-        let name = workspace
-            .config
-            .name
-            .get(&workspace.config.primary_language)
-            .cloned()
-            .unwrap_or_default();
         Ok(Personaliser {
-            list: ListHeaders::of(&workspace.config.smtp, &name),
+            list: ListHeaders::of(&workspace.config.smtp, workspace.config.primary_name()),
             secret,
             links_base: workspace.config.links_base(),
             links_until: chrono::Utc::now().timestamp() + MAIL_LINK_SECONDS,

@@ -204,6 +204,13 @@ pub struct ServerConfig {
 }
 
 impl Config {
+    /// The newsletter's name in its primary language (empty when not set).
+    pub fn primary_name(&self) -> &str {
+        self.name
+            .get(&self.primary_language)
+            .map_or("", String::as_str)
+    }
+
     /// Where the links of mails point (`/confirm`, `/preferences`, `/unsubscribe`):
     /// `[server] public_url`, or `base_url` when it is empty; no trailing slash.
     pub fn links_base(&self) -> String {

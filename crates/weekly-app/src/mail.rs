@@ -1,16 +1,14 @@
-//! Sending mail: the `Mailer` side effect with an SMTP implementation (lettre; STARTTLS,
-//! implicit TLS, or none for a server on this machine) and a file one (each mail written as an
+//! Sending mail: the `Mailer` side effect with an SMTP implementation (the connections of
+//! `smtp_pool`: STARTTLS, implicit TLS, or none for a server on this machine) and a file one (each mail written as an
 //! `.eml`, for dry runs), and the outbox flush: every due mail of the workspace database is
 //! sent and marked sent, or kept with its error for a later attempt.
 
 use crate::config::SmtpConfig;
 use anyhow::{Context, Result, bail};
+use lettre::Message;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
-use std::time::Duration;
 use weekly_store::{OutboxMail, Store};
 
 /// Something that sends a mail: SMTP, a folder of `.eml` files, or a test's recorder.
@@ -211,56 +209,21 @@ pub fn message_to_list(
     Ok(message)
 }
 
-/// Mail through an SMTP server.
+/// Mail through an SMTP server (the same connections as campaigns, see `smtp_pool`).
 #[derive(Debug)]
 pub struct SmtpMailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    pool: crate::smtp_pool::SmtpPool,
     from: Mailbox,
 }
 
 /// The sender of `[smtp] from`, which must be set for real mail.
-fn sender(config: &SmtpConfig) -> Result<Mailbox> {
+pub(crate) fn sender(config: &SmtpConfig) -> Result<Mailbox> {
     let from = config.from.trim();
     if from.is_empty() {
         bail!("`[smtp] from` is empty: name the sender, e.g. \"Weekly <weekly@example.org>\"");
     }
     from.parse()
         .with_context(|| format!("`[smtp] from = \"{from}\"` is not an address"))
-}
-
-/// The transport to the server of `[smtp]` (or `url`, from `WEEKLY_SMTP_URL`), logging in
-/// with `password` (from `WEEKLY_SMTP_PASSWORD`); `None` when neither names a host.
-fn transport_builder(
-    config: &SmtpConfig,
-    url: Option<&str>,
-    password: Option<&str>,
-) -> Result<Option<lettre::transport::smtp::AsyncSmtpTransportBuilder>> {
-    let builder = match url.filter(|u| !u.trim().is_empty()) {
-        Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url.trim())
-            .context("WEEKLY_SMTP_URL is not an SMTP URL like smtp://host:587")?,
-        None if config.host.trim().is_empty() => return Ok(None),
-        None => {
-            let host = config.host.trim();
-            let builder = match config.tls.as_str() {
-                "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)?,
-                "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(host)?,
-                "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
-                other => {
-                    bail!("`[smtp] tls = \"{other}\"`: use \"starttls\", \"tls\" or \"none\"")
-                }
-            };
-            let builder = builder.port(config.port);
-            if config.user.trim().is_empty() {
-                builder
-            } else {
-                builder.credentials(Credentials::new(
-                    config.user.trim().to_owned(),
-                    password.unwrap_or_default().to_owned(),
-                ))
-            }
-        }
-    };
-    Ok(Some(builder.timeout(Some(Duration::from_secs(30)))))
 }
 
 impl SmtpMailer {
@@ -271,21 +234,23 @@ impl SmtpMailer {
         url: Option<&str>,
         password: Option<&str>,
     ) -> Result<Option<SmtpMailer>> {
-        let Some(builder) = transport_builder(config, url, password)? else {
-            return Ok(None);
-        };
-        Ok(Some(SmtpMailer {
-            transport: builder.build(),
-            from: sender(config)?,
-        }))
+        Ok(crate::smtp_pool::campaign_pool(config, url, password)?
+            .map(|(pool, from)| SmtpMailer { pool, from }))
     }
 }
 
 impl Mailer for SmtpMailer {
     async fn send(&self, mail: &OutboxMail) -> Result<()> {
+        use crate::sender::{Refusal, Transport};
         let message = message(&self.from, mail)?;
-        self.transport.send(message).await?;
-        Ok(())
+        match self
+            .pool
+            .deliver(&mail.recipient, &mail.kind, message)
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(Refusal::Temporary(e) | Refusal::Permanent(e)) => Err(anyhow::anyhow!(e)),
+        }
     }
 }
 

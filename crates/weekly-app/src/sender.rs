@@ -71,9 +71,6 @@ pub struct SendOptions {
     pub bounce_after: i64,
     /// Recipients claimed and not yet recorded, at most (the resend window after a crash).
     pub window: usize,
-    /// Wait for retries due later and for other workers' recipients, until the campaign is
-    /// finished (otherwise stop when nothing is due now).
-    pub until_finished: bool,
 }
 
 impl SendOptions {
@@ -86,7 +83,6 @@ impl SendOptions {
             retry_seconds: config.retry_seconds.max(1),
             bounce_after: config.bounce_after.max(1),
             window: (config.concurrency.max(1) * 8).clamp(64, 400),
-            until_finished: true,
         }
     }
 }
@@ -102,9 +98,6 @@ pub struct SendReport {
     pub failed: u64,
     /// Subscribers marked bounced now.
     pub bounced: u64,
-    /// Recipients taken back from a run that stopped while they were claimed: sent again,
-    /// so up to this many may arrive twice.
-    pub taken_back: u64,
 }
 
 /// Told how a run goes: once per message done, and with a line to show.
@@ -168,6 +161,15 @@ pub fn stopped_here(workers: &[String], me: &str) -> Vec<String> {
         .collect()
 }
 
+/// The name of a campaign's message to `recipient`: `ISSUE.LANG.TIER/SUBSCRIBER` (the file of a
+/// dry run).
+pub fn message_name(campaign: &Campaign, recipient: &Claimed) -> String {
+    format!(
+        "{}.{}.{}/{:09}",
+        campaign.issue, campaign.lang, campaign.tier, recipient.subscriber_id
+    )
+}
+
 /// Unix seconds now.
 fn now_secs() -> i64 {
     chrono::Utc::now().timestamp()
@@ -221,10 +223,7 @@ async fn connection_task<T: Transport>(
             return;
         };
         let message = personaliser.message(&campaign, &recipient);
-        let name = format!(
-            "{}.{}.{}/{:09}",
-            campaign.issue, campaign.lang, campaign.tier, recipient.subscriber_id
-        );
+        let name = message_name(&campaign, &recipient);
         let slot = pace
             .lock()
             .map_or_else(|_| Instant::now(), |mut p| p.slot());
@@ -336,7 +335,6 @@ async fn send_loop(
             let stopped = stopped_here(&workers, worker);
             let back = store.take_back(now_secs(), &stopped).await?;
             if back > 0 {
-                report.taken_back += back;
                 progress.note(&format!(
                     "{back} recipient(s) of a run that stopped are sent again (they may get the issue twice)"
                 ));
@@ -371,9 +369,6 @@ async fn send_loop(
             let now = now_secs();
             if next.is_some_and(|n| n <= now) {
                 continue;
-            }
-            if !options.until_finished {
-                return Ok(());
             }
             // Retries due later, or another worker's recipients: wait for them.
             let wait = match next {

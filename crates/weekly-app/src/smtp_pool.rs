@@ -248,7 +248,7 @@ impl Transport for SmtpPool {
 }
 
 /// The pool of `[smtp]` (or `WEEKLY_SMTP_URL`), checked to have a sender; `None` when no
-/// server is configured.
+/// server is configured. Campaigns and the outbox (`mail::SmtpMailer`) both send through it.
 pub fn campaign_pool(
     config: &SmtpConfig,
     url: Option<&str>,
@@ -257,12 +257,5 @@ pub fn campaign_pool(
     let Some(server) = Server::of(config, url, password)? else {
         return Ok(None);
     };
-    let from = config.from.trim();
-    if from.is_empty() {
-        bail!("`[smtp] from` is empty: name the sender, e.g. \"Weekly <weekly@example.org>\"");
-    }
-    let from = from
-        .parse()
-        .with_context(|| format!("`[smtp] from = \"{from}\"` is not an address"))?;
-    Ok(Some((SmtpPool::new(server), from)))
+    Ok(Some((SmtpPool::new(server), crate::mail::sender(config)?)))
 }

@@ -7,10 +7,13 @@
 
 mod common;
 
-use common::{Killed, demo_copy, free_port, postgres_database, repo_root, stderr, stdout};
+use common::{
+    Killed, demo_copy, free_port, postgres_database, repo_root, stderr, stdout, weekly_at,
+    weekly_command,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The scripted SMTP server on `port`, logging to `log`; `None` (with a printed reason) when
@@ -61,24 +64,9 @@ fn workspace(name: &str, port: u16, database: Option<&str>, subscribers: &str) -
     .unwrap();
     let csv = ws.join("subscribers.csv");
     std::fs::write(&csv, subscribers).unwrap();
-    let o = weekly_in(&ws, &["subscribers", "import", csv.to_str().unwrap()]);
+    let o = weekly_at(&ws, &["subscribers", "import", csv.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     ws
-}
-
-fn command(ws: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_weekly"));
-    c.arg("--workspace")
-        .arg(ws)
-        .args(args)
-        .env_remove("WEEKLY_WORKSPACE")
-        .env_remove("WEEKLY_DATABASE_URL")
-        .env_remove("WEEKLY_SMTP_URL");
-    c
-}
-
-fn weekly_in(ws: &Path, args: &[&str]) -> Output {
-    command(ws, args).output().unwrap()
 }
 
 /// The recipients the server took, with how often each.
@@ -97,7 +85,7 @@ fn lines(log: &Path) -> usize {
 
 /// `weekly campaigns --format json`.
 fn campaigns(ws: &Path) -> Vec<serde_json::Value> {
-    let o = weekly_in(ws, &["campaigns", "--format", "json"]);
+    let o = weekly_at(ws, &["campaigns", "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     serde_json::from_str(&stdout(&o)).unwrap()
 }
@@ -149,7 +137,7 @@ fn each_subscriber_gets_their_edition_once_through_refusals_and_a_550_marks_the_
     ) else {
         return;
     };
-    let o = weekly_in(&ws, &["send", "7"]);
+    let o = weekly_at(&ws, &["send", "7"]);
     let out = format!("{}{}", stdout(&o), stderr(&o));
     assert_eq!(o.status.code(), Some(1), "one permanent failure: {out}");
     assert!(out.contains("refused for now"), "{out}");
@@ -227,7 +215,7 @@ fn each_subscriber_gets_their_edition_once_through_refusals_and_a_550_marks_the_
     assert_eq!(tokens.len(), 4, "one unsubscribe link per subscriber");
 
     // The 550 is recorded and the subscriber is out of the next campaign.
-    let list = weekly_in(&ws, &["subscribers", "list", "--format", "json"]);
+    let list = weekly_at(&ws, &["subscribers", "list", "--format", "json"]);
     let list: serde_json::Value = serde_json::from_str(&stdout(&list)).unwrap();
     let gone = list
         .as_array()
@@ -250,7 +238,7 @@ fn each_subscriber_gets_their_edition_once_through_refusals_and_a_550_marks_the_
     assert!(all.iter().all(|c| !c["finished_at"].is_null()));
 
     // Sending again sends nothing.
-    let again = weekly_in(&ws, &["send", "7"]);
+    let again = weekly_at(&ws, &["send", "7"]);
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(
         stdout(&again).contains("nothing to send"),
@@ -336,7 +324,7 @@ fn a_sender_killed_at_random_moments_skips_no_one_and_reports_what_may_come_twic
         // A moment in the next ~quarter of the list.
         let at = lines(&log) + 300 + (next_random(&mut seed) % 2_000) as usize;
         kills.push(at);
-        let mut child = command(&ws, &["send", "7", "--lang", "zh"])
+        let mut child = weekly_command(&ws, &["send", "7", "--lang", "zh"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -349,7 +337,7 @@ fn a_sender_killed_at_random_moments_skips_no_one_and_reports_what_may_come_twic
         kill9(child);
     }
     eprintln!("killed at {kills:?} messages");
-    let o = weekly_in(&ws, &["send", "7", "--lang", "zh"]);
+    let o = weekly_at(&ws, &["send", "7", "--lang", "zh"]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     let out = format!("{}{}", stdout(&o), stderr(&o));
     assert!(out.contains("sent again"), "{out}");
@@ -372,7 +360,7 @@ fn three_workers_on_postgresql_one_killed_send_to_everyone_once() {
         return;
     };
     let spawn = |args: &[&str]| {
-        command(&ws, args)
+        weekly_command(&ws, args)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -390,7 +378,7 @@ fn three_workers_on_postgresql_one_killed_send_to_everyone_once() {
         assert!(o.status.success(), "{}", stderr(&o));
     }
     everyone_once(&ws, &log, N);
-    let o = weekly_in(&ws, &["send", "--resume"]);
+    let o = weekly_at(&ws, &["send", "--resume"]);
     assert!(stdout(&o).contains("nothing to send"), "{}", stdout(&o));
 }
 
@@ -413,7 +401,7 @@ fn publish_dry_run_on_the_corpus_writes_the_outbox_and_changes_nothing() {
         "email,languages,tier,paid_until\nfree@example.org,zh,free,\npaid@example.org,zh,paid,2099-01-01\n",
     )
     .unwrap();
-    let o = weekly_in(&ws, &["subscribers", "import", csv.to_str().unwrap()]);
+    let o = weekly_at(&ws, &["subscribers", "import", csv.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let numbers = |file: &str| -> Vec<u32> {
         std::fs::read_dir(ws.join("issues"))
@@ -428,7 +416,7 @@ fn publish_dry_run_on_the_corpus_writes_the_outbox_and_changes_nothing() {
     // The newest issue is paid and this archive has only its teaser: nothing for paying
     // readers, so the release is refused before anything is written.
     let newest = numbers("issue.toml").into_iter().max().unwrap().to_string();
-    let o = weekly_in(&ws, &["publish", &newest, "--dry-run"]);
+    let o = weekly_at(&ws, &["publish", &newest, "--dry-run"]);
     assert!(!o.status.success());
     assert!(
         stderr(&o).contains("no full text in `zh`"),
@@ -436,7 +424,7 @@ fn publish_dry_run_on_the_corpus_writes_the_outbox_and_changes_nothing() {
         stderr(&o)
     );
     let latest = numbers("zh.md").into_iter().max().unwrap().to_string();
-    let o = weekly_in(&ws, &["publish", &latest, "--dry-run"]);
+    let o = weekly_at(&ws, &["publish", &latest, "--dry-run"]);
     let out = format!("{}{}", stdout(&o), stderr(&o));
     assert!(o.status.success(), "{out}");
     assert!(out.contains("check: check the workspace"), "{out}");
@@ -497,7 +485,7 @@ fn a_publish_stopped_after_the_site_step_continues_and_sends_each_mail_once() {
     let Some(_server) = smtp(port, &log, &[]) else {
         return;
     };
-    let o = weekly_in(&ws, &["publish", "7"]);
+    let o = weekly_at(&ws, &["publish", "7"]);
     let out = format!("{}{}", stdout(&o), stderr(&o));
     assert!(!o.status.success(), "{out}");
     assert!(out.contains("stopped at `deploy`"), "{out}");
@@ -513,7 +501,7 @@ fn a_publish_stopped_after_the_site_step_continues_and_sends_each_mail_once() {
         format!("{config}\n[publish]\ndeploy = \"touch deployed\"\n"),
     )
     .unwrap();
-    let o = weekly_in(&ws, &["publish", "7"]);
+    let o = weekly_at(&ws, &["publish", "7"]);
     let out = format!("{}{}", stdout(&o), stderr(&o));
     assert!(o.status.success(), "{out}");
     assert!(
@@ -530,7 +518,7 @@ fn a_publish_stopped_after_the_site_step_continues_and_sends_each_mail_once() {
         ]
     );
     // A third run has nothing left to do.
-    let o = weekly_in(&ws, &["publish", "7"]);
+    let o = weekly_at(&ws, &["publish", "7"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stdout(&o).contains('→'), "{}", stdout(&o));
     assert_eq!(lines(&log), 2);
@@ -543,7 +531,7 @@ fn the_mail_frame_comes_from_templates_when_the_workspace_has_one() {
     let csv = ws.join("r.csv");
     std::fs::write(&csv, "email,languages\nreader@example.net,zh\n").unwrap();
     assert!(
-        weekly_in(&ws, &["subscribers", "import", csv.to_str().unwrap()])
+        weekly_at(&ws, &["subscribers", "import", csv.to_str().unwrap()])
             .status
             .success()
     );
@@ -555,7 +543,7 @@ fn the_mail_frame_comes_from_templates_when_the_workspace_has_one() {
          <a href=\"{{ unsubscribe_url }}\">{{ unsubscribe }}</a></body></html>\n",
     )
     .unwrap();
-    let o = weekly_in(&ws, &["send", "7", "--lang", "zh", "--dry-run"]);
+    let o = weekly_at(&ws, &["send", "7", "--lang", "zh", "--dry-run"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let raw = std::fs::read(ws.join("outbox/7.zh.free/000000001.eml")).unwrap();
     let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
@@ -574,7 +562,7 @@ fn the_mail_frame_comes_from_templates_when_the_workspace_has_one() {
     // A broken template: an error naming the file and line, and no message written.
     std::fs::write(dir.join("issue.zh.html"), "<html>\n{{ subject \n").unwrap();
     std::fs::remove_dir_all(ws.join("outbox")).unwrap();
-    let o = weekly_in(&ws, &["send", "7", "--lang", "zh", "--dry-run"]);
+    let o = weekly_at(&ws, &["send", "7", "--lang", "zh", "--dry-run"]);
     assert!(!o.status.success());
     assert!(
         stderr(&o).contains("templates/mail/issue.zh.html:2:"),

@@ -4,20 +4,9 @@
 
 mod common;
 
-use common::{demo_copy, stderr, stdout};
+use common::{demo_copy, stderr, stdout, weekly_at};
 use std::path::Path;
 use std::process::Command;
-
-fn weekly_in(ws: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_weekly"))
-        .arg("--workspace")
-        .arg(ws)
-        .args(args)
-        .env_remove("WEEKLY_WORKSPACE")
-        .env_remove("WEEKLY_DATABASE_URL")
-        .output()
-        .unwrap()
-}
 
 const VERIFY: &str = r#"
 import sys, dkim
@@ -62,11 +51,11 @@ fn the_issue_mails_are_signed_and_a_verifier_accepts_them() {
     let csv = ws.join("r.csv");
     std::fs::write(&csv, "email,languages\nreader@example.net,zh\n").unwrap();
     assert!(
-        weekly_in(&ws, &["subscribers", "import", csv.to_str().unwrap()])
+        weekly_at(&ws, &["subscribers", "import", csv.to_str().unwrap()])
             .status
             .success()
     );
-    let o = weekly_in(&ws, &["send", "7", "--lang", "zh", "--dry-run"]);
+    let o = weekly_at(&ws, &["send", "7", "--lang", "zh", "--dry-run"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let eml = ws.join("outbox/7.zh.free/000000001.eml");
     let text = std::fs::read_to_string(&eml).unwrap();
@@ -98,7 +87,7 @@ fn the_issue_mails_are_signed_and_a_verifier_accepts_them() {
     .unwrap();
     std::fs::write(ws.join("weekly.toml"), with_key("bad.pem")).unwrap();
     std::fs::remove_dir_all(ws.join("outbox")).unwrap();
-    let o = weekly_in(&ws, &["send", "7", "--lang", "zh", "--dry-run"]);
+    let o = weekly_at(&ws, &["send", "7", "--lang", "zh", "--dry-run"]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("PKCS#1"), "{}", stderr(&o));
     assert!(!ws.join("outbox").exists());

@@ -62,12 +62,7 @@ async fn run_with(command: &Command, workspace: &Workspace, store: &Store) -> Re
         Command::Test { to } => {
             let to = Email::parse(to)
                 .map_err(|e| anyhow::anyhow!("`{}`: {e}", printer::one_line(to)))?;
-            let name = workspace
-                .config
-                .name
-                .get(&workspace.config.primary_language)
-                .cloned()
-                .unwrap_or_default();
+            let name = workspace.config.primary_name();
             let mail = OutboxMail {
                 kind: "test".into(),
                 recipient: to.as_str().to_owned(),

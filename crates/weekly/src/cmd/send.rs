@@ -229,7 +229,6 @@ async fn send_all<T: Transport>(
         total.deferred += report.deferred;
         total.failed += report.failed;
         total.bounced += report.bounced;
-        total.taken_back += report.taken_back;
     }
     progress.0.finish_and_clear();
     Ok(total)
@@ -304,10 +303,7 @@ pub async fn write_outbox(
             after = last.id;
             for recipient in &page {
                 let message = personaliser.message(&campaign, recipient)?;
-                let name = format!(
-                    "{}.{}.{}/{:09}",
-                    campaign.issue, campaign.lang, campaign.tier, recipient.subscriber_id
-                );
+                let name = weekly_app::sender::message_name(&campaign, recipient);
                 transport
                     .deliver(&recipient.email, &name, message)
                     .await

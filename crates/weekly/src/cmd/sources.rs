@@ -51,12 +51,7 @@ pub fn run(command: &Command, root: &Path) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { output } => {
-            let title = workspace
-                .config
-                .name
-                .get(&workspace.config.primary_language)
-                .cloned()
-                .unwrap_or_default();
+            let title = workspace.config.primary_name();
             let xml = opml::write(&format!("{title} sources"), &list);
             match output {
                 Some(out) => files::write_atomic(out, &xml)?,

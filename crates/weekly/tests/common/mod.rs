@@ -16,6 +16,24 @@ pub fn weekly(args: &[&str]) -> Output {
         .expect("run weekly")
 }
 
+/// `weekly --workspace WS ARGS…`, to run or spawn, free of the environment's workspace,
+/// database and mail server.
+pub fn weekly_command(ws: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_weekly"));
+    c.arg("--workspace")
+        .arg(ws)
+        .args(args)
+        .env_remove("WEEKLY_WORKSPACE")
+        .env_remove("WEEKLY_DATABASE_URL")
+        .env_remove("WEEKLY_SMTP_URL");
+    c
+}
+
+/// Runs [`weekly_command`].
+pub fn weekly_at(ws: &Path, args: &[&str]) -> Output {
+    weekly_command(ws, args).output().expect("run weekly")
+}
+
 /// Standard error as text.
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
