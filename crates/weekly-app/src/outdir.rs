@@ -11,6 +11,8 @@
 //! The site the exchange replaced is kept beside the output as `.<out>.spare` (its files are
 //! mostly hard links to the output's) and is the next build's staging directory: only the paths
 //! that differ from it are touched, so a rebuild costs what changed, not the size of the site.
+//! A reader holding the old directory open (rather than the path) therefore sees it unchanged
+//! only until the build after the next one starts.
 
 use anyhow::{Context, Result, bail};
 use std::collections::{HashMap, HashSet};
