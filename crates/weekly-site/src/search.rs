@@ -1,22 +1,38 @@
-//! The static search index: entries of one language cut into tokens (lower-case ASCII words;
-//! pairs of neighbouring CJK characters, a lone one alone), written as shards that
-//! `assets/search.js` fetches only when a query needs them. The script tokenizes the same way.
+//! The static search index of one language and the rules of what a query finds, shared with
+//! `assets/search.js` (which cuts queries by the same rules).
 //!
-//! Files (under `<lang>/search/`): `meta.json` (counts and the list of shards), `t-<key>.json`
-//! (token → postings, a posting being `doc * 2 + 1` when the token is in the title, else
-//! `doc * 2`), `d-<n>.json` (docs `n*chunk ..`: issue, section, title, URL, text).
-//! ASCII words are sharded by their first character, so a prefix query (`async` → `asyncio`)
-//! reads one shard; CJK pairs by the code point of their first character (32 buckets).
+//! What a query finds ([`matches`] is the rule written as a plain scan): the query is cut into
+//! terms — runs of letters and digits (lower-cased; "words") and runs of CJK characters — and
+//! an entry is found when it has every term: a word term of two or more characters as the
+//! start of one of its words (`async` finds `asyncio`), a one-character word term as a whole
+//! word, and a CJK term anywhere in its title or anywhere in its text (one character finds
+//! every entry holding that character). Words are kept to their first 40 characters.
+//!
+//! The index: every word with the entries holding it, and every CJK character with the
+//! entries holding it and its positions there (so a run of characters is found exactly, not
+//! guessed from pairs). Tokens are sorted (UTF-16 order, as JavaScript compares strings) and
+//! cut into `t-<n>.json` files of about [`CHUNK_BYTES`]; `meta.json` lists each file's first
+//! token, so a query reads only the files of its terms (a word prefix: the files its range
+//! spans). Entries' titles and starts of texts for the result list are in `d-<n>.json` files
+//! of [`ROWS`] entries, read only for the page of results shown.
+//!
+//! Postings are delta-coded: a word's list holds `gap * 2 + in_title` per entry; a
+//! character's list holds, per entry, `gap, t, b` and then `t` title positions and `b` text
+//! positions, each list as gaps from the one before (the first from 0). Positions count CJK
+//! characters, with one extra step where a run of them ends, so only neighbours in one run are
+//! consecutive.
 
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-/// Documents per `d-<n>.json` file.
-pub const CHUNK: usize = 500;
-/// Buckets of CJK tokens.
-const CJK_BUCKETS: u32 = 32;
-/// Characters of text kept per document for result snippets.
-const TEXT_CHARS: usize = 400;
+/// Entries per `d-<n>.json` file.
+pub const ROWS: usize = 8;
+/// The most bytes of a `t-<n>.json` file, unless one token's list alone is longer.
+pub const CHUNK_BYTES: usize = 8 * 1024;
+/// Characters of a word that are indexed.
+pub const WORD_CHARS: usize = 40;
+/// Characters of text kept per entry for the result list.
+const TEXT_CHARS: usize = 160;
 
 /// One searchable entry.
 #[derive(Debug, Clone)]
@@ -33,142 +49,142 @@ pub struct SearchDoc {
     pub text: String,
 }
 
-/// True for the characters searched in pairs: kana, Han, Hangul.
+/// True for the characters searched one by one: kana, Han, Hangul.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF | 0x20000..=0x2FFFF)
 }
 
-/// The tokens of `text`, in order, repeated as often as they occur.
-pub fn tokens(text: &str, mut each: impl FnMut(&str)) {
-    let mut latin = String::new();
-    let mut cjk: Vec<char> = Vec::new();
-    let mut pair = String::new();
-    let flush_cjk = |cjk: &mut Vec<char>, pair: &mut String, each: &mut dyn FnMut(&str)| {
-        if cjk.len() == 1 {
-            pair.clear();
-            pair.push(cjk[0]);
-            each(pair);
-        }
-        for w in cjk.windows(2) {
-            pair.clear();
-            pair.push(w[0]);
-            pair.push(w[1]);
-            each(pair);
-        }
-        cjk.clear();
-    };
+/// True for the characters of words: letters and digits that are not CJK.
+pub fn is_word_char(c: char) -> bool {
+    (c.is_alphabetic() || c.is_numeric()) && !is_cjk(c)
+}
+
+/// Cuts `text` into lower-cased words (their first [`WORD_CHARS`] characters) and CJK
+/// characters with their positions.
+pub fn cut(text: &str, mut word: impl FnMut(&str), mut cjk: impl FnMut(char, u32)) {
+    let mut current = String::new();
+    let mut chars = 0;
+    let mut position = 0u32;
+    let mut in_run = false;
     for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            if !cjk.is_empty() {
-                flush_cjk(&mut cjk, &mut pair, &mut each);
+        if is_word_char(c) {
+            if chars < WORD_CHARS {
+                current.extend(c.to_lowercase());
             }
-            latin.push(c.to_ascii_lowercase());
-        } else {
-            if !latin.is_empty() {
-                if latin.len() <= 40 {
-                    each(&latin);
-                }
-                latin.clear();
-            }
-            if is_cjk(c) {
-                cjk.push(c);
-            } else if !cjk.is_empty() {
-                flush_cjk(&mut cjk, &mut pair, &mut each);
-            }
+            chars += 1;
+        } else if chars > 0 {
+            word(&current);
+            current.clear();
+            chars = 0;
+        }
+        if is_cjk(c) {
+            cjk(c, position);
+            position += 1;
+            in_run = true;
+        } else if in_run {
+            position += 1;
+            in_run = false;
         }
     }
-    if !latin.is_empty() && latin.len() <= 40 {
-        each(&latin);
-    }
-    if !cjk.is_empty() {
-        flush_cjk(&mut cjk, &mut pair, &mut each);
+    if chars > 0 {
+        word(&current);
     }
 }
 
-/// The shard a token is stored in.
-pub fn shard_key(token: &str) -> String {
-    Shard::of(token).to_string()
+/// A term of a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    /// A lower-cased word (at most [`WORD_CHARS`] characters).
+    Word(String),
+    /// A run of CJK characters.
+    Cjk(String),
 }
 
-/// A shard: the first character of ASCII tokens, or the bucket of CJK ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Shard {
-    Ascii(char),
-    Cjk(u32),
-}
-
-impl Shard {
-    fn of(token: &str) -> Self {
-        let first = token.chars().next().unwrap_or('_');
-        if first.is_ascii_alphanumeric() {
-            Shard::Ascii(first)
-        } else {
-            Shard::Cjk(u32::from(first) % CJK_BUCKETS)
+/// The terms of a query, each once, in order.
+pub fn terms(query: &str) -> Vec<Term> {
+    let mut out: Vec<Term> = Vec::new();
+    let mut word = String::new();
+    let mut chars = 0;
+    let mut run = String::new();
+    let push = |term: Term, out: &mut Vec<Term>| {
+        if !out.contains(&term) {
+            out.push(term);
+        }
+    };
+    for c in query.chars() {
+        if is_word_char(c) {
+            if chars < WORD_CHARS {
+                word.extend(c.to_lowercase());
+            }
+            chars += 1;
+        } else if chars > 0 {
+            push(Term::Word(std::mem::take(&mut word)), &mut out);
+            chars = 0;
+        }
+        if is_cjk(c) {
+            run.push(c);
+        } else if !run.is_empty() {
+            push(Term::Cjk(std::mem::take(&mut run)), &mut out);
         }
     }
+    if chars > 0 {
+        push(Term::Word(word), &mut out);
+    }
+    if !run.is_empty() {
+        push(Term::Cjk(run), &mut out);
+    }
+    out
 }
 
-impl std::fmt::Display for Shard {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Shard::Ascii(c) => write!(f, "{c}"),
-            Shard::Cjk(bucket) => write!(f, "c{bucket}"),
-        }
+/// Whether `doc` is found by `query`, decided by scanning its title and text (the rule the
+/// index answers; tests compare the two). A query without terms finds nothing.
+pub fn matches(doc: &SearchDoc, query: &str) -> bool {
+    let terms = terms(query);
+    if terms.is_empty() {
+        return false;
     }
+    let mut words: Vec<String> = Vec::new();
+    for text in [&doc.title, &doc.text] {
+        cut(text, |w| words.push(w.to_owned()), |_, _| {});
+    }
+    terms.iter().all(|term| match term {
+        Term::Word(w) if w.chars().count() == 1 => words.iter().any(|x| x == w),
+        Term::Word(w) => words.iter().any(|x| x.starts_with(w.as_str())),
+        Term::Cjk(run) => doc.title.contains(run.as_str()) || doc.text.contains(run.as_str()),
+    })
 }
 
 #[derive(Serialize)]
 struct Meta<'a> {
     version: u32,
-    docs: usize,
-    chunk: usize,
-    shards: Vec<&'a str>,
+    docs: u32,
+    rows: usize,
+    chunks: Vec<&'a str>,
 }
 
-/// The hasher of the postings table: the multiply-rotate hash of the Rust compiler (tokens are
-/// short and not chosen by an attacker at build time, so SipHash's protection is not needed).
-#[derive(Debug, Default, Clone, Copy)]
-struct TokenHasher(u64);
-
-impl std::hash::Hasher for TokenHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.write(&[b]);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
+/// The postings of a CJK character: the encoded list and the last entry in it.
+#[derive(Debug, Default)]
+struct CjkList {
+    last: Option<u32>,
+    encoded: Vec<u32>,
 }
 
-type Postings = HashMap<Box<str>, Vec<u32>, std::hash::BuildHasherDefault<TokenHasher>>;
-
-/// A token with its postings.
-type Posted = (Box<str>, Vec<u32>);
+/// Positions of one character in the entry being added: in the title, in the text.
+type Places = (Vec<u32>, Vec<u32>);
 
 /// One row of a `d-<n>.json` file: issue, section, title, URL, start of the text.
 type Row = (u32, String, String, String, String);
 
-/// Builds the index one document at a time: tokens go to the postings at once and only the
-/// snippet of each document is kept, so the texts need not stay in memory.
+/// Builds the index one document at a time: its tokens go to the postings at once and only the
+/// start of its text is kept, so the texts need not stay in memory.
 #[derive(Debug, Default)]
 pub struct IndexBuilder {
-    postings: Postings,
+    words: HashMap<Box<str>, (u32, Vec<u32>)>,
+    cjk: HashMap<char, CjkList>,
     rows: Vec<Row>,
     docs: u32,
-    chunks: Vec<(String, String)>,
+    row_files: Vec<(String, String)>,
 }
 
 impl IndexBuilder {
@@ -176,35 +192,55 @@ impl IndexBuilder {
     pub fn add(&mut self, doc: SearchDoc) {
         let id = self.docs;
         self.docs += 1;
-        let postings = &mut self.postings;
-        let mut add = |token: &str, in_title: bool| {
-            let posting = id * 2 + u32::from(in_title);
-            match postings.get_mut(token) {
-                Some(list) => match list.last_mut() {
-                    Some(last) if *last / 2 == id => *last |= posting & 1,
-                    _ => list.push(posting),
+        let mut places: HashMap<char, Places> = HashMap::new();
+        let mut seen: HashMap<String, bool> = HashMap::new();
+        for (in_title, text) in [(true, &doc.title), (false, &doc.text)] {
+            cut(
+                text,
+                |w| {
+                    let title = seen.entry(w.to_owned()).or_insert(in_title);
+                    *title |= in_title;
                 },
-                None => {
-                    postings.insert(token.into(), vec![posting]);
+                |c, at| {
+                    let (title, body) = places.entry(c).or_default();
+                    if in_title { title } else { body }.push(at);
+                },
+            );
+        }
+        for (word, in_title) in seen {
+            let (last, list) = self.words.entry(word.into()).or_insert((0, Vec::new()));
+            let gap = if list.is_empty() { id } else { id - *last };
+            list.push(gap * 2 + u32::from(in_title));
+            *last = id;
+        }
+        for (c, (title, body)) in places {
+            let list = self.cjk.entry(c).or_default();
+            let gap = list.last.map_or(id, |last| id - last);
+            list.last = Some(id);
+            list.encoded
+                .extend([gap, title.len() as u32, body.len() as u32]);
+            for positions in [title, body] {
+                let mut before = 0;
+                for at in positions {
+                    list.encoded.push(at - before);
+                    before = at;
                 }
             }
-        };
-        tokens(&doc.title, |t| add(t, true));
-        tokens(&doc.text, |t| add(t, false));
+        }
         let mut text = doc.text;
         if let Some((cut, _)) = text.char_indices().nth(TEXT_CHARS) {
             text.truncate(cut);
         }
         self.rows
             .push((doc.issue, doc.section, doc.title, doc.url, text));
-        if self.rows.len() == CHUNK {
+        if self.rows.len() == ROWS {
             self.flush_rows();
         }
     }
 
     fn flush_rows(&mut self) {
-        let n = self.chunks.len();
-        self.chunks.push((
+        let n = self.row_files.len();
+        self.row_files.push((
             format!("d-{n}.json"),
             serde_json::to_string(&self.rows).expect("serializable"),
         ));
@@ -216,65 +252,65 @@ impl IndexBuilder {
         if !self.rows.is_empty() {
             self.flush_rows();
         }
-        let mut by_shard: HashMap<Shard, Vec<Posted>> = HashMap::new();
-        for (token, list) in self.postings {
-            by_shard
-                .entry(Shard::of(&token))
-                .or_default()
-                .push((token, list));
-        }
-        // Shards in the order of their names.
-        let shards: BTreeMap<String, Vec<Posted>> = by_shard
+        let mut tokens: Vec<(String, Vec<u32>)> = self
+            .words
             .into_iter()
-            .map(|(shard, tokens)| (shard.to_string(), tokens))
+            .map(|(w, (_, list))| (w.into_string(), list))
+            .chain(
+                self.cjk
+                    .into_iter()
+                    .map(|(c, list)| (c.to_string(), list.encoded)),
+            )
             .collect();
-        let mut files = Vec::with_capacity(shards.len() + self.chunks.len() + 1);
+        tokens.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+        let mut chunks: Vec<(String, String)> = Vec::new();
+        let mut firsts: Vec<String> = Vec::new();
+        let mut current = String::new();
+        let mut number = itoa::Buffer::new();
+        let mut piece = String::new();
+        for (token, list) in &tokens {
+            piece.clear();
+            piece.push_str(&serde_json::to_string(token).expect("a string"));
+            piece.push_str(":[");
+            for (j, value) in list.iter().enumerate() {
+                if j > 0 {
+                    piece.push(',');
+                }
+                piece.push_str(number.format(*value));
+            }
+            piece.push(']');
+            // A file ends before the token that would take it over the size.
+            if !current.is_empty() && current.len() + piece.len() + 2 > CHUNK_BYTES {
+                current.push('}');
+                chunks.push((format!("t-{}.json", chunks.len()), std::mem::take(&mut current)));
+            }
+            if current.is_empty() {
+                current.push('{');
+                firsts.push(token.clone());
+            } else {
+                current.push(',');
+            }
+            current.push_str(&piece);
+        }
+        if !current.is_empty() {
+            current.push('}');
+            chunks.push((format!("t-{}.json", chunks.len()), current));
+        }
         let meta = Meta {
-            version: 1,
-            docs: self.docs as usize,
-            chunk: CHUNK,
-            shards: shards.keys().map(String::as_str).collect(),
+            version: 2,
+            docs: self.docs,
+            rows: ROWS,
+            chunks: firsts.iter().map(String::as_str).collect(),
         };
+        let mut files = Vec::with_capacity(chunks.len() + self.row_files.len() + 1);
         files.push((
             "meta.json".to_owned(),
             serde_json::to_string(&meta).expect("serializable"),
         ));
-        drop(meta);
-        // Each shard is a JSON object of its tokens in sorted order; it is freed once written
-        // out, so the postings and their JSON are not both held whole.
-        for (key, mut tokens) in shards {
-            tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            files.push((format!("t-{key}.json"), shard_json(&tokens)));
-        }
-        files.append(&mut self.chunks);
+        files.append(&mut chunks);
+        files.append(&mut self.row_files);
         files
     }
-}
-
-/// `{"token":[postings],…}` of tokens in order. Tokens are ASCII letters and digits or CJK
-/// characters (see [`tokens`]), which JSON takes between quotes as they are.
-fn shard_json(tokens: &[Posted]) -> String {
-    let mut out = String::with_capacity(tokens.len() * 16);
-    let mut number = itoa::Buffer::new();
-    out.push('{');
-    for (i, (token, list)) in tokens.iter().enumerate() {
-        debug_assert!(!token.contains(['"', '\\']) && !token.contains(char::is_control));
-        if i > 0 {
-            out.push(',');
-        }
-        out.push('"');
-        out.push_str(token);
-        out.push_str("\":[");
-        for (j, posting) in list.iter().enumerate() {
-            if j > 0 {
-                out.push(',');
-            }
-            out.push_str(number.format(*posting));
-        }
-        out.push(']');
-    }
-    out.push('}');
-    out
 }
 
 /// The index files of `docs`: `(file name, JSON text)`.
@@ -290,46 +326,104 @@ pub fn index(docs: &[SearchDoc]) -> Vec<(String, String)> {
 mod tests {
     use super::*;
 
-    fn all(text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        tokens(text, |t| out.push(t.to_owned()));
-        out
-    }
-
-    #[test]
-    fn ascii_words_and_cjk_pairs() {
-        assert_eq!(
-            all("用 asyncio 写异步代码"),
-            ["用", "asyncio", "写异", "异步", "步代", "代码"]
-        );
-        assert_eq!(all("Rust装饰器!"), ["rust", "装饰", "饰器"]);
-        assert_eq!(all("Python 3.13、PEP-8"), ["python", "3", "13", "pep", "8"]);
-        assert_eq!(shard_key("asyncio"), "a");
-        assert_eq!(shard_key("异步"), format!("c{}", u32::from('异') % 32));
-    }
-
-    #[test]
-    fn postings_mark_title_hits_and_files_are_listed() {
-        let doc = |title: &str, text: &str| SearchDoc {
+    fn doc(title: &str, text: &str) -> SearchDoc {
+        SearchDoc {
             issue: 1,
             section: "文章".into(),
             title: title.into(),
             url: "/zh/1/#articles-1".into(),
             text: text.into(),
-        };
+        }
+    }
+
+    #[test]
+    fn queries_are_cut_into_words_and_cjk_runs() {
+        assert_eq!(
+            terms("用 AsyncIO 写异步代码 asyncio"),
+            [
+                Term::Cjk("用".into()),
+                Term::Word("asyncio".into()),
+                Term::Cjk("写异步代码".into())
+            ]
+        );
+        assert_eq!(
+            terms("Python 3.13、PEP-8 Café"),
+            ["python", "3", "13", "pep", "8", "café"].map(|w| Term::Word(w.into()))
+        );
+        assert!(terms("  ++ ").is_empty());
+    }
+
+    #[test]
+    fn the_scan_rule() {
+        let d = doc("用 Rust 写的锁", "asyncio 的事件循环 3.13");
+        assert!(matches(&d, "锁"));
+        assert!(matches(&d, "事件循环"));
+        assert!(!matches(&d, "锁事"), "a run is not found across title and text");
+        assert!(matches(&d, "async 锁"));
+        assert!(!matches(&d, "sync"), "words are found by their start");
+        assert!(matches(&d, "3") && !matches(&d, "1"), "one character: whole words");
+        assert!(!matches(&d, "asyncio 猫"));
+        assert!(!matches(&d, "、"));
+    }
+
+    #[test]
+    fn positions_step_over_run_ends() {
+        let mut seen = Vec::new();
+        cut("异步 IO，锁", |_| {}, |c, at| seen.push((c, at)));
+        assert_eq!(seen, [('异', 0), ('步', 1), ('锁', 3)]);
+    }
+
+    #[test]
+    fn postings_are_delta_coded_with_positions() {
         let files = index(&[doc("异步编程", "asyncio"), doc("其他", "异步 异步")]);
         let get = |name: &str| -> serde_json::Value {
             serde_json::from_str(&files.iter().find(|(n, _)| n == name).unwrap().1).unwrap()
         };
-        let key = shard_key("异步");
-        assert_eq!(
-            get(&format!("t-{key}.json"))["异步"],
-            serde_json::json!([1, 2])
-        );
-        assert_eq!(get("t-a.json")["asyncio"], serde_json::json!([0]));
         let meta = get("meta.json");
         assert_eq!(meta["docs"], 2);
-        assert!(meta["shards"].as_array().unwrap().contains(&"a".into()));
+        assert_eq!(meta["chunks"], serde_json::json!(["asyncio"]));
+        let t = get("t-0.json");
+        // Doc 0: one title position (0), no text; doc 1 (gap 1): none in the title, text at 0
+        // and 3 (the space ends a run: one step more).
+        assert_eq!(t["异"], serde_json::json!([0, 1, 0, 0, 1, 0, 2, 0, 3]));
+        assert_eq!(t["asyncio"], serde_json::json!([0]));
+        assert_eq!(t["其"], serde_json::json!([1, 1, 0, 0]));
         assert_eq!(get("d-0.json")[1][2], "其他");
+    }
+
+    #[test]
+    fn token_files_are_cut_by_size_in_utf16_order() {
+        let docs: Vec<SearchDoc> = (0..3000)
+            .map(|i| doc(&format!("w{i:05} 𠀀"), &format!("x{i} ｦ")))
+            .collect();
+        let files = index(&docs);
+        let meta: serde_json::Value = serde_json::from_str(&files[0].1).unwrap();
+        let firsts: Vec<String> = meta["chunks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
+        assert!(firsts.len() > 2);
+        let utf16: Vec<Vec<u16>> = firsts.iter().map(|f| f.encode_utf16().collect()).collect();
+        assert!(utf16.windows(2).all(|w| w[0] < w[1]));
+        // 𠀀 (a surrogate pair in UTF-16) sorts before ｦ (U+FF66) as JavaScript compares.
+        let chunk_of = |token: &str| {
+            let t: Vec<u16> = token.encode_utf16().collect();
+            utf16.iter().rposition(|f| *f <= t).unwrap()
+        };
+        assert!(chunk_of("𠀀") <= chunk_of("ｦ"));
+        for (name, text) in &files[1..] {
+            if name.starts_with("t-") {
+                let parsed: serde_json::Value = serde_json::from_str(text).unwrap();
+                let tokens = parsed.as_object().unwrap().len();
+                // Over the size only when one token's list alone is (𠀀 is in every entry).
+                assert!(
+                    text.len() <= CHUNK_BYTES || tokens == 1,
+                    "{name}: {} bytes, {tokens} tokens",
+                    text.len()
+                );
+            }
+        }
     }
 }

@@ -120,35 +120,45 @@ pub(crate) fn collect_issue(
     docs: &std::sync::mpsc::SyncSender<SearchDoc>,
     featured: &mut BTreeMap<String, Vec<SectionItem>>,
 ) {
-    for section in &view.sections {
+    for doc in entry_docs(view, url, section_name) {
+        // The index thread stops only with the build, so a failed send is not possible.
+        let _ = docs.send(doc);
+    }
+    for section in view.sections.iter().filter(|s| s.counted) {
+        for entry in &section.entries {
+            featured
+                .entry(section.key.clone())
+                .or_default()
+                .push(SectionItem {
+                    issue: view.number,
+                    date,
+                    anchor: entry.anchor.clone(),
+                    title_html: strip_links(&entry.title_html),
+                    badge: entry.badge.clone(),
+                });
+        }
+    }
+}
+
+/// The searchable entries of an issue page at `url`.
+pub(crate) fn entry_docs<'v>(
+    view: &'v IssueView,
+    url: &'v str,
+    section_name: &'v HashMap<String, String>,
+) -> impl Iterator<Item = SearchDoc> + 'v {
+    view.sections.iter().flat_map(move |section| {
         let name = section_name
             .get(&section.key)
             .cloned()
             .unwrap_or_else(|| section.heading.clone());
-        for entry in &section.entries {
-            let href = format!("{url}#{}", entry.anchor);
-            // The index thread stops only with the build, so a failed send is not possible.
-            let _ = docs.send(SearchDoc {
-                issue: view.number,
-                section: name.clone(),
-                title: entry.title.clone(),
-                url: href,
-                text: entry.body_text.clone(),
-            });
-            if section.counted {
-                featured
-                    .entry(section.key.clone())
-                    .or_default()
-                    .push(SectionItem {
-                        issue: view.number,
-                        date,
-                        anchor: entry.anchor.clone(),
-                        title_html: strip_links(&entry.title_html),
-                        badge: entry.badge.clone(),
-                    });
-            }
-        }
-    }
+        section.entries.iter().map(move |entry| SearchDoc {
+            issue: view.number,
+            section: name.clone(),
+            title: entry.title.clone(),
+            url: format!("{url}#{}", entry.anchor),
+            text: entry.body_text.clone(),
+        })
+    })
 }
 
 /// `a <a href="u">b</a>` → `a b`: section pages link each title to its entry.
