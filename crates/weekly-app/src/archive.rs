@@ -32,6 +32,8 @@ pub struct Issue {
     pub date: IsoDate,
     /// Editions in file order (language, then full before teaser).
     pub editions: Vec<Edition>,
+    /// Themes per language from `issue.toml` `titles`.
+    pub titles: std::collections::BTreeMap<Lang, String>,
 }
 
 impl Issue {
@@ -250,6 +252,7 @@ impl Archive {
             issues.push(Issue {
                 number: dir.number,
                 date: dir.date,
+                titles: dir.titles.clone(),
                 editions,
             });
         }

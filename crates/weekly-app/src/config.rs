@@ -42,6 +42,8 @@ struct RawConfig {
     smtp: Spanned<SmtpConfig>,
     #[serde(default)]
     server: ServerConfig,
+    #[serde(default = "default_site")]
+    site: Spanned<SiteSettings>,
     #[serde(default)]
     publish: PublishConfig,
     #[serde(default = "default_database")]
@@ -193,6 +195,16 @@ pub struct PublishConfig {
     pub readme: BTreeMap<String, String>,
 }
 
+/// `[site]`: what `weekly build` needs beyond the rest of the file.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteSettings {
+    /// Where the pages' "subscribe to read every issue" call leads (an `http(s)` URL: a
+    /// Patreon, Xiaobot or Substack page). Empty: the subscribe form of `[server] public_url`
+    /// when there is one, else the call is not shown.
+    pub subscribe_url: String,
+}
+
 /// `[server]`: `weekly server`, the public subscription endpoints.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -312,6 +324,10 @@ fn default_translate() -> Spanned<TranslateConfig> {
 fn default_digest() -> Spanned<DigestConfig> {
     Spanned::new(0..0, DigestConfig::default())
 }
+fn default_site() -> Spanned<SiteSettings> {
+    Spanned::new(0..0, SiteSettings::default())
+}
+
 fn default_smtp() -> Spanned<SmtpConfig> {
     Spanned::new(0..0, SmtpConfig::default())
 }
@@ -371,6 +387,8 @@ pub struct Config {
     pub smtp: SmtpConfig,
     /// The subscription server.
     pub server: ServerConfig,
+    /// `[site]`.
+    pub site: SiteSettings,
     /// `weekly publish`.
     pub publish: PublishConfig,
     /// The database.
@@ -588,6 +606,18 @@ impl Config {
                 smtp
             },
             server: raw.server,
+            site: {
+                let site = raw.site.get_ref().clone();
+                let url = site.subscribe_url.trim();
+                let web = url.starts_with("https://") || url.starts_with("http://");
+                if !url.is_empty() && (!web || url.contains(char::is_whitespace)) {
+                    return Err(error(
+                        raw.site.span(),
+                        format!("`site.subscribe_url`: `{url}` is not an http(s) URL"),
+                    ));
+                }
+                site
+            },
             publish: raw.publish,
             database: {
                 let database = raw.database.get_ref().clone();

@@ -57,6 +57,7 @@ pub fn input<'a>(
         .map(|issue| IssueInput {
             number: issue.number,
             date: issue.date,
+            titles: &issue.titles,
             editions: issue
                 .editions
                 .iter()
@@ -88,6 +89,7 @@ pub fn input<'a>(
             stop_words,
             feed_items: 20,
             subscribe_action: config.server.subscribe_url().unwrap_or_default(),
+            subscribe_url: config.site.subscribe_url.trim().to_owned(),
         },
         issues,
     }

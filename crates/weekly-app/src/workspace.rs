@@ -11,6 +11,7 @@ use crate::config::{self, Config};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
 use weekly_model::{Diagnostic, IsoDate, Lang};
 
 /// `issue.toml`.
@@ -19,6 +20,10 @@ use weekly_model::{Diagnostic, IsoDate, Lang};
 struct IssueToml {
     number: u32,
     date: toml::Spanned<String>,
+    /// The issue's theme per language, where an edition's own title is not in its language
+    /// (`titles = { en = "Python Project Performance Analysis" }`).
+    #[serde(default)]
+    titles: BTreeMap<String, String>,
 }
 
 /// One edition file of an issue.
@@ -43,6 +48,8 @@ pub struct IssueDir {
     pub date: IsoDate,
     /// Edition files, sorted by language then full before teaser.
     pub editions: Vec<EditionFile>,
+    /// Themes per language from `issue.toml` `titles` (see [`IssueToml`]).
+    pub titles: BTreeMap<Lang, String>,
 }
 
 /// A loaded workspace.
@@ -80,6 +87,7 @@ impl Workspace {
         let mut config = Config::parse(&text, &config_path.display().to_string())?;
         let mut problems = Vec::new();
         load_text_overrides(root, &real_root, &mut config, &mut problems)?;
+        language_gaps(&config, &config_path.display().to_string(), &mut problems);
         // Issue directories are read on every core (20,000 of them take a third of a second on
         // one).
         let entries = sorted_entries(&root.join("issues"))?;
@@ -154,6 +162,51 @@ fn outside(path: &Path) -> Diagnostic {
 }
 
 /// `templates/texts/<lang>/<key>.md` replaces the `[texts.<lang>]` value `<key>`.
+/// Warns of what a configured language lacks to be shown in itself: the newsletter's name,
+/// section names, the site's interface texts (a reader would meet another language there).
+fn language_gaps(config: &Config, file: &str, problems: &mut Vec<Diagnostic>) {
+    for lang in &config.languages {
+        let mut lacks = Vec::new();
+        if !config.name.contains_key(lang) {
+            lacks.push(format!("`name.{lang}`"));
+        }
+        let sections: Vec<&str> = config
+            .catalogue
+            .sections
+            .iter()
+            .filter(|d| !d.names.iter().any(|(l, _)| l == lang))
+            .map(|d| d.key.as_str())
+            .collect();
+        if !sections.is_empty() {
+            lacks.push(format!(
+                "a `names.{lang}` for the sections {}",
+                sections.join(", ")
+            ));
+        }
+        let labels = weekly_site::labels::missing(lang, config.texts.get(lang));
+        if !labels.is_empty() {
+            lacks.push(format!(
+                "the site's interface texts (set `site_<key>` in `[texts.{lang}]` for {})",
+                labels.join(", ")
+            ));
+        }
+        if !lacks.is_empty() {
+            problems.push(
+                Diagnostic::warning(
+                    "missing-translation",
+                    0,
+                    0,
+                    format!(
+                        "language `{lang}` lacks {}; readers of it would see another language there",
+                        lacks.join("; ")
+                    ),
+                )
+                .in_file(file),
+            );
+        }
+    }
+}
+
 fn load_text_overrides(
     root: &Path,
     real_root: &Path,
@@ -375,11 +428,29 @@ fn load_issue(
             ),
         }
     }
+    let mut titles = BTreeMap::new();
+    for (code, title) in meta.titles {
+        match Lang::new(&code) {
+            Some(lang) => {
+                titles.insert(lang, title);
+            }
+            None => problems.push(
+                Diagnostic::warning(
+                    "unknown-language",
+                    0,
+                    0,
+                    format!("`titles.{code}`: not a language code; ignored"),
+                )
+                .in_file(&file),
+            ),
+        }
+    }
     Ok(Some(IssueDir {
         dir: dir.to_owned(),
         number: meta.number,
         date,
         editions,
+        titles,
     }))
 }
 

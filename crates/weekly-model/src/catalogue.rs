@@ -186,7 +186,7 @@ impl Catalogue {
                     "🎁",
                     "赠书福利",
                     "Book Giveaway",
-                    "",
+                    "書籍プレゼント",
                     &["赠书"],
                     true,
                 ),
@@ -233,8 +233,8 @@ impl Catalogue {
                     &[],
                     false,
                 ),
-                def("related", "", "关联阅读", "Related Reading", "", &[], false),
-                def("appendix", "", "附录", "Appendix", "", &[], false),
+                def("related", "", "关联阅读", "Related Reading", "関連記事", &[], false),
+                def("appendix", "", "附录", "Appendix", "付録", &[], false),
             ],
         }
     }

@@ -19,9 +19,8 @@ use crate::view::{IssueView, NeighbourView, content_html, issue_view};
 use crate::{Sink, SiteError};
 use serde::Serialize;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use weekly_model::Lang;
-use weekly_render::texts::fill;
 
 /// The stylesheet.
 pub const CSS: &str = include_str!("../assets/site.css");
@@ -31,6 +30,8 @@ pub const ICON: &str = include_str!("../assets/icon.svg");
 pub const SEARCH_JS: &str = include_str!("../assets/search.js");
 /// Seasons whose charts the dashboard shows (older ones are on their season pages).
 const DASHBOARD_SEASONS: usize = 12;
+/// Issues in each list of the home page (the newest, the newest free ones).
+const HOME_RECENT: usize = 5;
 
 /// What a build wrote.
 #[derive(Debug, Clone, Default)]
@@ -106,7 +107,20 @@ pub fn build(
         common.labels["page_not_found"],
         input.name(primary)
     ));
-    let html = templates.render("404.html", &json!({"site": common, "page": page}))?;
+    // The one 404 page of the site says it in every language, each with its home.
+    let others: Vec<Value> = config
+        .languages
+        .iter()
+        .filter(|l| *l != primary)
+        .map(|l| {
+            let labels = labels(l, config.texts.get(l));
+            json!({"lang": l.as_str(), "not_found": labels["not_found"], "home": labels["home"], "href": urls.home(l)})
+        })
+        .collect();
+    let html = templates.render(
+        "404.html",
+        &json!({"site": common, "page": page, "others": others}),
+    )?;
     writer.file("404.html", html)?;
     writer.file("assets/site.css", CSS)?;
     writer.file("assets/icon.svg", ICON)?;
@@ -122,6 +136,8 @@ pub fn build(
 #[derive(Serialize)]
 struct Common {
     lang: String,
+    /// `og:locale`: `zh_CN`, `en_US`, `ja_JP`…
+    locale: String,
     name: String,
     root: String,
     home: String,
@@ -138,22 +154,22 @@ struct Common {
 
 fn common(input: &SiteInput<'_>, urls: &Urls, lang: &Lang) -> Common {
     let labels = labels(lang, input.config.texts.get(lang));
-    let subscribe = input
-        .config
-        .texts
-        .get(lang)
-        .and_then(|t| t.get("subscribe"))
-        .map(|t| {
-            fill(
-                t,
-                &[
-                    ("site", &input.config.base_url),
-                    ("name", input.name(lang)),
-                    ("url", &input.config.base_url),
-                ],
-            )
-        })
-        .unwrap_or_default();
+    // The call to subscribe leads to `[site] subscribe_url`, else to the form of the page.
+    let subscribe_html = match (
+        input.config.subscribe_url.as_str(),
+        input.config.subscribe_action.is_empty(),
+    ) {
+        ("", true) => String::new(),
+        ("", false) => format!(
+            "<a class=\"subscribe-link\" href=\"#subscribe\">{}</a>",
+            escape(&labels["subscribe_call"])
+        ),
+        (url, _) => format!(
+            "<a class=\"subscribe-link\" href=\"{}\">{}</a>",
+            escape(url),
+            escape(&labels["subscribe_call"])
+        ),
+    };
     let nav = vec![
         json!({"key": "home", "href": urls.home(lang), "label": labels["home"]}),
         json!({"key": "archive", "href": urls.archive(lang), "label": labels["archive"]}),
@@ -162,6 +178,7 @@ fn common(input: &SiteInput<'_>, urls: &Urls, lang: &Lang) -> Common {
     ];
     Common {
         lang: lang.to_string(),
+        locale: og_locale(lang),
         name: input.name(lang).to_owned(),
         root: urls.root.clone(),
         home: urls.home(lang),
@@ -173,7 +190,7 @@ fn common(input: &SiteInput<'_>, urls: &Urls, lang: &Lang) -> Common {
             "atom": urls.feed(lang, "atom.xml"),
             "json": urls.feed(lang, "feed.json"),
         }),
-        subscribe_html: crate::markdown::inline(&subscribe),
+        subscribe_html,
         subscribe_form: (!input.config.subscribe_action.is_empty()).then(|| {
             json!({
                 "action": input.config.subscribe_action,
@@ -187,6 +204,25 @@ fn common(input: &SiteInput<'_>, urls: &Urls, lang: &Lang) -> Common {
     }
 }
 
+/// The Open Graph locale of `lang` (`zh` → `zh_CN`; a tag with a region keeps it).
+fn og_locale(lang: &Lang) -> String {
+    let tag = lang.as_str();
+    if let Some((base, region)) = tag.split_once('-') {
+        return format!("{base}_{}", region.to_ascii_uppercase());
+    }
+    let region = match tag {
+        "zh" => "CN",
+        "en" => "US",
+        "ja" => "JP",
+        "ko" => "KR",
+        "de" => "DE",
+        "fr" => "FR",
+        "es" => "ES",
+        other => return other.to_owned(),
+    };
+    format!("{tag}_{region}")
+}
+
 /// The `page` value: title, description, canonical URL, language alternates.
 fn page_meta(
     input: &SiteInput<'_>,
@@ -197,16 +233,36 @@ fn page_meta(
     noindex: bool,
     alternates: &[(Lang, String)],
 ) -> Value {
+    page_meta_of(input, urls, lang, nav, url, noindex, alternates, None)
+}
+
+/// [`page_meta`] of the page of issue `missing` (its language switch names the languages
+/// without it).
+#[allow(clippy::too_many_arguments)]
+fn page_meta_of(
+    input: &SiteInput<'_>,
+    urls: &Urls,
+    lang: &Lang,
+    nav: &str,
+    url: &str,
+    noindex: bool,
+    alternates: &[(Lang, String)],
+    missing: Option<u32>,
+) -> Value {
     let name = input.name(lang);
     let languages: Vec<Value> = input
         .config
         .languages
         .iter()
         .map(|other| {
-            let href = alternates
-                .iter()
-                .find(|(l, _)| l == other)
-                .map_or_else(|| urls.home(other), |(_, h)| h.clone());
+            // A language without this page: its archive, which says what is missing.
+            let href = alternates.iter().find(|(l, _)| l == other).map_or_else(
+                || match missing {
+                    Some(n) => format!("{}?missing={n}", urls.archive(other)),
+                    None => urls.home(other),
+                },
+                |(_, h)| h.clone(),
+            );
             json!({"lang": other.as_str(), "label": language_name(other), "href": href, "current": other == lang})
         })
         .collect();
@@ -233,17 +289,23 @@ pub(crate) fn section_names(input: &SiteInput<'_>, lang: &Lang) -> Vec<(String, 
         .collect()
 }
 
+/// Issue and entry counts of `issues`, for the sections that have entries on this language's
+/// pages (`shown`; a section with none is not offered).
 fn totals_value(
     input: &SiteInput<'_>,
     urls: &Urls,
     lang: &Lang,
     issues: &[&IssueInput<'_>],
+    shown: &HashSet<String>,
 ) -> Value {
     let sections: Vec<Value> = section_names(input, lang)
         .into_iter()
-        .map(|(key, name)| {
+        .filter(|(key, _)| shown.contains(key))
+        .filter_map(|(key, name)| {
             let count: u32 = issues.iter().map(|i| i.counts.get(&key)).sum();
-            json!({"key": key, "name": name, "count": count, "href": urls.section(lang, &key)})
+            (count > 0).then(|| {
+                json!({"key": key, "name": name, "count": count, "href": urls.section(lang, &key)})
+            })
         })
         .collect();
     json!({"issues": issues.len(), "sections": sections})
@@ -291,6 +353,23 @@ fn language_pages(
     let mut featured: BTreeMap<String, Vec<SectionItem>> = BTreeMap::new();
     let mut listed: Vec<Value> = Vec::with_capacity(issues.len());
     let section_name = section_name_map(input, lang);
+    if input.config.full {
+        // The subscribers' site: a paid issue without its full text here shows its teaser.
+        let latest = input.latest();
+        let missing: Vec<String> = issues
+            .iter()
+            .filter(|i| i.number + input.config.free_after > latest && i.full(lang).is_none())
+            .map(|i| format!("#{}", i.number))
+            .collect();
+        if !missing.is_empty() {
+            writer.summary.warnings.push(format!(
+                "{} paid issue{} no full text in `{lang}` (subscribers see the teaser): {}",
+                missing.len(),
+                if missing.len() == 1 { " has" } else { "s have" },
+                missing.join(", ")
+            ));
+        }
+    }
     let cx = LangContext {
         input,
         templates,
@@ -348,6 +427,9 @@ fn language_pages(
                 "date": view.date,
                 "href": url,
                 "teaser": view.teaser,
+                "free": input.is_free(view.number),
+                "untranslated": view.untranslated,
+                "content_lang": view.content_lang,
                 "description": view.description,
             }));
         }
@@ -363,7 +445,16 @@ fn language_pages(
         .map(|l| (l.clone(), urls.home(l)))
         .collect();
     let page = page_meta(input, urls, lang, "home", &home_url, false, &alternates);
-    let recent: Vec<&Value> = listed.iter().rev().take(10).collect();
+    let recent: Vec<&Value> = listed.iter().rev().take(HOME_RECENT).collect();
+    // The newest issues anyone can read in full, unless the recent ones already are.
+    let latest_free: Vec<&Value> = listed
+        .iter()
+        .rev()
+        .filter(|i| i["free"] == json!(true) && !i["teaser"].as_bool().unwrap_or(true))
+        .filter(|i| !recent.iter().any(|r| r["number"] == i["number"]))
+        .take(HOME_RECENT)
+        .collect();
+    let shown_sections: HashSet<String> = featured.keys().cloned().collect();
     let intro = input
         .config
         .texts
@@ -375,7 +466,8 @@ fn language_pages(
         "home.html",
         &json!({
             "site": site, "page": page, "latest": listed.last(), "recent": recent,
-            "totals": totals_value(input, urls, lang, &all), "intro_html": intro,
+            "latest_free": latest_free,
+            "totals": totals_value(input, urls, lang, &issues, &shown_sections), "intro_html": intro,
         }),
     )?;
     writer.page(&home_url, html, None)?;
@@ -483,7 +575,7 @@ fn language_pages(
     let html = templates.render(
         "stats.html",
         &json!({
-            "site": site, "page": page, "totals": totals_value(input, urls, lang, &all),
+            "site": site, "page": page, "totals": totals_value(input, urls, lang, &all, &shown_sections),
             "seasons_svg": seasons_svg, "seasons": shown, "older": seasons.len() > DASHBOARD_SEASONS,
         }),
     )?;
@@ -493,7 +585,9 @@ fn language_pages(
     // on every core.
     let mut units = Vec::new();
     for (key, name) in section_names(input, lang) {
-        let mut items = featured.remove(&key).unwrap_or_default();
+        let Some(mut items) = featured.remove(&key) else {
+            continue;
+        };
         items.reverse();
         let badges = items.iter().any(|e| e.badge.is_some());
         let items = std::sync::Arc::new(items);
@@ -630,6 +724,27 @@ pub fn search_docs(input: &SiteInput<'_>, lang: &Lang) -> Vec<SearchDoc> {
     docs
 }
 
+/// A description of an issue that has none: its first entry titles (a page's description is
+/// never its title).
+fn first_titles(view: &crate::view::IssueView) -> String {
+    let titles: Vec<&str> = view
+        .sections
+        .iter()
+        .flat_map(|s| &s.entries)
+        .map(|e| e.title.as_str())
+        .take(3)
+        .collect();
+    if titles.is_empty() {
+        return view.title.clone();
+    }
+    let mut text = titles.join(" · ");
+    if let Some((cut, _)) = text.char_indices().nth(150) {
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}
+
 fn render_issue(
     cx: &LangContext<'_, '_>,
     issues: &[&IssueInput<'_>],
@@ -651,6 +766,7 @@ fn render_issue(
     let neighbour = |other: &IssueInput<'_>| NeighbourView {
         href: urls.issue(lang, other.number),
         label: with_number(labels, "issue_short", other.number),
+        title: crate::view::issue_title(input, other, lang),
     };
     view.prev = i.checked_sub(1).map(|p| neighbour(issues[p]));
     view.next = issues.get(i + 1).map(|n| neighbour(n));
@@ -662,11 +778,20 @@ fn render_issue(
         .filter(|l| issue.has(l))
         .map(|l| (l.clone(), urls.issue(l, issue.number)))
         .collect();
-    let mut page = page_meta(input, urls, lang, "archive", &url, false, &alternates);
+    let mut page = page_meta_of(
+        input,
+        urls,
+        lang,
+        "archive",
+        &url,
+        false,
+        &alternates,
+        Some(issue.number),
+    );
     page["title"] = json!(format!("{} · {}", view.title, input.name(lang)));
     page["og_type"] = json!("article");
     let summary = if view.description.is_empty() {
-        view.title.clone()
+        first_titles(&view)
     } else {
         view.description.clone()
     };

@@ -34,6 +34,9 @@ pub struct SiteConfig {
     /// Where the subscribe form of every page posts (`[server] public_url` + `/subscribe`);
     /// empty: the pages have no form.
     pub subscribe_action: String,
+    /// Where the pages' call to subscribe leads (`[site] subscribe_url`); empty: to the form
+    /// when there is one, else there is no call.
+    pub subscribe_url: String,
 }
 
 /// One edition of an issue.
@@ -56,6 +59,8 @@ pub struct IssueInput<'a> {
     pub date: IsoDate,
     /// Its editions (full texts and teasers, any language).
     pub editions: Vec<EditionInput<'a>>,
+    /// The issue's theme per language where the edition's own title is not in it.
+    pub titles: &'a BTreeMap<Lang, String>,
     /// Entries per counted section (from the edition the statistics count).
     pub counts: Counts,
 }

@@ -29,16 +29,24 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 });
 
 /// Block Markdown (paragraphs, lists, images…) to safe HTML.
+/// Images load when they come near the screen and are decoded off the main thread.
 pub fn block(markdown: &str) -> String {
     if let Some(html) = simple_markdown(markdown) {
         return html;
     }
-    if markdown.contains('<') {
+    let html = if markdown.contains('<') {
         SANITIZER
             .clean(&comrak::markdown_to_html(markdown, &RAW))
             .to_string()
     } else {
         comrak::markdown_to_html(markdown, &SAFE)
+    };
+    // Sanitized HTML: `<img ` starts an image tag and nothing else (a `<` of text is `&lt;`),
+    // and the sanitizer dropped any `loading` or `decoding` of the source.
+    if html.contains("<img ") {
+        html.replace("<img ", "<img loading=\"lazy\" decoding=\"async\" ")
+    } else {
+        html
     }
 }
 
@@ -186,6 +194,19 @@ mod tests {
         let fast = simple_markdown(text)?;
         assert_eq!(fast, comrak::markdown_to_html(text, &SAFE), "{text:?}");
         Some(fast)
+    }
+
+    #[test]
+    fn images_load_lazily_and_the_source_cannot_say_otherwise() {
+        let html = block("![cat](https://x.org/c.png)");
+        assert!(
+            html.contains(r#"<img loading="lazy" decoding="async" src="https://x.org/c.png""#),
+            "{html}"
+        );
+        let html = block(r#"<img src="https://x.org/c.png" loading="eager" alt="">"#);
+        assert_eq!(html.matches("loading=").count(), 1, "{html}");
+        assert!(html.contains(r#"loading="lazy""#), "{html}");
+        assert!(!block("a &lt;img b").contains("loading"));
     }
 
     #[test]

@@ -29,6 +29,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../assets/templates/search.html"),
     ),
     ("404.html", include_str!("../assets/templates/404.html")),
+    (
+        "issue_item.html",
+        include_str!("../assets/templates/issue_item.html"),
+    ),
 ];
 
 /// A template of the workspace that replaces a built-in one.

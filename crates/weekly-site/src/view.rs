@@ -62,6 +62,8 @@ pub struct NeighbourView {
     pub href: String,
     /// `#12`.
     pub label: String,
+    /// Its title.
+    pub title: String,
 }
 
 /// An issue in one language as shown.
@@ -95,6 +97,15 @@ pub struct IssueView {
     pub prev: Option<NeighbourView>,
     /// Next issue in this language.
     pub next: Option<NeighbourView>,
+    /// True when the edition is not written in its language (an English file holding the
+    /// Chinese text): pages say so and mark the text with the language it is in.
+    pub untranslated: bool,
+    /// The language the text is written in (`lang` attribute of the article).
+    pub content_lang: String,
+    /// Minutes a reader needs for the text (0 for titles only).
+    pub reading_minutes: u32,
+    /// "5 min read".
+    pub reading_label: String,
     /// Images left out because they name a file on the author's computer.
     #[serde(skip)]
     pub dropped_images: Vec<String>,
@@ -273,11 +284,24 @@ pub fn issue_view(
         .and_then(|t| t.get("intro"))
         .map(|t| format!("<p>{}</p>", escape(t)))
         .unwrap_or_default();
-    let title = document.title().map_or_else(
-        || format!("{} #{}", site.name(lang), issue.number),
-        plain_text,
-    );
+    let title = issue_title(site, issue, lang);
     let season = site.season_of(issue.number);
+    // Untranslated: entries in another language, or (without entries) a title in another
+    // language that `issue.toml` does not translate.
+    let mut titles = String::new();
+    for entry in sections.iter().flat_map(|s| &s.entries) {
+        titles.push_str(&entry.title);
+        titles.push('\n');
+    }
+    if titles.is_empty() {
+        titles.clone_from(&title);
+    }
+    let untranslated = *lang != site.config.primary && written_in_other_language(lang, &titles);
+    let reading_minutes = if titles_only || edition.teaser {
+        0
+    } else {
+        reading_minutes(&sections)
+    };
     Some(IssueView {
         number: issue.number,
         date: issue.date.to_string(),
@@ -301,8 +325,86 @@ pub fn issue_view(
         },
         prev: None,
         next: None,
+        untranslated,
+        content_lang: if untranslated {
+            site.config.primary.to_string()
+        } else {
+            lang.to_string()
+        },
+        reading_minutes,
+        reading_label: with_number(labels, "reading_time", reading_minutes),
         dropped_images: dropped,
     })
+}
+
+/// The title of `issue` in `lang`: its edition's, unless that is written in another language
+/// and `issue.toml` has the theme in `lang` (`{name} #{n}: {theme}`).
+pub fn issue_title(site: &SiteInput<'_>, issue: &IssueInput<'_>, lang: &Lang) -> String {
+    let own = issue
+        .best(lang)
+        .and_then(|e| e.document.title())
+        .map(plain_text);
+    match (own, issue.titles.get(lang)) {
+        (Some(own), Some(theme)) if written_in_other_language(lang, &own) => {
+            let colon = if matches!(lang.as_str().split('-').next(), Some("zh" | "ja")) {
+                "："
+            } else {
+                ": "
+            };
+            format!("{} #{}{colon}{theme}", site.name(lang), issue.number)
+        }
+        (Some(own), _) => own,
+        (None, _) => format!("{} #{}", site.name(lang), issue.number),
+    }
+}
+
+/// True when text meant to be in `lang` is written in another language: more CJK than Latin
+/// text (a CJK character counted as four letters) in a language written with Latin letters, or Han characters without any kana in Japanese.
+/// Chinese and Korean editions are taken as they are.
+pub fn written_in_other_language(lang: &Lang, text: &str) -> bool {
+    let (mut han, mut kana, mut latin) = (0usize, 0usize, 0usize);
+    for c in text.chars() {
+        match c as u32 {
+            0x3040..=0x30FF => kana += 1,
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF => han += 1,
+            _ if c.is_ascii_alphabetic() => latin += 1,
+            _ => {}
+        }
+    }
+    match lang.as_str().split('-').next().unwrap_or("") {
+        "zh" | "ko" => false,
+        "ja" => han >= 8 && kana == 0,
+        // Names of projects and tools stay in Latin letters in any language, so a CJK
+        // character weighs four letters.
+        _ => (han + kana) * 4 > latin,
+    }
+}
+
+/// Minutes to read `sections` (Chinese and Japanese at about 400 characters a minute, other
+/// languages at about 220 words), at least 1; 0 when there is no text.
+fn reading_minutes(sections: &[SectionView]) -> u32 {
+    let (mut cjk, mut words) = (0usize, 0usize);
+    for entry in sections.iter().flat_map(|s| &s.entries) {
+        for text in [&entry.title, &entry.body_text] {
+            let mut in_word = false;
+            for c in text.chars() {
+                if crate::search::is_cjk(c) {
+                    cjk += 1;
+                    in_word = false;
+                } else if c.is_alphanumeric() {
+                    words += usize::from(!in_word);
+                    in_word = true;
+                } else {
+                    in_word = false;
+                }
+            }
+        }
+    }
+    if cjk + words == 0 {
+        return 0;
+    }
+    let minutes = cjk as f64 / 400.0 + words as f64 / 220.0;
+    (minutes.ceil() as u32).max(1)
 }
 
 /// The issue's content as one HTML fragment (for feeds).
@@ -331,6 +433,17 @@ pub fn content_html(view: &IssueView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn editions_in_another_language_are_told_apart() {
+        let en = Lang::en();
+        let ja = Lang::new("ja").unwrap();
+        assert!(written_in_other_language(&en, "Python 潮流周刊#150：Python 项目性能分析实践"));
+        assert!(!written_in_other_language(&en, "Python Trending Weekly #150: 性能"));
+        assert!(written_in_other_language(&ja, "本期周刊精选了十二篇文章与开源项目"));
+        assert!(!written_in_other_language(&ja, "Python トレンド週刊 第150号：性能分析の実践"));
+        assert!(!written_in_other_language(&Lang::zh(), "Python Weekly"));
+    }
 
     #[test]
     fn star_counts_in_house_style() {

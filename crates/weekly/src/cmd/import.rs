@@ -253,7 +253,15 @@ pub fn import_python_weekly(src: &Path, into: &Path) -> Result<Report> {
     if staging.exists() {
         std::fs::remove_dir_all(&staging)?;
     }
-    let result = write_workspace(&staging, &by_number, &seasons, &langs_seen, &mut report);
+    let themes = readme_themes(src, &src_real);
+    let result = write_workspace(
+        &staging,
+        &by_number,
+        &themes,
+        &seasons,
+        &langs_seen,
+        &mut report,
+    );
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);
@@ -270,6 +278,7 @@ pub fn import_python_weekly(src: &Path, into: &Path) -> Result<Report> {
 fn write_workspace(
     root: &Path,
     by_number: &BTreeMap<u32, Planned>,
+    themes: &BTreeMap<u32, String>,
     seasons: &[PathBuf],
     langs_seen: &[&str],
     report: &mut Report,
@@ -292,10 +301,23 @@ fn write_workspace(
         let Some(date) = planned.date else { continue };
         let dir = root.join("issues").join(issue_dir_name(*number));
         std::fs::create_dir_all(&dir)?;
-        std::fs::write(
-            dir.join("issue.toml"),
-            format!("number = {number}\ndate = \"{date}\"\n"),
-        )?;
+        let mut meta = format!("number = {number}\ndate = \"{date}\"\n");
+        // An English edition titled in Chinese gets the English theme of the README's list.
+        let en = planned
+            .files
+            .get("en.md")
+            .or_else(|| planned.files.get("en.teaser.md"));
+        if let (Some(source), Some(theme)) = (en, themes.get(number)) {
+            let title = read(source)?
+                .lines()
+                .find_map(|l| l.strip_prefix("# ").map(str::to_owned))
+                .unwrap_or_default();
+            if weekly_site::view::written_in_other_language(&Lang::en(), &title) {
+                let quoted = toml::Value::String(theme.clone()).to_string();
+                meta.push_str(&format!("titles = {{ en = {quoted} }}\n"));
+            }
+        }
+        std::fs::write(dir.join("issue.toml"), meta)?;
         for (target, source) in &planned.files {
             std::fs::copy(source, dir.join(target))
                 .with_context(|| format!("failed to copy `{}`", source.display()))?;
@@ -336,6 +358,32 @@ fn md_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = sorted_entries(dir)?;
     files.retain(|p| p.is_file() && p.extension().is_some_and(|e| e == "md"));
     Ok(files)
+}
+
+/// English themes by issue number from `README.md` (`- Issue N: [Theme](./docs/en/…)`).
+fn readme_themes(src: &Path, src_real: &Path) -> BTreeMap<u32, String> {
+    let mut map = BTreeMap::new();
+    let Ok(bytes) = crate::files::read_inside(src_real, &src.join("README.md")) else {
+        return map;
+    };
+    for line in String::from_utf8_lossy(&bytes).lines() {
+        let Some(rest) = line.trim().strip_prefix("- Issue") else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let (Ok(number), Some(link)) = (
+            digits.parse::<u32>(),
+            weekly_model::inline::links(rest).into_iter().next(),
+        ) else {
+            continue;
+        };
+        let theme = weekly_model::inline::plain_text(&link.text);
+        if !theme.trim().is_empty() && !weekly_site::view::written_in_other_language(&Lang::en(), &theme) {
+            map.entry(number).or_insert_with(|| theme.trim().to_owned());
+        }
+    }
+    map
 }
 
 /// Issue numbers by date from `README_ZH.md` (`- 第 N 期：[主题](./docs/YYYY-MM-DD-weekly.md)`)
