@@ -19,9 +19,9 @@
 // Prints `ok: ...` per step and exits 0, or `FAIL: ...` and exits 1. Whole run: 60 s at most.
 
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { launch } from './chromium.mjs';
+import { serveSite } from './static_server.mjs';
 
 const [siteArg, shotArg, WORD, ISSUE] = process.argv.slice(2);
 if (!siteArg || !shotArg || !WORD || (ISSUE !== undefined && !/^\d+$/.test(ISSUE))) {
@@ -36,58 +36,9 @@ const DESKTOP = { width: 1280, height: 900 };
 const MOBILE = { width: 390, height: 844 };
 const ISSUE_PATH = /^\/([a-z]{2,3}(?:-[A-Za-z0-9]+)*)\/(\d+)\/$/;
 
-// ---- static file server -------------------------------------------------------------
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8', '.xml': 'application/xml; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8', '.webmanifest': 'application/manifest+json',
-};
-
-// The file under SITE for a URL path, or null if it does not exist or escapes SITE.
-function resolveFile(urlPath) {
-  const file = path.resolve(SITE, '.' + (urlPath.endsWith('/') ? urlPath + 'index.html' : urlPath));
-  if (file !== SITE && !file.startsWith(SITE + path.sep)) return null;
-  try {
-    const real = fs.realpathSync(file);
-    if (!real.startsWith(SITE + path.sep)) return null;
-    return fs.statSync(real).isDirectory() ? { dir: true } : { file: real };
-  } catch { return null; }
-}
-
-function send(res, req, status, type, body) {
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-store' });
-  res.end(req.method === 'HEAD' ? undefined : body);
-}
-
-const server = http.createServer((req, res) => {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, req, 405, 'text/plain', Buffer.from('405\n'));
-  let urlPath;
-  try {
-    const u = new URL(req.url, 'http://127.0.0.1');
-    urlPath = decodeURIComponent(u.pathname);
-    if (urlPath.includes('\0') || urlPath.includes('\\')) throw new Error('bad path');
-    const found = resolveFile(urlPath);
-    if (found?.dir) { // `/x` that is a folder: redirect to `/x/` like a real static host
-      res.writeHead(301, { Location: u.pathname + '/' + u.search });
-      return res.end();
-    }
-    if (found?.file) {
-      const type = TYPES[path.extname(found.file).toLowerCase()] ?? 'application/octet-stream';
-      return send(res, req, 200, type, fs.readFileSync(found.file));
-    }
-  } catch {
-    return send(res, req, 400, 'text/plain', Buffer.from('400\n'));
-  }
-  const notFound = resolveFile('/404.html');
-  if (notFound?.file) return send(res, req, 404, TYPES['.html'], fs.readFileSync(notFound.file));
-  send(res, req, 404, 'text/plain', Buffer.from('404\n'));
-});
-
 // ---- browser and checks -------------------------------------------------------------
 const problems = []; // external requests, console errors, page errors, failed responses
-let context, closeBrowser;
+let context, closeBrowser, server;
 
 class Fail extends Error {}
 const fail = (msg) => { throw new Fail(msg); };
@@ -112,8 +63,8 @@ function watch(page, origin) {
 }
 
 async function run() {
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const origin = `http://127.0.0.1:${server.address().port}`;
+  server = await serveSite(SITE);
+  const origin = server.origin;
   ({ context, close: closeBrowser } = await launch({ viewport: DESKTOP }));
   // Record every request; anything not on our own origin is a failure and is not let out.
   await context.route('**/*', (route) => {
@@ -229,7 +180,6 @@ try {
   code = 1;
 } finally {
   await withTimeout(closeBrowser?.() ?? Promise.resolve(), 10_000, 'closing the browser').catch(() => {});
-  server.closeAllConnections?.();
-  server.close();
+  server?.close();
 }
 process.exit(code);

@@ -1,5 +1,6 @@
 //! Inline SVG charts of the dashboard: stacked bars of entries per section (one bar per issue or
-//! per season) and a pie of a season's sections. Every mark has a `<title>` and the figures are
+//! per season) and a pie of a season's sections, each in a `<figure>` with an HTML legend.
+//! Charts are drawn at most [`MAX_WIDTH`] wide and shown at their own size (text stays 11 px). Every mark has a `<title>` and the figures are
 //! also written as text, so the charts read without JavaScript and with a screen reader.
 
 use crate::markdown::escape;
@@ -21,7 +22,15 @@ pub struct Bar {
     pub values: Vec<u32>,
 }
 
-/// Stacked bars with a legend of `series` names.
+/// Widest a chart is drawn (px); it is shown at its own size, never stretched, and shrinks
+/// only on a screen narrower than this.
+const MAX_WIDTH: f64 = 360.0;
+/// Font size of the chart's text (px), as in `site.css`.
+const FONT: f64 = 11.0;
+
+/// Stacked bars, with an HTML legend of the series that have any entry (it wraps at any
+/// width). Bars are as wide as [`MAX_WIDTH`] allows; a label is written under every k-th bar
+/// so that labels never touch.
 pub fn stacked_bars(title: &str, series: &[String], bars: &[Bar]) -> String {
     let max = bars
         .iter()
@@ -29,29 +38,36 @@ pub fn stacked_bars(title: &str, series: &[String], bars: &[Bar]) -> String {
         .max()
         .unwrap_or(0)
         .max(1);
-    let bar_w = 14.0_f64;
-    let gap = 6.0;
-    let chart_h = 180.0;
-    let left = 36.0;
+    let left = 8.0 + FONT * 0.62 * max.to_string().len() as f64;
+    let right = 8.0;
     let top = 10.0;
-    let width = left + (bar_w + gap) * bars.len().max(1) as f64 + 10.0;
-    let legend_y = top + chart_h + 34.0;
-    let height = legend_y + 20.0 * series.len().div_ceil(4) as f64 + 6.0;
+    let chart_h = 150.0;
+    let n = bars.len().max(1) as f64;
+    let slot = ((MAX_WIDTH - left - right) / n).clamp(6.0, 40.0);
+    let bar_w = (slot * 0.7).max(4.0);
+    let width = (left + slot * n + right).max(200.0);
+    let height = top + chart_h + 22.0;
+    // Every k-th label, so that the widest label fits its k slots with room to spare.
+    let widest = bars
+        .iter()
+        .map(|b| text_width(&b.label))
+        .fold(0.0_f64, f64::max);
+    let every = ((widest + 6.0) / slot).ceil().max(1.0) as usize;
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg class=\"chart bars\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
+        "<figure class=\"chart-box\"><svg class=\"chart bars\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
         t = escape(title)
     );
     let _ = write!(
         svg,
-        "<text x=\"{x}\" y=\"{y:.0}\" class=\"axis\" text-anchor=\"end\">{max}</text><text x=\"{x}\" y=\"{y0:.0}\" class=\"axis\" text-anchor=\"end\">0</text>",
+        "<text x=\"{x:.1}\" y=\"{y:.0}\" class=\"axis\" text-anchor=\"end\">{max}</text><text x=\"{x:.1}\" y=\"{y0:.0}\" class=\"axis\" text-anchor=\"end\">0</text>",
         x = left - 4.0,
         y = top + 8.0,
         y0 = top + chart_h
     );
     for (i, bar) in bars.iter().enumerate() {
-        let x = left + (bar_w + gap) * i as f64;
+        let x = left + slot * i as f64 + (slot - bar_w) / 2.0;
         let total: u32 = bar.values.iter().sum();
         let _ = write!(svg, "<a href=\"{}\">", escape(&bar.href));
         let mut y = top + chart_h;
@@ -63,55 +79,74 @@ pub fn stacked_bars(title: &str, series: &[String], bars: &[Bar]) -> String {
             y -= h;
             let _ = write!(
                 svg,
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar_w}\" height=\"{h:.1}\" fill=\"{}\"><title>{} · {}: {value}</title></rect>",
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar_w:.1}\" height=\"{h:.1}\" fill=\"{}\"><title>{} · {}: {value}</title></rect>",
                 PALETTE[s % PALETTE.len()],
                 escape(&bar.label),
                 escape(series.get(s).map_or("", String::as_str)),
             );
         }
-        let _ = write!(
-            svg,
-            "<title>{}: {total}</title></a><text x=\"{:.1}\" y=\"{:.0}\" class=\"label\" text-anchor=\"middle\">{}</text>",
-            escape(&bar.label),
-            x + bar_w / 2.0,
-            top + chart_h + 14.0,
-            if bars.len() <= 40 || i % 5 == 0 {
+        let _ = write!(svg, "<title>{}: {total}</title></a>", escape(&bar.label));
+        if i % every == 0 {
+            let _ = write!(
+                svg,
+                "<text x=\"{:.1}\" y=\"{:.0}\" class=\"label\" text-anchor=\"middle\">{}</text>",
+                x + bar_w / 2.0,
+                top + chart_h + 15.0,
                 escape(&bar.label)
-            } else {
-                String::new()
-            }
-        );
+            );
+        }
     }
-    legend(&mut svg, series, left, legend_y);
     svg.push_str("</svg>");
+    let mut used = vec![0u32; series.len()];
+    for bar in bars {
+        for (s, value) in bar.values.iter().enumerate().take(series.len()) {
+            used[s] += value;
+        }
+    }
+    legend(&mut svg, series, &used, false);
+    svg.push_str("</figure>");
     svg
 }
 
-fn legend(svg: &mut String, series: &[String], left: f64, y: f64) {
-    for (s, name) in series.iter().enumerate() {
-        let x = left + 150.0 * (s % 4) as f64;
-        let y = y + 20.0 * (s / 4) as f64;
-        let _ = write!(
-            svg,
-            "<rect x=\"{x:.0}\" y=\"{:.0}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{:.0}\" y=\"{y:.0}\" class=\"legend\">{}</text>",
-            y - 9.0,
-            PALETTE[s % PALETTE.len()],
-            x + 14.0,
-            escape(name)
-        );
-    }
+/// About how wide `text` is at [`FONT`] px: CJK characters a full em, others 0.62.
+fn text_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if crate::search::is_cjk(c) { 1.0 } else { 0.62 })
+        .sum::<f64>()
+        * FONT
 }
 
-/// A pie of `values` (one slice per series) with the figures in the legend.
+/// The legend: one item per series with a count above 0, its colour and name (and the count
+/// when `figures`).
+fn legend(out: &mut String, series: &[String], counts: &[u32], figures: bool) {
+    out.push_str("<ul class=\"legend\">");
+    for (s, name) in series.iter().enumerate() {
+        let count = counts.get(s).copied().unwrap_or(0);
+        if count == 0 {
+            continue;
+        }
+        let _ = write!(
+            out,
+            "<li><span class=\"swatch\" style=\"background:{}\"></span>{}",
+            PALETTE[s % PALETTE.len()],
+            escape(name)
+        );
+        if figures {
+            let _ = write!(out, " <span class=\"count\">{count}</span>");
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>");
+}
+
+/// A pie of `values` (one slice per series), with the figures in an HTML legend.
 pub fn pie(title: &str, series: &[String], values: &[u32]) -> String {
     let total: u32 = values.iter().sum();
-    let (cx, cy, r) = (90.0_f64, 90.0_f64, 80.0_f64);
-    let rows = series.len();
-    let height = (180.0_f64).max(20.0 * rows as f64 + 10.0);
+    let (cx, cy, r) = (80.0_f64, 80.0_f64, 76.0_f64);
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg class=\"chart pie\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 380 {height:.0}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
+        "<figure class=\"chart-box\"><svg class=\"chart pie\" xmlns=\"http://www.w3.org/2000/svg\" width=\"160\" height=\"160\" viewBox=\"0 0 160 160\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
         t = escape(title)
     );
     let mut angle = -std::f64::consts::FRAC_PI_2;
@@ -142,18 +177,9 @@ pub fn pie(title: &str, series: &[String], values: &[u32]) -> String {
         );
         angle = end;
     }
-    for (s, name) in series.iter().enumerate() {
-        let y = 20.0 * s as f64 + 14.0;
-        let value = values.get(s).copied().unwrap_or(0);
-        let _ = write!(
-            svg,
-            "<rect x=\"190\" y=\"{:.0}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"206\" y=\"{y:.0}\" class=\"legend\">{}: {value}</text>",
-            y - 9.0,
-            PALETTE[s % PALETTE.len()],
-            escape(name)
-        );
-    }
     svg.push_str("</svg>");
+    legend(&mut svg, series, values, true);
+    svg.push_str("</figure>");
     svg
 }
 
@@ -180,10 +206,36 @@ mod tests {
                 },
             ],
         );
-        assert!(svg.contains("height=\"90.0\""), "{svg}");
+        assert!(svg.contains("height=\"75.0\""), "{svg}");
         assert!(svg.contains("&lt;项目&gt;"));
         assert!(!svg.contains("<项目>"));
-        assert_eq!(svg.matches("<rect x=\"").count(), 3 + 2);
+        assert_eq!(svg.matches("<rect x=\"").count(), 3);
+        assert_eq!(svg.matches("<li>").count(), 2, "both series in the legend");
+    }
+
+    #[test]
+    fn labels_are_thinned_so_they_never_touch_and_legends_skip_empty_series() {
+        let series = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        let bars: Vec<Bar> = (121..=150)
+            .map(|n| Bar {
+                label: format!("#{n}"),
+                href: String::new(),
+                values: vec![3, 2, 0],
+            })
+            .collect();
+        let svg = stacked_bars("t", &series, &bars);
+        let labels = svg.matches("class=\"label\"").count();
+        assert!((5..30).contains(&labels), "{labels} labels");
+        let xs: Vec<f64> = svg
+            .split("<text x=\"")
+            .skip(3)
+            .map(|t| t[..t.find('"').unwrap()].parse().unwrap())
+            .collect();
+        let width = text_width("#150");
+        assert!(xs.windows(2).all(|w| w[1] - w[0] > width), "{xs:?}");
+        assert_eq!(svg.matches("<li>").count(), 2, "c has no entry");
+        let width: f64 = svg.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+        assert!(width <= MAX_WIDTH);
     }
 
     #[test]

@@ -397,6 +397,9 @@ fn snapshots_of_the_page_templates() {
 }
 
 /// The corpus imported and built once (public site), or `None` without the corpus.
+/// The subscription page of the corpus site's `[site] subscribe_url`.
+const SUBSCRIBE_URL: &str = "https://example.org/subscribe";
+
 fn corpus_site() -> Option<&'static (PathBuf, PathBuf)> {
     static SITE: OnceLock<Option<(PathBuf, PathBuf)>> = OnceLock::new();
     SITE.get_or_init(|| {
@@ -411,6 +414,14 @@ fn corpus_site() -> Option<&'static (PathBuf, PathBuf)> {
             ws.to_str().unwrap(),
         ]);
         assert!(o.status.success(), "{}", stderr(&o));
+        // Where the pages' call to subscribe leads (`reader.mjs` follows it).
+        let config = ws.join("weekly.toml");
+        let text = read(&config).replacen(
+            "subscribe_url = \"\"",
+            &format!("subscribe_url = \"{SUBSCRIBE_URL}\""),
+            1,
+        );
+        std::fs::write(&config, text).unwrap();
         let out = build(&ws, &[]);
         Some((ws, out))
     })
@@ -522,4 +533,25 @@ fn browser_opens_an_issue_switches_language_and_finds_a_chinese_word() {
     ];
     node("site.mjs", &args);
     assert!(shots.join("entry.png").is_file());
+}
+
+/// What readers meet, in Chromium at 390 px and 1280 px, light and dark (`tests/browser/
+/// reader.mjs`): search in pages, charts whose texts never overlap and whose legends are whole,
+/// every language in itself, the subscribe call, the free issues, long pages made easy.
+#[test]
+fn browser_reads_the_corpus_site_at_phone_and_desktop_widths() {
+    if !browser_available() {
+        return;
+    }
+    let Some((_, out)) = corpus_site() else {
+        return;
+    };
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reader-shots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let text = node(
+        "reader.mjs",
+        &[out.as_os_str(), shots.as_os_str(), SUBSCRIBE_URL.as_ref()],
+    );
+    assert_eq!(text.matches("ok: ").count(), 20, "{text}");
+    assert!(shots.join("stats-390-dark.png").is_file());
 }
