@@ -3,7 +3,8 @@
 //! Pure: editions in, diagnostics out. Each rule lives in its own module and has a stable code:
 //! `numbering-duplicate`, `numbering-gap`, `numbering-order`, `count-mismatch`,
 //! `count-disagreement`, `duplicate-url`, `repeated-url`, `untranslated`, `title-number`,
-//! `title-date`, `yaml-comment`, `crlf`, `mixed-line-endings`.
+//! `title-date`, `yaml-comment`, `crlf`, `mixed-line-endings`, `image-alt` (an image without alt
+//! text), `image-local` (an image that is a file on the author's computer).
 
 mod counts;
 pub mod links;
@@ -57,6 +58,7 @@ pub fn check(editions: &[Edition<'_>], settings: &Settings<'_>) -> Vec<Diagnosti
             text::check_translation(edition, settings, &mut found);
         }
         text::check_source(edition, &mut found);
+        text::check_images(edition, &mut found);
         for d in &mut found {
             edition.file.clone_into(&mut d.file);
         }

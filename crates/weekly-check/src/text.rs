@@ -127,6 +127,64 @@ pub(crate) fn check_translation(
     }
 }
 
+/// Images a reader cannot see or a screen reader cannot tell: an empty alt text, a file on the
+/// author's computer (outside fenced code).
+pub(crate) fn check_images(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
+    let mut fence: Option<&str> = None;
+    for (i, line) in edition.text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
+        match (fence, marker) {
+            (None, Some(m)) => {
+                fence = Some(m);
+                continue;
+            }
+            (Some(open), Some(m)) if m == open => {
+                fence = None;
+                continue;
+            }
+            (Some(_), _) => continue,
+            _ => {}
+        }
+        if !line.contains("![") {
+            continue;
+        }
+        let (_, images) = weekly_model::inline::links_and_images(line);
+        for image in images {
+            // The `![` of this image: the last one before its `](url`.
+            let at = line
+                .find(&format!("]({}", image.url))
+                .and_then(|end| line[..end].rfind("!["))
+                .or_else(|| line.find("!["))
+                .unwrap_or(0);
+            let column = line[..at].chars().count() as u32 + 1;
+            let number = i as u32 + 1;
+            if weekly_model::inline::is_local_file(&image.url) {
+                out.push(Diagnostic::warning(
+                    "image-local",
+                    number,
+                    column,
+                    format!(
+                        "image `{}` is a file on your computer: readers cannot load it (upload it, or put it in `static/`)",
+                        image.url
+                    ),
+                ));
+            }
+            if image.alt.trim().is_empty() {
+                out.push(Diagnostic::warning(
+                    "image-alt",
+                    number,
+                    column,
+                    format!(
+                        "image `{}` has no alt text: screen readers and failed loads show nothing",
+                        image.url
+                    ),
+                ));
+            }
+        }
+    }
+}
+
 pub(crate) fn check_source(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
     let crlf = edition.text.matches("\r\n").count();
     let lf = edition.text.matches('\n').count() - crlf;
@@ -164,5 +222,42 @@ pub(crate) fn check_source(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use weekly_model::{Catalogue, Lang};
+    use weekly_parse::{ParseOptions, parse_document};
+
+    #[test]
+    fn images_without_alt_or_on_the_authors_computer_outside_code() {
+        let text = "# W #1\n\nSee ![](https://x.org/a.png) and ![ok](https://x.org/b.png).\n\n\
+                    ```\n![](https://x.org/in-code.png)\n```\n\n![shot](C:/Users/me/shot.png)\n";
+        let catalogue = Catalogue::default();
+        let parsed = parse_document(
+            text,
+            &ParseOptions {
+                file: "zh.md",
+                lang: &Lang::zh(),
+                catalogue: &catalogue,
+            },
+        );
+        let edition = Edition {
+            number: 1,
+            date: None,
+            file: "zh.md",
+            text,
+            document: &parsed.document,
+            season: false,
+        };
+        let mut out = Vec::new();
+        check_images(&edition, &mut out);
+        let found: Vec<(&str, u32, u32)> = out
+            .iter()
+            .map(|d| (&*d.code, d.line, d.column))
+            .collect();
+        assert_eq!(found, [("image-alt", 3, 5), ("image-local", 9, 1)]);
     }
 }

@@ -125,17 +125,7 @@ pub fn stars_text(stars: u32) -> String {
     }
 }
 
-/// True for a URL naming a file on the author's computer (`/Users/…`, `C:\…`, `file:`), which
-/// no reader can load.
-pub fn is_local_file(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    lower.starts_with("file:")
-        || lower.starts_with("/users/")
-        || lower.starts_with("/home/")
-        || lower.starts_with("~/")
-        || lower.as_bytes().get(1..3) == Some(b":\\")
-        || lower.as_bytes().get(1..3) == Some(b":/")
-}
+pub use weekly_model::inline::is_local_file;
 
 /// The Markdown of `blocks` with images of local files reduced to their alt text; each one
 /// dropped is reported to `dropped`.

@@ -204,6 +204,8 @@ fn corpus_imports_and_check_finds_the_known_disagreements() {
         ("issues/0150/en.teaser.md", "untranslated"),
         ("issues/0151/en.teaser.md", "untranslated"),
         ("issues/0072/zh.md", "crlf"),
+        ("issues/0098/en.md", "image-local"),
+        ("issues/0002/zh.md", "image-alt"),
     ] {
         assert!(has(&diags, file, code), "expected {code} in {file}");
     }
