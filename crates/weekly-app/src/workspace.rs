@@ -10,8 +10,8 @@
 use crate::config::{self, Config};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
-use std::path::{Path, PathBuf};
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use weekly_model::{Diagnostic, IsoDate, Lang};
 
 /// `issue.toml`.

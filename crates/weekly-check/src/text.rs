@@ -254,10 +254,7 @@ mod tests {
         };
         let mut out = Vec::new();
         check_images(&edition, &mut out);
-        let found: Vec<(&str, u32, u32)> = out
-            .iter()
-            .map(|d| (&*d.code, d.line, d.column))
-            .collect();
+        let found: Vec<(&str, u32, u32)> = out.iter().map(|d| (d.code, d.line, d.column)).collect();
         assert_eq!(found, [("image-alt", 3, 5), ("image-local", 9, 1)]);
     }
 }

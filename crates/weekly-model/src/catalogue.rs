@@ -233,7 +233,15 @@ impl Catalogue {
                     &[],
                     false,
                 ),
-                def("related", "", "关联阅读", "Related Reading", "関連記事", &[], false),
+                def(
+                    "related",
+                    "",
+                    "关联阅读",
+                    "Related Reading",
+                    "関連記事",
+                    &[],
+                    false,
+                ),
                 def("appendix", "", "附录", "Appendix", "付録", &[], false),
             ],
         }

@@ -472,6 +472,18 @@ pub fn escape_link_url(url: &str) -> String {
     out
 }
 
+/// True for a URL naming a file on the author's computer (`/Users/…`, `C:\\…`, `file:`), which
+/// no reader can load.
+pub fn is_local_file(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("file:")
+        || lower.starts_with("/users/")
+        || lower.starts_with("/home/")
+        || lower.starts_with("~/")
+        || lower.as_bytes().get(1..3) == Some(b":\\")
+        || lower.as_bytes().get(1..3) == Some(b":/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -604,16 +616,4 @@ mod tests {
         assert_eq!(plain_text("**[a](u)** b"), "a b");
         assert_eq!(plain_text(r"\*x\* 2 * 3"), "*x* 2 * 3");
     }
-}
-
-/// True for a URL naming a file on the author's computer (`/Users/…`, `C:\\…`, `file:`), which
-/// no reader can load.
-pub fn is_local_file(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    lower.starts_with("file:")
-        || lower.starts_with("/users/")
-        || lower.starts_with("/home/")
-        || lower.starts_with("~/")
-        || lower.as_bytes().get(1..3) == Some(b":\\")
-        || lower.as_bytes().get(1..3) == Some(b":/")
 }

@@ -52,7 +52,10 @@ pub fn stacked_bars(title: &str, series: &[String], bars: &[Bar]) -> String {
         .iter()
         .map(|b| text_width(&b.label))
         .fold(0.0_f64, f64::max);
-    let every = ((widest + 6.0) / slot).ceil().max(1.0) as usize;
+    let mut every = 1_usize;
+    while (every as f64) * slot < widest + 6.0 {
+        every += 1;
+    }
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -234,7 +237,15 @@ mod tests {
         let width = text_width("#150");
         assert!(xs.windows(2).all(|w| w[1] - w[0] > width), "{xs:?}");
         assert_eq!(svg.matches("<li>").count(), 2, "c has no entry");
-        let width: f64 = svg.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+        let width: f64 = svg
+            .split("width=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(width <= MAX_WIDTH);
     }
 

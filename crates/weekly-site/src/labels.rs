@@ -63,7 +63,10 @@ const EN: &[(&str, &str)] = &[
     ),
     ("untranslated_tag", "original language"),
     ("no_edition", "Issue #{n} has no edition in this language."),
-    ("paid_missing", "{n} paid issues have no full text in this workspace."),
+    (
+        "paid_missing",
+        "{n} paid issues have no full text in this workspace.",
+    ),
 ];
 
 const ZH: &[(&str, &str)] = &[
@@ -138,7 +141,10 @@ const JA: &[(&str, &str)] = &[
     ("teaser", "購読者向け"),
     ("season", "シーズン {n}"),
     ("pager", "号の移動"),
-    ("free_note", "この号は第 {n} 号の発行後に無料で公開されます。"),
+    (
+        "free_note",
+        "この号は第 {n} 号の発行後に無料で公開されます。",
+    ),
     ("links_edition", "今シーズンの全リンク"),
     ("links_note", "まだ購読者向けの号のリンクは載せていません。"),
     ("newest_first", "新しい順"),
@@ -150,7 +156,10 @@ const JA: &[(&str, &str)] = &[
     ("per_season", "シーズンごとの項目数"),
     ("per_issue", "号ごとの項目数"),
     ("sections_share", "セクション別の項目数"),
-    ("older_seasons", "以前のシーズンはそれぞれのページにあります："),
+    (
+        "older_seasons",
+        "以前のシーズンはそれぞれのページにあります：",
+    ),
     ("needs_script", "検索には JavaScript が必要です。"),
     ("no_results", "見つかりませんでした。"),
     ("results", "件"),
@@ -162,10 +171,16 @@ const JA: &[(&str, &str)] = &[
     ("back_to_top", "ページの先頭へ"),
     ("previous_issue", "前の号"),
     ("next_issue", "次の号"),
-    ("untranslated", "この号はまだ翻訳されていません。原文を表示しています。"),
+    (
+        "untranslated",
+        "この号はまだ翻訳されていません。原文を表示しています。",
+    ),
     ("untranslated_tag", "原文"),
     ("no_edition", "第 {n} 号には日本語版がありません。"),
-    ("paid_missing", "購読者向けの {n} 号は、このワークスペースに全文がありません。"),
+    (
+        "paid_missing",
+        "購読者向けの {n} 号は、このワークスペースに全文がありません。",
+    ),
 ];
 
 /// The label keys of every language (the English table's).

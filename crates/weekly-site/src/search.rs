@@ -282,7 +282,10 @@ impl IndexBuilder {
             // A file ends before the token that would take it over the size.
             if !current.is_empty() && current.len() + piece.len() + 2 > CHUNK_BYTES {
                 current.push('}');
-                chunks.push((format!("t-{}.json", chunks.len()), std::mem::take(&mut current)));
+                chunks.push((
+                    format!("t-{}.json", chunks.len()),
+                    std::mem::take(&mut current),
+                ));
             }
             if current.is_empty() {
                 current.push('{');
@@ -358,10 +361,16 @@ mod tests {
         let d = doc("用 Rust 写的锁", "asyncio 的事件循环 3.13");
         assert!(matches(&d, "锁"));
         assert!(matches(&d, "事件循环"));
-        assert!(!matches(&d, "锁事"), "a run is not found across title and text");
+        assert!(
+            !matches(&d, "锁事"),
+            "a run is not found across title and text"
+        );
         assert!(matches(&d, "async 锁"));
         assert!(!matches(&d, "sync"), "words are found by their start");
-        assert!(matches(&d, "3") && !matches(&d, "1"), "one character: whole words");
+        assert!(
+            matches(&d, "3") && !matches(&d, "1"),
+            "one character: whole words"
+        );
         assert!(!matches(&d, "asyncio 猫"));
         assert!(!matches(&d, "、"));
     }

@@ -393,8 +393,9 @@ fn reading_minutes(sections: &[SectionView]) -> u32 {
     if cjk + words == 0 {
         return 0;
     }
-    let minutes = cjk as f64 / 400.0 + words as f64 / 220.0;
-    (minutes.ceil() as u32).max(1)
+    // cjk / 400 + words / 220 minutes, rounded up.
+    let minutes = (cjk * 220 + words * 400).div_ceil(400 * 220);
+    u32::try_from(minutes).unwrap_or(u32::MAX).max(1)
 }
 
 /// The content as one HTML fragment (for feeds).
@@ -428,10 +429,22 @@ mod tests {
     fn editions_in_another_language_are_told_apart() {
         let en = Lang::en();
         let ja = Lang::new("ja").unwrap();
-        assert!(written_in_other_language(&en, "Python 潮流周刊#150：Python 项目性能分析实践"));
-        assert!(!written_in_other_language(&en, "Python Trending Weekly #150: 性能"));
-        assert!(written_in_other_language(&ja, "本期周刊精选了十二篇文章与开源项目"));
-        assert!(!written_in_other_language(&ja, "Python トレンド週刊 第150号：性能分析の実践"));
+        assert!(written_in_other_language(
+            &en,
+            "Python 潮流周刊#150：Python 项目性能分析实践"
+        ));
+        assert!(!written_in_other_language(
+            &en,
+            "Python Trending Weekly #150: 性能"
+        ));
+        assert!(written_in_other_language(
+            &ja,
+            "本期周刊精选了十二篇文章与开源项目"
+        ));
+        assert!(!written_in_other_language(
+            &ja,
+            "Python トレンド週刊 第150号：性能分析の実践"
+        ));
         assert!(!written_in_other_language(&Lang::zh(), "Python Weekly"));
     }
 

@@ -172,7 +172,12 @@ fn sampled_queries_find_what_a_scan_finds() {
         let mut wrong = BTreeMap::new();
         for answer in &answers {
             let found: BTreeSet<&str> = answer.urls.iter().map(String::as_str).collect();
-            assert_eq!(found.len(), answer.urls.len(), "{}: a result twice", answer.query);
+            assert_eq!(
+                found.len(),
+                answer.urls.len(),
+                "{}: a result twice",
+                answer.query
+            );
             let scanned: BTreeSet<&str> = docs
                 .iter()
                 .filter(|d| matches(d, &answer.query))
@@ -182,8 +187,16 @@ fn sampled_queries_find_what_a_scan_finds() {
                 wrong.insert(
                     answer.query.clone(),
                     (
-                        found.difference(&scanned).take(3).cloned().collect::<Vec<_>>(),
-                        scanned.difference(&found).take(3).cloned().collect::<Vec<_>>(),
+                        found
+                            .difference(&scanned)
+                            .take(3)
+                            .copied()
+                            .collect::<Vec<_>>(),
+                        scanned
+                            .difference(&found)
+                            .take(3)
+                            .copied()
+                            .collect::<Vec<_>>(),
                     ),
                 );
             }

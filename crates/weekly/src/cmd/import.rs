@@ -314,7 +314,9 @@ fn write_workspace(
                 .unwrap_or_default();
             if weekly_site::view::written_in_other_language(&Lang::en(), &title) {
                 let quoted = toml::Value::String(theme.clone()).to_string();
-                meta.push_str(&format!("titles = {{ en = {quoted} }}\n"));
+                meta.push_str("titles = { en = ");
+                meta.push_str(&quoted);
+                meta.push_str(" }\n");
             }
         }
         std::fs::write(dir.join("issue.toml"), meta)?;
@@ -379,7 +381,9 @@ fn readme_themes(src: &Path, src_real: &Path) -> BTreeMap<u32, String> {
             continue;
         };
         let theme = weekly_model::inline::plain_text(&link.text);
-        if !theme.trim().is_empty() && !weekly_site::view::written_in_other_language(&Lang::en(), &theme) {
+        if !theme.trim().is_empty()
+            && !weekly_site::view::written_in_other_language(&Lang::en(), &theme)
+        {
             map.entry(number).or_insert_with(|| theme.trim().to_owned());
         }
     }
