@@ -15,12 +15,7 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<ExitCode> {
     // A new newsletter gets a name to change, not the reference newsletter's.
-    let text = config::DEFAULT.replacen(
-        "name = { zh = \"Python 潮流周刊\", en = \"Python Trending Weekly\" }",
-        "name = { zh = \"我的周刊\", en = \"My Weekly\" }   # change me",
-        1,
-    );
-    create(&args.dir, &text)?;
+    create(&args.dir, &new_config())?;
     printer::status(&format!(
         "created workspace `{}`\nnext: edit `{}`, write `issues/0001/issue.toml` and `issues/0001/zh.md`, then run `weekly check --workspace {}`",
         args.dir.display(),
@@ -28,6 +23,15 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         args.dir.display()
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `weekly.toml` of a new workspace: the built-in one with a name to change.
+fn new_config() -> String {
+    config::DEFAULT.replacen(
+        "name = { zh = \"Python 潮流周刊\", en = \"Python Trending Weekly\", ja = \"Python トレンド週刊\" }",
+        "name = { zh = \"我的周刊\", en = \"My Weekly\" }   # change me",
+        1,
+    )
 }
 
 /// The commented `sources.toml` of a new workspace.
@@ -80,4 +84,17 @@ pub fn create(dir: &Path, config_text: &str) -> Result<()> {
          `texts/<lang>/<key>.md` replaces the `[texts.<lang>]` value `<key>` of weekly.toml.\n",
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_new_workspace_is_not_named_after_the_reference_newsletter() {
+        let text = super::new_config();
+        assert!(
+            text.contains("\"My Weekly\""),
+            "the name line of DEFAULT changed"
+        );
+        assert!(!text.contains("Python 潮流周刊"));
+    }
 }
