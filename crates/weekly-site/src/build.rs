@@ -178,7 +178,7 @@ fn common(input: &SiteInput<'_>, urls: &Urls, lang: &Lang) -> Common {
     ];
     Common {
         lang: lang.to_string(),
-        locale: og_locale(lang),
+        locale: crate::labels::og_locale(lang),
         name: input.name(lang).to_owned(),
         root: urls.root.clone(),
         home: urls.home(lang),
@@ -202,25 +202,6 @@ fn common(input: &SiteInput<'_>, urls: &Urls, lang: &Lang) -> Common {
         full: input.config.full,
         labels,
     }
-}
-
-/// The Open Graph locale of `lang` (`zh` → `zh_CN`; a tag with a region keeps it).
-fn og_locale(lang: &Lang) -> String {
-    let tag = lang.as_str();
-    if let Some((base, region)) = tag.split_once('-') {
-        return format!("{base}_{}", region.to_ascii_uppercase());
-    }
-    let region = match tag {
-        "zh" => "CN",
-        "en" => "US",
-        "ja" => "JP",
-        "ko" => "KR",
-        "de" => "DE",
-        "fr" => "FR",
-        "es" => "ES",
-        other => return other.to_owned(),
-    };
-    format!("{tag}_{region}")
 }
 
 /// The `page` value: title, description, canonical URL, language alternates.
@@ -446,14 +427,19 @@ fn language_pages(
         .collect();
     let page = page_meta(input, urls, lang, "home", &home_url, false, &alternates);
     let recent: Vec<&Value> = listed.iter().rev().take(HOME_RECENT).collect();
-    // The newest issues anyone can read in full, unless the recent ones already are.
-    let latest_free: Vec<&Value> = listed
-        .iter()
-        .rev()
-        .filter(|i| i["free"] == json!(true) && !i["teaser"].as_bool().unwrap_or(true))
-        .filter(|i| !recent.iter().any(|r| r["number"] == i["number"]))
-        .take(HOME_RECENT)
-        .collect();
+    // The newest issues anyone can read in full, when the recent ones are for subscribers.
+    let readable = |i: &&Value| i["free"] == json!(true) && i["teaser"] == json!(false);
+    let latest_free: Vec<&Value> = if recent.iter().all(readable) {
+        Vec::new()
+    } else {
+        listed
+            .iter()
+            .rev()
+            .filter(readable)
+            .filter(|i| !recent.iter().any(|r| r["number"] == i["number"]))
+            .take(HOME_RECENT)
+            .collect()
+    };
     let shown_sections: HashSet<String> = featured.keys().cloned().collect();
     let intro = input
         .config
@@ -724,27 +710,6 @@ pub fn search_docs(input: &SiteInput<'_>, lang: &Lang) -> Vec<SearchDoc> {
     docs
 }
 
-/// A description of an issue that has none: its first entry titles (a page's description is
-/// never its title).
-fn first_titles(view: &crate::view::IssueView) -> String {
-    let titles: Vec<&str> = view
-        .sections
-        .iter()
-        .flat_map(|s| &s.entries)
-        .map(|e| e.title.as_str())
-        .take(3)
-        .collect();
-    if titles.is_empty() {
-        return view.title.clone();
-    }
-    let mut text = titles.join(" · ");
-    if let Some((cut, _)) = text.char_indices().nth(150) {
-        text.truncate(cut);
-        text.push('…');
-    }
-    text
-}
-
 fn render_issue(
     cx: &LangContext<'_, '_>,
     issues: &[&IssueInput<'_>],
@@ -791,7 +756,7 @@ fn render_issue(
     page["title"] = json!(format!("{} · {}", view.title, input.name(lang)));
     page["og_type"] = json!("article");
     let summary = if view.description.is_empty() {
-        first_titles(&view)
+        crate::view::first_titles(&view)
     } else {
         view.description.clone()
     };

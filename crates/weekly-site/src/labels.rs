@@ -251,6 +251,25 @@ pub fn language_name(lang: &Lang) -> String {
     }
 }
 
+/// The Open Graph locale of `lang` (`zh` → `zh_CN`; a tag with a region keeps it).
+pub fn og_locale(lang: &Lang) -> String {
+    let tag = lang.as_str();
+    if let Some((base, region)) = tag.split_once('-') {
+        return format!("{base}_{}", region.to_ascii_uppercase());
+    }
+    let region = match tag {
+        "zh" => "CN",
+        "en" => "US",
+        "ja" => "JP",
+        "ko" => "KR",
+        "de" => "DE",
+        "fr" => "FR",
+        "es" => "ES",
+        other => return other.to_owned(),
+    };
+    format!("{tag}_{region}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,6 +283,13 @@ mod tests {
         let texts = BTreeMap::from([("site_archive".to_owned(), "Back issues".to_owned())]);
         assert_eq!(labels(&Lang::en(), Some(&texts))["archive"], "Back issues");
         assert_eq!(with_number(&zh, "season", 3), "第 3 季");
+    }
+
+    #[test]
+    fn open_graph_locales() {
+        assert_eq!(og_locale(&Lang::zh()), "zh_CN");
+        assert_eq!(og_locale(&Lang::new("ja").unwrap()), "ja_JP");
+        assert_eq!(og_locale(&Lang::new("zh-tw").unwrap()), "zh_TW");
     }
 
     #[test]

@@ -421,6 +421,27 @@ pub fn content_html(view: &IssueView) -> String {
     out
 }
 
+/// A description of an issue that has none: its first entry titles (a page's description is
+/// never its title).
+pub fn first_titles(view: &IssueView) -> String {
+    let titles: Vec<&str> = view
+        .sections
+        .iter()
+        .flat_map(|s| &s.entries)
+        .map(|e| e.title.as_str())
+        .take(3)
+        .collect();
+    if titles.is_empty() {
+        return view.title.clone();
+    }
+    let mut text = titles.join(" · ");
+    if let Some((cut, _)) = text.char_indices().nth(150) {
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
