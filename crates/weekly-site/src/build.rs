@@ -11,6 +11,7 @@ use crate::markdown::escape;
 use crate::search::{IndexBuilder, SearchDoc};
 pub use crate::seasons::CloudCache;
 use crate::seasons::{Season, season_value, seasons};
+pub use crate::sections::search_docs;
 use crate::sections::{SECTION_PAGE, SectionItem, SectionPage, collect_issue, section_page};
 use crate::sitemap::{robots, sitemap};
 use crate::templates::Templates;
@@ -19,7 +20,7 @@ use crate::view::{IssueView, NeighbourView, content_html, issue_view};
 use crate::{Sink, SiteError};
 use serde::Serialize;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use weekly_model::Lang;
 
 /// The stylesheet.
@@ -333,7 +334,7 @@ fn language_pages(
     let mut feed_items: Vec<FeedItem> = Vec::new();
     let mut featured: BTreeMap<String, Vec<SectionItem>> = BTreeMap::new();
     let mut listed: Vec<Value> = Vec::with_capacity(issues.len());
-    let section_name = section_name_map(input, lang);
+    let section_name = crate::sections::section_name_map(input, lang);
     if input.config.full {
         // The subscribers' site: a paid issue without its full text here shows its teaser.
         let latest = input.latest();
@@ -682,34 +683,6 @@ struct RenderedIssue {
 }
 
 /// The page of `issues[i]` (`None` when it has no edition in the language).
-/// Section key → its name in `lang`.
-fn section_name_map(input: &SiteInput<'_>, lang: &Lang) -> HashMap<String, String> {
-    input
-        .config
-        .catalogue
-        .sections
-        .iter()
-        .map(|d| (d.key.as_str().to_owned(), d.name(lang).to_owned()))
-        .collect()
-}
-
-/// The entries the search index of `lang` is made of, in index order (what the site shows of
-/// each issue: titles only while it is paid). For tests that compare the index with a scan.
-pub fn search_docs(input: &SiteInput<'_>, lang: &Lang) -> Vec<SearchDoc> {
-    let urls = Urls::new(&input.config.base_url, &input.config.primary);
-    let labels = labels(lang, input.config.texts.get(lang));
-    let section_name = section_name_map(input, lang);
-    let mut docs = Vec::new();
-    for issue in input.issues.iter().filter(|i| i.has(lang)) {
-        let season = urls.season(lang, input.season_of(issue.number));
-        if let Some(view) = issue_view(input, issue, lang, &labels, season) {
-            let url = urls.issue(lang, issue.number);
-            docs.extend(crate::sections::entry_docs(&view, &url, &section_name));
-        }
-    }
-    docs
-}
-
 fn render_issue(
     cx: &LangContext<'_, '_>,
     issues: &[&IssueInput<'_>],

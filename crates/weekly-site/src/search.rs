@@ -60,9 +60,18 @@ pub fn is_word_char(c: char) -> bool {
     (c.is_alphabetic() || c.is_numeric()) && !is_cjk(c)
 }
 
-/// Cuts `text` into lower-cased words (their first [`WORD_CHARS`] characters) and CJK
-/// characters with their positions.
-pub fn cut(text: &str, mut word: impl FnMut(&str), mut cjk: impl FnMut(char, u32)) {
+/// A piece of text as the index and queries see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// A lower-cased word (its first [`WORD_CHARS`] characters).
+    Word(&'a str),
+    /// A CJK character and its position.
+    Cjk(char, u32),
+}
+
+/// Cuts `text` into words and CJK characters with their positions, in text order (a word is
+/// given when it ends, so before the CJK character that ends it).
+pub fn cut(text: &str, mut each: impl FnMut(Piece<'_>)) {
     let mut current = String::new();
     let mut chars = 0;
     let mut position = 0u32;
@@ -74,12 +83,12 @@ pub fn cut(text: &str, mut word: impl FnMut(&str), mut cjk: impl FnMut(char, u32
             }
             chars += 1;
         } else if chars > 0 {
-            word(&current);
+            each(Piece::Word(&current));
             current.clear();
             chars = 0;
         }
         if is_cjk(c) {
-            cjk(c, position);
+            each(Piece::Cjk(c, position));
             position += 1;
             in_run = true;
         } else if in_run {
@@ -88,7 +97,7 @@ pub fn cut(text: &str, mut word: impl FnMut(&str), mut cjk: impl FnMut(char, u32
         }
     }
     if chars > 0 {
-        word(&current);
+        each(Piece::Word(&current));
     }
 }
 
@@ -101,39 +110,35 @@ pub enum Term {
     Cjk(String),
 }
 
-/// The terms of a query, each once, in order.
+/// The terms of a query, each once, in order: its words, and its runs of CJK characters (cut
+/// by [`cut`], as the entries were).
 pub fn terms(query: &str) -> Vec<Term> {
     let mut out: Vec<Term> = Vec::new();
-    let mut word = String::new();
-    let mut chars = 0;
-    let mut run = String::new();
-    let push = |term: Term, out: &mut Vec<Term>| {
-        if !out.contains(&term) {
-            out.push(term);
-        }
-    };
-    for c in query.chars() {
-        if is_word_char(c) {
-            if chars < WORD_CHARS {
-                word.extend(c.to_lowercase());
+    // The run being read: its index in `out` and the position its next character must have.
+    let mut run: Option<(usize, u32)> = None;
+    cut(query, |piece| match piece {
+        Piece::Word(w) => out.push(Term::Word(w.to_owned())),
+        Piece::Cjk(c, at) => match run {
+            Some((i, next)) if next == at => {
+                if let Term::Cjk(text) = &mut out[i] {
+                    text.push(c);
+                }
+                run = Some((i, at + 1));
             }
-            chars += 1;
-        } else if chars > 0 {
-            push(Term::Word(std::mem::take(&mut word)), &mut out);
-            chars = 0;
+            _ => {
+                run = Some((out.len(), at + 1));
+                out.push(Term::Cjk(c.to_string()));
+            }
+        },
+    });
+    let mut seen = Vec::with_capacity(out.len());
+    out.retain(|term| {
+        let new = !seen.contains(term);
+        if new {
+            seen.push(term.clone());
         }
-        if is_cjk(c) {
-            run.push(c);
-        } else if !run.is_empty() {
-            push(Term::Cjk(std::mem::take(&mut run)), &mut out);
-        }
-    }
-    if chars > 0 {
-        push(Term::Word(word), &mut out);
-    }
-    if !run.is_empty() {
-        push(Term::Cjk(run), &mut out);
-    }
+        new
+    });
     out
 }
 
@@ -146,7 +151,11 @@ pub fn matches(doc: &SearchDoc, query: &str) -> bool {
     }
     let mut words: Vec<String> = Vec::new();
     for text in [&doc.title, &doc.text] {
-        cut(text, |w| words.push(w.to_owned()), |_, _| {});
+        cut(text, |piece| {
+            if let Piece::Word(w) = piece {
+                words.push(w.to_owned());
+            }
+        });
     }
     terms.iter().all(|term| match term {
         Term::Word(w) if w.chars().count() == 1 => words.iter().any(|x| x == w),
@@ -195,17 +204,16 @@ impl IndexBuilder {
         let mut places: HashMap<char, Places> = HashMap::new();
         let mut seen: HashMap<String, bool> = HashMap::new();
         for (in_title, text) in [(true, &doc.title), (false, &doc.text)] {
-            cut(
-                text,
-                |w| {
+            cut(text, |piece| match piece {
+                Piece::Word(w) => {
                     let title = seen.entry(w.to_owned()).or_insert(in_title);
                     *title |= in_title;
-                },
-                |c, at| {
+                }
+                Piece::Cjk(c, at) => {
                     let (title, body) = places.entry(c).or_default();
                     if in_title { title } else { body }.push(at);
-                },
-            );
+                }
+            });
         }
         for (word, in_title) in seen {
             let (last, list) = self.words.entry(word.into()).or_insert((0, Vec::new()));
@@ -378,7 +386,11 @@ mod tests {
     #[test]
     fn positions_step_over_run_ends() {
         let mut seen = Vec::new();
-        cut("异步 IO，锁", |_| {}, |c, at| seen.push((c, at)));
+        cut("异步 IO，锁", |piece| {
+            if let Piece::Cjk(c, at) = piece {
+                seen.push((c, at));
+            }
+        });
         assert_eq!(seen, [('异', 0), ('步', 1), ('锁', 3)]);
     }
 

@@ -1,14 +1,16 @@
 //! Section pages: every entry a counted section ever featured, newest first, in pages of
 //! [`SECTION_PAGE`]; the entries are collected from the issue views as pages are built, with
-//! the search documents.
+//! the search documents (also made alone by [`search_docs`], for tests).
 
 use crate::SiteError;
 use crate::build::{LangContext, titled_page, value_of};
+use crate::input::SiteInput;
 use crate::search::SearchDoc;
 use crate::view::IssueView;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
+use weekly_model::Lang;
 
 /// An entry listed on a section page (links are made when the page is: at 20,000 issues
 /// there are a quarter of a million of these).
@@ -159,6 +161,34 @@ pub(crate) fn entry_docs<'v>(
             text: entry.body_text.clone(),
         })
     })
+}
+
+/// Section key → its name in `lang`.
+pub(crate) fn section_name_map(input: &SiteInput<'_>, lang: &Lang) -> HashMap<String, String> {
+    input
+        .config
+        .catalogue
+        .sections
+        .iter()
+        .map(|d| (d.key.as_str().to_owned(), d.name(lang).to_owned()))
+        .collect()
+}
+
+/// The entries the search index of `lang` is made of, in index order (what the site shows of
+/// each issue: titles only while it is paid). For tests that compare the index with a scan.
+pub fn search_docs(input: &SiteInput<'_>, lang: &Lang) -> Vec<SearchDoc> {
+    let urls = crate::urls::Urls::new(&input.config.base_url, &input.config.primary);
+    let labels = crate::labels::labels(lang, input.config.texts.get(lang));
+    let section_name = section_name_map(input, lang);
+    let mut docs = Vec::new();
+    for issue in input.issues.iter().filter(|i| i.has(lang)) {
+        let season = urls.season(lang, input.season_of(issue.number));
+        if let Some(view) = crate::view::issue_view(input, issue, lang, &labels, season) {
+            let url = urls.issue(lang, issue.number);
+            docs.extend(entry_docs(&view, &url, &section_name));
+        }
+    }
+    docs
 }
 
 /// `a <a href="u">b</a>` → `a b`: section pages link each title to its entry.

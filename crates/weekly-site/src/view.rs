@@ -356,7 +356,7 @@ pub fn written_in_other_language(lang: &Lang, text: &str) -> bool {
     for c in text.chars() {
         match c as u32 {
             0x3040..=0x30FF => kana += 1,
-            0x3400..=0x4DBF | 0x4E00..=0x9FFF => han += 1,
+            _ if weekly_model::lang::is_han(c) => han += 1,
             _ if c.is_ascii_alphabetic() => latin += 1,
             _ => {}
         }
@@ -376,18 +376,10 @@ fn reading_minutes(sections: &[SectionView]) -> u32 {
     let (mut cjk, mut words) = (0usize, 0usize);
     for entry in sections.iter().flat_map(|s| &s.entries) {
         for text in [&entry.title, &entry.body_text] {
-            let mut in_word = false;
-            for c in text.chars() {
-                if crate::search::is_cjk(c) {
-                    cjk += 1;
-                    in_word = false;
-                } else if c.is_alphanumeric() {
-                    words += usize::from(!in_word);
-                    in_word = true;
-                } else {
-                    in_word = false;
-                }
-            }
+            crate::search::cut(text, |piece| match piece {
+                crate::search::Piece::Word(_) => words += 1,
+                crate::search::Piece::Cjk(..) => cjk += 1,
+            });
         }
     }
     if cjk + words == 0 {
