@@ -7,6 +7,7 @@
 
 pub mod archive;
 pub mod bounces;
+pub mod buildstamp;
 pub mod campaign;
 pub mod collector;
 pub mod config;

@@ -22,14 +22,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
+use weekly_site::Key;
 
 /// The marker file of a directory `weekly build` wrote. It holds the manifest: the hash and
 /// length of every file of the last build.
 pub const MARKER: &str = ".weekly-site";
 /// First line of the marker.
 const MARKER_HEAD: &str = "written by `weekly build`; the manifest of the last build (do not edit)";
-/// Second line: the manifest format (a change of the hash makes every file differ once).
-const MANIFEST_VERSION: &str = "manifest v2";
+/// Second line: the manifest format (a change of the hash makes every file differ once). v3
+/// adds each page's key (see `weekly_site::memo`); a v2 manifest is read without keys.
+const MANIFEST_VERSION: &str = "manifest v3";
+const MANIFEST_V2: &str = "manifest v2";
 /// The list of entries not ours that a build moved from the output into its staging directory
 /// before the exchange; the next build moves them back if it was killed in between.
 const CARRIED: &str = ".weekly-carried";
@@ -68,14 +71,22 @@ enum Mode {
     Exchange,
 }
 
+/// What a writer thread is given.
+enum Job {
+    /// A file, with its page key when it has one.
+    Write(String, Option<Key>, Vec<u8>),
+    /// A page the last build made from the same key: its stamp is the last build's.
+    Keep(String, Stamp, Key),
+}
+
 /// A writer thread and the channel to it.
-type Writer = (
-    SyncSender<(String, Vec<u8>)>,
-    JoinHandle<std::io::Result<Written>>,
-);
+type Writer = (SyncSender<Job>, JoinHandle<std::io::Result<Written>>);
+
+/// The manifest's line of a file: its path, stamp and page key.
+type Line = (String, Stamp, Option<Key>);
 
 struct Written {
-    manifest: Vec<(String, Stamp)>,
+    manifest: Vec<Line>,
     /// Different from the output's file: written into the staging directory.
     changed: Vec<String>,
     /// Same as the output's file, which the staging directory does not have yet: linked.
@@ -88,6 +99,8 @@ struct Written {
 struct Previous {
     /// Our files, from a readable manifest.
     ours: HashMap<String, Stamp>,
+    /// The page keys of the last build (see `weekly_site::memo`).
+    keys: HashMap<String, Key>,
     /// The manifest could not be read: a file the new build makes replaces whatever is at its
     /// path, and everything else is kept.
     unreadable: bool,
@@ -144,27 +157,50 @@ fn is_plain_relative(path: &str) -> bool {
             .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
-fn read_manifest(text: &str) -> Option<HashMap<String, Stamp>> {
+/// The files of a manifest with their stamps, and the page keys it records.
+type Manifest = (HashMap<String, Stamp>, HashMap<String, Key>);
+
+fn read_manifest(text: &str) -> Option<Manifest> {
     let mut lines = text.lines();
     lines.next()?;
-    if lines.next()? != MANIFEST_VERSION {
-        return None;
+    let with_keys = match lines.next()? {
+        MANIFEST_VERSION => true,
+        MANIFEST_V2 => false,
+        _ => return None,
+    };
+    let mut files = HashMap::new();
+    let mut keys = HashMap::new();
+    for line in lines {
+        let mut parts = line.splitn(if with_keys { 4 } else { 3 }, ' ');
+        let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
+        let len = parts.next()?.parse().ok()?;
+        let key = if with_keys {
+            match parts.next()? {
+                "-" => None,
+                key => Some(Key::from_str_radix(key, 16).ok()?),
+            }
+        } else {
+            None
+        };
+        let path = parts.next()?;
+        if !is_plain_relative(path) || path == MARKER {
+            return None;
+        }
+        if let Some(key) = key {
+            keys.insert(path.to_owned(), key);
+        }
+        files.insert(path.to_owned(), (hash, len));
     }
-    lines
-        .map(|line| {
-            let mut parts = line.splitn(3, ' ');
-            let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
-            let len = parts.next()?.parse().ok()?;
-            let path = parts.next()?;
-            (is_plain_relative(path) && path != MARKER).then(|| (path.to_owned(), (hash, len)))
-        })
-        .collect()
+    Some((files, keys))
 }
 
-fn manifest_text(files: &[(String, Stamp)]) -> String {
+fn manifest_text(files: &[Line]) -> String {
     let mut text = format!("{MARKER_HEAD}\n{MANIFEST_VERSION}\n");
-    for (path, (hash, len)) in files {
-        let _ = writeln!(text, "{hash:016x} {len} {path}");
+    for (path, (hash, len), key) in files {
+        let _ = match key {
+            Some(key) => writeln!(text, "{hash:016x} {len} {key:032x} {path}"),
+            None => writeln!(text, "{hash:016x} {len} - {path}"),
+        };
     }
     text
 }
@@ -186,7 +222,7 @@ fn is_file_of_len(out: &Path, relative: &str, len: u64) -> bool {
 }
 
 fn write_changed(
-    files: &Receiver<(String, Vec<u8>)>,
+    files: &Receiver<Job>,
     staging: &Path,
     out: &Path,
     previous: &Previous,
@@ -198,11 +234,16 @@ fn write_changed(
         unchanged: Vec::new(),
         kept: 0,
     };
-    for (relative, bytes) in files {
-        let stamp = stamp(&bytes);
-        // Same hash as last time and still there with its length: nothing to write.
-        let as_out =
-            previous.ours.get(&relative) == Some(&stamp) && is_file_of_len(out, &relative, stamp.1);
+    for job in files {
+        let (relative, stamp, key, bytes) = match job {
+            Job::Write(relative, key, bytes) => (relative, stamp(&bytes), key, Some(bytes)),
+            Job::Keep(relative, stamp, key) => (relative, stamp, Some(key), None),
+        };
+        // Same hash as last time and still there with its length: nothing to write. (A kept
+        // page was checked to be there when it was kept.)
+        let as_out = bytes.is_none()
+            || (previous.ours.get(&relative) == Some(&stamp)
+                && is_file_of_len(out, &relative, stamp.1));
         let in_spare = previous.spare.get(&relative) == Some(&stamp)
             && is_file_of_len(staging, &relative, stamp.1);
         if as_out && in_spare {
@@ -221,10 +262,10 @@ fn write_changed(
             // A file of the spare site may be a link to the output's: replaced, never written
             // through.
             make_room(&path);
-            std::fs::write(&path, &bytes).map_err(shown)?;
+            std::fs::write(&path, bytes.unwrap_or_default()).map_err(shown)?;
             written.changed.push(relative.clone());
         }
-        written.manifest.push((relative, stamp));
+        written.manifest.push((relative, stamp, key));
     }
     Ok(written)
 }
@@ -266,6 +307,7 @@ impl DirSink {
         let mut mode = Mode::Absent;
         let mut previous = Previous {
             ours: HashMap::new(),
+            keys: HashMap::new(),
             unreadable: false,
             clean,
             spare: HashMap::new(),
@@ -295,7 +337,10 @@ impl DirSink {
                     .as_deref()
                     .and_then(read_manifest)
                 {
-                    Some(ours) if !clean => previous.ours = ours,
+                    Some((ours, keys)) if !clean => {
+                        previous.ours = ours;
+                        previous.keys = keys;
+                    }
                     Some(_) => {}
                     None => {
                         previous.unreadable = !clean;
@@ -325,7 +370,7 @@ impl DirSink {
                 .as_deref()
                 .and_then(read_manifest);
             match manifest {
-                Some(files)
+                Some((files, _))
                     if mode == Mode::Exchange
                         && !previous.unreadable
                         && std::fs::rename(&spare, &staging).is_ok() =>
@@ -361,6 +406,39 @@ impl DirSink {
             next: 0,
             _lock: lock,
         })
+    }
+
+    /// The page keys of the last build (empty after `--clean` or without a readable
+    /// manifest), mixed with `salt` (the program's identity) as every key is.
+    pub fn memo(&self, salt: Key) -> weekly_site::Memo {
+        weekly_site::Memo {
+            previous: self.previous.keys.clone(),
+            salt,
+        }
+    }
+
+    /// Sends `job` to the next writer.
+    fn send(&mut self, path: &str, job: Job) -> Result<(), weekly_site::SiteError> {
+        let stopped = |message: String| weekly_site::SiteError::Write {
+            path: path.to_owned(),
+            message,
+        };
+        if !is_plain_relative(path) || (path == MARKER || path == CARRIED) {
+            return Err(stopped("not a path the site may write".to_owned()));
+        }
+        if self.writers.is_empty() {
+            return Err(stopped("the file writers stopped".to_owned()));
+        }
+        self.next = (self.next + 1) % self.writers.len();
+        if self.writers[self.next].0.send(job).is_ok() {
+            return Ok(());
+        }
+        // A writer stopped: its error is the one to report.
+        let (_, writer) = self.writers.swap_remove(self.next);
+        Err(stopped(match writer.join() {
+            Ok(Err(e)) => e.to_string(),
+            _ => "the file writer stopped".to_owned(),
+        }))
     }
 
     /// Waits for the writers; their manifests merged, sorted by path.
@@ -434,7 +512,7 @@ impl DirSink {
                 std::fs::remove_dir(&self.staging).ok();
             }
             Mode::Exchange => {
-                let new: HashSet<&str> = written.manifest.iter().map(|(p, _)| p.as_str()).collect();
+                let new: HashSet<&str> = written.manifest.iter().map(|(p, _, _)| p.as_str()).collect();
                 changes.removed = self
                     .previous
                     .ours
@@ -636,30 +714,27 @@ impl DirSink {
 
 impl weekly_site::Sink for DirSink {
     fn write(&mut self, path: &str, bytes: Vec<u8>) -> Result<(), weekly_site::SiteError> {
-        let stopped = |message: String| weekly_site::SiteError::Write {
-            path: path.to_owned(),
-            message,
-        };
-        if !is_plain_relative(path) || (path == MARKER || path == CARRIED) {
-            return Err(stopped("not a path the site may write".to_owned()));
-        }
-        if self.writers.is_empty() {
-            return Err(stopped("the file writers stopped".to_owned()));
-        }
-        self.next = (self.next + 1) % self.writers.len();
-        if self.writers[self.next]
-            .0
-            .send((path.to_owned(), bytes))
-            .is_ok()
+        self.send(path, Job::Write(path.to_owned(), None, bytes))
+    }
+
+    fn write_keyed(
+        &mut self,
+        path: &str,
+        key: Key,
+        bytes: Vec<u8>,
+    ) -> Result<(), weekly_site::SiteError> {
+        self.send(path, Job::Write(path.to_owned(), Some(key), bytes))
+    }
+
+    fn keep(&mut self, path: &str, key: Key) -> Option<u64> {
+        let stamp = *self.previous.ours.get(path)?;
+        if self.previous.keys.get(path) != Some(&key) || !is_file_of_len(&self.out, path, stamp.1)
         {
-            return Ok(());
+            return None;
         }
-        // A writer stopped: its error is the one to report.
-        let (_, writer) = self.writers.swap_remove(self.next);
-        Err(stopped(match writer.join() {
-            Ok(Err(e)) => e.to_string(),
-            _ => "the file writer stopped".to_owned(),
-        }))
+        self.send(path, Job::Keep(path.to_owned(), stamp, key))
+            .ok()
+            .map(|()| stamp.1)
     }
 }
 

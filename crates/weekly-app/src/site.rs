@@ -249,17 +249,70 @@ impl<'s> WithStatic<'s> {
     }
 }
 
+/// What decides a page besides its template and values: this program. The version and the
+/// executable's length and time, so that a rebuilt `weekly` renders every page once (a key of
+/// its own each run when the executable cannot be read: nothing is kept).
+pub fn program_salt() -> weekly_site::Key {
+    let mut hasher = weekly_site::memo::KeyHasher::new(0);
+    hasher.add_bytes(env!("CARGO_PKG_VERSION").as_bytes());
+    let exe = std::env::current_exe().and_then(std::fs::metadata);
+    match exe {
+        Ok(meta) => {
+            hasher.add_bytes(&meta.len().to_le_bytes());
+            let time = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            hasher.add_bytes(&time.to_le_bytes());
+        }
+        Err(_) => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            hasher.add_bytes(&now.to_le_bytes());
+            hasher.add_bytes(&std::process::id().to_le_bytes());
+        }
+    }
+    hasher.finish()
+}
+
+impl WithStatic<'_> {
+    /// The folder of `path` that `static/` has as a file, if any.
+    fn static_folder<'p>(&self, path: &'p str) -> Option<&'p str> {
+        path.match_indices('/')
+            .map(|(at, _)| &path[..at])
+            .find(|folder| self.paths.contains(*folder))
+    }
+}
+
 impl Sink for WithStatic<'_> {
+    fn write_keyed(
+        &mut self,
+        path: &str,
+        key: weekly_site::Key,
+        bytes: Vec<u8>,
+    ) -> Result<(), SiteError> {
+        if self.paths.contains(path) || self.static_folder(path).is_some() {
+            return self.write(path, bytes);
+        }
+        self.inner.write_keyed(path, key, bytes)
+    }
+
+    fn keep(&mut self, path: &str, key: weekly_site::Key) -> Option<u64> {
+        // A path `static/` takes is written (and so left out), never kept.
+        if self.paths.contains(path) || self.static_folder(path).is_some() {
+            return None;
+        }
+        self.inner.keep(path, key)
+    }
+
     fn write(&mut self, path: &str, bytes: Vec<u8>) -> Result<(), SiteError> {
         if self.paths.contains(path) {
             self.replaced.push(path.to_owned());
             return Ok(());
         }
-        if let Some((folder, _)) = path
-            .match_indices('/')
-            .map(|(at, _)| path.split_at(at))
-            .find(|(folder, _)| self.paths.contains(*folder))
-        {
+        if let Some(folder) = self.static_folder(path) {
             return Err(SiteError::Write {
                 path: path.to_owned(),
                 message: format!(

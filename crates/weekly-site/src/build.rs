@@ -17,6 +17,8 @@ use crate::sitemap::{robots, sitemap};
 use crate::templates::Templates;
 use crate::urls::Urls;
 use crate::view::{IssueView, NeighbourView, content_html, issue_view};
+use crate::memo::Memo;
+use crate::writer::{Keys, Made, Writer};
 use crate::{Sink, SiteError};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -45,6 +47,8 @@ pub struct Summary {
     pub issue_pages: usize,
     /// Issue pages that are teasers.
     pub teasers: usize,
+    /// Pages kept from the last build (their keys were the same), among `files`.
+    pub kept: usize,
     /// Bytes of the search index.
     pub index_bytes: u64,
     /// Problems of the content that did not stop the build.
@@ -54,34 +58,14 @@ pub struct Summary {
     pub clouds: CloudCache,
 }
 
-struct Writer<'s> {
-    sink: &'s mut dyn Sink,
-    summary: Summary,
-    sitemap: Vec<(String, Option<String>)>,
-    urls: &'s Urls,
-}
-
-impl Writer<'_> {
-    fn file(&mut self, path: &str, bytes: impl Into<Vec<u8>>) -> Result<(), SiteError> {
-        let bytes = bytes.into();
-        self.summary.files += 1;
-        self.summary.bytes += bytes.len() as u64;
-        self.sink.write(path, bytes)
-    }
-
-    fn page(&mut self, url: &str, html: String, lastmod: Option<String>) -> Result<(), SiteError> {
-        let path = self.urls.file(url);
-        self.sitemap.push((self.urls.absolute(url), lastmod));
-        self.file(&path, html)
-    }
-}
-
 /// Builds the site of `input` with `templates` into `sink`. `clouds` holds the word clouds of
-/// earlier builds (see [`Summary::clouds`]).
+/// earlier builds (see [`Summary::clouds`]); `memo` the page keys of the last build into the
+/// same sink (pages with the same key are kept, see [`crate::memo`]).
 pub fn build(
     input: &SiteInput<'_>,
     templates: &Templates,
     clouds: &CloudCache,
+    memo: &Memo,
     sink: &mut dyn Sink,
 ) -> Result<Summary, SiteError> {
     let config = &input.config;
@@ -96,7 +80,7 @@ pub fn build(
     writer.summary.clouds = seasons.1;
     let seasons = seasons.0;
     for lang in &config.languages {
-        build_language(input, templates, &urls, lang, &seasons, &mut writer)?;
+        build_language(input, templates, memo, &urls, lang, &seasons, &mut writer)?;
     }
     let primary = &config.primary;
     let common = common(input, &urls, primary);
@@ -296,6 +280,7 @@ fn totals_value(
 fn build_language(
     input: &SiteInput<'_>,
     templates: &Templates,
+    memo: &Memo,
     urls: &Urls,
     lang: &Lang,
     seasons: &[Season<'_>],
@@ -312,7 +297,9 @@ fn build_language(
             }
             builder.finish()
         });
-        language_pages(input, templates, urls, lang, seasons, writer, docs, indexer)
+        language_pages(
+            input, templates, memo, urls, lang, seasons, writer, docs, indexer,
+        )
     })
 }
 
@@ -320,6 +307,7 @@ fn build_language(
 fn language_pages(
     input: &SiteInput<'_>,
     templates: &Templates,
+    memo: &Memo,
     urls: &Urls,
     lang: &Lang,
     seasons: &[Season<'_>],
@@ -352,6 +340,15 @@ fn language_pages(
             ));
         }
     }
+    let keys = Keys {
+        memo,
+        templates,
+        shared: {
+            let mut hasher = crate::memo::KeyHasher::new(memo.salt);
+            hasher.add(&site);
+            hasher.finish()
+        },
+    };
     let cx = LangContext {
         input,
         templates,
@@ -359,6 +356,7 @@ fn language_pages(
         lang,
         site: value_of(&site),
         labels,
+        keys,
     };
     let indices: Vec<usize> = (0..issues.len()).collect();
     // Pages are rendered on every core, a batch at a time (so that only a batch of pages is
@@ -369,20 +367,23 @@ fn language_pages(
             let Some(RenderedIssue {
                 index,
                 view,
-                url,
-                html,
+                page,
+                made,
                 summary,
             }) = rendered?
             else {
                 continue;
             };
+            let url = made.url.clone();
             for image in &view.dropped_images {
                 writer.summary.warnings.push(format!(
                     "issue #{} ({lang}): image `{image}` names a file on the author's computer; shown as its alt text",
                     view.number
                 ));
             }
-            writer.page(&url, html, Some(view.date.clone()))?;
+            writer.made(made, Some(view.date.clone()), || {
+                render_issue_page(&cx, &page, &view)
+            })?;
             writer.summary.issue_pages += 1;
             writer.summary.teasers += usize::from(view.teaser);
             collect_issue(
@@ -449,7 +450,9 @@ fn language_pages(
         .and_then(|t| t.get("intro"))
         .map(|t| escape(t))
         .unwrap_or_default();
-    let html = templates.render(
+    writer.render(
+        cx.keys,
+        &home_url,
         "home.html",
         &json!({
             "site": site, "page": page, "latest": listed.last(), "recent": recent,
@@ -457,7 +460,6 @@ fn language_pages(
             "totals": totals_value(input, urls, lang, &issues, &shown_sections), "intro_html": intro,
         }),
     )?;
-    writer.page(&home_url, html, None)?;
 
     // Archive: seasons newest first, issues newest first.
     let mut by_season: BTreeMap<u32, Vec<&Value>> = BTreeMap::new();
@@ -490,11 +492,12 @@ fn language_pages(
         &labels["archive"],
         |l| urls.archive(l),
     );
-    let html = templates.render(
+    writer.render(
+        cx.keys,
+        &url,
         "archive.html",
         &json!({"site": site, "page": page, "seasons": archive_seasons}),
     )?;
-    writer.page(&url, html, None)?;
 
     // Seasons and the dashboard.
     let names: Vec<String> = section_names(input, lang)
@@ -523,15 +526,22 @@ fn language_pages(
                 value["label"].as_str().unwrap_or(""),
                 |l| urls.season(l, season.number),
             );
-            let html = templates.render(
+            let render = || season_html(&cx, &page, &value);
+            let made = cx.keys.make(
+                urls,
+                url,
                 "season.html",
-                &minijinja::context! {site => &cx.site, page => value_of(&page), season => value_of(&value)},
+                |h| {
+                    h.add(&page);
+                    h.add(&value);
+                },
+                render,
             )?;
-            Ok::<_, SiteError>((url, html, value))
+            Ok::<_, SiteError>((made, page, value))
         });
         for rendered in rendered {
-            let (url, html, value) = rendered?;
-            writer.page(&url, html, None)?;
+            let (made, page, value) = rendered?;
+            writer.made(made, None, || season_html(&cx, &page, &value))?;
             shown.push_front(value);
             shown.truncate(DASHBOARD_SEASONS);
         }
@@ -559,14 +569,15 @@ fn language_pages(
         &labels["stats"],
         |l| urls.stats(l),
     );
-    let html = templates.render(
+    writer.render(
+        cx.keys,
+        &url,
         "stats.html",
         &json!({
             "site": site, "page": page, "totals": totals_value(input, urls, lang, &all, &shown_sections),
             "seasons_svg": seasons_svg, "seasons": shown, "older": seasons.len() > DASHBOARD_SEASONS,
         }),
     )?;
-    writer.page(&url, html, None)?;
 
     // Section pages: everything ever featured, newest first, SECTION_PAGE entries a page, made
     // on every core.
@@ -591,10 +602,11 @@ fn language_pages(
         }
     }
     for batch in units.chunks(RENDER_BATCH) {
-        let rendered = weekly_model::par::map(batch, |unit| section_page(&cx, unit));
-        for rendered in rendered {
-            let (url, html) = rendered?;
-            writer.page(&url, html, None)?;
+        let rendered = weekly_model::par::map(batch, |unit| section_page(&cx, unit, false));
+        for (rendered, unit) in rendered.into_iter().zip(batch) {
+            writer.made(rendered?, None, || {
+                section_page(&cx, unit, true).map(|made| made.html.unwrap_or_default())
+            })?;
         }
     }
 
@@ -668,18 +680,38 @@ pub(crate) struct LangContext<'a, 's> {
     /// The `site` value of the templates.
     pub(crate) site: minijinja::Value,
     pub(crate) labels: &'a BTreeMap<String, String>,
+    /// What page keys are made of.
+    pub(crate) keys: Keys<'a>,
 }
 
 /// Issue pages rendered at once (on every core) before they are written.
 const RENDER_BATCH: usize = 64;
 
-/// An issue page, rendered.
+/// An issue page, rendered (or kept: see [`Made`]).
 struct RenderedIssue {
     index: usize,
     view: IssueView,
-    url: String,
-    html: String,
+    page: Value,
+    made: Made,
     summary: String,
+}
+
+fn render_issue_page(
+    cx: &LangContext<'_, '_>,
+    page: &Value,
+    view: &IssueView,
+) -> Result<String, SiteError> {
+    cx.templates.render(
+        "issue.html",
+        &minijinja::context! {site => &cx.site, page => value_of(page), issue => value_of(view)},
+    )
+}
+
+fn season_html(cx: &LangContext<'_, '_>, page: &Value, value: &Value) -> Result<String, SiteError> {
+    cx.templates.render(
+        "season.html",
+        &minijinja::context! {site => &cx.site, page => value_of(page), season => value_of(value)},
+    )
 }
 
 /// The page of `issues[i]` (`None` when it has no edition in the language).
@@ -690,7 +722,6 @@ fn render_issue(
 ) -> Result<Option<RenderedIssue>, SiteError> {
     let LangContext {
         input,
-        templates,
         urls,
         lang,
         labels,
@@ -734,15 +765,21 @@ fn render_issue(
         view.description.clone()
     };
     page["description"] = json!(summary);
-    let html = templates.render(
+    let made = cx.keys.make(
+        urls,
+        url,
         "issue.html",
-        &minijinja::context! {site => &cx.site, page => value_of(&page), issue => value_of(&view)},
+        |h| {
+            h.add(&page);
+            h.add(&view);
+        },
+        || render_issue_page(cx, &page, &view),
     )?;
     Ok(Some(RenderedIssue {
         index: i,
         view,
-        url,
-        html,
+        page,
+        made,
         summary,
     }))
 }

@@ -11,6 +11,7 @@ pub mod input;
 pub mod labels;
 pub mod links;
 pub mod markdown;
+pub mod memo;
 pub mod search;
 mod seasons;
 mod sections;
@@ -18,8 +19,10 @@ pub mod sitemap;
 pub mod templates;
 pub mod urls;
 pub mod view;
+mod writer;
 
 pub use build::{Summary, build};
+pub use memo::{Key, Memo};
 pub use input::{EditionInput, IssueInput, SiteConfig, SiteInput};
 pub use templates::{Override, Templates};
 
@@ -50,6 +53,21 @@ pub enum SiteError {
 pub trait Sink {
     /// Takes one file at `path` (relative, `/`-separated).
     fn write(&mut self, path: &str, bytes: Vec<u8>) -> Result<(), SiteError>;
+
+    /// Takes the page at `path` made from `key` (see [`memo`]), so that a later build can keep
+    /// it. Sinks that keep nothing write it as any file.
+    fn write_keyed(&mut self, path: &str, key: Key, bytes: Vec<u8>) -> Result<(), SiteError> {
+        let _ = key;
+        self.write(path, bytes)
+    }
+
+    /// Keeps the file the last build made at `path` from the same `key`, unrendered, and gives
+    /// its length. `None` when the sink cannot (it keeps nothing, or the file is gone): the
+    /// page is then rendered and written.
+    fn keep(&mut self, path: &str, key: Key) -> Option<u64> {
+        let _ = (path, key);
+        None
+    }
 }
 
 /// A sink keeping every file in memory (tests, link checks, `serve`).

@@ -7,6 +7,7 @@ use crate::build::{LangContext, titled_page, value_of};
 use crate::input::SiteInput;
 use crate::search::SearchDoc;
 use crate::view::IssueView;
+use crate::writer::Made;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
@@ -51,10 +52,12 @@ pub(crate) struct SectionPage {
 }
 
 /// A page of a section's list, rendered: its URL and HTML.
+/// Section page `unit` (kept when its key is the last build's, unless `render`).
 pub(crate) fn section_page(
     cx: &LangContext<'_, '_>,
     unit: &SectionPage,
-) -> Result<(String, String), SiteError> {
+    render: bool,
+) -> Result<Made, SiteError> {
     let LangContext {
         input, urls, lang, ..
     } = *cx;
@@ -102,14 +105,37 @@ pub(crate) fn section_page(
         "next": (number < pages).then(|| href(number + 1)),
         "pages": (1..=pages).map(|n| json!({"number": n, "href": href(n), "current": n == number})).collect::<Vec<_>>(),
     });
-    let html = cx.templates.render(
+    let threshold = input.config.star_badge_threshold;
+    let html = || {
+        cx.templates.render(
+            "section.html",
+            &minijinja::context! {
+                site => &cx.site, page => value_of(&page), entries => value_of(&entries), badges => badges,
+                threshold => threshold, pager => value_of(&pager),
+            },
+        )
+    };
+    if render {
+        let html = html()?;
+        return Ok(Made {
+            url,
+            key: 0,
+            html: Some(html),
+        });
+    }
+    cx.keys.make(
+        urls,
+        url,
         "section.html",
-        &minijinja::context! {
-            site => &cx.site, page => value_of(&page), entries => value_of(&entries), badges => badges,
-            threshold => input.config.star_badge_threshold, pager => value_of(&pager),
+        |h| {
+            h.add(&page);
+            h.add(&entries);
+            h.add(badges);
+            h.add(&threshold);
+            h.add(&pager);
         },
-    )?;
-    Ok((url, html))
+        html,
+    )
 }
 
 /// Sends the entries of an issue page to the search index and keeps the counted ones for the

@@ -49,6 +49,8 @@ pub struct Override {
 pub struct Templates {
     env: Environment<'static>,
     files: BTreeMap<String, String>,
+    /// A hash of every template's source (part of every page's key).
+    fingerprint: crate::Key,
 }
 
 impl Templates {
@@ -70,16 +72,28 @@ impl Templates {
             minijinja::escape_formatter(out, state, value)
         });
         let mut files = BTreeMap::new();
+        let mut hasher = crate::memo::KeyHasher::new(0);
         for (name, built_in) in BUILT_IN {
             let (file, source) = match overrides.get(*name) {
                 Some(o) => (o.file.clone(), o.source.clone()),
                 None => (format!("built-in template {name}"), (*built_in).to_owned()),
             };
             files.insert((*name).to_owned(), file);
+            hasher.add_bytes(name.as_bytes());
+            hasher.add_bytes(source.as_bytes());
             env.add_template_owned(*name, source)
                 .map_err(|e| template_error(&files, &e))?;
         }
-        Ok(Templates { env, files })
+        Ok(Templates {
+            env,
+            files,
+            fingerprint: hasher.finish(),
+        })
+    }
+
+    /// A hash of the sources of every template.
+    pub fn fingerprint(&self) -> crate::Key {
+        self.fingerprint
     }
 
     /// Renders template `name` with `context`.

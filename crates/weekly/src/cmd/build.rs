@@ -1,6 +1,7 @@
 //! `weekly build`: the static website of the workspace (public, or `--full` for subscribers).
 
 use crate::archive::{Archive, ParseCache};
+use crate::buildstamp;
 use crate::outdir::DirSink;
 use crate::printer;
 use crate::site;
@@ -74,12 +75,31 @@ pub struct Args {
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let started = Instant::now();
+    let started_at = std::time::SystemTime::now();
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| root.join(if args.full { "site-full" } else { "site" }));
+    // Nothing read by the build changed since it last built `out`: nothing to do.
+    let stamp = buildstamp::path(root, &out, args.full);
+    let salt = site::program_salt();
+    let options = format!("full={} allow_errors={}", args.full, args.allow_errors);
+    if !args.clean
+        && let Some(printed) =
+            buildstamp::unchanged(&stamp, root, buildstamp::context(salt, &options, &out))
+    {
+        for line in &printed {
+            printer::status(line);
+        }
+        printer::status(&format!(
+            "nothing that `weekly build` reads changed since it last built `{}`: nothing to do, in {:.3} s",
+            out.display(),
+            started.elapsed().as_secs_f64()
+        ));
+        return check_links(args, root, &out);
+    }
+    buildstamp::forget(&stamp);
     let workspace = Workspace::load(root)?;
-    let out = args.out.clone().unwrap_or_else(|| {
-        workspace
-            .root
-            .join(if args.full { "site-full" } else { "site" })
-    });
     // Word clouds of the seasons are kept in the workspace between builds; without them the
     // segmenter's dictionary (~0.1 s to build) is loaded while the files are parsed.
     let cache = site::read_cloud_cache(&workspace);
@@ -124,8 +144,9 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let (statics, skipped) = site::static_files(&workspace)?;
     printer::skipped_links(&skipped);
     let mut sink = DirSink::new(&out, args.clean, &|line| printer::status(line))?;
+    let memo = sink.memo(salt);
     let mut with_static = site::WithStatic::new(&mut sink, statics);
-    let built = weekly_site::build(&input, &templates, &cache, &mut with_static)
+    let built = weekly_site::build(&input, &templates, &cache, &memo, &mut with_static)
         .map_err(anyhow::Error::from)
         .and_then(|summary| Ok((summary, with_static.finish(&workspace)?)));
     let (summary, (statics, replaced)) = match built {
@@ -136,18 +157,23 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         }
     };
     let changes = sink.finish()?;
+    // What is printed again when a later build finds nothing changed.
+    let mut printed = Vec::new();
     for path in &replaced {
-        printer::status(&format!(
+        printed.push(format!(
             "note: `{}/{path}` replaces the file the site makes there",
             site::STATIC_DIR
         ));
     }
     site::keep_cloud_cache(&workspace, &cache, &summary.clouds)?;
     for warning in &summary.warnings {
-        printer::status(&format!("warning: {warning}"));
+        printed.push(format!("warning: {warning}"));
+    }
+    for line in &printed {
+        printer::status(line);
     }
     printer::status(&format!(
-        "built {} ({} as {}), {}{}, {:.1} MB (search index {:.1} MB) into `{}`: {} written, {} unchanged, {} removed{}, in {:.2} s",
+        "built {} ({} as {}), {}{}, {:.1} MB (search index {:.1} MB) into `{}`: {} written, {} unchanged ({} pages kept without rendering), {} removed{}, in {:.2} s",
         printer::count(summary.issue_pages, "issue page", "issue pages"),
         summary.teasers,
         if summary.teasers == 1 {
@@ -166,6 +192,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         out.display(),
         changes.written,
         changes.unchanged,
+        summary.kept,
         changes.removed,
         if changes.kept > 0 {
             format!(", {} not ours kept", changes.kept)
@@ -174,9 +201,21 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         },
         started.elapsed().as_secs_f64()
     ));
+    // A build that went on despite errors is built again next time (its errors shown again).
+    if blocking.is_empty() {
+        let context = buildstamp::context(salt, &options, &out);
+        buildstamp::record(&stamp, root, context, started_at, &printed)?;
+    }
+    check_links(args, root, &out)
+}
+
+/// `--check-links`: every internal link and fragment of the built site resolves.
+fn check_links(args: &Args, root: &Path, out: &Path) -> Result<ExitCode> {
     if args.check_links {
-        let urls = weekly_site::urls::Urls::new(&input.config.base_url, &input.config.primary);
-        let broken = check_dir(&out, &urls.root)?;
+        let workspace = Workspace::load(root)?;
+        let config = &workspace.config;
+        let urls = weekly_site::urls::Urls::new(&config.base_url, &config.primary_language);
+        let broken = check_dir(out, &urls.root)?;
         if !broken.is_empty() {
             for b in &broken {
                 printer::out(&format!("{}: `{}`: {}", b.page, b.href, b.reason));

@@ -79,7 +79,13 @@ fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
     printer::skipped_links(&skipped);
     let mut memory = weekly_site::Memory::default();
     let mut with_static = site::WithStatic::new(&mut memory, statics);
-    let summary = weekly_site::build(&input, &templates, clouds, &mut with_static)?;
+    let summary = weekly_site::build(
+        &input,
+        &templates,
+        clouds,
+        &weekly_site::Memo::none(),
+        &mut with_static,
+    )?;
     let statics = with_static.into_files();
     *clouds = summary.clouds;
     Ok(Files {
