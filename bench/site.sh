@@ -15,6 +15,8 @@
 # long and much memory there); peak RSS from one extra run under GNU time (`/usr/bin/time -v`).
 # Each workspace is first built once by `weekly build` alone (its word clouds are then cached in
 # the workspace, as after any build), which is reported as the first build.
+# `incremental` measures builds as an editor runs them (nothing changed; one title edited); the
+# like-for-like rows use `--force`, which renders every page.
 # Last, `weekly serve` on the corpus: an issue file is changed 3 times and the `rebuilt in N ms`
 # lines are printed. Prints wall time, peak RSS, files written and the ratios hugo/weekly.
 # Usage: bench/site.sh [N=20000]
@@ -125,8 +127,10 @@ compare() {
     report "hugo $theme" "$label-$way-hugo-$theme" "$work/$label-$way-hugo-$theme-out" "$count"
   done
   if [ "$skip_weekly" != 1 ]; then
+    # `--force`: like for like, every page rendered (without it a rebuild of an unchanged
+    # workspace does nothing; that is measured by `incremental`).
     bench "$label-$way-weekly" "$count" "$way" "$work/$label-$way-weekly-out" \
-      "$weekly" build --workspace "$ws" --out "$work/$label-$way-weekly-out"
+      "$weekly" build --force --workspace "$ws" --out "$work/$label-$way-weekly-out"
     report "weekly build" "$label-$way-weekly" "$work/$label-$way-weekly-out" "$count"
     for theme in minimal blog; do
       ratio "$label-$way-hugo-$theme" "$label-$way-weekly" "$theme"
@@ -176,11 +180,47 @@ PY
   # tool (see BENCHMARKS.md on this disk's inode reuse).
 }
 
+# incremental LABEL WS — `weekly build` as an editor runs it: after a build whose inputs are
+# over a second old (so it records them), 5 builds with nothing changed, then 5 builds each
+# after one edit of the newest issue's zh.md (an entry's title); medians, and the pages kept.
+incremental() {
+  [ "$skip_weekly" = 1 ] && return
+  local label="$1" ws="$2" out="$work/$1-incremental-out"
+  "$weekly" build --workspace "$ws" --out "$out" >/dev/null 2>&1
+  sleep 1.2
+  "$weekly" build --workspace "$ws" --out "$out" >/dev/null 2>&1
+  python3 - "$weekly" "$ws" "$out" "$label" <<'PY'
+import glob, statistics, subprocess, sys, time
+weekly, ws, out, label = sys.argv[1:]
+file = sorted(glob.glob(f"{ws}/issues/*/zh.md"))[-1]
+def build():
+    start = time.perf_counter()
+    done = subprocess.run([weekly, "build", "--workspace", ws, "--out", out],
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    assert done.returncode == 0, done.stderr
+    return wall, done.stderr.strip().splitlines()[-1]
+idle = [build() for _ in range(5)]
+assert all("nothing to do" in said for _, said in idle), idle[0][1]
+edits = []
+for i in range(5):
+    text = open(file, encoding="utf-8").read()
+    open(file, "w", encoding="utf-8").write(text.replace("1、[", f"1、[改{i} ", 1))
+    edits.append(build())
+median = lambda runs: statistics.median(w for w, _ in runs)
+print(f"{label}, incremental: nothing changed {median(idle) * 1000:.0f} ms (median of 5); "
+      f"one entry title edited {median(edits) * 1000:.0f} ms (median of 5)")
+print(f"  last edit: {edits[-1][1]}")
+PY
+}
+
 first_build corpus "$work/corpus"
+incremental corpus "$work/corpus"
 for way in fresh rebuild; do
   compare corpus "$work/corpus" "$runs" "$way"
 done
 first_build "synthetic-$n" "$work/synth"
+incremental "synthetic-$n" "$work/synth"
 for way in fresh rebuild; do
   compare "synthetic-$n" "$work/synth" 1 "$way"
 done

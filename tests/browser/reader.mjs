@@ -1,7 +1,7 @@
 // What readers meet on the site built from the imported corpus, in headless Chromium at a
 // phone's width (390 px) and a desktop's (1280 px), light and dark:
 //
-//   node tests/browser/reader.mjs SITE_DIR SCREENSHOT_DIR SUBSCRIBE_URL
+//   node tests/browser/reader.mjs SITE_DIR SCREENSHOT_DIR SUBSCRIBE_URL CODE_PAGE
 //
 //   1. search: `锁` (one character) lists 20 results and pages to the rest; a Latin word too;
 //   2. charts (/zh/stats/, season pages): no two text boxes of a chart overlap, text is at
@@ -13,7 +13,9 @@
 //      free issues; no section with no entries is offered;
 //   5. a free issue has a table of contents whose links land, prev/next with titles, a way
 //      back to the top, a reading time, lazy images, `og:locale`, a description that is not
-//      the title.
+//      the title; on CODE_PAGE (an issue with a Python block) the code is coloured at build
+//      time: keywords, strings and comments each in a colour of their own that reads on the
+//      block's background, and a long line scrolls inside the block, not the page.
 // Screenshots go to SCREENSHOT_DIR. Prints `ok: …` per check, exits 1 on the first failure.
 
 import fs from 'node:fs';
@@ -21,9 +23,9 @@ import path from 'node:path';
 import { launch } from './chromium.mjs';
 import { serveSite } from './static_server.mjs';
 
-const [siteArg, shotArg, SUBSCRIBE] = process.argv.slice(2);
-if (!siteArg || !shotArg || !SUBSCRIBE) {
-  console.error('usage: node tests/browser/reader.mjs SITE_DIR SCREENSHOT_DIR SUBSCRIBE_URL');
+const [siteArg, shotArg, SUBSCRIBE, CODE_PAGE] = process.argv.slice(2);
+if (!siteArg || !shotArg || !SUBSCRIBE || !CODE_PAGE) {
+  console.error('usage: node tests/browser/reader.mjs SITE_DIR SCREENSHOT_DIR SUBSCRIBE_URL CODE_PAGE');
   process.exit(2);
 }
 const SHOTS = path.resolve(shotArg);
@@ -183,6 +185,37 @@ async function check(page, origin, viewport, scheme) {
   await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
   await shot('issue');
   ok(`${tag} ${free}: ${toc.length} sections in the contents, prev/next titled, reading time, lazy images, og:locale zh_CN`);
+
+  // 5b. Code coloured at build time (no script does it: the page's scripts are not needed).
+  await go(CODE_PAGE);
+  const code = await page.evaluate(() => {
+    const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+    const lum = (c) => {
+      const [r, g, b] = rgb(c).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const contrast = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+    const pre = document.querySelector('pre code.language-python').closest('pre');
+    const bg = getComputedStyle(pre).backgroundColor;
+    const plain = getComputedStyle(pre).color;
+    const colours = {};
+    for (const kind of ['keyword', 'string', 'comment']) {
+      const el = document.querySelector(`pre .hl-${kind}`);
+      if (el) colours[kind] = { colour: getComputedStyle(el).color, contrast: contrast(getComputedStyle(el).color, bg) };
+    }
+    return { plain, colours, pageWide: document.documentElement.scrollWidth > window.innerWidth + 1 };
+  });
+  const kinds = Object.keys(code.colours);
+  if (!kinds.includes('keyword') || kinds.length < 2) fail(`${tag} ${CODE_PAGE}: coloured kinds ${kinds}`);
+  for (const [kind, { colour, contrast }] of Object.entries(code.colours)) {
+    if (colour === code.plain) fail(`${tag} ${CODE_PAGE}: ${kind} has the text's colour`);
+    if (contrast < 4.5) fail(`${tag} ${CODE_PAGE}: ${kind} contrast ${contrast.toFixed(2)} on the block`);
+  }
+  if (new Set(Object.values(code.colours).map((c) => c.colour)).size !== kinds.length) fail(`${tag} ${CODE_PAGE}: kinds share a colour`);
+  if (code.pageWide) fail(`${tag} ${CODE_PAGE}: the page scrolls sideways`);
+  await page.locator('pre code.language-python').first().scrollIntoViewIfNeeded();
+  await shot('code');
+  ok(`${tag} ${CODE_PAGE}: ${kinds.join(', ')} coloured, contrast ≥ 4.5 on the block`);
 }
 
 let code = 0;

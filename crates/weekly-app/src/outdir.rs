@@ -512,7 +512,11 @@ impl DirSink {
                 std::fs::remove_dir(&self.staging).ok();
             }
             Mode::Exchange => {
-                let new: HashSet<&str> = written.manifest.iter().map(|(p, _, _)| p.as_str()).collect();
+                let new: HashSet<&str> = written
+                    .manifest
+                    .iter()
+                    .map(|(p, _, _)| p.as_str())
+                    .collect();
                 changes.removed = self
                     .previous
                     .ours
@@ -728,8 +732,7 @@ impl weekly_site::Sink for DirSink {
 
     fn keep(&mut self, path: &str, key: Key) -> Option<u64> {
         let stamp = *self.previous.ours.get(path)?;
-        if self.previous.keys.get(path) != Some(&key) || !is_file_of_len(&self.out, path, stamp.1)
-        {
+        if self.previous.keys.get(path) != Some(&key) || !is_file_of_len(&self.out, path, stamp.1) {
             return None;
         }
         self.send(path, Job::Keep(path.to_owned(), stamp, key))

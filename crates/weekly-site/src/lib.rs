@@ -7,6 +7,7 @@ pub mod build;
 pub mod charts;
 pub mod cloud;
 pub mod feeds;
+pub mod highlight;
 pub mod input;
 pub mod labels;
 pub mod links;
@@ -22,8 +23,8 @@ pub mod view;
 mod writer;
 
 pub use build::{Summary, build};
-pub use memo::{Key, Memo};
 pub use input::{EditionInput, IssueInput, SiteConfig, SiteInput};
+pub use memo::{Key, Memo};
 pub use templates::{Override, Templates};
 
 /// Why a build stopped.

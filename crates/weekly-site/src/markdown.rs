@@ -24,12 +24,14 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
     builder
         .link_rel(Some("noopener noreferrer"))
-        .url_schemes(["http", "https", "mailto"].into_iter().collect());
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .add_allowed_classes("code", crate::highlight::CLASSES);
     builder
 });
 
 /// Block Markdown (paragraphs, lists, images…) to safe HTML.
-/// Images load when they come near the screen and are decoded off the main thread.
+/// Images load when they come near the screen and are decoded off the main thread; code
+/// blocks are coloured (see [`crate::highlight`]).
 pub fn block(markdown: &str) -> String {
     if let Some(html) = simple_markdown(markdown) {
         return html;
@@ -41,6 +43,7 @@ pub fn block(markdown: &str) -> String {
     } else {
         comrak::markdown_to_html(markdown, &SAFE)
     };
+    let html = crate::highlight::code_blocks(&html).unwrap_or(html);
     // Sanitized HTML: `<img ` starts an image tag and nothing else (a `<` of text is `&lt;`),
     // and the sanitizer dropped any `loading` or `decoding` of the source.
     if html.contains("<img ") {

@@ -11,7 +11,8 @@ mod printer;
 
 // The application layer (crates/weekly-app), under the names the commands use.
 use weekly_app::{
-    archive, buildstamp, collector, config, editions, featured, files, outdir, site, translator, workspace,
+    archive, buildstamp, collector, config, editions, featured, files, outdir, site, translator,
+    workspace,
 };
 
 use clap::{Parser, Subcommand};

@@ -32,7 +32,11 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if entry.file_type().unwrap().is_dir() {
                 stack.push(path);
             } else {
-                let relative = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 files.insert(relative, std::fs::read(&path).unwrap());
             }
         }
@@ -88,13 +92,15 @@ fn random_edit(ws: &Path, rng: &mut Rng, step: usize) -> String {
             std::fs::create_dir(&new).unwrap();
             std::fs::write(
                 new.join("issue.toml"),
-                format!("number = {}\ndate = \"2027-01-{:02}\"\n", number + 1, 1 + step % 28),
+                format!(
+                    "number = {}\ndate = \"2027-01-{:02}\"\n",
+                    number + 1,
+                    1 + step % 28
+                ),
             )
             .unwrap();
-            let zh = read(&last.join("zh.md")).replace(
-                &format!("#{number}："),
-                &format!("#{}：", number + 1),
-            );
+            let zh = read(&last.join("zh.md"))
+                .replace(&format!("#{number}："), &format!("#{}：", number + 1));
             std::fs::write(new.join("zh.md"), zh).unwrap();
             format!("added issue {}", number + 1)
         }
@@ -124,9 +130,11 @@ fn random_edit(ws: &Path, rng: &mut Rng, step: usize) -> String {
             } else {
                 "free_after = 50"
             };
-            let text = text
-                .replace("free_after = 50", free)
-                .replacen("free_after = 3\n", &format!("{free}\n"), 1);
+            let text = text.replace("free_after = 50", free).replacen(
+                "free_after = 3\n",
+                &format!("{free}\n"),
+                1,
+            );
             std::fs::write(&config, text).unwrap();
             format!("set {free}")
         }

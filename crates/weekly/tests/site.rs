@@ -537,7 +537,8 @@ fn browser_opens_an_issue_switches_language_and_finds_a_chinese_word() {
 
 /// What readers meet, in Chromium at 390 px and 1280 px, light and dark (`tests/browser/
 /// reader.mjs`): search in pages, charts whose texts never overlap and whose legends are whole,
-/// every language in itself, the subscribe call, the free issues, long pages made easy.
+/// every language in itself, the subscribe call, the free issues, long pages made easy, code
+/// coloured.
 #[test]
 fn browser_reads_the_corpus_site_at_phone_and_desktop_widths() {
     if !browser_available() {
@@ -548,10 +549,23 @@ fn browser_reads_the_corpus_site_at_phone_and_desktop_widths() {
     };
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reader-shots");
     std::fs::create_dir_all(&shots).unwrap();
+    // A Chinese issue with a code block (the corpus has Python in a few).
+    let code_page = (1..200)
+        .map(|n| format!("/zh/{n}/"))
+        .find(|p| {
+            std::fs::read_to_string(out.join(format!("{}index.html", &p[1..])))
+                .is_ok_and(|html| html.contains("<pre><code class=\"language-python\">"))
+        })
+        .expect("an issue with Python code");
     let text = node(
         "reader.mjs",
-        &[out.as_os_str(), shots.as_os_str(), SUBSCRIBE_URL.as_ref()],
+        &[
+            out.as_os_str(),
+            shots.as_os_str(),
+            SUBSCRIBE_URL.as_ref(),
+            code_page.as_ref(),
+        ],
     );
-    assert_eq!(text.matches("ok: ").count(), 20, "{text}");
+    assert_eq!(text.matches("ok: ").count(), 24, "{text}");
     assert!(shots.join("stats-390-dark.png").is_file());
 }

@@ -41,6 +41,11 @@ turns. The site before the last build is kept beside DIR as `.<DIR>.spare` (most
 links): the next build starts from it. A rebuild replaces DIR itself, so a shell whose \
 current directory is DIR sees the new site after `cd .`. The season word clouds are cached in the workspace's `.weekly-cache/` (delete it to \
 make them again).\n\n\
+Incremental: every page has a key, a hash of its template and of the values it is made from \
+(the issue, its neighbours, the settings, the texts…), recorded in DIR's manifest; a page whose \
+key did not change is not rendered again. When nothing the build reads (`weekly.toml`, \
+`templates/`, `static/`, `issues/`, `seasons/`) changed since it last built DIR (sizes, times \
+and inodes, kept in `.weekly-cache/`), the build does nothing. `--force` renders everything.\n\n\
 Static files: everything in the workspace's `static/` folder (images, favicon.ico, CNAME, \
 .well-known/…) is copied to the same path in the site; hidden files are left out. A static \
 file replaces the file the site would make at its path (say, your own robots.txt), and the \
@@ -71,6 +76,11 @@ pub struct Args {
     /// `weekly build` wrote.
     #[arg(long)]
     pub clean: bool,
+    /// Render every page again, ignoring what the last build recorded (a build normally does
+    /// nothing when no input changed, and keeps the pages whose values did not change). Only
+    /// files that differ are still written.
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
@@ -85,6 +95,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let salt = site::program_salt();
     let options = format!("full={} allow_errors={}", args.full, args.allow_errors);
     if !args.clean
+        && !args.force
         && let Some(printed) =
             buildstamp::unchanged(&stamp, root, buildstamp::context(salt, &options, &out))
     {
@@ -144,7 +155,15 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let (statics, skipped) = site::static_files(&workspace)?;
     printer::skipped_links(&skipped);
     let mut sink = DirSink::new(&out, args.clean, &|line| printer::status(line))?;
-    let memo = sink.memo(salt);
+    // `--force` keeps nothing but records the keys for the next build.
+    let memo = if args.force {
+        weekly_site::Memo {
+            salt,
+            ..weekly_site::Memo::none()
+        }
+    } else {
+        sink.memo(salt)
+    };
     let mut with_static = site::WithStatic::new(&mut sink, statics);
     let built = weekly_site::build(&input, &templates, &cache, &memo, &mut with_static)
         .map_err(anyhow::Error::from)

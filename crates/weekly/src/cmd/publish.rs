@@ -122,6 +122,7 @@ fn run_step(step: &str, issue: u32, workspace: &Workspace, root: &Path) -> Resul
                         check_links: false,
                         allow_errors: false,
                         clean: false,
+                        force: false,
                     },
                     root,
                 )?;
