@@ -63,7 +63,7 @@ fn stat_line(meta: &std::fs::Metadata) -> String {
     let (changed, inode) = {
         use std::os::unix::fs::MetadataExt;
         (
-            meta.ctime() as i128 * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+            i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
             meta.ino(),
         )
     };
@@ -82,9 +82,7 @@ fn stat_line(meta: &std::fs::Metadata) -> String {
 fn inputs(root: &Path) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let stat = |path: &Path| {
-        std::fs::metadata(path)
-            .map(|m| stat_line(&m))
-            .unwrap_or_else(|_| "missing".to_owned())
+        std::fs::metadata(path).map_or_else(|_| "missing".to_owned(), |m| stat_line(&m))
     };
     found.push((
         crate::config::FILE_NAME.to_owned(),
@@ -120,7 +118,7 @@ fn stamp_text(root: &Path, context: Key, started: SystemTime) -> Option<String> 
             fields
                 .next()
                 .and_then(|f| f.parse::<i128>().ok())
-                .is_some_and(|t| t >= limit as i128)
+                .is_some_and(|t| t >= limit.cast_signed())
         });
         if recent {
             return None;

@@ -256,23 +256,20 @@ pub fn program_salt() -> weekly_site::Key {
     let mut hasher = weekly_site::memo::KeyHasher::new(0);
     hasher.add_bytes(env!("CARGO_PKG_VERSION").as_bytes());
     let exe = std::env::current_exe().and_then(std::fs::metadata);
-    match exe {
-        Ok(meta) => {
-            hasher.add_bytes(&meta.len().to_le_bytes());
-            let time = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            hasher.add_bytes(&time.to_le_bytes());
-        }
-        Err(_) => {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos());
-            hasher.add_bytes(&now.to_le_bytes());
-            hasher.add_bytes(&std::process::id().to_le_bytes());
-        }
+    if let Ok(meta) = exe {
+        hasher.add_bytes(&meta.len().to_le_bytes());
+        let time = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        hasher.add_bytes(&time.to_le_bytes());
+    } else {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        hasher.add_bytes(&now.to_le_bytes());
+        hasher.add_bytes(&std::process::id().to_le_bytes());
     }
     hasher.finish()
 }
