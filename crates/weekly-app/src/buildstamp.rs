@@ -77,9 +77,10 @@ fn stat_line(meta: &std::fs::Metadata) -> String {
     )
 }
 
-/// Every file and folder the build reads, with its stat line. Links are followed (their
-/// targets are what is read); a missing folder is recorded as missing.
-fn inputs(root: &Path) -> Vec<(String, String)> {
+/// Every file and folder the build reads, with its stat line; a missing folder is recorded as
+/// missing. `None` when a link is among them: what it leads to may change without a trace
+/// here, so such a workspace is always built (and no link is followed by this walk).
+fn inputs(root: &Path) -> Option<Vec<(String, String)>> {
     let mut found = Vec::new();
     let stat = |path: &Path| {
         std::fs::metadata(path).map_or_else(|_| "missing".to_owned(), |m| stat_line(&m))
@@ -91,11 +92,13 @@ fn inputs(root: &Path) -> Vec<(String, String)> {
     for folder in READ {
         let top = root.join(folder);
         for entry in walkdir::WalkDir::new(&top)
-            .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_map(Result::ok)
         {
+            if entry.path_is_symlink() {
+                return None;
+            }
             let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
             found.push((relative.to_string_lossy().into_owned(), stat(entry.path())));
         }
@@ -103,7 +106,7 @@ fn inputs(root: &Path) -> Vec<(String, String)> {
             found.push(((*folder).to_owned(), "missing".to_owned()));
         }
     }
-    found
+    Some(found)
 }
 
 /// The stamp of the inputs as they are now, or `None` when one changed within [`RACY`] of
@@ -111,7 +114,7 @@ fn inputs(root: &Path) -> Vec<(String, String)> {
 fn stamp_text(root: &Path, context: Key, started: SystemTime) -> Option<String> {
     let limit = nanos(Ok(started.checked_sub(RACY)?));
     let mut text = format!("{HEAD}\n{context:032x}\n");
-    for (path, line) in inputs(root) {
+    for (path, line) in inputs(root)? {
         // The modification and change times are the 2nd and 3rd fields.
         let mut fields = line.split(' ').skip(1);
         let recent = (0..2).any(|_| {
@@ -223,6 +226,18 @@ mod tests {
         record(&stamp, root, 1, later(), &[]).unwrap();
         std::fs::create_dir(root.join("templates")).unwrap();
         assert_eq!(unchanged(&stamp, root, 1), None, "a folder created");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_workspace_with_a_link_is_always_built() {
+        let ws = workspace();
+        let root = ws.path();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), root.join("issues/0001/images")).unwrap();
+        let stamp = root.join("s.stamp");
+        assert!(!record(&stamp, root, 1, later(), &[]).unwrap());
+        assert_eq!(unchanged(&stamp, root, 1), None);
     }
 
     #[test]
