@@ -45,7 +45,8 @@ Incremental: every page has a key, a hash of its template and of the values it i
 (the issue, its neighbours, the settings, the texts…), recorded in DIR's manifest; a page whose \
 key did not change is not rendered again. When nothing the build reads (`weekly.toml`, \
 `templates/`, `static/`, `issues/`, `seasons/`) changed since it last built DIR (sizes, times \
-and inodes, kept in `.weekly-cache/`), the build does nothing. `--force` renders everything.\n\n\
+and inodes, kept in `.weekly-cache/`), the build does nothing (a workspace with a symbolic link among those inputs \
+is always built). `--force` renders everything.\n\n\
 Static files: everything in the workspace's `static/` folder (images, favicon.ico, CNAME, \
 .well-known/…) is copied to the same path in the site; hidden files are left out. A static \
 file replaces the file the site would make at its path (say, your own robots.txt), and the \
