@@ -13,6 +13,7 @@ pub mod labels;
 pub mod links;
 pub mod markdown;
 pub mod memo;
+mod page_meta;
 pub mod search;
 mod seasons;
 mod sections;
