@@ -275,14 +275,66 @@ impl Archive {
         self.latest
     }
 
-    /// Figures of every issue (see [`Issue::counted`] for the edition they come from).
-    pub fn stats(&self, workspace: &Workspace) -> Vec<IssueStats> {
-        self.issues
-            .iter()
-            .filter_map(|issue| {
-                let edition = issue.counted(&workspace.config.primary_language)?;
-                Some(issue.stats_from(edition, workspace))
-            })
-            .collect()
+    /// Figures of every issue (see [`Issue::counted`] for the edition they come from), word
+    /// counts included.
+    pub fn stats(&self, workspace: &Workspace) -> Result<Vec<IssueStats>> {
+        self.figures(workspace, |_| true)
+    }
+
+    /// Figures of every issue, with word counts for the issues `words` picks (the others'
+    /// are zero: counting words is the costly part). An issue whose primary-language full text
+    /// the workspace lacks is counted from its part in a primary-language season collection
+    /// when there is one (see [`crate::collected`]), and an issue that only a collection holds
+    /// is counted too.
+    pub fn figures(
+        &self,
+        workspace: &Workspace,
+        words: impl Fn(u32) -> bool,
+    ) -> Result<Vec<IssueStats>> {
+        let primary = &workspace.config.primary_language;
+        let catalogue = &workspace.config.catalogue;
+        let mut parts = crate::collected::collected_parts(workspace)?;
+        let mut out: Vec<IssueStats> = Vec::with_capacity(self.issues.len());
+        for issue in &self.issues {
+            let part = parts.remove(&issue.number);
+            let (document, others): (&Document, Vec<&Document>) = match (issue.full(primary), &part)
+            {
+                (None, Some(part)) => (
+                    &part.document,
+                    issue.editions.iter().map(|e| &*e.document).collect(),
+                ),
+                _ => {
+                    let Some(edition) = issue.counted(primary) else {
+                        continue;
+                    };
+                    let others = issue
+                        .editions
+                        .iter()
+                        .filter(|e| !std::ptr::eq(*e, edition))
+                        .map(|e| &*e.document)
+                        .collect();
+                    (&*edition.document, others)
+                }
+            };
+            let mut stats =
+                weekly_stats::issue_counts(issue.number, issue.date, document, &others, catalogue);
+            if words(issue.number) {
+                stats.words = weekly_stats::word_counts(document);
+            }
+            out.push(stats);
+        }
+        for (number, part) in parts {
+            let Some(date) = part.date else {
+                continue;
+            };
+            let mut stats =
+                weekly_stats::issue_counts(number, date, &part.document, &[], catalogue);
+            if words(number) {
+                stats.words = weekly_stats::word_counts(&part.document);
+            }
+            out.push(stats);
+        }
+        out.sort_by_key(|s| s.number);
+        Ok(out)
     }
 }

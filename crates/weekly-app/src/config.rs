@@ -5,7 +5,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 use toml::Spanned;
-use weekly_model::{Catalogue, Lang, SectionDef, SectionKey};
+use weekly_model::{Catalogue, Lang, SeasonRange, Seasons, SectionDef, SectionKey};
 
 /// The configuration file name at the root of a workspace.
 pub const FILE_NAME: &str = "weekly.toml";
@@ -22,6 +22,9 @@ struct RawConfig {
     languages: Spanned<Vec<Spanned<String>>>,
     #[serde(default = "default_season_length")]
     season_length: Spanned<u32>,
+    /// `[[seasons]]`: seasons that do not have `season_length` issues.
+    #[serde(default)]
+    seasons: Vec<Spanned<RawSeason>>,
     #[serde(default = "default_free_after")]
     free_after: u32,
     #[serde(default = "default_star_badge")]
@@ -341,6 +344,15 @@ fn default_star_badge() -> u32 {
     1000
 }
 
+/// `[[seasons]]`: a season of its own length.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSeason {
+    number: u32,
+    first: u32,
+    last: u32,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSection {
@@ -365,8 +377,8 @@ pub struct Config {
     pub primary_language: Lang,
     /// All edition languages, primary first.
     pub languages: Vec<Lang>,
-    /// Issues per season.
-    pub season_length: u32,
+    /// Which issues form which season (`season_length`, `[[seasons]]`).
+    pub seasons: Seasons,
     /// Issues after which a paid issue becomes free.
     pub free_after: u32,
     /// Star count that earns a badge.
@@ -493,6 +505,25 @@ impl Config {
             ));
         }
 
+        let explicit = raw
+            .seasons
+            .iter()
+            .map(|s| {
+                let r = s.get_ref();
+                SeasonRange {
+                    number: r.number,
+                    first: r.first,
+                    last: r.last,
+                }
+            })
+            .collect();
+        let seasons = Seasons::new(*raw.season_length.get_ref(), explicit).map_err(|e| {
+            error(
+                raw.seasons[e.index].span(),
+                format!("`[[seasons]]`: {}", e.message),
+            )
+        })?;
+
         let mut name = BTreeMap::new();
         for (code, value) in raw.name.get_ref() {
             let l = Lang::new(code).ok_or_else(|| {
@@ -570,7 +601,7 @@ impl Config {
             base_url: raw.base_url.get_ref().trim_end_matches('/').to_owned(),
             primary_language: primary,
             languages,
-            season_length: *raw.season_length.get_ref(),
+            seasons,
             free_after: raw.free_after,
             star_badge_threshold: raw.star_badge_threshold,
             catalogue: Catalogue { sections },
@@ -668,7 +699,7 @@ mod tests {
     fn default_config_is_valid() {
         let c = Config::parse(DEFAULT, "weekly.toml").unwrap();
         assert_eq!(c.primary_language.as_str(), "zh");
-        assert_eq!(c.season_length, 30);
+        assert_eq!(c.seasons.length(), 30);
         assert_eq!(c.free_after, 50);
         assert_eq!(c.star_badge_threshold, 1000);
         assert_eq!(c.catalogue.classify("🐧 往年回顾").as_str(), "past");

@@ -80,7 +80,7 @@ pub fn input<'a>(
             base_url: config.base_url.clone(),
             primary: config.primary_language.clone(),
             languages: config.languages.clone(),
-            season_length: config.season_length,
+            seasons: config.seasons.clone(),
             free_after: config.free_after,
             star_badge_threshold: config.star_badge_threshold,
             catalogue: config.catalogue.clone(),

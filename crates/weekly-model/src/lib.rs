@@ -15,6 +15,7 @@ pub mod entry;
 pub mod inline;
 pub mod lang;
 pub mod par;
+pub mod season;
 pub mod shown;
 pub mod url_norm;
 pub mod verbatim;
@@ -30,4 +31,5 @@ pub use document::{
 pub use entry::{Entry, NumberMarker};
 pub use inline::{Attachment, Image, Link, StarNote};
 pub use lang::Lang;
+pub use season::{SeasonRange, Seasons};
 pub use verbatim::Verbatim;

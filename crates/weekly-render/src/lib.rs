@@ -3,8 +3,10 @@
 //! - [`markdown`]: a document back to Markdown, lossless for unchanged nodes;
 //! - [`split`]: a bilingual `中文---English` draft into one edition per language;
 //! - [`describe`]: the description line from the counts, in any language;
-//! - [`teaser`], [`links`], [`telegram`], [`readme`]: the weekly editions.
+//! - [`teaser`], [`links`], [`telegram`], [`readme`]: the weekly editions;
+//! - [`collection`], [`wrapup`]: a season's collection and wrap-up post.
 
+pub mod collection;
 pub mod describe;
 pub mod insert;
 pub mod links;
@@ -15,6 +17,7 @@ pub mod teaser;
 pub mod telegram;
 pub mod texts;
 pub mod titles;
+pub mod wrapup;
 pub mod yaml;
 
 /// Helpers for the unit tests of this crate.

@@ -2,7 +2,7 @@
 //! from the caller.
 
 use std::collections::BTreeMap;
-use weekly_model::{Catalogue, Counts, Document, IsoDate, Lang};
+use weekly_model::{Catalogue, Counts, Document, IsoDate, Lang, Seasons};
 
 /// Settings of the site, taken from `weekly.toml`.
 #[derive(Debug, Clone)]
@@ -15,8 +15,8 @@ pub struct SiteConfig {
     pub primary: Lang,
     /// Every language of the site, primary first.
     pub languages: Vec<Lang>,
-    /// Issues per season.
-    pub season_length: u32,
+    /// Which issues form which season.
+    pub seasons: Seasons,
     /// Issues after which a paid issue becomes free.
     pub free_after: u32,
     /// Stars that earn a project its badge.
@@ -106,7 +106,7 @@ impl SiteInput<'_> {
 
     /// The season of issue `number` (1-based).
     pub fn season_of(&self, number: u32) -> u32 {
-        (number.max(1) - 1) / self.config.season_length.max(1) + 1
+        self.config.seasons.of(number)
     }
 
     /// The newsletter's name in `lang`, else in the primary language.

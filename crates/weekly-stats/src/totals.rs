@@ -2,7 +2,7 @@
 //! page reads (`stats.json`).
 
 use crate::issue::IssueStats;
-use weekly_model::{Catalogue, Counts};
+use weekly_model::{Catalogue, Counts, Seasons};
 
 /// Sums over a range of issues.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,19 +39,18 @@ impl Totals {
     }
 }
 
-/// Totals per season: issue `n` belongs to season `(n - 1) / season_length + 1`.
-pub fn seasons(issues: &[IssueStats], season_length: u32, catalogue: &Catalogue) -> Vec<Totals> {
-    let length = season_length.max(1);
+/// Totals per season, for the seasons that have issues.
+pub fn seasons(issues: &[IssueStats], seasons: &Seasons, catalogue: &Catalogue) -> Vec<Totals> {
     let mut out = Vec::new();
     let last_season = issues
         .iter()
-        .map(|s| s.number.saturating_sub(1) / length + 1)
+        .map(|s| seasons.of(s.number))
         .max()
         .unwrap_or(0);
     for season in 1..=last_season {
         let members: Vec<&IssueStats> = issues
             .iter()
-            .filter(|s| s.number.saturating_sub(1) / length + 1 == season)
+            .filter(|s| seasons.of(s.number) == season)
             .collect();
         if !members.is_empty() {
             out.push(Totals::of(season, &members, catalogue));
@@ -109,7 +108,7 @@ mod tests {
     fn seasons_and_landing_figures() {
         let catalogue = Catalogue::python_weekly();
         let issues: Vec<IssueStats> = (1..=5).map(|n| issue(n, n)).collect();
-        let seasons = seasons(&issues, 2, &catalogue);
+        let seasons = seasons(&issues, &Seasons::regular(2), &catalogue);
         let summary: Vec<(u32, u32, u32, u32)> = seasons
             .iter()
             .map(|t| (t.season, t.first, t.last, t.counts.get("articles")))

@@ -11,8 +11,8 @@ mod printer;
 
 // The application layer (crates/weekly-app), under the names the commands use.
 use weekly_app::{
-    archive, buildstamp, collector, config, editions, featured, files, outdir, site, translator,
-    workspace,
+    archive, buildstamp, collector, config, ebook, editions, featured, files, outdir, season, site,
+    translator, workspace,
 };
 
 use clap::{Parser, Subcommand};
@@ -67,8 +67,14 @@ enum Command {
     Split(cmd::split::Args),
     /// Entries per section and word counts per issue, totals per season, `stats.json`.
     Stats(cmd::stats::Args),
-    /// Print one edition of an issue: full, teaser, readme, telegram or links.
+    /// Print one edition of an issue (full, teaser, readme, telegram, links, email) or of a
+    /// season (links, collection, wrap-up post).
     Render(cmd::render::Args),
+    /// What a season holds (issues, free or paid, missing translations); `--write` writes its
+    /// collection, links-only edition, wrap-up post and word cloud into `seasons/`.
+    Season(cmd::season::Args),
+    /// A season as an e-book: EPUB 3, or PDF printed by headless Chromium.
+    Ebook(cmd::ebook::Args),
     /// Regenerate the past-issue list and statistics table of a README, between markers.
     Readme(cmd::readme::Args),
     /// Write other-language editions with an LLM (links and numbers kept, translation memory,
@@ -139,6 +145,8 @@ fn main() -> ExitCode {
         Command::Split(args) => cmd::split::run(&args, &cli.workspace),
         Command::Stats(args) => cmd::stats::run(&args, &cli.workspace),
         Command::Render(args) => cmd::render::run(&args, &cli.workspace),
+        Command::Season(args) => cmd::season::run(&args, &cli.workspace),
+        Command::Ebook(args) => cmd::ebook::run(&args, &cli.workspace),
         Command::Readme(args) => cmd::readme::run(&args, &cli.workspace),
         Command::Translate(args) => cmd::translate::run(&args, &cli.workspace),
         Command::Sources(command) => cmd::sources::run(&command, &cli.workspace),

@@ -20,7 +20,7 @@ pub fn run(_args: &Args, root: &Path) -> Result<ExitCode> {
         "languages: {} (primary {}); seasons of {} issues; free after {} issues; star badge from {}",
         languages.join(", "),
         c.primary_language,
-        c.season_length,
+        c.seasons.length(),
         c.free_after,
         c.star_badge_threshold
     ));
@@ -75,11 +75,14 @@ pub fn run(_args: &Args, root: &Path) -> Result<ExitCode> {
             printer::count(teaser, "teaser", "teasers")
         ));
     }
-    let seasons = latest.number.div_ceil(c.season_length);
+    let season = c.seasons.of(latest.number);
+    let range = c.seasons.range(season);
     printer::out(&format!(
-        "season {seasons} is in progress ({} of {} issues)",
-        latest.number - (seasons - 1) * c.season_length,
-        c.season_length
+        "season {season} (#{}–#{}) is in progress ({} of {} issues)",
+        range.start(),
+        range.end(),
+        latest.number - range.start() + 1,
+        range.end() - range.start() + 1
     ));
     if !c.texts.is_empty() {
         let keys: usize = c.texts.values().map(std::collections::BTreeMap::len).sum();

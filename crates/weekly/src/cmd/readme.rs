@@ -82,7 +82,7 @@ pub fn regenerate(
             file.display()
         );
     }
-    let stats = archive.stats(workspace);
+    let stats = archive.figures(workspace, |_| false)?;
     let all: Vec<&IssueStats> = stats.iter().collect();
     let total = Totals::of(0, &all, &workspace.config.catalogue);
     let blocks = [

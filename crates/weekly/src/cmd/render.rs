@@ -1,8 +1,10 @@
-//! `weekly render`: print one edition of an issue (or the links-only edition of a season).
+//! `weekly render`: print one edition of an issue, or a season's links-only edition,
+//! collection or wrap-up post.
 
 use crate::archive::{Archive, Issue};
 use crate::editions;
 use crate::printer;
+use crate::season::{Season, SeasonFile};
 use crate::workspace::Workspace;
 use anyhow::{Result, anyhow, bail};
 use std::path::Path;
@@ -31,6 +33,13 @@ pub enum EditionKind {
     /// The issue as an e-mail (`.eml`, RFC 5322): HTML for mail clients and a plain-text
     /// alternative, `List-Unsubscribe` (one click); `--tier` picks teaser or full text.
     Email,
+    /// With `--season`: every issue's content sections, one `##` chapter per issue
+    /// (`--tier paid` puts in the full texts of issues that are not free yet).
+    Collection,
+    /// With `--season`: the wrap-up post (totals beside the previous season's, busiest
+    /// issues, sites, GitHub owners, most-starred projects, new sections, the word cloud), the
+    /// editor's words of `seasons/season-K-wrapup.<lang>.md` kept.
+    Wrapup,
 }
 
 /// Who an e-mail edition is for.
@@ -54,13 +63,14 @@ pub enum Format {
 /// Arguments of `weekly render`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  weekly render 42 --edition teaser\n  weekly render 42 --edition telegram --lang en\n  weekly render --season 2 --edition links"
+    after_help = "Examples:\n  weekly render 42 --edition teaser\n  weekly render 42 --edition telegram --lang en\n  weekly render --season 2 --edition links\n  weekly render --season 2 --edition wrapup --lang en\n\n`weekly season K --write` writes a season's collection, links-only edition, wrap-up post \
+and word cloud into `seasons/`."
 )]
 pub struct Args {
     /// The issue number (not for `--edition subscribe-form`).
     #[arg(conflicts_with = "season")]
     pub issue: Option<u32>,
-    /// Render a whole season instead of one issue (links edition only).
+    /// Render a whole season instead of one issue (`links`, `collection` or `wrapup`).
     #[arg(long)]
     pub season: Option<u32>,
     /// The edition.
@@ -103,13 +113,40 @@ fn subscribe_form(action: &str, lang: &weekly_model::Lang) -> String {
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let workspace = Workspace::load(root)?;
     let lang = editions::resolve_lang(&workspace, args.lang.as_deref())?;
-    if let Some(season) = args.season {
-        if args.edition != EditionKind::Links {
-            bail!("`--season` renders the links edition only; use `--edition links`");
-        }
-        let text = season_links(&workspace, season, &lang)?;
+    if let Some(number) = args.season {
+        let season = Season::load(&workspace, number)?;
+        let text = match args.edition {
+            EditionKind::Links => season.links(&workspace, &lang),
+            EditionKind::Collection => {
+                season.collection(&workspace, &lang, args.tier == TierArg::Paid)
+            }
+            EditionKind::Wrapup => {
+                let path = season.path(&workspace, SeasonFile::Wrapup, &lang);
+                let previous = if path.is_file() {
+                    Some(workspace.read_text(&path)?)
+                } else {
+                    None
+                };
+                let cloud = SeasonFile::Cloud.name(number, &lang);
+                season.wrapup(
+                    &workspace,
+                    &lang,
+                    previous.as_deref(),
+                    Some(cloud),
+                    args.tier == TierArg::Paid,
+                )?
+            }
+            other => bail!(
+                "`--season` renders `links`, `collection` or `wrapup`, not `{}`",
+                clap::ValueEnum::to_possible_value(&other)
+                    .map_or_else(String::new, |v| v.get_name().to_owned())
+            ),
+        };
         emit(args.format, &text);
         return Ok(ExitCode::SUCCESS);
+    }
+    if matches!(args.edition, EditionKind::Collection | EditionKind::Wrapup) {
+        bail!("`--edition collection` and `wrapup` are made for a season: add `--season K`");
     }
     if args.edition == EditionKind::SubscribeForm {
         let Some(action) = workspace.config.server.subscribe_url() else {
@@ -187,7 +224,9 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             let eml = email(&workspace, &archive, issue, &lang, args)?;
             emit(args.format, &eml);
         }
-        EditionKind::SubscribeForm => unreachable!("handled before an issue is loaded"),
+        EditionKind::SubscribeForm | EditionKind::Collection | EditionKind::Wrapup => {
+            unreachable!("handled before an issue is loaded")
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -260,49 +299,4 @@ fn emit(format: Format, text: &str) {
             &serde_json::to_string_pretty(&serde_json::json!({ "text": text })).unwrap_or_default(),
         ),
     }
-}
-
-fn season_links(workspace: &Workspace, season: u32, lang: &Lang) -> Result<String> {
-    let length = workspace.config.season_length.max(1);
-    if season == 0 {
-        bail!("seasons are numbered from 1");
-    }
-    let range = (season - 1) * length + 1..=season * length;
-    let archive = Archive::load_only(workspace, |n| range.contains(&n))?;
-    let members: Vec<&Issue> = archive
-        .issues
-        .iter()
-        .filter(|i| range.contains(&i.number))
-        .collect();
-    if members.is_empty() {
-        bail!(
-            "season {season} (issues #{}–#{}) has no issues yet",
-            range.start(),
-            range.end()
-        );
-    }
-    let documents: Vec<&weekly_model::Document> = members
-        .iter()
-        .filter_map(|i| i.best(lang).map(|e| &*e.document))
-        .collect();
-    let name = workspace.config.name.get(lang).map_or("", String::as_str);
-    let title = if lang.is_cjk() {
-        format!(
-            "{name} 第 {season} 季链接合集（{}~{}）",
-            range.start(),
-            range.end()
-        )
-    } else {
-        format!(
-            "{name} Season {season}: all links (#{}–#{})",
-            range.start(),
-            range.end()
-        )
-    };
-    Ok(weekly_render::links::links_edition(
-        &title,
-        &documents,
-        &workspace.config.catalogue,
-        lang,
-    ))
 }

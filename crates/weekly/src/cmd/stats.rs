@@ -70,11 +70,11 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             archive.files_with_errors[0]
         ));
     }
-    let stats = archive.stats(&workspace);
+    let stats = archive.stats(&workspace)?;
     let catalogue = &workspace.config.catalogue;
     let all: Vec<&IssueStats> = stats.iter().collect();
     let total = Totals::of(0, &all, catalogue);
-    let by_season = seasons(&stats, workspace.config.season_length, catalogue);
+    let by_season = seasons(&stats, &workspace.config.seasons, catalogue);
     let text = match args.format {
         Format::Landing => {
             // Written by hand to keep the keys in catalogue order.

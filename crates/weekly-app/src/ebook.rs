@@ -1,0 +1,215 @@
+//! A season's e-book: the [`Book`] value made from the workspace, and the PDF printed from it
+//! by headless Chromium, found at run time.
+
+use crate::editions::issue_url;
+use crate::season::Season;
+use crate::workspace::Workspace;
+use anyhow::{Context as _, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use weekly_ebook::{Book, Chapter, ChapterSection, Labels};
+use weekly_model::{Lang, NumberMarker, Section};
+use weekly_stats::Totals;
+
+/// The book of `season` in `lang`: the public texts (teasers of paid issues) unless `full`.
+pub fn book(workspace: &Workspace, season: &Season, lang: &Lang, full: bool) -> Result<Book> {
+    let config = &workspace.config;
+    let catalogue = &config.catalogue;
+    let mut chapters = Vec::new();
+    for member in season.members() {
+        let Some(document) = season.text(workspace, &member, lang, full) else {
+            continue;
+        };
+        let theme = season.theme(workspace, &member, lang);
+        let number = member.number;
+        let title = match (lang.is_cjk(), theme.is_empty()) {
+            (true, true) => format!("第{number}期"),
+            (true, false) => format!("第{number}期：{theme}"),
+            (false, true) => format!("#{number}"),
+            (false, false) => format!("#{number}: {theme}"),
+        };
+        let sections = document
+            .all_sections()
+            .filter(|s| catalogue.is_counted(&s.key))
+            .map(|s| ChapterSection {
+                id: s.key.to_string(),
+                title: catalogue.get(&s.key).map_or_else(
+                    || s.heading.plain(),
+                    |d| format!("{}{}", d.emoji, d.name(lang)),
+                ),
+                html: weekly_site::markdown::block(&section_markdown(s)),
+            })
+            .collect();
+        chapters.push(Chapter {
+            number,
+            title,
+            date: member.date.to_string(),
+            url: issue_url(workspace, lang, number),
+            sections,
+        });
+    }
+    if chapters.is_empty() {
+        bail!(
+            "season {} has no {lang} edition of any issue: nothing to put in the book",
+            season.number
+        );
+    }
+    let (now, _) = season.stats(workspace)?;
+    let refs: Vec<_> = now.iter().collect();
+    let totals = Totals::of(season.number, &refs, catalogue);
+    let figures = totals
+        .counts
+        .iter()
+        .map(|(key, n)| {
+            let label = catalogue
+                .get(key)
+                .map_or_else(|| key.to_string(), |d| d.name(lang).to_owned());
+            (label, n)
+        })
+        .collect();
+    let cjk = lang.is_cjk();
+    let first_date = chapters.first().map(|c| c.date.clone()).unwrap_or_default();
+    let last_date = chapters.last().map(|c| c.date.clone()).unwrap_or_default();
+    let (a, b) = (season.range.start(), season.range.end());
+    Ok(Book {
+        title: season.label(workspace, lang, if cjk { "合集" } else { "collection" }),
+        subtitle: if cjk {
+            format!("第 {a}~{b} 期 · {first_date} — {last_date}")
+        } else {
+            format!("Issues #{a}–#{b} · {first_date} — {last_date}")
+        },
+        lang: lang.to_string(),
+        author: config
+            .name
+            .get(lang)
+            .or_else(|| config.name.get(&config.primary_language))
+            .cloned()
+            .unwrap_or_default(),
+        date: last_date,
+        identity: format!(
+            "{} season {} {lang} {}",
+            config.base_url,
+            season.number,
+            if full { "full" } else { "public" }
+        ),
+        figures,
+        words: season.cloud_words(workspace, lang, full)?,
+        chapters,
+        labels: if cjk {
+            Labels {
+                contents: "目录".into(),
+                cover: "封面".into(),
+                title_page: "扉页".into(),
+                image: "图片".into(),
+                published: "发布时间".into(),
+            }
+        } else {
+            Labels {
+                contents: "Contents".into(),
+                cover: "Cover".into(),
+                title_page: "Title page".into(),
+                image: "Image".into(),
+                published: "Published".into(),
+            }
+        },
+    })
+}
+
+/// A section's intro and entries as Markdown (`N、title`, then the body).
+fn section_markdown(section: &Section) -> String {
+    let mut out = String::new();
+    for block in &section.intro {
+        out.push_str(&block.text);
+        out.push_str("\n\n");
+    }
+    for entry in &section.entries {
+        let number = match entry.marker {
+            NumberMarker::Circled => weekly_render::markdown::circled(entry.number),
+            NumberMarker::Dunhao | NumberMarker::Dot => format!("{}、", entry.number),
+        };
+        out.push_str(&number);
+        out.push_str(entry.title.trim());
+        out.push_str("\n\n");
+        for block in &entry.body {
+            out.push_str(&block.text);
+            out.push_str("\n\n");
+        }
+    }
+    out
+}
+
+/// The browser that prints PDFs: `$WEEKLY_CHROMIUM`, else the first of `chromium`,
+/// `chromium-browser`, `google-chrome` on the `PATH`.
+pub fn find_chromium() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("WEEKLY_CHROMIUM") {
+        let path = PathBuf::from(path);
+        if path.is_file() {
+            return Ok(path);
+        }
+        bail!(
+            "`WEEKLY_CHROMIUM` names `{}`, which is not a file",
+            path.display()
+        );
+    }
+    let names = [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ];
+    for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
+        for name in names {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+    }
+    bail!(
+        "a PDF is printed by headless Chromium, and none was found (looked for {} on the PATH)\n\
+         hint: install it (Debian: `apt-get install chromium fonts-noto-cjk`) or set \
+         `WEEKLY_CHROMIUM` to its path; `--format epub` needs nothing else",
+        names.join(", ")
+    )
+}
+
+/// Prints `html` to the PDF file `out` with `chromium`: A5 pages numbered in the bottom margin
+/// (from the page's CSS), an outline made from the headings. The HTML is written to a private
+/// temporary folder, which is removed afterwards.
+pub fn print_pdf(chromium: &Path, html: &str, out: &Path) -> Result<()> {
+    let dir = tempfile::tempdir().context("cannot make a temporary folder for printing")?;
+    let page = dir.path().join("book.html");
+    std::fs::write(&page, html)?;
+    let pdf = dir.path().join("book.pdf");
+    let profile = dir.path().join("profile");
+    let output = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+            "--generate-pdf-document-outline",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .with_context(|| format!("cannot run `{}`", chromium.display()))?;
+    let made = std::fs::metadata(&pdf).map(|m| m.len()).unwrap_or(0);
+    if !output.status.success() || made == 0 {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let last: Vec<&str> = stderr.lines().rev().take(5).collect();
+        bail!(
+            "`{}` did not print the PDF ({}): {}",
+            chromium.display(),
+            output.status,
+            last.into_iter().rev().collect::<Vec<_>>().join(" | ")
+        );
+    }
+    let bytes = std::fs::read(&pdf)?;
+    crate::files::write_bytes_atomic(out, &bytes)
+}

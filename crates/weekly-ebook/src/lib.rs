@@ -1,0 +1,217 @@
+//! A season as an e-book. Pure: a [`Book`] value in, the bytes of an EPUB 3 file (see
+//! [`epub`]) or the HTML document a PDF is printed from (see [`print_html`]) out.
+//!
+//! The EPUB's OCF container, package document and navigation are written here rather than by a
+//! builder crate: the output is then reproducible byte for byte (dates and the identifier
+//! come from the book, not the clock), and every file is ours to keep valid for `epubcheck`.
+
+mod cover;
+mod epub;
+mod print;
+pub mod xhtml;
+
+pub use epub::epub;
+pub use print::print_html;
+
+/// Texts of the book's own pages in its language.
+#[derive(Debug, Clone)]
+pub struct Labels {
+    /// Heading of the table of contents.
+    pub contents: String,
+    /// Title of the cover page.
+    pub cover: String,
+    /// Title of the title page.
+    pub title_page: String,
+    /// What introduces an image's alt text where the image is left out.
+    pub image: String,
+    /// `Published` before an issue's date.
+    pub published: String,
+}
+
+/// One section of a chapter.
+#[derive(Debug, Clone)]
+pub struct ChapterSection {
+    /// Anchor inside the chapter (a section key: ASCII letters, digits, `-`, `_`).
+    pub id: String,
+    /// Heading.
+    pub title: String,
+    /// Its content as sanitized HTML.
+    pub html: String,
+}
+
+/// One issue.
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// Issue number.
+    pub number: u32,
+    /// Heading (`第31期：主题`).
+    pub title: String,
+    /// Publication date.
+    pub date: String,
+    /// The issue's web page.
+    pub url: String,
+    /// Its sections.
+    pub sections: Vec<ChapterSection>,
+}
+
+/// A book.
+#[derive(Debug, Clone)]
+pub struct Book {
+    /// Title.
+    pub title: String,
+    /// Second line of the title page and cover (`第 31~60 期 · 2023-12-16 — 2024-07-16`).
+    pub subtitle: String,
+    /// BCP 47 language tag.
+    pub lang: String,
+    /// Author or publisher.
+    pub author: String,
+    /// Publication date, `YYYY-MM-DD`.
+    pub date: String,
+    /// A stable identifier: what the book is the edition of (site, season, language, tier).
+    pub identity: String,
+    /// The figures on the title page and cover: (label, value).
+    pub figures: Vec<(String, u32)>,
+    /// Words of the season's word cloud, most frequent first, for the cover.
+    pub words: Vec<(String, u32)>,
+    /// Issues in order.
+    pub chapters: Vec<Chapter>,
+    /// Fixed texts.
+    pub labels: Labels,
+}
+
+impl Book {
+    /// `urn:uuid:` made from [`Book::identity`], the same for every build of the edition.
+    pub fn identifier(&self) -> String {
+        use std::hash::Hasher as _;
+        let mut hasher = siphasher::sip128::SipHasher13::new_with_keys(0x7765_656b, 0x6c79);
+        hasher.write(self.identity.as_bytes());
+        let mut bytes = siphasher::sip128::Hasher128::finish128(&hasher).as_bytes();
+        // A name-based UUID: version 5 layout, RFC 4122 variant.
+        bytes[6] = (bytes[6] & 0x0f) | 0x50;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        format!(
+            "urn:uuid:{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
+    }
+}
+
+/// Text escaped for XML content and attribute values.
+pub(crate) fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if c < ' ' && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The style sheet of both the EPUB and the printed HTML: CJK fonts first for CJK books,
+/// generous line height, no paragraph indent, long URLs wrapped.
+pub(crate) fn style(lang: &str) -> String {
+    let cjk = matches!(lang.split('-').next(), Some("zh" | "ja" | "ko"));
+    let body = if cjk {
+        "\"Noto Serif CJK SC\", \"Source Han Serif SC\", \"Songti SC\", \"SimSun\", serif"
+    } else {
+        "Georgia, \"Noto Serif\", serif"
+    };
+    format!(
+        "body {{ font-family: {body}; line-height: 1.75; margin: 0 0.5em; }}\n\
+h1, h2, h3 {{ font-family: \"Noto Sans CJK SC\", \"Source Han Sans SC\", sans-serif; line-height: 1.4; }}\n\
+h1 {{ font-size: 1.5em; margin: 0.5em 0 0.3em; }}\n\
+h2 {{ font-size: 1.2em; margin: 1.4em 0 0.4em; }}\n\
+p {{ margin: 0.5em 0; text-indent: 0; text-align: justify; }}\n\
+a {{ color: #1a5fb4; text-decoration: none; overflow-wrap: anywhere; word-break: break-word; }}\n\
+pre, code {{ font-family: \"Noto Sans Mono CJK SC\", monospace; font-size: 0.9em; }}\n\
+pre {{ white-space: pre-wrap; overflow-wrap: anywhere; background: #f4f4f4; padding: 0.5em; }}\n\
+blockquote {{ margin: 0.5em 0; padding-left: 0.8em; border-left: 3px solid #ccc; color: #444; }}\n\
+table {{ border-collapse: collapse; }}\n\
+td, th {{ border: 1px solid #ccc; padding: 0.2em 0.4em; }}\n\
+.meta {{ color: #666; font-size: 0.9em; }}\n\
+.image-link {{ font-size: 0.9em; color: #666; }}\n\
+.title-page {{ text-align: center; margin-top: 20%; }}\n\
+.title-page .title {{ font-size: 1.8em; font-weight: bold; }}\n\
+.figures {{ list-style: none; padding: 0; }}\n\
+nav ol {{ list-style: none; padding-left: 1em; }}\n"
+    )
+}
+
+#[cfg(test)]
+pub(crate) mod sample {
+    use super::*;
+
+    /// A two-issue book with hostile text in it.
+    pub fn book() -> Book {
+        let section = |id: &str, title: &str, html: &str| ChapterSection {
+            id: id.into(),
+            title: title.into(),
+            html: html.into(),
+        };
+        Book {
+            title: "Python 潮流周刊第 2 季 <合集> & more".into(),
+            subtitle: "第 31~32 期".into(),
+            lang: "zh".into(),
+            author: "猫 \"Cat\"".into(),
+            date: "2024-07-16".into(),
+            identity: "https://w.example/ season 2 zh public".into(),
+            figures: vec![("文章".into(), 354), ("项目".into(), 347)],
+            words: vec![("Python".into(), 40), ("数据".into(), 12)],
+            chapters: vec![
+                Chapter {
+                    number: 31,
+                    title: "第31期：a < b".into(),
+                    date: "2023-12-16".into(),
+                    url: "https://w.example/zh/31/".into(),
+                    sections: vec![
+                        section(
+                            "articles",
+                            "🦄文章&教程",
+                            "<p>1、<a href=\"https://e.example/1\">一</a></p><p>x<br>y</p>",
+                        ),
+                        section(
+                            "projects",
+                            "🐿️项目&资源",
+                            "<p><img src=\"https://img.example/p.png\" alt=\"图\"></p>",
+                        ),
+                    ],
+                },
+                Chapter {
+                    number: 32,
+                    title: "第32期".into(),
+                    date: "2023-12-23".into(),
+                    url: "https://w.example/zh/32/".into(),
+                    sections: vec![section("articles", "🦄文章&教程", "<p>二</p>")],
+                },
+            ],
+            labels: Labels {
+                contents: "目录".into(),
+                cover: "封面".into(),
+                title_page: "扉页".into(),
+                image: "图片".into(),
+                published: "发布时间".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn the_identifier_is_a_stable_uuid() {
+        let a = book().identifier();
+        assert_eq!(a, book().identifier());
+        assert_eq!(a.len(), "urn:uuid:".len() + 36);
+        assert_eq!(&a[23..24], "5");
+        let mut other = book();
+        other.identity.push('x');
+        assert_ne!(other.identifier(), a);
+    }
+}

@@ -1,0 +1,219 @@
+//! The season collection: the content sections of every issue of a season in one file, one
+//! `##` part per issue (linked to its page, with its date) and its sections under `###`, as a
+//! season [`Document`] so that it is written, parsed and checked like any other file.
+
+use crate::markdown;
+use weekly_model::{
+    Block, Catalogue, DocKind, Document, Entry, FrontMatter, Header, Heading, HeadingStyle, Lang,
+    LineEnding, Part, Section,
+};
+
+/// One issue of the collection.
+#[derive(Debug, Clone, Copy)]
+pub struct CollectedIssue<'a> {
+    /// Issue number.
+    pub number: u32,
+    /// Publication date, `YYYY-MM-DD`.
+    pub date: &'a str,
+    /// The issue's theme (may be empty).
+    pub theme: &'a str,
+    /// Its public page.
+    pub url: &'a str,
+    /// The edition whose sections are collected.
+    pub document: &'a Document,
+}
+
+/// What heads the collection.
+#[derive(Debug, Clone)]
+pub struct CollectionHead<'a> {
+    /// Title (front matter `title`).
+    pub title: &'a str,
+    /// Date of the collection (front matter `pubDate`).
+    pub date: &'a str,
+    /// Author, when configured.
+    pub author: Option<&'a str>,
+    /// Paragraphs before the first issue.
+    pub intro: &'a [String],
+}
+
+/// The collection of `issues` (in order) in `lang`: counted sections only, so the greeting,
+/// the look back and the subscription text of each issue are left out.
+pub fn collection(
+    head: &CollectionHead<'_>,
+    issues: &[CollectedIssue<'_>],
+    catalogue: &Catalogue,
+    lang: &Lang,
+) -> String {
+    let parts = issues
+        .iter()
+        .map(|issue| Part {
+            heading: Heading {
+                style: HeadingStyle::Atx(2),
+                text: format!(
+                    "[{}]({})",
+                    weekly_model::inline::escape_link_text(&part_title(issue, lang)),
+                    weekly_model::inline::escape_link_url(issue.url)
+                ),
+                source: None,
+                line: 0,
+            },
+            intro: vec![Block::new(if lang.is_cjk() {
+                format!("发布时间：{}", issue.date)
+            } else {
+                format!("Published {}", issue.date)
+            })],
+            sections: issue
+                .document
+                .all_sections()
+                .filter(|s| catalogue.is_counted(&s.key))
+                .map(|s| section(s, catalogue, lang))
+                .collect(),
+        })
+        .collect();
+    let document = Document {
+        kind: DocKind::Collection,
+        lang: lang.clone(),
+        line_ending: LineEnding::Lf,
+        leading: String::new(),
+        header: Some(Header::FrontMatter(FrontMatter {
+            title: Some(head.title.to_owned()),
+            pub_date: Some(head.date.to_owned()),
+            author: head.author.map(str::to_owned),
+            description: None,
+            other_lines: String::new(),
+            source: None,
+        })),
+        preamble: head.intro.iter().map(Block::new).collect(),
+        sections: Vec::new(),
+        parts,
+        postamble: Vec::new(),
+    };
+    markdown::render(&document)
+}
+
+/// `第31期：主题` / `#31: Theme`.
+fn part_title(issue: &CollectedIssue<'_>, lang: &Lang) -> String {
+    let theme = issue.theme.trim();
+    match (lang.is_cjk(), theme.is_empty()) {
+        (true, true) => format!("第{}期", issue.number),
+        (true, false) => format!("第{}期：{theme}", issue.number),
+        (false, true) => format!("#{}", issue.number),
+        (false, false) => format!("#{}: {theme}", issue.number),
+    }
+}
+
+/// A section one level down, its heading the catalogue's name (no link wrapper).
+fn section(s: &Section, catalogue: &Catalogue, lang: &Lang) -> Section {
+    let text = catalogue.get(&s.key).map_or_else(
+        || s.heading.plain(),
+        |def| format!("{}{}", def.emoji, def.name(lang)),
+    );
+    Section {
+        key: s.key.clone(),
+        heading: Heading {
+            style: HeadingStyle::Atx(3),
+            text,
+            source: None,
+            line: 0,
+        },
+        // Written in the canonical form: text kept verbatim from another file may lack the
+        // blank line the next part's heading needs (the last entry of a file).
+        intro: s
+            .intro
+            .iter()
+            .map(|b| Block {
+                source: None,
+                ..b.clone()
+            })
+            .collect(),
+        entries: s
+            .entries
+            .iter()
+            .map(|e| Entry {
+                source: None,
+                body: e
+                    .body
+                    .iter()
+                    .map(|b| Block {
+                        source: None,
+                        ..b.clone()
+                    })
+                    .collect(),
+                ..e.clone()
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::parse_as;
+
+    const ISSUE: &str = "---\ntitle: 'Python 潮流周刊#31：测试'\npubDate: 2023-12-16\n---\n\n你好。\n\n## [🦄文章&教程](https://example.org/a)\n\n1、[一篇文章](https://example.org/1)\n\n说明文字。\n\n2、[另一篇](https://example.org/2)\n\n## [🐿️项目&资源](https://example.org/p)\n\n1、[proj](https://github.com/o/proj)\n\n一个项目。\n\n## [🐧往年回顾](https://example.org/h)\n\n1、[旧的一期](https://example.org/old)\n";
+
+    #[test]
+    fn a_collection_has_one_part_per_issue_and_parses_back() {
+        let zh = Lang::new("zh").unwrap();
+        let catalogue = Catalogue::python_weekly();
+        let doc = parse_as(ISSUE, &zh);
+        // The first issue's file ends right after its last entry, with no line break.
+        let unterminated = parse_as(ISSUE[..ISSUE.find("## [🐧").unwrap()].trim_end(), &zh);
+        let issues = [
+            CollectedIssue {
+                number: 31,
+                date: "2023-12-16",
+                theme: "测试",
+                url: "https://w.example/zh/31/",
+                document: &unterminated,
+            },
+            CollectedIssue {
+                number: 32,
+                date: "2023-12-23",
+                theme: "",
+                url: "https://w.example/zh/32/",
+                document: &doc,
+            },
+        ];
+        let intro = ["第 2 季的合集。".to_owned()];
+        let head = CollectionHead {
+            title: "合集 'x'",
+            date: "2023-12-23",
+            author: Some("猫"),
+            intro: &intro,
+        };
+        let text = collection(&head, &issues, &catalogue, &zh);
+        assert!(text.starts_with("---\n"), "{text}");
+        assert!(
+            text.contains("## [第31期：测试](https://w.example/zh/31/)\n\n发布时间：2023-12-16\n\n### 🦄文章&教程\n\n1、[一篇文章](https://example.org/1)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("## [第32期](https://w.example/zh/32/)"),
+            "{text}"
+        );
+        // The look back is not a counted section: it stays out.
+        assert!(!text.contains("旧的一期"), "{text}");
+        let parsed = weekly_parse::parse_document(
+            &text,
+            &weekly_parse::ParseOptions {
+                file: "season.md",
+                lang: &zh,
+                catalogue: &catalogue,
+            },
+        );
+        let errors: Vec<_> = parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == weekly_model::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        let back = parsed.document;
+        assert_eq!(back.kind, DocKind::Collection);
+        assert_eq!(back.title(), Some("合集 'x'"));
+        assert_eq!(back.parts.len(), 2);
+        assert_eq!(back.parts[0].issue_number(), Some(31));
+        let entries: usize = back.parts[1].sections.iter().map(|s| s.entries.len()).sum();
+        assert_eq!(entries, 3);
+    }
+}

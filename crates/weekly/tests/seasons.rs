@@ -1,0 +1,364 @@
+//! Seasons on the imported corpus: the totals the archive's own wrap-up posts state, the
+//! season files (`weekly season K --write`) and the editor's words kept, the wrap-up posts
+//! (reviewed snapshots), every season's EPUB in `epubcheck`, and a PDF in poppler's tools.
+
+mod common;
+
+use common::{corpus, read, skip, stderr, stdout, weekly, weekly_at};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The corpus imported once, or `None` without the corpus.
+fn corpus_workspace() -> Option<&'static PathBuf> {
+    static WS: OnceLock<Option<PathBuf>> = OnceLock::new();
+    WS.get_or_init(|| {
+        let src = corpus()?;
+        let ws = Path::new(env!("CARGO_TARGET_TMPDIR")).join("seasons-corpus");
+        let _ = std::fs::remove_dir_all(&ws);
+        let o = weekly(&[
+            "import",
+            "python-weekly",
+            src.to_str().unwrap(),
+            "--into",
+            ws.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        Some(ws)
+    })
+    .as_ref()
+}
+
+/// A private copy of the imported corpus, for tests that write into it.
+fn corpus_copy(name: &str) -> Option<PathBuf> {
+    let ws = corpus_workspace()?;
+    let copy = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&copy);
+    common::copy_dir(ws, &copy);
+    Some(copy)
+}
+
+fn ok(ws: &Path, args: &[&str]) -> String {
+    let o = weekly_at(ws, args);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    stdout(&o)
+}
+
+/// (articles, projects, media, discussions, books) of season `n` from `stats --by season`.
+fn season_counts(seasons: &Value, n: u64) -> [u64; 5] {
+    let season = seasons
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["season"] == n)
+        .unwrap_or_else(|| panic!("no season {n} in {seasons}"));
+    let c = &season["counts"];
+    ["articles", "projects", "media", "discussions", "books"]
+        .map(|k| c[k].as_u64().unwrap_or_else(|| panic!("no {k} in {c}")))
+}
+
+#[test]
+fn seasons_2_and_3_have_the_totals_their_wrap_up_posts_state() {
+    let Some(ws) = corpus_workspace() else {
+        return;
+    };
+    let json: Value =
+        serde_json::from_str(&ok(ws, &["stats", "--by", "season", "--format", "json"])).unwrap();
+    // As printed in the archive's wrap-up posts of seasons 2 and 3.
+    assert_eq!(season_counts(&json, 2), [354, 347, 28, 2, 93]);
+    assert_eq!(season_counts(&json, 3), [357, 362, 21, 19, 0]);
+    // The text report has the same rows.
+    let text = ok(ws, &["stats", "--by", "season"]);
+    let row = text
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some("S2"))
+        .unwrap_or_else(|| panic!("no row of season 2 in\n{text}"));
+    for figure in ["354", "347", "28", "93"] {
+        assert!(
+            row.split_whitespace().any(|w| w == figure),
+            "{figure} in {row}"
+        );
+    }
+    // The wrap-up post shows them, with the change from season 2.
+    let post = ok(ws, &["render", "--season", "3", "--edition", "wrapup"]);
+    assert!(post.contains("：357 (上季 354, +3)"), "{post}");
+    assert!(post.contains("：362 (上季 347, +15)"), "{post}");
+}
+
+#[test]
+fn wrap_up_posts_of_every_corpus_season() {
+    let Some(ws) = corpus_workspace() else {
+        return;
+    };
+    for season in 1..=6 {
+        let post = ok(
+            ws,
+            &[
+                "render",
+                "--season",
+                &season.to_string(),
+                "--edition",
+                "wrapup",
+            ],
+        );
+        insta::assert_snapshot!(format!("wrapup_season{season}_zh"), post);
+    }
+    let en = ok(
+        ws,
+        &[
+            "render",
+            "--season",
+            "2",
+            "--edition",
+            "wrapup",
+            "--lang",
+            "en",
+        ],
+    );
+    insta::assert_snapshot!("wrapup_season2_en", en);
+}
+
+#[test]
+fn season_files_are_written_checked_and_keep_the_editors_words() {
+    let Some(ws) = corpus_copy("seasons-write") else {
+        return;
+    };
+    let report = ok(&ws, &["season", "2"]);
+    assert!(
+        report.starts_with("season 2: issues #31–#60 (complete, 30 of 30 issues)"),
+        "{report}"
+    );
+    assert_eq!(report.lines().filter(|l| l.starts_with("  #")).count(), 30);
+    ok(&ws, &["season", "2", "--write"]);
+    let seasons = ws.join("seasons");
+    for name in [
+        "season-2.zh.md",
+        "season-2-links.zh.md",
+        "season-2-wrapup.zh.md",
+        "season-2-cloud.zh.svg",
+        "season-2.en.md",
+    ] {
+        assert!(seasons.join(name).is_file(), "{name}");
+    }
+    let collection = read(&seasons.join("season-2.zh.md"));
+    assert_eq!(
+        collection.matches("\n## [第").count(),
+        30,
+        "one part per issue"
+    );
+    assert!(collection.contains("\n### 🦄文章&教程\n"));
+    // The files read back without errors.
+    let check = weekly_at(&ws, &["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+
+    // The editor writes their look back; writing again keeps it and changes nothing else.
+    let wrapup = seasons.join("season-2-wrapup.zh.md");
+    let before = read(&wrapup);
+    let start = before.find("<!-- weekly:editor -->").unwrap() + "<!-- weekly:editor -->".len();
+    let end = before.find("<!-- /weekly:editor -->").unwrap();
+    let edited = format!(
+        "{}\n第二季结束了，感谢每一位读者！\n\n下一季见。\n{}",
+        &before[..start],
+        &before[end..]
+    );
+    std::fs::write(&wrapup, &edited).unwrap();
+    let again = weekly_at(&ws, &["season", "2", "--write"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(stderr(&again).contains("0 written"), "{}", stderr(&again));
+    assert_eq!(read(&wrapup), edited);
+}
+
+#[test]
+fn a_season_that_has_not_begun_is_a_clear_error() {
+    let Some(ws) = corpus_workspace() else {
+        return;
+    };
+    let o = weekly_at(ws, &["season", "40"]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("season 40 (issues #1171–#1200) has no issues yet"),
+        "{e}"
+    );
+}
+
+/// Debian's `epubcheck` as a command (its `/usr/bin/epubcheck` is the jar itself, run by
+/// `java -jar`), or `None` (a failure under `WEEKLY_REQUIRE_EPUBCHECK`).
+fn epubcheck() -> Option<Vec<String>> {
+    for jar in ["/usr/share/java/epubcheck.jar", "/usr/bin/epubcheck"] {
+        let command = vec!["java".to_owned(), "-jar".to_owned(), jar.to_owned()];
+        let runs = Path::new(jar).is_file()
+            && Command::new(&command[0])
+                .args(&command[1..])
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("EPUBCheck"));
+        if runs {
+            return Some(command);
+        }
+    }
+    assert!(
+        std::env::var_os("WEEKLY_REQUIRE_EPUBCHECK").is_none(),
+        "epubcheck is required (WEEKLY_REQUIRE_EPUBCHECK) and was not found"
+    );
+    skip("epubcheck not found (Debian: apt-get install epubcheck)");
+    None
+}
+
+#[test]
+fn every_corpus_season_makes_an_epub_that_epubcheck_passes_in_zh_and_en() {
+    let Some(ws) = corpus_workspace() else {
+        return;
+    };
+    let Some(checker) = epubcheck() else {
+        return;
+    };
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("seasons-epub");
+    let _ = std::fs::remove_dir_all(&dir);
+    ok(ws, &["ebook", "--all", "-o", dir.to_str().unwrap()]);
+    let mut books: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "epub"))
+        .collect();
+    books.sort();
+    for season in 1..=6 {
+        for lang in ["zh", "en"] {
+            assert!(
+                dir.join(format!("season-{season}.{lang}.epub")).is_file(),
+                "season {season} {lang} in {books:?}"
+            );
+        }
+    }
+    // Two checkers at a time (each is a JVM).
+    let results: Vec<(PathBuf, std::process::Output)> = books
+        .chunks(2)
+        .flat_map(|pair| {
+            let children: Vec<_> = pair
+                .iter()
+                .map(|book| {
+                    let child = Command::new(&checker[0])
+                        .args(&checker[1..])
+                        .arg(book)
+                        .stdout(std::process::Stdio::piped())
+                        .stderr(std::process::Stdio::piped())
+                        .spawn()
+                        .expect("run epubcheck");
+                    (book.clone(), child)
+                })
+                .collect();
+            children
+                .into_iter()
+                .map(|(book, child)| (book, child.wait_with_output().unwrap()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (book, out) in results {
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(
+            out.status.success() && text.contains("No errors or warnings detected"),
+            "{}:\n{text}",
+            book.display()
+        );
+    }
+}
+
+/// `pdfinfo`, `pdftotext` and `pdftohtml` from poppler-utils, or `false` (a failure under
+/// `WEEKLY_REQUIRE_BROWSER`, as CI installs them with Chromium).
+fn poppler() -> bool {
+    let found = Command::new("pdfinfo").arg("-v").output().is_ok();
+    if !found {
+        assert!(
+            std::env::var_os("WEEKLY_REQUIRE_BROWSER").is_none(),
+            "pdfinfo (poppler-utils) is required and was not found"
+        );
+        skip("poppler-utils not found");
+    }
+    found
+}
+
+#[test]
+fn a_season_pdf_has_numbered_pages_an_outline_entry_per_issue_and_chinese_text() {
+    let Some(ws) = corpus_workspace() else {
+        return;
+    };
+    if !common::browser_available() || !poppler() {
+        return;
+    }
+    let pdf = Path::new(env!("CARGO_TARGET_TMPDIR")).join("season-3.pdf");
+    let _ = std::fs::remove_file(&pdf);
+    ok(
+        ws,
+        &[
+            "ebook",
+            "--season",
+            "3",
+            "--format",
+            "pdf",
+            "-o",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    assert!(info.status.success(), "{}", stderr(&info));
+    let pages: u32 = stdout(&info)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{}", stdout(&info)));
+    // 30 issues on A5, each starting on a new page, after a title page and the contents.
+    assert!((60..=1500).contains(&pages), "{pages} pages");
+    let text = Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = stdout(&text);
+    assert!(text.contains("文章&教程"), "Chinese text is extractable");
+    assert!(text.contains("第61期"), "the first issue's heading");
+    // Page numbers in the bottom margin: the last page ends with its number.
+    let last_page = text
+        .split('\u{c}')
+        .rev()
+        .find(|p| !p.trim().is_empty())
+        .unwrap();
+    assert!(
+        last_page.trim_end().ends_with(&pages.to_string()),
+        "last page ends with {pages}: {last_page}"
+    );
+    // The outline: one top-level entry per issue (61–90), sections under them.
+    let xml = Command::new("pdftohtml")
+        .args(["-xml", "-i", "-q", "-stdout", pdf.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let xml = stdout(&xml);
+    let outline = &xml[xml.find("<outline>").expect("an outline")..];
+    let top: Vec<&str> = top_level_items(outline);
+    assert_eq!(top.len(), 30, "{top:?}");
+    assert!(top[0].contains("第61期"), "{top:?}");
+    assert!(top[29].contains("第90期"), "{top:?}");
+}
+
+/// The texts of the `<item>`s directly inside the first `<outline>` of pdftohtml's XML.
+fn top_level_items(xml: &str) -> Vec<&str> {
+    let mut depth = 0i32;
+    let mut items = Vec::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i..];
+        if rest.starts_with("</outline>") {
+            depth -= 1;
+            if depth == 0 {
+                break;
+            }
+        } else if rest.starts_with("<outline") {
+            depth += 1;
+        } else if rest.starts_with("<item") && depth == 1 {
+            let start = rest.find('>').unwrap() + 1;
+            let end = rest.find("</item>").unwrap();
+            items.push(&rest[start..end]);
+        }
+        rest = &rest[1..];
+    }
+    items
+}
