@@ -325,10 +325,13 @@ impl Season {
         });
         let members = self.members();
         let primary = &workspace.config.primary_language;
+        // Titles in the post's language where it has the issue, else in the primary one.
         let documents: Vec<(u32, &Document)> = members
             .iter()
             .filter_map(|m| {
-                self.text(workspace, m, primary, full)
+                self.text(workspace, m, lang, full)
+                    .filter(|d| d.kind != weekly_model::DocKind::Teaser)
+                    .or_else(|| self.text(workspace, m, primary, full))
                     .map(|d| (m.number, d))
             })
             .collect();
@@ -511,14 +514,21 @@ impl Season {
     }
 }
 
-/// The theme of `issue` in `lang`: `issue.toml`'s, else its title's.
+/// The theme of `issue` in `lang`: `issue.toml`'s, else its title's (not a bare date, as
+/// in `Python Trending Weekly #32 (2023-12-23)`).
 pub fn theme(issue: &Issue, lang: &Lang) -> String {
     if let Some(theme) = issue.titles.get(lang) {
         return theme.trim().to_owned();
     }
-    issue
+    let theme = issue
         .best(lang)
         .and_then(|e| e.document.title_parts())
         .map(|p| p.theme.trim().to_owned())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let bare = theme.trim_matches(|c| matches!(c, '(' | ')' | '（' | '）' | ' '));
+    if IsoDate::parse(bare).is_some() {
+        String::new()
+    } else {
+        theme
+    }
 }
