@@ -51,6 +51,8 @@ pub enum SeasonFile {
     Wrapup,
     /// The word cloud the wrap-up post shows.
     Cloud,
+    /// The public e-book.
+    Epub,
 }
 
 impl SeasonFile {
@@ -61,6 +63,7 @@ impl SeasonFile {
             SeasonFile::Links => format!("season-{season}-links.{lang}.md"),
             SeasonFile::Wrapup => format!("season-{season}-wrapup.{lang}.md"),
             SeasonFile::Cloud => format!("season-{season}-cloud.{lang}.svg"),
+            SeasonFile::Epub => format!("season-{season}.{lang}.epub"),
         }
     }
 }

@@ -12,7 +12,8 @@ use weekly_model::Counts;
 use weekly_site::build::CloudCache;
 use weekly_site::cloud::Cloud;
 use weekly_site::{
-    EditionInput, IssueInput, Override, Sink, SiteConfig, SiteError, SiteInput, Templates,
+    EditionInput, IssueInput, Override, SeasonFile, Sink, SiteConfig, SiteError, SiteInput,
+    Templates,
 };
 
 /// Templates of the workspace, compiled over the built-in ones.
@@ -43,7 +44,55 @@ pub fn stop_words(workspace: &Workspace) -> Result<String> {
     }
 }
 
-/// The site input of a loaded archive.
+/// The largest season file published (an e-book with its images stays far below).
+const MAX_SEASON_FILE: u64 = 256 << 20;
+
+/// The files of `seasons/` the site publishes (see [`SeasonFile`]): regular files only (no
+/// link is followed), in a configured language, read whole.
+pub fn season_files(workspace: &Workspace) -> Result<Vec<SeasonFile>> {
+    let dir = workspace.root.join("seasons");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some((season, lang, _)) = SeasonFile::parse_name(&name) else {
+            continue;
+        };
+        let Some(lang) = workspace
+            .config
+            .languages
+            .iter()
+            .find(|l| l.as_str() == lang)
+        else {
+            continue;
+        };
+        let meta = std::fs::symlink_metadata(entry.path())?;
+        if !meta.is_file() {
+            continue;
+        }
+        if meta.len() > MAX_SEASON_FILE {
+            anyhow::bail!(
+                "`{}` is {} MiB: season files above {} MiB are not published",
+                workspace.display_path(&entry.path()),
+                meta.len() >> 20,
+                MAX_SEASON_FILE >> 20
+            );
+        }
+        out.push(SeasonFile {
+            season,
+            lang: lang.clone(),
+            name,
+            bytes: std::fs::read(entry.path())?,
+        });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// The site input of a loaded archive (without the season files: see [`season_files`]).
 pub fn input<'a>(
     workspace: &'a Workspace,
     archive: &'a Archive,
@@ -92,6 +141,7 @@ pub fn input<'a>(
             subscribe_url: config.site.subscribe_url.trim().to_owned(),
         },
         issues,
+        season_files: Vec::new(),
     }
 }
 

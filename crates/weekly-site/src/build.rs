@@ -417,6 +417,14 @@ fn language_pages(
         for rendered in rendered {
             let (made, page, value) = rendered?;
             writer.made(made, None, || season_html(&cx, &page, &value))?;
+            // The season's e-books and the wrap-up post's image beside its page.
+            let number = value["number"].as_u64().and_then(|n| u32::try_from(n).ok());
+            for (kind, file) in crate::seasons::season_files(input, lang, number.unwrap_or(0)) {
+                if kind != "wrapup" {
+                    let url = format!("{}{}", urls.season(lang, file.season), file.name);
+                    writer.file(&urls.file(&url), file.bytes.clone())?;
+                }
+            }
             shown.push_front(value);
             shown.truncate(DASHBOARD_SEASONS);
         }

@@ -90,6 +90,47 @@ pub struct SiteInput<'a> {
     pub config: SiteConfig,
     /// Issues, sorted by number.
     pub issues: Vec<IssueInput<'a>>,
+    /// Files of the seasons (`weekly season K --write`, `weekly ebook`), published on their
+    /// season's page.
+    pub season_files: Vec<SeasonFile>,
+}
+
+/// A file of a season, as `seasons/` holds it: `season-K.<lang>.epub` and `.pdf` (linked for
+/// download), `season-K-wrapup.<lang>.md` (shown on the page), `season-K-cloud.<lang>.svg`
+/// (the image the wrap-up post shows).
+#[derive(Debug, Clone)]
+pub struct SeasonFile {
+    /// Season number.
+    pub season: u32,
+    /// Language.
+    pub lang: Lang,
+    /// File name (published under the season's page).
+    pub name: String,
+    /// Content.
+    pub bytes: Vec<u8>,
+}
+
+impl SeasonFile {
+    /// The season, language and kind a file name in `seasons/` stands for, when it is one of
+    /// the published kinds: `season-2.zh.epub` → (2, `zh`, `epub`).
+    pub fn parse_name(name: &str) -> Option<(u32, &str, &'static str)> {
+        let rest = name.strip_prefix("season-")?;
+        let (stem, ext) = rest.rsplit_once('.')?;
+        let (stem, lang) = stem.rsplit_once('.')?;
+        let (number, kind) = match ext {
+            "epub" => (stem, "epub"),
+            "pdf" => (stem, "pdf"),
+            "md" => (stem.strip_suffix("-wrapup")?, "wrapup"),
+            "svg" => (stem.strip_suffix("-cloud")?, "cloud"),
+            _ => return None,
+        };
+        let valid_lang = !lang.is_empty()
+            && lang.len() <= 12
+            && lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        (valid_lang && number.chars().all(|c| c.is_ascii_digit()))
+            .then(|| number.parse().ok().map(|n| (n, lang, kind)))
+            .flatten()
+    }
 }
 
 impl SiteInput<'_> {

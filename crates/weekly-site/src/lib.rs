@@ -24,7 +24,7 @@ pub mod view;
 mod writer;
 
 pub use build::{Summary, build};
-pub use input::{EditionInput, IssueInput, SiteConfig, SiteInput};
+pub use input::{EditionInput, IssueInput, SeasonFile, SiteConfig, SiteInput};
 pub use memo::{Key, Memo};
 pub use templates::{Override, Templates};
 

@@ -4,7 +4,7 @@
 
 use crate::charts::{Bar, pie, stacked_bars};
 use crate::cloud::{self, Cloud};
-use crate::input::{IssueInput, SiteInput};
+use crate::input::{IssueInput, SeasonFile, SiteInput};
 use crate::labels::with_number;
 use crate::markdown::block;
 use crate::urls::Urls;
@@ -176,6 +176,29 @@ pub(crate) fn season_value(
     let links_md =
         weekly_render::links::links_edition(&label, &free, &input.config.catalogue, lang);
     let links_md = links_md.split_once('\n').map_or("", |(_, rest)| rest);
+    let files = season_files(input, lang, season.number);
+    let page_url = urls.season(lang, season.number);
+    let downloads: Vec<Value> = files
+        .iter()
+        .filter_map(|(kind, f)| {
+            let label = match *kind {
+                "epub" => "EPUB",
+                "pdf" => "PDF",
+                _ => return None,
+            };
+            Some(json!({
+                "label": label,
+                "href": format!("{page_url}{}", f.name),
+                "size": human_size(f.bytes.len()),
+            }))
+        })
+        .collect();
+    let wrapup_html = files
+        .iter()
+        .find(|(kind, _)| *kind == "wrapup")
+        .map_or_else(String::new, |(_, f)| {
+            block(without_front_matter(&String::from_utf8_lossy(&f.bytes)))
+        });
     json!({
         "number": season.number,
         "label": label,
@@ -192,5 +215,45 @@ pub(crate) fn season_value(
         },
         "links_html": block(links_md),
         "links_note": if withheld { labels["links_note"].clone() } else { String::new() },
+        "downloads": downloads,
+        "wrapup_html": wrapup_html,
     })
+}
+
+/// The published files of season `number` in `lang`, with their kind (`epub`, `pdf`,
+/// `wrapup`, `cloud`).
+pub(crate) fn season_files<'a>(
+    input: &'a SiteInput<'_>,
+    lang: &Lang,
+    number: u32,
+) -> Vec<(&'static str, &'a SeasonFile)> {
+    input
+        .season_files
+        .iter()
+        .filter(|f| f.season == number && &f.lang == lang)
+        .filter_map(|f| SeasonFile::parse_name(&f.name).map(|(_, _, kind)| (kind, f)))
+        .collect()
+}
+
+/// `1.2 MB`, `340 KB`.
+fn human_size(bytes: usize) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let kb = bytes as f64 / 1024.0;
+    if kb >= 1024.0 {
+        format!("{:.1} MB", kb / 1024.0)
+    } else {
+        format!("{} KB", kb.ceil())
+    }
+}
+
+/// Markdown without its YAML front matter.
+fn without_front_matter(text: &str) -> &str {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
+        return text;
+    };
+    rest.find("\n---")
+        .map_or(text, |end| rest[end + 4..].trim_start_matches(['\r', '\n']))
 }

@@ -138,6 +138,7 @@ fn season_files_are_written_checked_and_keep_the_editors_words() {
         "season-2-wrapup.zh.md",
         "season-2-cloud.zh.svg",
         "season-2.en.md",
+        "season-2.zh.epub",
     ] {
         assert!(seasons.join(name).is_file(), "{name}");
     }
@@ -151,7 +152,10 @@ fn season_files_are_written_checked_and_keep_the_editors_words() {
     // The files read back without errors (the corpus's own files have some; ours none).
     let check = weekly_at(&ws, &["check"]);
     let report = format!("{}{}", stdout(&check), stderr(&check));
-    assert!(report.contains("seasons/season-2.en.md:"), "our files are checked: {report}");
+    assert!(
+        report.contains("seasons/season-2.en.md:"),
+        "our files are checked: {report}"
+    );
     let ours: Vec<&str> = report
         .lines()
         .filter(|l| l.starts_with("seasons/season-2") && l.contains(": error"))
@@ -173,6 +177,23 @@ fn season_files_are_written_checked_and_keep_the_editors_words() {
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(stderr(&again).contains("0 written"), "{}", stderr(&again));
     assert_eq!(read(&wrapup), edited);
+
+    // The site publishes the season's e-book and wrap-up post (with the editor's words) on
+    // the season's page.
+    let site = ws.join("site");
+    ok(&ws, &["build", "--out", site.to_str().unwrap()]);
+    let page = read(&site.join("zh/seasons/2/index.html"));
+    assert!(
+        page.contains("<a href=\"/zh/seasons/2/season-2.zh.epub\" download>EPUB</a>"),
+        "{page}"
+    );
+    assert_eq!(
+        std::fs::read(site.join("zh/seasons/2/season-2.zh.epub")).unwrap(),
+        std::fs::read(seasons.join("season-2.zh.epub")).unwrap()
+    );
+    assert!(page.contains("第二季结束了，感谢每一位读者！"), "{page}");
+    assert!(page.contains("src=\"season-2-cloud.zh.svg\""), "{page}");
+    assert!(site.join("zh/seasons/2/season-2-cloud.zh.svg").is_file());
 }
 
 #[test]

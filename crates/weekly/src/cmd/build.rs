@@ -144,12 +144,13 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         ));
     }
     let templates = site::templates(&workspace)?;
-    let input = site::input(
+    let mut input = site::input(
         &workspace,
         &archive,
         args.full,
         site::stop_words(&workspace)?,
     );
+    input.season_files = site::season_files(&workspace)?;
     if let Some(warm) = warm {
         warm.join().ok();
     }

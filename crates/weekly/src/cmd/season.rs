@@ -19,7 +19,10 @@ follow on.\n\n\
 season-K.<lang>.md          the collection: one `##` chapter per issue, its sections under `###`\n  \
 season-K-links.<lang>.md    every entry as a numbered link, by section\n  \
 season-K-wrapup.<lang>.md   the wrap-up post (`weekly render --season K --edition wrapup`)\n  \
-season-K-cloud.<lang>.svg   the word cloud the wrap-up post shows\n\
+season-K-cloud.<lang>.svg   the word cloud the wrap-up post shows\n  \
+season-K.<lang>.epub        the e-book of what the public may read (`weekly ebook` for others)\n\
+`weekly build` publishes the e-books (and a `season-K.<lang>.pdf` put there) and the wrap-up \
+post on the season's page.\n\
 Issues that are still paid go in as their teaser unless `--full` is given. Your own words \
 between the wrap-up post's `weekly:editor` markers are kept when it is written again.\n\n\
 Examples:\n  weekly season 2\n  weekly season 2 --write\n  weekly ebook --season 2 -o season-2.epub"
@@ -145,7 +148,7 @@ fn write(workspace: &Workspace, season: &Season, full: bool) -> Result<()> {
     std::fs::create_dir_all(&dir)?;
     let mut written = 0;
     let mut unchanged = 0;
-    let mut put = |kind: SeasonFile, lang: &weekly_model::Lang, text: &str| -> Result<()> {
+    let mut put = |kind: SeasonFile, lang: &weekly_model::Lang, text: &[u8]| -> Result<()> {
         let path = season.path(workspace, kind, lang);
         if let Ok(meta) = std::fs::symlink_metadata(&path)
             && !meta.is_file()
@@ -155,10 +158,10 @@ fn write(workspace: &Workspace, season: &Season, full: bool) -> Result<()> {
                 workspace.display_path(&path)
             );
         }
-        if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+        if std::fs::read(&path).is_ok_and(|old| old == text) {
             unchanged += 1;
         } else {
-            crate::files::write_atomic(&path, text)?;
+            crate::files::write_bytes_atomic(&path, text)?;
             written += 1;
             printer::status(&format!("wrote `{}`", workspace.display_path(&path)));
         }
@@ -179,12 +182,19 @@ fn write(workspace: &Workspace, season: &Season, full: bool) -> Result<()> {
         put(
             SeasonFile::Collection,
             lang,
-            &season.collection(workspace, lang, full),
+            season.collection(workspace, lang, full).as_bytes(),
         )?;
-        put(SeasonFile::Links, lang, &season.links(workspace, lang))?;
+        put(
+            SeasonFile::Links,
+            lang,
+            season.links(workspace, lang).as_bytes(),
+        )?;
+        // The public e-book, which the site links on the season's page.
+        let book = crate::ebook::book(workspace, season, lang, false)?;
+        put(SeasonFile::Epub, lang, &weekly_ebook::epub(&book)?)?;
         let cloud = season.cloud(workspace, lang, full)?;
         if let Some(svg) = &cloud {
-            put(SeasonFile::Cloud, lang, svg)?;
+            put(SeasonFile::Cloud, lang, svg.as_bytes())?;
         }
         let wrapup_path = season.path(workspace, SeasonFile::Wrapup, lang);
         let previous = if wrapup_path.is_file() {
@@ -199,7 +209,7 @@ fn write(workspace: &Workspace, season: &Season, full: bool) -> Result<()> {
             cloud.map(|_| SeasonFile::Cloud.name(season.number, lang)),
             full,
         )?;
-        put(SeasonFile::Wrapup, lang, &post)?;
+        put(SeasonFile::Wrapup, lang, post.as_bytes())?;
     }
     printer::status(&format!(
         "season {}: {written} written, {unchanged} unchanged",

@@ -74,7 +74,8 @@ fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
         printer::out(line);
     }
     let templates = site::templates(&workspace)?;
-    let input = site::input(&workspace, &archive, full, site::stop_words(&workspace)?);
+    let mut input = site::input(&workspace, &archive, full, site::stop_words(&workspace)?);
+    input.season_files = site::season_files(&workspace)?;
     let (statics, skipped) = site::static_files(&workspace)?;
     printer::skipped_links(&skipped);
     let mut memory = weekly_site::Memory::default();
