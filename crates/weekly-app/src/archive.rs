@@ -297,24 +297,23 @@ impl Archive {
         let mut out: Vec<IssueStats> = Vec::with_capacity(self.issues.len());
         for issue in &self.issues {
             let part = parts.remove(&issue.number);
-            let (document, others): (&Document, Vec<&Document>) = match (issue.full(primary), &part)
-            {
-                (None, Some(part)) => (
+            let collected = part.as_ref().filter(|_| issue.full(primary).is_none());
+            let (document, others): (&Document, Vec<&Document>) = if let Some(part) = collected {
+                (
                     &part.document,
                     issue.editions.iter().map(|e| &*e.document).collect(),
-                ),
-                _ => {
-                    let Some(edition) = issue.counted(primary) else {
-                        continue;
-                    };
-                    let others = issue
-                        .editions
-                        .iter()
-                        .filter(|e| !std::ptr::eq(*e, edition))
-                        .map(|e| &*e.document)
-                        .collect();
-                    (&*edition.document, others)
-                }
+                )
+            } else {
+                let Some(edition) = issue.counted(primary) else {
+                    continue;
+                };
+                let others = issue
+                    .editions
+                    .iter()
+                    .filter(|e| !std::ptr::eq(*e, edition))
+                    .map(|e| &*e.document)
+                    .collect();
+                (&*edition.document, others)
             };
             let mut stats =
                 weekly_stats::issue_counts(issue.number, issue.date, document, &others, catalogue);

@@ -199,7 +199,7 @@ pub fn print_pdf(chromium: &Path, html: &str, out: &Path) -> Result<()> {
         .arg(format!("file://{}", page.display()))
         .output()
         .with_context(|| format!("cannot run `{}`", chromium.display()))?;
-    let made = std::fs::metadata(&pdf).map(|m| m.len()).unwrap_or(0);
+    let made = std::fs::metadata(&pdf).map_or(0, |m| m.len());
     if !output.status.success() || made == 0 {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let last: Vec<&str> = stderr.lines().rev().take(5).collect();

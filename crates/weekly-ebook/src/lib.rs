@@ -5,6 +5,8 @@
 //! builder crate: the output is then reproducible byte for byte (dates and the identifier
 //! come from the book, not the clock), and every file is ours to keep valid for `epubcheck`.
 
+use std::fmt::Write as _;
+
 mod cover;
 mod epub;
 mod print;
@@ -89,7 +91,10 @@ impl Book {
         // A name-based UUID: version 5 layout, RFC 4122 variant.
         bytes[6] = (bytes[6] & 0x0f) | 0x50;
         bytes[8] = (bytes[8] & 0x3f) | 0x80;
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = bytes.iter().fold(String::with_capacity(32), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        });
         format!(
             "urn:uuid:{}-{}-{}-{}-{}",
             &hex[0..8],

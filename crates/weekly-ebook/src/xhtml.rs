@@ -148,7 +148,6 @@ fn tag_end(s: &str) -> Option<usize> {
     for (i, c) in s.char_indices().skip(1) {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
             (None, '"' | '\'') => quote = Some(c),
             (None, '>') => return Some(i),
             (None, '<') => return None,
@@ -185,16 +184,13 @@ impl Tag {
             s = s[key_end..].trim_start();
             let value = if let Some(after) = s.strip_prefix('=') {
                 let after = after.trim_start();
-                let (value, rest) = match after.chars().next() {
-                    Some(q @ ('"' | '\'')) => {
-                        let body = &after[1..];
-                        let close = body.find(q).unwrap_or(body.len());
-                        (&body[..close], body.get(close + 1..).unwrap_or(""))
-                    }
-                    _ => {
-                        let e = after.find(char::is_whitespace).unwrap_or(after.len());
-                        (&after[..e], &after[e..])
-                    }
+                let (value, rest) = if let Some(q @ ('"' | '\'')) = after.chars().next() {
+                    let body = &after[1..];
+                    let close = body.find(q).unwrap_or(body.len());
+                    (&body[..close], body.get(close + 1..).unwrap_or(""))
+                } else {
+                    let e = after.find(char::is_whitespace).unwrap_or(after.len());
+                    (&after[..e], &after[e..])
                 };
                 s = rest.trim_start();
                 decode(value)
@@ -290,15 +286,12 @@ fn decode(s: &str) -> String {
             };
             c.map(|c| (c, j))
         });
-        match decoded {
-            Some((c, j)) => {
-                out.push(c);
-                rest = &after[j + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
+        if let Some((c, j)) = decoded {
+            out.push(c);
+            rest = &after[j + 1..];
+        } else {
+            out.push('&');
+            rest = after;
         }
     }
     out.push_str(rest);

@@ -244,7 +244,7 @@ impl Texts {
 mod tests {
     use super::*;
 
-    fn sample<'a>(editor: Option<&'a str>) -> Wrapup<'a> {
+    fn sample(editor: Option<&str>) -> Wrapup<'_> {
         Wrapup {
             title: "第 2 季完结",
             season: 2,

@@ -43,10 +43,11 @@ pub struct Args {
     /// The season.
     #[arg(long, required_unless_present = "all", conflicts_with = "all")]
     pub season: Option<u32>,
-    /// Every season that has issues, in every language (`-o` is then a folder).
+    /// Every season that has issues, in every language or the one `--lang` names (`-o` is
+    /// then a folder).
     #[arg(long)]
     pub all: bool,
-    /// The language (default: the primary language; ignored with `--all`).
+    /// The language (default: the primary language; with `--all`, every language).
     #[arg(long)]
     pub lang: Option<String>,
     /// EPUB or PDF.
@@ -80,9 +81,13 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             bail!("the workspace has no issues yet");
         }
         let last_season = workspace.config.seasons.of(latest);
+        let langs = match &args.lang {
+            Some(code) => vec![crate::editions::resolve_lang(&workspace, Some(code))?],
+            None => workspace.config.languages.clone(),
+        };
         let mut jobs = Vec::new();
         for season in 1..=last_season {
-            for lang in &workspace.config.languages {
+            for lang in &langs {
                 let name = format!("season-{season}.{lang}.{}", args.format.extension());
                 jobs.push((season, lang.clone(), args.output.join(name)));
             }
