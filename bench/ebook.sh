@@ -6,7 +6,9 @@
 #           the archive, renders every issue's sections, segments the text for the cover's
 #           word cloud, writes and zips every file);
 #   pandoc: `pandoc season-K.zh.md --toc -o season-K.epub`, six processes, one per season.
-# Both take no network. hyperfine (median of 10) when installed, else a loop of 10 (median).
+# Neither fetches images: weekly makes each web image its alt text, linked, and pandoc gets the
+# same Markdown with every `![alt](url)` written as `[alt](url)` (pandoc would otherwise try to
+# download each image into the book, which takes its time-outs here, with no network). hyperfine (median of 10) when installed, else a loop of 10 (median).
 # Prints the two medians and pandoc/weekly. Usage: bench/ebook.sh
 # Needs: pandoc (apt-get install pandoc; measured with 2.17), python3; hyperfine optional.
 set -euo pipefail
@@ -22,7 +24,12 @@ ws="$tmp/ws"
 for k in 1 2 3 4 5 6; do "$weekly" --workspace "$ws" season "$k" --write >/dev/null 2>&1; done
 echo "weekly $("$weekly" --version | cut -d' ' -f2), $(pandoc --version | head -1)"
 ours="$weekly --workspace $ws ebook --all --lang zh -o $tmp/ours"
-peer="for k in 1 2 3 4 5 6; do pandoc $ws/seasons/season-\$k.zh.md --toc -o $tmp/peer-\$k.epub; done"
+mkdir -p "$tmp/peer-in"
+for k in 1 2 3 4 5 6; do
+  python3 -c 'import re,sys; sys.stdout.write(re.sub(r"!\[([^\]]*)\]\(", r"[\1](", open(sys.argv[1], encoding="utf-8").read()))' \
+    "$ws/seasons/season-$k.zh.md" > "$tmp/peer-in/season-$k.zh.md"
+done
+peer="for k in 1 2 3 4 5 6; do pandoc $tmp/peer-in/season-\$k.zh.md --toc -o $tmp/peer-\$k.epub; done"
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 if command -v hyperfine >/dev/null; then
   hyperfine -N --warmup 1 --runs 10 --export-json "$tmp/h.json" "$ours" "bash -c '$peer'" >&2

@@ -54,7 +54,7 @@ pub fn book(workspace: &Workspace, season: &Season, lang: &Lang, full: bool) -> 
             season.number
         );
     }
-    let (now, _) = season.stats(workspace)?;
+    let (now, _) = season.stats(workspace, false)?;
     let refs: Vec<_> = now.iter().collect();
     let totals = Totals::of(season.number, &refs, catalogue);
     let figures = totals

@@ -71,12 +71,24 @@ impl SeasonFile {
 impl Season {
     /// Loads the workspace's issues for season `number`, which must have begun.
     pub fn load(workspace: &Workspace, number: u32) -> Result<Season> {
+        Season::of_archive(workspace, number, Archive::load(workspace)?)
+    }
+
+    /// Season `number` of the same archive (a run over several seasons loads it once).
+    pub fn next(self, workspace: &Workspace, number: u32) -> Result<Season> {
+        Season::of_archive(workspace, number, self.archive)
+    }
+
+    fn of_archive(workspace: &Workspace, number: u32, archive: Archive) -> Result<Season> {
         if number == 0 {
             bail!("seasons are numbered from 1");
         }
         let range = workspace.config.seasons.range(number);
-        let archive = Archive::load(workspace)?;
-        if !archive.issues.iter().any(|i| range.contains(&i.number)) {
+        let parts: BTreeMap<u32, CollectedPart> = collected_parts(workspace)?
+            .into_iter()
+            .filter(|(n, _)| range.contains(n))
+            .collect();
+        if parts.is_empty() && !archive.issues.iter().any(|i| range.contains(&i.number)) {
             let latest = archive.latest();
             bail!(
                 "season {number} (issues #{}–#{}) has no issues yet; the latest issue is #{latest}, in season {}",
@@ -85,10 +97,6 @@ impl Season {
                 workspace.config.seasons.of(latest.max(1))
             );
         }
-        let parts = collected_parts(workspace)?
-            .into_iter()
-            .filter(|(n, _)| range.contains(n))
-            .collect();
         Ok(Season {
             number,
             range,
@@ -287,12 +295,17 @@ impl Season {
         weekly_render::links::links_edition(&title, &documents, &workspace.config.catalogue, lang)
     }
 
-    /// The figures of this season's issues (word counts included) and of the earlier ones
-    /// (entry counts only), as `weekly stats` counts them.
-    pub fn stats(&self, workspace: &Workspace) -> Result<(Vec<IssueStats>, Vec<IssueStats>)> {
+    /// The figures of this season's issues and of the earlier ones (entry counts only), as
+    /// `weekly stats` counts them.
+    /// Without `words`, word counts are left at zero (counting them is the costly part).
+    pub fn stats(
+        &self,
+        workspace: &Workspace,
+        words: bool,
+    ) -> Result<(Vec<IssueStats>, Vec<IssueStats>)> {
         let all = self
             .archive
-            .figures(workspace, |n| self.range.contains(&n))?;
+            .figures(workspace, |n| words && self.range.contains(&n))?;
         let (now, rest): (Vec<IssueStats>, Vec<IssueStats>) = all
             .into_iter()
             .partition(|s| self.range.contains(&s.number));
@@ -315,7 +328,7 @@ impl Season {
         full: bool,
     ) -> Result<String> {
         let catalogue = &workspace.config.catalogue;
-        let (now, earlier) = self.stats(workspace)?;
+        let (now, earlier) = self.stats(workspace, true)?;
         let now_refs: Vec<&IssueStats> = now.iter().collect();
         let totals = Totals::of(self.number, &now_refs, catalogue);
         let before_season = (self.number > 1).then(|| {

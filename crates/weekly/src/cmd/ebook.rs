@@ -99,9 +99,11 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     };
     let mut loaded: Option<Season> = None;
     for (number, lang, out) in &jobs {
-        if loaded.as_ref().is_none_or(|s| s.number != *number) {
-            loaded = Some(Season::load(&workspace, *number)?);
-        }
+        loaded = Some(match loaded.take() {
+            Some(season) if season.number == *number => season,
+            Some(season) => season.next(&workspace, *number)?,
+            None => Season::load(&workspace, *number)?,
+        });
         let Some(season) = loaded.as_ref() else {
             continue;
         };
