@@ -746,6 +746,20 @@ mod tests {
     }
 
     #[test]
+    fn explicit_seasons_are_read_and_checked() {
+        let listed = format!("{DEFAULT}\n[[seasons]]\nnumber = 2\nfirst = 31\nlast = 64\n");
+        let c = Config::parse(&listed, "weekly.toml").unwrap();
+        assert_eq!(c.seasons.range(2), 31..=64);
+        assert_eq!(c.seasons.of(65), 3);
+
+        let gap = format!("{DEFAULT}\n[[seasons]]\nnumber = 2\nfirst = 40\nlast = 70\n");
+        let e = Config::parse(&gap, "weekly.toml").unwrap_err();
+        assert!(e.message.contains("must start at issue 31"), "{e}");
+        let line = gap.lines().position(|l| l == "number = 2").unwrap() + 1;
+        assert!(e.line >= line - 1 && e.line <= line + 2, "{e}");
+    }
+
+    #[test]
     fn bad_section_key_is_named() {
         let text = DEFAULT.replace("key = \"media\"", "key = \"Media Stuff\"");
         let e = Config::parse(&text, "weekly.toml").unwrap_err();
