@@ -112,7 +112,7 @@ pub struct RunOptions {
     pub no_github: bool,
 }
 
-fn limits(config: &CollectConfig) -> Limits {
+pub fn limits(config: &CollectConfig) -> Limits {
     Limits {
         timeout: Duration::from_secs(config.timeout_seconds.max(1)),
         connect_timeout: Duration::from_secs(config.timeout_seconds.clamp(1, 10)),
@@ -171,6 +171,10 @@ pub async fn run(
     };
     let mut jobs = Vec::new();
     for (index, source) in sources.iter().enumerate() {
+        if source.kind == weekly_collect::sources::Kind::Telegram {
+            // Not a feed: the bot's messages are read below.
+            continue;
+        }
         let state = states.get(&source.url);
         let waiting = state
             .and_then(|s| s.next_attempt.as_deref())
@@ -293,6 +297,25 @@ pub async fn run(
         }
     }
     bar.finish_and_clear();
+    for (index, source) in sources.iter().enumerate() {
+        if source.kind != weekly_collect::sources::Kind::Telegram {
+            continue;
+        }
+        let state = states.remove(&source.url);
+        let entry = &mut report.sources[index];
+        match crate::submissions::read_bot(workspace, store, source, state, &stamp_now).await {
+            Ok((new, seen, messages)) => {
+                entry.status = "fetched";
+                entry.new = new;
+                entry.seen = seen;
+                entry.note = format!("{messages} messages to the bot");
+            }
+            Err(e) => {
+                entry.status = "failed";
+                entry.note = format!("{e:#}");
+            }
+        }
+    }
     if !options.no_github {
         stars(workspace, store, &mut report, now).await?;
     }

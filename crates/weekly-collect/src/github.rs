@@ -59,7 +59,16 @@ pub enum GithubError {
     Other(String),
 }
 
-/// A REST client for star counts.
+/// What the API tells of a repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoInfo {
+    /// Stars.
+    pub stars: i64,
+    /// Its one-line description (may be empty).
+    pub description: String,
+}
+
+/// A REST client for star counts, descriptions and READMEs.
 #[derive(Debug, Clone)]
 pub struct Github {
     client: reqwest::Client,
@@ -85,6 +94,51 @@ impl Github {
 
     /// The star count of `repo` (`owner/name`).
     pub async fn stars(&self, repo: &str) -> Result<i64, GithubError> {
+        self.repo(repo).await.map(|r| r.stars)
+    }
+
+    /// The README of `repo` as text (at most `max_bytes`; `None` when it has none).
+    pub async fn readme(
+        &self,
+        repo: &str,
+        max_bytes: usize,
+    ) -> Result<Option<String>, GithubError> {
+        let mut request = self
+            .client
+            .get(format!("{}/repos/{repo}/readme", self.api))
+            .header(reqwest::header::ACCEPT, "application/vnd.github.raw+json")
+            .header("X-GitHub-Api-Version", "2022-11-28");
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| GithubError::Other(e.without_url().to_string()))?;
+        match response.status().as_u16() {
+            200 => {}
+            404 => return Ok(None),
+            429 => return Err(GithubError::RateLimited),
+            status => return Err(GithubError::Status(status)),
+        }
+        let mut response = response;
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| GithubError::Other(e.without_url().to_string()))?
+        {
+            body.extend_from_slice(&chunk);
+            if body.len() >= max_bytes {
+                body.truncate(max_bytes);
+                break;
+            }
+        }
+        Ok(Some(String::from_utf8_lossy(&body).into_owned()))
+    }
+
+    /// Stars and description of `repo` (`owner/name`).
+    pub async fn repo(&self, repo: &str) -> Result<RepoInfo, GithubError> {
         let mut request = self
             .client
             .get(format!("{}/repos/{repo}", self.api))
@@ -112,9 +166,18 @@ impl Github {
             .json()
             .await
             .map_err(|e| GithubError::Other(e.without_url().to_string()))?;
-        body.get("stargazers_count")
+        let stars = body
+            .get("stargazers_count")
             .and_then(serde_json::Value::as_i64)
-            .ok_or_else(|| GithubError::Other("no stargazers_count in the answer".into()))
+            .ok_or_else(|| GithubError::Other("no stargazers_count in the answer".into()))?;
+        let description = body
+            .get("description")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .chars()
+            .take(1000)
+            .collect();
+        Ok(RepoInfo { stars, description })
     }
 }
 

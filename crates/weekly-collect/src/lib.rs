@@ -4,6 +4,7 @@
 
 pub mod cap;
 pub mod decode;
+pub mod draft;
 pub mod feed;
 pub mod fetch;
 pub mod github;

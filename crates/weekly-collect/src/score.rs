@@ -6,7 +6,9 @@
 //! - `keywords`: the sum of the rules whose word appears in the title or summary (any case);
 //! - `sources`: 3 points for every source beyond the first that gave the same link;
 //! - `stars`: 2 × log10(stars + 1) for a GitHub repository (1,000 stars: 6 points);
-//! - `growth`: 3 × log10(1 + stars gained per day) between the oldest and newest observation.
+//! - `growth`: 3 × log10(1 + stars gained per day) between the oldest and newest observation;
+//! - `submitted by a reader`: 5 points when a reader recommended the link (`POST /submit`, the
+//!   bot), since a person already chose it.
 
 /// Tunable rules, from `[inbox]` in `weekly.toml`.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +41,8 @@ pub struct Signals<'a> {
     pub stars: Option<i64>,
     /// Stars gained per day, when observed twice or more.
     pub stars_per_day: Option<f64>,
+    /// A reader recommended it.
+    pub submitted: bool,
 }
 
 /// The parts of a score.
@@ -56,12 +60,20 @@ pub struct Score {
     pub stars: f64,
     /// Star growth.
     pub growth: f64,
+    /// A reader's recommendation.
+    pub reader: f64,
 }
 
 impl Score {
     /// The sum of the parts.
     pub fn total(&self) -> f64 {
-        self.recency + self.weight + self.keywords + self.sources + self.stars + self.growth
+        self.recency
+            + self.weight
+            + self.keywords
+            + self.sources
+            + self.stars
+            + self.growth
+            + self.reader
     }
 
     /// The non-zero parts, named, for `weekly inbox --explain`.
@@ -73,6 +85,7 @@ impl Score {
             ("sources", self.sources),
             ("stars", self.stars),
             ("growth", self.growth),
+            ("submitted by a reader", self.reader),
         ]
         .into_iter()
         .filter(|(_, v)| v.abs() >= 0.005)
@@ -103,6 +116,7 @@ pub fn score(rules: &Rules, signals: &Signals<'_>) -> Score {
         growth: signals
             .stars_per_day
             .map_or(0.0, |g| 3.0 * (1.0 + g.max(0.0)).log10()),
+        reader: if signals.submitted { 5.0 } else { 0.0 },
     }
 }
 
@@ -124,6 +138,7 @@ mod tests {
                 text: "Understanding AsyncIO in depth",
                 stars: Some(999),
                 stars_per_day: Some(99.0),
+                submitted: true,
             },
         );
         assert!((s.recency - 5.0).abs() < 1e-9);
@@ -132,8 +147,10 @@ mod tests {
         assert!((s.sources - 3.0).abs() < 1e-9);
         assert!((s.stars - 6.0).abs() < 1e-9);
         assert!((s.growth - 6.0).abs() < 1e-9);
-        assert!((s.total() - 29.0).abs() < 1e-9);
-        assert_eq!(s.parts().len(), 6);
+        assert!((s.reader - 5.0).abs() < 1e-9);
+        assert!((s.total() - 34.0).abs() < 1e-9);
+        assert_eq!(s.parts().len(), 7);
+        assert_eq!(s.parts()[6].0, "submitted by a reader");
     }
 
     #[test]
@@ -148,6 +165,7 @@ mod tests {
                     text: "",
                     stars: None,
                     stars_per_day: None,
+                    submitted: false,
                 },
             )
             .total()
@@ -162,6 +180,7 @@ mod tests {
                 text: "",
                 stars: None,
                 stars_per_day: None,
+                submitted: false,
             },
         );
         assert_eq!(s.parts(), vec![("recency", 10.0)]);

@@ -21,6 +21,10 @@ pub enum Kind {
     /// Another newsletter: its newest numbered issue goes into the Sunday digest (and its
     /// items into the inbox too).
     Newsletter,
+    /// Links readers send to the newsletter's Telegram bot (`url = "telegram:bot"`): each
+    /// message's first link becomes a candidate "submitted by a reader", the rest of the
+    /// message its note.
+    Telegram,
 }
 
 impl Kind {
@@ -29,6 +33,7 @@ impl Kind {
         match self {
             Kind::Feed => "feed",
             Kind::Newsletter => "newsletter",
+            Kind::Telegram => "telegram",
         }
     }
 }
@@ -138,7 +143,17 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Source>, SourcesError> {
     let mut seen: Vec<String> = Vec::new();
     for s in raw.source {
         let url = s.url.get_ref().trim().to_owned();
-        if !(url.starts_with("http://") || url.starts_with("https://")) || host_of(&url).is_empty()
+        if s.kind == Kind::Telegram {
+            if !url.starts_with("telegram:") {
+                return Err(error(
+                    s.url.span().start,
+                    format!(
+                        "`url`: a `kind = \"telegram\"` source is the bot itself: write `url = \"telegram:bot\"`, not `{url}`"
+                    ),
+                ));
+            }
+        } else if !(url.starts_with("http://") || url.starts_with("https://"))
+            || host_of(&url).is_empty()
         {
             return Err(error(
                 s.url.span().start,

@@ -2,8 +2,14 @@
 //! Chinese Markdown into English-looking words while keeping links, code and numbers, waits a
 //! set latency like a real model, applies the glossary listed in the system message, and can be
 //! told to misbehave: 429 with `Retry-After`, 500, an answer that drops a link or keeps Chinese.
+//! Asked to draft an entry (`weekly inbox draft`), it answers the JSON asked for, made from
+//! the page in the request.
 
+mod draft;
 mod translate;
+
+/// The first line of a draft request's system message (`weekly inbox draft`).
+pub const DRAFT_MARKER: &str = "weekly:draft-entry";
 
 use axum::Router;
 use axum::extract::State;
@@ -30,6 +36,8 @@ pub enum Fault {
     KeepChinese,
     /// Wait this long before answering (to trip client timeouts).
     Stall(Duration),
+    /// Answer with this text.
+    Reply(String),
 }
 
 /// A fault applied to requests whose user message contains `when` (every request if empty),
@@ -214,6 +222,8 @@ async fn complete(State(state): State<AppState>, headers: HeaderMap, body: Strin
             pseudo_translate(&user, &system)
         }
         Some(Fault::KeepChinese) => user.clone(),
+        Some(Fault::Reply(text)) => text,
+        None if system.starts_with(DRAFT_MARKER) => draft::answer(&system, &user),
         Some(Fault::DropLink) => translate::drop_first_url(&pseudo_translate(&user, &system)),
         None => pseudo_translate(&user, &system),
     };

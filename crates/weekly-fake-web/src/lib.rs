@@ -59,6 +59,7 @@ struct Shared {
     pages: HashMap<String, Page>,
     requests: Vec<Request>,
     stars: HashMap<String, i64>,
+    repo_texts: HashMap<String, (String, String)>,
     telegram: telegram::Bot,
     in_flight: usize,
     max_in_flight: usize,
@@ -122,6 +123,15 @@ impl FakeWeb {
             .insert(repo.to_ascii_lowercase(), stars);
     }
 
+    /// Sets a repository's description and README (`GET /repos/{o}/{r}/readme`, raw) for the
+    /// GitHub stand-in.
+    pub fn repo_text(&self, repo: &str, description: &str, readme: &str) {
+        lock(&self.shared).repo_texts.insert(
+            repo.to_ascii_lowercase(),
+            (description.to_owned(), readme.to_owned()),
+        );
+    }
+
     /// Every non-Telegram request so far.
     pub fn requests(&self) -> Vec<Request> {
         lock(&self.shared).requests.clone()
@@ -153,7 +163,12 @@ impl FakeWeb {
             .collect()
     }
 
-    /// The next `times` Bot API calls fail with `fault`.
+    /// Queues a private message to the bot for `getUpdates`.
+    pub fn telegram_message(&self, username: &str, text: &str) {
+        lock(&self.shared).telegram.message(username, text);
+    }
+
+    /// Fails the next Bot API calls.
     pub fn telegram_fault(&self, fault: TelegramFault, times: u32) {
         lock(&self.shared).telegram.faults.push((fault, times));
     }
@@ -264,12 +279,25 @@ async fn route(
             gzip_bomb(),
         )
             .into_response(),
+        ["repos", owner, repo, "readme"] => {
+            let key = format!("{owner}/{repo}").to_ascii_lowercase();
+            match lock(shared).repo_texts.get(&key) {
+                Some((_, readme)) => (
+                    [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                    readme.clone(),
+                )
+                    .into_response(),
+                None => StatusCode::NOT_FOUND.into_response(),
+            }
+        }
         ["repos", owner, repo] => {
             let key = format!("{owner}/{repo}").to_ascii_lowercase();
+            let description = lock(shared).repo_texts.get(&key).map(|(d, _)| d.clone());
             match lock(shared).stars.get(&key) {
                 Some(stars) => axum::Json(serde_json::json!({
                     "full_name": key,
                     "stargazers_count": stars,
+                    "description": description,
                 }))
                 .into_response(),
                 None => (

@@ -37,6 +37,27 @@ pub(crate) struct Bot {
     pub(crate) token: String,
     pub(crate) calls: Vec<TelegramCall>,
     pub(crate) faults: Vec<(TelegramFault, u32)>,
+    /// Updates waiting for `getUpdates`, oldest first (forgotten once an offset confirms them).
+    pub(crate) updates: Vec<serde_json::Value>,
+    pub(crate) next_update: i64,
+}
+
+impl Bot {
+    /// Queues a private message to the bot from `username`.
+    pub(crate) fn message(&mut self, username: &str, text: &str) {
+        self.next_update += 1;
+        let id = 1000 + self.next_update;
+        self.updates.push(json!({
+            "update_id": id,
+            "message": {
+                "message_id": id,
+                "date": 1_764_000_000,
+                "from": {"id": 42, "is_bot": false, "first_name": "Reader", "username": username},
+                "chat": {"id": 42, "type": "private"},
+                "text": text,
+            }
+        }));
+    }
 }
 
 fn answer(status: StatusCode, body: &serde_json::Value) -> Response {
@@ -147,6 +168,16 @@ fn respond(
                 &format!("Bad Request: cannot call /bot{token}/{method}"),
             ),
         };
+    }
+    if method == "getUpdates" {
+        // Like Telegram: an offset confirms every update before it, which is then forgotten.
+        let offset: i64 = fields
+            .get("offset")
+            .and_then(|o| o.parse().ok())
+            .unwrap_or(0);
+        bot.updates
+            .retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
+        return answer(StatusCode::OK, &json!({"ok": true, "result": bot.updates}));
     }
     if fields.get("chat_id").is_none_or(String::is_empty) {
         return refuse(StatusCode::BAD_REQUEST, "Bad Request: chat_id is empty");

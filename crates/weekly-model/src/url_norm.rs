@@ -14,6 +14,28 @@
 //! Strings without `scheme://` are returned trimmed and otherwise unchanged: they are not web
 //! links (relative paths, `mailto:`).
 
+/// `url` (trimmed) when it is an `http(s)` URL of at most 2,000 bytes, with a host name that
+/// has a dot, and no white space or control character: what a reader may submit.
+pub fn web_url(url: &str) -> Option<&str> {
+    let url = url.trim();
+    if url.len() > 2000 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?.split(':').next()?;
+    let ok = host.contains('.')
+        && !host.starts_with(['.', '-'])
+        && !host.contains("..")
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-') || !c.is_ascii());
+    ok.then_some(url)
+}
+
 /// Normalises a URL by the rules above.
 pub fn normalize(url: &str) -> String {
     let url = url.trim();
@@ -166,5 +188,19 @@ mod tests {
             prop_assert!(!once.contains('#'));
             prop_assert!(!once.contains("utm_"));
         }
+    }
+
+    #[test]
+    fn only_web_addresses_with_a_host_are_submittable() {
+        assert_eq!(
+            web_url(" https://example.org/a "),
+            Some("https://example.org/a")
+        );
+        assert!(web_url("http://blog.example.net:8080/x?y=1").is_some());
+        assert!(web_url("javascript:alert(1)").is_none());
+        assert!(web_url("https://localhost/").is_none());
+        assert!(web_url("https://exa mple.org/").is_none());
+        assert!(web_url("https://.example.org/").is_none());
+        assert!(web_url(&format!("https://example.org/{}", "a".repeat(3000))).is_none());
     }
 }

@@ -128,6 +128,38 @@ pub struct Candidate {
     pub sources: Vec<String>,
 }
 
+/// An entry the model drafted for a candidate (see `weekly inbox draft`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDraft {
+    /// The candidate.
+    pub candidate: i64,
+    /// The section it was drafted for.
+    pub section: String,
+    /// Title in the editor's language.
+    pub title: String,
+    /// The page's own title when it is in another language (else empty).
+    pub original_title: String,
+    /// The description.
+    pub description: String,
+    /// Stars from the GitHub API when the link is a repository.
+    pub stars: Option<i64>,
+    /// The model that wrote it.
+    pub model: String,
+    /// When.
+    pub created_at: String,
+}
+
+type DraftRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    String,
+    String,
+);
+
 type CandidateRow = (
     i64,
     String,
@@ -236,6 +268,20 @@ impl Store {
         Ok(out)
     }
 
+    /// Stores items that did not come from a feed (a reader's submission) as seen from
+    /// `source`: a new link becomes a candidate, a known one gets a sighting from `source`.
+    pub async fn record_items(
+        &self,
+        source: &str,
+        items: &[NewItem],
+        now: &str,
+    ) -> Result<Recorded, StoreError> {
+        let mut tx = self.write_transaction().await?;
+        let recorded = record(&mut tx, self.engine(), source, items, now).await?;
+        tx.commit().await?;
+        Ok(recorded)
+    }
+
     /// Candidates waiting for a decision at `now`: new ones, and snoozed ones whose time has
     /// come. With `all`, every candidate.
     pub async fn candidates(&self, now: &str, all: bool) -> Result<Vec<Candidate>, StoreError> {
@@ -334,6 +380,55 @@ impl Store {
                 published,
             })
             .collect())
+    }
+
+    /// Keeps the draft of `candidate` for `section` (replacing an earlier one).
+    pub async fn save_draft(&self, draft: &StoredDraft) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO candidate_draft
+               (candidate, section, title, original_title, description, stars, model, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (candidate, section) DO UPDATE SET title = $3, original_title = $4,
+               description = $5, stars = $6, model = $7, created_at = $8",
+        )
+        .bind(draft.candidate)
+        .bind(&draft.section)
+        .bind(&draft.title)
+        .bind(&draft.original_title)
+        .bind(&draft.description)
+        .bind(draft.stars)
+        .bind(&draft.model)
+        .bind(&draft.created_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Every draft, by candidate (a candidate drafted for several sections has several).
+    pub async fn drafts(&self) -> Result<HashMap<i64, Vec<StoredDraft>>, StoreError> {
+        let rows: Vec<DraftRow> = sqlx::query_as(
+            "SELECT candidate, section, title, original_title, description, stars, model,
+                    created_at
+             FROM candidate_draft ORDER BY candidate, section",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: HashMap<i64, Vec<StoredDraft>> = HashMap::new();
+        for (candidate, section, title, original_title, description, stars, model, created_at) in
+            rows
+        {
+            out.entry(candidate).or_default().push(StoredDraft {
+                candidate,
+                section,
+                title,
+                original_title,
+                description,
+                stars,
+                model,
+                created_at,
+            });
+        }
+        Ok(out)
     }
 
     /// Records a repository's star count.

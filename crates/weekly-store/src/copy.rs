@@ -107,6 +107,20 @@ const TABLES: &[Table] = &[
         identity: None,
     },
     Table {
+        name: "candidate_draft",
+        columns: &[
+            ("candidate", Int),
+            ("section", Text),
+            ("title", Text),
+            ("original_title", Text),
+            ("description", Text),
+            ("stars", Int),
+            ("model", Text),
+            ("created_at", Text),
+        ],
+        identity: None,
+    },
+    Table {
         name: "repo_stars",
         columns: &[("repo", Text), ("observed_at", Text), ("stars", Int)],
         identity: None,

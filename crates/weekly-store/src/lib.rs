@@ -15,7 +15,7 @@ mod subscribers;
 pub(crate) mod testdb;
 
 pub use campaigns::{Audience, Campaign, CampaignCounts, Claimed, NewCampaign};
-pub use collect::{Candidate, FeedState, NewItem, Recorded, Sighting, Status};
+pub use collect::{Candidate, FeedState, NewItem, Recorded, Sighting, Status, StoredDraft};
 pub use copy::TableSum;
 pub use delivery::DeliveryState;
 pub use outbox::{OutboxMail, QueuedMail};
@@ -133,7 +133,7 @@ pub fn shown_url(url: &str) -> String {
 
 /// The migrations of `engine`, in order.
 fn migrator(engine: Engine) -> Migrator {
-    let sql: [(i64, &str, &'static str); 6] = match engine {
+    let sql: [(i64, &str, &'static str); 7] = match engine {
         Engine::Sqlite => [
             (
                 1,
@@ -164,6 +164,11 @@ fn migrator(engine: Engine) -> Migrator {
                 6,
                 "campaigns",
                 include_str!("../migrations/sqlite/0006_campaigns.sql"),
+            ),
+            (
+                7,
+                "drafted entries",
+                include_str!("../migrations/sqlite/0007_drafts.sql"),
             ),
         ],
         Engine::Postgres => [
@@ -196,6 +201,11 @@ fn migrator(engine: Engine) -> Migrator {
                 6,
                 "campaigns",
                 include_str!("../migrations/postgres/0006_campaigns.sql"),
+            ),
+            (
+                7,
+                "drafted entries",
+                include_str!("../migrations/postgres/0007_drafts.sql"),
             ),
         ],
     };

@@ -158,6 +158,24 @@ pub async fn fill(store: &Store) {
         .record_stars("owner/repo", "2026-12-01", 1234)
         .await
         .unwrap();
+    let candidate = store
+        .candidates("2026-12-01T00:00:00Z", true)
+        .await
+        .unwrap()[0]
+        .id;
+    store
+        .save_draft(&crate::StoredDraft {
+            candidate,
+            section: "projects".into(),
+            title: "草稿 'quoted' \"title\"".into(),
+            original_title: String::new(),
+            description: "一段描述".into(),
+            stars: None,
+            model: "m".into(),
+            created_at: "2026-12-01T00:00:00Z".into(),
+        })
+        .await
+        .unwrap();
     store
         .delivery_sending("telegram:1", "2026-12-01T00:00:00Z")
         .await

@@ -13,6 +13,17 @@ pub const DEFAULT_API_URL: &str = "https://api.telegram.org";
 /// Longest `retry_after` waited out.
 const MAX_WAIT: Duration = Duration::from_mins(1);
 
+/// A message sent to the bot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Update {
+    /// The update's id (ask from `id + 1` to confirm it).
+    pub id: i64,
+    /// `@username`, else the first name (may be empty).
+    pub sender: String,
+    /// The message's text (empty for a photo or sticker).
+    pub text: String,
+}
+
 /// A bot posting to one chat.
 #[derive(Clone)]
 pub struct BotApi {
@@ -64,6 +75,51 @@ impl BotApi {
     pub fn with_retry_base(mut self, base: Duration) -> BotApi {
         self.retry_base = base;
         self
+    }
+
+    /// Messages sent to the bot since `offset` (`getUpdates`, no waiting): (update id, sender's
+    /// `@username` or name, text). Asking with the last id + 1 confirms the earlier ones.
+    pub async fn updates(&self, offset: i64) -> Result<Vec<Update>, SendError> {
+        let body =
+            serde_json::json!({"offset": offset, "timeout": 0, "allowed_updates": ["message"]});
+        let response = self
+            .client
+            .post(self.url("getUpdates"))
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| SendError::NotSent(e.without_url().to_string()))?;
+        let status = response.status().as_u16();
+        let value: serde_json::Value = response
+            .json()
+            .await
+            .map_err(|e| SendError::Refused(format!("HTTP {status}: {}", e.without_url())))?;
+        if value["ok"] != serde_json::Value::Bool(true) {
+            let description = value["description"].as_str().unwrap_or("no description");
+            return Err(SendError::Refused(format!(
+                "HTTP {status}: {}",
+                description.replace(&self.token, "<token>")
+            )));
+        }
+        let mut out = Vec::new();
+        for update in value["result"].as_array().into_iter().flatten() {
+            let Some(id) = update["update_id"].as_i64() else {
+                continue;
+            };
+            let message = &update["message"];
+            let from = &message["from"];
+            let sender = from["username"]
+                .as_str()
+                .map(|u| format!("@{u}"))
+                .or_else(|| from["first_name"].as_str().map(str::to_owned))
+                .unwrap_or_default();
+            out.push(Update {
+                id,
+                sender,
+                text: message["text"].as_str().unwrap_or_default().to_owned(),
+            });
+        }
+        Ok(out)
     }
 
     fn url(&self, method: &str) -> String {

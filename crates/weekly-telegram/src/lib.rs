@@ -6,7 +6,7 @@
 
 mod bot_api;
 
-pub use bot_api::{BotApi, DEFAULT_API_URL};
+pub use bot_api::{BotApi, DEFAULT_API_URL, Update};
 
 use std::path::PathBuf;
 use std::sync::Mutex;

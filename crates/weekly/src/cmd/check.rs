@@ -82,6 +82,17 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     diagnostics.extend(found);
     diagnostics.extend(translated);
     check_drafts(&workspace, &settings, &mut diagnostics);
+    for issue in &workspace.issues {
+        for edition in &issue.editions {
+            if let Ok(text) = workspace.read_text(&edition.path) {
+                unapproved(
+                    &text,
+                    &workspace.display_path(&edition.path),
+                    &mut diagnostics,
+                );
+            }
+        }
+    }
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     if args.errors_only {
         diagnostics.retain(|d| d.severity == Severity::Error);
@@ -160,6 +171,22 @@ fn translation_findings(
 /// `weekly split` would warn about (a half without its translation), and the checks of the two
 /// editions the split would write (numbering, counts, the same link twice…), on their own: a
 /// draft is not compared with the rest of the archive, which may hold its own split.
+/// Warns on each entry the model drafted that the editor has not approved yet.
+fn unapproved(text: &str, file: &str, out: &mut Vec<Diagnostic>) {
+    for line in weekly_app::drafter::unapproved_lines(text) {
+        out.push(
+            Diagnostic::warning(
+                "ai-draft",
+                line,
+                1,
+                "this entry is the model's draft: read and edit it, then delete this line \
+                 (`weekly publish` refuses the issue until then)",
+            )
+            .in_file(file),
+        );
+    }
+}
+
 fn check_drafts(
     workspace: &Workspace,
     settings: &weekly_check::Settings<'_>,
@@ -187,6 +214,7 @@ fn check_drafts(
             out.push(Diagnostic::error("empty-edition", 0, 0, "the draft is empty").in_file(&file));
             continue;
         }
+        unapproved(&text, &file, out);
         let parsed = parse_document(
             &text,
             &ParseOptions {

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use weekly_app::drafter::stars_text;
 use weekly_collect::github::repo_of;
 use weekly_collect::score::{Rules, Score, Signals, score};
 use weekly_model::{Lang, SectionKey};
@@ -63,6 +64,24 @@ pub enum Action {
         #[arg(long)]
         force: bool,
     },
+    /// Draft candidates as entries in the house style with the configured model
+    /// (`[translate]`: base URL, model, `WEEKLY_LLM_API_KEY`): the page is read with the
+    /// collector's limits (a GitHub repository through the API, with its stars), the model is
+    /// shown a few entries of the section from the archive, and its answer is checked — no
+    /// link, star count or number the page does not contain, a length like the section's —
+    /// asked again once, then refused. Drafts are kept: asking again needs `--again`.
+    Draft {
+        /// The candidates' numbers.
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        /// The section (default: the one whose archived entries most often link to the same
+        /// kind of page — a GitHub repository or not).
+        #[arg(long)]
+        section: Option<String>,
+        /// Ask again even when a draft is kept.
+        #[arg(long)]
+        again: bool,
+    },
     /// Drop candidates.
     Reject {
         /// Their numbers.
@@ -94,6 +113,11 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
                 force,
             }) => accept(&workspace, &store, *id, section, *issue, *force).await,
             Some(Action::Reject { ids }) => decide(&store, ids, Status::Rejected, None).await,
+            Some(Action::Draft {
+                ids,
+                section,
+                again,
+            }) => draft(&workspace, &store, ids, section.as_deref(), *again).await,
             Some(Action::Snooze { ids, days }) => {
                 let until = stamp(Utc::now() + chrono::Duration::days(i64::from(*days)));
                 decide(&store, ids, Status::Snoozed, Some(&until)).await
@@ -114,6 +138,19 @@ struct Row {
     sources: Vec<String>,
     published: Option<String>,
     stars: Option<i64>,
+    /// The model's drafts of this candidate (`weekly inbox draft`), by section.
+    drafts: Vec<DraftRow>,
+}
+
+/// A draft as `--json` shows it.
+#[derive(Serialize)]
+struct DraftRow {
+    section: String,
+    title: String,
+    original_title: String,
+    description: String,
+    stars: Option<i64>,
+    model: String,
 }
 
 fn hours_since(time: Option<&str>, now: DateTime<Utc>) -> Option<f64> {
@@ -142,6 +179,7 @@ async fn list(args: &Args, workspace: &Workspace, store: &Store) -> Result<ExitC
         .map(|s| (s.url.clone(), s.name.clone()))
         .collect();
     let stars = store.stars().await?;
+    let mut drafts = store.drafts().await?;
     let rules = Rules {
         half_life_hours: workspace.config.inbox.half_life_hours,
         keywords: workspace
@@ -177,6 +215,10 @@ async fn list(args: &Args, workspace: &Workspace, store: &Store) -> Result<ExitC
                 text: &text,
                 stars: history.and_then(|h| h.last()).map(|(_, n)| *n),
                 stars_per_day: history.and_then(|h| growth(h)),
+                submitted: c
+                    .sources
+                    .iter()
+                    .any(|s| s.starts_with("reader:") || s.starts_with("telegram:")),
             },
         );
         rows.push(Row {
@@ -192,10 +234,28 @@ async fn list(args: &Args, workspace: &Workspace, store: &Store) -> Result<ExitC
             sources: c
                 .sources
                 .iter()
-                .map(|s| names.get(s).cloned().unwrap_or_else(|| s.clone()))
+                .map(|s| {
+                    names.get(s).cloned().unwrap_or_else(|| {
+                        s.strip_prefix("reader:")
+                            .map_or_else(|| s.clone(), |via| format!("a reader ({via})"))
+                    })
+                })
                 .collect(),
             published: c.published,
             stars: history.and_then(|h| h.last()).map(|(_, n)| *n),
+            drafts: drafts
+                .remove(&c.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|d| DraftRow {
+                    section: d.section,
+                    title: d.title,
+                    original_title: d.original_title,
+                    description: d.description,
+                    stars: d.stars,
+                    model: d.model,
+                })
+                .collect(),
         });
     }
     rows.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
@@ -225,6 +285,19 @@ async fn list(args: &Args, workspace: &Workspace, store: &Store) -> Result<ExitC
             row.id, row.score, row.title
         ));
         printer::out(&format!("              {}", row.url));
+        for d in &row.drafts {
+            let original = if d.original_title.is_empty() {
+                String::new()
+            } else {
+                format!("---{}", d.original_title)
+            };
+            printer::out(&format!(
+                "              draft ({}): {}{original} — {}",
+                d.section,
+                printer::one_line(&d.title),
+                printer::one_line(&d.description)
+            ));
+        }
         if args.explain {
             let parts: Vec<String> = row
                 .parts
@@ -267,20 +340,6 @@ async fn decide(
     };
     printer::out(&format!("{} candidates {what}", ids.len()));
     Ok(ExitCode::SUCCESS)
-}
-
-/// `3200` → `3.2K`, as the house style writes star counts.
-pub fn stars_text(stars: i64) -> String {
-    if stars < 1000 {
-        return stars.to_string();
-    }
-    let k = stars as f64 / 1000.0;
-    let text = if k < 100.0 {
-        format!("{k:.1}")
-    } else {
-        format!("{k:.0}")
-    };
-    format!("{}K", text.trim_end_matches(".0"))
 }
 
 fn lang_tag(primary: &Lang, lang: &str) -> Option<&'static str> {
@@ -442,6 +501,11 @@ async fn accept(
             catalogue,
         },
     );
+    let drafted = store
+        .drafts()
+        .await?
+        .remove(&id)
+        .and_then(|list| list.into_iter().find(|d| d.section == key.as_str()));
     let mut title = format!(
         "[{}]({})",
         escape_title(&candidate.title),
@@ -463,6 +527,16 @@ async fn accept(
     if let Some(n) = stars {
         let _ = write!(body, "（star {}）", stars_text(n));
     }
+    let mut blocks = vec![body];
+    if let Some(d) = &drafted {
+        // The model's draft, marked until the editor has read it and deletes the mark.
+        let (drafted_title, drafted_body) = weekly_app::drafter::entry_markdown(d, &candidate.url);
+        title = drafted_title;
+        blocks = vec![
+            weekly_app::drafter::DRAFT_MARK.to_owned(),
+            paragraph_escaped(&drafted_body),
+        ];
+    }
     let (new_text, entry) = insert_entry(
         &text,
         &parsed.document,
@@ -470,7 +544,7 @@ async fn accept(
         lang,
         &key,
         &title,
-        &[body],
+        &blocks,
     );
     let new_text = with_fresh_description(&new_text, &shown, lang, catalogue);
     files::write_atomic(&path, &new_text)?;
@@ -488,7 +562,113 @@ async fn accept(
         "added to {shown} as {name} {entry}: {}",
         candidate.title
     ));
+    if drafted.is_some() {
+        printer::out(
+            "the entry is the model's draft: read and edit it, then delete its `weekly:ai-draft` line (`weekly check` reminds you; `weekly publish` refuses the issue until then)",
+        );
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A drafted description (already escaped for Markdown by `entry_markdown`) as one paragraph
+/// that cannot start a heading, quote, list or entry.
+fn paragraph_escaped(text: &str) -> String {
+    let text = text.trim();
+    let digits = text.trim_start_matches(|c: char| c.is_ascii_digit());
+    let numbered =
+        digits.len() < text.len() && (digits.starts_with('、') || digits.starts_with('.'));
+    if text.starts_with(['#', '>', '-', '+', '=', '|']) || numbered {
+        format!("\\{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+async fn draft(
+    workspace: &Workspace,
+    store: &Store,
+    ids: &[i64],
+    section: Option<&str>,
+    again: bool,
+) -> Result<ExitCode> {
+    use weekly_app::drafter::{Drafter, examples, likely_section, unknown_section};
+    let catalogue = &workspace.config.catalogue;
+    let section = match section {
+        Some(s) => Some(
+            SectionKey::new(s)
+                .filter(|k| catalogue.is_counted(k))
+                .ok_or_else(|| unknown_section(workspace, s))?,
+        ),
+        None => None,
+    };
+    let mut candidates = Vec::new();
+    for id in ids {
+        let c = store
+            .candidate(*id)
+            .await?
+            .ok_or_else(|| anyhow!("there is no candidate #{id} (see `weekly inbox`)"))?;
+        candidates.push(c);
+    }
+    let archive = Archive::load(workspace)?;
+    let by_section = examples(workspace, &archive);
+    let kept = store.drafts().await?;
+    let model = weekly_llm::OpenAiClient::new(crate::cmd::translate::client_config(workspace))?;
+    let config = &workspace.config.collect;
+    let fetcher =
+        weekly_collect::fetch::Fetcher::new(collector::limits(&workspace.config.collect))?;
+    let api =
+        std::env::var("WEEKLY_GITHUB_API_URL").unwrap_or_else(|_| config.github_api_url.clone());
+    let github =
+        weekly_collect::github::Github::new(&api, std::env::var("WEEKLY_GITHUB_TOKEN").ok())?;
+    let drafter = Drafter {
+        workspace,
+        model: &model,
+        fetcher: &fetcher,
+        github: &github,
+        examples: &by_section,
+    };
+    let mut refused = 0;
+    for c in &candidates {
+        let key = match &section {
+            Some(k) => k.clone(),
+            None => likely_section(workspace, &by_section, &c.url).ok_or_else(|| {
+                anyhow!("no section has entries to learn from: name one with `--section`")
+            })?,
+        };
+        let existing = kept
+            .get(&c.id)
+            .and_then(|list| list.iter().find(|d| d.section == key.as_str()));
+        if let (Some(d), false) = (existing, again) {
+            printer::out(&format!(
+                "#{} kept draft ({}): {} (`--again` asks anew)",
+                c.id,
+                key,
+                printer::one_line(&d.title)
+            ));
+            continue;
+        }
+        match drafter.draft(c, &key, &stamp(Utc::now())).await {
+            Ok(d) => {
+                store.save_draft(&d).await?;
+                printer::out(&format!(
+                    "#{} drafted ({}): {} — {}",
+                    c.id,
+                    key,
+                    printer::one_line(&d.title),
+                    printer::one_line(&d.description)
+                ));
+            }
+            Err(e) => {
+                refused += 1;
+                printer::out(&format!("#{} not drafted: {e}", c.id));
+            }
+        }
+    }
+    Ok(if refused == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 #[cfg(test)]

@@ -111,6 +111,22 @@ fn run_step(step: &str, issue: u32, workspace: &Workspace, root: &Path) -> Resul
             if code != ExitCode::SUCCESS {
                 bail!("`weekly check` found errors");
             }
+            // Entries the model drafted must have been read and approved by the editor.
+            if let Some(dir) = workspace.issues.iter().find(|d| d.number == issue) {
+                let mut files: Vec<std::path::PathBuf> =
+                    dir.editions.iter().map(|e| e.path.clone()).collect();
+                files.push(dir.dir.join("draft.md"));
+                for path in files.iter().filter(|p| p.is_file()) {
+                    let text = workspace.read_text(path)?;
+                    if let Some(line) = weekly_app::drafter::unapproved_lines(&text).first() {
+                        bail!(
+                            "{}:{line}: an entry drafted by the model is not approved yet: read \
+                             and edit it, then delete its `weekly:ai-draft` line",
+                            workspace.display_path(path)
+                        );
+                    }
+                }
+            }
             Ok("no errors".into())
         }
         "site" => {

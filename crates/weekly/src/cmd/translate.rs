@@ -190,7 +190,7 @@ fn is_local(base_url: &str) -> bool {
     matches!(name, "localhost" | "127.0.0.1" | "::1") || name.starts_with("127.")
 }
 
-fn client_config(workspace: &Workspace) -> ClientConfig {
+pub fn client_config(workspace: &Workspace) -> ClientConfig {
     let t = &workspace.config.translate;
     let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
     let base_url = env("WEEKLY_LLM_BASE_URL").unwrap_or_else(|| t.base_url.clone());

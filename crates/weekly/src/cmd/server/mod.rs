@@ -7,6 +7,7 @@
 mod pages;
 mod preferences;
 mod site;
+mod submit;
 
 use pages::{database_down, page, refused};
 
@@ -194,6 +195,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         }
         let router = axum::Router::new()
             .route("/subscribe", post(subscribe))
+            .route("/submit", post(submit::submit))
             .route("/confirm", get(confirm))
             .route("/unsubscribe", get(unsubscribe_page).post(unsubscribe))
             .route(

@@ -1,0 +1,142 @@
+//! `POST /submit`: a reader recommends a link. The link is checked (an `http(s)` URL with a
+//! host), nothing is fetched, and it enters the inbox as a candidate from the source
+//! `reader:form`, the reader's note as its summary. Rate-limited with the sign-up form,
+//! honeypot field `website`.
+
+use super::App;
+use super::pages::{database_down, page};
+use crate::collector::stamp;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use chrono::Utc;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use weekly_store::NewItem;
+
+/// The source name of links submitted through the form.
+pub const FORM_SOURCE: &str = "reader:form";
+/// Longest note kept (characters).
+const MAX_NOTE: usize = 1000;
+/// Longest contact kept (characters).
+const MAX_CONTACT: usize = 200;
+
+/// A submission: form fields or JSON.
+#[derive(Debug, Default, serde::Deserialize)]
+struct Submission {
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    contact: String,
+    /// The honeypot.
+    #[serde(default)]
+    website: String,
+}
+
+fn submission_of(headers: &HeaderMap, body: &[u8]) -> Option<Submission> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if json {
+        return serde_json::from_slice(body).ok();
+    }
+    let mut form = Submission::default();
+    for (key, value) in form_urlencoded::parse(body) {
+        match key.as_ref() {
+            "url" => form.url = value.into_owned(),
+            "note" => form.note = value.into_owned(),
+            "contact" => form.contact = value.into_owned(),
+            "website" => form.website = value.into_owned(),
+            _ => {}
+        }
+    }
+    Some(form)
+}
+
+/// Text cut to `max` characters, controls made spaces, white space collapsed.
+fn clean(text: &str, max: usize) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(max)
+        .collect()
+}
+
+pub(super) async fn submit(
+    State(app): State<Arc<App>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let client = app.client(client, &headers);
+    if app.limiter.check_key(&client).is_err() {
+        return page(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many requests",
+            "Please wait a minute and try again.",
+        );
+    }
+    let Some(form) = submission_of(&headers, &body) else {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "Not a submission",
+            "The request could not be read.",
+        );
+    };
+    let thanks = page(
+        StatusCode::OK,
+        "Thank you",
+        "Your recommendation reached the editor, who reads every one.",
+    );
+    if !form.website.trim().is_empty() {
+        return thanks;
+    }
+    let Some(url) = weekly_model::url_norm::web_url(&form.url) else {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "Not a web address",
+            "Please go back and give the full address of the page, starting with https://.",
+        );
+    };
+    let note = clean(&form.note, MAX_NOTE);
+    let contact = clean(&form.contact, MAX_CONTACT);
+    let summary = match (note.is_empty(), contact.is_empty()) {
+        (_, true) => note,
+        (true, false) => format!("(from {contact})"),
+        (false, false) => format!("{note} (from {contact})"),
+    };
+    let now = stamp(Utc::now());
+    let item = NewItem {
+        url: url.to_owned(),
+        url_norm: weekly_model::url_norm::normalize(url),
+        // Nothing is fetched now: the link stands for its title until `inbox draft` reads it.
+        title: url.to_owned(),
+        summary,
+        lang: String::new(),
+        published: Some(now.clone()),
+    };
+    match app.store.record_items(FORM_SOURCE, &[item], &now).await {
+        Ok(_) => thanks,
+        Err(_) => database_down(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_are_cleaned_and_bounded() {
+        assert_eq!(clean("a\u{0}b\n\n c", 10), "a b c");
+        assert_eq!(clean(&"x".repeat(50), 5), "xxxxx");
+    }
+}
