@@ -100,6 +100,13 @@ fn source(e: &BytesStart<'_>, folders: &[Option<String>]) -> Option<Source> {
 
 /// An OPML 2.0 document listing `sources`, grouped by their first tag.
 pub fn write(title: &str, sources: &[Source]) -> String {
+    // A feed reader has no use for the newsletter's bot.
+    let feeds: Vec<Source> = sources
+        .iter()
+        .filter(|s| s.kind != crate::sources::Kind::Telegram)
+        .cloned()
+        .collect();
+    let sources = feeds.as_slice();
     let mut out =
         String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n");
     let _ = write!(
