@@ -7,6 +7,17 @@ use std::fmt;
 use toml::Spanned;
 use weekly_model::{Catalogue, Lang, SeasonRange, Seasons, SectionDef, SectionKey};
 
+/// The value of the environment variable `env` when it is set and not blank, else
+/// `configured`; trimmed.
+pub fn env_or(env: &str, configured: &str) -> String {
+    std::env::var(env)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| configured.to_owned())
+        .trim()
+        .to_owned()
+}
+
 /// The configuration file name at the root of a workspace.
 pub const FILE_NAME: &str = "weekly.toml";
 

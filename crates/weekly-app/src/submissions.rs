@@ -3,6 +3,7 @@
 //! (kept in the source's `feed_state`, in the column that holds a feed's `ETag`), and each
 //! message's first web link becomes a candidate from that source, its other words the note.
 
+use crate::config::env_or;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
 use weekly_collect::sources::Source;
@@ -56,16 +57,8 @@ pub fn items_of(updates: &[Update], now: &str) -> Vec<NewItem> {
 /// from `WEEKLY_TELEGRAM_BOT_TOKEN` (or `[telegram] bot_token`).
 fn bot(workspace: &Workspace) -> Result<BotApi> {
     let t = &workspace.config.telegram;
-    let setting = |key: &str, configured: &str| {
-        std::env::var(key)
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .unwrap_or_else(|| configured.to_owned())
-            .trim()
-            .to_owned()
-    };
-    let api = setting("WEEKLY_TELEGRAM_API_URL", &t.api_url);
-    let token = setting("WEEKLY_TELEGRAM_BOT_TOKEN", &t.bot_token);
+    let api = env_or("WEEKLY_TELEGRAM_API_URL", &t.api_url);
+    let token = env_or("WEEKLY_TELEGRAM_BOT_TOKEN", &t.bot_token);
     if token.is_empty() {
         bail!("no bot token: set WEEKLY_TELEGRAM_BOT_TOKEN");
     }

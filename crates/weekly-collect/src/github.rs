@@ -92,6 +92,19 @@ impl Github {
         })
     }
 
+    /// A GET of `path` (after the API root) accepting `accept`, with the token if any.
+    fn get(&self, path: &str, accept: &str) -> reqwest::RequestBuilder {
+        let request = self
+            .client
+            .get(format!("{}/{path}", self.api))
+            .header(reqwest::header::ACCEPT, accept)
+            .header("X-GitHub-Api-Version", "2022-11-28");
+        match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
     /// The star count of `repo` (`owner/name`).
     pub async fn stars(&self, repo: &str) -> Result<i64, GithubError> {
         self.repo(repo).await.map(|r| r.stars)
@@ -103,15 +116,11 @@ impl Github {
         repo: &str,
         max_bytes: usize,
     ) -> Result<Option<String>, GithubError> {
-        let mut request = self
-            .client
-            .get(format!("{}/repos/{repo}/readme", self.api))
-            .header(reqwest::header::ACCEPT, "application/vnd.github.raw+json")
-            .header("X-GitHub-Api-Version", "2022-11-28");
-        if let Some(token) = &self.token {
-            request = request.bearer_auth(token);
-        }
-        let response = request
+        let response = self
+            .get(
+                &format!("repos/{repo}/readme"),
+                "application/vnd.github.raw+json",
+            )
             .send()
             .await
             .map_err(|e| GithubError::Other(e.without_url().to_string()))?;
@@ -139,15 +148,8 @@ impl Github {
 
     /// Stars and description of `repo` (`owner/name`).
     pub async fn repo(&self, repo: &str) -> Result<RepoInfo, GithubError> {
-        let mut request = self
-            .client
-            .get(format!("{}/repos/{repo}", self.api))
-            .header(reqwest::header::ACCEPT, "application/vnd.github+json")
-            .header("X-GitHub-Api-Version", "2022-11-28");
-        if let Some(token) = &self.token {
-            request = request.bearer_auth(token);
-        }
-        let response = request
+        let response = self
+            .get(&format!("repos/{repo}"), "application/vnd.github+json")
             .send()
             .await
             .map_err(|e| GithubError::Other(e.without_url().to_string()))?;

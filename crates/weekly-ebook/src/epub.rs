@@ -1,8 +1,7 @@
 //! The EPUB 3 file: OCF container (`mimetype` stored first), package document, navigation
 //! (by issue, then by section), cover, title page and one XHTML file per issue.
 
-use crate::xhtml::to_xhtml;
-use crate::{Book, Chapter, esc, style};
+use crate::{Book, Chapter, chapter_block, esc, style, title_block};
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -197,42 +196,21 @@ fn title_page(book: &Book) -> String {
     let mut out = head(book, &book.labels.title_page);
     let _ = write!(
         out,
-        "<body>\n<section epub:type=\"titlepage\" class=\"title-page\">\n<p class=\"title\">{}</p>\n<p>{}</p>\n",
-        esc(&book.title),
-        esc(&book.subtitle)
+        "<body>\n<section epub:type=\"titlepage\" class=\"title-page\">\n{}</section>\n</body>\n</html>\n",
+        title_block(book)
     );
-    if !book.author.trim().is_empty() {
-        let _ = writeln!(out, "<p>{}</p>", esc(book.author.trim()));
-    }
-    out.push_str("<ul class=\"figures\">\n");
-    for (label, n) in &book.figures {
-        let _ = writeln!(out, "<li>{}: {n}</li>", esc(label));
-    }
-    out.push_str("</ul>\n</section>\n</body>\n</html>\n");
     out
 }
 
 fn chapter_page(book: &Book, chapter: &Chapter) -> String {
+    let anchors = section_anchors(chapter);
     let mut out = head(book, &chapter.title);
     let _ = write!(
         out,
-        "<body>\n<section epub:type=\"chapter\" id=\"issue-{}\">\n<h1>{}</h1>\n<p class=\"meta\">{} {} · <a href=\"{}\">{}</a></p>\n",
+        "<body>\n<section epub:type=\"chapter\" id=\"issue-{}\">\n{}</section>\n</body>\n</html>\n",
         chapter.number,
-        esc(&chapter.title),
-        esc(&book.labels.published),
-        esc(&chapter.date),
-        esc(&chapter.url),
-        esc(&chapter.url)
+        chapter_block(book, chapter, |i| format!(" id=\"{}\"", anchors[i]))
     );
-    for (section, anchor) in chapter.sections.iter().zip(section_anchors(chapter)) {
-        let _ = write!(
-            out,
-            "<section id=\"{anchor}\">\n<h2>{}</h2>\n{}\n</section>\n",
-            esc(&section.title),
-            to_xhtml(&section.html, &book.labels.image)
-        );
-    }
-    out.push_str("</section>\n</body>\n</html>\n");
     out
 }
 

@@ -106,6 +106,51 @@ impl Book {
     }
 }
 
+/// The title page's content: title, subtitle, author, figures (XHTML, no wrapper).
+pub(crate) fn title_block(book: &Book) -> String {
+    let mut out = format!(
+        "<p class=\"title\">{}</p>\n<p>{}</p>\n",
+        esc(&book.title),
+        esc(&book.subtitle)
+    );
+    if !book.author.trim().is_empty() {
+        let _ = writeln!(out, "<p>{}</p>", esc(book.author.trim()));
+    }
+    out.push_str("<ul class=\"figures\">\n");
+    for (label, n) in &book.figures {
+        let _ = writeln!(out, "<li>{}: {n}</li>", esc(label));
+    }
+    out.push_str("</ul>\n");
+    out
+}
+
+/// A chapter's content: its heading, date and link, then each section (`h2`) in a
+/// `<section>` with the attributes `section_attrs` gives it (an anchor in the EPUB).
+pub(crate) fn chapter_block(
+    book: &Book,
+    chapter: &Chapter,
+    section_attrs: impl Fn(usize) -> String,
+) -> String {
+    let mut out = format!(
+        "<h1>{}</h1>\n<p class=\"meta\">{} {} · <a href=\"{}\">{}</a></p>\n",
+        esc(&chapter.title),
+        esc(&book.labels.published),
+        esc(&chapter.date),
+        esc(&chapter.url),
+        esc(&chapter.url)
+    );
+    for (i, section) in chapter.sections.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<section{}>\n<h2>{}</h2>\n{}\n</section>\n",
+            section_attrs(i),
+            esc(&section.title),
+            xhtml::to_xhtml(&section.html, &book.labels.image)
+        );
+    }
+    out
+}
+
 /// Text escaped for XML content and attribute values.
 pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -3,8 +3,7 @@
 //! bottom margin. Only the issues (`h1`) and their sections (`h2`) are headings, so a PDF
 //! outline made from the headings has one top entry per issue.
 
-use crate::xhtml::to_xhtml;
-use crate::{Book, esc, style};
+use crate::{Book, chapter_block, esc, style, title_block};
 use std::fmt::Write as _;
 
 /// The printable HTML of `book`.
@@ -25,20 +24,12 @@ h2 {{ break-after: avoid; }}\n\
     );
     let _ = write!(
         out,
-        "<div class=\"title-page\">\n<p class=\"title\">{}</p>\n<p>{}</p>\n",
-        esc(&book.title),
-        esc(&book.subtitle)
+        "<div class=\"title-page\">\n{}</div>\n",
+        title_block(book)
     );
-    if !book.author.trim().is_empty() {
-        let _ = writeln!(out, "<p>{}</p>", esc(book.author.trim()));
-    }
-    out.push_str("<ul class=\"figures\">\n");
-    for (label, n) in &book.figures {
-        let _ = writeln!(out, "<li>{}: {n}</li>", esc(label));
-    }
     let _ = write!(
         out,
-        "</ul>\n</div>\n<nav class=\"toc\">\n<p class=\"toc-title\">{}</p>\n<ol>\n",
+        "<nav class=\"toc\">\n<p class=\"toc-title\">{}</p>\n<ol>\n",
         esc(&book.labels.contents)
     );
     for chapter in &book.chapters {
@@ -53,23 +44,10 @@ h2 {{ break-after: avoid; }}\n\
     for chapter in &book.chapters {
         let _ = write!(
             out,
-            "<section class=\"chapter\" id=\"issue-{}\">\n<h1>{}</h1>\n<p class=\"meta\">{} {} · <a href=\"{}\">{}</a></p>\n",
+            "<section class=\"chapter\" id=\"issue-{}\">\n{}</section>\n",
             chapter.number,
-            esc(&chapter.title),
-            esc(&book.labels.published),
-            esc(&chapter.date),
-            esc(&chapter.url),
-            esc(&chapter.url)
+            chapter_block(book, chapter, |_| String::new())
         );
-        for section in &chapter.sections {
-            let _ = write!(
-                out,
-                "<section>\n<h2>{}</h2>\n{}\n</section>\n",
-                esc(&section.title),
-                to_xhtml(&section.html, &book.labels.image)
-            );
-        }
-        out.push_str("</section>\n");
     }
     out.push_str("</body>\n</html>\n");
     out

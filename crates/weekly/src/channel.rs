@@ -40,14 +40,7 @@ impl std::fmt::Debug for Target {
     }
 }
 
-fn setting(env: &str, configured: &str) -> String {
-    std::env::var(env)
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| configured.to_owned())
-        .trim()
-        .to_owned()
-}
+use weekly_app::config::env_or as setting;
 
 /// The channel configured for `workspace`.
 pub fn target(workspace: &Workspace) -> Target {

@@ -462,18 +462,7 @@ async fn accept(
     let catalogue = &workspace.config.catalogue;
     let key = SectionKey::new(section)
         .filter(|k| catalogue.is_counted(k))
-        .ok_or_else(|| {
-            let keys: Vec<&str> = catalogue
-                .sections
-                .iter()
-                .filter(|s| s.counted)
-                .map(|s| s.key.as_str())
-                .collect();
-            anyhow!(
-                "`--section {section}` is not a section of weekly.toml; use one of {}",
-                keys.join(", ")
-            )
-        })?;
+        .ok_or_else(|| weekly_app::drafter::unknown_section(workspace, section))?;
     let archive = Archive::load(workspace)?;
     if let Some(places) = featured::index(workspace, &archive).get(&candidate.url_norm)
         && !force

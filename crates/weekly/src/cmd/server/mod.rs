@@ -248,12 +248,16 @@ struct SignUp {
     website: String,
 }
 
-fn sign_up_of(headers: &HeaderMap, body: &[u8]) -> Option<SignUp> {
-    let json = headers
+/// True when the request body is JSON (else it is read as form fields).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if json {
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+fn sign_up_of(headers: &HeaderMap, body: &[u8]) -> Option<SignUp> {
+    if is_json(headers) {
         return serde_json::from_slice(body).ok();
     }
     let mut form = SignUp::default();

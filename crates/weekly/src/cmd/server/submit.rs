@@ -8,7 +8,7 @@ use super::pages::{database_down, page};
 use crate::collector::stamp;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Utc;
 use std::net::SocketAddr;
@@ -37,11 +37,7 @@ struct Submission {
 }
 
 fn submission_of(headers: &HeaderMap, body: &[u8]) -> Option<Submission> {
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if json {
+    if super::is_json(headers) {
         return serde_json::from_slice(body).ok();
     }
     let mut form = Submission::default();
