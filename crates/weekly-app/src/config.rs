@@ -210,13 +210,25 @@ pub struct PublishConfig {
 }
 
 /// `[site]`: what `weekly build` needs beyond the rest of the file.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SiteSettings {
     /// Where the pages' "subscribe to read every issue" call leads (an `http(s)` URL: a
     /// Patreon, Xiaobot or Substack page). Empty: the subscribe form of `[server] public_url`
     /// when there is one, else the call is not shown.
     pub subscribe_url: String,
+    /// An Open Graph card per issue page (`og.png`, drawn with the machine's fonts; a font
+    /// for Han characters is needed, e.g. Debian's `fonts-noto-cjk`).
+    pub og_images: bool,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        SiteSettings {
+            subscribe_url: String::new(),
+            og_images: true,
+        }
+    }
 }
 
 /// `[server]`: `weekly server`, the public subscription endpoints.

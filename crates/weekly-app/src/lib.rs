@@ -21,6 +21,7 @@ pub mod featured;
 pub mod files;
 pub mod mail;
 pub mod mail_texts;
+pub mod og;
 pub mod outdir;
 pub mod season;
 pub mod sender;

@@ -139,6 +139,7 @@ pub fn input<'a>(
             feed_items: 20,
             subscribe_action: config.server.subscribe_url().unwrap_or_default(),
             subscribe_url: config.site.subscribe_url.trim().to_owned(),
+            og_images: config.site.og_images,
         },
         issues,
         season_files: Vec::new(),

@@ -58,6 +58,8 @@ pub struct Summary {
     /// The word cloud of each season, by the fingerprint of its text (to keep for the next
     /// build).
     pub clouds: CloudCache,
+    /// The Open Graph card of every issue page (when `og_images`): its output path and SVG.
+    pub og_cards: Vec<(String, String)>,
 }
 
 /// Builds the site of `input` with `templates` into `sink`. `clouds` holds the word clouds of
@@ -245,10 +247,12 @@ fn language_pages(
                 page,
                 made,
                 summary,
+                card,
             }) = rendered?
             else {
                 continue;
             };
+            writer.summary.og_cards.extend(card);
             let url = made.url.clone();
             for image in &view.dropped_images {
                 writer.summary.warnings.push(format!(
@@ -577,6 +581,8 @@ struct RenderedIssue {
     page: Value,
     made: Made,
     summary: String,
+    /// The Open Graph card: output path and SVG.
+    card: Option<(String, String)>,
 }
 
 fn render_issue_page(
@@ -648,6 +654,28 @@ fn render_issue(
         view.description.clone()
     };
     page["description"] = json!(summary);
+    let card = input.config.og_images.then(|| {
+        let card_url = format!("{url}{}", crate::og::FILE);
+        page["image"] = json!(urls.absolute(&card_url));
+        let number = with_number(labels, "issue_short", issue.number);
+        let figures = crate::og::figures(&view);
+        // The theme alone when the title has one: the card names the newsletter already.
+        let theme = weekly_model::TitleParts::parse(&view.title).theme;
+        let theme = if theme.trim().is_empty() {
+            view.title.clone()
+        } else {
+            theme
+        };
+        let svg = crate::og::card(&crate::og::Card {
+            name: input.name(lang),
+            number: &number,
+            date: &issue.date.to_string(),
+            title: &theme,
+            figures: &figures,
+            cjk: lang.is_cjk(),
+        });
+        (urls.file(&card_url), svg)
+    });
     let made = cx.keys.make(
         urls,
         url,
@@ -664,5 +692,6 @@ fn render_issue(
         page,
         made,
         summary,
+        card,
     }))
 }

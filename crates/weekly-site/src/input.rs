@@ -37,6 +37,9 @@ pub struct SiteConfig {
     /// Where the pages' call to subscribe leads (`[site] subscribe_url`); empty: to the form
     /// when there is one, else there is no call.
     pub subscribe_url: String,
+    /// True when the issue pages name an Open Graph card (`og.png` beside each page), which
+    /// the caller makes from [`crate::Summary::og_cards`].
+    pub og_images: bool,
 }
 
 /// One edition of an issue.

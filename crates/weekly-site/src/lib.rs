@@ -13,6 +13,7 @@ pub mod labels;
 pub mod links;
 pub mod markdown;
 pub mod memo;
+pub mod og;
 mod page_meta;
 pub mod search;
 mod seasons;

@@ -90,7 +90,7 @@ fn the_corpus_workspace_goes_to_postgres_and_back_unchanged() {
     let there = weekly_in(&ws, None, &["db", "copy", "--to", &pg]);
     assert!(there.status.success(), "{}", stderr(&there));
     let lines = copied(&there);
-    assert_eq!(lines.len(), 13, "{}", stdout(&there));
+    assert_eq!(lines.len(), 14, "{}", stdout(&there));
     for table in [
         "translation_memory",
         "translated_unit",
@@ -131,7 +131,7 @@ fn the_corpus_workspace_goes_to_postgres_and_back_unchanged() {
     let status = weekly_in(&ws, Some(&pg), &["db", "status"]);
     assert!(status.status.success(), "{}", stderr(&status));
     assert!(
-        stdout(&status).contains("6 applied, 0 pending"),
+        stdout(&status).contains("7 applied, 0 pending"),
         "{}",
         stdout(&status)
     );
@@ -151,13 +151,13 @@ fn db_status_and_migrate_tell_where_the_database_stands() {
     let status = weekly_in(&ws, None, &["db", "status"]);
     assert!(status.status.success(), "{}", stderr(&status));
     assert!(
-        stdout(&status).contains("0 applied, 6 pending"),
+        stdout(&status).contains("0 applied, 7 pending"),
         "{}",
         stdout(&status)
     );
     let migrate = weekly_in(&ws, None, &["db", "migrate"]);
     assert!(
-        stdout(&migrate).contains("applied 6 migrations (1, 2, 3, 4, 5, 6)"),
+        stdout(&migrate).contains("applied 7 migrations (1, 2, 3, 4, 5, 6, 7)"),
         "{}",
         stdout(&migrate)
     );

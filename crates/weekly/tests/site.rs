@@ -69,7 +69,15 @@ fn builds_every_page_kind_with_meta_feeds_and_no_external_requests() {
         "<link rel=\"alternate\" hreflang=\"en\" href=\"https://weekly.example.org/en/5/\">"
     ));
     assert!(issue.contains("<meta property=\"og:title\" content=\"Rust 星期刊#5：浏览器内外的 WebAssembly · Rust 星期刊\">"));
-    assert!(issue.contains("<meta name=\"twitter:card\" content=\"summary\">"));
+    // The issue's card, drawn beside it (when the machine has a font for Han characters).
+    assert!(issue.contains(
+        "<meta property=\"og:image\" content=\"https://weekly.example.org/zh/5/og.png\">"
+    ));
+    assert!(issue.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
+    // Pages without a card keep the small one.
+    let archive = read(&out.join("zh/archive/index.html"));
+    assert!(archive.contains("<meta name=\"twitter:card\" content=\"summary\">"));
+    assert!(!archive.contains("og:image"));
     assert!(issue.contains(
         "<a class=\"lang-switch\" hreflang=\"en\" lang=\"en\" href=\"/en/5/\">English</a>"
     ));
@@ -568,4 +576,62 @@ fn browser_reads_the_corpus_site_at_phone_and_desktop_widths() {
     );
     assert_eq!(text.matches("ok: ").count(), 24, "{text}");
     assert!(shots.join("stats-390-dark.png").is_file());
+}
+
+/// Width and height of a PNG, from its IHDR chunk.
+fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    (bytes.len() > 24 && &bytes[..8] == b"\x89PNG\r\n\x1a\n").then(|| {
+        (
+            u32::from_be_bytes(bytes[16..20].try_into().unwrap()),
+            u32::from_be_bytes(bytes[20..24].try_into().unwrap()),
+        )
+    })
+}
+
+#[test]
+fn every_issue_page_names_its_open_graph_card_and_the_card_is_drawn() {
+    let Some((ws, out)) = corpus_site() else {
+        return;
+    };
+    let cache = ws.join(".weekly-cache/og");
+    if !cache.is_dir() {
+        // No font for Han characters on this machine: the build warned, nothing was drawn.
+        assert!(
+            std::env::var_os("WEEKLY_REQUIRE_BROWSER").is_none(),
+            "CI installs fonts-noto-cjk: the cards must be drawn"
+        );
+        common::skip("no font for Han characters (fonts-noto-cjk)");
+        return;
+    }
+    let mut checked = 0;
+    let mut distinct = std::collections::HashSet::new();
+    for lang in ["zh", "en"] {
+        for entry in std::fs::read_dir(out.join(lang)).unwrap() {
+            let dir = entry.unwrap().path();
+            let is_issue = dir
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
+            if !is_issue {
+                continue;
+            }
+            let page = read(&dir.join("index.html"));
+            let number = dir.file_name().unwrap().to_str().unwrap().to_owned();
+            let expected = format!(
+                "<meta property=\"og:image\" content=\"https://weekly.example.org/{lang}/{number}/og.png\">"
+            );
+            assert!(page.contains(&expected), "{}", dir.display());
+            assert!(page.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
+            let png = std::fs::read(dir.join("og.png")).unwrap();
+            assert_eq!(png_size(&png), Some((1200, 630)), "{}", dir.display());
+            distinct.insert(png);
+            checked += 1;
+        }
+    }
+    assert!(checked > 250, "{checked} cards");
+    // Each card shows its own issue.
+    assert_eq!(distinct.len(), checked);
+    // Drawn once: the cache holds one file per distinct card, and a rebuild draws none.
+    let cached = std::fs::read_dir(&cache).unwrap().count();
+    assert!(cached >= checked, "{cached} cached for {checked} cards");
 }

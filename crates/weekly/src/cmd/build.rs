@@ -169,7 +169,17 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let mut with_static = site::WithStatic::new(&mut sink, statics);
     let built = weekly_site::build(&input, &templates, &cache, &memo, &mut with_static)
         .map_err(anyhow::Error::from)
-        .and_then(|summary| Ok((summary, with_static.finish(&workspace)?)));
+        .and_then(|mut summary| {
+            let cards = weekly_app::og::write_cards(&workspace, &summary.og_cards, &mut with_static)?;
+            if cards.without_fonts > 0 {
+                summary.warnings.push(format!(
+                    "{} Open Graph cards not drawn: this machine has no font for Han characters (Debian: `apt-get install fonts-noto-cjk`), or set `[site] og_images = false`",
+                    cards.without_fonts
+                ));
+            }
+            summary.files += cards.drawn + cards.cached + cards.kept;
+            Ok((summary, with_static.finish(&workspace)?))
+        });
     let (summary, (statics, replaced)) = match built {
         Ok(built) => built,
         Err(error) => {

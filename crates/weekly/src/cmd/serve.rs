@@ -76,6 +76,8 @@ fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
     let templates = site::templates(&workspace)?;
     let mut input = site::input(&workspace, &archive, full, site::stop_words(&workspace)?);
     input.season_files = site::season_files(&workspace)?;
+    // A preview needs no link-preview cards: they are drawn by `weekly build`.
+    input.config.og_images = false;
     let (statics, skipped) = site::static_files(&workspace)?;
     printer::skipped_links(&skipped);
     let mut memory = weekly_site::Memory::default();

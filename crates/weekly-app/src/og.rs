@@ -1,0 +1,149 @@
+//! The Open Graph cards of a build as PNG: the site gives each card as SVG text
+//! (`weekly_site::og`), resvg draws it with the system's fonts. A card already drawn is taken
+//! from `.weekly-cache/og/` by the key of its SVG, and one the output already holds is kept.
+
+use crate::workspace::Workspace;
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+use std::sync::Arc;
+use weekly_site::Sink;
+use weekly_site::memo::KeyHasher;
+
+/// Changes when the drawing changes, so that cached cards are drawn again.
+const VERSION: &str = "og v1";
+
+/// Where drawn cards are kept between builds.
+pub const CACHE_DIR: &str = ".weekly-cache/og";
+
+/// Draws cards with the fonts of this machine.
+#[derive(Debug, Clone)]
+pub struct Painter {
+    options: Arc<resvg::usvg::Options<'static>>,
+}
+
+impl Painter {
+    /// A painter with the system's fonts, or `None` when the machine has none that can write
+    /// Han characters (the cards would show empty boxes): the pages then name no card.
+    pub fn new() -> Option<Painter> {
+        let mut options = resvg::usvg::Options::default();
+        let db = options.fontdb_mut();
+        db.load_system_fonts();
+        let han = db.faces().any(|face| {
+            face.families.iter().any(|(name, _)| {
+                name.contains("CJK") || name.contains("Han Sans") || name.contains("WenQuanYi")
+            })
+        });
+        han.then(|| Painter {
+            options: Arc::new(options),
+        })
+    }
+
+    /// The PNG of `svg`.
+    pub fn png(&self, svg: &str) -> Result<Vec<u8>> {
+        let tree = resvg::usvg::Tree::from_str(svg, &self.options).context("card SVG")?;
+        let size = tree.size().to_int_size();
+        let mut pixmap =
+            resvg::tiny_skia::Pixmap::new(size.width(), size.height()).context("card size")?;
+        resvg::render(
+            &tree,
+            resvg::tiny_skia::Transform::default(),
+            &mut pixmap.as_mut(),
+        );
+        pixmap.encode_png().context("PNG encoding")
+    }
+}
+
+/// The key of a card: its SVG and the drawing's version.
+fn key(svg: &str) -> weekly_site::Key {
+    let mut h = KeyHasher::new(0);
+    h.add_bytes(VERSION.as_bytes());
+    h.add_bytes(svg.as_bytes());
+    h.finish()
+}
+
+/// What writing the cards did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Drawn {
+    /// Cards drawn now.
+    pub drawn: usize,
+    /// Cards taken from the cache.
+    pub cached: usize,
+    /// Cards the output already held.
+    pub kept: usize,
+    /// Cards not drawn: the machine has no font for Han characters.
+    pub without_fonts: usize,
+}
+
+/// Writes `cards` (output path, SVG) into `sink`: kept when the output holds the same card,
+/// else from the cache, else drawn (on every core) and cached. The fonts are looked up only
+/// when a card must be drawn.
+pub fn write_cards(
+    workspace: &Workspace,
+    cards: &[(String, String)],
+    sink: &mut dyn Sink,
+) -> Result<Drawn> {
+    let cache = workspace.root.join(CACHE_DIR);
+    let mut done = Drawn::default();
+    let mut to_draw: Vec<(usize, weekly_site::Key, PathBuf)> = Vec::new();
+    for (i, (path, svg)) in cards.iter().enumerate() {
+        let k = key(svg);
+        if sink.keep(path, k).is_some() {
+            done.kept += 1;
+            continue;
+        }
+        let cached = cache.join(format!("{k:032x}.png"));
+        match std::fs::read(&cached) {
+            Ok(bytes) => {
+                sink.write_keyed(path, k, bytes)?;
+                done.cached += 1;
+            }
+            Err(_) => to_draw.push((i, k, cached)),
+        }
+    }
+    if to_draw.is_empty() {
+        return Ok(done);
+    }
+    let Some(painter) = Painter::new() else {
+        done.without_fonts = to_draw.len();
+        return Ok(done);
+    };
+    std::fs::create_dir_all(&cache)
+        .with_context(|| format!("cannot create `{}`", cache.display()))?;
+    let drawn = weekly_model::par::map(&to_draw, |(i, _, _)| painter.png(&cards[*i].1));
+    for ((i, k, cached), png) in to_draw.into_iter().zip(drawn) {
+        let png = png.with_context(|| format!("cannot draw `{}`", cards[i].0))?;
+        // The cache is only a cache: a card that cannot be kept is drawn again next time.
+        let _ = crate::files::write_bytes_atomic(&cached, &png);
+        sink.write_keyed(&cards[i].0, k, png)?;
+        done.drawn += 1;
+    }
+    Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_card_becomes_a_png_of_its_size() {
+        let Some(painter) = Painter::new() else {
+            eprintln!("SKIPPED: no font for Han characters on this machine");
+            return;
+        };
+        let svg = weekly_site::og::card(&weekly_site::og::Card {
+            name: "Python 潮流周刊",
+            number: "第 42 期",
+            date: "2024-02-24",
+            title: "标题：测试",
+            figures: "文章&教程 12",
+            cjk: true,
+        });
+        let png = painter.png(&svg).unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+        // Width and height from the IHDR chunk.
+        let w = u32::from_be_bytes(png[16..20].try_into().unwrap());
+        let h = u32::from_be_bytes(png[20..24].try_into().unwrap());
+        assert_eq!((w, h), (weekly_site::og::WIDTH, weekly_site::og::HEIGHT));
+        assert_ne!(key(&svg), key(&svg.replace("42", "43")));
+    }
+}
