@@ -295,6 +295,15 @@ fn numbers(text: &str) -> Vec<String> {
     out
 }
 
+/// True when `lower` (lower-cased text) speaks of stars: the word `star` or `stars` on its
+/// own (not `Starlette`), `星标`, `★` or `⭐`.
+fn mentions_stars(lower: &str) -> bool {
+    let word = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w == "star" || w == "stars");
+    word || lower.contains("星标") || lower.contains('★') || lower.contains('⭐')
+}
+
 /// The draft in a model's answer, or what is wrong with it: not the JSON asked for, a link or
 /// URL, a star count, a number the page does not contain, Markdown that would break the entry,
 /// a description outside `lengths`.
@@ -318,16 +327,21 @@ pub fn check(answer: &str, page: &Page, lengths: Lengths) -> Result<Draft, Vec<S
         problems.push("the title is empty".to_owned());
     }
     let source = format!("{} {} {}", page.title, page.text, page.url);
+    // `3.12` on the page allows `3.12`, `3` and `12`; `1,000` allows `1000`.
     let source_numbers: HashSet<String> = numbers(&source)
         .into_iter()
-        .map(|n| n.replace(',', ""))
+        .flat_map(|n| {
+            let plain = n.replace(',', "");
+            let parts: Vec<String> = plain.split('.').map(str::to_owned).collect();
+            std::iter::once(plain).chain(parts)
+        })
         .collect();
     for (name, text) in fields {
         let lower = text.to_lowercase();
-        if lower.contains("http") || lower.contains("www.") || lower.contains("](") {
+        if lower.contains("://") || lower.contains("www.") || lower.contains("](") {
             problems.push(format!("{name} contains a link"));
         }
-        if lower.contains("star") || text.contains('★') || text.contains("⭐") {
+        if mentions_stars(&lower) {
             problems.push(format!(
                 "{name} mentions stars (star counts come from GitHub, not from the model)"
             ));
@@ -454,6 +468,16 @@ mod tests {
         let number = r#"{"title": "快", "description": "速度提升了 10 倍，文中讲了做法与取舍。"}"#;
         let e = check(number, &page(), l).unwrap_err();
         assert!(e.iter().any(|p| p.contains("states 10")), "{e:?}");
+        // Names that only look like a link or a star are fine.
+        let names = r#"{"title": "Starlette 与 HTTP 服务", "description": "用 Starlette 跑 HTTP 服务，文中讲了做法与取舍。"}"#;
+        assert!(
+            check(names, &page(), l).is_ok(),
+            "{:?}",
+            check(names, &page(), l)
+        );
+        let stars_cn =
+            r#"{"title": "快", "description": "这个项目获得了大量星标，值得一读一读。"}"#;
+        assert!(check(stars_cn, &page(), l).unwrap_err()[0].contains("stars"));
         let markdown =
             r#"{"title": "[快]", "description": "速度提升了很多，文中讲了做法与取舍。"}"#;
         assert!(check(markdown, &page(), l).unwrap_err()[0].contains("Markdown"));
