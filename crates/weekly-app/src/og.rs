@@ -117,7 +117,30 @@ pub fn write_cards(
         sink.write_keyed(&cards[i].0, k, png)?;
         done.drawn += 1;
     }
+    // Cards of titles that changed are not shown any more: forget them.
+    let current: std::collections::HashSet<String> = cards
+        .iter()
+        .map(|(_, svg)| format!("{:032x}.png", key(svg)))
+        .collect();
+    prune(&cache, &current);
     Ok(done)
+}
+
+/// Removes the cached cards of `dir` that `current` does not name. Only files named like
+/// ours (32 hex digits, `.png`) are touched.
+fn prune(dir: &std::path::Path, current: &std::collections::HashSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name
+            .strip_suffix(".png")
+            .is_some_and(|h| h.len() == 32 && h.chars().all(|c| c.is_ascii_hexdigit()));
+        if ours && !current.contains(&name) && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -145,5 +168,32 @@ mod tests {
         let h = u32::from_be_bytes(png[20..24].try_into().unwrap());
         assert_eq!((w, h), (weekly_site::og::WIDTH, weekly_site::og::HEIGHT));
         assert_ne!(key(&svg), key(&svg.replace("42", "43")));
+        // A different title draws a different picture: the text is really drawn.
+        assert_ne!(
+            png,
+            painter
+                .png(&svg.replace("标题：测试", "另一个标题"))
+                .unwrap()
+        );
+    }
+
+    #[test]
+    fn pruning_removes_only_our_stale_cards() {
+        let dir = tempfile::tempdir().unwrap();
+        let keep = format!("{:032x}.png", 1u128);
+        let stale = format!("{:032x}.png", 2u128);
+        for name in [keep.as_str(), stale.as_str(), "notes.txt", "photo.png"] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        prune(dir.path(), &std::iter::once(keep.clone()).collect());
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            vec![keep, "notes.txt".to_owned(), "photo.png".to_owned()]
+        );
     }
 }
