@@ -49,7 +49,22 @@ impl Painter {
             resvg::tiny_skia::Transform::default(),
             &mut pixmap.as_mut(),
         );
-        pixmap.encode_png().context("PNG encoding")
+        // The card is opaque (its background covers it): RGB without alpha, compressed fast
+        // (the default compression took more time than drawing).
+        let rgb: Vec<u8> = pixmap
+            .data()
+            .chunks_exact(4)
+            .flat_map(|px| [px[0], px[1], px[2]])
+            .collect();
+        let mut out = Vec::with_capacity(64 * 1024);
+        let mut encoder = png::Encoder::new(&mut out, size.width(), size.height());
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::Fast);
+        let mut writer = encoder.write_header().context("PNG encoding")?;
+        writer.write_image_data(&rgb).context("PNG encoding")?;
+        writer.finish().context("PNG encoding")?;
+        Ok(out)
     }
 }
 
@@ -195,5 +210,43 @@ mod tests {
             left,
             vec![keep, "notes.txt".to_owned(), "photo.png".to_owned()]
         );
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    #[test]
+    #[ignore = "a measurement, run by hand in release"]
+    fn where_the_time_goes() {
+        let t = std::time::Instant::now();
+        let painter = super::Painter::new().unwrap();
+        eprintln!("fonts: {:?}", t.elapsed());
+        let svg = weekly_site::og::card(&weekly_site::og::Card {
+            name: "Python 潮流周刊",
+            number: "第 42 期",
+            date: "2024-02-24",
+            title: "Python 项目性能分析实践与思考",
+            figures: "文章&教程 12 · 项目&资源 12",
+            cjk: true,
+        });
+        let t = std::time::Instant::now();
+        let tree = resvg::usvg::Tree::from_str(&svg, &painter.options).unwrap();
+        eprintln!("parse+layout: {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let mut pixmap = resvg::tiny_skia::Pixmap::new(1200, 630).unwrap();
+        resvg::render(
+            &tree,
+            resvg::tiny_skia::Transform::default(),
+            &mut pixmap.as_mut(),
+        );
+        eprintln!("render: {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let png = painter.png(&svg).unwrap();
+        eprintln!("one card: {:?} ({} bytes)", t.elapsed(), png.len());
+        let t = std::time::Instant::now();
+        for _ in 0..10 {
+            let _ = painter.png(&svg).unwrap();
+        }
+        eprintln!("10 cards: {:?}", t.elapsed());
     }
 }
