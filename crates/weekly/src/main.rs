@@ -71,7 +71,7 @@ enum Command {
     /// season (links, collection, wrap-up post).
     Render(cmd::render::Args),
     /// What a season holds (issues, free or paid, missing translations); `--write` writes its
-    /// collection, links-only edition, wrap-up post and word cloud into `seasons/`.
+    /// collection, links-only edition, wrap-up post, word cloud and e-book into `seasons/`.
     Season(cmd::season::Args),
     /// A season as an e-book: EPUB 3, or PDF printed by headless Chromium.
     Ebook(cmd::ebook::Args),
