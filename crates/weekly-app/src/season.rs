@@ -6,6 +6,7 @@ use crate::collected::{CollectedPart, collected_parts};
 use crate::editions::issue_url;
 use crate::workspace::Workspace;
 use anyhow::{Result, bail};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
@@ -150,18 +151,25 @@ impl Season {
         member: &Member<'a>,
         lang: &Lang,
         full: bool,
-    ) -> Option<&'a Document> {
+    ) -> Option<Cow<'a, Document>> {
         let open = full || self.is_free(workspace, member.number);
         let issue_full = member.issue.and_then(|i| i.full(lang));
         let part = member
             .part
             .filter(|_| lang == &workspace.config.primary_language);
         match (issue_full, part) {
-            (Some(edition), _) if open => Some(&*edition.document),
-            (None, Some(part)) if open => Some(&part.document),
-            _ => member
-                .issue
-                .and_then(|i| self.edition(workspace, i, lang, full)),
+            (Some(edition), _) if open => Some(Cow::Borrowed(&*edition.document)),
+            (None, Some(part)) if open => Some(Cow::Borrowed(&part.document)),
+            _ => match member.issue {
+                Some(issue) => self.edition(workspace, issue, lang, full),
+                // Only a collection holds it, and it is not open: its titles.
+                None => part.map(|p| {
+                    Cow::Owned(weekly_render::teaser::titles_only(
+                        &p.document,
+                        &workspace.config.catalogue,
+                    ))
+                }),
+            },
         }
     }
 
@@ -185,20 +193,26 @@ impl Season {
     }
 
     /// The text of `issue` a `lang` reader of the season's files gets: the full text when it is
-    /// free or `full` is asked for, else the teaser (and the full text when there is no teaser).
+    /// free or `full` is asked for, else the teaser — made from the full text, titles only,
+    /// when there is no teaser file: a paid text never reaches a public file.
     pub fn edition<'a>(
         &self,
         workspace: &Workspace,
         issue: &'a Issue,
         lang: &Lang,
         full: bool,
-    ) -> Option<&'a Document> {
-        let edition = if full || self.is_free(workspace, issue.number) {
-            issue.best(lang)
-        } else {
-            issue.teaser(lang).or_else(|| issue.full(lang))
-        };
-        edition.map(|e| &*e.document)
+    ) -> Option<Cow<'a, Document>> {
+        if full || self.is_free(workspace, issue.number) {
+            return issue.best(lang).map(|e| Cow::Borrowed(&*e.document));
+        }
+        match (issue.teaser(lang), issue.full(lang)) {
+            (Some(teaser), _) => Some(Cow::Borrowed(&*teaser.document)),
+            (None, Some(full_text)) => Some(Cow::Owned(weekly_render::teaser::titles_only(
+                &full_text.document,
+                &workspace.config.catalogue,
+            ))),
+            (None, None) => None,
+        }
     }
 
     /// `第 2 季` / `Season 2` with the newsletter's name.
@@ -223,9 +237,13 @@ impl Season {
             .iter()
             .map(|m| issue_url(workspace, lang, m.number))
             .collect();
+        let texts: Vec<Option<Cow<'_, Document>>> = members
+            .iter()
+            .map(|m| self.text(workspace, m, lang, full))
+            .collect();
         let mut issues = Vec::new();
-        for ((member, (number, date, theme)), url) in members.iter().zip(&themes).zip(&urls) {
-            if let Some(document) = self.text(workspace, member, lang, full) {
+        for ((text, (number, date, theme)), url) in texts.iter().zip(&themes).zip(&urls) {
+            if let Some(document) = text {
                 issues.push(CollectedIssue {
                     number: *number,
                     date,
@@ -279,10 +297,11 @@ impl Season {
     /// the same titles).
     pub fn links(&self, workspace: &Workspace, lang: &Lang) -> String {
         let members = self.members();
-        let documents: Vec<&Document> = members
+        let texts: Vec<Cow<'_, Document>> = members
             .iter()
             .filter_map(|m| self.text(workspace, m, lang, false))
             .collect();
+        let documents: Vec<&Document> = texts.iter().map(AsRef::as_ref).collect();
         let title = self.label(
             workspace,
             lang,
@@ -342,7 +361,7 @@ impl Season {
         let members = self.members();
         let primary = &workspace.config.primary_language;
         // Titles in the post's language where it has the issue, else in the primary one.
-        let documents: Vec<(u32, &Document)> = members
+        let texts: Vec<(u32, Cow<'_, Document>)> = members
             .iter()
             .filter_map(|m| {
                 self.text(workspace, m, lang, full)
@@ -351,6 +370,8 @@ impl Season {
                     .map(|d| (m.number, d))
             })
             .collect();
+        let documents: Vec<(u32, &Document)> =
+            texts.iter().map(|(n, d)| (*n, d.as_ref())).collect();
         let earlier_refs: Vec<&IssueStats> = earlier.iter().collect();
         let facts = season_facts(&now_refs, &documents, &earlier_refs, catalogue, 10);
         let label_of = |key: &str| {

@@ -15,6 +15,48 @@ pub struct TeaserTexts {
     pub after: Vec<String>,
 }
 
+/// The titles-only form of a full text, as a document: the same header, each counted
+/// section's heading and its entries' titles without links or bodies, numbered ①②…; nothing
+/// else. What a season's public files show of an issue that is still paid and has no teaser
+/// file.
+pub fn titles_only(document: &Document, catalogue: &Catalogue) -> Document {
+    let sections = document
+        .all_sections()
+        .filter(|s| catalogue.is_counted(&s.key))
+        .map(|s| weekly_model::Section {
+            key: s.key.clone(),
+            heading: weekly_model::Heading {
+                source: None,
+                ..s.heading.clone()
+            },
+            intro: Vec::new(),
+            entries: s
+                .entries
+                .iter()
+                .map(|e| weekly_model::Entry {
+                    number: e.number,
+                    marker: weekly_model::NumberMarker::Circled,
+                    title: title_markdown(e),
+                    body: Vec::new(),
+                    source: None,
+                    line: e.line,
+                })
+                .collect(),
+        })
+        .collect();
+    Document {
+        kind: weekly_model::DocKind::Teaser,
+        lang: document.lang.clone(),
+        line_ending: document.line_ending,
+        leading: String::new(),
+        header: document.header.clone(),
+        preamble: Vec::new(),
+        sections,
+        parts: Vec::new(),
+        postamble: Vec::new(),
+    }
+}
+
 /// The teaser of `document` with title `title` (written as the H1).
 pub fn teaser(
     document: &Document,
@@ -68,6 +110,21 @@ mod tests {
         }
         text.push_str("## 🐿️项目&资源\n\n1、[uv：包管理器](https://github.com/astral-sh/uv)\n\n## 🐧往年回顾\n\n1、[旧文](https://old.org)\n");
         text
+    }
+
+    #[test]
+    fn titles_only_keeps_no_link_and_no_body() {
+        let catalogue = Catalogue::python_weekly();
+        let doc = parse(&full_issue(3));
+        let titles = titles_only(&doc, &catalogue);
+        assert_eq!(titles.kind, DocKind::Teaser);
+        let text = crate::markdown::render(&titles);
+        assert!(!text.contains("https://a.org"), "{text}");
+        assert!(!text.contains("说明"), "{text}");
+        assert!(!text.contains("旧文"), "{text}");
+        assert!(text.contains("标题 2"), "{text}");
+        let counted: usize = titles.all_sections().map(|s| s.entries.len()).sum();
+        assert_eq!(counted, 4);
     }
 
     #[test]

@@ -389,3 +389,48 @@ fn top_level_items(xml: &str) -> Vec<&str> {
     }
     items
 }
+
+#[test]
+fn a_paid_issue_without_a_teaser_file_shows_only_its_titles_in_the_public_season_files() {
+    // The example archive has full texts only, and every issue is still paid.
+    let ws = common::demo_copy("seasons-paid");
+    let body = "库和应用对错误类型的需求并不相同";
+    let public = ok(&ws, &["render", "--season", "1", "--edition", "collection"]);
+    assert!(!public.contains(body), "{public}");
+    assert!(
+        !public.contains("https://blog.example.com/designing-error-types"),
+        "{public}"
+    );
+    assert!(
+        public.contains("错误类型该怎么设计"),
+        "the titles are there: {public}"
+    );
+    let paid = ok(
+        &ws,
+        &[
+            "render",
+            "--season",
+            "1",
+            "--edition",
+            "collection",
+            "--tier",
+            "paid",
+        ],
+    );
+    assert!(paid.contains(body), "{paid}");
+    // The public e-book holds no paid text either.
+    let book = ws.join("season-1.epub");
+    ok(
+        &ws,
+        &["ebook", "--season", "1", "-o", book.to_str().unwrap()],
+    );
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&book).unwrap()).unwrap();
+    let mut all = String::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        std::io::Read::read_to_string(&mut file, &mut all).unwrap();
+    }
+    assert!(all.contains("错误类型该怎么设计"), "titles in the book");
+    assert!(!all.contains(body), "no paid text in the book");
+    assert!(!all.contains("https://blog.example.com/designing-error-types"));
+}
