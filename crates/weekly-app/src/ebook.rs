@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use weekly_ebook::{Book, Chapter, ChapterSection, Labels};
 use weekly_model::{Lang, NumberMarker, Section};
+use weekly_render::collection::issue_heading;
 use weekly_stats::Totals;
 
 /// The book of `season` in `lang`: the public texts (teasers of paid issues) unless `full`.
@@ -20,14 +21,8 @@ pub fn book(workspace: &Workspace, season: &Season, lang: &Lang, full: bool) -> 
         let Some(document) = season.text(workspace, &member, lang, full) else {
             continue;
         };
-        let theme = season.theme(workspace, &member, lang);
         let number = member.number;
-        let title = match (lang.is_cjk(), theme.is_empty()) {
-            (true, true) => format!("第{number}期"),
-            (true, false) => format!("第{number}期：{theme}"),
-            (false, true) => format!("#{number}"),
-            (false, false) => format!("#{number}: {theme}"),
-        };
+        let title = issue_heading(number, &season.theme(workspace, &member, lang), lang);
         let sections = document
             .all_sections()
             .filter(|s| catalogue.is_counted(&s.key))

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use weekly_model::{Document, IsoDate, Lang};
-use weekly_render::collection::{CollectedIssue, CollectionHead, collection};
+use weekly_render::collection::{CollectedIssue, CollectionHead, collection, issue_heading};
 use weekly_render::wrapup::{Ranked, TotalLine, Wrapup, editor_words, wrapup};
 use weekly_stats::{IssueStats, Totals, season_facts};
 
@@ -402,12 +402,7 @@ impl Season {
                 .find(|m| m.number == number)
                 .map(|m| self.theme(workspace, m, lang))
                 .unwrap_or_default();
-            match (lang.is_cjk(), theme.is_empty()) {
-                (true, true) => format!("第{number}期"),
-                (true, false) => format!("第{number}期：{theme}"),
-                (false, true) => format!("#{number}"),
-                (false, false) => format!("#{number}: {theme}"),
-            }
+            issue_heading(number, &theme, lang)
         };
         let dates: Vec<IsoDate> = members.iter().map(|m| m.date).collect();
         let (first_date, last_date) = (

@@ -71,29 +71,9 @@ pub fn svg(book: &Book) -> String {
     out
 }
 
-/// `text` cut into lines of at most `width` wide characters (a Latin letter counts half).
+/// `text` cut into lines of about `width` wide characters, as the site's cards cut titles.
 fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut used = 0;
-    for word in text.split_inclusive(|c: char| c.is_whitespace() || !c.is_ascii()) {
-        let w: usize = word
-            .chars()
-            .map(|c| if c.is_ascii() { 1 } else { 2 })
-            .sum::<usize>()
-            .div_ceil(2);
-        if used + w > width && !line.trim().is_empty() {
-            lines.push(line.trim().to_owned());
-            line.clear();
-            used = 0;
-        }
-        line.push_str(word);
-        used += w;
-    }
-    if !line.trim().is_empty() {
-        lines.push(line.trim().to_owned());
-    }
-    lines
+    weekly_site::og::wrap(text, width, usize::MAX)
 }
 
 #[cfg(test)]

@@ -51,7 +51,11 @@ pub fn collection(
                 style: HeadingStyle::Atx(2),
                 text: format!(
                     "[{}]({})",
-                    weekly_model::inline::escape_link_text(&part_title(issue, lang)),
+                    weekly_model::inline::escape_link_text(&issue_heading(
+                        issue.number,
+                        issue.theme,
+                        lang
+                    )),
                     weekly_model::inline::escape_link_url(issue.url)
                 ),
                 source: None,
@@ -91,14 +95,15 @@ pub fn collection(
     markdown::render(&document)
 }
 
-/// `第31期：主题` / `#31: Theme`.
-fn part_title(issue: &CollectedIssue<'_>, lang: &Lang) -> String {
-    let theme = issue.theme.trim();
+/// An issue named by its number and theme, as the season's files head it: `第31期：主题`,
+/// `#31: Theme`, or the number alone without a theme.
+pub fn issue_heading(number: u32, theme: &str, lang: &Lang) -> String {
+    let theme = theme.trim();
     match (lang.is_cjk(), theme.is_empty()) {
-        (true, true) => format!("第{}期", issue.number),
-        (true, false) => format!("第{}期：{theme}", issue.number),
-        (false, true) => format!("#{}", issue.number),
-        (false, false) => format!("#{}: {theme}", issue.number),
+        (true, true) => format!("第{number}期"),
+        (true, false) => format!("第{number}期：{theme}"),
+        (false, true) => format!("#{number}"),
+        (false, false) => format!("#{number}: {theme}"),
     }
 }
 

@@ -87,7 +87,7 @@ pub fn figures(view: &crate::view::IssueView) -> String {
 /// `text` in at most `max_lines` lines of about `width` wide characters (a Latin letter
 /// counts half), the last one ending with `…` when text is left over. Latin words are not
 /// broken.
-fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     let width = width * 2;
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();

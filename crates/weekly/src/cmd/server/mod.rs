@@ -97,6 +97,17 @@ struct App {
 }
 
 impl App {
+    /// The answer to a client over the per-minute limit of the forms, if it is.
+    fn throttled(&self, client: IpAddr) -> Option<Response> {
+        self.limiter.check_key(&client).is_err().then(|| {
+            page(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many requests",
+                "Please wait a minute and try again.",
+            )
+        })
+    }
+
     /// The client's address: the connection's, or the proxy's last `X-Forwarded-For` entry.
     fn client(&self, socket: SocketAddr, headers: &HeaderMap) -> IpAddr {
         if self.behind_proxy
@@ -279,12 +290,8 @@ async fn subscribe(
     body: Bytes,
 ) -> Response {
     let client = app.client(client, &headers);
-    if app.limiter.check_key(&client).is_err() {
-        return page(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many requests",
-            "Please wait a minute and try again.",
-        );
+    if let Some(refusal) = app.throttled(client) {
+        return refusal;
     }
     let Some(form) = sign_up_of(&headers, &body) else {
         return page(

@@ -74,12 +74,8 @@ pub(super) async fn submit(
     body: Bytes,
 ) -> Response {
     let client = app.client(client, &headers);
-    if app.limiter.check_key(&client).is_err() {
-        return page(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many requests",
-            "Please wait a minute and try again.",
-        );
+    if let Some(refusal) = app.throttled(client) {
+        return refusal;
     }
     let Some(form) = submission_of(&headers, &body) else {
         return page(
