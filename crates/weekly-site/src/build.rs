@@ -13,7 +13,7 @@ pub(crate) use crate::page_meta::titled_page;
 use crate::page_meta::{common, page_meta, page_meta_of};
 use crate::search::{IndexBuilder, SearchDoc};
 pub use crate::seasons::CloudCache;
-use crate::seasons::{Season, season_value, seasons};
+use crate::seasons::{Season, Seasons, season_value, seasons};
 pub use crate::sections::search_docs;
 use crate::sections::{SECTION_PAGE, SectionItem, SectionPage, collect_issue, section_page};
 use crate::sitemap::{robots, sitemap};
@@ -37,6 +37,44 @@ pub const SEARCH_JS: &str = include_str!("../assets/search.js");
 const DASHBOARD_SEASONS: usize = 12;
 /// Issues in each list of the home page (the newest, the newest free ones).
 const HOME_RECENT: usize = 5;
+
+/// A value made on a scoped thread, waited for where it is first needed.
+pub(crate) struct Later<'scope, T> {
+    handle: std::sync::Mutex<Option<std::thread::ScopedJoinHandle<'scope, T>>>,
+    value: std::sync::OnceLock<T>,
+}
+
+impl<'scope, T> Later<'scope, T> {
+    fn new(handle: std::thread::ScopedJoinHandle<'scope, T>) -> Self {
+        Later {
+            handle: std::sync::Mutex::new(Some(handle)),
+            value: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The value, once its thread is done (a panic there goes on here).
+    fn get(&self) -> &T {
+        self.value.get_or_init(|| {
+            let handle = self
+                .handle
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take();
+            match handle.map(std::thread::ScopedJoinHandle::join) {
+                Some(Ok(value)) => value,
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                None => unreachable!("the value is set when the handle is taken"),
+            }
+        })
+    }
+
+    fn into_inner(self) -> T {
+        self.get();
+        self.value
+            .into_inner()
+            .unwrap_or_else(|| unreachable!("`get` set it"))
+    }
+}
 
 /// What a build wrote.
 #[derive(Debug, Clone, Default)]
@@ -74,18 +112,22 @@ pub fn build(
 ) -> Result<Summary, SiteError> {
     let config = &input.config;
     let urls = Urls::new(&config.base_url, &config.primary);
-    let seasons = seasons(input, clouds);
     let mut writer = Writer {
         sink,
         summary: Summary::default(),
         sitemap: Vec::new(),
         urls: &urls,
     };
+    // The seasons are made on a thread of their own while the first issue pages are rendered:
+    // a season whose text changed needs the segmenter, whose dictionary takes ~0.1 s to load.
+    let seasons = std::thread::scope(|scope| {
+        let seasons = Later::new(scope.spawn(|| seasons(input, clouds)));
+        for lang in &config.languages {
+            build_language(input, templates, memo, &urls, lang, &seasons, &mut writer)?;
+        }
+        Ok::<_, SiteError>(seasons.into_inner())
+    })?;
     writer.summary.clouds = seasons.1;
-    let seasons = seasons.0;
-    for lang in &config.languages {
-        build_language(input, templates, memo, &urls, lang, &seasons, &mut writer)?;
-    }
     let primary = &config.primary;
     let common = common(input, &urls, primary);
     let page = page_meta(input, &urls, primary, "404", &urls.home(primary), true, &[]);
@@ -160,7 +202,7 @@ fn build_language(
     memo: &Memo,
     urls: &Urls,
     lang: &Lang,
-    seasons: &[Season<'_>],
+    seasons: &Later<'_, Seasons<'_>>,
     writer: &mut Writer<'_>,
 ) -> Result<(), SiteError> {
     // The search index is built on a thread of its own while the pages are rendered (the queue
@@ -187,7 +229,7 @@ fn language_pages(
     memo: &Memo,
     urls: &Urls,
     lang: &Lang,
-    seasons: &[Season<'_>],
+    seasons: &Later<'_, Seasons<'_>>,
     writer: &mut Writer<'_>,
     docs: std::sync::mpsc::SyncSender<SearchDoc>,
     indexer: std::thread::ScopedJoinHandle<'_, Vec<(String, String)>>,
@@ -390,6 +432,7 @@ fn language_pages(
     // The season pages are made on every core, a batch at a time; the dashboard shows the
     // latest few, so only those are kept.
     let mut shown: std::collections::VecDeque<Value> = std::collections::VecDeque::new();
+    let seasons: &[Season<'_>] = &seasons.get().0;
     for batch in seasons.chunks(RENDER_BATCH) {
         let rendered = weekly_model::par::map(batch, |season| {
             let issues = by_season.get(&season.number).map_or(&[][..], Vec::as_slice);

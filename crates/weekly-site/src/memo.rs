@@ -4,9 +4,8 @@
 //! build recorded for its path is kept as it is instead of being rendered again.
 
 use serde::Serialize;
-use siphasher::sip128::{Hasher128, SipHasher13};
 use std::collections::HashMap;
-use std::hash::Hasher;
+use xxhash_rust::xxh3::Xxh3;
 
 /// The key of a page (128 bits: a false "unchanged" would be a wrong site).
 pub type Key = u128;
@@ -42,14 +41,23 @@ impl Memo {
     }
 }
 
-/// Hashes values as they serialize, without building the text.
-#[derive(Debug)]
-pub struct KeyHasher(SipHasher13);
+/// Hashes values as they serialize, without building the text (XXH3, 128 bits: fast on the
+/// many small writes a serializer makes, and wide enough that two different pages do not
+/// share a key by chance).
+pub struct KeyHasher(Box<Xxh3>);
+
+impl std::fmt::Debug for KeyHasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyHasher")
+    }
+}
 
 impl KeyHasher {
     /// A hasher seeded with `salt`.
     pub fn new(salt: Key) -> KeyHasher {
-        KeyHasher(SipHasher13::new_with_keys(salt as u64, (salt >> 64) as u64))
+        let mut hasher = Box::new(Xxh3::new());
+        hasher.update(&salt.to_le_bytes());
+        KeyHasher(hasher)
     }
 
     /// Adds `value` (as JSON), then a separator, so that `("ab", "c")` and `("a", "bc")` differ.
@@ -57,24 +65,24 @@ impl KeyHasher {
         // Writing into the hasher cannot fail; a value that cannot serialize would also fail
         // to render, and then no key is recorded.
         serde_json::to_writer(&mut *self, value).ok();
-        self.0.write(&[0xff]);
+        self.0.update(&[0xff]);
     }
 
     /// Adds raw bytes with their length.
     pub fn add_bytes(&mut self, bytes: &[u8]) {
-        self.0.write(&(bytes.len() as u64).to_le_bytes());
-        self.0.write(bytes);
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
     }
 
     /// The key.
     pub fn finish(self) -> Key {
-        u128::from(self.0.finish128())
+        self.0.digest128()
     }
 }
 
 impl std::io::Write for KeyHasher {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
+        self.0.update(buf);
         Ok(buf.len())
     }
 

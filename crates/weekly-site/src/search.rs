@@ -23,7 +23,7 @@
 //! consecutive.
 
 use serde::Serialize;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Entries per `d-<n>.json` file.
 pub const ROWS: usize = 8;
@@ -189,11 +189,14 @@ type Row = (u32, String, String, String, String);
 /// start of its text is kept, so the texts need not stay in memory.
 #[derive(Debug, Default)]
 pub struct IndexBuilder {
-    words: HashMap<Box<str>, (u32, Vec<u32>)>,
-    cjk: HashMap<char, CjkList>,
+    words: FxHashMap<Box<str>, (u32, Vec<u32>)>,
+    cjk: FxHashMap<char, CjkList>,
     rows: Vec<Row>,
     docs: u32,
     row_files: Vec<(String, String)>,
+    /// The words and characters of the entry being added (kept to reuse their memory).
+    seen: FxHashMap<String, bool>,
+    places: FxHashMap<char, Places>,
 }
 
 impl IndexBuilder {
@@ -201,27 +204,39 @@ impl IndexBuilder {
     pub fn add(&mut self, doc: SearchDoc) {
         let id = self.docs;
         self.docs += 1;
-        let mut places: HashMap<char, Places> = HashMap::new();
-        let mut seen: HashMap<String, bool> = HashMap::new();
+        let (mut seen, mut places) = (
+            std::mem::take(&mut self.seen),
+            std::mem::take(&mut self.places),
+        );
         for (in_title, text) in [(true, &doc.title), (false, &doc.text)] {
             cut(text, |piece| match piece {
-                Piece::Word(w) => {
-                    let title = seen.entry(w.to_owned()).or_insert(in_title);
-                    *title |= in_title;
-                }
+                Piece::Word(w) => match seen.get_mut(w) {
+                    Some(title) => *title |= in_title,
+                    None => {
+                        seen.insert(w.to_owned(), in_title);
+                    }
+                },
                 Piece::Cjk(c, at) => {
                     let (title, body) = places.entry(c).or_default();
                     if in_title { title } else { body }.push(at);
                 }
             });
         }
-        for (word, in_title) in seen {
-            let (last, list) = self.words.entry(word.into()).or_insert((0, Vec::new()));
+        // Each token's list gets one posting per entry, so the order tokens are visited in
+        // does not change the index.
+        for (word, in_title) in seen.drain() {
+            let (last, list) = match self.words.get_mut(word.as_str()) {
+                Some(found) => found,
+                None => self
+                    .words
+                    .entry(word.into_boxed_str())
+                    .or_insert((0, Vec::new())),
+            };
             let gap = if list.is_empty() { id } else { id - *last };
             list.push(gap * 2 + u32::from(in_title));
             *last = id;
         }
-        for (c, (title, body)) in places {
+        for (c, (title, body)) in places.drain() {
             let list = self.cjk.entry(c).or_default();
             let gap = list.last.map_or(id, |last| id - last);
             list.last = Some(id);
@@ -235,6 +250,7 @@ impl IndexBuilder {
                 }
             }
         }
+        (self.seen, self.places) = (seen, places);
         let mut text = doc.text;
         if let Some((cut, _)) = text.char_indices().nth(TEXT_CHARS) {
             text.truncate(cut);

@@ -42,10 +42,54 @@ pub struct Args {
     pub no_live_reload: bool,
 }
 
-/// What one build leaves for the next: parsed files and season word clouds.
+/// What one build leaves for the next: parsed files, season word clouds, and the pages with
+/// the keys they were made from (a page whose key is unchanged is not rendered again).
 struct Caches {
     parsed: ParseCache,
     clouds: Option<CloudCache>,
+    pages: Pages,
+}
+
+/// The keyed pages of the last build (see `weekly_site::memo`).
+#[derive(Default)]
+struct Pages {
+    keys: HashMap<String, weekly_site::Key>,
+    files: Option<Arc<Files>>,
+}
+
+/// A sink in memory that keeps the pages of the last build whose keys did not change.
+struct KeepingMemory<'p> {
+    last: &'p Pages,
+    files: Vec<(String, Vec<u8>)>,
+    keys: HashMap<String, weekly_site::Key>,
+}
+
+impl weekly_site::Sink for KeepingMemory<'_> {
+    fn write(&mut self, path: &str, bytes: Vec<u8>) -> Result<(), weekly_site::SiteError> {
+        self.files.push((path.to_owned(), bytes));
+        Ok(())
+    }
+
+    fn write_keyed(
+        &mut self,
+        path: &str,
+        key: weekly_site::Key,
+        bytes: Vec<u8>,
+    ) -> Result<(), weekly_site::SiteError> {
+        self.keys.insert(path.to_owned(), key);
+        self.write(path, bytes)
+    }
+
+    fn keep(&mut self, path: &str, key: weekly_site::Key) -> Option<u64> {
+        if self.last.keys.get(path) != Some(&key) {
+            return None;
+        }
+        let bytes = self.last.files.as_ref()?.made.get(path)?.clone();
+        let len = bytes.len() as u64;
+        self.keys.insert(path.to_owned(), key);
+        self.files.push((path.to_owned(), bytes));
+        Some(len)
+    }
 }
 
 /// The files of a build: made in memory, and those of `static/` (read when asked for, so that a
@@ -59,7 +103,7 @@ struct Files {
     blocking: Vec<String>,
 }
 
-fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
+fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Arc<Files>> {
     let workspace = Workspace::load(root)?;
     let clouds = caches
         .clouds
@@ -80,23 +124,31 @@ fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Files> {
     input.config.og_images = false;
     let (statics, skipped) = site::static_files(&workspace)?;
     printer::skipped_links(&skipped);
-    let mut memory = weekly_site::Memory::default();
+    let memo = weekly_site::Memo {
+        previous: caches.pages.keys.clone(),
+        salt: site::program_salt(),
+    };
+    let mut memory = KeepingMemory {
+        last: &caches.pages,
+        files: Vec::new(),
+        keys: HashMap::new(),
+    };
     let mut with_static = site::WithStatic::new(&mut memory, statics);
-    let summary = weekly_site::build(
-        &input,
-        &templates,
-        clouds,
-        &weekly_site::Memo::none(),
-        &mut with_static,
-    )?;
+    let summary = weekly_site::build(&input, &templates, clouds, &memo, &mut with_static)?;
     let statics = with_static.into_files();
     *clouds = summary.clouds;
-    Ok(Files {
-        made: memory.files.into_iter().collect(),
+    let KeepingMemory { files, keys, .. } = memory;
+    let files = Arc::new(Files {
+        made: files.into_iter().collect(),
         statics: statics.into_iter().map(|f| (f.site_path, f.path)).collect(),
         real_root: workspace.real_root.clone(),
         blocking,
-    })
+    });
+    caches.pages = Pages {
+        keys,
+        files: Some(files.clone()),
+    };
+    Ok(files)
 }
 
 /// Path, length and modification time of every file a build reads.
@@ -331,6 +383,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let mut caches = Caches {
         parsed: ParseCache::reading_only().remembering(),
         clouds: None,
+        pages: Pages::default(),
     };
     let started = Instant::now();
     let files = build(root, args.full, &mut caches)?;
@@ -341,9 +394,14 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     ));
     let current = Arc::new(RwLock::new(Arc::new(Site {
         number: 1,
-        files: Arc::new(files),
+        files,
         error: None,
     })));
+    // The first edit of a season's text needs the segmenter for its word cloud: its dictionary
+    // (~0.1 s to load) is made ready now, not on that rebuild.
+    std::thread::spawn(|| {
+        weekly_stats::words::jieba();
+    });
     let (announce, builds) = tokio::sync::watch::channel(1u64);
     let watched = current.clone();
     let root = root.to_owned();
@@ -365,7 +423,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             let (files, error, said) = match built {
                 Ok(files) => {
                     let said = format!("rebuilt in {} ms", started.elapsed().as_millis());
-                    (Arc::new(files), None, said)
+                    (files, None, said)
                 }
                 Err(error) => {
                     let error = format!("{error:#}");
