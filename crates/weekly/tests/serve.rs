@@ -20,6 +20,10 @@ struct Served {
 
 impl Served {
     fn start(ws: &Path) -> Self {
+        Self::start_with(ws, &[])
+    }
+
+    fn start_with(ws: &Path, more: &[&str]) -> Self {
         use std::io::BufRead;
         let mut child = Command::new(env!("CARGO_BIN_EXE_weekly"))
             .args([
@@ -32,6 +36,7 @@ impl Served {
                 "--poll-ms",
                 "50",
             ])
+            .args(more)
             .env("WEEKLY_LLM_API_KEY", PLANTED)
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -56,6 +61,78 @@ impl Drop for Served {
         self.child.kill().ok();
         self.child.wait().ok();
     }
+}
+
+impl Served {
+    /// Waits until serve prints a line starting with `start`, and gives it.
+    fn wait_for(&mut self, start: &str) -> String {
+        loop {
+            let line = self.lines.next().expect("serve reported").unwrap();
+            if line.starts_with(start) {
+                return line;
+            }
+        }
+    }
+}
+
+/// `weekly serve` keeps the pages of its last build whose keys did not change: after edits
+/// that change one page, its neighbours' and the lists, every file it serves is the file a
+/// fresh `weekly build` makes of the same workspace.
+#[test]
+fn serve_after_edits_serves_what_a_fresh_build_makes() {
+    let ws = demo_copy("serve-equal");
+    // Cards are drawn by `weekly build` only.
+    let config = ws.join("weekly.toml");
+    std::fs::write(
+        &config,
+        read(&config).replace("[site]\n", "[site]\nog_images = false\n"),
+    )
+    .unwrap();
+    let mut served = Served::start_with(&ws, &["--no-live-reload"]);
+    let edits: [(&str, &str, &str); 3] = [
+        ("issues/0005/zh.md", "浏览器内外的 WebAssembly", "改过的标题"),
+        ("issues/0004/zh.md", "\n1、", "\n1、新的开头 "),
+        ("issues/0005/zh.md", "改过的标题", "又改了一次"),
+    ];
+    for (file, from, to) in edits {
+        let path = ws.join(file);
+        let text = read(&path);
+        assert!(text.contains(from), "{file} has no `{from}`");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        served.wait_for("rebuilt in ");
+    }
+    let out = ws.join("fresh-site");
+    let built = Command::new(env!("CARGO_BIN_EXE_weekly"))
+        .args(["build", "--full", "--workspace", ws.to_str().unwrap()])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{built:?}");
+    let mut stack = vec![out.clone()];
+    let mut compared = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let relative = path.strip_prefix(&out).unwrap().to_str().unwrap().to_owned();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if relative.starts_with('.') {
+                continue;
+            }
+            let answer = get_with_host(&served.address, &format!("/{relative}"), "127.0.0.1");
+            let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+            assert!(
+                body == read(&path),
+                "`{relative}` served differs from a fresh build"
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 40, "only {compared} files compared");
+    assert!(read(&out.join("zh/5/index.html")).contains("又改了一次"));
 }
 
 #[test]
