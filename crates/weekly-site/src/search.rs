@@ -22,8 +22,8 @@
 //! characters, with one extra step where a run of them ends, so only neighbours in one run are
 //! consecutive.
 
-use serde::Serialize;
 use rustc_hash::FxHashMap;
+use serde::Serialize;
 
 /// Entries per `d-<n>.json` file.
 pub const ROWS: usize = 8;

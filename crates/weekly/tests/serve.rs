@@ -90,7 +90,11 @@ fn serve_after_edits_serves_what_a_fresh_build_makes() {
     .unwrap();
     let mut served = Served::start_with(&ws, &["--no-live-reload"]);
     let edits: [(&str, &str, &str); 3] = [
-        ("issues/0005/zh.md", "浏览器内外的 WebAssembly", "改过的标题"),
+        (
+            "issues/0005/zh.md",
+            "浏览器内外的 WebAssembly",
+            "改过的标题",
+        ),
         ("issues/0004/zh.md", "\n1、", "\n1、新的开头 "),
         ("issues/0005/zh.md", "改过的标题", "又改了一次"),
     ];
@@ -114,7 +118,12 @@ fn serve_after_edits_serves_what_a_fresh_build_makes() {
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
-            let relative = path.strip_prefix(&out).unwrap().to_str().unwrap().to_owned();
+            let relative = path
+                .strip_prefix(&out)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned();
             if path.is_dir() {
                 stack.push(path);
                 continue;
