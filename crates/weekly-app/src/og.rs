@@ -89,6 +89,9 @@ pub struct Drawn {
     pub without_fonts: usize,
 }
 
+/// Cards drawn at once (on every core) before they are written.
+const DRAW_BATCH: usize = 64;
+
 /// Writes `cards` (output path, SVG) into `sink`: kept when the output holds the same card,
 /// else from the cache, else drawn (on every core) and cached. The fonts are looked up only
 /// when a card must be drawn.
@@ -124,13 +127,17 @@ pub fn write_cards(
     };
     std::fs::create_dir_all(&cache)
         .with_context(|| format!("cannot create `{}`", cache.display()))?;
-    let drawn = weekly_model::par::map(&to_draw, |(i, _, _)| painter.png(&cards[*i].1));
-    for ((i, k, cached), png) in to_draw.into_iter().zip(drawn) {
-        let png = png.with_context(|| format!("cannot draw `{}`", cards[i].0))?;
-        // The cache is only a cache: a card that cannot be kept is drawn again next time.
-        let _ = crate::files::write_bytes_atomic(&cached, &png);
-        sink.write_keyed(&cards[i].0, k, png)?;
-        done.drawn += 1;
+    // Drawn on every core a batch at a time, so that only a batch of images is in memory
+    // (20,000 cards would be 1.2 GB at once).
+    for batch in to_draw.chunks(DRAW_BATCH) {
+        let drawn = weekly_model::par::map(batch, |(i, _, _)| painter.png(&cards[*i].1));
+        for ((i, k, cached), png) in batch.iter().zip(drawn) {
+            let png = png.with_context(|| format!("cannot draw `{}`", cards[*i].0))?;
+            // The cache is only a cache: a card that cannot be kept is drawn again next time.
+            let _ = crate::files::write_bytes_atomic(cached, &png);
+            sink.write_keyed(&cards[*i].0, *k, png)?;
+            done.drawn += 1;
+        }
     }
     // Cards of titles that changed are not shown any more: forget them.
     let current: std::collections::HashSet<String> = cards
