@@ -225,13 +225,10 @@ impl IndexBuilder {
         // Each token's list gets one posting per entry, so the order tokens are visited in
         // does not change the index.
         for (word, in_title) in seen.drain() {
-            let (last, list) = match self.words.get_mut(word.as_str()) {
-                Some(found) => found,
-                None => self
-                    .words
-                    .entry(word.into_boxed_str())
-                    .or_insert((0, Vec::new())),
-            };
+            let (last, list) = self
+                .words
+                .entry(word.into_boxed_str())
+                .or_insert((0, Vec::new()));
             let gap = if list.is_empty() { id } else { id - *last };
             list.push(gap * 2 + u32::from(in_title));
             *last = id;

@@ -42,24 +42,17 @@ pub struct Args {
     pub no_live_reload: bool,
 }
 
-/// What one build leaves for the next: parsed files, season word clouds, and the pages with
-/// the keys they were made from (a page whose key is unchanged is not rendered again).
+/// What one build leaves for the next: parsed files, season word clouds, and the last good
+/// build (a page whose key is unchanged is taken from it, not rendered again).
 struct Caches {
     parsed: ParseCache,
     clouds: Option<CloudCache>,
-    pages: Pages,
-}
-
-/// The keyed pages of the last build (see `weekly_site::memo`).
-#[derive(Default)]
-struct Pages {
-    keys: HashMap<String, weekly_site::Key>,
-    files: Option<Arc<Files>>,
+    last: Option<Arc<Files>>,
 }
 
 /// A sink in memory that keeps the pages of the last build whose keys did not change.
 struct KeepingMemory<'p> {
-    last: &'p Pages,
+    last: Option<&'p Files>,
     files: Vec<(String, Vec<u8>)>,
     keys: HashMap<String, weekly_site::Key>,
 }
@@ -81,10 +74,11 @@ impl weekly_site::Sink for KeepingMemory<'_> {
     }
 
     fn keep(&mut self, path: &str, key: weekly_site::Key) -> Option<u64> {
-        if self.last.keys.get(path) != Some(&key) {
+        let last = self.last?;
+        if last.keys.get(path) != Some(&key) {
             return None;
         }
-        let bytes = self.last.files.as_ref()?.made.get(path)?.clone();
+        let bytes = last.made.get(path)?.clone();
         let len = bytes.len() as u64;
         self.keys.insert(path.to_owned(), key);
         self.files.push((path.to_owned(), bytes));
@@ -96,6 +90,8 @@ impl weekly_site::Sink for KeepingMemory<'_> {
 /// rebuild does not read them again).
 struct Files {
     made: HashMap<String, Vec<u8>>,
+    /// The key of each page of `made` that has one (see `weekly_site::memo`).
+    keys: HashMap<String, weekly_site::Key>,
     statics: HashMap<String, PathBuf>,
     /// The workspace root with links resolved: a static file is read only inside it.
     real_root: PathBuf,
@@ -125,11 +121,15 @@ fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Arc<Files>> {
     let (statics, skipped) = site::static_files(&workspace)?;
     printer::skipped_links(&skipped);
     let memo = weekly_site::Memo {
-        previous: caches.pages.keys.clone(),
+        previous: caches
+            .last
+            .as_ref()
+            .map(|last| last.keys.clone())
+            .unwrap_or_default(),
         salt: site::program_salt(),
     };
     let mut memory = KeepingMemory {
-        last: &caches.pages,
+        last: caches.last.as_deref(),
         files: Vec::new(),
         keys: HashMap::new(),
     };
@@ -140,14 +140,12 @@ fn build(root: &Path, full: bool, caches: &mut Caches) -> Result<Arc<Files>> {
     let KeepingMemory { files, keys, .. } = memory;
     let files = Arc::new(Files {
         made: files.into_iter().collect(),
+        keys,
         statics: statics.into_iter().map(|f| (f.site_path, f.path)).collect(),
         real_root: workspace.real_root.clone(),
         blocking,
     });
-    caches.pages = Pages {
-        keys,
-        files: Some(files.clone()),
-    };
+    caches.last = Some(files.clone());
     Ok(files)
 }
 
@@ -383,7 +381,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let mut caches = Caches {
         parsed: ParseCache::reading_only().remembering(),
         clouds: None,
-        pages: Pages::default(),
+        last: None,
     };
     let started = Instant::now();
     let files = build(root, args.full, &mut caches)?;
