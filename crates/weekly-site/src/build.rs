@@ -19,7 +19,9 @@ use crate::sections::{SECTION_PAGE, SectionItem, SectionPage, collect_issue, sec
 use crate::sitemap::{robots, sitemap};
 use crate::templates::Templates;
 use crate::urls::Urls;
-use crate::view::{IssueView, NeighbourView, content_html, issue_view};
+use crate::view::{
+    IssueView, NeighbourView, add_html_sources, content_html, fill_html, view_without_html,
+};
 use crate::writer::{Keys, Made, Writer};
 use crate::{Sink, SiteError};
 use serde::Serialize;
@@ -285,7 +287,8 @@ fn language_pages(
         for rendered in rendered {
             let Some(RenderedIssue {
                 index,
-                view,
+                mut view,
+                filled,
                 page,
                 made,
                 summary,
@@ -302,7 +305,10 @@ fn language_pages(
                     view.number
                 ));
             }
+            let issue = issues[index];
             writer.made(made, Some(view.date.clone()), || {
+                let mut view = view.clone();
+                fill_html(&mut view, input, issue, lang);
                 render_issue_page(&cx, &page, &view)
             })?;
             writer.summary.issue_pages += 1;
@@ -316,6 +322,9 @@ fn language_pages(
                 &mut featured,
             );
             if issues.len() - index <= input.config.feed_items {
+                if !filled {
+                    fill_html(&mut view, input, issue, lang);
+                }
                 feed_items.push(FeedItem {
                     title: view.title.clone(),
                     url: urls.absolute(&url),
@@ -620,7 +629,9 @@ const RENDER_BATCH: usize = 64;
 /// An issue page, rendered (or kept: see [`Made`]).
 struct RenderedIssue {
     index: usize,
+    /// The view, with its HTML when `filled` (see [`fill_html`]).
     view: IssueView,
+    filled: bool,
     page: Value,
     made: Made,
     summary: String,
@@ -661,7 +672,8 @@ fn render_issue(
     } = *cx;
     let issue = issues[i];
     let season = input.season_of(issue.number);
-    let Some(mut view) = issue_view(input, issue, lang, labels, urls.season(lang, season)) else {
+    let Some(mut view) = view_without_html(input, issue, lang, labels, urls.season(lang, season))
+    else {
         return Ok(None);
     };
     let neighbour = |other: &IssueInput<'_>| NeighbourView {
@@ -719,21 +731,25 @@ fn render_issue(
         });
         (urls.file(&card_url), svg)
     });
-    let made = cx.keys.make(
-        urls,
-        url,
-        "issue.html",
-        |h| {
-            h.add(&page);
-            h.add(&view);
-        },
-        || render_issue_page(cx, &page, &view),
-    )?;
+    // The key is made from the view without its HTML and from the Markdown that HTML is made
+    // of: a page the last build made from the same is kept without making its HTML.
+    let key = cx.keys.key("issue.html", |h| {
+        h.add(&page);
+        h.add(&view);
+        add_html_sources(h, &view, input, issue, lang);
+    });
+    let html = if cx.keys.memo.unchanged(&urls.file(&url), key) {
+        None
+    } else {
+        fill_html(&mut view, input, issue, lang);
+        Some(render_issue_page(cx, &page, &view)?)
+    };
     Ok(Some(RenderedIssue {
         index: i,
+        filled: html.is_some(),
         view,
         page,
-        made,
+        made: Made { url, key, html },
         summary,
         card,
     }))

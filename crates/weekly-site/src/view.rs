@@ -2,14 +2,14 @@
 //! entry titles only. Pages, feeds, the search index and section pages are all made from it, so
 //! a paid body can reach none of them.
 
-use crate::input::{IssueInput, SiteInput};
+use crate::input::{EditionInput, IssueInput, SiteInput};
 use crate::labels::with_number;
 use crate::markdown::{block, escape, inline};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use weekly_model::inline::plain_text;
-use weekly_model::{Block, Document, FrontMatter, Header, Lang};
+use weekly_model::{Block, Document, FrontMatter, Header, Lang, Section};
 use weekly_render::titles::{title_markdown, title_plain};
 
 /// An entry as shown.
@@ -53,6 +53,9 @@ pub struct SectionView {
     pub counted: bool,
     /// Entries.
     pub entries: Vec<EntryView>,
+    /// Its place among the edition's sections (`Document::all_sections`).
+    #[serde(skip)]
+    pub(crate) source: usize,
 }
 
 /// A link to a neighbouring issue.
@@ -130,23 +133,33 @@ pub use weekly_model::inline::is_local_file;
 /// The Markdown of `blocks` with images of local files reduced to their alt text; each one
 /// dropped is reported to `dropped`.
 fn blocks_markdown(blocks: &[Block], dropped: &mut Vec<String>) -> String {
-    let mut text: Vec<String> = Vec::with_capacity(blocks.len());
-    for b in blocks {
-        let mut t = b.text.clone();
-        if t.contains("![") {
-            for image in weekly_model::inline::links_and_images(&b.text).1 {
-                if is_local_file(&image.url) {
-                    let written = format!("![{}]({})", image.alt, image.url);
-                    if t.contains(&written) {
-                        t = t.replace(&written, &image.alt);
-                        dropped.push(image.url.clone());
-                    }
-                }
+    let text: Vec<std::borrow::Cow<'_, str>> = blocks
+        .iter()
+        .map(|b| without_local_images(b, dropped))
+        .collect();
+    text.join("\n\n")
+}
+
+/// The Markdown of `block` with images of local files reduced to their alt text; each one
+/// dropped is reported to `dropped`.
+fn without_local_images<'b>(
+    block: &'b Block,
+    dropped: &mut Vec<String>,
+) -> std::borrow::Cow<'b, str> {
+    if !block.text.contains("![") {
+        return std::borrow::Cow::Borrowed(&block.text);
+    }
+    let mut t = block.text.clone();
+    for image in weekly_model::inline::links_and_images(&block.text).1 {
+        if is_local_file(&image.url) {
+            let written = format!("![{}]({})", image.alt, image.url);
+            if t.contains(&written) {
+                t = t.replace(&written, &image.alt);
+                dropped.push(image.url.clone());
             }
         }
-        text.push(t);
     }
-    text.join("\n\n")
+    std::borrow::Cow::Owned(t)
 }
 
 fn blocks_html(blocks: &[Block], dropped: &mut Vec<String>) -> String {
@@ -205,17 +218,127 @@ pub fn issue_view(
     labels: &BTreeMap<String, String>,
     season_href: String,
 ) -> Option<IssueView> {
-    let edition = issue.best(lang)?;
+    let mut view = view_without_html(site, issue, lang, labels, season_href)?;
+    fill_html(&mut view, site, issue, lang);
+    Some(view)
+}
+
+/// The edition a view of `issue` in `lang` shows, and whether only its titles are shown (a
+/// teaser file is public as it is; a full text is cut to its titles while it is paid).
+fn shown_edition<'a>(
+    site: &SiteInput<'_>,
+    issue: &IssueInput<'a>,
+    lang: &Lang,
+) -> Option<(EditionInput<'a>, bool)> {
+    let edition = *issue.best(lang)?;
+    let titles_only = !site.is_free(issue.number) && !edition.teaser;
+    Some((edition, titles_only))
+}
+
+/// Where a run of Markdown blocks is shown in a view: by section and entry index.
+#[derive(Clone, Copy)]
+enum Slot {
+    Preamble,
+    Intro(usize),
+    Body(usize, usize),
+    Postamble,
+}
+
+/// Every run of blocks `view` shows as HTML, in page order (none while only titles are shown:
+/// that HTML is made with the view).
+fn html_blocks<'d>(
+    view: &IssueView,
+    document: &'d Document,
+    titles_only: bool,
+) -> Vec<(Slot, &'d [Block])> {
+    if titles_only {
+        return Vec::new();
+    }
+    let all: Vec<&Section> = document.all_sections().collect();
+    let mut out = vec![(Slot::Preamble, document.preamble.as_slice())];
+    for (s, section) in view.sections.iter().enumerate() {
+        let Some(source) = all.get(section.source) else {
+            continue;
+        };
+        out.push((Slot::Intro(s), source.intro.as_slice()));
+        for (e, entry) in source.entries.iter().enumerate() {
+            out.push((Slot::Body(s, e), entry.body.as_slice()));
+        }
+    }
+    out.push((Slot::Postamble, document.postamble.as_slice()));
+    out
+}
+
+/// Makes the HTML of a view from [`view_without_html`]: Markdown to HTML with highlighted
+/// code, the dearest part of a view, done only for pages that are rendered.
+pub(crate) fn fill_html(
+    view: &mut IssueView,
+    site: &SiteInput<'_>,
+    issue: &IssueInput<'_>,
+    lang: &Lang,
+) {
+    let Some((edition, titles_only)) = shown_edition(site, issue, lang) else {
+        return;
+    };
+    // The images dropped were reported when the view was made.
+    let mut dropped = Vec::new();
+    for (slot, blocks) in html_blocks(view, edition.document, titles_only) {
+        let html = blocks_html(blocks, &mut dropped);
+        match slot {
+            Slot::Preamble => view.preamble_html = html,
+            Slot::Intro(s) => view.sections[s].intro_html = html,
+            Slot::Body(s, e) => view.sections[s].entries[e].body_html = html,
+            Slot::Postamble => view.postamble_html = html,
+        }
+    }
+}
+
+/// Adds to a page key what [`fill_html`] makes the HTML of `view` from: each run of blocks
+/// with its place.
+pub(crate) fn add_html_sources(
+    hasher: &mut crate::memo::KeyHasher,
+    view: &IssueView,
+    site: &SiteInput<'_>,
+    issue: &IssueInput<'_>,
+    lang: &Lang,
+) {
+    let Some((edition, titles_only)) = shown_edition(site, issue, lang) else {
+        return;
+    };
+    for (slot, blocks) in html_blocks(view, edition.document, titles_only) {
+        let place = match slot {
+            Slot::Preamble => [0, 0, 0],
+            Slot::Intro(s) => [1, s, 0],
+            Slot::Body(s, e) => [2, s, e],
+            Slot::Postamble => [3, 0, 0],
+        };
+        for n in place.into_iter().chain([blocks.len()]) {
+            hasher.add_bytes(&(n as u64).to_le_bytes());
+        }
+        for block in blocks {
+            hasher.add_bytes(block.text.as_bytes());
+        }
+    }
+}
+
+/// The view of `issue` in `lang` without the HTML made from its Markdown blocks (see
+/// [`fill_html`]), or `None` when it has no edition in `lang`. Images that name a file on the
+/// author's computer are reported all the same.
+pub(crate) fn view_without_html(
+    site: &SiteInput<'_>,
+    issue: &IssueInput<'_>,
+    lang: &Lang,
+    labels: &BTreeMap<String, String>,
+    season_href: String,
+) -> Option<IssueView> {
+    let (edition, titles_only) = shown_edition(site, issue, lang)?;
     let document = edition.document;
     let free = site.is_free(issue.number);
-    // A teaser file is public as it is; a full text is cut to its titles while it is paid.
-    let titles_only = !free && !edition.teaser;
     let catalogue = &site.config.catalogue;
     let threshold = site.config.star_badge_threshold;
     let mut anchors = Anchors::default();
     let mut sections = Vec::new();
-    let mut dropped = Vec::new();
-    for section in document.all_sections() {
+    for (source, section) in document.all_sections().enumerate() {
         let counted = catalogue.is_counted(&section.key);
         if titles_only && (!counted || section.entries.is_empty()) {
             continue;
@@ -236,11 +359,7 @@ pub fn issue_view(
                         inline(&entry.title)
                     },
                     title: title_plain(entry),
-                    body_html: if titles_only {
-                        String::new()
-                    } else {
-                        blocks_html(&entry.body, &mut dropped)
-                    },
+                    body_html: String::new(),
                     body_text: if titles_only {
                         String::new()
                     } else {
@@ -257,13 +376,10 @@ pub fn issue_view(
             key,
             heading_html: inline(&section.heading.text),
             heading: section.heading.plain(),
-            intro_html: if titles_only {
-                String::new()
-            } else {
-                blocks_html(&section.intro, &mut dropped)
-            },
+            intro_html: String::new(),
             counted,
             entries,
+            source,
         });
     }
     let free_from = (!free).then_some(issue.number + site.config.free_after);
@@ -292,7 +408,7 @@ pub fn issue_view(
     } else {
         reading_minutes(&sections)
     };
-    Some(IssueView {
+    let mut view = IssueView {
         number: issue.number,
         date: issue.date.to_string(),
         title,
@@ -302,17 +418,9 @@ pub fn issue_view(
         free_note: free_from.map_or_else(String::new, |n| with_number(labels, "free_note", n)),
         season_label: with_number(labels, "season", season),
         season_href,
-        preamble_html: if titles_only {
-            intro
-        } else {
-            blocks_html(&document.preamble, &mut dropped)
-        },
+        preamble_html: if titles_only { intro } else { String::new() },
         sections,
-        postamble_html: if titles_only {
-            String::new()
-        } else {
-            blocks_html(&document.postamble, &mut dropped)
-        },
+        postamble_html: String::new(),
         prev: None,
         next: None,
         untranslated,
@@ -323,8 +431,14 @@ pub fn issue_view(
         },
         reading_minutes,
         reading_label: with_number(labels, "reading_time", reading_minutes),
-        dropped_images: dropped,
-    })
+        dropped_images: Vec::new(),
+    };
+    for (_, blocks) in html_blocks(&view, document, titles_only) {
+        for block in blocks {
+            without_local_images(block, &mut view.dropped_images);
+        }
+    }
+    Some(view)
 }
 
 /// The title of `issue` in `lang`: its edition's, unless that is written in another language
@@ -459,6 +573,115 @@ mod tests {
             "Python トレンド週刊 第150号：性能分析の実践"
         ));
         assert!(!written_in_other_language(&Lang::zh(), "Python Weekly"));
+    }
+
+    /// The key `build` gives an issue page, without the page values: the view without its
+    /// HTML and the Markdown the HTML is made from.
+    fn key_and_view(text: &str, free_after: u32) -> (crate::memo::Key, String) {
+        let lang = Lang::zh();
+        let catalogue = weekly_model::Catalogue::python_weekly();
+        let document = weekly_parse::parse_document(
+            text,
+            &weekly_parse::ParseOptions {
+                file: "zh.md",
+                lang: &lang,
+                catalogue: &catalogue,
+            },
+        )
+        .document;
+        let site = SiteInput {
+            config: crate::input::SiteConfig {
+                name: BTreeMap::from([(lang.clone(), "周刊".to_owned())]),
+                base_url: "https://example.org".to_owned(),
+                primary: lang.clone(),
+                languages: vec![lang.clone()],
+                seasons: weekly_model::Seasons::regular(30),
+                free_after,
+                star_badge_threshold: 1000,
+                catalogue: catalogue.clone(),
+                texts: BTreeMap::new(),
+                full: false,
+                stop_words: String::new(),
+                feed_items: 20,
+                subscribe_action: String::new(),
+                subscribe_url: String::new(),
+                og_images: false,
+            },
+            issues: Vec::new(),
+            season_files: Vec::new(),
+        };
+        let titles = BTreeMap::new();
+        let issue = IssueInput {
+            number: 1,
+            date: weekly_model::IsoDate::new(2026, 10, 3).unwrap(),
+            editions: vec![EditionInput {
+                lang: &lang,
+                teaser: false,
+                document: &document,
+            }],
+            titles: &titles,
+            counts: weekly_model::Counts::default(),
+        };
+        let site = SiteInput {
+            issues: vec![issue.clone()],
+            ..site
+        };
+        let labels = crate::labels::labels(&lang, None);
+        let mut view = view_without_html(&site, &issue, &lang, &labels, "/1/".to_owned()).unwrap();
+        let mut hasher = crate::memo::KeyHasher::new(0);
+        hasher.add(&view);
+        add_html_sources(&mut hasher, &view, &site, &issue, &lang);
+        let key = hasher.finish();
+        fill_html(&mut view, &site, &issue, &lang);
+        let full = issue_view(&site, &issue, &lang, &labels, "/1/".to_owned()).unwrap();
+        let shown = serde_json::to_string(&view).unwrap();
+        assert_eq!(shown, serde_json::to_string(&full).unwrap());
+        (key, shown)
+    }
+
+    /// Two issue texts give the same page key exactly when they give the same view: an edit
+    /// anywhere the HTML is made from is seen although that HTML is not made for the key.
+    #[test]
+    fn page_keys_see_every_edit_of_the_html_sources() {
+        let base = "---\ntitle: '周刊#1：主题'\npubDate: 2026-10-03\n---\n\n你好，开场白。\n\n\
+            ## 🦄文章&教程\n\n本节导语。\n\n1、[第一篇](https://a.example/1)\n\n正文一 `code`。\n\n\
+            ```python\nprint(1)\n```\n\n2、[第二篇](https://a.example/2)\n\n正文二。\n\n\
+            ## 🐿️项目&资源\n\n1、[项目](https://github.com/a/b)（star 2.1K）\n\n项目正文。\n\n\
+            ---\n\n结语。\n";
+        let edits = [
+            ("你好，开场白。", "你好，开场白！"),
+            ("本节导语。", "本节导语，改。"),
+            ("正文一 `code`。", "正文一 `cade`。"),
+            ("print(1)", "print(2)"),
+            ("正文二。", "正文二。![图](/Users/a/b.png)"),
+            ("项目正文。", "项目正文 **粗**。"),
+            ("结语。", "结语，改。"),
+            ("[第一篇]", "[第一篇改]"),
+            ("（star 2.1K）", "（star 900）"),
+        ];
+        let mut texts = vec![base.to_owned()];
+        texts.extend(edits.iter().map(|(from, to)| {
+            assert!(base.contains(from), "{from}");
+            base.replacen(from, to, 1)
+        }));
+        for free_after in [0, 50] {
+            let made: Vec<_> = texts.iter().map(|t| key_and_view(t, free_after)).collect();
+            for (i, (key_a, view_a)) in made.iter().enumerate() {
+                for (key_b, view_b) in &made[i + 1..] {
+                    assert_eq!(
+                        key_a == key_b,
+                        view_a == view_b,
+                        "free_after {free_after}: {view_a}\n{view_b}"
+                    );
+                }
+            }
+            // Free, every edit shows; paid (titles only), only the title edits do.
+            let distinct: std::collections::HashSet<_> = made.iter().map(|m| m.0).collect();
+            assert_eq!(
+                distinct.len(),
+                if free_after == 0 { texts.len() } else { 3 }
+            );
+        }
     }
 
     #[test]

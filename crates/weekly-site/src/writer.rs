@@ -33,6 +33,15 @@ pub(crate) struct Keys<'a> {
 }
 
 impl Keys<'_> {
+    /// The key of a page from `template` and the values `parts` adds.
+    pub(crate) fn key(&self, template: &str, parts: impl FnOnce(&mut KeyHasher)) -> Key {
+        self.memo
+            .key(self.templates.fingerprint(), template, |hasher| {
+                hasher.add_bytes(&self.shared.to_le_bytes());
+                parts(hasher);
+            })
+    }
+
     /// The page at `url` from `template` and the values `parts` adds: rendered by `render`
     /// unless the last build made it from the same values.
     pub(crate) fn make(
@@ -43,12 +52,7 @@ impl Keys<'_> {
         parts: impl FnOnce(&mut KeyHasher),
         render: impl FnOnce() -> Result<String, SiteError>,
     ) -> Result<Made, SiteError> {
-        let key = self
-            .memo
-            .key(self.templates.fingerprint(), template, |hasher| {
-                hasher.add_bytes(&self.shared.to_le_bytes());
-                parts(hasher);
-            });
+        let key = self.key(template, parts);
         let html = if self.memo.unchanged(&urls.file(&url), key) {
             None
         } else {

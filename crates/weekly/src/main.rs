@@ -1,7 +1,9 @@
 //! The `weekly` command: wires configuration, the pure core and the edge crates together.
 
 /// The allocator: the site build allocates many small strings on every core, and glibc's
-/// malloc spent a third of its time there (perf); mimalloc halves that.
+/// malloc spent a third of its time there (perf); mimalloc halves that. It is built without
+/// transparent huge pages (`no_thp`): with them, zeroing fresh 2 MiB pages took 8% of an
+/// incremental build's time on the corpus and 50 MB more memory at 20,000 issues.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
