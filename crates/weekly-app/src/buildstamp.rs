@@ -91,6 +91,7 @@ fn inputs(root: &Path) -> Option<Vec<(String, String)>> {
     ));
     for folder in READ {
         let top = root.join(folder);
+        let mut paths = Vec::new();
         for entry in walkdir::WalkDir::new(&top)
             .sort_by_file_name()
             .into_iter()
@@ -99,8 +100,13 @@ fn inputs(root: &Path) -> Option<Vec<(String, String)>> {
             if entry.path_is_symlink() {
                 return None;
             }
-            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-            found.push((relative.to_string_lossy().into_owned(), stat(entry.path())));
+            paths.push(entry.into_path());
+        }
+        // Stat on every core, as `unchanged` does.
+        let stats = weekly_model::par::map(&paths, |path| stat(path));
+        for (path, stat) in paths.iter().zip(stats) {
+            let relative = path.strip_prefix(root).unwrap_or(path);
+            found.push((relative.to_string_lossy().into_owned(), stat));
         }
         if !top.exists() {
             found.push(((*folder).to_owned(), "missing".to_owned()));

@@ -13,7 +13,7 @@ pub(crate) use crate::page_meta::titled_page;
 use crate::page_meta::{common, page_meta, page_meta_of};
 use crate::search::{IndexBuilder, SearchDoc};
 pub use crate::seasons::CloudCache;
-use crate::seasons::{Season, Seasons, season_value, seasons};
+use crate::seasons::{Season, Seasons, season_value, seasons, with_html};
 pub use crate::sections::search_docs;
 use crate::sections::{SECTION_PAGE, SectionItem, SectionPage, collect_issue, section_page};
 use crate::sitemap::{robots, sitemap};
@@ -457,7 +457,7 @@ fn language_pages(
                 value["label"].as_str().unwrap_or(""),
                 |l| urls.season(l, season.number),
             );
-            let render = || season_html(&cx, &page, &value);
+            let render = || season_html(&cx, &page, &with_html(&value));
             let made = cx.keys.make(
                 urls,
                 url,
@@ -472,7 +472,7 @@ fn language_pages(
         });
         for rendered in rendered {
             let (made, page, value) = rendered?;
-            writer.made(made, None, || season_html(&cx, &page, &value))?;
+            writer.made(made, None, || season_html(&cx, &page, &with_html(&value)))?;
             // The season's e-books and the wrap-up post's image beside its page.
             let number = value["number"].as_u64().and_then(|n| u32::try_from(n).ok());
             for (kind, file) in crate::seasons::season_files(input, lang, number.unwrap_or(0)) {

@@ -189,13 +189,16 @@ type Row = (u32, String, String, String, String);
 /// start of its text is kept, so the texts need not stay in memory.
 #[derive(Debug, Default)]
 pub struct IndexBuilder {
-    words: FxHashMap<Box<str>, (u32, Vec<u32>)>,
+    /// Each word's number, given in the order the words are first seen.
+    ids: FxHashMap<Box<str>, u32>,
+    /// By word number: the last entry that has the word, and the word's postings.
+    words: Vec<(u32, Vec<u32>)>,
     cjk: FxHashMap<char, CjkList>,
     rows: Vec<Row>,
     docs: u32,
     row_files: Vec<(String, String)>,
     /// The words and characters of the entry being added (kept to reuse their memory).
-    seen: FxHashMap<String, bool>,
+    seen: FxHashMap<u32, bool>,
     places: FxHashMap<char, Places>,
 }
 
@@ -208,14 +211,22 @@ impl IndexBuilder {
             std::mem::take(&mut self.seen),
             std::mem::take(&mut self.places),
         );
+        let (ids, words) = (&mut self.ids, &mut self.words);
         for (in_title, text) in [(true, &doc.title), (false, &doc.text)] {
             cut(text, |piece| match piece {
-                Piece::Word(w) => match seen.get_mut(w) {
-                    Some(title) => *title |= in_title,
-                    None => {
-                        seen.insert(w.to_owned(), in_title);
-                    }
-                },
+                Piece::Word(w) => {
+                    // A word is copied once, the first time any entry has it.
+                    let word = match ids.get(w) {
+                        Some(&word) => word,
+                        None => {
+                            let word = u32::try_from(words.len()).expect("fewer than 2^32 words");
+                            ids.insert(w.into(), word);
+                            words.push((0, Vec::new()));
+                            word
+                        }
+                    };
+                    *seen.entry(word).or_insert(in_title) |= in_title;
+                }
                 Piece::Cjk(c, at) => {
                     let (title, body) = places.entry(c).or_default();
                     if in_title { title } else { body }.push(at);
@@ -225,10 +236,7 @@ impl IndexBuilder {
         // Each token's list gets one posting per entry, so the order tokens are visited in
         // does not change the index.
         for (word, in_title) in seen.drain() {
-            let (last, list) = self
-                .words
-                .entry(word.into_boxed_str())
-                .or_insert((0, Vec::new()));
+            let (last, list) = &mut self.words[word as usize];
             let gap = if list.is_empty() { id } else { id - *last };
             list.push(gap * 2 + u32::from(in_title));
             *last = id;
@@ -273,10 +281,11 @@ impl IndexBuilder {
         if !self.rows.is_empty() {
             self.flush_rows();
         }
+        let mut words = self.words;
         let mut tokens: Vec<(String, Vec<u32>)> = self
-            .words
+            .ids
             .into_iter()
-            .map(|(w, (_, list))| (w.into_string(), list))
+            .map(|(w, word)| (w.into_string(), std::mem::take(&mut words[word as usize].1)))
             .chain(
                 self.cjk
                     .into_iter()

@@ -193,11 +193,11 @@ pub(crate) fn season_value(
             }))
         })
         .collect();
-    let wrapup_html = files
+    let wrapup_md = files
         .iter()
         .find(|(kind, _)| *kind == "wrapup")
         .map_or_else(String::new, |(_, f)| {
-            block(without_front_matter(&String::from_utf8_lossy(&f.bytes)))
+            without_front_matter(&String::from_utf8_lossy(&f.bytes)).to_owned()
         });
     json!({
         "number": season.number,
@@ -213,11 +213,26 @@ pub(crate) fn season_value(
             [] => String::new(),
             placed => cloud::svg(&format!("{label} · {}", labels["word_cloud"]), placed),
         },
-        "links_html": block(links_md),
+        "links_md": links_md,
         "links_note": if withheld { labels["links_note"].clone() } else { String::new() },
         "downloads": downloads,
-        "wrapup_html": wrapup_html,
+        "wrapup_md": wrapup_md,
     })
+}
+
+/// A season value with the HTML of its Markdown texts (the links-only edition, the wrap-up
+/// post), which `season.html` shows. [`season_value`] leaves them as Markdown: a page key is
+/// made from that, and the HTML only for a page that is rendered.
+pub(crate) fn with_html(value: &Value) -> Value {
+    let mut value = value.clone();
+    if let Some(fields) = value.as_object_mut() {
+        for (md, html) in [("links_md", "links_html"), ("wrapup_md", "wrapup_html")] {
+            let text = fields.remove(md);
+            let text = text.as_ref().and_then(Value::as_str).unwrap_or("");
+            fields.insert(html.to_owned(), Value::String(block(text)));
+        }
+    }
+    value
 }
 
 /// The published files of season `number` in `lang`, with their kind (`epub`, `pdf`,

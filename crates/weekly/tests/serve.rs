@@ -15,8 +15,12 @@ const PLANTED: &str = "sk-serve-planted-1234";
 struct Served {
     child: std::process::Child,
     address: String,
-    lines: std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
+    /// Its stderr lines, read on a thread (so that a wait can time out).
+    lines: std::sync::mpsc::Receiver<String>,
 }
+
+/// How long a test waits for a line of `weekly serve` before it fails.
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
 
 impl Served {
     fn start(ws: &Path) -> Self {
@@ -41,18 +45,27 @@ impl Served {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
-        let address = loop {
-            let line = lines.next().expect("serve printed its address").unwrap();
-            if let Some(rest) = line.strip_prefix("serving http://") {
-                break rest.split('/').next().unwrap().to_owned();
+        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let (send, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stderr.lines().map_while(Result::ok) {
+                if send.send(line).is_err() {
+                    break;
+                }
             }
-        };
-        Self {
+        });
+        let mut served = Self {
             child,
-            address,
+            address: String::new(),
             lines,
-        }
+        };
+        let line = served.wait_for("serving http://");
+        served.address = line["serving http://".len()..]
+            .split('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        served
     }
 }
 
@@ -66,10 +79,13 @@ impl Drop for Served {
 impl Served {
     /// Waits until serve prints a line starting with `start`, and gives it.
     fn wait_for(&mut self, start: &str) -> String {
+        let until = std::time::Instant::now() + PATIENCE;
         loop {
-            let line = self.lines.next().expect("serve reported").unwrap();
-            if line.starts_with(start) {
-                return line;
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.starts_with(start) => return line,
+                Ok(_) => {}
+                Err(e) => panic!("`weekly serve` printed no line starting with `{start}`: {e}"),
             }
         }
     }
@@ -182,16 +198,7 @@ fn serve_rebuilds_after_a_change() {
         read(&path).replace("浏览器内外的 WebAssembly", "改过的标题"),
     )
     .unwrap();
-    let rebuilt = loop {
-        let line = served
-            .lines
-            .next()
-            .expect("serve reported the rebuild")
-            .unwrap();
-        if line.starts_with("rebuilt in ") {
-            break line;
-        }
-    };
+    let rebuilt = served.wait_for("rebuilt in ");
     let answer = waiting.join().unwrap();
     assert!(answer.ends_with("\r\n\r\n2"), "{answer}");
     let page = get("/zh/5/");
@@ -199,12 +206,6 @@ fn serve_rebuilds_after_a_change() {
     assert!(page.contains("data-build=\"2\""));
     // A failed rebuild keeps the last good pages and shows its error over them; the next good
     // one takes the error away.
-    let mut wait_for = |start: &str| loop {
-        let line = served.lines.next().expect("serve reported").unwrap();
-        if line.starts_with(start) {
-            break line;
-        }
-    };
     let template = ws.join("templates/issue.html");
     std::fs::create_dir_all(template.parent().unwrap()).unwrap();
     std::fs::write(
@@ -212,13 +213,13 @@ fn serve_rebuilds_after_a_change() {
         "{% extends \"base.html\" %}\n{% block content %}{% if %}{% endblock %}\n",
     )
     .unwrap();
-    let failed = wait_for("rebuild failed");
+    let failed = served.wait_for("rebuild failed");
     let page = get("/zh/5/");
     assert!(page.contains("role=\"alert\""), "{failed}");
     assert!(page.contains("issue.html:2"), "{page}");
     assert!(page.contains("改过的标题") && page.contains("data-build=\"3\""));
     std::fs::remove_file(&template).unwrap();
-    wait_for("rebuilt in ");
+    served.wait_for("rebuilt in ");
     let page = get("/zh/5/");
     assert!(!page.contains("role=\"alert\"") && page.contains("data-build=\"4\""));
 }

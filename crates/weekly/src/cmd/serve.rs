@@ -384,6 +384,9 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         last: None,
     };
     let started = Instant::now();
+    // What the files were before the first build: an edit made from here on is seen, however
+    // late the watching thread starts.
+    let before = snapshot(root);
     let files = build(root, args.full, &mut caches)?;
     printer::status(&format!(
         "built {} files in {} ms",
@@ -405,7 +408,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let root = root.to_owned();
     let (full, poll) = (args.full, Duration::from_millis(args.poll_ms.max(10)));
     std::thread::spawn(move || {
-        let mut last = snapshot(&root);
+        let mut last = before;
         let mut number = 1;
         loop {
             std::thread::sleep(poll);
