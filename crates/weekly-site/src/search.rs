@@ -216,14 +216,13 @@ impl IndexBuilder {
             cut(text, |piece| match piece {
                 Piece::Word(w) => {
                     // A word is copied once, the first time any entry has it.
-                    let word = match ids.get(w) {
-                        Some(&word) => word,
-                        None => {
-                            let word = u32::try_from(words.len()).expect("fewer than 2^32 words");
-                            ids.insert(w.into(), word);
-                            words.push((0, Vec::new()));
-                            word
-                        }
+                    let word = if let Some(&word) = ids.get(w) {
+                        word
+                    } else {
+                        let word = u32::try_from(words.len()).expect("fewer than 2^32 words");
+                        ids.insert(w.into(), word);
+                        words.push((0, Vec::new()));
+                        word
                     };
                     *seen.entry(word).or_insert(in_title) |= in_title;
                 }

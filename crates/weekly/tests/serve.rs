@@ -20,7 +20,7 @@ struct Served {
 }
 
 /// How long a test waits for a line of `weekly serve` before it fails.
-const PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
+const PATIENCE: std::time::Duration = std::time::Duration::from_mins(2);
 
 impl Served {
     fn start(ws: &Path) -> Self {
@@ -54,18 +54,30 @@ impl Served {
                 }
             }
         });
-        let mut served = Self {
-            child,
-            address: String::new(),
-            lines,
-        };
-        let line = served.wait_for("serving http://");
-        served.address = line["serving http://".len()..]
+        let line = wait_line(&lines, "serving http://");
+        let address = line["serving http://".len()..]
             .split('/')
             .next()
             .unwrap()
             .to_owned();
-        served
+        Self {
+            child,
+            address,
+            lines,
+        }
+    }
+}
+
+/// The next line of `lines` that starts with `start` (the test fails after [`PATIENCE`]).
+fn wait_line(lines: &std::sync::mpsc::Receiver<String>, start: &str) -> String {
+    let until = std::time::Instant::now() + PATIENCE;
+    loop {
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(line) if line.starts_with(start) => return line,
+            Ok(_) => {}
+            Err(e) => panic!("`weekly serve` printed no line starting with `{start}`: {e}"),
+        }
     }
 }
 
@@ -79,15 +91,7 @@ impl Drop for Served {
 impl Served {
     /// Waits until serve prints a line starting with `start`, and gives it.
     fn wait_for(&mut self, start: &str) -> String {
-        let until = std::time::Instant::now() + PATIENCE;
-        loop {
-            let left = until.saturating_duration_since(std::time::Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) if line.starts_with(start) => return line,
-                Ok(_) => {}
-                Err(e) => panic!("`weekly serve` printed no line starting with `{start}`: {e}"),
-            }
-        }
+        wait_line(&self.lines, start)
     }
 }
 
