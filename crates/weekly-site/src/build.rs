@@ -288,7 +288,6 @@ fn language_pages(
             let Some(RenderedIssue {
                 index,
                 mut view,
-                filled,
                 page,
                 made,
                 summary,
@@ -306,6 +305,8 @@ fn language_pages(
                 ));
             }
             let issue = issues[index];
+            // A rendered page's view has its HTML (see `render_issue`).
+            let filled = made.html.is_some();
             writer.made(made, Some(view.date.clone()), || {
                 let mut view = view.clone();
                 fill_html(&mut view, input, issue, lang);
@@ -629,9 +630,8 @@ const RENDER_BATCH: usize = 64;
 /// An issue page, rendered (or kept: see [`Made`]).
 struct RenderedIssue {
     index: usize,
-    /// The view, with its HTML when `filled` (see [`fill_html`]).
+    /// The view, with its HTML when the page was rendered (see [`fill_html`]).
     view: IssueView,
-    filled: bool,
     page: Value,
     made: Made,
     summary: String,
@@ -746,7 +746,6 @@ fn render_issue(
     };
     Ok(Some(RenderedIssue {
         index: i,
-        filled: html.is_some(),
         view,
         page,
         made: Made { url, key, html },

@@ -90,7 +90,7 @@ impl Drop for Served {
 
 impl Served {
     /// Waits until serve prints a line starting with `start`, and gives it.
-    fn wait_for(&mut self, start: &str) -> String {
+    fn wait_for(&self, start: &str) -> String {
         wait_line(&self.lines, start)
     }
 }
@@ -108,7 +108,7 @@ fn serve_after_edits_serves_what_a_fresh_build_makes() {
         read(&config).replace("[site]\n", "[site]\nog_images = false\n"),
     )
     .unwrap();
-    let mut served = Served::start_with(&ws, &["--no-live-reload"]);
+    let served = Served::start_with(&ws, &["--no-live-reload"]);
     let edits: [(&str, &str, &str); 3] = [
         (
             "issues/0005/zh.md",
@@ -169,7 +169,7 @@ fn serve_rebuilds_after_a_change() {
     let ws = demo_copy("serve");
     std::fs::create_dir_all(ws.join("static/images")).unwrap();
     std::fs::write(ws.join("static/images/logo.png"), "PNG!").unwrap();
-    let mut served = Served::start(&ws);
+    let served = Served::start(&ws);
     let address = served.address.clone();
     let get = move |path: &str| -> String { get_with_host(&address, path, "127.0.0.1") };
     let page = get("/zh/5/");
