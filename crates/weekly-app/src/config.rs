@@ -205,6 +205,10 @@ pub struct PublishConfig {
     /// `git push`…), run in the workspace with `WEEKLY_ISSUE`, `WEEKLY_SITE` and
     /// `WEEKLY_SITE_FULL` set; empty: nothing is deployed.
     pub deploy: String,
+    /// Environment variables the deploy command gets besides `PATH`, `HOME`, the locale and
+    /// `SSH_AUTH_SOCK` (`["AWS_PROFILE", "GIT_SSH_COMMAND"]`); never a `WEEKLY_` one, which
+    /// hold weekly's secrets.
+    pub pass_env: Vec<String>,
     /// READMEs to regenerate, by language: `{ zh = "README.md", en = "README.en.md" }`.
     pub readme: BTreeMap<String, String>,
 }

@@ -177,9 +177,20 @@ pub fn print_pdf(chromium: &Path, html: &str, out: &Path) -> Result<()> {
     std::fs::write(&page, html)?;
     let pdf = dir.path().join("book.pdf");
     let profile = dir.path().join("profile");
-    let output = Command::new(chromium)
+    let mut command = Command::new(chromium);
+    // No secret of ours in its environment, and no network: the kernel refuses it IP
+    // sockets (where it can), and its flags send every name lookup and request nowhere.
+    crate::child::minimal_env(&mut command, &[], "chromium")?;
+    crate::child::without_network(&mut command);
+    let output = command
         .args([
             "--headless",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--proxy-server=127.0.0.1:9",
+            "--proxy-bypass-list=<-loopback>",
+            "--disable-domain-reliability",
+            "--disable-client-side-phishing-detection",
+            "--no-default-browser-check",
             "--no-sandbox",
             "--disable-gpu",
             "--no-first-run",

@@ -9,6 +9,7 @@ pub mod archive;
 pub mod bounces;
 pub mod buildstamp;
 pub mod campaign;
+pub mod child;
 pub mod collected;
 pub mod collector;
 pub mod config;

@@ -40,9 +40,15 @@ pub fn to_xhtml(html: &str, image_label: &str) -> String {
             }
             "a" => {
                 in_link += 1;
+                let linked = parsed.attrs.iter().any(|(k, v)| k == "href" && is_web(v));
+                // Without a target, the attributes that only a link may carry (`rel`,
+                // `target`, `download`…) go too: EPUB's schema refuses them on a bare `<a>`.
                 let attrs: Vec<(String, String)> = parsed
                     .attrs
                     .into_iter()
+                    .filter(|(k, _)| {
+                        linked || matches!(k.as_str(), "id" | "class" | "title" | "lang" | "dir")
+                    })
                     .filter(|(k, v)| k != "href" || is_web(v))
                     .collect();
                 write_tag(&mut out, "a", &attrs, false);
@@ -323,7 +329,19 @@ mod tests {
         );
         assert_eq!(
             out,
-            "<p><a class=\"image-link\" href=\"https://img.example/a.png\">[Image: a &lt;chart&gt;]</a> <a rel=\"noopener\">old</a> <a href=\"https://e.example/?a=1&amp;b=2\"><span class=\"image-link\">[Image]</span></a></p>"
+            "<p><a class=\"image-link\" href=\"https://img.example/a.png\">[Image: a &lt;chart&gt;]</a> <a>old</a> <a href=\"https://e.example/?a=1&amp;b=2\"><span class=\"image-link\">[Image]</span></a></p>"
+        );
+    }
+
+    #[test]
+    fn a_link_that_loses_its_target_loses_the_attributes_of_links() {
+        assert_eq!(
+            to_xhtml(
+                "<a href=\"javascript:alert(1)\" rel=\"nofollow\" target=\"_blank\" \
+                 download=\"x\" title=\"t\">x</a><a rel=\"me\" href=\"https://e.example/\">y</a>",
+                "Image"
+            ),
+            "<a title=\"t\">x</a><a rel=\"me\" href=\"https://e.example/\">y</a>"
         );
     }
 

@@ -11,6 +11,8 @@ use std::time::Duration;
 pub const DEFAULT_API_URL: &str = "https://api.telegram.org";
 
 /// Longest `retry_after` waited out.
+/// The largest photo the Bot API takes as an upload.
+const MAX_PHOTO_BYTES: u64 = 10 * 1024 * 1024;
 const MAX_WAIT: Duration = Duration::from_mins(1);
 
 /// A message sent to the bot.
@@ -126,7 +128,12 @@ impl BotApi {
         format!("{}/bot{}/{method}", self.api, self.token)
     }
 
-    async fn request(&self, message: &Message) -> Result<reqwest::Response, reqwest::Error> {
+    /// Sends `message` once; `upload` is the photo file's content, read once by `send`.
+    async fn request(
+        &self,
+        message: &Message,
+        upload: Option<&[u8]>,
+    ) -> Result<reqwest::Response, reqwest::Error> {
         match message {
             Message::Text { html, preview } => {
                 let body = serde_json::json!({
@@ -164,7 +171,7 @@ impl BotApi {
                 let name = path
                     .file_name()
                     .map_or_else(|| "photo".into(), |n| n.to_string_lossy().into_owned());
-                let bytes = tokio::fs::read(path).await.unwrap_or_default();
+                let bytes = upload.unwrap_or_default().to_vec();
                 let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
                 let form = reqwest::multipart::Form::new()
                     .text("chat_id", self.chat.clone())
@@ -180,8 +187,8 @@ impl BotApi {
         }
     }
 
-    async fn attempt(&self, message: &Message, retry: Duration) -> Attempt {
-        let response = match self.request(message).await {
+    async fn attempt(&self, message: &Message, upload: Option<&[u8]>, retry: Duration) -> Attempt {
+        let response = match self.request(message, upload).await {
             Ok(r) => r,
             Err(e) if e.is_connect() => return Attempt::Retry(retry),
             Err(e) => return Attempt::Fail(SendError::Unsure(e.without_url().to_string())),
@@ -229,17 +236,35 @@ impl Channel for BotApi {
     }
 
     async fn send(&self, message: &Message) -> Result<Option<i64>, SendError> {
+        let mut upload = None;
         if let Message::Photo {
             photo: Photo::File(path),
             ..
         } = message
-            && let Err(e) = tokio::fs::metadata(path).await
         {
-            return Err(SendError::NotSent(format!("{}: {e}", path.display())));
+            // Only a regular, non-empty file Telegram accepts as a photo (10 MB at most): a
+            // folder or a device would be posted as an empty or endless upload.
+            let problem = match tokio::fs::metadata(path).await {
+                Err(e) => Some(e.to_string()),
+                Ok(m) if !m.is_file() => Some("not a regular file".to_owned()),
+                Ok(m) if m.len() == 0 => Some("an empty file".to_owned()),
+                Ok(m) if m.len() > MAX_PHOTO_BYTES => Some(format!(
+                    "{} bytes, over Telegram's 10 MB for a photo",
+                    m.len()
+                )),
+                Ok(_) => None,
+            };
+            if let Some(problem) = problem {
+                return Err(SendError::NotSent(format!("{}: {problem}", path.display())));
+            }
+            match tokio::fs::read(path).await {
+                Ok(bytes) => upload = Some(bytes),
+                Err(e) => return Err(SendError::NotSent(format!("{}: {e}", path.display()))),
+            }
         }
         let mut retry = self.retry_base;
         for attempt in 1..=self.attempts {
-            match self.attempt(message, retry).await {
+            match self.attempt(message, upload.as_deref(), retry).await {
                 Attempt::Done(id) => return Ok(id),
                 Attempt::Fail(e) => return Err(e),
                 Attempt::Retry(wait) if attempt < self.attempts => {

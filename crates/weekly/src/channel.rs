@@ -58,16 +58,42 @@ pub fn target(workspace: &Workspace) -> Target {
     }
 }
 
-/// The photo of announcements, if configured.
-pub fn photo(workspace: &Workspace) -> Option<Photo> {
+/// The photo of announcements, if configured: an `http(s)` URL that Telegram fetches, or a
+/// file of the workspace — a relative path whose real path (links resolved) stays inside it,
+/// naming a regular file. Anything else is an error naming `[telegram] photo`.
+pub fn photo(workspace: &Workspace) -> Result<Option<Photo>> {
     let p = workspace.config.telegram.photo.trim();
     if p.is_empty() {
-        None
-    } else if p.starts_with("http://") || p.starts_with("https://") {
-        Some(Photo::Url(p.to_owned()))
-    } else {
-        Some(Photo::File(workspace.root.join(p)))
+        return Ok(None);
     }
+    if p.starts_with("http://") || p.starts_with("https://") {
+        return Ok(Some(Photo::Url(p.to_owned())));
+    }
+    let relative = std::path::Path::new(p);
+    if relative.is_absolute()
+        || relative
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        anyhow::bail!(
+            "[telegram] photo: `{p}` must be a path inside the workspace (like \
+             `static/cover.png`) or an http(s) URL"
+        );
+    }
+    let root = std::fs::canonicalize(&workspace.root)?;
+    let path = workspace.root.join(relative);
+    let real = weekly_app::files::real_path_inside(&root, &path)
+        .map_err(|e| anyhow::anyhow!("[telegram] photo: `{p}`: {e}"))?
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "[telegram] photo: `{p}` is a link that leads outside the workspace; it is not \
+                 uploaded"
+            )
+        })?;
+    if !real.is_file() {
+        anyhow::bail!("[telegram] photo: `{p}` is not a regular file");
+    }
+    Ok(Some(Photo::File(real)))
 }
 
 /// Posts `messages` under `key` (prefixed with the chat), or shows them with `dry_run`.

@@ -434,3 +434,69 @@ fn a_paid_issue_without_a_teaser_file_shows_only_its_titles_in_the_public_season
     assert!(!all.contains(body), "no paid text in the book");
     assert!(!all.contains("https://blog.example.com/designing-error-types"));
 }
+
+/// Printing a PDF never reaches the network: every `socket` and `connect` call of the
+/// printing Chromium and its children is recorded (strace, inside a network namespace of its
+/// own so that not even a regression could send a packet), and none of them opens an IP
+/// socket or names an address outside loopback.
+#[test]
+fn printing_a_pdf_makes_no_connection_outside_loopback() {
+    if !common::browser_available() {
+        return;
+    }
+    assert!(
+        Command::new("strace").arg("-V").output().is_ok(),
+        "strace is required (Debian: apt-get install strace; .ci/run installs it)"
+    );
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pdf-offline");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let trace = dir.join("trace.log");
+    let wrapper = dir.join("chromium");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nif unshare -n true 2>/dev/null; then u='unshare -n'; else u='unshare -rn'; fi\n\
+             exec $u strace -f -qq -e trace=socket,connect -o '{}' /usr/bin/chromium \"$@\"\n",
+            trace.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let ws = common::demo_copy("pdf-offline");
+    let pdf = dir.join("season-1.pdf");
+    let o = Command::new(env!("CARGO_BIN_EXE_weekly"))
+        .arg("--workspace")
+        .arg(&ws)
+        .args(["ebook", "--season", "1", "--format", "pdf", "-o"])
+        .arg(&pdf)
+        .env("WEEKLY_CHROMIUM", &wrapper)
+        .env("WEEKLY_SECRET", "a-secret-the-browser-must-never-see-0123")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::metadata(&pdf).unwrap().len() > 1000);
+    let log = std::fs::read_to_string(&trace).unwrap();
+    assert!(
+        log.contains("socket(AF_UNIX"),
+        "strace recorded the browser's calls: {log}"
+    );
+    let opened_ip: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("socket(AF_INET") && !l.contains("= -1 EAFNOSUPPORT"))
+        .collect();
+    assert!(opened_ip.is_empty(), "IP sockets opened: {opened_ip:#?}");
+    let outside: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("connect(") && l.contains("AF_INET"))
+        .filter(|l| !l.contains("inet_addr(\"127.") && !l.contains("\"::1\""))
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "connections outside loopback: {outside:#?}"
+    );
+}

@@ -312,3 +312,34 @@ fn serve_shows_the_errors_a_build_would_stop_on() {
         "{page}"
     );
 }
+
+/// A panic inside a rebuild is reported like a failed rebuild (the last good pages stay, with
+/// the error over them), and the next edit is rebuilt: the watcher does not die with it.
+#[test]
+fn a_panic_in_a_rebuild_is_reported_and_rebuilding_goes_on() {
+    let ws = demo_copy("serve-panic");
+    let served = Served::start(&ws);
+    let address = served.address.clone();
+    let get = move |path: &str| -> String { get_with_host(&address, path, "127.0.0.1") };
+    // The debug build's hook: a rebuild panics while this file is in the workspace.
+    let hook = ws.join("weekly-test-panic-on-rebuild");
+    std::fs::write(&hook, "").unwrap();
+    let path = ws.join("issues/0005/zh.md");
+    std::fs::write(
+        &path,
+        read(&path).replace("浏览器内外的 WebAssembly", "第一次改"),
+    )
+    .unwrap();
+    let failed = served.wait_for("rebuild failed");
+    assert!(failed.contains("internal error"), "{failed}");
+    let page = get("/zh/5/");
+    assert!(page.contains("role=\"alert\""), "{page}");
+    std::fs::remove_file(&hook).unwrap();
+    std::fs::write(&path, read(&path).replace("第一次改", "第二次改")).unwrap();
+    served.wait_for("rebuilt in ");
+    let page = get("/zh/5/");
+    assert!(
+        page.contains("第二次改") && !page.contains("role=\"alert\""),
+        "{page}"
+    );
+}

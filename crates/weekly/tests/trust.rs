@@ -345,3 +345,124 @@ fn an_issue_with_errors_is_not_announced() {
     let o = run(&ws, &["announce", "4", "--dry-run"]);
     assert!(o.status.success(), "{}", both(&o));
 }
+
+/// The deploy command gets no secret of ours in its environment, and what it prints is
+/// scrubbed of the run's secrets like every other line.
+#[test]
+fn the_deploy_command_gets_no_secret_and_its_output_is_scrubbed() {
+    let ws = demo_copy("deploy-env");
+    let _ = std::fs::remove_file(ws.join("weekly.db"));
+    let password = "smtp-password-that-must-not-show-42";
+    std::fs::write(ws.join("leak.txt"), format!("found {password}\n")).unwrap();
+    let config = read(&ws.join("weekly.toml"));
+    std::fs::write(
+        ws.join("weekly.toml"),
+        format!(
+            "{config}\n[publish]\ndeploy = \"env > deploy-env.txt; cat leak.txt; \
+             printf 'bad \\\\377 byte\\\\n'; echo issue $WEEKLY_ISSUE >&2; exit 3\"\n\
+             pass_env = [\"DEPLOY_TARGET\"]\n"
+        ),
+    )
+    .unwrap();
+    let secrets = [
+        ("WEEKLY_SECRET", "a-link-signing-secret-0123456789abcdef"),
+        ("WEEKLY_SMTP_PASSWORD", password),
+        ("WEEKLY_LLM_API_KEY", "sk-llm-key-that-must-not-show-1234"),
+    ];
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_weekly"))
+        .arg("--workspace")
+        .arg(&ws)
+        .args(["publish", "7"])
+        .env_remove("WEEKLY_WORKSPACE")
+        .env_remove("WEEKLY_SMTP_URL")
+        .envs(secrets)
+        .env("DEPLOY_TARGET", "example-host:/srv/www")
+        .env("UNRELATED_VARIABLE", "kept-out")
+        .output()
+        .unwrap();
+    let out = both(&o);
+    assert!(!o.status.success(), "{out}");
+    assert!(out.contains("stopped at `deploy`"), "{out}");
+    assert!(
+        out.contains("issue 7"),
+        "the command's stderr is shown: {out}"
+    );
+    assert!(
+        out.contains("bad"),
+        "a line that is not UTF-8 is shown: {out}"
+    );
+    assert!(out.contains("found [redacted]"), "{out}");
+    for (_, value) in secrets {
+        assert!(!out.contains(value), "{value} printed: {out}");
+    }
+    let env = read(&ws.join("deploy-env.txt"));
+    let names: Vec<&str> = env
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(n, _)| n)
+        .collect();
+    assert!(names.contains(&"PATH"), "{env}");
+    assert!(env.contains("DEPLOY_TARGET=example-host:/srv/www"), "{env}");
+    assert!(env.contains("WEEKLY_ISSUE=7"), "{env}");
+    assert!(!env.contains("UNRELATED_VARIABLE"), "{env}");
+    for (name, value) in secrets {
+        assert!(
+            !env.contains(name) && !env.contains(value),
+            "{name} reached it: {env}"
+        );
+    }
+
+    // A `WEEKLY_` name in `pass_env` is refused, naming the field.
+    std::fs::write(
+        ws.join("weekly.toml"),
+        format!("{config}\n[publish]\ndeploy = \"true\"\npass_env = [\"WEEKLY_SECRET\"]\n"),
+    )
+    .unwrap();
+    let o = run(&ws, &["publish", "7"]);
+    assert!(!o.status.success());
+    assert!(
+        both(&o).contains("[publish] pass_env: `WEEKLY_SECRET`"),
+        "{}",
+        both(&o)
+    );
+}
+
+/// `[telegram] photo` is a regular file of the workspace: an absolute path, a `..` path, a
+/// link out of the workspace and a folder are refused before anything is posted.
+#[test]
+fn the_telegram_photo_is_a_file_of_the_workspace() {
+    let ws = demo_copy("telegram-photo");
+    let config = read(&ws.join("weekly.toml"));
+    let outside = ws.parent().unwrap().join("telegram-photo-outside.png");
+    std::fs::write(&outside, b"not for the channel").unwrap();
+    let _ = std::fs::remove_file(ws.join("out.png"));
+    std::os::unix::fs::symlink(&outside, ws.join("out.png")).unwrap();
+    std::fs::create_dir_all(ws.join("static/folder.png")).unwrap();
+    std::fs::write(ws.join("static/cover.png"), b"\x89PNG fake").unwrap();
+    let announce = |photo: &str| {
+        assert!(config.contains("photo = \"\""));
+        let text = config.replacen("photo = \"\"", &format!("photo = \"{photo}\""), 1);
+        std::fs::write(ws.join("weekly.toml"), text).unwrap();
+        run(&ws, &["announce", "7", "--dry-run"])
+    };
+    for (photo, why) in [
+        (
+            outside.to_str().unwrap(),
+            "must be a path inside the workspace",
+        ),
+        (
+            "../telegram-photo-outside.png",
+            "must be a path inside the workspace",
+        ),
+        ("out.png", "leads outside the workspace"),
+        ("static/folder.png", "is not a regular file"),
+    ] {
+        let o = announce(photo);
+        assert!(!o.status.success(), "{photo}: {}", both(&o));
+        assert!(both(&o).contains(why), "{photo}: {}", both(&o));
+        assert!(both(&o).contains("[telegram] photo"), "{}", both(&o));
+    }
+    let o = announce("static/cover.png");
+    assert!(o.status.success(), "{}", both(&o));
+    assert!(both(&o).contains("[photo "), "{}", both(&o));
+}

@@ -64,7 +64,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     }
     let announcement = editions::telegram(&workspace, issue, &lang)?;
     let mut messages = Vec::new();
-    match channel::photo(&workspace) {
+    match channel::photo(&workspace)? {
         Some(photo) => messages.push(Message::Photo {
             photo,
             caption: announcement.caption,

@@ -153,15 +153,7 @@ fn run_step(step: &str, issue: u32, workspace: &Workspace, root: &Path) -> Resul
             if command.is_empty() {
                 return Ok("no [publish] deploy command: nothing deployed".into());
             }
-            let status = std::process::Command::new("sh")
-                .args(["-c", command])
-                .current_dir(root)
-                .env("WEEKLY_ISSUE", issue.to_string())
-                .env("WEEKLY_SITE", root.join("site"))
-                .env("WEEKLY_SITE_FULL", root.join("site-full"))
-                .stdin(std::process::Stdio::null())
-                .status()
-                .context("cannot run the deploy command")?;
+            let status = deploy(command, root, issue, &config.publish.pass_env)?;
             if !status.success() {
                 bail!("the deploy command `{command}` failed ({status})");
             }
@@ -374,5 +366,50 @@ mod tests {
         assert!(line_diff("R.md", "a\nd\n", "a\nx\ny\nd\n").contains("@@ -2,0 +2,2 @@"));
         assert_eq!(d, "--- R.md\n+++ R.md\n@@ -2,2 +2,2 @@\n-b\n-c\n+B\n+B2\n");
         assert_eq!(line_diff("R.md", "same", "same"), "");
+    }
+}
+
+/// Runs the deploy command in the workspace with a minimal environment (no secret of ours:
+/// `weekly_app::child::minimal_env`) plus `WEEKLY_ISSUE`, `WEEKLY_SITE` and
+/// `WEEKLY_SITE_FULL`; every line it prints is shown through the printer, scrubbed of the
+/// run's secrets and of terminal controls.
+fn deploy(
+    command: &str,
+    root: &std::path::Path,
+    issue: u32,
+    pass_env: &[String],
+) -> Result<std::process::ExitStatus> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("sh");
+    weekly_app::child::minimal_env(&mut child, pass_env, "[publish] pass_env")?;
+    let mut child = child
+        .args(["-c", command])
+        .current_dir(root)
+        .env("WEEKLY_ISSUE", issue.to_string())
+        .env("WEEKLY_SITE", root.join("site"))
+        .env("WEEKLY_SITE_FULL", root.join("site-full"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("cannot run the deploy command")?;
+    let stdout = child.stdout.take().expect("piped");
+    let stderr = child.stderr.take().expect("piped");
+    std::thread::scope(|scope| {
+        scope.spawn(|| relay(stderr, printer::status));
+        relay(stdout, printer::out);
+    });
+    child.wait().context("cannot wait for the deploy command")
+}
+
+/// Prints each line `from` gives (bytes that are not UTF-8 shown as U+FFFD) until it ends.
+fn relay(from: impl std::io::Read, print: fn(&str)) {
+    use std::io::BufRead as _;
+    let mut from = std::io::BufReader::new(from);
+    let mut line = Vec::new();
+    while matches!(from.read_until(b'\n', &mut line), Ok(n) if n > 0) {
+        let text = String::from_utf8_lossy(&line);
+        print(text.trim_end_matches(['\n', '\r']));
+        line.clear();
     }
 }

@@ -50,6 +50,45 @@ struct Caches {
     last: Option<Arc<Files>>,
 }
 
+impl Caches {
+    fn new() -> Caches {
+        Caches {
+            parsed: ParseCache::reading_only().remembering(),
+            clouds: None,
+            last: None,
+        }
+    }
+}
+
+/// A debug build's test hook: a rebuild panics while this file is in the workspace (the test
+/// that a panic in a rebuild is reported and rebuilding goes on).
+#[cfg(debug_assertions)]
+const PANIC_ON_REBUILD: &str = "weekly-test-panic-on-rebuild";
+
+/// One rebuild, where a panic is an error like any other: it is reported, the caches it may
+/// have left half-updated are dropped, and the watcher goes on.
+fn rebuild(root: &Path, full: bool, caches: &mut Caches) -> Result<Arc<Files>> {
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        #[cfg(debug_assertions)]
+        assert!(
+            !root.join(PANIC_ON_REBUILD).exists(),
+            "the test hook `{PANIC_ON_REBUILD}` is in the workspace"
+        );
+        build(root, full, caches)
+    }));
+    built.unwrap_or_else(|panic| {
+        *caches = Caches::new();
+        let what = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("no message");
+        Err(anyhow::anyhow!(
+            "internal error (a bug in weekly; please report it): {what}"
+        ))
+    })
+}
+
 /// A sink in memory that keeps the pages of the last build whose keys did not change.
 struct KeepingMemory<'p> {
     last: Option<&'p Files>,
@@ -378,11 +417,7 @@ fn respond(site: &Site, uri: &Uri, live: bool) -> Response {
 }
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
-    let mut caches = Caches {
-        parsed: ParseCache::reading_only().remembering(),
-        clouds: None,
-        last: None,
-    };
+    let mut caches = Caches::new();
     let started = Instant::now();
     // What the files were before the first build: an edit made from here on is seen, however
     // late the watching thread starts.
@@ -418,7 +453,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             }
             last = now;
             let started = Instant::now();
-            let built = build(&root, full, &mut caches);
+            let built = rebuild(&root, full, &mut caches);
             number += 1;
             // A failed rebuild keeps the last good files and shows its error.
             let (files, error, said) = match built {
