@@ -1,5 +1,6 @@
-//! `weekly inbox draft`: a candidate's page read with the collector's limits (a GitHub
-//! repository through the API: description, README and stars), a few entries of the same
+//! `weekly inbox draft`: a candidate's page read with the collector's limits through the guard
+//! of URLs from outside (public addresses only, every redirect checked; a GitHub repository
+//! through the configured API: description, README and stars), a few entries of the same
 //! section from the archive as examples, the model asked for an entry in the house style, the
 //! answer checked (and asked again once, then refused), the draft kept in the database.
 
@@ -10,8 +11,9 @@ use std::collections::HashMap;
 use weekly_collect::draft::{
     Draft, Example, Lengths, Page, check, choose_examples, lengths, main_text, page_title, prompt,
 };
-use weekly_collect::fetch::{Fetched, Fetcher, Validators};
+use weekly_collect::fetch::{Fetched, Validators};
 use weekly_collect::github::{Github, repo_of};
+use weekly_collect::guard::GuardedFetcher;
 use weekly_llm::ChatModel;
 use weekly_model::inline::plain_text;
 use weekly_model::{Lang, SectionKey};
@@ -66,8 +68,9 @@ pub struct Drafter<'a, M: ChatModel> {
     pub workspace: &'a Workspace,
     /// The model.
     pub model: &'a M,
-    /// HTTP with the collector's limits.
-    pub fetcher: &'a Fetcher,
+    /// HTTP with the collector's limits, guarded: a candidate's link came from a reader or a
+    /// feed's content.
+    pub fetcher: &'a GuardedFetcher,
     /// The GitHub API.
     pub github: &'a Github,
     /// Examples by section (see [`examples`]).

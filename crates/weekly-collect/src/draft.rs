@@ -274,11 +274,18 @@ does not contain. No Markdown.",
     (system, user)
 }
 
-/// Numbers written in a text (runs of digits, with `.` or `,` inside).
+/// Numbers written in a text (runs of digits, with `.` or `,` inside; full-width digits read
+/// as digits).
 fn numbers(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
-    let chars: Vec<char> = text.chars().collect();
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| match c {
+            '\u{FF10}'..='\u{FF19}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
     for (i, &c) in chars.iter().enumerate() {
         let inner = matches!(c, '.' | ',')
             && !current.is_empty()
@@ -296,16 +303,295 @@ fn numbers(text: &str) -> Vec<String> {
 }
 
 /// True when `lower` (lower-cased text) speaks of stars: the word `star` or `stars` on its
-/// own (not `Starlette`), `星标`, `★` or `⭐`.
+/// own (not `Starlette`), `★`, `⭐`, or a Han word for stars ([`han_stars`]).
 fn mentions_stars(lower: &str) -> bool {
     let word = lower
         .split(|c: char| !c.is_ascii_alphanumeric())
         .any(|w| w == "star" || w == "stars");
-    word || lower.contains("星标") || lower.contains('★') || lower.contains('⭐')
+    word || lower.contains('★') || lower.contains('⭐') || han_stars(lower)
+}
+
+/// True when a `星` of `text` is a star count or a word for stars: `星标`, `星数`, and `星` after
+/// a measure word, a count or a verb of stars (`五万颗星`, `一万个星`, `5万星`, `10000星`,
+/// `标星`, `获星`, `加星`) however the count is written, Chinese numerals included; not a word
+/// that merely has `星` in it (`一个星期`, `卫星`, `三星`, `星号`, `五星级`).
+fn han_stars(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.iter().enumerate().any(|(i, &c)| {
+        if c != '星' {
+            return false;
+        }
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        let names_stars = matches!(after, Some('标' | '標' | '数' | '數'));
+        let counted = before.is_some_and(|b| {
+            b.is_ascii_digit()
+                || matches!(
+                    b,
+                    '颗' | '顆'
+                        | '个'
+                        | '個'
+                        | '万'
+                        | '萬'
+                        | '千'
+                        | '多'
+                        | '余'
+                        | '餘'
+                        | 'k'
+                        | '标'
+                        | '標'
+                        | '获'
+                        | '獲'
+                        | '加'
+                )
+        });
+        let other_word = matches!(
+            after,
+            Some(
+                '期' | '球'
+                    | '系'
+                    | '座'
+                    | '际'
+                    | '際'
+                    | '空'
+                    | '云'
+                    | '雲'
+                    | '辰'
+                    | '河'
+                    | '号'
+                    | '號'
+                    | '图'
+                    | '圖'
+                    | '光'
+                    | '人'
+                    | '级'
+                    | '級'
+            )
+        );
+        names_stars || (counted && !other_word)
+    })
+}
+
+/// Top-level domains that make a dotted word a host name (`evil.example/download`,
+/// `blog.example.com`). Common file extensions that are also country codes (`.rs`, `.py`,
+/// `.sh`, `.md`, `.pl`, `.cc`, `.so`, `.ml`, `.zip`, `.mov`) and English words that end a
+/// chain of names in code (`user.id`, `app.run`) are left out: `main.rs` and `config.toml` are
+/// file names, `3.12` and `v1.2.3` versions.
+const TLDS: &[&str] = &[
+    "com",
+    "net",
+    "org",
+    "edu",
+    "gov",
+    "mil",
+    "int",
+    "info",
+    "biz",
+    "pro",
+    "mobi",
+    "asia",
+    "io",
+    "ai",
+    "app",
+    "dev",
+    "co",
+    "me",
+    "tv",
+    "xyz",
+    "site",
+    "online",
+    "top",
+    "tech",
+    "cloud",
+    "blog",
+    "news",
+    "club",
+    "shop",
+    "store",
+    "live",
+    "fun",
+    "space",
+    "website",
+    "icu",
+    "vip",
+    "wiki",
+    "art",
+    "design",
+    "studio",
+    "world",
+    "today",
+    "zone",
+    "network",
+    "systems",
+    "software",
+    "tools",
+    "codes",
+    "email",
+    "click",
+    "download",
+    "media",
+    "digital",
+    "social",
+    "life",
+    "land",
+    "gg",
+    "ly",
+    "fm",
+    "im",
+    "tk",
+    "ws",
+    "nu",
+    "su",
+    "cx",
+    "la",
+    "ac",
+    "bz",
+    "ag",
+    "sc",
+    "vc",
+    "gl",
+    "example",
+    "test",
+    "invalid",
+    "localhost",
+    "local",
+    "internal",
+    "onion",
+    "arpa",
+    "cn",
+    "uk",
+    "de",
+    "jp",
+    "ru",
+    "fr",
+    "us",
+    "ca",
+    "au",
+    "kr",
+    "tw",
+    "hk",
+    "eu",
+    "nl",
+    "se",
+    "ch",
+    "es",
+    "br",
+    "nz",
+    "sg",
+    "ir",
+    "ua",
+    "fi",
+    "dk",
+    "be",
+    "at",
+    "cz",
+    "pt",
+    "ie",
+    "il",
+    "mx",
+    "ar",
+    "za",
+    "tr",
+    "gr",
+    "hu",
+    "ro",
+    "vn",
+    "th",
+    "ph",
+    "mo",
+    "kz",
+    "cl",
+    "pe",
+    "eg",
+    "sa",
+    "ae",
+    "lt",
+    "lv",
+    "ee",
+    "sk",
+    "si",
+    "hr",
+    "bg",
+    "lu",
+    "li",
+];
+
+/// `text` as a reader would read a host name in it: full-width forms as ASCII (`ｅｖｉｌ`,
+/// `：／／`), a dot written as `。`, `｡`, `．`, `点` or `點` between two ASCII letters or digits
+/// as `.`, and `(.)`, `[.]`, `(dot)`, `[dot]` as `.`; lower case.
+fn as_host_text(text: &str) -> String {
+    let folded: Vec<char> = text
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            '\u{3002}' | '\u{FF61}' => '。',
+            _ => c,
+        })
+        .collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in folded.iter().enumerate() {
+        let dot_like = matches!(c, '。' | '点' | '點');
+        let between = i > 0
+            && folded[i - 1].is_ascii_alphanumeric()
+            && folded.get(i + 1).is_some_and(char::is_ascii_alphanumeric);
+        out.push(if dot_like && between { '.' } else { c });
+    }
+    let mut out = out.to_lowercase();
+    for spelled in ["(.)", "[.]", "(dot)", "[dot]"] {
+        out = out.replace(spelled, ".");
+    }
+    out
+}
+
+/// True when `host_text` (see [`as_host_text`]) holds a bare domain: `label.tld` followed by
+/// a path or a port (`evil.example/download`), or `label.label.tld` (`evil.example.com`), with
+/// a TLD of [`TLDS`].
+fn bare_domain(host_text: &str) -> bool {
+    let chars: Vec<char> = host_text.chars().collect();
+    let in_host = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '-';
+    let mut i = 0;
+    while i < chars.len() {
+        if !in_host(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && in_host(chars[i]) {
+            i += 1;
+        }
+        let token: String = chars[start..i].iter().collect();
+        let token = token.trim_matches(['.', '-']);
+        let labels: Vec<&str> = token.split('.').collect();
+        if labels.len() < 2
+            || labels.iter().any(|l| l.is_empty())
+            || !labels.last().is_some_and(|tld| TLDS.contains(tld))
+        {
+            continue;
+        }
+        let path = match chars.get(i) {
+            Some('/') => true,
+            Some(':') => chars.get(i + 1).is_some_and(char::is_ascii_digit),
+            _ => false,
+        };
+        if labels.len() >= 3 || path {
+            return true;
+        }
+    }
+    false
+}
+
+/// True when `text` holds a link: a scheme (`://`), `www.`, a Markdown link or a bare domain,
+/// however its dots and letters are spelled (see [`as_host_text`]).
+fn contains_link(text: &str) -> bool {
+    let host_text = as_host_text(text);
+    host_text.contains("://")
+        || host_text.contains("www.")
+        || host_text.contains("](")
+        || bare_domain(&host_text)
 }
 
 /// The draft in a model's answer, or what is wrong with it: not the JSON asked for, a link or
-/// URL, a star count, a number the page does not contain, Markdown that would break the entry,
+/// URL (a bare domain too, its dots written in any script), a star count (in any numerals), a number the page does not contain, Markdown that would break the entry,
 /// a description outside `lengths`.
 pub fn check(answer: &str, page: &Page, lengths: Lengths) -> Result<Draft, Vec<String>> {
     let trimmed = answer.trim();
@@ -338,7 +624,7 @@ pub fn check(answer: &str, page: &Page, lengths: Lengths) -> Result<Draft, Vec<S
         .collect();
     for (name, text) in fields {
         let lower = text.to_lowercase();
-        if lower.contains("://") || lower.contains("www.") || lower.contains("](") {
+        if contains_link(text) {
             problems.push(format!("{name} contains a link"));
         }
         if mentions_stars(&lower) {
@@ -484,6 +770,134 @@ mod tests {
         let short = r#"{"title": "快", "description": "很快。"}"#;
         assert!(check(short, &page(), l).unwrap_err()[0].contains("characters"));
         assert!(check("Sure! Here it is.", &page(), l).unwrap_err()[0].contains("JSON"));
+    }
+
+    fn lax() -> Lengths {
+        Lengths {
+            min: 10,
+            max: 200,
+            typical: 60,
+        }
+    }
+
+    fn description(text: &str) -> String {
+        format!(r#"{{"title": "快", "original_title": "", "description": "{text}"}}"#)
+    }
+
+    #[test]
+    fn a_bare_domain_with_a_path_is_a_link() {
+        let e = check(
+            &description("下载地址是 evil.example/download，文中讲了做法与取舍。"),
+            &page(),
+            lax(),
+        )
+        .unwrap_err();
+        assert!(e.iter().any(|p| p.contains("contains a link")), "{e:?}");
+        for text in [
+            "请到 Evil.Com/Download 下载，文中讲了做法与取舍。",
+            "服务开在 evil.example:8080 上，文中讲了做法与取舍。",
+            "文档在 docs.evil.example 上，文中讲了做法与取舍。",
+        ] {
+            assert!(check(&description(text), &page(), lax()).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_domain_with_its_dots_written_as_dian_is_a_link() {
+        let e = check(
+            &description("详见 www点evil点example 上的说明，非常值得一读。"),
+            &page(),
+            lax(),
+        )
+        .unwrap_err();
+        assert!(e.iter().any(|p| p.contains("contains a link")), "{e:?}");
+        let e = check(
+            &description("详见 evil點example點com 上的说明，非常值得一读。"),
+            &page(),
+            lax(),
+        )
+        .unwrap_err();
+        assert!(e.iter().any(|p| p.contains("contains a link")), "{e:?}");
+    }
+
+    #[test]
+    fn a_domain_with_ideographic_or_full_width_stops_is_a_link() {
+        for text in [
+            "详见 evil。example。com 上的说明，非常值得一读。",
+            "详见 evil．example．com 上的说明，非常值得一读。",
+            "详见 evil｡example｡com 上的说明，非常值得一读。",
+            "详见 ｅｖｉｌ．ｅｘａｍｐｌｅ／download 的说明，非常值得一读。",
+            "详见 evil(.)example(.)com 的说明，非常值得一读。",
+            "详见 https：／／evil 的说明，非常值得一读一读。",
+        ] {
+            let e = check(&description(text), &page(), lax()).unwrap_err();
+            assert!(
+                e.iter().any(|p| p.contains("contains a link")),
+                "{text}: {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_star_count_in_chinese_numerals_is_refused() {
+        let e = check(
+            &description("这个项目在社区里收获五万颗星，值得一读一读。"),
+            &page(),
+            lax(),
+        )
+        .unwrap_err();
+        assert!(e.iter().any(|p| p.contains("mentions stars")), "{e:?}");
+        for text in [
+            "项目已经斩获一万多星，值得一读一读。",
+            "仓库标星两万，社区非常活跃，值得一看。",
+            "仓库已有 3万星，社区非常活跃，值得一看。",
+            "仓库的星数超过三万，社区非常活跃，值得一看。",
+        ] {
+            let e = check(&description(text), &page(), lax()).unwrap_err();
+            assert!(
+                e.iter().any(|p| p.contains("mentions stars")),
+                "{text}: {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn full_width_digits_are_numbers_the_page_must_contain() {
+        let e = check(
+            &description("速度提升了１０倍，文中讲了做法与取舍。"),
+            &page(),
+            lax(),
+        )
+        .unwrap_err();
+        assert!(e.iter().any(|p| p.contains("states 10")), "{e:?}");
+        let ok = check(
+            &description("速度提升了３倍，文中讲了做法与取舍。"),
+            &page(),
+            lax(),
+        );
+        assert!(ok.is_ok(), "{ok:?}");
+    }
+
+    #[test]
+    fn names_versions_and_file_names_are_not_links_or_stars() {
+        let page = Page {
+            url: "https://blog.example.org/starlette".into(),
+            title: "Starlette 1.2.3 on Python 3.12 with HTTP/2".into(),
+            text: "Version 1.2.3 speaks HTTP/2 and HTTP/3 on Python 3.12.".into(),
+            lang: "en".into(),
+        };
+        for text in [
+            "Starlette 1.2.3 在 Python 3.12 上支持 HTTP/2 与 HTTP/3，文中讲了做法与取舍。",
+            "设置写在 config.toml 与 pyproject.toml 里，入口是 main.rs 和 setup.py。",
+            "Node.js、Vue.js、ASP.NET 与 Socket.IO 都有类似做法，例如 e.g. 和 i.e. 的写法。",
+            "版本 v1.2.3 起可用，见 README.md 与 docs/index.html，每星期更新。",
+            "三星与卫星公司都在用，星号表示可选项，这是一个五星级的工具，值得一看。",
+            "作者用 os.path.join 和 torch.nn.functional 写了例子，值得一看。",
+            "他们用 Python。接着用 Rust。最后是 Go。值得一看看看。",
+        ] {
+            let result = check(&description(text), &page, lax());
+            assert!(result.is_ok(), "{text}: {result:?}");
+        }
     }
 
     #[test]

@@ -140,6 +140,9 @@ pub enum FetchError {
     /// Connection and protocol errors.
     #[error("{0}")]
     Network(String),
+    /// The guard of URLs from outside refused the address (see [`crate::guard`]).
+    #[error("refused: {0}")]
+    Refused(String),
 }
 
 #[derive(Debug)]
@@ -159,35 +162,53 @@ impl fmt::Display for RedirectProblem {
 
 impl std::error::Error for RedirectProblem {}
 
-/// A pooled HTTP client with limits.
+/// A pooled HTTP client with limits, for the sources the editor configured (`sources.toml`):
+/// they are trusted as configured and may be on this machine. A URL that came from a reader or
+/// from a feed's content is fetched with [`crate::guard::GuardedFetcher`] instead.
 #[derive(Debug, Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
-    limits: Limits,
+    pub(crate) limits: Limits,
 }
 
 impl Fetcher {
     /// A client with `limits`.
     pub fn new(limits: Limits) -> Result<Fetcher, FetchError> {
+        Fetcher::build(limits, None)
+    }
+
+    /// A client with `limits`. With `resolver` (the guard's), names are resolved by it, no
+    /// proxy is used and redirects are not followed (the guard follows them itself, checking
+    /// each hop); without it, redirects are followed up to the limit.
+    pub(crate) fn build(
+        limits: Limits,
+        resolver: Option<Arc<dyn reqwest::dns::Resolve>>,
+    ) -> Result<Fetcher, FetchError> {
         // One TLS provider for the process (ring); a second call finds it installed.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let max = limits.max_redirects;
-        let policy = reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().iter().any(|u| u == attempt.url()) {
-                attempt.error(RedirectProblem::Loop)
-            } else if attempt.previous().len() > max {
-                attempt.error(RedirectProblem::TooMany)
-            } else {
-                attempt.follow()
-            }
-        });
-        let client = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .timeout(limits.timeout)
             .connect_timeout(limits.connect_timeout.min(limits.timeout))
             .read_timeout(limits.timeout)
-            .redirect(policy)
             .user_agent(limits.user_agent.clone())
-            .pool_idle_timeout(Duration::from_secs(30))
+            .pool_idle_timeout(Duration::from_secs(30));
+        let builder = match resolver {
+            Some(resolver) => builder
+                .redirect(reqwest::redirect::Policy::none())
+                .no_proxy()
+                .dns_resolver(resolver),
+            None => builder.redirect(reqwest::redirect::Policy::custom(move |attempt| {
+                if attempt.previous().iter().any(|u| u == attempt.url()) {
+                    attempt.error(RedirectProblem::Loop)
+                } else if attempt.previous().len() > max {
+                    attempt.error(RedirectProblem::TooMany)
+                } else {
+                    attempt.follow()
+                }
+            })),
+        };
+        let client = builder
             .build()
             .map_err(|e| FetchError::Network(chain(&e)))?;
         Ok(Fetcher { client, limits })
@@ -195,17 +216,31 @@ impl Fetcher {
 
     /// GETs `url`, conditionally when `validators` has values.
     pub async fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
-        let mut request = self.client.get(url).header(
-            reqwest::header::ACCEPT,
-            "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8",
-        );
-        if let Some(etag) = &validators.etag {
-            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
-        }
-        if let Some(date) = &validators.last_modified {
-            request = request.header(reqwest::header::IF_MODIFIED_SINCE, date);
-        }
-        let mut response = request.send().await.map_err(|e| self.error(&e))?;
+        let response = with_headers(self.client.get(url), validators)
+            .send()
+            .await
+            .map_err(|e| self.error(&e))?;
+        self.read(response).await
+    }
+
+    /// A GET of `url` with the headers of every request (no redirect followed by a guarded
+    /// client).
+    pub(crate) async fn send(
+        &self,
+        url: url::Url,
+        validators: &Validators,
+    ) -> Result<reqwest::Response, FetchError> {
+        with_headers(self.client.get(url), validators)
+            .send()
+            .await
+            .map_err(|e| self.error(&e))
+    }
+
+    /// The answer of a request: 304, a status error, or the body within the limits.
+    pub(crate) async fn read(
+        &self,
+        mut response: reqwest::Response,
+    ) -> Result<Fetched, FetchError> {
         let status = response.status();
         if status == reqwest::StatusCode::NOT_MODIFIED {
             return Ok(Fetched::NotModified);
@@ -272,6 +307,9 @@ impl Fetcher {
     fn error(&self, e: &reqwest::Error) -> FetchError {
         let mut source = e.source();
         while let Some(s) = source {
+            if let Some(refusal) = s.downcast_ref::<crate::guard::Refusal>() {
+                return FetchError::Refused(refusal.to_string());
+            }
             if let Some(problem) = s.downcast_ref::<RedirectProblem>() {
                 return match problem {
                     RedirectProblem::Loop => FetchError::RedirectLoop,
@@ -290,6 +328,24 @@ impl Fetcher {
         }
         FetchError::Network(chain(e))
     }
+}
+
+/// `request` with the headers of every request: what is accepted, the validators.
+fn with_headers(
+    request: reqwest::RequestBuilder,
+    validators: &Validators,
+) -> reqwest::RequestBuilder {
+    let mut request = request.header(
+        reqwest::header::ACCEPT,
+        "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8",
+    );
+    if let Some(etag) = &validators.etag {
+        request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+    }
+    if let Some(date) = &validators.last_modified {
+        request = request.header(reqwest::header::IF_MODIFIED_SINCE, date);
+    }
+    request
 }
 
 /// An error and its causes on one line.

@@ -31,7 +31,10 @@ const NOT_OWNERS: &[&str] = &[
     "events",
 ];
 
-/// `owner/repo` (lower case) when `url` is a github.com repository or a page inside one.
+/// `owner/repo` (lower case) when `url` is a github.com repository or a page inside one. Only
+/// names GitHub allows (an owner of letters, digits and `-`; a repository of those, `.` and
+/// `_`, not `.` or `..`) are taken: the two go into the API's path, and a reader's link must
+/// not steer it (`%2e%2e`, `..`).
 pub fn repo_of(url: &str) -> Option<String> {
     let rest = url.split_once("://")?.1;
     let rest = rest.strip_prefix("www.").unwrap_or(rest);
@@ -39,7 +42,17 @@ pub fn repo_of(url: &str) -> Option<String> {
     let mut parts = path.split(['/', '?', '#']).filter(|p| !p.is_empty());
     let owner = parts.next()?;
     let repo = parts.next()?.trim_end_matches(".git");
-    if NOT_OWNERS.contains(&owner.to_ascii_lowercase().as_str()) || repo.is_empty() {
+    let owner_ok = (1..=39).contains(&owner.len())
+        && owner
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let repo_ok = (1..=100).contains(&repo.len())
+        && repo != "."
+        && repo != ".."
+        && repo
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if NOT_OWNERS.contains(&owner.to_ascii_lowercase().as_str()) || !owner_ok || !repo_ok {
         return None;
     }
     Some(format!("{owner}/{repo}").to_ascii_lowercase())
@@ -201,5 +214,13 @@ mod tests {
         assert_eq!(repo_of("https://github.com/topics/python"), None);
         assert_eq!(repo_of("https://github.com/astral-sh"), None);
         assert_eq!(repo_of("https://gitlab.com/a/b"), None);
+        // A reader's link does not steer the API's path.
+        assert_eq!(repo_of("https://github.com/a/%2e%2e"), None);
+        assert_eq!(repo_of("https://github.com/a/.."), None);
+        assert_eq!(repo_of("https://github.com/a%2fb/c"), None);
+        assert_eq!(
+            repo_of("https://github.com/a-b/c_d.e"),
+            Some("a-b/c_d.e".into())
+        );
     }
 }

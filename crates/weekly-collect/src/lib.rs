@@ -8,6 +8,7 @@ pub mod draft;
 pub mod feed;
 pub mod fetch;
 pub mod github;
+pub mod guard;
 pub mod opml;
 pub mod run;
 pub mod score;

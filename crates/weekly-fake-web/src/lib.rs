@@ -57,6 +57,7 @@ pub struct Request {
 #[derive(Debug, Default)]
 struct Shared {
     pages: HashMap<String, Page>,
+    redirects: HashMap<String, String>,
     requests: Vec<Request>,
     stars: HashMap<String, i64>,
     repo_texts: HashMap<String, (String, String)>,
@@ -99,6 +100,13 @@ impl FakeWeb {
     /// Serves `page` at `path` (starting with `/`).
     pub fn page(&self, path: &str, page: Page) {
         lock(&self.shared).pages.insert(path.to_owned(), page);
+    }
+
+    /// Answers `path` with `302 Found` to `to` (any URL, another server's too).
+    pub fn redirect(&self, path: &str, to: &str) {
+        lock(&self.shared)
+            .redirects
+            .insert(path.to_owned(), to.to_owned());
     }
 
     /// Serves an XML feed at `path` with an `ETag` derived from its length and a fixed
@@ -308,6 +316,9 @@ async fn route(
             }
         }
         _ => {
+            if let Some(to) = lock(shared).redirects.get(path).cloned() {
+                return redirect(&to);
+            }
             let Some(page) = lock(shared).pages.get(path).cloned() else {
                 return StatusCode::NOT_FOUND.into_response();
             };

@@ -48,6 +48,12 @@ fn run(root: &Path, web: &FakeWeb, llm: &FakeLlm, args: &[&str]) -> Output {
         .env("WEEKLY_LLM_BASE_URL", llm.base_url())
         .env("WEEKLY_TELEGRAM_API_URL", web.url())
         .env("WEEKLY_TELEGRAM_BOT_TOKEN", TOKEN)
+        // The stand-in is on 127.0.0.1: the guard of candidates' links lets exactly its
+        // address through, nothing else of this machine.
+        .env(
+            weekly_collect::guard::TEST_ALLOW_ENV,
+            web.url().trim_start_matches("http://"),
+        )
         .output()
         .expect("run weekly")
 }
@@ -383,4 +389,125 @@ fn a_submission_through_the_server_and_one_through_the_bot_reach_the_inbox() {
         .collect();
     assert_eq!(calls.len(), 2);
     assert_eq!(calls[1].fields["offset"], "1003");
+}
+
+#[test]
+fn links_to_this_machine_are_refused_when_submitted_and_never_fetched_when_drafted() {
+    let web = FakeWeb::start(TOKEN).unwrap();
+    serve(&web);
+    // An internal service on this machine that no reader's link may reach.
+    let internal = FakeWeb::start(TOKEN).unwrap();
+    let secret = "internal admin page: secret-4711";
+    internal.page(
+        "/admin",
+        Page {
+            body: format!("<html><head><title>Admin</title></head><body><article><p>{secret}. \
+This page lists every account of the internal service with its settings.</p></article></body></html>")
+            .into_bytes(),
+            content_type: "text/html; charset=utf-8".into(),
+            ..Page::default()
+        },
+    );
+    let port = internal.url().rsplit(':').next().unwrap().to_owned();
+    let llm = FakeLlm::start(Options::default()).unwrap();
+    let (_dir, root) = workspace(&web);
+
+    // The form refuses them up front.
+    let server = common::server::start(&root, 60);
+    for url in [
+        format!("http://127.0.0.1:{port}/admin"),
+        "http://127.0.0.1:9001/admin".to_owned(),
+        "http://127.1/admin".to_owned(),
+        "http://0x7f.1/admin".to_owned(),
+        "http://2130706433./admin".to_owned(),
+        "http://0177.0.0.1/admin".to_owned(),
+        "http://localhost:9001/admin".to_owned(),
+        "http://169.254.169.254/latest/meta-data/".to_owned(),
+        "http://metadata.google.internal/computeMetadata/v1/".to_owned(),
+        "http://10.0.0.1/".to_owned(),
+    ] {
+        let body = format!("{{\"url\": \"{url}\", \"note\": \"look\"}}");
+        let (status, page) = common::server::request(
+            &server.address,
+            "POST",
+            "/submit",
+            "application/json",
+            &body,
+        );
+        assert_eq!(status, 400, "{url}: {page}");
+        assert!(page.contains("Not a public address"), "{url}: {page}");
+    }
+    drop(server);
+
+    // Links already in the store are refused by the guard when drafted: from a feed's content
+    // (plain, a local name, behind a redirect of the allowed stand-in) and from readers'
+    // messages to the bot, which are stored as written.
+    web.redirect("/moved", &format!("http://127.0.0.1:{port}/admin"));
+    let u = web.url();
+    let from_feed = [
+        format!("http://127.0.0.1:{port}/admin"),
+        format!("http://localhost:{port}/admin"),
+        format!("{u}/moved"),
+    ];
+    let from_bot = [
+        format!("http://127.1:{port}/admin"),
+        format!("http://0x7f.1:{port}/admin"),
+        format!("http://2130706433.:{port}/admin"),
+        format!("http://0177.0.0.1:{port}/admin"),
+    ];
+    let items: Vec<String> = from_feed
+        .iter()
+        .enumerate()
+        .map(|(i, link)| {
+            format!("<item><title>Internal {i}</title><link>{link}</link><description>x</description></item>")
+        })
+        .collect();
+    let items = items.concat();
+    web.feed(
+        "/feed.xml",
+        &format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Blog</title>{items}</channel></rss>"
+        ),
+    );
+    let mut sources = std::fs::read_to_string(root.join("sources.toml")).unwrap();
+    sources.push_str("\n[[source]]\nurl = \"telegram:bot\"\nname = \"Readers on Telegram\"\nkind = \"telegram\"\n");
+    std::fs::write(root.join("sources.toml"), sources).unwrap();
+    for link in &from_bot {
+        web.telegram_message("mallory", &format!("great read {link}"));
+    }
+    ok(&root, &web, &llm, &["collect", "--no-github"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&root, &web, &llm, &["inbox", "--json"])).unwrap();
+    let ids: Vec<String> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].to_string())
+        .collect();
+    assert_eq!(ids.len(), from_feed.len() + from_bot.len(), "{json}");
+    for link in from_bot.iter().chain(&from_feed) {
+        assert!(json.to_string().contains(link.as_str()), "{link}: {json}");
+    }
+    assert!(!json.to_string().contains(":9001/"), "{json}");
+    let mut args = vec!["inbox", "draft", "--section", "articles"];
+    args.extend(ids.iter().map(String::as_str));
+    let o = run(&root, &web, &llm, &args);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert_eq!(
+        out.matches("not drafted: the page could not be read: refused:")
+            .count(),
+        ids.len(),
+        "{out}"
+    );
+    assert!(out.contains("127.0.0.1 is a loopback address"), "{out}");
+    // Nothing reached the internal service, the model or the store.
+    assert!(internal.requests().is_empty(), "{:?}", internal.requests());
+    assert_eq!(llm.request_count(), 0);
+    let json = ok(&root, &web, &llm, &["inbox", "--json"]);
+    assert!(!json.contains("secret-4711"), "{json}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for c in json.as_array().unwrap() {
+        assert!(c["drafts"].as_array().unwrap().is_empty(), "{c}");
+    }
 }

@@ -603,8 +603,25 @@ async fn draft(
     let kept = store.drafts().await?;
     let model = weekly_llm::OpenAiClient::new(crate::cmd::translate::client_config(workspace))?;
     let config = &workspace.config.collect;
-    let fetcher =
-        weekly_collect::fetch::Fetcher::new(collector::limits(&workspace.config.collect))?;
+    // Candidates' links come from readers and feeds' content: only public addresses are
+    // fetched. The exceptions exist for the tests' local stand-ins (ARCHITECTURE.md, trust
+    // boundary); this is the one place they are read.
+    let exceptions = match std::env::var(weekly_collect::guard::TEST_ALLOW_ENV) {
+        Ok(list) => {
+            let exceptions = weekly_collect::guard::Exceptions::from_allow_list(&list)
+                .map_err(|e| anyhow!("{}: {e}", weekly_collect::guard::TEST_ALLOW_ENV))?;
+            printer::status(&format!(
+                "warning: {} is set: fetching from {list} is allowed (for tests only)",
+                weekly_collect::guard::TEST_ALLOW_ENV
+            ));
+            exceptions
+        }
+        Err(_) => weekly_collect::guard::Exceptions::default(),
+    };
+    let fetcher = weekly_collect::guard::GuardedFetcher::with_exceptions(
+        collector::limits(&workspace.config.collect),
+        exceptions,
+    )?;
     let api =
         std::env::var("WEEKLY_GITHUB_API_URL").unwrap_or_else(|_| config.github_api_url.clone());
     let github =

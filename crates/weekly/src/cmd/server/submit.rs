@@ -1,7 +1,8 @@
 //! `POST /submit`: a reader recommends a link. The link is checked (an `http(s)` URL with a
-//! host), nothing is fetched, and it enters the inbox as a candidate from the source
-//! `reader:form`, the reader's note as its summary. Rate-limited with the sign-up form,
-//! honeypot field `website`.
+//! host that is not an address of this machine or of a private network, nor a local name such
+//! as `localhost`, read as a browser reads it: `127.1` and `0x7f.1` are 127.0.0.1), nothing is
+//! fetched, and it enters the inbox as a candidate from the source `reader:form`, the reader's
+//! note as its summary. Rate-limited with the sign-up form, honeypot field `website`.
 
 use super::App;
 use super::pages::{database_down, page};
@@ -91,6 +92,20 @@ pub(super) async fn submit(
     );
     if !form.website.trim().is_empty() {
         return thanks;
+    }
+    // An address of this machine or of a private network, or a local name, is refused here
+    // (`localhost` before the check below, which would call it no web address), and again by
+    // the guard when `inbox draft` fetches the page, which also checks what a name resolves
+    // to and every redirect.
+    if let Some(why) = weekly_collect::guard::forbidden_host_of(&form.url) {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "Not a public address",
+            &format!(
+                "Only pages on the public web can be recommended ({why}). Please go back and \
+                 give the page's public address."
+            ),
+        );
     }
     let Some(url) = weekly_model::url_norm::web_url(&form.url) else {
         return page(
