@@ -356,19 +356,6 @@ fn line_diff(name: &str, old: &str, new: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_diff_shows_only_the_changed_lines() {
-        let d = line_diff("R.md", "a\nb\nc\nd\n", "a\nB\nB2\nd\n");
-        assert!(line_diff("R.md", "a\nd\n", "a\nx\ny\nd\n").contains("@@ -2,0 +2,2 @@"));
-        assert_eq!(d, "--- R.md\n+++ R.md\n@@ -2,2 +2,2 @@\n-b\n-c\n+B\n+B2\n");
-        assert_eq!(line_diff("R.md", "same", "same"), "");
-    }
-}
-
 /// Runs the deploy command in the workspace with a minimal environment (no secret of ours:
 /// `weekly_app::child::minimal_env`) plus `WEEKLY_ISSUE`, `WEEKLY_SITE` and
 /// `WEEKLY_SITE_FULL`; every line it prints is shown through the printer, scrubbed of the
@@ -411,5 +398,18 @@ fn relay(from: impl std::io::Read, print: fn(&str)) {
         let text = String::from_utf8_lossy(&line);
         print(text.trim_end_matches(['\n', '\r']));
         line.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diff_shows_only_the_changed_lines() {
+        let d = line_diff("R.md", "a\nb\nc\nd\n", "a\nB\nB2\nd\n");
+        assert!(line_diff("R.md", "a\nd\n", "a\nx\ny\nd\n").contains("@@ -2,0 +2,2 @@"));
+        assert_eq!(d, "--- R.md\n+++ R.md\n@@ -2,2 +2,2 @@\n-b\n-c\n+B\n+B2\n");
+        assert_eq!(line_diff("R.md", "same", "same"), "");
     }
 }

@@ -72,7 +72,7 @@ pub fn connection_cap(wanted: usize) -> usize {
     if limit.current < limit.maximum {
         limit.current = limit.maximum;
         // Not allowed (a container's policy, say): the soft limit stays, and so does the cap.
-        let _ = setrlimit(Resource::Nofile, limit.clone());
+        let _ = setrlimit(Resource::Nofile, limit);
         limit = getrlimit(Resource::Nofile);
     }
     let open_files = limit.current.unwrap_or(u64::MAX);
@@ -111,7 +111,7 @@ pub async fn serve(
         };
         let Ok(permit) = permits.clone().try_acquire_owned() else {
             // Over the cap: closed at once, so that the descriptors never run out.
-            if refused.fetch_add(1, Ordering::Relaxed) % 1000 == 0 {
+            if refused.fetch_add(1, Ordering::Relaxed).is_multiple_of(1000) {
                 printer::status(&format!(
                     "{} connections open: refusing new ones",
                     limits.max_connections
