@@ -172,14 +172,22 @@ impl Personaliser {
         let preferences = format!(
             "{}/preferences?token={}",
             self.links_base,
-            self.secret
-                .token(id, Purpose::Preferences, self.links_until)
+            self.secret.token(
+                id,
+                &recipient.link_key,
+                Purpose::Preferences,
+                self.links_until
+            )
         );
         let unsubscribe = format!(
             "{}/unsubscribe?token={}",
             self.links_base,
-            self.secret
-                .token(id, Purpose::Unsubscribe, self.links_until)
+            self.secret.token(
+                id,
+                &recipient.link_key,
+                Purpose::Unsubscribe,
+                self.links_until
+            )
         );
         let fill = |text: &str, html: bool| {
             let (p, u) = if html {

@@ -2,15 +2,22 @@
 //! kept open between messages, dropped when broken. Each socket has Nagle's algorithm off:
 //! lettre writes a message's closing `.` apart from its body, and with Nagle on that small
 //! write waits for the server's delayed acknowledgement (40 ms a message on Linux).
+//!
+//! A server may close a connection that waited in the pool (an idle timeout, a restart): a
+//! connection idle for a while is asked `NOOP` before it is used, and one that fails anyway
+//! before the server accepted a recipient (nothing can have been delivered) is replaced by a
+//! new one and the message sent again, once. Neither counts as a failed attempt.
 
 use crate::config::SmtpConfig;
 use crate::sender::{Refusal, Transport};
 use anyhow::{Context, Result, bail};
 use lettre::Message;
+use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
-use lettre::transport::smtp::extension::ClientId;
-use std::time::Duration;
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
+use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
 /// How a connection is secured.
@@ -120,8 +127,101 @@ fn url_decode(text: &str) -> String {
 pub struct SmtpPool {
     server: Server,
     hello: ClientId,
-    idle: Mutex<Vec<AsyncSmtpConnection>>,
+    /// Connections waiting for a message, with when each last did something.
+    idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
     timeout: Duration,
+    /// A connection idle this long is checked with `NOOP` before it is used.
+    check_idle_after: Duration,
+}
+
+/// How long a pooled connection may wait before it is checked with `NOOP` (a campaign's
+/// connections, busy all the time, are not asked; one left from a message a while ago is).
+const CHECK_IDLE_AFTER: Duration = Duration::from_secs(2);
+
+/// Why a send failed, and whether the server had accepted a recipient by then.
+struct Failed {
+    accepted: bool,
+    why: SendError,
+}
+
+enum SendError {
+    Smtp(lettre::transport::smtp::Error),
+    /// The message needs an extension the server does not offer.
+    Unsupported(&'static str),
+}
+
+/// Sends `bytes` to the recipients of `envelope` on `connection`: what lettre's `send` does,
+/// step by step, so that a failure says whether any recipient was accepted before it.
+async fn send_on(
+    connection: &mut AsyncSmtpConnection,
+    envelope: &Envelope,
+    bytes: &[u8],
+) -> Result<(), Failed> {
+    let before = |why| Failed {
+        accepted: false,
+        why,
+    };
+    let mut options = Vec::new();
+    let non_ascii = envelope
+        .from()
+        .into_iter()
+        .chain(envelope.to())
+        .any(|a| !AsRef::<str>::as_ref(a).is_ascii());
+    if non_ascii {
+        if !connection
+            .server_info()
+            .supports_feature(Extension::SmtpUtfEight)
+        {
+            return Err(before(SendError::Unsupported(
+                "the address is not ASCII and the server does not offer SMTPUTF8",
+            )));
+        }
+        options.push(MailParameter::SmtpUtfEight);
+    }
+    if !bytes.is_ascii() {
+        if !connection
+            .server_info()
+            .supports_feature(Extension::EightBitMime)
+        {
+            return Err(before(SendError::Unsupported(
+                "the message is not ASCII and the server does not offer 8BITMIME",
+            )));
+        }
+        options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    connection
+        .command(Mail::new(envelope.from().cloned(), options))
+        .await
+        .map_err(|e| before(SendError::Smtp(e)))?;
+    let mut accepted = false;
+    for to in envelope.to() {
+        connection
+            .command(Rcpt::new(to.clone(), Vec::new()))
+            .await
+            .map_err(|e| Failed {
+                accepted,
+                why: SendError::Smtp(e),
+            })?;
+        accepted = true;
+    }
+    let after = |e| Failed {
+        accepted: true,
+        why: SendError::Smtp(e),
+    };
+    connection.command(Data).await.map_err(after)?;
+    connection.message(bytes).await.map_err(after)?;
+    Ok(())
+}
+
+/// A failure a new connection may not have: the connection is gone (no answer, or the
+/// server's 421 "closing"), not an answer about this message.
+fn lost_connection(why: &SendError) -> bool {
+    match why {
+        SendError::Smtp(e) => {
+            !e.is_permanent() && e.status().is_none_or(|code| code.to_string() == "421")
+        }
+        SendError::Unsupported(_) => false,
+    }
 }
 
 impl std::fmt::Debug for SmtpPool {
@@ -157,6 +257,26 @@ impl SmtpPool {
             hello: ClientId::default(),
             idle: Mutex::new(Vec::new()),
             timeout: Duration::from_mins(1),
+            check_idle_after: CHECK_IDLE_AFTER,
+        }
+    }
+
+    /// A connection for the next message, and whether it comes from the pool: a pooled one
+    /// idle for a while must answer `NOOP` (else it is dropped and the next one tried), and
+    /// a new one is opened when none is left.
+    async fn take(&self) -> Result<(AsyncSmtpConnection, bool), Refusal> {
+        loop {
+            let pooled = self.idle.lock().await.pop();
+            let Some((mut connection, since)) = pooled else {
+                return Ok((self.connect().await?, false));
+            };
+            if since.elapsed() < self.check_idle_after {
+                return Ok((connection, true));
+            }
+            match tokio::time::timeout(self.timeout, connection.test_connected()).await {
+                Ok(true) => return Ok((connection, true)),
+                _ => connection.abort().await,
+            }
         }
     }
 
@@ -212,7 +332,7 @@ impl SmtpPool {
     /// Closes the idle connections politely.
     pub async fn close(&self) {
         let idle = std::mem::take(&mut *self.idle.lock().await);
-        for mut connection in idle {
+        for (mut connection, _) in idle {
             let _ = connection.quit().await;
         }
     }
@@ -222,28 +342,42 @@ impl Transport for SmtpPool {
     async fn deliver(&self, _to: &str, _name: &str, message: Message) -> Result<(), Refusal> {
         let envelope = message.envelope().clone();
         let bytes = message.formatted();
-        let pooled = self.idle.lock().await.pop();
-        let mut connection = match pooled {
-            Some(connection) => connection,
-            None => self.connect().await?,
-        };
-        let sent = tokio::time::timeout(self.timeout, connection.send(&envelope, &bytes)).await;
-        let result = match sent {
-            Err(_) => {
-                connection.abort().await;
-                return Err(Refusal::Temporary(
-                    "the server did not answer in time".into(),
-                ));
-            }
-            Ok(Ok(_)) => Ok(()),
-            Ok(Err(e)) => Err(refusal(&e)),
-        };
-        if connection.has_broken() {
+        let (mut connection, mut pooled) = self.take().await?;
+        loop {
+            let sent =
+                tokio::time::timeout(self.timeout, send_on(&mut connection, &envelope, &bytes))
+                    .await;
+            let failed = match sent {
+                Err(_) => {
+                    connection.abort().await;
+                    return Err(Refusal::Temporary(
+                        "the server did not answer in time".into(),
+                    ));
+                }
+                Ok(Ok(())) => {
+                    if connection.has_broken() {
+                        connection.abort().await;
+                    } else {
+                        self.idle.lock().await.push((connection, Instant::now()));
+                    }
+                    return Ok(());
+                }
+                Ok(Err(failed)) => failed,
+            };
+            // After a failed command the connection's state is unknown: never reused.
             connection.abort().await;
-        } else {
-            self.idle.lock().await.push(connection);
+            if pooled && !failed.accepted && lost_connection(&failed.why) {
+                // A pooled connection the server had closed: nothing was delivered, so the
+                // message goes again, once, on a new connection.
+                connection = self.connect().await?;
+                pooled = false;
+                continue;
+            }
+            return Err(match failed.why {
+                SendError::Smtp(e) => refusal(&e),
+                SendError::Unsupported(why) => Refusal::Temporary(why.to_owned()),
+            });
         }
-        result
     }
 }
 
@@ -258,4 +392,200 @@ pub fn campaign_pool(
         return Ok(None);
     };
     Ok(Some((SmtpPool::new(server), crate::mail::sender(config)?)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+    use std::process::{Child, Command};
+
+    /// `crates/weekly/tests/support/smtp_server.py` (aiosmtpd) on 127.0.0.1:`port`, logging
+    /// what it accepts to `log`; `None` with a printed reason when aiosmtpd is missing (a
+    /// failure with `WEEKLY_REQUIRE_SMTP`).
+    fn smtp_server(port: u16, log: &Path, extra: &[&str]) -> Option<Stopped> {
+        use std::io::Write as _;
+        let available = Command::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !available {
+            assert!(
+                std::env::var_os("WEEKLY_REQUIRE_SMTP").is_none(),
+                "WEEKLY_REQUIRE_SMTP is set but Python's aiosmtpd is missing"
+            );
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED: needs Python's aiosmtpd (`pip install aiosmtpd`)"
+            );
+            return None;
+        }
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../weekly/tests/support/smtp_server.py");
+        let child = Command::new("python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(log)
+            .args(extra)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Stopped(child);
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Some(server);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the SMTP server did not start on port {port}");
+    }
+
+    /// A child process killed when dropped.
+    struct Stopped(Child);
+
+    impl Drop for Stopped {
+        fn drop(&mut self) {
+            self.0.kill().ok();
+            self.0.wait().ok();
+        }
+    }
+
+    fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    }
+
+    fn pool(port: u16) -> SmtpPool {
+        SmtpPool::new(Server {
+            host: "127.0.0.1".into(),
+            port,
+            security: Security::None,
+            credentials: None,
+        })
+    }
+
+    fn message(to: &str) -> Message {
+        let from: lettre::message::Mailbox = "weekly <weekly@example.org>".parse().unwrap();
+        let mail = weekly_store::OutboxMail {
+            kind: "test".into(),
+            recipient: to.into(),
+            subject: "s".into(),
+            body_text: "b".into(),
+            body_html: String::new(),
+            list_unsubscribe: String::new(),
+        };
+        crate::mail::message(&from, &mail).unwrap()
+    }
+
+    fn accepted(log: &Path) -> usize {
+        std::fs::read_to_string(log)
+            .unwrap_or_default()
+            .lines()
+            .count()
+    }
+
+    /// The server closes connections idle for a second; the next message, three seconds
+    /// later, goes on a new connection without a failed attempt.
+    #[tokio::test]
+    async fn a_connection_the_server_closed_while_idle_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        let port = free_port();
+        let Some(_server) = smtp_server(port, &log, &["--idle", "1"]) else {
+            return;
+        };
+        let pool = pool(port);
+        pool.deliver("a@x.org", "a", message("a@x.org"))
+            .await
+            .unwrap();
+        assert_eq!(pool.idle.lock().await.len(), 1);
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        pool.deliver("b@x.org", "b", message("b@x.org"))
+            .await
+            .unwrap_or_else(|e| panic!("the stale connection was used: {e:?}"));
+        assert_eq!(accepted(&log), 2);
+    }
+
+    /// The server restarts between two messages, and the pooled connection is not checked
+    /// first (it looks fresh): the send fails before any recipient was accepted, and goes
+    /// again on a new connection, once.
+    #[tokio::test]
+    async fn a_server_restarted_between_two_messages_costs_no_failed_attempt() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        let port = free_port();
+        let Some(server) = smtp_server(port, &log, &[]) else {
+            return;
+        };
+        let mut pool = pool(port);
+        pool.check_idle_after = Duration::from_hours(1);
+        pool.deliver("a@x.org", "a", message("a@x.org"))
+            .await
+            .unwrap();
+        drop(server);
+        let again = smtp_server(port, &log, &[]).unwrap();
+        pool.deliver("b@x.org", "b", message("b@x.org"))
+            .await
+            .unwrap_or_else(|e| panic!("the dead connection was used: {e:?}"));
+        assert_eq!(accepted(&log), 2);
+        // A refusal of the message itself is not sent again.
+        let rejecting = dir.path().join("log2");
+        drop(again);
+        let _rejecting = smtp_server(port, &rejecting, &["--reject", "c@"]).unwrap();
+        let refused = pool.deliver("c@x.org", "c", message("c@x.org")).await;
+        assert!(matches!(refused, Err(Refusal::Permanent(_))), "{refused:?}");
+    }
+
+    /// Through the outbox: a mail after an idle period is sent, not counted as failed.
+    #[tokio::test]
+    async fn the_outbox_sends_the_first_mail_after_an_idle_period() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        let port = free_port();
+        let Some(_server) = smtp_server(port, &log, &["--idle", "1"]) else {
+            return;
+        };
+        let config = crate::config::SmtpConfig {
+            from: "weekly <weekly@example.org>".into(),
+            ..Default::default()
+        };
+        let url = format!("smtp://127.0.0.1:{port}");
+        let mailer = crate::mail::SmtpMailer::new(&config, Some(&url), None)
+            .unwrap()
+            .unwrap();
+        let store = weekly_store::Store::open(&dir.path().join("weekly.db"))
+            .await
+            .unwrap();
+        let mut failures = Vec::new();
+        for to in ["a@x.org", "b@x.org"] {
+            store
+                .enqueue_mail(
+                    &weekly_store::OutboxMail {
+                        kind: "test".into(),
+                        recipient: to.into(),
+                        subject: "s".into(),
+                        body_text: "b".into(),
+                        body_html: String::new(),
+                        list_unsubscribe: String::new(),
+                    },
+                    "2026-12-01T00:00:00Z",
+                )
+                .await
+                .unwrap();
+            let lines = std::sync::Mutex::new(Vec::new());
+            let done = crate::mail::flush(&store, &mailer, 10, false, &|l| {
+                lines.lock().unwrap().push(l.to_owned());
+            })
+            .await
+            .unwrap();
+            failures.extend(lines.into_inner().unwrap());
+            assert_eq!((done.sent, done.failed), (1, 0), "{to}: {failures:?}");
+            tokio::time::sleep(Duration::from_secs(3)).await;
+        }
+        assert_eq!(accepted(&log), 2);
+    }
 }

@@ -409,6 +409,8 @@ paid@x.org,,,paid,\n\
             consent_via: "cli".into(),
             created_at: "t".into(),
             updated_at: "t".into(),
+            link_key: String::new(),
+            legacy_links: false,
         };
         let csv = export_csv(&[s]).unwrap();
         assert!(csv.starts_with("email,name,languages"), "{csv}");

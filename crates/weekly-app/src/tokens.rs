@@ -1,11 +1,15 @@
 //! Signed links for subscribers (confirm, unsubscribe, preferences): HMAC-SHA-256 over the
-//! subscriber id, the purpose and the expiry, with the workspace's secret. A token names no
-//! address, cannot be changed without the secret, is checked in constant time, and says which
-//! of forged, expired or meant for another purpose it is.
+//! subscriber id, the purpose, the expiry and the subscriber's own random link key, with the
+//! workspace's secret. A token names no address, cannot be changed without the secret, is
+//! checked in constant time, dies with its subscriber (a forgotten row's key is gone, and a row
+//! made later for the same address has another), and says which of forged, expired or meant
+//! for another purpose it is. Tokens mailed before subscribers had keys (migration 0008) were
+//! signed without one: they are accepted for the rows of that time only (`legacy_links`).
 
 use anyhow::{Context, Result, bail};
 use hmac::{KeyInit, Mac};
 use std::path::Path;
+use weekly_store::{Store, Subscriber};
 
 type HmacSha256 = hmac::Hmac<sha2_hmac::Sha256>;
 
@@ -95,44 +99,123 @@ impl Secret {
         mac
     }
 
-    /// A token for subscriber `id`, for `purpose`, valid until `expires` (unix seconds).
-    pub fn token(&self, id: i64, purpose: Purpose, expires: i64) -> String {
+    /// The MAC of a link: over `message` and the subscriber's link `key`.
+    fn link_mac(&self, message: &str, key: &str) -> HmacSha256 {
+        let mut mac = self.mac(message);
+        mac.update(b"\n");
+        mac.update(key.as_bytes());
+        mac
+    }
+
+    /// A token for subscriber `id` whose link key is `key` (`Subscriber::link_key`), for
+    /// `purpose`, valid until `expires` (unix seconds).
+    pub fn token(&self, id: i64, key: &str, purpose: Purpose, expires: i64) -> String {
         let message = format!("{id}.{}.{expires}", purpose.code());
-        let tag = self.mac(&message).finalize().into_bytes();
+        let tag = self.link_mac(&message, key).finalize().into_bytes();
         format!("{message}.{}", hex(&tag))
     }
 
-    /// The subscriber id of `token` when it is ours, for `purpose`, and not expired at `now`.
-    pub fn verify(&self, token: &str, purpose: Purpose, now: i64) -> Result<i64, Refused> {
-        let mut parts = token.rsplitn(2, '.');
-        let (Some(hex), Some(message)) = (parts.next(), parts.next()) else {
-            return Err(Refused::Forged);
-        };
-        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+    /// Whether `token` is ours, for `purpose`, not expired at `now`, and made for `holder`
+    /// (the subscriber its id names, as stored now): signed with their link key, or — for a
+    /// row from before link keys only — without one.
+    pub fn verify(
+        &self,
+        token: &str,
+        purpose: Purpose,
+        now: i64,
+        holder: &Subscriber,
+    ) -> Result<(), Refused> {
+        let parsed = Parsed::of(token).ok_or(Refused::Forged)?;
+        if parsed.id != holder.id {
             return Err(Refused::Forged);
         }
-        let tag: Vec<u8> = (0..32)
-            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap_or(0))
-            .collect();
         // Constant time: `verify_slice` compares every byte.
-        if self.mac(message).verify_slice(&tag).is_err() {
+        let keyed = self
+            .link_mac(parsed.message, &holder.link_key)
+            .verify_slice(&parsed.tag)
+            .is_ok();
+        let legacy =
+            holder.legacy_links && self.mac(parsed.message).verify_slice(&parsed.tag).is_ok();
+        if !keyed && !legacy {
             return Err(Refused::Forged);
         }
-        let fields: Vec<&str> = message.split('.').collect();
-        let [id, code, expires] = fields[..] else {
-            return Err(Refused::Forged);
-        };
-        let (Ok(id), Ok(expires)) = (id.parse::<i64>(), expires.parse::<i64>()) else {
-            return Err(Refused::Forged);
-        };
-        if code != purpose.code() {
+        if parsed.code != purpose.code() {
             return Err(Refused::OtherPurpose);
         }
-        if now > expires {
+        if now > parsed.expires {
             return Err(Refused::Expired);
         }
-        Ok(id)
+        Ok(())
     }
+}
+
+/// A token taken apart, not checked yet.
+struct Parsed<'a> {
+    /// What the tag signs: `id.code.expires`.
+    message: &'a str,
+    id: i64,
+    code: &'a str,
+    expires: i64,
+    tag: Vec<u8>,
+}
+
+impl Parsed<'_> {
+    fn of(token: &str) -> Option<Parsed<'_>> {
+        let (message, hex) = token.rsplit_once('.')?;
+        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let tag = (0..32)
+            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap_or(0))
+            .collect();
+        let fields: Vec<&str> = message.split('.').collect();
+        let [id, code, expires] = fields[..] else {
+            return None;
+        };
+        Some(Parsed {
+            message,
+            id: id.parse().ok()?,
+            code,
+            expires: expires.parse().ok()?,
+            tag,
+        })
+    }
+}
+
+/// The subscriber id `token` names, not checked: whom to look up before [`Secret::verify`].
+pub fn named_id(token: &str) -> Option<i64> {
+    Parsed::of(token).map(|p| p.id)
+}
+
+/// Why a link was not accepted: refused, or the database could not be asked.
+#[derive(Debug)]
+pub enum Checked {
+    /// The token is not valid for anyone we have.
+    Refused(Refused),
+    /// The database failed (the token may be fine).
+    Store(weekly_store::StoreError),
+}
+
+/// The subscriber `token` was made for, for `purpose` at `now` (unix seconds), as stored in
+/// `store`: the id it names is looked up and the token checked against that row's link key,
+/// so a token of a forgotten subscriber opens nothing, whoever has its id now.
+pub async fn check(
+    store: &Store,
+    secret: &Secret,
+    token: &str,
+    purpose: Purpose,
+    now: i64,
+) -> Result<Subscriber, Checked> {
+    let id = named_id(token).ok_or(Checked::Refused(Refused::Forged))?;
+    let holder = store
+        .subscriber_by_id(id)
+        .await
+        .map_err(Checked::Store)?
+        .ok_or(Checked::Refused(Refused::Forged))?;
+    secret
+        .verify(token, purpose, now, &holder)
+        .map_err(Checked::Refused)?;
+    Ok(holder)
 }
 
 /// `bytes` in lower-case hexadecimal.
@@ -165,45 +248,180 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// A stored subscriber `id` with link key `key`.
+    fn holder(id: i64, key: &str, legacy_links: bool) -> Subscriber {
+        Subscriber {
+            id,
+            email: format!("{id}@x.org"),
+            name: String::new(),
+            languages: String::new(),
+            tier: "free".into(),
+            paid_until: None,
+            status: "confirmed".into(),
+            source: String::new(),
+            consent_at: "t".into(),
+            consent_ip: String::new(),
+            consent_via: "form".into(),
+            created_at: "t".into(),
+            updated_at: "t".into(),
+            link_key: key.into(),
+            legacy_links,
+        }
+    }
+
     #[test]
     fn tokens_are_refused_when_forged_expired_or_for_another_purpose() {
         let secret = Secret::from_text(&"k".repeat(32)).unwrap();
-        let token = secret.token(42, Purpose::Confirm, 1_000);
-        assert_eq!(secret.verify(&token, Purpose::Confirm, 999), Ok(42));
-        assert_eq!(secret.verify(&token, Purpose::Confirm, 1_000), Ok(42));
+        let bob = holder(42, "b0b", false);
+        let token = secret.token(42, "b0b", Purpose::Confirm, 1_000);
+        assert_eq!(named_id(&token), Some(42));
+        assert_eq!(secret.verify(&token, Purpose::Confirm, 999, &bob), Ok(()));
+        assert_eq!(secret.verify(&token, Purpose::Confirm, 1_000, &bob), Ok(()));
         assert_eq!(
-            secret.verify(&token, Purpose::Confirm, 1_001),
+            secret.verify(&token, Purpose::Confirm, 1_001, &bob),
             Err(Refused::Expired)
         );
         assert_eq!(
-            secret.verify(&token, Purpose::Unsubscribe, 999),
+            secret.verify(&token, Purpose::Unsubscribe, 999, &bob),
             Err(Refused::OtherPurpose)
         );
-        // Another id, a later expiry, another key, garbage: forged.
+        // Another id, a later expiry, another secret, garbage: forged.
         let changed = token.replacen("42.", "43.", 1);
         assert_eq!(
-            secret.verify(&changed, Purpose::Confirm, 999),
+            secret.verify(&changed, Purpose::Confirm, 999, &holder(43, "b0b", false)),
             Err(Refused::Forged)
         );
         let later = token.replacen(".1000.", ".9999.", 1);
         assert_eq!(
-            secret.verify(&later, Purpose::Confirm, 999),
+            secret.verify(&later, Purpose::Confirm, 999, &bob),
             Err(Refused::Forged)
         );
         let other = Secret::from_text(&"x".repeat(32)).unwrap();
         assert_eq!(
-            other.verify(&token, Purpose::Confirm, 999),
+            other.verify(&token, Purpose::Confirm, 999, &bob),
             Err(Refused::Forged)
         );
         for junk in ["", ".", "a.b.c.d", "42.c.1000.zz", &format!("{token}0")] {
             assert_eq!(
-                secret.verify(junk, Purpose::Confirm, 0),
+                secret.verify(junk, Purpose::Confirm, 0, &bob),
                 Err(Refused::Forged),
                 "{junk}"
             );
         }
         assert!(!format!("{secret:?}").contains('k'));
         assert!(Secret::from_text("short").is_err());
+    }
+
+    /// Bob's links name his id; Carol, who has that id now (a reused id, a restored backup),
+    /// has another key: Bob's links open nothing of hers. A link signed without a key (mailed
+    /// before keys existed) works only for a row of that time.
+    #[test]
+    fn a_token_opens_only_the_subscriber_it_was_made_for() {
+        let secret = Secret::from_text(&"k".repeat(32)).unwrap();
+        let bob = secret.token(7, "b0b", Purpose::Unsubscribe, 1_000);
+        let carol = holder(7, "ca201", false);
+        assert_eq!(
+            secret.verify(&bob, Purpose::Unsubscribe, 0, &carol),
+            Err(Refused::Forged)
+        );
+        // The form of before: HMAC over the message alone.
+        let message = "7.u.1000";
+        let old = format!(
+            "{message}.{}",
+            hex(&secret.mac(message).finalize().into_bytes())
+        );
+        assert_eq!(
+            secret.verify(&old, Purpose::Unsubscribe, 0, &carol),
+            Err(Refused::Forged),
+            "a row made after the keys came has no old links"
+        );
+        let legacy = holder(7, "ca201", true);
+        assert_eq!(
+            secret.verify(&old, Purpose::Unsubscribe, 0, &legacy),
+            Ok(())
+        );
+        assert_eq!(
+            secret.verify(&old, Purpose::Unsubscribe, 1_001, &legacy),
+            Err(Refused::Expired)
+        );
+        // A legacy row's new links carry its key.
+        let new = secret.token(7, "ca201", Purpose::Unsubscribe, 1_000);
+        assert_eq!(
+            secret.verify(&new, Purpose::Unsubscribe, 0, &legacy),
+            Ok(())
+        );
+        assert_ne!(new, old);
+    }
+
+    /// The Bob and Carol of the issue on a real store: Bob's 400-day unsubscribe link, after
+    /// `--forget`, is refused when Carol signs up next.
+    #[tokio::test]
+    async fn an_old_link_of_a_forgotten_subscriber_opens_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("weekly.db")).await.unwrap();
+        let secret = Secret::from_text(&"k".repeat(32)).unwrap();
+        let now = "2026-12-01T00:00:00Z";
+        let form = |email: &str| weekly_store::NewSubscriber {
+            email: email.into(),
+            email_key: email.into(),
+            name: String::new(),
+            languages: "en".into(),
+            tier: "free".into(),
+            paid_until: None,
+            status: "pending".into(),
+            source: "form".into(),
+            consent_at: now.into(),
+            consent_ip: String::new(),
+            consent_via: "form".into(),
+        };
+        store
+            .sign_up(&form("alice@x.org"), now, now, |_| None)
+            .await
+            .unwrap();
+        let (bob, _) = store
+            .sign_up(&form("bob@x.org"), now, now, |_| None)
+            .await
+            .unwrap();
+        let link = secret.token(bob.id, &bob.link_key, Purpose::Unsubscribe, i64::MAX);
+        let checked = check(&store, &secret, &link, Purpose::Unsubscribe, 0).await;
+        assert_eq!(checked.unwrap().email, "bob@x.org");
+        assert!(store.forget_subscriber("bob@x.org").await.unwrap());
+        let (carol, _) = store
+            .sign_up(&form("carol@x.org"), now, now, |_| None)
+            .await
+            .unwrap();
+        let checked = check(&store, &secret, &link, Purpose::Unsubscribe, 0).await;
+        assert!(
+            matches!(checked, Err(Checked::Refused(Refused::Forged))),
+            "{checked:?}"
+        );
+        // Even if Carol had Bob's id, his link would not verify against her row.
+        let carol_with_bobs_id = Subscriber {
+            id: bob.id,
+            ..carol
+        };
+        assert_eq!(
+            secret.verify(&link, Purpose::Unsubscribe, 0, &carol_with_bobs_id),
+            Err(Refused::Forged)
+        );
+        // A database that does not answer is not a refusal.
+        store.close().await;
+        let checked = check(
+            &store_closed(&dir).await,
+            &secret,
+            &link,
+            Purpose::Unsubscribe,
+            0,
+        )
+        .await;
+        assert!(matches!(checked, Err(Checked::Store(_))), "{checked:?}");
+    }
+
+    /// A store whose pool is closed: every query fails.
+    async fn store_closed(dir: &tempfile::TempDir) -> Store {
+        let store = Store::open(&dir.path().join("weekly.db")).await.unwrap();
+        store.clone().close().await;
+        store
     }
 
     #[test]
@@ -217,12 +435,13 @@ mod tests {
             .mode();
         assert_eq!(mode & 0o777, 0o600);
         let b = Secret::of_workspace(dir.path(), None).unwrap();
-        let token = a.token(1, Purpose::Unsubscribe, 10);
-        assert_eq!(b.verify(&token, Purpose::Unsubscribe, 5), Ok(1));
+        let token = a.token(1, "k1", Purpose::Unsubscribe, 10);
+        let one = holder(1, "k1", false);
+        assert_eq!(b.verify(&token, Purpose::Unsubscribe, 5, &one), Ok(()));
         // WEEKLY_SECRET wins over the file.
         let env = Secret::of_workspace(dir.path(), Some(&"e".repeat(40))).unwrap();
         assert_eq!(
-            env.verify(&token, Purpose::Unsubscribe, 5),
+            env.verify(&token, Purpose::Unsubscribe, 5, &one),
             Err(Refused::Forged)
         );
     }

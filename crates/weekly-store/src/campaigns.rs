@@ -89,6 +89,8 @@ pub struct Claimed {
     pub email: String,
     /// Sends tried, this one included.
     pub attempts: i64,
+    /// The subscriber's link key, which their signed links include.
+    pub link_key: String,
 }
 
 type CampaignRow = (
@@ -184,8 +186,9 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Claimed>, StoreError> {
         let filter = audience_filter(tier, audience);
-        let rows: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT id, email FROM subscriber WHERE id > $1 AND {filter} ORDER BY id LIMIT $4"
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT id, email, link_key FROM subscriber WHERE id > $1 AND {filter} \
+             ORDER BY id LIMIT $4"
         )))
         .bind(after)
         .bind(lang_pattern(lang))
@@ -195,11 +198,12 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, email)| Claimed {
+            .map(|(id, email, link_key)| Claimed {
                 id,
                 subscriber_id: id,
                 email,
                 attempts: 0,
+                link_key,
             })
             .collect())
     }
@@ -285,8 +289,8 @@ impl Store {
     }
 
     /// Claims up to `limit` recipients of campaign `id` that are due at `now` (unix seconds)
-    /// for `worker` until `lease_until`. Those no longer subscribed are marked skipped and
-    /// left out. Two workers never get the same row.
+    /// for `worker` until `lease_until`. Those no longer subscribed (or forgotten since the
+    /// snapshot) are marked skipped and left out. Two workers never get the same row.
     pub async fn claim_recipients(
         &self,
         id: i64,
@@ -313,11 +317,12 @@ impl Store {
         .bind(limit)
         .fetch_all(&mut *tx)
         .await?;
-        let mut gone = std::collections::HashSet::new();
+        // The confirmed subscribers among them, with their link keys.
+        let mut keys = std::collections::HashMap::new();
         for chunk in rows.chunks(ID_CHUNK) {
             let mut sql = Sql::new(
                 self.engine,
-                "SELECT id FROM subscriber WHERE status <> 'confirmed' AND id IN (",
+                "SELECT id, link_key FROM subscriber WHERE status = 'confirmed' AND id IN (",
             );
             for (i, row) in chunk.iter().enumerate() {
                 if i > 0 {
@@ -326,24 +331,26 @@ impl Store {
                 sql.bind_alone(row.1);
             }
             sql.push(")");
-            let found: Vec<(i64,)> = sql.query_as().fetch_all(&mut *tx).await?;
-            gone.extend(found.into_iter().map(|r| r.0));
+            let found: Vec<(i64, String)> = sql.query_as().fetch_all(&mut *tx).await?;
+            keys.extend(found);
         }
         let skipped: Vec<i64> = rows
             .iter()
-            .filter(|r| gone.contains(&r.1))
+            .filter(|r| !keys.contains_key(&r.1))
             .map(|r| r.0)
             .collect();
         set_state(self.engine, &mut tx, &skipped, "skipped", None).await?;
         tx.commit().await?;
         let mut claimed: Vec<Claimed> = rows
             .into_iter()
-            .filter(|r| !gone.contains(&r.1))
-            .map(|(id, subscriber_id, email, attempts)| Claimed {
-                id,
-                subscriber_id,
-                email,
-                attempts,
+            .filter_map(|(id, subscriber_id, email, attempts)| {
+                Some(Claimed {
+                    id,
+                    subscriber_id,
+                    email,
+                    attempts,
+                    link_key: keys.get(&subscriber_id)?.clone(),
+                })
             })
             .collect();
         claimed.sort_by_key(|c| c.id);

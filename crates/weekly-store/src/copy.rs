@@ -153,6 +153,8 @@ const TABLES: &[Table] = &[
             ("created_at", Text),
             ("updated_at", Text),
             ("bounces", Int),
+            ("link_key", Text),
+            ("legacy_links", Int),
         ],
         identity: Some("id"),
     },
@@ -171,6 +173,8 @@ const TABLES: &[Table] = &[
             ("next_attempt", Text),
             ("last_error", Text),
             ("sent_at", Text),
+            ("claimed_until", Int),
+            ("claimed_by", Text),
         ],
         identity: Some("id"),
     },
@@ -356,6 +360,86 @@ async fn insert(
     Ok(())
 }
 
+/// The highest id the identity `column` of `table` ever gave, deleted rows included, as far
+/// as the engine keeps it: SQLite's `sqlite_sequence` (`AUTOINCREMENT` tables, such as
+/// `subscriber`), PostgreSQL's sequence; 0 when it keeps none.
+async fn id_high_water(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    table: &str,
+    column: &str,
+) -> Result<i64, StoreError> {
+    let (n,): (i64,) =
+        match engine {
+            Engine::Sqlite => {
+                sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = $1")
+                    .bind(table)
+                    .fetch_one(&mut *conn)
+                    .await?
+            }
+            Engine::Postgres => sqlx::query_as(
+                "SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence($1, $2)::regclass), \
+                 0)",
+            )
+            .bind(table)
+            .bind(column)
+            .fetch_one(&mut *conn)
+            .await?,
+        };
+    Ok(n)
+}
+
+/// Makes the next id the target gives in `table` follow both the copied ids and `high_water`
+/// (the source's highest id ever given): an id whose row was deleted in the source (and whose
+/// signed links may still be around) is never given to a new row of the copy.
+async fn continue_ids(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    table: &str,
+    column: &str,
+    high_water: i64,
+) -> Result<(), StoreError> {
+    match engine {
+        Engine::Postgres => {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), \
+                 GREATEST((SELECT COALESCE(MAX({column}), 0) FROM {table}), $1) + 1, false)"
+            )))
+            .bind(high_water)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Engine::Sqlite => {
+            // Only an AUTOINCREMENT table keeps its highest id; the others reuse a deleted
+            // highest one whatever we do.
+            let (autoincrement,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1 \
+                 AND sql LIKE '%AUTOINCREMENT%'",
+            )
+            .bind(table)
+            .fetch_one(&mut *conn)
+            .await?;
+            if autoincrement == 0 || high_water == 0 {
+                return Ok(());
+            }
+            sqlx::query("UPDATE sqlite_sequence SET seq = $2 WHERE name = $1 AND seq < $2")
+                .bind(table)
+                .bind(high_water)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(
+                "INSERT INTO sqlite_sequence (name, seq) SELECT $1, $2 WHERE NOT EXISTS \
+                 (SELECT 1 FROM sqlite_sequence WHERE name = $1)",
+            )
+            .bind(table)
+            .bind(high_water)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// Every table's row count and checksum.
     pub async fn table_sums(&self) -> Result<Vec<TableSum>, StoreError> {
@@ -411,15 +495,12 @@ impl Store {
                 insert(&mut tx, target.engine(), table, &batch).await?;
             }
             progress(table.name, sum.rows);
-            if let (Some(column), Engine::Postgres) = (table.identity, target.engine()) {
-                // The next id given by the target follows the copied ones.
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT setval(pg_get_serial_sequence('{t}', '{column}'), \
-                     (SELECT COALESCE(MAX({column}), 0) + 1 FROM {t}), false)",
-                    t = table.name
-                )))
-                .execute(&mut *tx)
-                .await?;
+            if let Some(column) = table.identity {
+                // The next id given by the target follows the copied ones, and every id the
+                // source ever gave.
+                let high_water =
+                    id_high_water(&mut source, self.engine(), table.name, column).await?;
+                continue_ids(&mut tx, target.engine(), table.name, column, high_water).await?;
             }
             let wrote = sum.finish(table.name);
             let read_back = sum_table(&mut tx, table).await?;

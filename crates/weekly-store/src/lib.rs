@@ -9,6 +9,8 @@ mod collect;
 mod copy;
 mod delivery;
 mod outbox;
+#[cfg(test)]
+mod reader_trust_tests;
 mod sql;
 mod subscribers;
 #[cfg(test)]
@@ -133,7 +135,7 @@ pub fn shown_url(url: &str) -> String {
 
 /// The migrations of `engine`, in order.
 fn migrator(engine: Engine) -> Migrator {
-    let sql: [(i64, &str, &'static str); 7] = match engine {
+    let sql: [(i64, &str, &'static str); 8] = match engine {
         Engine::Sqlite => [
             (
                 1,
@@ -169,6 +171,11 @@ fn migrator(engine: Engine) -> Migrator {
                 7,
                 "drafted entries",
                 include_str!("../migrations/sqlite/0007_drafts.sql"),
+            ),
+            (
+                8,
+                "subscriber ids never reused, link keys, outbox claims",
+                include_str!("../migrations/sqlite/0008_reader_trust.sql"),
             ),
         ],
         Engine::Postgres => [
@@ -206,6 +213,11 @@ fn migrator(engine: Engine) -> Migrator {
                 7,
                 "drafted entries",
                 include_str!("../migrations/postgres/0007_drafts.sql"),
+            ),
+            (
+                8,
+                "subscriber ids never reused, link keys, outbox claims",
+                include_str!("../migrations/postgres/0008_reader_trust.sql"),
             ),
         ],
     };

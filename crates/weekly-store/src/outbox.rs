@@ -1,8 +1,11 @@
 //! The outbox: every mail is stored before it is sent and marked sent once the server took it.
 //! A mail that could not go is tried again later (its `next_attempt`), so none is lost when the
-//! mail server is down.
+//! mail server is down. A sender claims the rows it sends for a while (a lease, `claimed_by`
+//! until `claimed_until`), in a write transaction — `FOR UPDATE SKIP LOCKED` on PostgreSQL, the
+//! write lock on SQLite — so any number of servers and `weekly mail send` runs send each mail
+//! once; a claim whose lease ran out (its process was killed) is taken by the next sender.
 
-use crate::{Store, StoreError};
+use crate::{Engine, Store, StoreError};
 
 /// A mail to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +60,43 @@ pub(crate) async fn enqueue_on(
     Ok(id)
 }
 
+/// Stores `mail` on `conn` when there is one, with the same statement either way (a sign-up
+/// runs the same statements whether or not it queues a mail); true when it stored one.
+pub(crate) async fn enqueue_if_on(
+    conn: &mut sqlx::AnyConnection,
+    mail: Option<&OutboxMail>,
+    now: &str,
+) -> Result<bool, StoreError> {
+    let empty = OutboxMail {
+        kind: String::new(),
+        recipient: String::new(),
+        subject: String::new(),
+        body_text: String::new(),
+        body_html: String::new(),
+        list_unsubscribe: String::new(),
+    };
+    let (wanted, shown) = match mail {
+        Some(mail) => (1_i64, mail),
+        None => (0, &empty),
+    };
+    let stored: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO outbox (kind, recipient, subject, body_text, body_html, \
+         list_unsubscribe, created_at, next_attempt) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $7 WHERE $8 = 1 RETURNING id",
+    )
+    .bind(&shown.kind)
+    .bind(&shown.recipient)
+    .bind(&shown.subject)
+    .bind(&shown.body_text)
+    .bind(&shown.body_html)
+    .bind(&shown.list_unsubscribe)
+    .bind(now)
+    .bind(wanted)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(stored.is_some())
+}
+
 impl Store {
     /// Stores `mail`, due at `now` (RFC 3339); returns its id.
     pub async fn enqueue_mail(&self, mail: &OutboxMail, now: &str) -> Result<i64, StoreError> {
@@ -64,18 +104,39 @@ impl Store {
         enqueue_on(&mut conn, mail, now).await
     }
 
-    /// Mail not sent yet whose time has come at `now`, oldest first, at most `limit`.
-    pub async fn due_mail(&self, now: &str, limit: i64) -> Result<Vec<QueuedMail>, StoreError> {
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT id, kind, recipient, subject, body_text, body_html, list_unsubscribe, \
-             attempts FROM outbox WHERE sent_at IS NULL AND next_attempt <= $1 \
-             ORDER BY id LIMIT $2",
-        )
+    /// Claims for `worker`, until `lease_until` (unix seconds), at most `limit` mails not sent
+    /// yet whose time has come at `due_by` (RFC 3339) and that nobody holds at `now` (unix
+    /// seconds: a claim that ran out is taken again), oldest first. Two senders never get the
+    /// same mail while its claim runs.
+    pub async fn claim_mail(
+        &self,
+        worker: &str,
+        due_by: &str,
+        now: i64,
+        lease_until: i64,
+        limit: i64,
+    ) -> Result<Vec<QueuedMail>, StoreError> {
+        let lock = match self.engine {
+            Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+            Engine::Sqlite => "",
+        };
+        let mut tx = self.atomic_transaction().await?;
+        let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "UPDATE outbox SET claimed_by = $1, claimed_until = $2 WHERE id IN \
+             (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt <= $3 \
+             AND claimed_until < $4 ORDER BY id LIMIT $5{lock}) \
+             RETURNING id, kind, recipient, subject, body_text, body_html, list_unsubscribe, \
+             attempts"
+        )))
+        .bind(worker)
+        .bind(lease_until)
+        .bind(due_by)
         .bind(now)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
-        Ok(rows
+        tx.commit().await?;
+        let mut claimed: Vec<QueuedMail> = rows
             .into_iter()
             .map(|r| QueuedMail {
                 id: r.0,
@@ -89,7 +150,25 @@ impl Store {
                 },
                 attempts: r.7,
             })
-            .collect())
+            .collect();
+        claimed.sort_by_key(|q| q.id);
+        Ok(claimed)
+    }
+
+    /// Extends to `lease_until` the claims `worker` holds on mails not sent yet.
+    pub async fn renew_mail_claims(
+        &self,
+        worker: &str,
+        lease_until: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET claimed_until = $1 WHERE claimed_by = $2 AND sent_at IS NULL",
+        )
+        .bind(lease_until)
+        .bind(worker)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Mail stored and not sent yet.
@@ -100,17 +179,21 @@ impl Store {
         Ok(n)
     }
 
-    /// Marks mail `id` sent at `now`.
+    /// Marks mail `id` sent at `now`; its claim ends.
     pub async fn mail_sent(&self, id: i64, now: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2")
-            .bind(now)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, claimed_by = '', \
+             claimed_until = 0 WHERE id = $2",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
-    /// Records a failed attempt of mail `id`; it is due again at `next_attempt`.
+    /// Records a failed attempt of mail `id`; its claim ends, and it is due again at
+    /// `next_attempt`.
     pub async fn mail_failed(
         &self,
         id: i64,
@@ -118,8 +201,8 @@ impl Store {
         next_attempt: &str,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt = $2 \
-             WHERE id = $3",
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt = $2, \
+             claimed_by = '', claimed_until = 0 WHERE id = $3 AND sent_at IS NULL",
         )
         .bind(error)
         .bind(next_attempt)
@@ -151,30 +234,65 @@ mod tests {
                 .enqueue_mail(&mail, "2026-12-01T00:00:00Z")
                 .await
                 .unwrap();
-            let due = store.due_mail("2026-12-01T00:00:00Z", 10).await.unwrap();
+            let claim = |due: &'static str, now: i64| store.claim_mail("w", due, now, now + 60, 10);
+            let due = claim("2026-12-01T00:00:00Z", 1000).await.unwrap();
             assert_eq!((due.len(), due[0].mail.clone()), (1, mail));
             store
                 .mail_failed(id, "connection refused", "2026-12-01T00:05:00Z")
                 .await
                 .unwrap();
             assert!(
-                store
-                    .due_mail("2026-12-01T00:01:00Z", 10)
+                claim("2026-12-01T00:01:00Z", 1001)
                     .await
                     .unwrap()
                     .is_empty()
             );
-            let again = store.due_mail("2026-12-01T00:05:00Z", 10).await.unwrap();
+            let again = claim("2026-12-01T00:05:00Z", 1002).await.unwrap();
             assert_eq!(again[0].attempts, 1);
             store.mail_sent(id, "2026-12-01T00:05:01Z").await.unwrap();
             assert!(
-                store
-                    .due_mail("2026-12-02T00:00:00Z", 10)
+                claim("2026-12-02T00:00:00Z", 1003)
                     .await
                     .unwrap()
                     .is_empty()
             );
             assert_eq!(store.unsent_mail().await.unwrap(), 0);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_claimed_mail_is_nobody_elses_until_its_lease_runs_out() {
+        for (engine, store) in crate::testdb::stores().await {
+            eprintln!("engine: {engine}");
+            let store: &Store = &store;
+            let due = "2026-12-01T00:00:00Z";
+            for to in ["a@x.org", "b@x.org", "c@x.org"] {
+                store
+                    .enqueue_mail(&crate::testdb::mail(to), due)
+                    .await
+                    .unwrap();
+            }
+            let a = store.claim_mail("a", due, 1000, 1060, 2).await.unwrap();
+            let b = store.claim_mail("b", due, 1000, 1060, 10).await.unwrap();
+            let ids = |q: &[QueuedMail]| q.iter().map(|m| m.id).collect::<Vec<_>>();
+            assert_eq!((a.len(), b.len()), (2, 1));
+            assert!(ids(&a).iter().all(|id| !ids(&b).contains(id)));
+            assert!(
+                store
+                    .claim_mail("c", due, 1059, 1120, 10)
+                    .await
+                    .unwrap()
+                    .is_empty(),
+                "every mail is held"
+            );
+            // `a` renews its claims; `b` was killed: its mail is taken back after the lease.
+            store.renew_mail_claims("a", 1200).await.unwrap();
+            let c = store.claim_mail("c", due, 1061, 1120, 10).await.unwrap();
+            assert_eq!(ids(&c), ids(&b));
+            // A mail sent is never claimed again, even when its claim would have run out.
+            store.mail_sent(a[0].id, due).await.unwrap();
+            let later = store.claim_mail("d", due, 1201, 1300, 10).await.unwrap();
+            assert_eq!(ids(&later), [a[1].id, b[0].id]);
         }
     }
 }

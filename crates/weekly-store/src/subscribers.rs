@@ -36,6 +36,12 @@ pub struct Subscriber {
     pub created_at: String,
     /// Last changed (RFC 3339).
     pub updated_at: String,
+    /// The random key every signed link of this subscriber includes (hex): a link dies with
+    /// the row, and a row made later for the same address has another key.
+    pub link_key: String,
+    /// True for a row from before migration 0008, whose mailed links were signed without a
+    /// key: those are still accepted for it (until their own expiry); for no other row.
+    pub legacy_links: bool,
 }
 
 /// A subscriber to add or import (the address already checked and normalised).
@@ -102,6 +108,8 @@ type Row = (
     String,
     String,
     String,
+    String,
+    i64,
 );
 
 /// `SELECT` of every column of a subscriber, then `$rest` (a literal, so the SQL is static).
@@ -109,7 +117,7 @@ macro_rules! select {
     ($rest:literal) => {
         concat!(
             "SELECT id, email, name, languages, tier, paid_until, status, source, consent_at, \
-             consent_ip, consent_via, created_at, updated_at FROM subscriber",
+             consent_ip, consent_via, created_at, updated_at, link_key, legacy_links FROM subscriber",
             $rest
         )
     };
@@ -130,6 +138,8 @@ fn from_row(r: Row) -> Subscriber {
         consent_via: r.10,
         created_at: r.11,
         updated_at: r.12,
+        link_key: r.13,
+        legacy_links: r.14 != 0,
     }
 }
 
@@ -153,18 +163,24 @@ impl Store {
     }
 
     /// A sign-up through a form: a new address is stored as `pending` with its consent; a
-    /// known one that had left (or was pending) becomes `pending` again with the new consent
-    /// and languages; a confirmed one is left as it is. `mail` makes the confirmation mail of
-    /// the subscriber as stored (or none); it is queued in the same transaction, so a sign-up
-    /// is never stored without its mail. Returns the subscriber as stored now.
+    /// known one that had left, or was pending and last changed before `resend_after` (RFC
+    /// 3339), becomes `pending` again with the new consent and languages; a confirmed one, or
+    /// one pending since `resend_after`, is left as it is. When the row was stored or changed,
+    /// `mail` makes the confirmation mail of the subscriber as stored (or none), queued in the
+    /// same transaction, so a sign-up is never stored without its mail. Returns the subscriber
+    /// as stored now and whether a mail was queued.
+    ///
+    /// Whatever the address, the same statements run in the same order (the decision is made
+    /// inside them): how long a sign-up takes does not tell whether an address is known.
     pub async fn sign_up(
         &self,
         row: &NewSubscriber,
         now: &str,
+        resend_after: &str,
         mail: impl FnOnce(&Subscriber) -> Option<crate::OutboxMail>,
-    ) -> Result<Subscriber, StoreError> {
+    ) -> Result<(Subscriber, bool), StoreError> {
         let mut tx = self.atomic_transaction().await?;
-        sqlx::query(
+        let changed: Option<(i64,)> = sqlx::query_as(
             "INSERT INTO subscriber (email, email_key, name, languages, tier, paid_until, \
              status, source, consent_at, consent_ip, consent_via, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $11) \
@@ -172,7 +188,9 @@ impl Store {
              languages = excluded.languages, consent_at = excluded.consent_at, \
              consent_ip = excluded.consent_ip, consent_via = excluded.consent_via, \
              updated_at = excluded.updated_at \
-             WHERE subscriber.status <> 'confirmed'",
+             WHERE subscriber.status <> 'confirmed' \
+             AND NOT (subscriber.status = 'pending' AND subscriber.updated_at > $12) \
+             RETURNING id",
         )
         .bind(&row.email)
         .bind(&row.email_key)
@@ -185,18 +203,22 @@ impl Store {
         .bind(&row.consent_ip)
         .bind(&row.consent_via)
         .bind(now)
-        .execute(&mut *tx)
+        .bind(resend_after)
+        .fetch_optional(&mut *tx)
         .await?;
         let stored: Row = sqlx::query_as(select!(" WHERE email_key = $1"))
             .bind(&row.email_key)
             .fetch_one(&mut *tx)
             .await?;
         let stored = from_row(stored);
-        if let Some(mail) = mail(&stored) {
-            crate::outbox::enqueue_on(&mut tx, &mail, now).await?;
-        }
+        let mail = if changed.is_some() {
+            mail(&stored)
+        } else {
+            None
+        };
+        let queued = crate::outbox::enqueue_if_on(&mut tx, mail.as_ref(), now).await?;
         tx.commit().await?;
-        Ok(stored)
+        Ok((stored, queued))
     }
 
     /// Sets the status of subscriber `id`; false when there is no such subscriber.

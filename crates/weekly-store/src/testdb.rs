@@ -88,6 +88,43 @@ pub async fn stores() -> Vec<(&'static str, TestStore)> {
     out
 }
 
+/// One new store per engine we can reach, migrated only up to `version` (to test a later
+/// migration on the rows an older schema held).
+pub async fn stores_at(version: i64) -> Vec<(&'static str, TestStore)> {
+    async fn up_to(store: &Store, version: i64) {
+        let migrations = crate::migrator(store.engine())
+            .iter()
+            .filter(|m| m.version <= version)
+            .cloned()
+            .collect();
+        sqlx::migrate::Migrator::with_migrations(migrations)
+            .run(&store.pool)
+            .await
+            .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = Store::connect_unmigrated("sqlite:weekly.db", dir.path())
+        .await
+        .unwrap();
+    up_to(&sqlite, version).await;
+    let mut out = vec![(
+        "sqlite",
+        TestStore {
+            store: sqlite,
+            _dir: Some(dir),
+        },
+    )];
+    if let Some(admin) = postgres_url() {
+        let url = new_postgres_database(&admin).await;
+        let store = Store::connect_unmigrated(&url, std::path::Path::new("/"))
+            .await
+            .unwrap();
+        up_to(&store, version).await;
+        out.push(("postgres", TestStore { store, _dir: None }));
+    }
+    out
+}
+
 /// A mail for the outbox.
 pub fn mail(to: &str) -> OutboxMail {
     OutboxMail {

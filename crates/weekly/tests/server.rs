@@ -4,35 +4,51 @@
 
 mod common;
 
-use common::server::{SECRET, request, request_from, start, start_args};
+use common::server::{request, request_from, start, start_args, start_env, token_for};
 use common::{demo_copy, stderr, stdout};
 use std::path::Path;
+use weekly_app::tokens::Purpose::Unsubscribe;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
 fn subscribers(ws: &Path) -> Vec<serde_json::Value> {
-    let o = common::weekly(&[
-        "--workspace",
-        ws.to_str().unwrap(),
-        "subscribers",
-        "list",
-        "--format",
-        "json",
-    ]);
+    subscribers_in(ws, None)
+}
+
+/// `weekly ARGS…` on `ws`, on `database` when given (else the workspace's `weekly.db`).
+fn weekly_on(ws: &Path, database: Option<&str>, args: &[&str]) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_weekly"));
+    command
+        .arg("--workspace")
+        .arg(ws)
+        .args(args)
+        .env_remove("WEEKLY_WORKSPACE")
+        .env_remove("WEEKLY_DATABASE_URL");
+    if let Some(url) = database {
+        command.env("WEEKLY_DATABASE_URL", url);
+    }
+    command.output().unwrap()
+}
+
+fn subscribers_in(ws: &Path, database: Option<&str>) -> Vec<serde_json::Value> {
+    let o = weekly_on(ws, database, &["subscribers", "list", "--format", "json"]);
     serde_json::from_str(&stdout(&o)).unwrap()
 }
 
 /// The confirmation links of the mails waiting in the outbox (written out as `.eml` files).
 fn confirmation_links(ws: &Path) -> Vec<String> {
+    confirmation_links_in(ws, None)
+}
+
+/// [`confirmation_links`] of the mails not sent yet, on `database`.
+fn confirmation_links_in(ws: &Path, database: Option<&str>) -> Vec<String> {
     let dir = ws.join("outbox-out");
-    let o = common::weekly(&[
-        "--workspace",
-        ws.to_str().unwrap(),
-        "mail",
-        "send",
-        "--to-dir",
-        dir.to_str().unwrap(),
-    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = weekly_on(
+        ws,
+        database,
+        &["mail", "send", "--to-dir", dir.to_str().unwrap()],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let mut links = Vec::new();
     for entry in std::fs::read_dir(&dir).into_iter().flatten() {
@@ -41,6 +57,9 @@ fn confirmation_links(ws: &Path) -> Vec<String> {
         let text = match raw.split_once("\r\n\r\n") {
             Some((head, body)) if head.contains("Content-Transfer-Encoding: base64") => {
                 String::from_utf8(base64(body)).unwrap()
+            }
+            Some((head, body)) if head.contains("Content-Transfer-Encoding: quoted-printable") => {
+                quoted_printable(body)
             }
             _ => raw,
         };
@@ -53,6 +72,27 @@ fn confirmation_links(ws: &Path) -> Vec<String> {
         }
     }
     links
+}
+
+/// Quoted-printable text decoded (soft line breaks joined, `=XX` bytes).
+fn quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'='
+            && let Some(hex) = joined.get(i + 1..i + 3)
+            && let Ok(byte) = u8::from_str_radix(hex, 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
 }
 
 /// Standard base64 (line breaks ignored).
@@ -148,8 +188,7 @@ fn sign_up_confirm_and_unsubscribe_over_http() {
     );
 
     // One-click unsubscribe with a token the mails will carry.
-    let secret = weekly_app::tokens::Secret::from_text(SECRET).unwrap();
-    let token = secret.token(1, weekly_app::tokens::Purpose::Unsubscribe, i64::MAX);
+    let token = token_for(ws.as_path(), None, "reader@example.org", Unsubscribe);
     let (status, page) = request(at, "GET", &format!("/unsubscribe?token={token}"), FORM, "");
     assert!(status == 200 && page.contains("<button"), "{page}");
     let (status, _) = request(
@@ -268,8 +307,7 @@ fn browser_subscribes_from_the_site_confirms_by_mail_and_unsubscribes() {
     let text = common::node("subscribe.mjs", &["open".as_ref(), link.as_ref()]);
     assert!(text.contains("Subscribed"), "{text}");
     assert_eq!(subscribers(&ws)[0]["status"], "confirmed");
-    let secret = weekly_app::tokens::Secret::from_text(SECRET).unwrap();
-    let token = secret.token(1, weekly_app::tokens::Purpose::Unsubscribe, i64::MAX);
+    let token = token_for(ws.as_path(), None, "reader@example.org", Unsubscribe);
     let unsubscribe = format!("http://127.0.0.1:{port}/unsubscribe?token={token}");
     let text = common::node("subscribe.mjs", &["click".as_ref(), unsubscribe.as_ref()]);
     assert!(text.contains("Unsubscribed"), "{text}");
@@ -299,4 +337,215 @@ fn behind_a_proxy_each_client_has_its_own_limit() {
     let rows = subscribers(&ws);
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["consent"]["ip"], "203.0.113.1");
+}
+
+/// The link after `prefix` in `page` (up to the closing quote), e.g. `/preferences?token=…`.
+fn link_in(page: &str, prefix: &str) -> String {
+    let at = page
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix} in {page}"));
+    page[at..].chars().take_while(|c| *c != '"').collect()
+}
+
+/// Bob subscribes, confirms and keeps his mails' links (preferences, unsubscribe — 400 days);
+/// then he is forgotten (`subscribers remove --forget`) and Carol signs up next. Bob's links
+/// open nothing of Carol's, nor of Bob's own new row when he signs up again. On SQLite, before
+/// migration 0008, Carol got Bob's id and Bob's links changed and unsubscribed her.
+#[test]
+fn old_links_of_a_forgotten_subscriber_open_nothing_for_the_next_one() {
+    let mut databases = vec![None];
+    if let Some(url) = common::postgres_database() {
+        databases.push(Some(url));
+    }
+    for database in databases {
+        let engine = if database.is_some() {
+            "postgres"
+        } else {
+            "sqlite"
+        };
+        let db = database.as_deref();
+        let ws = demo_copy(&format!("server-forgotten-{engine}"));
+        let _ = std::fs::remove_file(ws.join("weekly.db"));
+        let env: Vec<(&str, &str)> = db.map(|u| ("WEEKLY_DATABASE_URL", u)).into_iter().collect();
+        let server = start_env(&ws, 100, "127.0.0.1:0", None, &[], &env);
+        let at = server.address.as_str();
+        let sign_up = |email: &str| {
+            let (status, page) = request(
+                at,
+                "POST",
+                "/subscribe",
+                FORM,
+                &format!("email={email}&lang=en"),
+            );
+            assert_eq!(status, 200, "{engine}: {page}");
+        };
+        // Anna stays; Bob confirms and keeps his links.
+        let confirm = |email: &str| {
+            sign_up(email);
+            let links = confirmation_links_in(&ws, db);
+            assert_eq!(links.len(), 1, "{engine}: {links:?}");
+            let (status, page) = request(at, "GET", &links[0], FORM, "");
+            assert_eq!(status, 200, "{engine}: {page}");
+            (links[0].clone(), link_in(&page, "/preferences?token="))
+        };
+        confirm("anna%40example.org");
+        let (bob_confirm, bob_preferences) = confirm("bob%40example.org");
+        let (_, page) = request(at, "GET", &bob_preferences, FORM, "");
+        assert!(page.contains("bob@example.org"), "{engine}: {page}");
+        let bob_unsubscribe = link_in(&page, "/unsubscribe?token=");
+
+        let o = weekly_on(
+            &ws,
+            db,
+            &["subscribers", "remove", "bob@example.org", "--forget"],
+        );
+        assert!(o.status.success(), "{engine}: {}", stderr(&o));
+        confirm("carol%40example.org");
+
+        // Bob's links: nothing of Carol's is shown, changed or unsubscribed.
+        let (status, page) = request(at, "GET", &bob_preferences, FORM, "");
+        assert_eq!(
+            status, 400,
+            "{engine}: Bob's preferences link showed {page}"
+        );
+        assert!(!page.contains("carol@example.org"), "{engine}: {page}");
+        let (status, _) = request(at, "POST", &bob_preferences, FORM, "lang=zh");
+        assert_eq!(status, 400, "{engine}");
+        let (status, _) = request(
+            at,
+            "POST",
+            &bob_unsubscribe,
+            FORM,
+            "List-Unsubscribe=One-Click",
+        );
+        assert_eq!(status, 400, "{engine}");
+        assert_eq!(
+            request(at, "GET", &bob_confirm, FORM, "").0,
+            400,
+            "{engine}"
+        );
+        let rows = subscribers_in(&ws, db);
+        let carol = rows
+            .iter()
+            .find(|r| r["email"] == "carol@example.org")
+            .unwrap();
+        assert_eq!(carol["status"], "confirmed", "{engine}: {rows:?}");
+        assert_eq!(carol["languages"], serde_json::json!(["en"]), "{engine}");
+
+        // Bob again: a new subscriber; his old links open nothing of the new row either.
+        confirm("bob%40example.org");
+        assert_eq!(
+            request(at, "GET", &bob_preferences, FORM, "").0,
+            400,
+            "{engine}"
+        );
+        let (status, _) = request(at, "POST", &bob_unsubscribe, FORM, "");
+        assert_eq!(status, 400, "{engine}");
+        let rows = subscribers_in(&ws, db);
+        assert!(
+            rows.iter().all(|r| r["status"] == "confirmed"),
+            "{engine}: {rows:?}"
+        );
+        let ids: Vec<i64> = rows.iter().map(|r| r["id"].as_i64().unwrap()).collect();
+        let mut unique = ids.clone();
+        unique.dedup();
+        assert_eq!(ids.len(), 3, "{engine}: {rows:?}");
+        assert_eq!(unique, ids, "{engine}: no id twice");
+    }
+}
+
+/// `psql` on `url` with one statement.
+fn psql(url: &str, sql: &str) {
+    let out = std::process::Command::new("psql")
+        .args([url, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{sql}: {}", stderr(&out));
+}
+
+/// The database goes away while a reader opens a valid confirmation link: 503 (try again),
+/// not "this link is not valid"; the error is printed once, the token never.
+#[test]
+fn a_valid_link_while_the_database_is_down_gets_503_not_400() {
+    let Some(pg) = common::postgres_database() else {
+        return;
+    };
+    let name = pg.rsplit('/').next().unwrap().to_owned();
+    let admin = std::env::var("WEEKLY_TEST_POSTGRES_URL").unwrap();
+    let ws = demo_copy("server-confirm-db-down");
+    let env = [("WEEKLY_DATABASE_URL", pg.as_str())];
+    let server = start_env(&ws, 100, "127.0.0.1:0", None, &[], &env);
+    let at = server.address.clone();
+    let (status, _) = request(
+        &at,
+        "POST",
+        "/subscribe",
+        FORM,
+        "email=r%40example.org&lang=en",
+    );
+    assert_eq!(status, 200);
+    let links = confirmation_links_in(&ws, Some(&pg));
+    assert_eq!(links.len(), 1);
+    let preferences = token_for(
+        &ws,
+        Some(&pg),
+        "r@example.org",
+        weekly_app::tokens::Purpose::Preferences,
+    );
+
+    psql(
+        &admin,
+        &format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"),
+    );
+    psql(
+        &admin,
+        &format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"),
+    );
+    let (status, page) = request(&at, "GET", &links[0], FORM, "");
+    assert_eq!(status, 503, "{page}");
+    assert!(page.contains("try again"), "{page}");
+    for (method, path) in [
+        ("GET", format!("/preferences?token={preferences}")),
+        ("POST", format!("/preferences?token={preferences}")),
+    ] {
+        let (status, page) = request(&at, method, &path, FORM, "lang=en");
+        assert_eq!(status, 503, "{method} {path}: {page}");
+    }
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !server
+        .lines()
+        .iter()
+        .any(|l| l.contains("GET /confirm 503"))
+        && std::time::Instant::now() < until
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    psql(
+        &admin,
+        &format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"),
+    );
+    let lines = server.lines();
+    let failed: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("confirm: the database failed"))
+        .collect();
+    assert_eq!(failed.len(), 1, "{lines:#?}");
+    let token = links[0].split("token=").nth(1).unwrap();
+    assert!(!lines.iter().any(|l| l.contains(token)), "{lines:#?}");
+    assert!(
+        !lines.iter().any(|l| l.contains(&preferences)),
+        "{lines:#?}"
+    );
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.contains("preferences: the database failed"))
+            .count(),
+        2,
+        "{lines:#?}"
+    );
+    // Back up: the same link confirms.
+    let (status, page) = request(&at, "GET", &links[0], FORM, "");
+    assert_eq!(status, 200, "{page}");
 }

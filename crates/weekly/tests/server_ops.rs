@@ -5,13 +5,13 @@
 
 mod common;
 
-use common::server::{SECRET, Server, request, start_args, start_env};
+use common::server::{SECRET, Server, request, start_args, start_env, token_for};
 use common::{demo_copy, stderr, stdout};
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use weekly_app::tokens::{Purpose, Secret};
+use weekly_app::tokens::Purpose;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -106,9 +106,7 @@ fn preferences_change_languages_through_a_signed_link() {
     let _ = std::fs::remove_file(ws.join("weekly.db"));
     let out = weekly_in(&ws, &[], &["subscribers", "add", "reader@example.org"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let id = subscribers(&ws, &[])[0]["id"].as_i64().unwrap();
-    let secret = Secret::from_text(SECRET).unwrap();
-    let token = secret.token(id, Purpose::Preferences, i64::MAX);
+    let token = token_for(&ws, None, "reader@example.org", Purpose::Preferences);
     let server = start_args(&ws, 10, "127.0.0.1:0", None, &[]);
     let at = server.address.as_str();
     let path = format!("/preferences?token={token}");
@@ -133,7 +131,7 @@ fn preferences_change_languages_through_a_signed_link() {
     );
 
     // A token for another purpose, or changed, opens nothing.
-    let other = secret.token(id, Purpose::Confirm, i64::MAX);
+    let other = token_for(&ws, None, "reader@example.org", Purpose::Confirm);
     let (status, _) = request(at, "GET", &format!("/preferences?token={other}"), FORM, "");
     assert_eq!(status, 400);
     let forged = format!("{}0", &token[..token.len() - 1]);

@@ -247,16 +247,16 @@ fn email(
         None => weekly_model::email::Email::parse("preview@example.invalid")
             .map_err(|e| anyhow!("{e}"))?,
     };
-    // A subscriber's own id signs their links; a preview's (id 0) open nothing.
-    let id = if args.to.is_some() {
+    // A subscriber's own id and link key sign their links; a preview's (id 0) open nothing.
+    let (id, key) = if args.to.is_some() {
         crate::runtime()?.block_on(async {
             let store = weekly_app::database::open(workspace).await?;
             let found = store.subscriber(&to.key()).await;
             store.close().await;
-            anyhow::Ok(found?.map_or(0, |s| s.id))
+            anyhow::Ok(found?.map_or((0, String::new()), |s| (s.id, s.link_key)))
         })?
     } else {
-        0
+        (0, String::new())
     };
     let secret = Secret::of_workspace(
         &workspace.root,
@@ -267,11 +267,11 @@ fn email(
     let links = RecipientLinks {
         preferences: format!(
             "{server}/preferences?token={}",
-            secret.token(id, Purpose::Preferences, until)
+            secret.token(id, &key, Purpose::Preferences, until)
         ),
         unsubscribe: format!(
             "{server}/unsubscribe?token={}",
-            secret.token(id, Purpose::Unsubscribe, until)
+            secret.token(id, &key, Purpose::Unsubscribe, until)
         ),
     };
     let tier = match args.tier {

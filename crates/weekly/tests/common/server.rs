@@ -137,3 +137,29 @@ pub fn request_from(
     let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
     (status, text)
 }
+
+/// A link token for the subscriber `email` of the workspace `ws` (its database: `database`,
+/// or the workspace's `weekly.db`), signed as the server signs them (with [`SECRET`] and the
+/// subscriber's link key, valid for ever). Panics when there is no such subscriber.
+pub fn token_for(
+    ws: &Path,
+    database: Option<&str>,
+    email: &str,
+    purpose: weekly_app::tokens::Purpose,
+) -> String {
+    let url = database.unwrap_or("sqlite:weekly.db");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let subscriber = runtime.block_on(async {
+        let store = weekly_store::Store::connect(url, ws).await.unwrap();
+        let found = store.subscriber(&email.to_lowercase()).await.unwrap();
+        store.close().await;
+        found
+    });
+    let subscriber = subscriber.unwrap_or_else(|| panic!("no subscriber {email}"));
+    weekly_app::tokens::Secret::from_text(SECRET)
+        .unwrap()
+        .token(subscriber.id, &subscriber.link_key, purpose, i64::MAX)
+}

@@ -3,9 +3,11 @@
 Every accepted message is recorded before the server answers 250: one line per recipient in
 LOG ("recipient<TAB>bytes"), and with --save DIR the message itself as DIR/N.eml. Scripted
 refusals: 421 to every MAIL FROM for the first --down SECONDS, 451 to the first --defer RCPT
-commands, 550 to any recipient containing one of the --reject texts.
+commands, 550 to any recipient containing one of the --reject texts. With --idle SECONDS, a
+connection that sends no command for that long is closed (as servers do with idle clients).
 
     python3 smtp_server.py PORT LOG [--save DIR] [--down S] [--defer N] [--reject TEXT]...
+        [--idle S]
 """
 
 import argparse
@@ -61,11 +63,16 @@ def main():
     parser.add_argument("--down", type=float, default=0)
     parser.add_argument("--defer", type=int, default=0)
     parser.add_argument("--reject", action="append", default=[])
+    parser.add_argument("--idle", type=float, default=300)
     args = parser.parse_args()
     if args.save:
         os.makedirs(args.save, exist_ok=True)
     controller = Controller(
-        Handler(args), hostname="127.0.0.1", port=args.port, data_size_limit=10_000_000
+        Handler(args),
+        hostname="127.0.0.1",
+        port=args.port,
+        data_size_limit=10_000_000,
+        timeout=args.idle,
     )
     controller.start()
     try:

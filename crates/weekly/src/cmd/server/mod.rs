@@ -9,7 +9,7 @@ mod preferences;
 mod site;
 mod submit;
 
-use pages::{database_down, page, refused};
+use pages::{database_error, page, refused};
 
 use crate::collector::{open_store, stamp};
 use crate::printer;
@@ -326,19 +326,6 @@ async fn subscribe(
         languages.push(&app.primary);
     }
     let now = Utc::now();
-    let Ok(known) = app.store.subscriber(&email.key()).await else {
-        return database_down();
-    };
-    // Already confirmed, or a confirmation sent a moment ago: the same answer, no new mail.
-    let recent = |at: &str| {
-        chrono::DateTime::parse_from_rfc3339(at)
-            .is_ok_and(|t| now.signed_duration_since(t) < RESEND_COOL_DOWN)
-    };
-    if let Some(s) = &known
-        && (s.status == "confirmed" || (s.status == "pending" && recent(&s.updated_at)))
-    {
-        return done;
-    }
     let row = NewSubscriber {
         email_key: email.key(),
         email: email.as_str().to_owned(),
@@ -363,14 +350,17 @@ async fn subscribe(
         .or_else(|| app.name.get(&app.primary))
         .cloned()
         .unwrap_or_default();
-    // The mail is made from the row as stored (its id signs the link) and queued in the same
-    // transaction: a sign-up is never kept without its mail.
+    // One call, the same statements whether the address is new, confirmed, or had its mail
+    // a moment ago (`RESEND_COOL_DOWN`): the store decides inside them, and the answer is the
+    // same. The mail is made from the row as stored (its id and link key sign the link) and
+    // queued in the same transaction: a sign-up is never kept without its mail.
     let mail = |stored: &weekly_store::Subscriber| {
         if stored.status != "pending" {
             return None;
         }
         let token = app.secret.token(
             stored.id,
+            &stored.link_key,
             Purpose::Confirm,
             now.timestamp() + CONFIRM_SECONDS,
         );
@@ -388,8 +378,13 @@ async fn subscribe(
             list_unsubscribe: String::new(),
         })
     };
-    if app.store.sign_up(&row, &stamp(now), mail).await.is_err() {
-        return database_down();
+    let resend_after = stamp(now - RESEND_COOL_DOWN);
+    if let Err(e) = app
+        .store
+        .sign_up(&row, &stamp(now), &resend_after, mail)
+        .await
+    {
+        return database_error("subscribe", &e);
     }
     done
 }
@@ -400,25 +395,22 @@ async fn confirm(
 ) -> Response {
     let token = query.get("token").map_or("", String::as_str);
     let now = Utc::now();
-    let id = match app.secret.verify(token, Purpose::Confirm, now.timestamp()) {
-        Ok(id) => id,
-        Err(why) => return refused(why),
+    let subscriber = match pages::holder(&app, token, Purpose::Confirm, "confirm").await {
+        Ok(s) => s,
+        Err(page) => return page,
     };
-    let Ok(Some(subscriber)) = app.store.subscriber_by_id(id).await else {
-        return refused(Refused::Forged);
-    };
+    let id = subscriber.id;
     match subscriber.status.as_str() {
         "confirmed" => {}
-        "pending" => {
-            if app
-                .store
-                .set_status_by_id(id, "confirmed", &stamp(now))
-                .await
-                .is_err()
-            {
-                return database_down();
-            }
-        }
+        "pending" => match app
+            .store
+            .set_status_by_id(id, "confirmed", &stamp(now))
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => return refused(Refused::Forged),
+            Err(e) => return database_error("confirm", &e),
+        },
         // Unsubscribed (or bounced) since: an old confirmation link does not bring them back.
         _ => {
             return page(
@@ -430,6 +422,7 @@ async fn confirm(
     }
     let token = app.secret.token(
         id,
+        &subscriber.link_key,
         Purpose::Preferences,
         now.timestamp() + weekly_app::tokens::MAIL_LINK_SECONDS,
     );
@@ -484,12 +477,9 @@ async fn unsubscribe(
 ) -> Response {
     let token = query.get("token").map_or("", String::as_str);
     let now = Utc::now();
-    let id = match app
-        .secret
-        .verify(token, Purpose::Unsubscribe, now.timestamp())
-    {
-        Ok(id) => id,
-        Err(why) => return refused(why),
+    let id = match pages::holder(&app, token, Purpose::Unsubscribe, "unsubscribe").await {
+        Ok(s) => s.id,
+        Err(page) => return page,
     };
     match app
         .store
@@ -502,6 +492,6 @@ async fn unsubscribe(
             "You will not receive the newsletter any more.",
         ),
         Ok(false) => refused(Refused::Forged),
-        Err(_) => database_down(),
+        Err(e) => database_error("unsubscribe", &e),
     }
 }

@@ -1,8 +1,9 @@
 //! The small HTML pages of `weekly server` (every text from outside escaped).
 
+use super::App;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use weekly_app::tokens::Refused;
+use weekly_app::tokens::{Checked, Purpose, Refused};
 use weekly_site::markdown::escape;
 
 /// A page whose body is HTML made by us (its values already escaped).
@@ -36,6 +37,31 @@ pub(super) fn database_down() -> Response {
         "The subscription service is busy or down; nothing was saved. Please try again in a \
          few minutes.",
     )
+}
+
+/// The answer when the database failed while `doing` something: [`database_down`], with the
+/// error printed once (never the request's token, which no database error carries).
+pub(super) fn database_error(doing: &str, error: &dyn std::fmt::Display) -> Response {
+    crate::printer::status(&format!("{doing}: the database failed: {error}"));
+    database_down()
+}
+
+/// The subscriber `token` was made for, for `purpose`, or the page to answer with: refused
+/// (400 or 410) when the token is not valid for anyone we have, 503 when the database could
+/// not be asked.
+pub(super) async fn holder(
+    app: &App,
+    token: &str,
+    purpose: Purpose,
+    doing: &str,
+) -> Result<weekly_store::Subscriber, Response> {
+    let now = chrono::Utc::now().timestamp();
+    weekly_app::tokens::check(&app.store, &app.secret, token, purpose, now)
+        .await
+        .map_err(|why| match why {
+            Checked::Refused(why) => refused(why),
+            Checked::Store(e) => database_error(doing, &e),
+        })
 }
 
 pub(super) fn refused(why: Refused) -> Response {

@@ -2,7 +2,7 @@
 //! form, POST saves it) and finds the unsubscribe button, all through a signed link.
 
 use super::App;
-use super::pages::{database_down, page, page_html, refused};
+use super::pages::{database_error, holder, page, page_html, refused};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -16,19 +16,10 @@ use weekly_site::markdown::escape;
 
 type Subscriber = weekly_store::Subscriber;
 
-/// The subscriber a preferences token names, or the page to answer with.
+/// The subscriber a preferences token was made for, or the page to answer with.
 async fn subscriber(app: &App, query: &HashMap<String, String>) -> Result<Subscriber, Response> {
     let token = query.get("token").map_or("", String::as_str);
-    let now = Utc::now().timestamp();
-    let id = app
-        .secret
-        .verify(token, Purpose::Preferences, now)
-        .map_err(refused)?;
-    match app.store.subscriber_by_id(id).await {
-        Ok(Some(s)) => Ok(s),
-        Ok(None) => Err(refused(weekly_app::tokens::Refused::Forged)),
-        Err(_) => Err(database_down()),
-    }
+    holder(app, token, Purpose::Preferences, "preferences").await
 }
 
 fn form(app: &App, subscriber: &Subscriber, token: &str, note: &str) -> Response {
@@ -51,6 +42,7 @@ fn form(app: &App, subscriber: &Subscriber, token: &str, note: &str) -> Response
     }
     let unsubscribe = app.secret.token(
         subscriber.id,
+        &subscriber.link_key,
         Purpose::Unsubscribe,
         Utc::now().timestamp() + weekly_app::tokens::MAIL_LINK_SECONDS,
     );
@@ -117,10 +109,12 @@ pub(super) async fn save(
     {
         Ok(true) => {}
         Ok(false) => return refused(weekly_app::tokens::Refused::Forged),
-        Err(_) => return database_down(),
+        Err(e) => return database_error("preferences", &e),
     }
-    let Ok(Some(saved)) = app.store.subscriber_by_id(subscriber.id).await else {
-        return database_down();
+    let saved = match app.store.subscriber_by_id(subscriber.id).await {
+        Ok(Some(saved)) => saved,
+        Ok(None) => return refused(weekly_app::tokens::Refused::Forged),
+        Err(e) => return database_error("preferences", &e),
     };
     form(
         &app,
