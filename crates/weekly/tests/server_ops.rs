@@ -261,6 +261,8 @@ fn a_database_that_goes_down_gets_503_and_nothing_half_written() {
     assert_eq!(status, 503, "{page}");
     assert!(page.contains("nothing was saved"), "{page}");
     assert!(wait_for_line(&server, "POST /subscribe 503"));
+    // A load balancer asking for health is told the truth.
+    assert_eq!(request(&at, "GET", "/healthz", FORM, "").0, 503);
 
     // Back up: the same reader signs up again, and every sign-up has exactly one mail.
     psql(
@@ -268,6 +270,7 @@ fn a_database_that_goes_down_gets_503_and_nothing_half_written() {
         &format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"),
     );
     assert_eq!(sign_up("second"), 200);
+    assert_eq!(request(&at, "GET", "/healthz", FORM, "").0, 200);
     drop(server);
     let rows = subscribers(&ws, &env);
     let emails: Vec<&str> = rows.iter().map(|r| r["email"].as_str().unwrap()).collect();
@@ -351,4 +354,134 @@ fn sigterm_finishes_the_request_in_flight_then_stops() {
     let rows = subscribers(&ws, &env);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["status"], "pending");
+}
+
+/// Raises this process's soft limit of open files to its hard limit (the test opens thousands
+/// of connections).
+fn raise_open_files() -> u64 {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let mut limit = getrlimit(Resource::Nofile);
+    limit.current = limit.maximum;
+    let _ = setrlimit(Resource::Nofile, limit);
+    getrlimit(Resource::Nofile).current.unwrap_or(u64::MAX)
+}
+
+/// One `GET /healthz` on a new connection; the status, or 0 when no answer came in time.
+async fn health(at: &str, within: Duration) -> u16 {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let ask = async {
+        let mut s = tokio::net::TcpStream::connect(at).await.ok()?;
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            .await
+            .ok()?;
+        let mut text = Vec::new();
+        s.read_to_end(&mut text).await.ok()?;
+        std::str::from_utf8(text.get(9..12)?).ok()?.parse().ok()
+    };
+    tokio::time::timeout(within, ask).await.ok().flatten().unwrap_or(0)
+}
+
+/// `/healthz` answers 200 within 1 s; `slowest` keeps the longest wait.
+async fn check(at: &str, slowest: &mut Duration) {
+    let asked = Instant::now();
+    let status = health(at, Duration::from_secs(1)).await;
+    assert_eq!(status, 200, "/healthz did not answer within 1 s ({} ms)", asked.elapsed().as_millis());
+    *slowest = (*slowest).max(asked.elapsed());
+}
+
+#[test]
+fn slow_clients_are_cut_off_and_health_answers_throughout() {
+    const CLIENTS: usize = 5_000;
+    assert!(
+        raise_open_files() > 2 * CLIENTS as u64,
+        "the test needs more than {} open files (ulimit -n)",
+        2 * CLIENTS
+    );
+    let ws = demo_copy("server-slowloris");
+    let server = common::server::start(&ws, 10);
+    let at = server.address.clone();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let open = Arc::new(AtomicUsize::new(0));
+        let connected = Arc::new(AtomicUsize::new(0));
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let mut clients = tokio::task::JoinSet::new();
+        // Each client sends a request line, then one header line every 3 s, never the end
+        // of the headers; it counts as open until the server closes the connection.
+        let slow_client = |i: usize| {
+            let (at, open, connected, mut stopped) =
+                (at.clone(), open.clone(), connected.clone(), stopped.clone());
+            async move {
+                let Ok(mut s) = tokio::net::TcpStream::connect(&at).await else {
+                    return;
+                };
+                connected.fetch_add(1, Ordering::SeqCst);
+                open.fetch_add(1, Ordering::SeqCst);
+                let mut line = 0;
+                let mut closed = s.write_all(b"GET / HTTP/1.1\r\n").await.is_err();
+                let mut buffer = [0u8; 1024];
+                while !closed {
+                    tokio::select! {
+                        read = s.read(&mut buffer) => closed = !matches!(read, Ok(n) if n > 0),
+                        () = tokio::time::sleep(Duration::from_secs(3)) => {
+                            line += 1;
+                            let header = format!("X-Slow-{i}: {line}\r\n");
+                            closed = s.write_all(header.as_bytes()).await.is_err();
+                        }
+                        _ = stopped.changed() => return,
+                    }
+                }
+                open.fetch_sub(1, Ordering::SeqCst);
+            }
+        };
+        let mut slowest = Duration::ZERO;
+        // They arrive 100 at a time, 20 times a second (an attacker's pace on one machine).
+        for batch in 0..CLIENTS / 100 {
+            for i in batch * 100..(batch + 1) * 100 {
+                clients.spawn(slow_client(i));
+            }
+            if batch % 5 == 0 {
+                check(&at, &mut slowest).await;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // Every client is connected (or was refused) before the 30 s are counted.
+        let until = Instant::now() + Duration::from_secs(10);
+        while connected.load(Ordering::SeqCst) < CLIENTS && Instant::now() < until {
+            check(&at, &mut slowest).await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let made = connected.load(Ordering::SeqCst);
+        assert!(made >= CLIENTS * 9 / 10, "only {made} connections were made");
+        let attack = Instant::now();
+        let mut most_open = 0;
+        while attack.elapsed() < Duration::from_secs(30) {
+            most_open = most_open.max(open.load(Ordering::SeqCst));
+            check(&at, &mut slowest).await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        let still_open = open.load(Ordering::SeqCst);
+        stop.send(true).unwrap();
+        while clients.join_next().await.is_some() {}
+        assert!(
+            most_open >= CLIENTS / 2,
+            "the slow clients were not held open at first ({most_open})"
+        );
+        assert!(
+            still_open < 500,
+            "{still_open} of {made} slow connections are still open after 30 s"
+        );
+        eprintln!(
+            "{made} slow connections, {still_open} open after 30 s; slowest /healthz {} ms",
+            slowest.as_millis()
+        );
+    });
+    drop(server);
 }

@@ -4,6 +4,7 @@
 //! answer whether an address is known or not, a log line per request, and the outbox sent in
 //! the background when `[smtp]` is set.
 
+mod listen;
 mod pages;
 mod preferences;
 mod site;
@@ -42,14 +43,15 @@ use weekly_store::{NewSubscriber, OutboxMail, Store};
 (repeatable); a confirmation mail goes to the address (double opt-in)\n  GET  /confirm?token=…   \
 confirms the subscription\n  GET  /preferences?token=…  languages, and the unsubscribe button\n  \
 GET  /unsubscribe?token=…  a page with one button\n  POST \
-/unsubscribe?token=…  unsubscribes (also RFC 8058 one-click from mail clients)\n  GET  /healthz\n  \
+/unsubscribe?token=…  unsubscribes (also RFC 8058 one-click from mail clients)\n  GET  /healthz         ok, or 503 while the database is down\n  \
 GET  anything else: the built site (`weekly build`'s folder), unless --endpoints-only\n\n\
 Links in mails point at `[server] public_url` (default: `base_url`). Tokens are signed with \
 WEEKLY_SECRET, or a secret made once in the workspace (`.weekly-secret`, mode 0600). The \
 outbox is sent every few seconds when `[smtp]` (or WEEKLY_SMTP_URL) is set. The confirmation \
 mail is `templates/mail/confirm.LANG.txt` when the workspace has one (a `Subject:` line, an \
 empty line, the body; `{{ name }}` and `{{ link }}` are filled in). The database is \
-WEEKLY_DATABASE_URL or `[database] url`. SIGTERM or Ctrl-C stops it after the requests in \
+WEEKLY_DATABASE_URL or `[database] url`. A client has 10 s to send a request's headers \
+(from connecting or from the previous answer) and 30 s for its body. SIGTERM or Ctrl-C stops it after the requests in \
 flight.\n\nExamples:\n  weekly build && weekly server --listen 0.0.0.0:8080\n  weekly server \
 --endpoints-only --behind-proxy"
 )]
@@ -74,6 +76,10 @@ pub struct Args {
     /// Print no line per request.
     #[arg(long)]
     pub no_request_log: bool,
+    /// Open connections at most (also kept below the process's limit of open files); more
+    /// are closed as soon as they are accepted.
+    #[arg(long, default_value_t = 10_000)]
+    pub max_connections: usize,
 }
 
 /// How long a confirmation link works.
@@ -213,7 +219,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
                 "/preferences",
                 get(preferences::show).post(preferences::save),
             )
-            .route("/healthz", get(|| async { "ok\n" }))
+            .route("/healthz", get(healthz))
             .fallback(site::serve);
         let router = if args.no_request_log {
             router
@@ -224,15 +230,22 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             ))
         }
         .with_state(app);
-        let listener = tokio::net::TcpListener::bind(&args.listen)
+        let router = router.layer(axum::middleware::from_fn(listen::body_deadline));
+        let listener = listen::bind(&args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let limits = listen::Limits {
+            max_connections: listen::connection_cap(args.max_connections),
+            header_deadline: listen::HEADER_DEADLINE,
+        };
+        printer::status(&format!(
+            "at most {} connections; request headers within {} s, bodies within {} s",
+            limits.max_connections,
+            listen::HEADER_DEADLINE.as_secs(),
+            listen::BODY_DEADLINE.as_secs()
+        ));
         printer::status(&format!("listening on http://{}/", listener.local_addr()?));
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
+        listen::serve(listener, router, limits, async {
             let mut term =
                 tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
             tokio::select! {
@@ -435,6 +448,18 @@ async fn confirm(
             weekly_site::markdown::escape(&token)
         ),
     )
+}
+
+/// `ok` while the database answers, 503 while it does not (a load balancer takes the server
+/// out of rotation instead of sending it sign-ups it cannot keep).
+async fn healthz(State(app): State<Arc<App>>) -> Response {
+    match app.store.subscriber_by_id(0).await {
+        Ok(_) => "ok\n".into_response(),
+        Err(e) => {
+            printer::status(&format!("healthz: the database does not answer: {e}"));
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+        }
+    }
 }
 
 /// One line per request on stderr: client, method, path (never the query, which may hold a
