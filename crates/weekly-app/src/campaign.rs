@@ -206,6 +206,24 @@ impl Personaliser {
             list_unsubscribe: unsubscribe.clone(),
         };
         let mut message = message_to_list(&self.from, &mail, Some(&self.list))?;
+        // A stored campaign's message carries a Message-ID that names its recipient row and
+        // that only we can make: a bounce report counts only when it quotes one (`bounces`).
+        // A dry run's (campaign 0, never sent) keeps a random one.
+        if campaign.id > 0 {
+            let domain = self.from.email.domain();
+            let domain = if domain
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.".contains(&b))
+            {
+                domain
+            } else {
+                "localhost"
+            };
+            let id = self.secret.message_id(campaign.id, recipient.id, domain);
+            message
+                .headers_mut()
+                .set(lettre::message::header::MessageId::from(format!("<{id}>")));
+        }
         if let Some(dkim) = &self.dkim {
             message.sign(dkim);
         }

@@ -4,6 +4,7 @@
 //! ones are kept. And the CSV export of our own list.
 
 use anyhow::{Result, bail};
+use std::borrow::Cow;
 use weekly_model::email::Email;
 use weekly_model::{IsoDate, Lang};
 use weekly_store::{NewSubscriber, Subscriber};
@@ -59,7 +60,7 @@ pub struct RowError {
     pub reason: String,
 }
 
-/// What a file holds.
+/// What a file holds (a small file read whole: see [`CsvRows`] for a large one).
 #[derive(Debug, Clone)]
 pub struct Parsed {
     /// The format recognised.
@@ -68,82 +69,156 @@ pub struct Parsed {
     pub rows: Vec<NewSubscriber>,
     /// The bad ones.
     pub errors: Vec<RowError>,
-    /// The character set the file was read in.
-    pub encoding: &'static str,
 }
 
-/// The text of a CSV file: UTF-8 (with or without a byte-order mark), else GB18030 (which
-/// reads GBK and GB2312, as spreadsheets in China save CSV).
-fn decode(bytes: &[u8]) -> (String, &'static str) {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        (text.to_owned(), "UTF-8")
-    } else {
-        let (text, _, _) = encoding_rs::GB18030.decode(bytes);
-        (text.into_owned(), "GB18030")
-    }
-}
-
-/// Reads the CSV `bytes` of a file named `source`. `languages` are the workspace's; `now` is
-/// the consent time given to imported rows (RFC 3339).
+/// Reads the CSV `bytes` of a file named `source` whole. `languages` are the workspace's;
+/// `now` is the consent time given to imported rows (RFC 3339).
 pub fn read_csv(bytes: &[u8], source: &str, languages: &[Lang], now: &str) -> Result<Parsed> {
-    let (text, encoding) = decode(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| anyhow::anyhow!("{source}:1: cannot read the header: {e}"))?
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
-    let Some(format) = Format::of(&header) else {
-        bail!(
-            "{source}:1: no `email` column in the header ({}); the first line must name the \
-             columns, e.g. `email,name,lang,tier`",
-            header.join(", ")
-        );
-    };
-    let column = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
-    let columns = Columns {
-        email: column(&["email", "email_address"]).unwrap_or(0),
-        name: column(&["name", "full_name"]),
-        languages: column(&["lang", "language", "languages"]),
-        tier: column(&["tier"]),
-        paid_until: column(&["paid_until", "expiry"]),
-        status: column(&["status", "subscriber_type"]),
-        plan: column(&["plan", "active_subscription"]),
-        disabled: column(&["email_disabled"]),
-    };
+    let mut rows = CsvRows::new(bytes, source, languages, now)?;
     let mut parsed = Parsed {
-        format,
+        format: rows.format(),
         rows: Vec::new(),
         errors: Vec::new(),
-        encoding,
     };
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                parsed.errors.push(RowError {
-                    line,
-                    reason: format!("not a CSV row: {e}"),
-                });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, csv::Position::line);
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        match row(&record, &columns, format, languages, source, now) {
+    while let Some(row) = rows.next_row()? {
+        match row {
             Ok(row) => parsed.rows.push(row),
-            Err(reason) => parsed.errors.push(RowError { line, reason }),
+            Err(error) => parsed.errors.push(error),
         }
     }
     Ok(parsed)
+}
+
+/// The rows of a CSV file, read one at a time from `R` (a file through a `BufReader`): a file
+/// of a million rows is never held whole. The file must be UTF-8 (a byte-order mark is
+/// skipped); bytes that are not are an error naming their line, not a guess at another
+/// character set.
+pub struct CsvRows<R> {
+    reader: csv::Reader<R>,
+    record: csv::StringRecord,
+    columns: Columns,
+    format: Format,
+    languages: Vec<Lang>,
+    source: String,
+    now: String,
+}
+
+impl<R> std::fmt::Debug for CsvRows<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CsvRows")
+            .field("format", &self.format)
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The error of bytes that are not UTF-8 on `line` of `source`.
+fn not_utf8(source: &str, line: u64) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{source}:{line}: the file is not UTF-8 (bytes on this line are no UTF-8 text); \
+         nothing was imported. Save it as \"CSV UTF-8\" (or convert it, e.g. `iconv -f \
+         GB18030 -t UTF-8`) and import it again"
+    )
+}
+
+impl<R: std::io::BufRead> CsvRows<R> {
+    /// Reads the header of `input`, a file named `source`, and recognises its format.
+    /// `languages` are the workspace's; `now` is the consent time of imported rows.
+    pub fn new(mut input: R, source: &str, languages: &[Lang], now: &str) -> Result<Self> {
+        if input
+            .fill_buf()
+            .map_err(|e| anyhow::anyhow!("cannot read `{source}`: {e}"))?
+            .starts_with(b"\xef\xbb\xbf")
+        {
+            input.consume(3);
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(input);
+        let header: Vec<String> = match reader.headers() {
+            Ok(header) => header
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .collect(),
+            Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => {
+                return Err(not_utf8(source, 1));
+            }
+            Err(e) => bail!("{source}:1: cannot read the header: {e}"),
+        };
+        let Some(format) = Format::of(&header) else {
+            bail!(
+                "{source}:1: no `email` column in the header ({}); the first line must name the \
+                 columns, e.g. `email,name,lang,tier`",
+                header.join(", ")
+            );
+        };
+        let column = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
+        let columns = Columns {
+            email: column(&["email", "email_address"]).unwrap_or(0),
+            name: column(&["name", "full_name"]),
+            languages: column(&["lang", "language", "languages"]),
+            tier: column(&["tier"]),
+            paid_until: column(&["paid_until", "expiry"]),
+            status: column(&["status", "subscriber_type"]),
+            plan: column(&["plan", "active_subscription"]),
+            disabled: column(&["email_disabled"]),
+        };
+        Ok(CsvRows {
+            reader,
+            record: csv::StringRecord::new(),
+            columns,
+            format,
+            languages: languages.to_vec(),
+            source: source.to_owned(),
+            now: now.to_owned(),
+        })
+    }
+
+    /// The format recognised from the header.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The next row: a subscriber, or why the row is skipped; `None` at the end. An error
+    /// when the file cannot be read or has bytes that are not UTF-8 (the whole file is then
+    /// refused).
+    pub fn next_row(&mut self) -> Result<Option<Result<NewSubscriber, RowError>>> {
+        loop {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map_or(0, csv::Position::line);
+                    match e.kind() {
+                        csv::ErrorKind::Utf8 { .. } => return Err(not_utf8(&self.source, line)),
+                        csv::ErrorKind::Io(_) => bail!("cannot read `{}`: {e}", self.source),
+                        _ => {
+                            return Ok(Some(Err(RowError {
+                                line,
+                                reason: format!("not a CSV row: {e}"),
+                            })));
+                        }
+                    }
+                }
+            }
+            let line = self.record.position().map_or(0, csv::Position::line);
+            if self.record.iter().all(str::is_empty) {
+                continue;
+            }
+            return Ok(Some(
+                row(
+                    &self.record,
+                    &self.columns,
+                    self.format,
+                    &self.languages,
+                    &self.source,
+                    &self.now,
+                )
+                .map_err(|reason| RowError { line, reason }),
+            ));
+        }
+    }
 }
 
 /// Where each field is.
@@ -166,7 +241,15 @@ fn row(
     source: &str,
     now: &str,
 ) -> Result<NewSubscriber, String> {
-    let field = |at: Option<usize>| at.and_then(|i| record.get(i)).unwrap_or("").trim();
+    let field = |at: Option<usize>| {
+        let text = at.and_then(|i| record.get(i)).unwrap_or("").trim();
+        // Our own export neutralised cells that a spreadsheet would take for a formula.
+        if format == Format::Plain {
+            uncell(text)
+        } else {
+            text
+        }
+    };
     let email = Email::parse(field(Some(columns.email))).map_err(|e| {
         format!(
             "`{}`: {e}",
@@ -272,13 +355,28 @@ fn row(
     })
 }
 
-/// A text field as a spreadsheet may show it: one that starts like a formula (`=`, `+`, `-`,
-/// `@`) gets a leading `'`, so opening the export cannot run anything.
-fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
+/// True for text a spreadsheet would take for a formula (or a cell that starts one): `=`,
+/// `+`, `-`, `@`, a tab or a carriage return first.
+fn formula_like(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A field as our export writes it: one that starts like a formula gets a leading `'`, so
+/// opening the export cannot run anything; so does one that is `'`s before such a start, so
+/// that [`uncell`] gives back every text as it was.
+fn cell(text: &str) -> Cow<'_, str> {
+    if formula_like(text.trim_start_matches('\'')) {
+        Cow::Owned(format!("'{text}"))
     } else {
-        text.to_owned()
+        Cow::Borrowed(text)
+    }
+}
+
+/// A field of our export as it was before [`cell`]: one `'` fewer before a formula's start.
+fn uncell(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if formula_like(rest.trim_start_matches('\'')) => rest,
+        _ => text,
     }
 }
 
@@ -299,19 +397,22 @@ pub fn export_csv(subscribers: &[Subscriber]) -> Result<String> {
         "created_at",
     ])?;
     for s in subscribers {
-        writer.write_record([
-            s.email.as_str(),
-            &cell(&s.name),
-            &s.languages,
-            &s.tier,
-            s.paid_until.as_deref().unwrap_or(""),
-            &s.status,
-            &cell(&s.source),
-            &s.consent_at,
-            &s.consent_ip,
-            &s.consent_via,
-            &s.created_at,
-        ])?;
+        // Every column: an address may start with `-` or `=`, and a stored field is whatever
+        // an earlier import or form put there.
+        let cells = [
+            cell(&s.email),
+            cell(&s.name),
+            cell(&s.languages),
+            cell(&s.tier),
+            cell(s.paid_until.as_deref().unwrap_or("")),
+            cell(&s.status),
+            cell(&s.source),
+            cell(&s.consent_at),
+            cell(&s.consent_ip),
+            cell(&s.consent_via),
+            cell(&s.created_at),
+        ];
+        writer.write_record(cells.iter().map(|c| c.as_bytes()))?;
     }
     Ok(String::from_utf8(writer.into_inner()?)?)
 }
@@ -387,10 +488,93 @@ paid@x.org,,,paid,\n\
     }
 
     #[test]
-    fn gbk_files_are_read() {
-        let (gbk, _, _) = encoding_rs::GBK.encode("email,name\nli@x.org,李雷\n");
-        let p = read_csv(&gbk, "g.csv", &langs(), "now").unwrap();
-        assert_eq!((p.rows[0].name.as_str(), p.encoding), ("李雷", "GB18030"));
+    fn a_file_that_is_not_utf8_is_refused_with_its_line() {
+        // GBK, as a spreadsheet saves it: refused, not read as GB18030 (`张三` → `寮犱笁`).
+        let (gbk, _, _) = encoding_rs::GBK.encode("email,name\nli@x.org,张三\n");
+        let error = read_csv(&gbk, "g.csv", &langs(), "now").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("g.csv:2: the file is not UTF-8"),
+            "{error}"
+        );
+        // A bad byte further down refuses the whole file, naming its line.
+        let mut bytes = b"email,name\na@x.org,A\nb@x.org,B\nc@x.org,C\xff\n".to_vec();
+        let error = read_csv(&bytes, "late.csv", &langs(), "now").unwrap_err();
+        assert!(error.to_string().starts_with("late.csv:4:"), "{error}");
+        // In the header too.
+        bytes.splice(0..0, b"\xfe".iter().copied());
+        let error = read_csv(&bytes, "h.csv", &langs(), "now").unwrap_err();
+        assert!(error.to_string().starts_with("h.csv:1:"), "{error}");
+        // A decoding error that reached the text as U+FFFD is no address.
+        let p = read_csv(
+            "email\nli\u{fffd}@x.org\nok@x.org\n".as_bytes(),
+            "r.csv",
+            &langs(),
+            "now",
+        )
+        .unwrap();
+        assert_eq!(p.rows.len(), 1);
+        assert!(
+            p.errors[0].line == 2 && p.errors[0].reason.contains("U+FFFD"),
+            "{:?}",
+            p.errors
+        );
+    }
+
+    /// Rows `email,name` made as they are read, counting the bytes handed out.
+    struct Generated {
+        rows: usize,
+        next: usize,
+        pending: Vec<u8>,
+        given: std::rc::Rc<std::cell::Cell<usize>>,
+    }
+
+    impl std::io::Read for Generated {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.pending.is_empty() {
+                if self.next == 0 {
+                    self.pending.extend_from_slice(b"email,name\n");
+                } else if self.next <= self.rows {
+                    self.pending.extend_from_slice(
+                        format!("r{}@example.org,Reader\n", self.next).as_bytes(),
+                    );
+                }
+                self.next += 1;
+            }
+            let n = buf.len().min(self.pending.len());
+            buf[..n].copy_from_slice(&self.pending[..n]);
+            self.pending.drain(..n);
+            self.given.set(self.given.get() + n);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn rows_are_read_as_they_come_not_the_whole_file_first() {
+        let given = std::rc::Rc::new(std::cell::Cell::new(0));
+        let input = Generated {
+            rows: 200_000,
+            next: 0,
+            pending: Vec::new(),
+            given: std::rc::Rc::clone(&given),
+        };
+        let mut rows =
+            CsvRows::new(std::io::BufReader::new(input), "big.csv", &langs(), "now").unwrap();
+        let first = rows.next_row().unwrap().unwrap().unwrap();
+        assert_eq!(first.email, "r1@example.org");
+        // Of a file of some 5 MB, what the buffers hold: a few kilobytes.
+        assert!(
+            given.get() < 64 << 10,
+            "{} bytes read for one row",
+            given.get()
+        );
+        let mut n = 1;
+        while let Some(row) = rows.next_row().unwrap() {
+            row.unwrap();
+            n += 1;
+        }
+        assert_eq!(n, 200_000);
     }
 
     #[test]
@@ -417,6 +601,57 @@ paid@x.org,,,paid,\n\
         assert!(
             csv.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""),
             "{csv}"
+        );
+    }
+
+    #[test]
+    fn every_exported_column_is_neutralised_and_an_import_takes_it_back() {
+        let s = Subscriber {
+            id: 1,
+            email: "-cmd@x.org".into(),
+            name: "@SUM(A1)".into(),
+            languages: "+zh".into(),
+            tier: "free".into(),
+            paid_until: None,
+            status: "confirmed".into(),
+            source: "\t=1+1".into(),
+            consent_at: "-t".into(),
+            consent_ip: "=1".into(),
+            consent_via: "\r@x".into(),
+            created_at: "'=already".into(),
+            updated_at: "t".into(),
+            link_key: String::new(),
+            legacy_links: false,
+        };
+        let csv = export_csv(std::slice::from_ref(&s)).unwrap();
+        let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+        let row = reader.records().next().unwrap().unwrap();
+        for cell in &row {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?} in {csv}"
+            );
+        }
+        assert_eq!(&row[0], "'-cmd@x.org");
+        assert_eq!(&row[10], "''=already");
+        // Every text comes back as it was.
+        for text in [
+            "=x", "'=x", "''+x", "'", "'plain", "plain", "-", "", "@", "'@'",
+        ] {
+            assert_eq!(uncell(&cell(text)), text, "{text:?}");
+        }
+        // Our export read back: the address and name as they were.
+        let back =
+            "email,name,tier,status\n'-cmd@x.org,'@SUM(A1),free,confirmed\n'=x@x.org,\"'-1\",,\n";
+        let p = read_csv(back.as_bytes(), "e.csv", &langs(), "now").unwrap();
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(
+            (p.rows[0].email.as_str(), p.rows[0].name.as_str()),
+            ("-cmd@x.org", "@SUM(A1)")
+        );
+        assert_eq!(
+            (p.rows[1].email.as_str(), p.rows[1].name.as_str()),
+            ("=x@x.org", "-1")
         );
     }
 }

@@ -218,6 +218,59 @@ pub async fn check(
     Ok(holder)
 }
 
+/// What a campaign's `Message-ID` starts with.
+const MESSAGE_ID_PREFIX: &str = "weekly";
+
+impl Secret {
+    /// The `Message-ID` (without its angle brackets) of the message of campaign `campaign` to
+    /// its recipient row `recipient`, in `domain`: `weekly.C.R.TAG@domain`, `TAG` the first
+    /// 128 bits of an HMAC over both ids. A bounce report that quotes it is about a message we
+    /// sent; no one without the secret can make one for another recipient.
+    pub fn message_id(&self, campaign: i64, recipient: i64, domain: &str) -> String {
+        let tag = self
+            .mac(&format!("message-id.{campaign}.{recipient}"))
+            .finalize()
+            .into_bytes();
+        format!(
+            "{MESSAGE_ID_PREFIX}.{campaign}.{recipient}.{}@{domain}",
+            hex(&tag[..16])
+        )
+    }
+
+    /// The campaign and recipient row of `id` (a `Message-ID`, with or without its angle
+    /// brackets) when [`Secret::message_id`] made it; `None` for any other.
+    pub fn message_id_of(&self, id: &str) -> Option<(i64, i64)> {
+        let id = id.trim();
+        let id = id
+            .strip_prefix('<')
+            .and_then(|i| i.strip_suffix('>'))
+            .unwrap_or(id);
+        let (left, _domain) = id.split_once('@')?;
+        let fields: Vec<&str> = left.split('.').collect();
+        let [MESSAGE_ID_PREFIX, campaign, recipient, tag] = fields[..] else {
+            return None;
+        };
+        let digits =
+            |t: &str| !t.is_empty() && t.len() <= 18 && t.bytes().all(|b| b.is_ascii_digit());
+        if !digits(campaign)
+            || !digits(recipient)
+            || tag.len() != 32
+            || !tag.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        {
+            return None;
+        }
+        let (campaign, recipient) = (campaign.parse().ok()?, recipient.parse().ok()?);
+        let tag: Vec<u8> = (0..16)
+            .map(|i| u8::from_str_radix(&tag[2 * i..2 * i + 2], 16).unwrap_or(0))
+            .collect();
+        // Constant time, over the 16 bytes the id carries.
+        self.mac(&format!("message-id.{campaign}.{recipient}"))
+            .verify_truncated_left(&tag)
+            .ok()?;
+        Some((campaign, recipient))
+    }
+}
+
 /// `bytes` in lower-case hexadecimal.
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
@@ -422,6 +475,31 @@ mod tests {
         let store = Store::open(&dir.path().join("weekly.db")).await.unwrap();
         store.clone().close().await;
         store
+    }
+
+    #[test]
+    fn message_ids_name_their_recipient_and_cannot_be_made_without_the_secret() {
+        let secret = Secret::from_text(&"k".repeat(32)).unwrap();
+        let id = secret.message_id(7, 42, "example.org");
+        assert!(
+            id.starts_with("weekly.7.42.") && id.ends_with("@example.org"),
+            "{id}"
+        );
+        assert_eq!(secret.message_id_of(&id), Some((7, 42)));
+        assert_eq!(secret.message_id_of(&format!("<{id}>")), Some((7, 42)));
+        // Another row, another campaign, another key, another shape: not ours.
+        let other_row = id.replacen(".42.", ".43.", 1);
+        let other = Secret::from_text(&"x".repeat(32)).unwrap();
+        for bad in [
+            other_row.as_str(),
+            &id.replacen("weekly.7.", "weekly.8.", 1),
+            &other.message_id(7, 42, "example.org"),
+            "weekly.7.42.00000000000000000000000000000000@example.org",
+            "CAF123@mail.example.net",
+            "",
+        ] {
+            assert_eq!(secret.message_id_of(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -93,6 +93,17 @@ pub struct Claimed {
     pub link_key: String,
 }
 
+/// A campaign's recipient row, as a bounce report is matched with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecipientRow {
+    /// The subscriber.
+    pub subscriber_id: i64,
+    /// The address the message went to.
+    pub email: String,
+    /// `pending`, `sending`, `sent`, `failed` or `skipped`.
+    pub state: String,
+}
+
 type CampaignRow = (
     i64,
     i64,
@@ -436,6 +447,59 @@ impl Store {
         let bounced = count_bounce(&mut tx, subscriber_id, bounce_after, now).await?;
         tx.commit().await?;
         Ok(bounced)
+    }
+
+    /// Recipient row `id` of campaign `campaign_id` (what a bounce report is matched with).
+    pub async fn campaign_recipient(
+        &self,
+        campaign_id: i64,
+        id: i64,
+    ) -> Result<Option<RecipientRow>, StoreError> {
+        let row: Option<(i64, String, String)> = sqlx::query_as(
+            "SELECT subscriber_id, email, state FROM campaign_recipient \
+             WHERE id = $1 AND campaign_id = $2",
+        )
+        .bind(id)
+        .bind(campaign_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(subscriber_id, email, state)| RecipientRow {
+            subscriber_id,
+            email,
+            state,
+        }))
+    }
+
+    /// Records a permanent failure of recipient row `id` of campaign `campaign_id` reported
+    /// after the server took the message (a delivery-status notification): the row, if it is
+    /// `sent`, becomes `failed` with `error`, and its subscriber counts one more bounce,
+    /// becoming `bounced` at `bounce_after` of them. `None` when the row was not `sent` (never
+    /// sent, or its bounce already counted: one message counts once); else whether the
+    /// subscriber became bounced now.
+    pub async fn record_reported_bounce(
+        &self,
+        campaign_id: i64,
+        id: i64,
+        error: &str,
+        bounce_after: i64,
+        now: &str,
+    ) -> Result<Option<bool>, StoreError> {
+        let mut tx = self.atomic_transaction().await?;
+        let row: Option<(i64,)> = sqlx::query_as(
+            "UPDATE campaign_recipient SET state = 'failed', last_error = $1 \
+             WHERE id = $2 AND campaign_id = $3 AND state = 'sent' RETURNING subscriber_id",
+        )
+        .bind(error)
+        .bind(id)
+        .bind(campaign_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((subscriber_id,)) = row else {
+            return Ok(None);
+        };
+        let bounced = count_bounce(&mut tx, subscriber_id, bounce_after, now).await?;
+        tx.commit().await?;
+        Ok(Some(bounced))
     }
 
     /// The earliest `next_attempt` (unix seconds) of campaign `id`'s pending recipients, and

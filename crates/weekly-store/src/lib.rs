@@ -4,6 +4,8 @@
 //! candidates, the deliveries to channels, the subscribers and the outbox. The queries are
 //! written once for both engines (`$n` placeholders, text and 64-bit integers only).
 
+#[cfg(test)]
+mod bounce_tests;
 mod campaigns;
 mod collect;
 mod copy;
@@ -16,12 +18,14 @@ mod subscribers;
 #[cfg(test)]
 pub(crate) mod testdb;
 
-pub use campaigns::{Audience, Campaign, CampaignCounts, Claimed, NewCampaign};
+pub use campaigns::{Audience, Campaign, CampaignCounts, Claimed, NewCampaign, RecipientRow};
 pub use collect::{Candidate, FeedState, NewItem, Recorded, Sighting, Status, StoredDraft};
 pub use copy::TableSum;
 pub use delivery::DeliveryState;
 pub use outbox::{OutboxMail, QueuedMail};
-pub use subscribers::{Imported, NewSubscriber, Subscriber, SubscriberStats};
+pub use subscribers::{
+    IMPORT_BATCH, Imported, NewSubscriber, Subscriber, SubscriberImport, SubscriberStats,
+};
 
 use sqlx::any::AnyConnectOptions;
 use sqlx::migrate::{Migrate, Migration, MigrationType, Migrator};

@@ -144,3 +144,74 @@ mei@example.org,韩梅梅,jp,,\n",
     );
     assert_eq!(listed(&ws).len(), 1);
 }
+
+#[test]
+fn a_file_that_is_not_utf8_is_refused_whole_and_formulas_never_leave_in_an_export() {
+    let ws = demo_copy("subscribers-trust");
+    let _ = std::fs::remove_file(ws.join("weekly.db"));
+    // GBK bytes on line 3: nothing is imported, and the error names the line.
+    let csv = ws.join("gbk.csv");
+    let mut bytes = b"email,name\nok@example.org,OK\n".to_vec();
+    let (gbk, _, _) = encoding_rs::GBK.encode("zhang@example.org,张三\n");
+    bytes.extend_from_slice(&gbk);
+    std::fs::write(&csv, &bytes).unwrap();
+    let o = run(&ws, &["import", csv.to_str().unwrap()]);
+    let text = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(!o.status.success(), "{text}");
+    assert!(text.contains("gbk.csv:3: the file is not UTF-8"), "{text}");
+    assert!(listed(&ws).is_empty(), "nothing was imported");
+
+    // Cells that a spreadsheet would run, in the address and the name: neutralised in the
+    // export, and the same subscriber after importing the export. (A plain list's `'` before
+    // a formula's start is taken as that neutralisation and dropped.)
+    let csv = ws.join("formulas.csv");
+    std::fs::write(
+        &csv,
+        "email,name\n-cmd@example.org,\"=HYPERLINK(\"\"http://evil\"\")\"\n\
++1@example.org,@SUM(A1)\nplain@example.org,'=quoted\n",
+    )
+    .unwrap();
+    let o = run(&ws, &["import", csv.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let export = run(&ws, &["export"]);
+    assert!(export.status.success());
+    let text = stdout(&export);
+    for line in text.lines().skip(1) {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{line}"
+            );
+        }
+    }
+    assert!(text.contains("'-cmd@example.org"), "{text}");
+    let exported = ws.join("export.csv");
+    std::fs::write(&exported, &export.stdout).unwrap();
+    let other = demo_copy("subscribers-trust-other");
+    let _ = std::fs::remove_file(other.join("weekly.db"));
+    let o = run(&other, &["import", exported.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let names = |rows: Vec<serde_json::Value>| -> Vec<(String, String)> {
+        let mut v: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r["email"].as_str().unwrap().to_owned(),
+                    r["name"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let back = names(listed(&other));
+    assert_eq!(back, names(listed(&ws)));
+    assert!(
+        back.contains(&(
+            "-cmd@example.org".into(),
+            "=HYPERLINK(\"http://evil\")".into()
+        )) && back.contains(&("plain@example.org".into(), "=quoted".into())),
+        "{back:?}"
+    );
+}

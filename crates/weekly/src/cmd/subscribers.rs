@@ -8,10 +8,10 @@ use anyhow::{Context, Result, bail};
 use chrono::Utc;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use weekly_app::subscribers::{export_csv, read_csv};
+use weekly_app::subscribers::{CsvRows, export_csv};
 use weekly_model::email::Email;
 use weekly_model::{IsoDate, Lang};
-use weekly_store::{NewSubscriber, Store, Subscriber};
+use weekly_store::{IMPORT_BATCH, NewSubscriber, Store, Subscriber};
 
 /// `weekly subscribers …`
 #[derive(Debug, clap::Subcommand)]
@@ -152,41 +152,7 @@ async fn run_with(command: &Command, workspace: &Workspace, store: &Store) -> Re
             printer::out(&format!("{:<19} {total:>8}", "all"));
         }
         Command::Import { file, dry_run } => {
-            let bytes =
-                std::fs::read(file).with_context(|| format!("cannot read `{}`", file.display()))?;
-            let shown = file.display().to_string();
-            let source = file
-                .file_name()
-                .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
-            let parsed = read_csv(&bytes, &source, &workspace.config.languages, &now)?;
-            printer::status(&format!(
-                "{shown}: read as a {} ({})",
-                parsed.format.name(),
-                parsed.encoding
-            ));
-            for e in &parsed.errors {
-                printer::out(&format!("{shown}:{}: skipped: {}", e.line, e.reason));
-            }
-            if *dry_run {
-                printer::status(&format!(
-                    "{} to import, {} skipped; nothing was changed (--dry-run)",
-                    printer::count(parsed.rows.len(), "row", "rows"),
-                    parsed.errors.len()
-                ));
-            } else {
-                let done = store.import_subscribers(&parsed.rows, &now).await?;
-                printer::status(&format!(
-                    "{} added, {} updated, {} unchanged, {} that left kept out, {} skipped",
-                    done.added,
-                    done.updated,
-                    done.unchanged,
-                    done.kept_out,
-                    parsed.errors.len()
-                ));
-            }
-            if !parsed.errors.is_empty() {
-                return Ok(ExitCode::from(1));
-            }
+            return import(workspace, store, file, *dry_run, &now).await;
         }
         Command::Export => {
             let list = store.subscribers(None).await?;
@@ -194,6 +160,82 @@ async fn run_with(command: &Command, workspace: &Workspace, store: &Store) -> Re
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `weekly subscribers import FILE`: the file read row by row through a buffer and written in
+/// batches of `IMPORT_BATCH`, in one transaction (a file with bytes that are not UTF-8 is
+/// refused whole, at its line); a million rows never stand in memory at once.
+async fn import(
+    workspace: &Workspace,
+    store: &Store,
+    file: &Path,
+    dry_run: bool,
+    now: &str,
+) -> Result<ExitCode> {
+    let shown = file.display().to_string();
+    let opened = std::fs::File::open(file).with_context(|| format!("cannot read `{shown}`"))?;
+    let source = file
+        .file_name()
+        .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
+    let mut rows = CsvRows::new(
+        std::io::BufReader::with_capacity(64 << 10, opened),
+        &source,
+        &workspace.config.languages,
+        now,
+    )?;
+    printer::status(&format!(
+        "{shown}: read as a {} (UTF-8)",
+        rows.format().name()
+    ));
+    let mut import = if dry_run {
+        None
+    } else {
+        Some(store.begin_import(now).await?)
+    };
+    let mut batch = Vec::with_capacity(IMPORT_BATCH);
+    let (mut good, mut skipped) = (0_usize, 0_usize);
+    loop {
+        let row = rows.next_row()?;
+        let at_end = row.is_none();
+        match row {
+            Some(Ok(row)) => {
+                good += 1;
+                batch.push(row);
+            }
+            Some(Err(e)) => {
+                skipped += 1;
+                printer::out(&format!("{shown}:{}: skipped: {}", e.line, e.reason));
+            }
+            None => {}
+        }
+        if batch.len() >= IMPORT_BATCH || at_end && !batch.is_empty() {
+            if let Some(import) = &mut import {
+                import.add(&batch).await?;
+            }
+            batch.clear();
+        }
+        if at_end {
+            break;
+        }
+    }
+    match import {
+        None => printer::status(&format!(
+            "{} to import, {skipped} skipped; nothing was changed (--dry-run)",
+            printer::count(good, "row", "rows"),
+        )),
+        Some(import) => {
+            let done = import.commit().await?;
+            printer::status(&format!(
+                "{} added, {} updated, {} unchanged, {} that left kept out, {skipped} skipped",
+                done.added, done.updated, done.unchanged, done.kept_out,
+            ));
+        }
+    }
+    Ok(if skipped > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// A subscriber given on the command line.
