@@ -121,6 +121,7 @@ fn section_markdown(section: &Section) -> String {
         let number = match entry.marker {
             NumberMarker::Circled => weekly_render::markdown::circled(entry.number),
             NumberMarker::Dunhao | NumberMarker::Dot => format!("{}、", entry.number),
+            NumberMarker::Bullet => "* ".to_owned(),
         };
         out.push_str(&number);
         out.push_str(entry.title.trim());

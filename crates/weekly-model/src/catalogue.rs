@@ -1,6 +1,7 @@
 //! The section catalogue: which sections a newsletter has, their emoji, names per language and
 //! the spellings seen in the wild, and how a heading as written maps to a section key.
 
+use crate::format::{Format, glob};
 use crate::lang::Lang;
 use std::fmt;
 
@@ -55,6 +56,8 @@ pub struct SectionDef {
     /// True when numbered entries of this section are content that is counted in statistics
     /// (articles, projects, …); false for footers such as "past issues" or "subscribe".
     pub counted: bool,
+    /// Heading patterns with `*` (`图片：*`, `本周话题：*`) that also mean this section.
+    pub patterns: Vec<String>,
 }
 
 impl SectionDef {
@@ -68,11 +71,14 @@ impl SectionDef {
     }
 }
 
-/// All sections a newsletter knows, in display order.
+/// All sections a newsletter knows, in display order, and how its issues are written (the
+/// parser reads both wherever it reads an issue).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Catalogue {
     /// Sections in display order.
     pub sections: Vec<SectionDef>,
+    /// How issues are written: header, title, heading levels, entry lines.
+    pub format: Format,
 }
 
 impl Catalogue {
@@ -100,6 +106,11 @@ impl Catalogue {
                 let hit = def.names.iter().any(|(_, n)| fold(n) == folded)
                     || def.aliases.iter().any(|a| fold(a) == folded);
                 if hit {
+                    return def.key.clone();
+                }
+            }
+            for def in &self.sections {
+                if def.patterns.iter().any(|p| glob(p, name.trim())) {
                     return def.key.clone();
                 }
             }
@@ -135,6 +146,7 @@ impl Catalogue {
                 names,
                 aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
                 counted,
+                patterns: Vec::new(),
             }
         }
         Catalogue {
@@ -244,6 +256,7 @@ impl Catalogue {
                 ),
                 def("appendix", "", "附录", "Appendix", "付録", &[], false),
             ],
+            format: Format::python_weekly(),
         }
     }
 }

@@ -83,6 +83,7 @@ mod tests {
 
     fn section(key: &str, entries: u32) -> Section {
         Section {
+            category: false,
             key: SectionKey::new(key).unwrap(),
             heading: Heading {
                 style: HeadingStyle::Atx(2),

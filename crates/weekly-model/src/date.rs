@@ -32,6 +32,26 @@ impl IsoDate {
         IsoDate::new(year, month, day)
     }
 
+    /// A date as editors write it in headers: `2024-01-03`, unpadded `2020-12-2`, with a time
+    /// after a space or `T` (`2020-12-2 18:46`, `2024-01-03T10:00:00Z`), which is left out.
+    pub fn parse_loose(text: &str) -> Option<IsoDate> {
+        let text = text.trim().trim_matches(|c| c == '\'' || c == '"');
+        let date = text.split([' ', 'T', 't']).next()?;
+        let mut parts = date.split('-');
+        let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        let digits = |p: &str, max: usize| {
+            !p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit())
+        };
+        if y.len() != 4 || !digits(y, 4) || !digits(m, 2) || !digits(d, 2) {
+            return None;
+        }
+        IsoDate::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    }
+
     /// Finds the first `YYYY-MM-DD` inside a longer string such as a file name.
     pub fn find_in(text: &str) -> Option<IsoDate> {
         let bytes = text.as_bytes();

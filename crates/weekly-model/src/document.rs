@@ -112,6 +112,9 @@ impl Heading {
 pub struct Section {
     /// Key from the catalogue, or `other`.
     pub key: SectionKey,
+    /// A category heading (`### Official`) inside a section: it has its section's key, and
+    /// its heading is written at its own level.
+    pub category: bool,
     /// The heading as written.
     pub heading: Heading,
     /// Paragraphs before the first entry; all content of free-form sections.
@@ -141,9 +144,25 @@ impl Part {
     }
 }
 
-/// YAML front matter between `---` lines.
+/// How a header is written.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
+pub enum FrontMatterStyle {
+    /// YAML between `---` lines.
+    #[default]
+    Yaml,
+    /// `Key: value` lines at the top of the file (Pelican, Jekyll-like), ended by a blank
+    /// line; `other_lines` holds every line, and the keys that gave the title and the date.
+    Fields {
+        title_key: Option<String>,
+        date_key: Option<String>,
+    },
+}
+
+/// The header of an issue: YAML front matter between `---` lines, or `Key: value` lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FrontMatter {
+    /// How it is written.
+    pub style: FrontMatterStyle,
     /// `title`.
     pub title: Option<String>,
     /// `pubDate` as written.
@@ -162,6 +181,7 @@ impl FrontMatter {
     /// Fingerprint of the fields.
     pub fn fingerprint(&self) -> u64 {
         fingerprint(&(
+            &self.style,
             &self.title,
             &self.pub_date,
             &self.author,

@@ -13,6 +13,9 @@ pub enum NumberMarker {
     Dot,
     /// `①` (teasers, title lists).
     Circled,
+    /// `* `, `- ` or `+ ` (a bullet item that holds a link); the number counts the section's
+    /// bullet entries.
+    Bullet,
 }
 
 /// One numbered entry: `N、[标题](url)` followed by description paragraphs and images.

@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod email;
 pub mod entry;
+pub mod format;
 pub mod inline;
 pub mod lang;
 pub mod par;
@@ -25,10 +26,11 @@ pub use counts::Counts;
 pub use date::IsoDate;
 pub use diagnostic::{Diagnostic, Severity};
 pub use document::{
-    Block, DocKind, Document, FrontMatter, Header, Heading, HeadingStyle, LineEnding, Part,
-    Section, TitleParts,
+    Block, DocKind, Document, FrontMatter, FrontMatterStyle, Header, Heading, HeadingStyle,
+    LineEnding, Part, Section, TitleParts,
 };
 pub use entry::{Entry, NumberMarker};
+pub use format::{Format, Numbering, TitlePattern};
 pub use inline::{Attachment, Image, Link, StarNote};
 pub use lang::Lang;
 pub use season::{SeasonRange, Seasons};

@@ -3,7 +3,7 @@
 
 use crate::lines::Line;
 use serde::Deserialize;
-use weekly_model::{Diagnostic, FrontMatter, IsoDate};
+use weekly_model::{Diagnostic, Format, FrontMatter, FrontMatterStyle, IsoDate};
 
 #[derive(Deserialize, Default)]
 struct Fields {
@@ -87,11 +87,97 @@ pub(crate) fn read(
         ));
     }
     FrontMatter {
+        style: weekly_model::FrontMatterStyle::Yaml,
         title: fields.title,
         pub_date: fields.pub_date,
         author: fields.author,
         description: fields.description,
         other_lines: other_lines.join("\n"),
+        source: None,
+    }
+}
+
+/// The end (exclusive) of `Key: value` header lines starting at `start`: every line up to
+/// the first blank one is `Key: value` (a key of letters, digits, `_` or `-`), and one of the
+/// keys is a title, number or date key of `format` — so a first paragraph that happens to
+/// start with `Note:` is not taken for a header.
+pub(crate) fn field_lines(lines: &[Line<'_>], start: usize, format: &Format) -> Option<usize> {
+    let mut end = start;
+    let mut known = false;
+    while let Some(line) = lines.get(end) {
+        if line.is_blank() {
+            break;
+        }
+        let (key, _) = field(line.content)?;
+        known |= [&format.title_keys, &format.number_keys, &format.date_keys]
+            .iter()
+            .any(|keys| Format::is_key(keys, key));
+        end += 1;
+        if end - start > 50 {
+            return None;
+        }
+    }
+    (known && end > start).then_some(end)
+}
+
+/// `Key: value` of one header line.
+fn field(content: &str) -> Option<(&str, &str)> {
+    let (key, value) = content.split_once(':')?;
+    let ok = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    ok.then_some((key, value.trim()))
+}
+
+/// Reads `Key: value` header lines: the title and date from the format's keys (a date may be
+/// unpadded and carry a time, which is left out), every line kept as written.
+pub(crate) fn read_fields(
+    lines: &[Line<'_>],
+    start: usize,
+    end: usize,
+    format: &Format,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FrontMatter {
+    let mut title = None;
+    let mut date = None;
+    let mut title_key = None;
+    let mut date_key = None;
+    for line in &lines[start..end] {
+        let Some((key, value)) = field(line.content) else {
+            continue;
+        };
+        if title.is_none() && Format::is_key(&format.title_keys, key) {
+            title = Some(value.to_owned());
+            title_key = Some(key.to_owned());
+        } else if date.is_none() && Format::is_key(&format.date_keys, key) {
+            match IsoDate::parse_loose(value) {
+                Some(d) => date = Some(d.to_string()),
+                None => diagnostics.push(Diagnostic::error(
+                    "date",
+                    line.number,
+                    key.len() as u32 + 2,
+                    format!("`{key}` is `{value}`, expected a date like `2024-05-18`"),
+                )),
+            }
+            date_key = Some(key.to_owned());
+        }
+    }
+    let other_lines = lines[start..end]
+        .iter()
+        .map(|l| l.content)
+        .collect::<Vec<_>>()
+        .join("\n");
+    FrontMatter {
+        style: FrontMatterStyle::Fields {
+            title_key,
+            date_key,
+        },
+        title,
+        pub_date: date,
+        author: None,
+        description: None,
+        other_lines,
         source: None,
     }
 }

@@ -1,8 +1,9 @@
 //! Splitting text into lines that keep their endings, and classifying each line.
 
-use weekly_model::Catalogue;
+use std::collections::HashSet;
 use weekly_model::catalogue::SectionKey;
 use weekly_model::inline;
+use weekly_model::{Catalogue, NumberMarker, Numbering};
 
 /// One line of the input.
 #[derive(Debug, Clone, Copy)]
@@ -83,6 +84,9 @@ pub(crate) enum Kind {
     BareLinkHeading(String),
     /// `N、title`, `N. title` or `① title`.
     Entry(u32, weekly_model::NumberMarker, String),
+    /// `* text`, `- text`, `+ text` at any indent: an entry when its item holds a link and
+    /// the format has bulleted entries.
+    Bullet(String),
     Text,
 }
 
@@ -93,8 +97,16 @@ pub(crate) fn classify(content: &str, catalogue: &Catalogue) -> Kind {
     if let Some(kind) = atx(content) {
         return kind;
     }
-    if let Some(kind) = entry_title(content) {
+    let format = &catalogue.format;
+    if let Some(kind) = entry_title(content)
+        && allowed(&kind, &format.numbering)
+    {
         return kind;
+    }
+    if format.bullets
+        && let Some(text) = bullet(content)
+    {
+        return Kind::Bullet(text.to_owned());
     }
     let trimmed = content.trim();
     if let Some(inner) = trimmed
@@ -178,6 +190,120 @@ fn entry_title(content: &str) -> Option<Kind> {
         ));
     }
     None
+}
+
+/// True when the format writes entries the way `kind` is numbered.
+fn allowed(kind: &Kind, numbering: &[Numbering]) -> bool {
+    let Kind::Entry(_, marker, _) = kind else {
+        return true;
+    };
+    let wanted = match marker {
+        NumberMarker::Dunhao => Numbering::Dunhao,
+        NumberMarker::Dot => Numbering::Dot,
+        NumberMarker::Circled => Numbering::Circled,
+        NumberMarker::Bullet => return true,
+    };
+    numbering.contains(&wanted)
+}
+
+/// The text of a bullet item line (`  * text`), or `None` (a thematic break such as `* * *`
+/// or `---` is not an item).
+pub(crate) fn bullet(content: &str) -> Option<&str> {
+    let trimmed = content.trim_start_matches([' ', '\t']);
+    let marker = trimmed.chars().next()?;
+    if !matches!(marker, '*' | '-' | '+') {
+        return None;
+    }
+    let rest = &trimmed[1..];
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    if trimmed
+        .chars()
+        .all(|c| c == marker || c == ' ' || c == '\t')
+    {
+        return None;
+    }
+    let text = rest.trim();
+    (!text.is_empty()).then_some(text)
+}
+
+/// The labels of the link reference definitions (`[id]: url`) of the body, lower-cased.
+pub(crate) fn definitions(body: &[Line<'_>], kinds: &[Kind]) -> HashSet<String> {
+    body.iter()
+        .zip(kinds)
+        .filter(|(_, k)| matches!(k, Kind::Text))
+        .filter_map(|(l, _)| definition_label(l.content))
+        .collect()
+}
+
+fn definition_label(content: &str) -> Option<String> {
+    let t = content.trim_start();
+    if content.len() - t.len() > 3 {
+        return None;
+    }
+    let rest = t.strip_prefix('[')?;
+    let (label, after) = rest.split_once("]:")?;
+    (!label.trim().is_empty() && !after.trim().is_empty() && !label.contains(']'))
+        .then(|| fold_label(label))
+}
+
+fn fold_label(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// True when the bullet item starting at `body[index]` holds a link in its text, its
+/// continuation lines included: inline `[t](u)`, `<https://…>`, or a reference `[t][id]`,
+/// `[t][]` or `[t]` whose label is defined.
+pub(crate) fn item_has_link(
+    body: &[Line<'_>],
+    kinds: &[Kind],
+    index: usize,
+    definitions: &HashSet<String>,
+) -> bool {
+    let mut end = index + 1;
+    while end < body.len() && matches!(kinds[end], Kind::Text) && !body[end].is_blank() {
+        end += 1;
+    }
+    let text: Vec<&str> = body[index..end].iter().map(|l| l.content).collect();
+    let text = text.join("\n");
+    has_link(&text, definitions)
+}
+
+pub(crate) fn has_link(text: &str, definitions: &HashSet<String>) -> bool {
+    if !inline::links(text).is_empty() || text.contains("<http://") || text.contains("<https://") {
+        return true;
+    }
+    // Reference links: `[text][label]`, `[text][]`, `[text]`.
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(']') else {
+            break;
+        };
+        let label = &after[..close];
+        let tail = &after[close + 1..];
+        if let Some(inner) = tail.strip_prefix('[')
+            && let Some(end) = inner.find(']')
+        {
+            let id = &inner[..end];
+            let id = if id.trim().is_empty() { label } else { id };
+            if definitions.contains(&fold_label(id)) {
+                return true;
+            }
+        } else if !tail.starts_with('(')
+            && !label.trim().is_empty()
+            && definitions.contains(&fold_label(label))
+        {
+            return true;
+        }
+        rest = &after[close + 1..];
+    }
+    false
 }
 
 #[cfg(test)]

@@ -14,7 +14,8 @@ use weekly_model::{
 #[derive(Debug)]
 enum Marker {
     Part(Heading),
-    Section(Heading),
+    /// A section heading, or a category heading with its section's heading text.
+    Section(Heading, Option<String>),
     Entry(u32, NumberMarker, String),
     Postamble,
 }
@@ -41,7 +42,16 @@ pub(crate) fn build(
     let header = read_header(&lines, &mut i, options, diagnostics);
     let body = &lines[i..];
     let kinds = classify_all(body, options, diagnostics);
-    let markers = find_markers(body, &kinds, options);
+    // A section headed by the issue's own theme is its lead essay (科技爱好者周刊).
+    let theme = header
+        .as_ref()
+        .and_then(|h| match h {
+            Header::FrontMatter(fm) => fm.title.clone(),
+            Header::H1(h) => Some(inline::plain_text(&h.text)),
+        })
+        .map(|t| options.catalogue.format.title_parts(&t).theme)
+        .filter(|t| !t.is_empty());
+    let markers = find_markers(body, &kinds, options, theme.as_deref());
 
     let mut document = Document {
         kind: DocKind::Full,
@@ -98,6 +108,19 @@ fn read_header(
         *i = end;
         return Some(Header::FrontMatter(fm));
     }
+    let format = &options.catalogue.format;
+    if format.field_header
+        && let Some(fields_end) = front_matter::field_lines(lines, start, format)
+    {
+        let mut fm = front_matter::read_fields(lines, start, fields_end, format, diagnostics);
+        let end = trailing_blanks(lines, fields_end);
+        fm.source = Some(Verbatim {
+            text: raw_of(&lines[start..end]),
+            fingerprint: fm.fingerprint(),
+        });
+        *i = end;
+        return Some(Header::FrontMatter(fm));
+    }
     if first.content.trim_end() == "---" {
         diagnostics.push(Diagnostic::error(
             "front-matter",
@@ -147,7 +170,9 @@ fn classify_all(
             continue;
         }
         let kind = lines::classify(line.content, options.catalogue);
-        if let Kind::Atx(1, _) = kind {
+        if let Kind::Atx(1, _) = kind
+            && !options.catalogue.format.levels.sections.contains(&1)
+        {
             diagnostics.push(Diagnostic::warning(
                 "stray-h1",
                 line.number,
@@ -178,19 +203,43 @@ fn find_markers(
     body: &[Line<'_>],
     kinds: &[Kind],
     options: &ParseOptions<'_>,
+    theme: Option<&str>,
 ) -> Vec<(usize, Marker)> {
-    // Season collections put one issue per `##` and its sections under `###`.
+    let format = &options.catalogue.format;
+    let levels = &format.levels;
+    // Season collections put one issue per `##` and its sections under `###` (a newsletter
+    // that declares category levels has none: its `###` are categories).
     let known = |t: &str| !heading_key(t, options).is_other();
-    let known_h3 = kinds
-        .iter()
-        .any(|k| matches!(k, Kind::Atx(3, t) if known(t)));
-    let unknown_h2 = kinds
-        .iter()
-        .any(|k| matches!(k, Kind::Atx(2, t) if !known(t)));
-    let section_level = if known_h3 && unknown_h2 { 3 } else { 2 };
+    let collection = levels.categories.is_empty()
+        && levels.sections == [2]
+        && kinds
+            .iter()
+            .any(|k| matches!(k, Kind::Atx(3, t) if known(t)))
+        && kinds
+            .iter()
+            .any(|k| matches!(k, Kind::Atx(2, t) if !known(t)));
+    let is_section = |level: u8| {
+        if collection {
+            level == 3
+        } else {
+            levels.sections.contains(&level)
+        }
+    };
+    let definitions = if format.bullets {
+        lines::definitions(body, kinds)
+    } else {
+        std::collections::HashSet::new()
+    };
+    let is_essay = |text: &str| {
+        let plain = inline::plain_text(text);
+        format.is_essay(&plain) || theme.is_some_and(|t| plain.trim() == t.trim())
+    };
 
     let mut markers = Vec::new();
     let mut in_section = false;
+    let mut in_essay = false;
+    let mut parent: Option<String> = None;
+    let mut bullets = 0u32;
     for (index, (line, kind)) in body.iter().zip(kinds).enumerate() {
         let heading = |style, text: &str| Heading {
             style,
@@ -199,30 +248,62 @@ fn find_markers(
             line: line.number,
         };
         match kind {
-            Kind::Atx(level, text) if *level == 2 && section_level == 3 => {
+            Kind::Atx(2, text) if collection => {
                 markers.push((index, Marker::Part(heading(HeadingStyle::Atx(2), text))));
                 in_section = false;
+                parent = None;
             }
-            Kind::Atx(level, text) if *level == section_level => {
+            Kind::Atx(level, text) if is_section(*level) => {
                 markers.push((
                     index,
-                    Marker::Section(heading(HeadingStyle::Atx(*level), text)),
+                    Marker::Section(heading(HeadingStyle::Atx(*level), text), None),
                 ));
                 in_section = true;
+                in_essay = is_essay(text);
+                parent = Some(text.clone());
+                bullets = 0;
+            }
+            Kind::Atx(level, text) if levels.categories.contains(level) && parent.is_some() => {
+                markers.push((
+                    index,
+                    Marker::Section(heading(HeadingStyle::Atx(*level), text), parent.clone()),
+                ));
+                in_section = true;
+                bullets = 0;
             }
             Kind::BoldHeading(text) => {
-                markers.push((index, Marker::Section(heading(HeadingStyle::Bold, text))));
+                markers.push((
+                    index,
+                    Marker::Section(heading(HeadingStyle::Bold, text), None),
+                ));
                 in_section = true;
+                in_essay = is_essay(text);
+                parent = Some(text.clone());
+                bullets = 0;
             }
             Kind::BareLinkHeading(text) => {
                 markers.push((
                     index,
-                    Marker::Section(heading(HeadingStyle::BareLink, text)),
+                    Marker::Section(heading(HeadingStyle::BareLink, text), None),
                 ));
                 in_section = true;
+                in_essay = false;
+                parent = Some(text.clone());
+                bullets = 0;
             }
-            Kind::Entry(number, marker, title) if in_section => {
+            Kind::Entry(number, marker, title) if in_section && !in_essay => {
                 markers.push((index, Marker::Entry(*number, *marker, title.clone())));
+            }
+            Kind::Bullet(title)
+                if in_section
+                    && !in_essay
+                    && lines::item_has_link(body, kinds, index, &definitions) =>
+            {
+                bullets += 1;
+                markers.push((
+                    index,
+                    Marker::Entry(bullets, NumberMarker::Bullet, title.clone()),
+                ));
             }
             _ => {}
         }
@@ -324,14 +405,17 @@ fn assemble(
                     sections: Vec::new(),
                 });
             }
-            Marker::Section(mut heading) => {
+            Marker::Section(mut heading, parent) => {
                 let after = trailing_blanks(lines, 1);
                 heading.source = Some(Verbatim {
                     text: raw_of(&lines[..after]),
                     fingerprint: heading.fingerprint(),
                 });
+                // A category's entries belong to its section.
+                let key = heading_key(parent.as_deref().unwrap_or(&heading.text), options);
                 let section = Section {
-                    key: heading_key(&heading.text, options),
+                    key,
+                    category: parent.is_some(),
                     heading,
                     intro: verbatim_blocks(&lines[after..]),
                     entries: Vec::new(),

@@ -80,6 +80,7 @@ pub fn collection(
         line_ending: LineEnding::Lf,
         leading: String::new(),
         header: Some(Header::FrontMatter(FrontMatter {
+            style: weekly_model::document::FrontMatterStyle::Yaml,
             title: Some(head.title.to_owned()),
             pub_date: Some(head.date.to_owned()),
             author: head.author.map(str::to_owned),
@@ -115,6 +116,7 @@ fn section(s: &Section, catalogue: &Catalogue, lang: &Lang) -> Section {
     );
     Section {
         key: s.key.clone(),
+        category: false,
         heading: Heading {
             style: HeadingStyle::Atx(3),
             text,

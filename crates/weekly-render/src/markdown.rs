@@ -91,6 +91,15 @@ impl Writer {
         if self.verbatim(fm.source.as_ref().and_then(|v| v.if_unchanged(current))) {
             return;
         }
+        if let weekly_model::FrontMatterStyle::Fields {
+            title_key,
+            date_key,
+        } = &fm.style
+        {
+            let text = field_lines(fm, title_key.as_deref(), date_key.as_deref());
+            self.canonical(&text);
+            return;
+        }
         let mut text = String::from("---\n");
         if !fm.other_lines.is_empty() {
             text.push_str(&fm.other_lines);
@@ -164,12 +173,63 @@ impl Writer {
             NumberMarker::Dunhao => format!("{}、{}", entry.number, entry.title),
             NumberMarker::Dot => format!("{}. {}", entry.number, entry.title),
             NumberMarker::Circled => format!("{} {}", circled(entry.number), entry.title),
+            NumberMarker::Bullet => format!("* {}", entry.title),
         };
         self.canonical(&title);
         for block in &entry.body {
             self.canonical(&block.text);
         }
     }
+}
+
+/// `Key: value` header lines with the current title and date in the lines of their keys (or
+/// added first, when the header had none).
+fn field_lines(fm: &FrontMatter, title_key: Option<&str>, date_key: Option<&str>) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let put =
+        |key: Option<&str>, fallback: &str, value: &Option<String>, lines: &mut Vec<String>| {
+            let Some(value) = value else { return };
+            let key = key.unwrap_or(fallback);
+            lines.push(format!("{key}: {}", value.replace(['\n', '\r'], " ")));
+        };
+    let key_of = |line: &str| line.split_once(':').map(|(k, _)| k.trim().to_owned());
+    let mut title_done = false;
+    let mut date_done = false;
+    let value_of = |line: &str| line.split_once(':').map(|(_, v)| v.trim().to_owned());
+    for line in fm.other_lines.lines() {
+        let key = key_of(line);
+        if key.is_some() && key.as_deref() == title_key && !title_done {
+            if value_of(line) == fm.title {
+                lines.push(line.to_owned());
+            } else {
+                put(title_key, "Title", &fm.title, &mut lines);
+            }
+            title_done = true;
+        } else if key.is_some() && key.as_deref() == date_key && !date_done {
+            // The line as written while it still says the same date (`2020-12-2 18:46`).
+            let same = value_of(line)
+                .and_then(|v| weekly_model::IsoDate::parse_loose(&v))
+                .map(|d| d.to_string())
+                == fm.pub_date;
+            if same {
+                lines.push(line.to_owned());
+            } else {
+                put(date_key, "Date", &fm.pub_date, &mut lines);
+            }
+            date_done = true;
+        } else {
+            lines.push(line.to_owned());
+        }
+    }
+    let mut head = Vec::new();
+    if !title_done {
+        put(title_key, "Title", &fm.title, &mut head);
+    }
+    if !date_done {
+        put(date_key, "Date", &fm.pub_date, &mut head);
+    }
+    head.extend(lines);
+    head.join("\n")
 }
 
 #[cfg(test)]

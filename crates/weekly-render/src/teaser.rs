@@ -25,6 +25,7 @@ pub fn titles_only(document: &Document, catalogue: &Catalogue) -> Document {
         .filter(|s| catalogue.is_counted(&s.key))
         .map(|s| weekly_model::Section {
             key: s.key.clone(),
+            category: s.category,
             heading: weekly_model::Heading {
                 source: None,
                 ..s.heading.clone()

@@ -139,6 +139,7 @@ pub fn wrapup(w: &Wrapup<'_>, lang: &Lang) -> String {
         line_ending: LineEnding::Lf,
         leading: String::new(),
         header: Some(Header::FrontMatter(FrontMatter {
+            style: weekly_model::document::FrontMatterStyle::Yaml,
             title: Some(w.title.to_owned()),
             pub_date: Some(w.last_date.to_owned()),
             author: None,
