@@ -378,14 +378,23 @@ async fn health(at: &str, within: Duration) -> u16 {
         s.read_to_end(&mut text).await.ok()?;
         std::str::from_utf8(text.get(9..12)?).ok()?.parse().ok()
     };
-    tokio::time::timeout(within, ask).await.ok().flatten().unwrap_or(0)
+    tokio::time::timeout(within, ask)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0)
 }
 
 /// `/healthz` answers 200 within 1 s; `slowest` keeps the longest wait.
 async fn check(at: &str, slowest: &mut Duration) {
     let asked = Instant::now();
     let status = health(at, Duration::from_secs(1)).await;
-    assert_eq!(status, 200, "/healthz did not answer within 1 s ({} ms)", asked.elapsed().as_millis());
+    assert_eq!(
+        status,
+        200,
+        "/healthz did not answer within 1 s ({} ms)",
+        asked.elapsed().as_millis()
+    );
     *slowest = (*slowest).max(asked.elapsed());
 }
 
@@ -459,7 +468,10 @@ fn slow_clients_are_cut_off_and_health_answers_throughout() {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         let made = connected.load(Ordering::SeqCst);
-        assert!(made >= CLIENTS * 9 / 10, "only {made} connections were made");
+        assert!(
+            made >= CLIENTS * 9 / 10,
+            "only {made} connections were made"
+        );
         let attack = Instant::now();
         let mut most_open = 0;
         while attack.elapsed() < Duration::from_secs(30) {
