@@ -75,6 +75,9 @@ pub enum HeadingStyle {
     Bold,
     /// A bare link line `[🦄Articles & Tutorials](url)` (some English files).
     BareLink,
+    /// No heading at all: the entries of a list before the first heading (early This Week
+    /// in Rust). Written as nothing.
+    Implicit,
 }
 
 /// A heading as written: style and inline text (link wrapper included).

@@ -156,7 +156,19 @@ fn classify_all(
 ) -> Vec<Kind> {
     let mut kinds = Vec::with_capacity(body.len());
     let mut open_fence: Option<(char, usize, u32)> = None;
+    let mut in_comment = false;
     for line in body {
+        // An HTML comment is text, whatever its lines look like (commented-out entries).
+        if in_comment {
+            in_comment = !line.content.contains("-->");
+            kinds.push(Kind::Text);
+            continue;
+        }
+        if let Some(after) = line.content.trim_start().strip_prefix("<!--") {
+            in_comment = !after.contains("-->");
+            kinds.push(Kind::Text);
+            continue;
+        }
         if let Some((ch, run, _)) = open_fence {
             if lines::closes_fence((ch, run), line.content) {
                 open_fence = None;
@@ -263,12 +275,16 @@ fn find_markers(
                 parent = Some(text.clone());
                 bullets = 0;
             }
-            Kind::Atx(level, text) if levels.categories.contains(level) && parent.is_some() => {
+            // A category heading; before any section heading it opens a section of its own.
+            Kind::Atx(level, text) if !collection && levels.categories.contains(level) => {
                 markers.push((
                     index,
                     Marker::Section(heading(HeadingStyle::Atx(*level), text), parent.clone()),
                 ));
                 in_section = true;
+                if parent.is_none() {
+                    in_essay = is_essay(text);
+                }
                 bullets = 0;
             }
             Kind::BoldHeading(text) => {
@@ -295,10 +311,17 @@ fn find_markers(
                 markers.push((index, Marker::Entry(*number, *marker, title.clone())));
             }
             Kind::Bullet(title)
-                if in_section
-                    && !in_essay
-                    && lines::item_has_link(body, kinds, index, &definitions) =>
+                if !in_essay && lines::item_has_link(body, kinds, index, &definitions) =>
             {
+                // A list of links before the first heading gets a section without one.
+                if !in_section {
+                    markers.push((
+                        index,
+                        Marker::Section(heading(HeadingStyle::Implicit, ""), None),
+                    ));
+                    in_section = true;
+                    bullets = 0;
+                }
                 bullets += 1;
                 markers.push((
                     index,
@@ -406,7 +429,11 @@ fn assemble(
                 });
             }
             Marker::Section(mut heading, parent) => {
-                let after = trailing_blanks(lines, 1);
+                let after = if heading.style == HeadingStyle::Implicit {
+                    0
+                } else {
+                    trailing_blanks(lines, 1)
+                };
                 heading.source = Some(Verbatim {
                     text: raw_of(&lines[..after]),
                     fingerprint: heading.fingerprint(),

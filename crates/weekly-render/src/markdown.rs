@@ -143,6 +143,7 @@ impl Writer {
             }
             HeadingStyle::Bold => format!("**{}**", heading.text),
             HeadingStyle::BareLink => heading.text.clone(),
+            HeadingStyle::Implicit => return,
         };
         self.canonical(&text);
     }
