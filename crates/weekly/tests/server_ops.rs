@@ -100,6 +100,128 @@ fn the_server_serves_the_built_site_and_logs_requests_without_tokens() {
     assert!(!log.contains("deadbeefcafe"), "{log}");
 }
 
+/// One GET with extra header lines; the status, the head (lower-cased) and the body bytes.
+fn get_raw(at: &str, path: &str, headers: &str) -> (u16, String, Vec<u8>) {
+    use std::io::Read as _;
+    let mut stream = std::net::TcpStream::connect(at).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {at}\r\nConnection: close\r\n{headers}\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    let split = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a head");
+    let head = String::from_utf8_lossy(&answer[..split]).to_lowercase();
+    let status = head.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let mut body = answer[split + 4..].to_vec();
+    if head.contains("transfer-encoding: chunked") {
+        body = dechunk(&body);
+    }
+    (status, head, body)
+}
+
+/// The bytes of a chunked body (`size\r\ndata\r\n`…`0\r\n\r\n`).
+fn dechunk(mut chunked: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line = chunked
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("a size line");
+        let size = usize::from_str_radix(std::str::from_utf8(&chunked[..line]).unwrap(), 16)
+            .expect("a hex size");
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&chunked[line + 2..line + 2 + size]);
+        chunked = &chunked[line + 2 + size + 2..];
+    }
+}
+
+/// Pages and assets go out compressed to clients that take gzip or brotli, and with an entity
+/// tag that answers a repeated request with 304.
+#[test]
+fn the_site_is_compressed_and_revalidated() {
+    let ws = demo_copy("server-compress");
+    let _ = std::fs::remove_file(ws.join("weekly.db"));
+    let out = weekly_in(&ws, &[], &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let site = ws.join("site");
+    let server = start_args(
+        &ws,
+        10,
+        "127.0.0.1:0",
+        None,
+        &["--site", site.to_str().unwrap()],
+    );
+    let at = server.address.as_str();
+    let page = std::fs::read(site.join("zh/1/index.html")).unwrap();
+    let (status, head, body) = get_raw(at, "/zh/1/", "");
+    assert_eq!(status, 200);
+    assert!(!head.contains("content-encoding"), "{head}");
+    assert_eq!(body, page);
+    let (status, head, body) = get_raw(at, "/zh/1/", "Accept-Encoding: gzip\r\n");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    assert_eq!(&body[..2], b"\x1f\x8b", "a gzip stream");
+    assert!(
+        body.len() * 2 < page.len(),
+        "{} of {}",
+        body.len(),
+        page.len()
+    );
+    let mut gunzip = Command::new("gzip")
+        .args(["-dc"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    gunzip.stdin.take().unwrap().write_all(&body).unwrap();
+    assert_eq!(gunzip.wait_with_output().unwrap().stdout, page);
+    let (_, head, _) = get_raw(at, "/zh/1/", "Accept-Encoding: br\r\n");
+    assert!(head.contains("content-encoding: br"), "{head}");
+
+    // An asset: kept an hour, and a repeated request with its tag gets 304 and no body.
+    let css = walk_first(&site, "css");
+    let path = format!("/{}", css.strip_prefix(&site).unwrap().display());
+    let (status, head, _) = get_raw(at, &path, "");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("cache-control: public, max-age=3600"),
+        "{head}"
+    );
+    let tag = head
+        .lines()
+        .find_map(|l| l.strip_prefix("etag: "))
+        .expect("an etag")
+        .to_owned();
+    let (status, _, body) = get_raw(at, &path, &format!("If-None-Match: {tag}\r\n"));
+    assert_eq!(status, 304);
+    assert!(body.is_empty());
+    let (status, _, _) = get_raw(at, &path, "If-None-Match: \"other\"\r\n");
+    assert_eq!(status, 200);
+}
+
+/// The first file under `dir` whose name ends with `.ext`.
+fn walk_first(dir: &Path, ext: &str) -> std::path::PathBuf {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == ext) {
+                return path;
+            }
+        }
+    }
+    panic!("no .{ext} file under {}", dir.display());
+}
+
 #[test]
 fn preferences_change_languages_through_a_signed_link() {
     let ws = demo_copy("server-preferences");

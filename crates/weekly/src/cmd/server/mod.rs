@@ -230,7 +230,11 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             ))
         }
         .with_state(app);
-        let router = router.layer(axum::middleware::from_fn(listen::body_deadline));
+        // Text (pages, CSS, scripts, feeds, the search index) goes out compressed when the
+        // client takes gzip or brotli; images and small answers as they are.
+        let router = router
+            .layer(tower_http::compression::CompressionLayer::new())
+            .layer(axum::middleware::from_fn(listen::body_deadline));
         let listener = listen::bind(&args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;

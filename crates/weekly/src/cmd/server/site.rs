@@ -4,7 +4,7 @@
 
 use super::App;
 use axum::extract::State;
-use axum::http::{Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,7 +17,8 @@ pub(super) struct SiteDir {
 
 /// What a request path names in the site.
 enum Found {
-    File(Vec<u8>, &'static str),
+    /// The file's bytes, its content type and its entity tag.
+    File(Vec<u8>, &'static str, String),
     Folder,
     Nothing,
 }
@@ -33,9 +34,34 @@ fn read(root: &Path, relative: &str) -> Found {
         return Found::Folder;
     }
     match crate::files::read_inside(root, &path) {
-        Ok(bytes) => Found::File(bytes, crate::cmd::serve::content_type(relative)),
+        Ok(bytes) => {
+            let tag = entity_tag(&meta);
+            Found::File(bytes, crate::cmd::serve::content_type(relative), tag)
+        }
         Err(_) => Found::Nothing,
     }
+}
+
+/// A file's entity tag: its size and modification time (a rebuild that rewrites a file
+/// changes it; one that keeps it, as `weekly build` does for unchanged pages, does not).
+fn entity_tag(meta: &std::fs::Metadata) -> String {
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!("\"{:x}-{modified:x}\"", meta.len())
+}
+
+/// True when `If-None-Match` names `tag` (or is `*`).
+fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == tag || t == "*")
 }
 
 /// The request path as a relative path of the site, or `None` when it has a part we never
@@ -65,7 +91,12 @@ fn relative(uri: &Uri) -> Option<String> {
     Some(path)
 }
 
-pub(super) async fn serve(State(app): State<Arc<App>>, method: Method, uri: Uri) -> Response {
+pub(super) async fn serve(
+    State(app): State<Arc<App>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     let Some(site) = app.site.as_ref() else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -90,17 +121,22 @@ pub(super) async fn serve(State(app): State<Arc<App>>, method: Method, uri: Uri)
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     match found {
-        Found::File(bytes, kind) => {
+        Found::File(bytes, kind, tag) => {
+            // Pages are asked again each time (cheap with the tag); assets are kept an hour.
             let cache = if kind.starts_with("text/html") {
                 "no-cache"
             } else {
                 "public, max-age=3600"
             };
-            (
-                [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, cache)],
-                bytes,
-            )
-                .into_response()
+            let head = [
+                (header::CONTENT_TYPE, kind.to_owned()),
+                (header::CACHE_CONTROL, cache.to_owned()),
+                (header::ETAG, tag.clone()),
+            ];
+            if not_modified(&headers, &tag) {
+                return (StatusCode::NOT_MODIFIED, head).into_response();
+            }
+            (head, bytes).into_response()
         }
         Found::Folder => (
             StatusCode::MOVED_PERMANENTLY,
@@ -109,7 +145,7 @@ pub(super) async fn serve(State(app): State<Arc<App>>, method: Method, uri: Uri)
             .into_response(),
         Found::Nothing => {
             let body = match not_found {
-                Found::File(bytes, _) => bytes,
+                Found::File(bytes, _, _) => bytes,
                 _ => b"Not found\n".to_vec(),
             };
             (
