@@ -154,15 +154,29 @@ fn sign_up_confirm_and_unsubscribe_over_http() {
     let links = confirmation_links(&ws);
     assert_eq!(links.len(), 1, "{links:?}");
 
-    // A forged link is refused; the real one confirms, twice over.
+    // A forged link is refused. Opening the real one (as a mail scanner does) changes
+    // nothing: it shows a button, and pressing it (a POST) confirms, twice over.
     let forged = links[0].replace("token=1.", "token=2.");
     assert_eq!(request(at, "GET", &forged, FORM, "").0, 400);
+    assert_eq!(request(at, "POST", &forged, FORM, "").0, 400);
     for _ in 0..2 {
         let (status, page) = request(at, "GET", &links[0], FORM, "");
+        assert_eq!(status, 200, "{page}");
+        assert!(
+            page.contains("<button") && page.contains("method=\"post\""),
+            "{page}"
+        );
+        assert_eq!(subscribers(&ws)[0]["status"], "pending");
+    }
+    for _ in 0..2 {
+        let (status, page) = request(at, "POST", &links[0], FORM, "");
         assert_eq!(status, 200, "{page}");
         assert!(page.contains("Subscribed"));
     }
     assert_eq!(subscribers(&ws)[0]["status"], "confirmed");
+    // Confirmed: the link now opens the confirmation itself.
+    let (_, page) = request(at, "GET", &links[0], FORM, "");
+    assert!(page.contains("Subscribed"), "{page}");
 
     // A bot fills the hidden field: same answer, nothing stored.
     let (status, _) = request(
@@ -305,6 +319,9 @@ fn browser_subscribes_from_the_site_confirms_by_mail_and_unsubscribes() {
         .collect();
     assert!(link.contains("/confirm?token="), "{mail}");
     let text = common::node("subscribe.mjs", &["open".as_ref(), link.as_ref()]);
+    assert!(text.contains("Confirm my subscription"), "{text}");
+    assert_eq!(subscribers(&ws)[0]["status"], "pending");
+    let text = common::node("subscribe.mjs", &["click".as_ref(), link.as_ref()]);
     assert!(text.contains("Subscribed"), "{text}");
     assert_eq!(subscribers(&ws)[0]["status"], "confirmed");
     let token = token_for(ws.as_path(), None, "reader@example.org", Unsubscribe);
@@ -384,7 +401,7 @@ fn old_links_of_a_forgotten_subscriber_open_nothing_for_the_next_one() {
             sign_up(email);
             let links = confirmation_links_in(&ws, db);
             assert_eq!(links.len(), 1, "{engine}: {links:?}");
-            let (status, page) = request(at, "GET", &links[0], FORM, "");
+            let (status, page) = request(at, "POST", &links[0], FORM, "");
             assert_eq!(status, 200, "{engine}: {page}");
             (links[0].clone(), link_in(&page, "/preferences?token="))
         };

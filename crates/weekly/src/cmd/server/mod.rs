@@ -41,7 +41,8 @@ use weekly_store::{NewSubscriber, OutboxMail, Store};
 #[command(
     after_help = "Endpoints:\n  POST /subscribe        form or JSON: `email`, `lang` \
 (repeatable); a confirmation mail goes to the address (double opt-in)\n  GET  /confirm?token=…   \
-confirms the subscription\n  GET  /preferences?token=…  languages, and the unsubscribe button\n  \
+a page with one button (a link scanner confirms nothing)\n  POST /confirm?token=…  confirms the \
+subscription\n  GET  /preferences?token=…  languages, and the unsubscribe button\n  \
 GET  /unsubscribe?token=…  a page with one button\n  POST \
 /unsubscribe?token=…  unsubscribes (also RFC 8058 one-click from mail clients)\n  GET  /healthz         ok, or 503 while the database is down\n  \
 GET  anything else: the built site (`weekly build`'s folder), unless --endpoints-only\n\n\
@@ -213,7 +214,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         let router = axum::Router::new()
             .route("/subscribe", post(subscribe))
             .route("/submit", post(submit::submit))
-            .route("/confirm", get(confirm))
+            .route("/confirm", get(confirm_page).post(confirm))
             .route("/unsubscribe", get(unsubscribe_page).post(unsubscribe))
             .route(
                 "/preferences",
@@ -406,6 +407,63 @@ async fn subscribe(
     done
 }
 
+/// The page a confirmation link opens: one button that confirms (a POST), so that a mail
+/// scanner that follows every link confirms nothing. An address confirmed already sees the
+/// confirmation; one that left since is told the link no longer works.
+async fn confirm_page(
+    State(app): State<Arc<App>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let token = query.get("token").map_or("", String::as_str);
+    let subscriber = match pages::holder(&app, token, Purpose::Confirm, "confirm").await {
+        Ok(s) => s,
+        Err(page) => return page,
+    };
+    match subscriber.status.as_str() {
+        "confirmed" => subscribed(&app, &subscriber),
+        "pending" => pages::page_html(
+            StatusCode::OK,
+            "Confirm your subscription",
+            &format!(
+                "<p>One step left: press the button to start receiving the newsletter at this \
+                 address.</p><form method=\"post\" action=\"/confirm?token={}\">\
+                 <button type=\"submit\">Confirm my subscription</button></form>",
+                weekly_site::markdown::escape(token)
+            ),
+        ),
+        _ => gone(),
+    }
+}
+
+/// The answer to a confirmation link of an address that left the list since.
+fn gone() -> Response {
+    page(
+        StatusCode::GONE,
+        "This link is no longer valid",
+        "The address left the list after this link was sent. Sign up again to come back.",
+    )
+}
+
+/// The confirmation page, with a link to the subscriber's preferences.
+fn subscribed(app: &App, subscriber: &weekly_store::Subscriber) -> Response {
+    let token = app.secret.token(
+        subscriber.id,
+        &subscriber.link_key,
+        Purpose::Preferences,
+        Utc::now().timestamp() + weekly_app::tokens::MAIL_LINK_SECONDS,
+    );
+    pages::page_html(
+        StatusCode::OK,
+        "Subscribed",
+        &format!(
+            "<p>Thank you: your subscription is confirmed. The next issue comes to your \
+             inbox.</p><p><a href=\"/preferences?token={}\">Choose your languages</a></p>",
+            weekly_site::markdown::escape(&token)
+        ),
+    )
+}
+
+/// The confirmation itself (the button of [`confirm_page`]).
 async fn confirm(
     State(app): State<Arc<App>>,
     Query(query): Query<HashMap<String, String>>,
@@ -429,29 +487,9 @@ async fn confirm(
             Err(e) => return database_error("confirm", &e),
         },
         // Unsubscribed (or bounced) since: an old confirmation link does not bring them back.
-        _ => {
-            return page(
-                StatusCode::GONE,
-                "This link is no longer valid",
-                "The address left the list after this link was sent. Sign up again to come back.",
-            );
-        }
+        _ => return gone(),
     }
-    let token = app.secret.token(
-        id,
-        &subscriber.link_key,
-        Purpose::Preferences,
-        now.timestamp() + weekly_app::tokens::MAIL_LINK_SECONDS,
-    );
-    pages::page_html(
-        StatusCode::OK,
-        "Subscribed",
-        &format!(
-            "<p>Thank you: your subscription is confirmed. The next issue comes to your \
-             inbox.</p><p><a href=\"/preferences?token={}\">Choose your languages</a></p>",
-            weekly_site::markdown::escape(&token)
-        ),
-    )
+    subscribed(&app, &subscriber)
 }
 
 /// `ok` while the database answers, 503 while it does not (a load balancer takes the server
