@@ -38,8 +38,8 @@ impl Painter {
         })
     }
 
-    /// The PNG of `svg`.
-    pub fn png(&self, svg: &str) -> Result<Vec<u8>> {
+    /// `svg` drawn.
+    fn draw(&self, svg: &str) -> Result<resvg::tiny_skia::Pixmap> {
         let tree = resvg::usvg::Tree::from_str(svg, &self.options).context("card SVG")?;
         let size = tree.size().to_int_size();
         let mut pixmap =
@@ -49,6 +49,13 @@ impl Painter {
             resvg::tiny_skia::Transform::default(),
             &mut pixmap.as_mut(),
         );
+        Ok(pixmap)
+    }
+
+    /// The PNG of `svg`.
+    pub fn png(&self, svg: &str) -> Result<Vec<u8>> {
+        let pixmap = self.draw(svg)?;
+        let (width, height) = (pixmap.width(), pixmap.height());
         // The card is opaque (its background covers it): RGB without alpha, compressed fast
         // (the default compression took more time than drawing).
         let rgb: Vec<u8> = pixmap
@@ -57,7 +64,7 @@ impl Painter {
             .flat_map(|px| [px[0], px[1], px[2]])
             .collect();
         let mut out = Vec::with_capacity(64 * 1024);
-        let mut encoder = png::Encoder::new(&mut out, size.width(), size.height());
+        let mut encoder = png::Encoder::new(&mut out, width, height);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
         encoder.set_compression(png::Compression::Fast);
@@ -197,6 +204,40 @@ mod tests {
                 .png(&svg.replace("标题：测试", "另一个标题"))
                 .unwrap()
         );
+    }
+
+    #[test]
+    fn nothing_is_drawn_in_the_right_padding_of_a_card() {
+        let Some(painter) = Painter::new() else {
+            panic!("no font for Han characters on this machine (Debian: fonts-noto-cjk)");
+        };
+        let long_en = "Does Elegance Matter? How to Write Pythonic Code When We Have \
+                       Discussions About WWW, MMM and Maintainability Forever";
+        let long_zh = "错误处理再思考：库与应用的不同选择，以及在大型代码库中统一错误码的经验";
+        for (title, cjk) in [(long_en, false), (long_zh, true), (&*"W".repeat(60), false)] {
+            let svg = weekly_site::og::card(&weekly_site::og::Card {
+                name: "Python Trending Weekly — the newsletter with a very long name indeed",
+                number: "#159",
+                date: "2026-12-05",
+                title,
+                figures: "Articles & Tutorials 12 · Open Source Projects 13 · Podcasts & Videos 4 · \
+                          Hot Discussions 3 · Others 2",
+                cjk,
+            });
+            let pixmap = painter.draw(&svg).unwrap();
+            let (w, h) = (pixmap.width(), pixmap.height());
+            let background = pixmap.pixel(w - 1, 0).unwrap();
+            for y in 0..h {
+                for x in w - 40..w {
+                    let px = pixmap.pixel(x, y).unwrap();
+                    assert_eq!(
+                        (px.red(), px.green(), px.blue()),
+                        (background.red(), background.green(), background.blue()),
+                        "{title}: ink at ({x}, {y})"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

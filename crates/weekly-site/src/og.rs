@@ -43,13 +43,12 @@ pub fn card(c: &Card<'_>) -> String {
 <g font-family=\"{FONTS}\">\
 <text x=\"80\" y=\"110\" font-size=\"40\" fill=\"#fca311\">{}</text>\
 <text x=\"80\" y=\"170\" font-size=\"32\" fill=\"#c9d1e0\">{} · {}</text>",
-        escape(c.name),
+        escape(&one_line(c.name, 40.0)),
         escape(c.number),
         escape(c.date)
     );
-    // Two lines of title at most, cut where the width runs out.
-    let per_line = if c.cjk { 17 } else { 30 };
-    let lines = wrap(c.title, per_line, 3);
+    // Three lines of title at most, each as wide as the card leaves between its padding.
+    let lines = wrap_em(c.title, TEXT_WIDTH / 60.0, 3);
     let mut y = 290;
     for line in &lines {
         let _ = write!(
@@ -62,9 +61,92 @@ pub fn card(c: &Card<'_>) -> String {
     let _ = write!(
         out,
         "<text x=\"80\" y=\"570\" font-size=\"30\" fill=\"#c9d1e0\">{}</text></g></svg>",
-        escape(c.figures)
+        escape(&one_line(c.figures, 30.0))
     );
     out
+}
+
+/// The width text may take: from its left edge (80) to the right padding (40 px, where
+/// nothing is drawn).
+const TEXT_WIDTH: f32 = WIDTH as f32 - 80.0 - 40.0;
+
+/// `text` on one line at `size` px, cut with `…` where the card's width runs out.
+fn one_line(text: &str, size: f32) -> String {
+    wrap_em(text, TEXT_WIDTH / size, 1)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
+
+/// About how wide a character is drawn, in em of a bold sans-serif face — on the wide side
+/// of the faces a card may be drawn with, so that a line never runs into the padding.
+fn em(c: char) -> f32 {
+    match c {
+        'i' | 'l' | 'j' | '.' | ',' | ':' | ';' | '\'' | '!' | '|' | '`' => 0.34,
+        'f' | 't' | 'r' | 'I' | 'J' | '(' | ')' | '[' | ']' | '{' | '}' | '-' | '"' | ' ' => 0.44,
+        'm' | 'w' | 'M' | 'W' | '@' | '%' | '&' => 0.98,
+        'A'..='Z' | '#' | '?' => 0.78,
+        'a'..='z' | '0'..='9' => 0.66,
+        c if c.is_ascii() => 0.66,
+        c if is_wide(c) => 1.02,
+        _ => 0.8,
+    }
+}
+
+/// Han, kana, hangul and full-width forms: a whole em each.
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1FAFF
+        | 0x20000..=0x3FFFD)
+}
+
+/// `text` in at most `max_lines` lines of at most `max_em` em each (see [`em`]), the last
+/// one ending with `…` when text is left over. Latin words are broken only when one alone
+/// is wider than a line; a line may break after any wide character.
+pub fn wrap_em(text: &str, max_em: f32, max_lines: usize) -> Vec<String> {
+    let width = |s: &str| s.chars().map(em).sum::<f32>();
+    let mut pieces: Vec<String> = Vec::new();
+    for word in text.split_inclusive(|c: char| c.is_whitespace() || is_wide(c)) {
+        if width(word) <= max_em {
+            pieces.push(word.to_owned());
+            continue;
+        }
+        // A word wider than a line (a long name or URL): cut by characters.
+        let mut part = String::new();
+        for c in word.chars() {
+            if width(&part) + em(c) > max_em && !part.is_empty() {
+                pieces.push(std::mem::take(&mut part));
+            }
+            part.push(c);
+        }
+        pieces.push(part);
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut left_over = false;
+    for (i, piece) in pieces.iter().enumerate() {
+        if width(line.trim_end()) + width(piece.trim_end()) > max_em && !line.trim().is_empty() {
+            lines.push(line.trim().to_owned());
+            line.clear();
+            if lines.len() == max_lines {
+                left_over = i < pieces.len();
+                break;
+            }
+        }
+        line.push_str(piece);
+    }
+    if !left_over && !line.trim().is_empty() {
+        lines.push(line.trim().to_owned());
+    }
+    if left_over && let Some(last) = lines.last_mut() {
+        let mut kept: String = last.clone();
+        while !kept.is_empty() && width(&kept) + em('…') > max_em {
+            kept.pop();
+        }
+        *last = kept.trim_end().to_owned() + "…";
+    }
+    lines
 }
 
 /// The figures of an issue as the card shows them: each counted section's name (without its
@@ -136,6 +218,27 @@ mod tests {
         assert_eq!(svg.matches("font-size=\"60\"").count(), 3, "{svg}");
         assert!(svg.contains("…</text>"), "{svg}");
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn card_lines_fit_between_the_paddings() {
+        let title = "Does Elegance Matter? How to Write Pythonic Code When We Have \
+                     Discussions About Performance, Readability and Maintainability";
+        let lines = wrap_em(title, TEXT_WIDTH / 60.0, 3);
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        for line in &lines {
+            let w: f32 = line.chars().map(em).sum();
+            assert!(w * 60.0 <= TEXT_WIDTH, "{line}: {} px", w * 60.0);
+        }
+        assert!(lines[2].ends_with('…'), "{lines:?}");
+        // A word wider than a line is cut, never drawn past the edge.
+        let long = "x".repeat(80);
+        for line in wrap_em(&long, TEXT_WIDTH / 60.0, 3) {
+            assert!(line.chars().map(em).sum::<f32>() * 60.0 <= TEXT_WIDTH);
+        }
+        // Han text breaks after any character.
+        let han = wrap_em(&"汉".repeat(40), TEXT_WIDTH / 60.0, 3);
+        assert!(han.len() == 3 && han[0].chars().count() == 17, "{han:?}");
     }
 
     #[test]
