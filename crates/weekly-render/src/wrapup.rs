@@ -176,6 +176,31 @@ fn section(blocks: &mut Vec<String>, heading: &str, items: &[Ranked], unit: &str
     blocks.push(lines.join("\n"));
 }
 
+/// The post as the site publishes it: the editor's block left out while it holds nothing but
+/// the placeholder a new post starts with (in any language), so that no reader sees it.
+pub fn published(markdown: &str) -> String {
+    let (Some(start), Some(end)) = (markdown.find(EDITOR_START), markdown.find(EDITOR_END)) else {
+        return markdown.to_owned();
+    };
+    if end < start {
+        return markdown.to_owned();
+    }
+    let inner = markdown[start + EDITOR_START.len()..end].trim();
+    let placeholder = ["zh", "en", "ja"]
+        .iter()
+        .any(|code| Lang::new(code).is_some_and(|l| Texts::of(&l).editor_placeholder == inner));
+    if !inner.is_empty() && !placeholder {
+        return markdown.to_owned();
+    }
+    let before = markdown[..start].trim_end();
+    let after = markdown[end + EDITOR_END.len()..].trim_start();
+    match (before.is_empty(), after.is_empty()) {
+        (true, _) => after.to_owned(),
+        (_, true) => format!("{before}\n"),
+        _ => format!("{before}\n\n{after}"),
+    }
+}
+
 /// The fixed texts of the post in one language.
 struct Texts {
     editor_placeholder: &'static str,
@@ -195,6 +220,28 @@ struct Texts {
 
 impl Texts {
     fn of(lang: &Lang) -> Texts {
+        if lang.as_str() == "ja" {
+            return Texts {
+                editor_placeholder: "（ここに今シーズンの振り返りを書いてください。この記事を作り直すとき、二つの印のあいだの文章はそのまま残ります。）",
+                figures: "今シーズンの数字",
+                span: |w| {
+                    format!(
+                        "第 {} シーズンは {} から {} まで（第 {}~{} 号）、{} 号を {} 日かけて発行しました。紹介したもの：",
+                        w.season, w.first_date, w.last_date, w.first, w.last, w.issues, w.days
+                    )
+                },
+                previous: "前シーズン",
+                han: |n| format!("中国語版の本文は約 {n} 字（漢字）。"),
+                busiest: "内容が最も多かった号",
+                domains: "最もよく登場したサイト",
+                owners: "最もよく登場した GitHub の作者と組織",
+                starred: "Star が最も多いプロジェクト",
+                new_sections: "今シーズンの新しい欄",
+                cloud: "今シーズンのワードクラウド",
+                cloud_alt: |s| format!("第 {s} シーズンのワードクラウド"),
+                entries_unit: "件",
+            };
+        }
         if lang.is_cjk() {
             Texts {
                 editor_placeholder: "（在这里写下你对本季的回顾与感想：重新生成本文时，这两行标记之间的文字会原样保留。）",
@@ -325,5 +372,32 @@ mod tests {
         let again = wrapup(&sample(words), &Lang::zh());
         assert_eq!(again, edited);
         assert_eq!(editor_words("no markers"), None);
+    }
+
+    #[test]
+    fn the_placeholder_is_never_published_and_the_editors_words_are() {
+        for code in ["zh", "en", "ja"] {
+            let lang = Lang::new(code).unwrap();
+            let post = format!(
+                "# T\n\n{EDITOR_START}\n{}\n{EDITOR_END}\n\n## Figures\n",
+                Texts::of(&lang).editor_placeholder
+            );
+            let shown = published(&post);
+            assert!(
+                !shown.contains(Texts::of(&lang).editor_placeholder),
+                "{shown}"
+            );
+            assert_eq!(shown, "# T\n\n## Figures\n");
+        }
+        let own = format!("# T\n\n{EDITOR_START}\nA good season.\n{EDITOR_END}\n");
+        assert_eq!(published(&own), own);
+        let empty = format!("# T\n\n{EDITOR_START}\n\n{EDITOR_END}\n\n## F\n");
+        assert_eq!(published(&empty), "# T\n\n## F\n");
+    }
+
+    #[test]
+    fn a_japanese_post_is_in_japanese() {
+        let t = Texts::of(&Lang::new("ja").unwrap());
+        assert!(t.figures.contains("シーズン") && !t.busiest.contains("几期"));
     }
 }

@@ -197,7 +197,9 @@ pub(crate) fn season_value(
         .iter()
         .find(|(kind, _)| *kind == "wrapup")
         .map_or_else(String::new, |(_, f)| {
-            without_front_matter(&String::from_utf8_lossy(&f.bytes)).to_owned()
+            weekly_render::wrapup::published(without_front_matter(&String::from_utf8_lossy(
+                &f.bytes,
+            )))
         });
     json!({
         "number": season.number,

@@ -161,6 +161,16 @@ fn season_files_are_written_checked_and_keep_the_editors_words() {
         .filter(|l| l.starts_with("seasons/season-2") && l.contains(": error"))
         .collect();
     assert!(ours.is_empty(), "{ours:#?}");
+    // Before the editor writes anything, no page shows the wrap-up's placeholder.
+    let draft_site = ws.join("site-placeholder");
+    ok(&ws, &["build", "--out", draft_site.to_str().unwrap()]);
+    for lang in ["zh", "en"] {
+        let page = read(&draft_site.join(format!("{lang}/seasons/2/index.html")));
+        assert!(
+            !page.contains("在这里写下") && !page.contains("Write your look back"),
+            "{lang}: {page}"
+        );
+    }
 
     // The editor writes their look back; writing again keeps it and changes nothing else.
     let wrapup = seasons.join("season-2-wrapup.zh.md");
