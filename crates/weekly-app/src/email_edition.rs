@@ -144,6 +144,7 @@ pub fn email_edition(
             .trim_start(),
         None => body,
     };
+    let body = &entry_lines(body, lang.is_cjk());
     let preheader = preheader_of(body);
     let web = editions::issue_url(workspace, lang, issue.number);
     let cjk = lang.is_cjk();
@@ -194,10 +195,10 @@ pub fn email_edition(
          <body style=\"margin:0;padding:0;background:#f6f8fa\">\n\
          <div style=\"display:none;max-height:0;overflow:hidden;opacity:0\">{preheader}</div>\n\
          <table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" \
-         style=\"background:#f6f8fa\"><tr><td align=\"center\" style=\"padding:24px 12px\">\n\
+         style=\"background:#f6f8fa\"><tr><td align=\"center\" style=\"padding:16px 6px\">\n\
          <table role=\"presentation\" width=\"600\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" \
          style=\"width:100%;max-width:600px;background:#ffffff;border:1px solid #d0d7de;border-radius:8px\">\
-         <tr><td style=\"padding:28px;font-family:{font};font-size:16px;line-height:1.7;color:#1f2328\">\n\
+         <tr><td style=\"padding:24px 16px;font-family:{font};font-size:16px;line-height:1.7;color:#1f2328\">\n\
          <p style=\"margin:0 0 20px;font-size:13px\"><a style=\"color:#57606a\" href=\"{web}\">{read_web}</a></p>\n\
          <h1 style=\"font-size:24px;line-height:1.3;margin:0 0 20px\">{subject}</h1>\n\
          {content}\n</td></tr></table>\n\
@@ -250,8 +251,131 @@ fn plain_text(
         links.preferences,
         labels.unsubscribe,
         links.unsubscribe,
-        body = body.trim_end(),
+        body = text_of(body).trim_end(),
     )
+}
+
+/// Entry lines (`12、[title](url) …`) of the Markdown body as the mail shows them: the
+/// title in bold, numbered the language's way (`12、` in Chinese and Japanese, `12.`
+/// elsewhere). Lines in code blocks are left alone.
+fn entry_lines(body: &str, cjk: bool) -> String {
+    let mut out = String::with_capacity(body.len() + 64);
+    let mut fence: Option<&str> = None;
+    for line in body.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim_start();
+        if let Some(f) = fence {
+            if trimmed.starts_with(f) {
+                fence = None;
+            }
+            out.push_str(line);
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+            out.push_str(line);
+            continue;
+        }
+        let digits = content.bytes().take_while(u8::is_ascii_digit).count();
+        let title = (1..=3)
+            .contains(&digits)
+            .then(|| content[digits..].strip_prefix('、'))
+            .flatten()
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && !t.contains("**"));
+        match title {
+            Some(title) => {
+                let number = &content[..digits];
+                let mark = if cjk { "、" } else { ". " };
+                out.push_str(&format!("**{number}{mark}{title}**"));
+                out.push_str(&line[content.len()..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// The Markdown body as plain text: emphasis, heading marks and images left out, each link's
+/// text followed by a number whose address is listed at the end (`[1] https://…`), code as
+/// it is.
+fn text_of(body: &str) -> String {
+    const OPEN: char = '\u{e001}';
+    const CLOSE: char = '\u{e002}';
+    let mut urls: Vec<String> = Vec::new();
+    let mut out = String::with_capacity(body.len());
+    let mut fence: Option<String> = None;
+    for line in body.lines() {
+        let trimmed = line.trim_start();
+        if let Some(f) = &fence {
+            if trimmed.starts_with(f.as_str()) {
+                fence = None;
+            } else {
+                out.push_str(line);
+                out.push('\n');
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(trimmed[..3].to_owned());
+            continue;
+        }
+        // Raw HTML (an `<img>`, a comment) says nothing in plain text.
+        if trimmed.starts_with('<') && trimmed.ends_with('>') {
+            continue;
+        }
+        // A heading's text, without its `#` marks.
+        let rest = match trimmed.trim_start_matches('#') {
+            r if r.len() < trimmed.len() && r.starts_with(' ') => r.trim_start(),
+            _ => line,
+        };
+        let mut rewritten = String::with_capacity(rest.len());
+        let mut at = 0;
+        for link in weekly_model::inline::links(rest) {
+            rewritten.push_str(&rest[at..link.offset]);
+            let text = weekly_model::inline::plain_text(&link.text);
+            let n = match urls.iter().position(|u| *u == link.url) {
+                Some(i) => i + 1,
+                None => {
+                    urls.push(link.url.clone());
+                    urls.len()
+                }
+            };
+            rewritten.push_str(&format!("{text}{OPEN}{n}{CLOSE}"));
+            at = link.end;
+        }
+        rewritten.push_str(&rest[at..]);
+        let plain = weekly_model::inline::plain_text(&rewritten)
+            .replace(OPEN, " [")
+            .replace(CLOSE, "]");
+        if plain.is_empty() && !line.trim().is_empty() {
+            continue;
+        }
+        out.push_str(&plain);
+        out.push('\n');
+    }
+    // One blank line between paragraphs, however many the Markdown had.
+    let mut text = String::with_capacity(out.len());
+    let mut blank = 0;
+    for line in out.lines() {
+        if line.trim().is_empty() {
+            blank += 1;
+            continue;
+        }
+        if blank > 0 && !text.is_empty() {
+            text.push('\n');
+        }
+        blank = 0;
+        text.push_str(line);
+        text.push('\n');
+    }
+    if !urls.is_empty() {
+        text.push('\n');
+        for (i, url) in urls.iter().enumerate() {
+            text.push_str(&format!("[{}] {url}\n", i + 1));
+        }
+    }
+    text
 }
 
 /// The workspace's own frame for the HTML part, `templates/mail/issue.LANG.html` or
@@ -337,6 +461,30 @@ mod tests {
         assert!(
             html.contains("<img width=\"544\" style=\"max-width:100%"),
             "{html}"
+        );
+    }
+
+    #[test]
+    fn entry_titles_are_bold_and_numbered_the_languages_way() {
+        let body =
+            "## Articles\n\n1、[A title](https://a.example/)\n\nText.\n\n```\n2、code\n```\n";
+        let en = entry_lines(body, false);
+        assert!(en.contains("**1. [A title](https://a.example/)**"), "{en}");
+        assert!(!en.contains("1、"), "{en}");
+        assert!(en.contains("2、code"), "code is left alone: {en}");
+        assert!(entry_lines(body, true).contains("**1、[A title](https://a.example/)**"));
+    }
+
+    #[test]
+    fn the_text_part_is_text_with_numbered_links() {
+        let body = "## Articles\n\n**1. [A *good* title](https://a.example/x)** (star 5)\n\n\
+                    See [the docs](https://b.example/) and ![a chart](https://c.example/c.png) \
+                    and [again](https://a.example/x).\n\n<img src=\"x.png\">\n\n```\nlet **x** = 1;\n```\n";
+        let text = text_of(body);
+        assert_eq!(
+            text,
+            "Articles\n\n1. A good title [1] (star 5)\n\nSee the docs [2] and  and again [1].\n\n\
+             let **x** = 1;\n\n[1] https://a.example/x\n[2] https://b.example/\n"
         );
     }
 }

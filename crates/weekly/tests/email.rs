@@ -98,4 +98,26 @@ fn the_email_edition_is_a_mime_message_with_the_tiers_content_and_one_click_unsu
         free_html.matches("Error Handling Revisited</h1>").count(),
         1
     );
+    // The English mail numbers its entries the English way, titles in bold; the text part is
+    // text: no Markdown syntax, links as numbered references listed at the end.
+    let en = parse(&render("paid", "en")).unwrap();
+    let en_html = en["html"].as_str().unwrap();
+    assert!(!en_html.contains('、'), "{en_html}");
+    assert!(en_html.contains("<strong>1. <a "), "{en_html}");
+    for m in [&paid, &free, &en] {
+        let text = m["text"].as_str().unwrap();
+        for syntax in ["**", "](", "![", "\n#"] {
+            assert!(
+                !text.contains(syntax),
+                "`{syntax}` in the text part: {text}"
+            );
+        }
+        let html = m["html"].as_str().unwrap();
+        // Most of a 375 px screen is left for the text (padding 6 + 16 on each side).
+        assert!(html.contains("padding:16px 6px") && html.contains("padding:24px 16px"));
+    }
+    for m in [&paid, &en] {
+        let text = m["text"].as_str().unwrap();
+        assert!(text.contains("\n[1] http"), "{text}");
+    }
 }
