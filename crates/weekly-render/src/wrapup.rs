@@ -176,9 +176,42 @@ fn section(blocks: &mut Vec<String>, heading: &str, items: &[Ranked], unit: &str
     blocks.push(lines.join("\n"));
 }
 
-/// The post as the site publishes it: the editor's block left out while it holds nothing but
-/// the placeholder a new post starts with (in any language), so that no reader sees it.
+/// The post as the site publishes it on the season's page: the editor's block left out while
+/// it holds nothing but the placeholder a new post starts with (in any language), so that no
+/// reader sees it, and the word cloud's section left out (the page draws the cloud itself).
 pub fn published(markdown: &str) -> String {
+    without_cloud(&without_placeholder(markdown))
+}
+
+/// `markdown` without a `## <word cloud>` heading (any language's) and the image under it.
+fn without_cloud(markdown: &str) -> String {
+    let headings: Vec<String> = ["zh", "en", "ja"]
+        .iter()
+        .filter_map(|code| Lang::new(code))
+        .map(|l| format!("## {}", Texts::of(&l).cloud))
+        .collect();
+    let blocks: Vec<&str> = markdown.split("\n\n").collect();
+    let mut kept: Vec<&str> = Vec::with_capacity(blocks.len());
+    let mut i = 0;
+    while i < blocks.len() {
+        if headings.iter().any(|h| blocks[i].trim() == h) {
+            let next_is_image = blocks
+                .get(i + 1)
+                .is_some_and(|b| b.trim_start().starts_with("!["));
+            i += if next_is_image { 2 } else { 1 };
+            continue;
+        }
+        kept.push(blocks[i]);
+        i += 1;
+    }
+    let mut out = kept.join("\n\n");
+    if markdown.ends_with('\n') && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+fn without_placeholder(markdown: &str) -> String {
     let (Some(start), Some(end)) = (markdown.find(EDITOR_START), markdown.find(EDITOR_END)) else {
         return markdown.to_owned();
     };
@@ -388,6 +421,16 @@ mod tests {
                 "{shown}"
             );
             assert_eq!(shown, "# T\n\n## Figures\n");
+            let with_cloud = format!(
+                "# T\n\n## {}\n\n![cloud](season-1-cloud.{code}.svg)\n\n## End\n",
+                Texts::of(&lang).cloud
+            );
+            assert_eq!(published(&with_cloud), "# T\n\n## End\n");
+            let at_the_end = format!(
+                "# T\n\n## {}\n\n![cloud](season-1-cloud.{code}.svg)\n",
+                Texts::of(&lang).cloud
+            );
+            assert_eq!(published(&at_the_end), "# T\n");
         }
         let own = format!("# T\n\n{EDITOR_START}\nA good season.\n{EDITOR_END}\n");
         assert_eq!(published(&own), own);
