@@ -147,6 +147,9 @@ impl Archive {
             })
             .chain(self.parse_errors.iter().cloned())
             .collect();
+        // As `weekly check` reports them: `[check]` may have made some warnings.
+        workspace.config.check.apply(&mut errors);
+        errors.retain(|d| d.severity == Severity::Error);
         errors.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         errors
     }

@@ -67,6 +67,9 @@ struct RawConfig {
     /// `[format]`: how issues are written (default: Python Trending Weekly's way).
     #[serde(default = "default_format")]
     format: Spanned<RawFormat>,
+    /// `[check]`: rule code → `off`, `warning` or `error`.
+    #[serde(default)]
+    check: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 /// `[format]` as written.
@@ -559,6 +562,8 @@ pub struct Config {
     pub digest: DigestConfig,
     /// Seconds east of UTC for digest dates.
     pub digest_offset_seconds: i32,
+    /// `[check]`: the rules this newsletter turns off, down or up.
+    pub check: weekly_check::Levels,
 }
 
 /// A configuration problem with its position.
@@ -835,6 +840,19 @@ impl Config {
                 },
             )?,
             digest: raw.digest.into_inner(),
+            check: {
+                let mut levels = weekly_check::Levels::default();
+                for (code, level) in &raw.check {
+                    let at = match weekly_check::Level::parse(level.get_ref()) {
+                        Some(_) => code.span(),
+                        None => level.span(),
+                    };
+                    levels
+                        .set(code.get_ref(), level.get_ref())
+                        .map_err(|e| error(at, format!("`check`: {e}")))?;
+                }
+                levels
+            },
         })
     }
 }

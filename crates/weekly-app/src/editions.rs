@@ -6,7 +6,7 @@ use crate::archive::{Archive, Issue};
 use crate::workspace::Workspace;
 use anyhow::{Result, anyhow, bail};
 use std::path::Path;
-use weekly_model::{Document, Lang, TitleParts};
+use weekly_model::{Document, Lang};
 use weekly_render::readme::ListItem;
 use weekly_render::teaser::TeaserTexts;
 use weekly_render::telegram::{Announcement, AnnouncementTexts, announcement};
@@ -56,9 +56,19 @@ pub fn title(workspace: &Workspace, lang: &Lang, issue: &Issue, document: &Docum
     )
 }
 
-/// The theme of a title (after `#N：`), or the whole title.
-pub fn theme(title: &str) -> String {
-    let parts = TitleParts::parse(title);
+/// The theme of an issue in `lang`, as lists show it: `issue.toml`'s `titles` (a theme the
+/// edition's own title lacks), else its title's as `[format] titles` read it (after `#N：`
+/// by default), else the whole title.
+pub fn theme(workspace: &Workspace, issue: &Issue, lang: &Lang, title: &str) -> String {
+    if let Some(theme) = issue
+        .titles
+        .get(lang)
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+    {
+        return theme.to_owned();
+    }
+    let parts = workspace.config.catalogue.format.title_parts(title);
     if parts.number.is_some() && !parts.theme.is_empty() {
         parts.theme
     } else {
@@ -66,9 +76,10 @@ pub fn theme(title: &str) -> String {
     }
 }
 
-/// The description line of an issue in `lang`, from its figures. The word-count stamp ("全文 N
-/// 字") counts tokens as Python Trending Weekly's tool did (`words.jieba`) and is only written
-/// when the figures come from the full text.
+/// The description line of an issue in `lang`, from its figures, in the newsletter's words
+/// (`description`, `count_<section>`… of its texts, else Python Trending Weekly's). The
+/// word-count stamp ("全文 N 字") counts tokens as Python Trending Weekly's tool did
+/// (`words.jieba`) and is only written when the figures come from the full text.
 pub fn describe(
     workspace: &Workspace,
     lang: &Lang,
@@ -77,13 +88,24 @@ pub fn describe(
     own: Option<&weekly_model::Document>,
 ) -> String {
     let words = (with_words && stats.source == Source::Full).then_some(stats.words.jieba);
-    weekly_render::describe::description_of(
+    weekly_render::describe::description_in(
         lang,
         &stats.counts,
         &workspace.config.catalogue,
         words,
         own,
+        texts(workspace, lang),
     )
+}
+
+/// The fixed texts of `lang` as configured (placeholders not filled): the newsletter's words
+/// for the description line, the README list and the other editions.
+pub fn texts<'a>(workspace: &'a Workspace, lang: &Lang) -> &'a weekly_render::texts::Texts {
+    workspace
+        .config
+        .texts
+        .get(lang)
+        .unwrap_or_else(|| weekly_render::texts::none())
 }
 
 /// The teaser of an issue in `lang`.
@@ -199,7 +221,8 @@ pub fn readme_item(
     let title = title(workspace, lang, issue, &edition.document);
     Ok(ListItem {
         number: issue.number,
-        theme: theme(&title),
+        date: issue.date,
+        theme: theme(workspace, issue, lang, &title),
         target: relative_link(base_dir, &edition.path),
         description: describe(workspace, lang, &stats, false, Some(&edition.document)),
     })

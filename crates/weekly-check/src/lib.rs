@@ -4,13 +4,19 @@
 //! `numbering-duplicate`, `numbering-gap`, `numbering-order`, `count-mismatch`,
 //! `count-disagreement`, `duplicate-url`, `repeated-url`, `untranslated`, `title-number`,
 //! `title-date`, `yaml-comment`, `crlf`, `mixed-line-endings`, `image-alt` (an image without alt
-//! text), `image-local` (an image that is a file on the author's computer).
+//! text), `image-local` (an image that is a file on the author's computer). [`RULES`] lists
+//! every code `weekly check` reports; [`Levels`] is what a newsletter makes of them.
+//!
+//! The rules read an issue the newsletter's way (`Catalogue::format`): its title patterns give
+//! the title's number, and bullet entries, which have no numbers, are not numbered.
 
 mod counts;
+pub mod levels;
 pub mod links;
 mod numbering;
 mod text;
 
+pub use levels::{Level, Levels, RULES};
 use weekly_model::{Catalogue, Diagnostic, DocKind, Document, IsoDate, Lang};
 
 /// One language edition of an issue, with the identity stored for it.
@@ -39,7 +45,7 @@ impl Edition<'_> {
 /// What the checks need to know about the newsletter.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings<'a> {
-    /// Section catalogue.
+    /// Section catalogue, and the format of the newsletter's issues.
     pub catalogue: &'a Catalogue,
     /// Configured languages, primary first.
     pub languages: &'a [Lang],
@@ -54,7 +60,7 @@ pub fn check(editions: &[Edition<'_>], settings: &Settings<'_>) -> Vec<Diagnosti
             numbering::check(edition, &mut found);
             counts::check_claims(edition, settings, &mut found);
             links::check_within(edition, settings, &mut found);
-            text::check_identity(edition, &mut found);
+            text::check_identity(edition, settings, &mut found);
             text::check_translation(edition, settings, &mut found);
         }
         text::check_source(edition, &mut found);

@@ -29,10 +29,16 @@ impl std::fmt::Display for Featured {
     }
 }
 
-/// The entry's title links, each normalised URL once (`[a](u)[b](u)` names one link).
+/// The entry's title links, each normalised URL once (`[a](u)[b](u)` names one link). A
+/// bullet entry is its first link: the others of its line credit an author or a source
+/// (`* [Title](u) by [Ann](a)`), whom two entries of one issue may well share.
 fn distinct_links(entry: &weekly_model::Entry) -> Vec<(String, weekly_model::Link)> {
+    let mut links = entry.links();
+    if entry.marker == weekly_model::NumberMarker::Bullet {
+        links.truncate(1);
+    }
     let mut out: Vec<(String, weekly_model::Link)> = Vec::new();
-    for link in entry.links() {
+    for link in links {
         let key = normalize(&link.url);
         if !out.iter().any(|(k, _)| *k == key) {
             out.push((key, link));

@@ -1,13 +1,18 @@
-//! Entry numbering: each section counts 1, 2, 3… without repeats or holes.
+//! Entry numbering: each section counts 1, 2, 3… without repeats or holes. Bullet entries
+//! (`* [title](url)`) have no numbers of their own: there is nothing to check in them.
 
 use crate::Edition;
-use weekly_model::Diagnostic;
+use weekly_model::{Diagnostic, NumberMarker};
 
 pub(crate) fn check(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
     for section in edition.document.all_sections() {
         let heading = section.heading.plain();
         let mut previous: Option<u32> = None;
-        for entry in &section.entries {
+        let numbered = section
+            .entries
+            .iter()
+            .filter(|e| e.marker != NumberMarker::Bullet);
+        for entry in numbered {
             let n = entry.number;
             match previous {
                 None if n != 1 => out.push(Diagnostic::error(

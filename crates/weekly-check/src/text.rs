@@ -3,23 +3,40 @@
 
 use crate::{Edition, Settings};
 use weekly_model::lang::han_count;
-use weekly_model::{Diagnostic, Header, IsoDate, LineEnding};
+use weekly_model::{Diagnostic, Format, FrontMatterStyle, Header, IsoDate, LineEnding};
 
-fn title_line(edition: &Edition<'_>) -> u32 {
+fn title_line(edition: &Edition<'_>, settings: &Settings<'_>) -> u32 {
     match &edition.document.header {
         Some(Header::H1(h)) => h.line,
-        Some(Header::FrontMatter(_)) => edition
-            .text
-            .lines()
-            .position(|l| l.starts_with("title:"))
-            .map_or(1, |i| i as u32 + 1),
+        Some(Header::FrontMatter(fm)) => {
+            // The line of the key that gave the title (`title:`, Pelican's `Title:`…).
+            let keys = &settings.catalogue.format.title_keys;
+            let is_title = |line: &str| match fm.style {
+                FrontMatterStyle::Yaml => line.starts_with("title:"),
+                FrontMatterStyle::Fields { .. } => line
+                    .split_once(':')
+                    .is_some_and(|(key, _)| Format::is_key(keys, key)),
+            };
+            edition
+                .text
+                .lines()
+                .position(is_title)
+                .map_or(1, |i| i as u32 + 1)
+        }
         None => 1,
     }
 }
 
-pub(crate) fn check_identity(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
+/// The title's number and date against the issue's: the title is read the newsletter's way
+/// (`[format] titles`), so `科技爱好者周刊（第 260 期）：…Day 1` is issue 260, not 1.
+pub(crate) fn check_identity(
+    edition: &Edition<'_>,
+    settings: &Settings<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     let doc = edition.document;
-    let Some(parts) = doc.title_parts() else {
+    let format = &settings.catalogue.format;
+    let Some(parts) = doc.title().map(|t| format.title_parts(t)) else {
         out.push(Diagnostic::warning(
             "title-number",
             1,
@@ -28,7 +45,7 @@ pub(crate) fn check_identity(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
         ));
         return;
     };
-    let line = title_line(edition);
+    let line = title_line(edition, settings);
     match parts.number {
         Some(n) if n != edition.number => out.push(Diagnostic::error(
             "title-number",
@@ -49,7 +66,13 @@ pub(crate) fn check_identity(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
     }
     let Some(stored) = edition.date else { return };
     let claimed = match &doc.header {
-        Some(Header::FrontMatter(fm)) => fm.pub_date.as_deref().and_then(IsoDate::parse),
+        Some(Header::FrontMatter(fm)) => match fm.style {
+            FrontMatterStyle::Yaml => fm.pub_date.as_deref().and_then(IsoDate::parse),
+            // `Date: 2020-12-2 18:46`: as the parser reads such headers.
+            FrontMatterStyle::Fields { .. } => {
+                fm.pub_date.as_deref().and_then(IsoDate::parse_loose)
+            }
+        },
         _ => None,
     }
     .or_else(|| doc.title().and_then(IsoDate::find_in));
@@ -75,13 +98,19 @@ pub(crate) fn check_translation(
 ) {
     let doc = edition.document;
     let english_configured = settings.languages.iter().any(|l| l.as_str() == "en");
+    // The language the editor writes is nobody's translation: an English newsletter may list
+    // a title in Chinese or Japanese as it is.
+    let primary = settings.languages.first().is_some_and(|l| *l == doc.lang);
+    if !doc.lang.is_cjk() && primary {
+        return;
+    }
     if !doc.lang.is_cjk() {
         if let Some(title) = doc.title()
             && han_count(title) > 0
         {
             out.push(Diagnostic::error(
                 "untranslated",
-                title_line(edition),
+                title_line(edition, settings),
                 1,
                 format!("the {} title is still Chinese: `{title}`", doc.lang),
             ));
@@ -203,7 +232,10 @@ pub(crate) fn check_source(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
             "the file uses CRLF line endings; tools that split on `\\n` will see a stray `\\r`",
         ));
     }
-    if let Some(Header::FrontMatter(_)) = &edition.document.header {
+    // Only YAML reads ` #` as a comment (`Key: value` headers keep it).
+    if let Some(Header::FrontMatter(fm)) = &edition.document.header
+        && fm.style == FrontMatterStyle::Yaml
+    {
         for (i, line) in edition.text.lines().enumerate().skip(1).take(40) {
             if line.trim_end() == "---" {
                 break;

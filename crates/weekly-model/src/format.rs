@@ -251,8 +251,10 @@ impl Format {
         }
     }
 
-    /// Number and theme of an issue title: the first pattern that matches, else the built-in
-    /// reading (`Name#N：theme`, `Name N: theme`).
+    /// Number and theme of an issue title: the first pattern that matches; without patterns,
+    /// the built-in reading (`Name#N：theme`, `Name N: theme`). A newsletter that declares its
+    /// patterns is not second-guessed: a title none of them matches has no number (the
+    /// built-in reading would take `…：旅程不会停在 Day 1` for issue 1).
     pub fn title_parts(&self, title: &str) -> TitleParts {
         for pattern in &self.titles {
             if let Some((number, theme)) = pattern.parse(title) {
@@ -270,6 +272,13 @@ impl Format {
                     theme,
                 };
             }
+        }
+        if !self.titles.is_empty() {
+            return TitleParts {
+                brand: title.trim().to_owned(),
+                number: None,
+                theme: String::new(),
+            };
         }
         TitleParts::parse(title)
     }
@@ -334,6 +343,21 @@ mod tests {
         assert!(TitlePattern::new("no number").is_err());
         assert!(TitlePattern::new("{number} {number}").is_err());
         assert!(TitlePattern::new("{number}{theme}*").is_err());
+    }
+
+    #[test]
+    fn with_patterns_a_title_none_matches_has_no_number() {
+        let f = Format {
+            titles: vec![TitlePattern::new("周报（第 {number} 期）：{theme}").unwrap()],
+            ..Format::python_weekly()
+        };
+        let t = f.title_parts("周报（第 260 期）：旅程不会停在 Day 1");
+        assert_eq!(
+            (t.number, t.theme.as_str()),
+            (Some(260), "旅程不会停在 Day 1")
+        );
+        let t = f.title_parts("番外：旅程不会停在 Day 1");
+        assert_eq!((t.number, t.theme.as_str()), (None, ""));
     }
 
     #[test]

@@ -496,7 +496,15 @@ fn decide_kind(document: &Document) -> DocKind {
     if entries.peek().is_some() && entries.all(|e| e.marker == NumberMarker::Circled) {
         return DocKind::Teaser;
     }
-    if document.sections.iter().any(|s| s.entries.len() > 40) {
+    // A season's links edition numbers its links through the season; a long list of bullet
+    // entries is an ordinary issue (This Week in Rust merges a hundred pull requests a week).
+    let numbered = |s: &Section| {
+        s.entries
+            .iter()
+            .filter(|e| e.marker != NumberMarker::Bullet)
+            .count()
+    };
+    if document.sections.iter().any(|s| numbered(s) > 40) {
         return DocKind::LinkList;
     }
     DocKind::Full

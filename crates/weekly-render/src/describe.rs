@@ -1,7 +1,22 @@
 //! The description line of an issue ("本期分享了 12 篇文章，12 个开源项目…", "This issue shares
 //! 12 articles and 12 open-source projects."), written from the counts in any configured
-//! language, with correct plurals. What it writes reads back as the same counts.
+//! language, with correct plurals, in the newsletter's own words when its texts give them.
+//! What the built-in wording writes reads back as the same counts.
+//!
+//! The texts (`[texts.<lang>]`), each optional:
+//!
+//! | key | built-in (zh) | placeholders |
+//! | --- | --- | --- |
+//! | `description` | `本期分享了 {{ counts }}。` | `counts`: the counts joined |
+//! | `description_none` | `本期内容见下文。` | when nothing is counted |
+//! | `count_<section key>` | `{{ n }} 篇文章` | `n`, `name` (the section's name) |
+//! | `count_<section key>_one` | (English: `{{ n }} article`) | used when `n` is 1 |
+//! | `count` | `{{ n }} 则{{ name }}` | any section without its own text |
+//! | `count_words` | `全文 {{ n }} 字` | the word count, last (none in English) |
+//! | `count_separator` | `，` | between counts |
+//! | `count_last_separator` | `，` (English: ` and `) | before the last count |
 
+use crate::texts::{Texts, base, fill, none};
 use weekly_model::{Catalogue, Counts, Document, Lang};
 
 /// The description of an issue with `counts` in `lang`. `words` adds the word-count stamp
@@ -26,22 +41,121 @@ pub fn description_of(
     words: Option<u32>,
     document: Option<&Document>,
 ) -> String {
-    let discussions = document.and_then(discussions_word);
-    let items: Vec<(&str, u32, String)> = counts
+    description_in(lang, counts, catalogue, words, document, none())
+}
+
+/// [`description_of`] in the newsletter's words: each key `texts` sets replaces the built-in
+/// one (see the module's table).
+pub fn description_in(
+    lang: &Lang,
+    counts: &Counts,
+    catalogue: &Catalogue,
+    words: Option<u32>,
+    document: Option<&Document>,
+    texts: &Texts,
+) -> String {
+    let discussions = document
+        .and_then(discussions_word)
+        .unwrap_or_else(|| "热门话题".to_owned());
+    let wording = Wording {
+        lang: base(lang),
+        texts,
+        discussions: &discussions,
+    };
+    let mut parts: Vec<String> = counts
         .iter()
         .filter(|(_, n)| *n > 0)
-        .map(|(key, n)| {
-            let name = catalogue
-                .get(key)
-                .map_or(key.as_str(), |d| d.name(lang))
-                .to_owned();
-            (key.as_str(), n, name)
+        .filter_map(|(key, n)| {
+            let name = catalogue.get(key).map_or(key.as_str(), |d| d.name(lang));
+            let specific = format!("count_{key}");
+            let template = (n == 1)
+                .then(|| wording.get(&format!("{specific}_one")))
+                .flatten()
+                .or_else(|| wording.get(&specific))
+                .or_else(|| wording.get("count"))?;
+            let n = n.to_string();
+            Some(fill(&template, &[("n", &n), ("name", name)]))
         })
         .collect();
-    match lang.as_str().split('-').next().unwrap_or("") {
-        "zh" => chinese(&items, words, discussions.as_deref().unwrap_or("热门话题")),
-        "ja" => japanese(&items),
-        _ => english(&items),
+    if let Some(words) = words
+        && let Some(template) = wording.get("count_words")
+    {
+        parts.push(fill(&template, &[("n", &words.to_string())]));
+    }
+    if parts.is_empty() {
+        return wording.get("description_none").unwrap_or_default();
+    }
+    let separator = wording.get("count_separator").unwrap_or_default();
+    let last_separator = wording.get("count_last_separator").unwrap_or_default();
+    let joined = match parts.as_slice() {
+        [one] => one.clone(),
+        [init @ .., last] => format!("{}{last_separator}{last}", init.join(&separator)),
+        [] => String::new(),
+    };
+    let sentence = wording.get("description").unwrap_or_default();
+    fill(&sentence, &[("counts", &joined)])
+}
+
+/// Where the words of a description come from: the newsletter's texts, else the built-in
+/// wording of the language (English for a language without its own).
+struct Wording<'a> {
+    lang: &'a str,
+    texts: &'a Texts,
+    /// How the issue names its discussions in Chinese (热门话题, 热门讨论…).
+    discussions: &'a str,
+}
+
+impl Wording<'_> {
+    fn get(&self, key: &str) -> Option<String> {
+        if let Some(text) = self.texts.get(key) {
+            return Some(text.clone());
+        }
+        let builtin = match self.lang {
+            "zh" => match key {
+                "description" => "本期分享了 {{ counts }}。",
+                "description_none" => "本期内容见下文。",
+                "count_articles" => "{{ n }} 篇文章",
+                "count_projects" => "{{ n }} 个开源项目",
+                "count_media" => "{{ n }} 则音视频",
+                "count_discussions" => return Some(format!("{{{{ n }}}} 则{}", self.discussions)),
+                "count_books" => "赠书 {{ n }} 本",
+                "count" => "{{ n }} 则{{ name }}",
+                "count_words" => "全文 {{ n }} 字",
+                "count_separator" | "count_last_separator" => "，",
+                _ => return None,
+            },
+            "ja" => match key {
+                "description" => "今号では{{ counts }}を紹介します。",
+                "description_none" => "今号の内容は以下のとおりです。",
+                "count_articles" => "{{ n }} 本の技術記事",
+                "count_projects" => "{{ n }} 個のオープンソースプロジェクト",
+                "count_media" => "{{ n }} 本のポッドキャスト・動画",
+                "count_discussions" => "{{ n }} 件のディスカッション",
+                "count_books" => "{{ n }} 冊の本のプレゼント",
+                "count" => "{{ n }} 件の{{ name }}",
+                "count_separator" | "count_last_separator" => "、",
+                _ => return None,
+            },
+            _ => match key {
+                "description" => "This issue shares {{ counts }}.",
+                "description_none" => "This issue has no numbered entries.",
+                "count_articles" => "{{ n }} articles",
+                "count_articles_one" => "{{ n }} article",
+                "count_projects" => "{{ n }} open-source projects",
+                "count_projects_one" => "{{ n }} open-source project",
+                "count_media" => "{{ n }} podcasts or videos",
+                "count_media_one" => "{{ n }} podcast or video",
+                "count_discussions" => "{{ n }} discussions",
+                "count_discussions_one" => "{{ n }} discussion",
+                "count_books" => "{{ n }} books given away",
+                "count_books_one" => "{{ n }} book given away",
+                "count" => "{{ n }} {{ name }}",
+                "count_separator" => ", ",
+                "count_last_separator" => " and ",
+                _ => return None,
+            },
+        };
+        Some(builtin.to_owned())
     }
 }
 
@@ -66,72 +180,6 @@ fn discussions_word(document: &Document) -> Option<String> {
             .find(|w| heading.contains(*w))
             .map(|w| (*w).to_owned())
     })
-}
-
-fn chinese(items: &[(&str, u32, String)], words: Option<u32>, discussions: &str) -> String {
-    let mut parts: Vec<String> = items
-        .iter()
-        .map(|(key, n, name)| match *key {
-            "articles" => format!("{n} 篇文章"),
-            "projects" => format!("{n} 个开源项目"),
-            "media" => format!("{n} 则音视频"),
-            "discussions" => format!("{n} 则{discussions}"),
-            "books" => format!("赠书 {n} 本"),
-            _ => format!("{n} 则{name}"),
-        })
-        .collect();
-    if let Some(words) = words {
-        parts.push(format!("全文 {words} 字"));
-    }
-    if parts.is_empty() {
-        return "本期内容见下文。".into();
-    }
-    format!("本期分享了 {}。", parts.join("，"))
-}
-
-fn english(items: &[(&str, u32, String)]) -> String {
-    let parts: Vec<String> = items
-        .iter()
-        .map(|(key, n, name)| {
-            let one = *n == 1;
-            let noun = match *key {
-                "articles" => plural(one, "article", "articles"),
-                "projects" => plural(one, "open-source project", "open-source projects"),
-                "media" => plural(one, "podcast or video", "podcasts or videos"),
-                "discussions" => plural(one, "discussion", "discussions"),
-                "books" => plural(one, "book given away", "books given away"),
-                _ => name.as_str(),
-            };
-            format!("{n} {noun}")
-        })
-        .collect();
-    match parts.as_slice() {
-        [] => "This issue has no numbered entries.".into(),
-        [one] => format!("This issue shares {one}."),
-        [init @ .., last] => format!("This issue shares {} and {last}.", init.join(", ")),
-    }
-}
-
-fn plural<'a>(one: bool, singular: &'a str, plural: &'a str) -> &'a str {
-    if one { singular } else { plural }
-}
-
-fn japanese(items: &[(&str, u32, String)]) -> String {
-    let parts: Vec<String> = items
-        .iter()
-        .map(|(key, n, name)| match *key {
-            "articles" => format!("{n} 本の技術記事"),
-            "projects" => format!("{n} 個のオープンソースプロジェクト"),
-            "media" => format!("{n} 本のポッドキャスト・動画"),
-            "discussions" => format!("{n} 件のディスカッション"),
-            "books" => format!("{n} 冊の本のプレゼント"),
-            _ => format!("{n} 件の{name}"),
-        })
-        .collect();
-    if parts.is_empty() {
-        return "今号の内容は以下のとおりです。".into();
-    }
-    format!("今号では{}を紹介します。", parts.join("、"))
 }
 
 #[cfg(test)]
@@ -203,5 +251,60 @@ mod tests {
         );
         let en = description(&Lang::en(), &counts([1, 0, 3, 0, 0]), &catalogue, None);
         assert_eq!(en, "This issue shares 1 article and 3 podcasts or videos.");
+    }
+
+    #[test]
+    fn a_newsletters_texts_replace_the_words_they_name() {
+        let mut catalogue = Catalogue::python_weekly();
+        catalogue.sections[0].names = vec![(Lang::zh(), "文章".into())];
+        let texts: Texts = [
+            ("description", "这一期有 {{ counts }}。"),
+            ("count_articles", "{{ n }} 篇好文"),
+            ("count_words", "约 {{ n }} 字"),
+            ("count_last_separator", "，还有 "),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let zh = description_in(
+            &Lang::zh(),
+            &counts([3, 2, 0, 0, 0]),
+            &catalogue,
+            Some(900),
+            None,
+            &texts,
+        );
+        assert_eq!(zh, "这一期有 3 篇好文，2 个开源项目，还有 约 900 字。");
+        // English: the singular form when one is set, `count` for any other section.
+        let texts: Texts = [
+            ("count_articles_one", "a single post"),
+            ("count", "{{ n }} × {{ name }}"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let mut catalogue = Catalogue::python_weekly();
+        for section in &mut catalogue.sections {
+            section.counted |= section.key.as_str() == "sponsor";
+        }
+        let mut c = Counts::zero(&catalogue);
+        c.set("articles", 1);
+        c.set("sponsor", 2);
+        let en = description_in(&Lang::en(), &c, &catalogue, None, None, &texts);
+        assert_eq!(
+            en,
+            "This issue shares a single post and 2 × Sponsor & Support."
+        );
+        let none = description_in(
+            &Lang::en(),
+            &counts([0, 0, 0, 0, 0]),
+            &catalogue,
+            None,
+            None,
+            &[("description_none".to_owned(), "Read on.".to_owned())]
+                .into_iter()
+                .collect(),
+        );
+        assert_eq!(none, "Read on.");
     }
 }

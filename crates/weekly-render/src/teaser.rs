@@ -1,10 +1,12 @@
 //! The teaser: the title of every entry under its section heading, numbered with circled
 //! numbers (①…㊿, then (51)…), between fixed texts. Readers without a subscription get it; the
-//! teaser reads back as a teaser with the same titles.
+//! teaser reads back as a teaser with the same titles. A section's categories (`### Official`)
+//! are listed under the section's heading, numbered on; bullet entries stay a list where the
+//! newsletter does not read circled numbers.
 
 use crate::markdown::circled;
-use crate::titles::title_markdown;
-use weekly_model::{Catalogue, Document};
+use crate::titles::{title_groups, title_markdown};
+use weekly_model::{Catalogue, Document, NumberMarker, Numbering};
 
 /// The texts around the title lists.
 #[derive(Debug, Clone, Default)]
@@ -73,17 +75,27 @@ pub fn teaser(
             .filter(|p| !p.trim().is_empty())
             .cloned(),
     );
-    for section in document.all_sections() {
-        if !catalogue.is_counted(&section.key) || section.entries.is_empty() {
-            continue;
+    // Bullet entries have no numbers: a newsletter that does not read circled numbers gets
+    // them as a list, as it wrote them; one that does gets them numbered, so that the teaser
+    // reads back as one.
+    let circled_read = catalogue.format.numbering.contains(&Numbering::Circled);
+    for group in title_groups(document, catalogue) {
+        paragraphs.push(format!("**{}**", group.heading(document, catalogue)));
+        let mut number = 0;
+        let mut list: Vec<String> = Vec::new();
+        for entry in group.entries() {
+            if entry.marker == NumberMarker::Bullet && !circled_read {
+                list.push(format!("- {}", title_markdown(entry)));
+                continue;
+            }
+            if !list.is_empty() {
+                paragraphs.push(std::mem::take(&mut list).join("\n"));
+            }
+            number += 1;
+            paragraphs.push(format!("{} {}", circled(number), title_markdown(entry)));
         }
-        paragraphs.push(format!("**{}**", section.heading.text.trim()));
-        for (i, entry) in section.entries.iter().enumerate() {
-            paragraphs.push(format!(
-                "{} {}",
-                circled(i as u32 + 1),
-                title_markdown(entry)
-            ));
+        if !list.is_empty() {
+            paragraphs.push(list.join("\n"));
         }
     }
     paragraphs.extend(texts.after.iter().filter(|p| !p.trim().is_empty()).cloned());
@@ -153,5 +165,44 @@ mod tests {
         assert_eq!(titles, expected);
         // Rendering the teaser of a teaser gives the same text.
         assert_eq!(teaser(&back, "周刊#9：主题", &catalogue, &texts), out);
+    }
+
+    #[test]
+    fn bullet_entries_stay_a_list_under_their_sections_heading() {
+        use crate::test_support::{GEARS, bullets_catalogue, parse_with};
+        let catalogue = bullets_catalogue(Vec::new());
+        let doc = parse_with(GEARS, &catalogue);
+        let out = teaser(&doc, "Gears Weekly 7", &catalogue, &TeaserTexts::default());
+        assert_eq!(
+            out,
+            "# Gears Weekly 7\n\n**Community News**\n\n\
+             - Release notes for the new gear\n\
+             - Oiling <gears> & you by Ann\n\
+             - [video] Turning gears, a talk\n\n\
+             **Merged This Week**\n\n- faster teeth\n"
+        );
+    }
+
+    #[test]
+    fn bullet_entries_are_numbered_on_where_circled_numbers_are_read() {
+        use crate::test_support::{GEARS, bullets_catalogue, parse_with};
+        let catalogue = bullets_catalogue(vec![weekly_model::Numbering::Circled]);
+        let doc = parse_with(GEARS, &catalogue);
+        let out = teaser(&doc, "Gears Weekly 7", &catalogue, &TeaserTexts::default());
+        assert!(
+            out.contains("**Community News**\n\n① Release notes for the new gear\n\n② Oiling"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "\n\n③ [video] Turning gears, a talk\n\n**Merged This Week**\n\n① faster teeth\n"
+            ),
+            "{out}"
+        );
+        let back = parse_with(&out, &catalogue);
+        assert_eq!(back.kind, DocKind::Teaser);
+        let titles: Vec<String> = back.entries().map(|(_, e)| e.plain_title()).collect();
+        assert_eq!(titles.len(), 4, "{titles:?}");
+        assert_eq!(titles[3], "faster teeth");
     }
 }

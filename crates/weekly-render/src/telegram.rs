@@ -7,9 +7,9 @@
 //! section boundaries. [`validate`] checks a text against the Bot API's rules.
 
 use crate::markdown::circled;
-use crate::titles::title_plain;
-use std::fmt;
-use weekly_model::{Catalogue, Document};
+use crate::titles::{title_groups, title_plain};
+use std::fmt::{self, Write as _};
+use weekly_model::{Catalogue, Document, NumberMarker, inline};
 
 /// Longest photo caption, in UTF-16 code units of visible text.
 pub const CAPTION_LIMIT: usize = 1024;
@@ -68,16 +68,29 @@ pub fn announcement(
         head.push(format!("<b>{}</b>", escape(texts.headline.trim())));
     }
     let mut sections = Vec::new();
-    for section in document.all_sections() {
-        if !catalogue.is_counted(&section.key) || section.entries.is_empty() {
-            continue;
-        }
-        let mut block = format!("<b>{}</b>", escape(&section.heading.plain()));
-        for (i, entry) in section.entries.iter().enumerate() {
-            block.push('\n');
-            block.push_str(&circled(i as u32 + 1));
-            block.push(' ');
-            block.push_str(&escape(&title_plain(entry)));
+    for group in title_groups(document, catalogue) {
+        let heading = inline::plain_text(&group.heading(document, catalogue));
+        let mut block = format!("<b>{}</b>", escape(&heading));
+        // Numbered entries are numbered on through the section's categories; bullet entries,
+        // which have no numbers, are bullets.
+        let mut number = 0;
+        for (category, entries) in &group.parts {
+            if let Some(category) = category
+                && !entries.is_empty()
+            {
+                let _ = write!(block, "\n<i>{}</i>", escape(&category.heading.plain()));
+            }
+            for entry in *entries {
+                block.push('\n');
+                if entry.marker == NumberMarker::Bullet {
+                    block.push('•');
+                } else {
+                    number += 1;
+                    block.push_str(&circled(number));
+                }
+                block.push(' ');
+                block.push_str(&escape(&title_plain(entry)));
+            }
         }
         sections.push(block);
     }
@@ -314,7 +327,6 @@ fn check_attributes(tag: &str, attributes: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::fmt::Write as _;
 
     fn doc(entries: u32, title: &str) -> Document {
         let mut text = String::from("# 周刊#9：主题\n\n## [🦄文章&教程](https://w.org)\n\n");
@@ -384,5 +396,25 @@ mod tests {
             assert!(validate(bad).is_err(), "{bad}");
         }
         assert_eq!(visible_len("😀"), 2, "UTF-16 units");
+    }
+
+    #[test]
+    fn bullet_entries_are_bullets_under_their_category() {
+        use crate::test_support::{GEARS, bullets_catalogue, parse_with};
+        let catalogue = bullets_catalogue(Vec::new());
+        let doc = parse_with(GEARS, &catalogue);
+        let texts = AnnouncementTexts {
+            headline: "Gears Weekly 7".into(),
+            ..AnnouncementTexts::default()
+        };
+        let a = announcement(&doc, &catalogue, &texts);
+        assert_eq!(
+            a.caption,
+            "<b>Gears Weekly 7</b>\n\n<b>Community News</b>\n<i>Official</i>\n\
+             • Release notes for the new gear\n<i>Walkthroughs</i>\n\
+             • Oiling &lt;gears&gt; &amp; you by Ann\n• [video] Turning gears, a talk\n\n\
+             <b>Merged This Week</b>\n• faster teeth"
+        );
+        validate(&a.caption).unwrap();
     }
 }

@@ -2,6 +2,22 @@
 //! `{{ name }}`. Unknown placeholders are left as written, so a typo shows in the output
 //! instead of vanishing.
 
+/// The fixed texts of one language by key (`[texts.<lang>]` of `weekly.toml`, replaced by
+/// `templates/texts/<lang>/<key>.md`). A key a newsletter does not set keeps the built-in
+/// wording, which is Python Trending Weekly's.
+pub type Texts = std::collections::BTreeMap<String, String>;
+
+/// No texts: the built-in wording throughout.
+pub fn none() -> &'static Texts {
+    static EMPTY: std::sync::OnceLock<Texts> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(Texts::new)
+}
+
+/// The base language of `lang` (`zh` of `zh-Hant`), which picks the built-in wording.
+pub(crate) fn base(lang: &weekly_model::Lang) -> &str {
+    lang.as_str().split('-').next().unwrap_or("")
+}
+
 /// Replaces `{{ key }}` (spaces inside the braces optional) by its value.
 pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len());

@@ -1,8 +1,59 @@
 //! Entry titles as the title-only editions show them: link syntax and images removed, the
 //! language tag of the first issues dropped, Markdown escapes kept, on one line.
 
-use weekly_model::Entry;
 use weekly_model::inline::unlink;
+use weekly_model::{Catalogue, Document, Entry, Section};
+
+/// A counted section as the title-only editions (teaser, Telegram) show it: the section with
+/// the categories that follow it (`### Official` under `## Community News`), so that their
+/// titles are listed, and numbered, under the section's one heading.
+pub(crate) struct TitleGroup<'a> {
+    /// The section.
+    pub head: &'a Section,
+    /// Its entries, then each category's: the category (`None` for the section's own) and
+    /// its entries.
+    pub parts: Vec<(Option<&'a Section>, &'a [Entry])>,
+}
+
+impl TitleGroup<'_> {
+    /// The section's heading as inline Markdown; the catalogue's name when it has none.
+    pub fn heading(&self, document: &Document, catalogue: &Catalogue) -> String {
+        let text = self.head.heading.text.trim();
+        if !text.is_empty() {
+            return text.to_owned();
+        }
+        catalogue.get(&self.head.key).map_or_else(
+            || self.head.key.to_string(),
+            |d| d.name(&document.lang).to_owned(),
+        )
+    }
+
+    /// Every entry of the group, in order.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.parts.iter().flat_map(|(_, entries)| entries.iter())
+    }
+}
+
+/// The counted sections of `document` that have entries, each with its categories.
+pub(crate) fn title_groups<'a>(
+    document: &'a Document,
+    catalogue: &Catalogue,
+) -> Vec<TitleGroup<'a>> {
+    let mut groups: Vec<TitleGroup<'a>> = Vec::new();
+    for section in document.all_sections() {
+        match groups.last_mut() {
+            Some(group) if section.category && group.head.key == section.key => {
+                group.parts.push((Some(section), &section.entries));
+            }
+            _ => groups.push(TitleGroup {
+                head: section,
+                parts: vec![(None, &section.entries)],
+            }),
+        }
+    }
+    groups.retain(|g| catalogue.is_counted(&g.head.key) && g.entries().next().is_some());
+    groups
+}
 
 /// The title as inline Markdown without links: `[shelve\.py](u)（英文）` → `shelve\.py`.
 pub fn title_markdown(entry: &Entry) -> String {

@@ -715,7 +715,7 @@ fn render_issue(
         let number = with_number(labels, "issue_short", issue.number);
         let figures = crate::og::figures(&view);
         // The theme alone when the title has one: the card names the newsletter already.
-        let theme = weekly_model::TitleParts::parse(&view.title).theme;
+        let theme = input.config.catalogue.format.title_parts(&view.title).theme;
         let theme = if theme.trim().is_empty() {
             view.title.clone()
         } else {

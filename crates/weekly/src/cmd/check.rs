@@ -21,6 +21,7 @@ pub enum Format {
 
 /// Arguments of `weekly check`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = rules_help())]
 pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -28,6 +29,20 @@ pub struct Args {
     /// Leave warnings out of the report.
     #[arg(long)]
     pub errors_only: bool,
+}
+
+/// The codes `[check]` in weekly.toml can turn off, down or up.
+fn rules_help() -> String {
+    use std::fmt::Write as _;
+    let mut help = String::from(
+        "A newsletter sets what it makes of a rule in weekly.toml, by code:\n\n  [check]\n  \
+         image-alt = \"off\"        # not reported\n  issue-jump = \"warning\"   # reported, \
+         does not fail\n  crlf = \"error\"           # fails the check\n\nThe codes:\n",
+    );
+    for (code, what) in weekly_check::RULES {
+        let _ = writeln!(help, "  {code:<21} {what}");
+    }
+    help
 }
 
 #[derive(Serialize)]
@@ -93,6 +108,8 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             }
         }
     }
+    // `[check]`: the rules this newsletter turns off, down or up.
+    workspace.config.check.apply(&mut diagnostics);
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     if args.errors_only {
         diagnostics.retain(|d| d.severity == Severity::Error);

@@ -9,7 +9,7 @@ use crate::workspace::Workspace;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use weekly_render::readme::{issue_list, markers, replace_block, stats_table};
+use weekly_render::readme::{issue_list_in, markers, replace_block, stats_table_in};
 use weekly_stats::{IssueStats, Totals};
 
 /// Arguments of `weekly readme`.
@@ -19,7 +19,10 @@ use weekly_stats::{IssueStats, Totals};
 <!-- weekly:stats -->    <!-- /weekly:stats -->    the statistics table\n\n\
 Everything between a pair is replaced; everything else is kept byte for byte. Links point \
 to each issue's public edition (the full text once free, the teaser while paid), relative \
-to the README.\n\nExamples:\n  weekly readme README.md --lang en\n  weekly readme README_ZH.md --check   # exit 1 if it is out of date")]
+to the README.\n\nThe words are the newsletter's ([texts.LANG] in weekly.toml): `readme_item` \
+(`- 第 {{ number }} 期：[{{ theme }}]({{ link }})`), `readme_description`, `readme_year` and \
+`readme_month` (`## {{ year }}`, `**{{ month_name }}**`: the list grouped by year and month), \
+`readme_months`, `readme_stats_item`, `readme_stats_count`, `readme_stats_issues`.\n\nExamples:\n  weekly readme README.md --lang en\n  weekly readme README_ZH.md --check   # exit 1 if it is out of date")]
 pub struct Args {
     /// The README to update.
     pub file: PathBuf,
@@ -53,8 +56,14 @@ pub fn regenerate(
     for issue in &archive.issues {
         if issue.best(&lang).is_some() {
             let mut item = readme_item(workspace, &archive, issue, &lang, base)?;
-            // No theme: only the date, or the whole title with its number.
+            // No theme: only the date, or the whole title with its number (as the
+            // newsletter's title patterns read it: `科技爱好者周刊：第 12 期`).
+            let whole_title = {
+                let parts = workspace.config.catalogue.format.title_parts(&item.theme);
+                parts.number == Some(issue.number) && parts.theme.trim().is_empty()
+            };
             if weekly_render::readme::is_date_only(&item.theme)
+                || whole_title
                 || item.theme.contains(&format!("#{}", issue.number))
             {
                 match listed.get(&issue.number) {
@@ -85,15 +94,17 @@ pub fn regenerate(
     let stats = archive.figures(workspace, |_| false)?;
     let all: Vec<&IssueStats> = stats.iter().collect();
     let total = Totals::of(0, &all, &workspace.config.catalogue);
+    let texts = crate::editions::texts(workspace, &lang);
     let blocks = [
-        ("issues", issue_list(&lang, &items)),
+        ("issues", issue_list_in(&lang, &items, texts)),
         (
             "stats",
-            stats_table(
+            stats_table_in(
                 &lang,
                 total.issues,
                 &total.counts,
                 &workspace.config.catalogue,
+                texts,
             ),
         ),
     ];

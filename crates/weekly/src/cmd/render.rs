@@ -10,7 +10,7 @@ use anyhow::{Result, anyhow, bail};
 use std::path::Path;
 use std::process::ExitCode;
 use weekly_model::Lang;
-use weekly_render::readme::list_item;
+use weekly_render::readme::list_item_in;
 
 /// Which edition to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -187,7 +187,11 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         EditionKind::Teaser => emit(args.format, &editions::teaser(&workspace, issue, &lang)?),
         EditionKind::Readme => {
             let item = editions::readme_item(&workspace, &archive, issue, &lang, &workspace.root)?;
-            emit(args.format, &format!("{}\n", list_item(&lang, &item)));
+            let texts = editions::texts(&workspace, &lang);
+            emit(
+                args.format,
+                &format!("{}\n", list_item_in(&lang, &item, texts)),
+            );
         }
         EditionKind::Telegram => {
             let a = editions::telegram(&workspace, issue, &lang)?;
