@@ -8,9 +8,9 @@ use anyhow::{Context as _, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use weekly_ebook::{Book, Chapter, ChapterSection, Labels};
-use weekly_model::{Lang, NumberMarker, Section};
+use weekly_model::{Block, Catalogue, Document, HeadingStyle, Lang, NumberMarker, Section};
 use weekly_render::collection::issue_heading;
-use weekly_stats::Totals;
+use weekly_stats::{Coverage, Totals, Words};
 
 /// The book of `season` in `lang`: the public texts (teasers of paid issues) unless `full`.
 pub fn book(workspace: &Workspace, season: &Season, lang: &Lang, full: bool) -> Result<Book> {
@@ -23,15 +23,14 @@ pub fn book(workspace: &Workspace, season: &Season, lang: &Lang, full: bool) -> 
         };
         let number = member.number;
         let title = issue_heading(number, &season.theme(workspace, &member, lang), lang);
+        // All of the issue: what comes before its sections, every section (counted or not,
+        // essays, lists without a heading) with its categories under it, what comes after.
         let sections = document
             .all_sections()
-            .filter(|s| catalogue.is_counted(&s.key))
             .map(|s| ChapterSection {
                 id: s.key.to_string(),
-                title: catalogue.get(&s.key).map_or_else(
-                    || s.heading.plain(),
-                    |d| format!("{}{}", d.emoji, d.name(lang)),
-                ),
+                title: s.heading.plain(),
+                depth: depth(s, catalogue),
                 html: weekly_site::markdown::block(&section_markdown(s)),
             })
             .collect();
@@ -40,7 +39,9 @@ pub fn book(workspace: &Workspace, season: &Season, lang: &Lang, full: bool) -> 
             title,
             date: member.date.to_string(),
             url: issue_url(workspace, lang, number),
+            intro: blocks_html(&document.preamble),
             sections,
+            outro: blocks_html(&document.postamble),
         });
     }
     if chapters.is_empty() {
@@ -108,6 +109,71 @@ pub fn book(workspace: &Workspace, season: &Season, lang: &Lang, full: bool) -> 
             }
         },
     })
+}
+
+/// How much of each issue's text the EPUB `epub` — the book of `season` in `lang` made with
+/// `full` — holds: by issue, in order, the words (Han characters and Latin words, markup and
+/// URLs left out: `weekly_stats::coverage`) of the text the book is made from (the issue's
+/// file as a reader of the book gets it: full text, collection part or teaser; its header
+/// left out) against the words of its chapter. An issue without a chapter keeps nothing.
+pub fn words_kept(
+    workspace: &Workspace,
+    season: &Season,
+    lang: &Lang,
+    full: bool,
+    epub: &[u8],
+) -> Result<Vec<(u32, Coverage)>> {
+    let chapters = weekly_ebook::chapter_texts(epub).context("cannot read the EPUB")?;
+    let mut out = Vec::new();
+    for member in season.members() {
+        let Some(document) = season.text(workspace, &member, lang, full) else {
+            continue;
+        };
+        let source = Words::of_markdown(&body_markdown(&document));
+        let book = chapters
+            .iter()
+            .find(|(n, _)| *n == member.number)
+            .map(|(_, text)| Words::of_text(text))
+            .unwrap_or_default();
+        out.push((member.number, source.kept_in(&book)));
+    }
+    Ok(out)
+}
+
+/// The Markdown of `document` without its header (title and front matter).
+pub fn body_markdown(document: &Document) -> String {
+    let body = Document {
+        leading: String::new(),
+        header: None,
+        ..document.clone()
+    };
+    weekly_render::markdown::render(&body)
+}
+
+/// 0 for a section, 1 for a category of the first category level, 2 for one of a deeper
+/// level.
+fn depth(section: &Section, catalogue: &Catalogue) -> u8 {
+    if !section.category {
+        return 0;
+    }
+    let HeadingStyle::Atx(level) = section.heading.style else {
+        return 1;
+    };
+    let mut levels = catalogue.format.levels.categories.clone();
+    levels.sort_unstable();
+    match levels.iter().position(|l| *l == level) {
+        Some(0) | None => 1,
+        Some(_) => 2,
+    }
+}
+
+/// Paragraphs as sanitized HTML (nothing for none).
+fn blocks_html(blocks: &[Block]) -> String {
+    if blocks.is_empty() {
+        return String::new();
+    }
+    let text: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+    weekly_site::markdown::block(&text.join("\n\n"))
 }
 
 /// A section's intro and entries as Markdown (`N、title`, then the body).

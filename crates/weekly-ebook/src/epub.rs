@@ -51,6 +51,29 @@ pub fn epub(book: &Book) -> Result<Vec<u8>, EpubError> {
     Ok(zip.finish()?.into_inner())
 }
 
+/// The text of each issue's chapter in an EPUB file made by [`epub`], by issue number in
+/// the book's order: what a reader sees of it (markup left out, entities decoded).
+pub fn chapter_texts(bytes: &[u8]) -> Result<Vec<(u32, String)>, EpubError> {
+    use std::io::Read as _;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))?;
+    let mut out = Vec::new();
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i)?;
+        let number = file
+            .name()?
+            .strip_prefix("OEBPS/issue-")
+            .and_then(|n| n.strip_suffix(".xhtml"))
+            .and_then(|n| n.parse::<u32>().ok());
+        let Some(number) = number else {
+            continue;
+        };
+        let mut text = String::new();
+        file.read_to_string(&mut text)?;
+        out.push((number, crate::xhtml::text_of(&text)));
+    }
+    Ok(out)
+}
+
 const CONTAINER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n  <rootfiles>\n    <rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/oebps-package+xml\"/>\n  </rootfiles>\n</container>\n";
 
 fn file_of(chapter: &Chapter) -> String {
@@ -150,17 +173,20 @@ fn nav(book: &Book) -> String {
     for chapter in &book.chapters {
         let file = file_of(chapter);
         let _ = write!(out, "<li><a href=\"{file}\">{}</a>", esc(&chapter.title));
-        if !chapter.sections.is_empty() {
-            out.push_str("\n<ol>\n");
-            for (section, anchor) in chapter.sections.iter().zip(section_anchors(chapter)) {
-                let _ = writeln!(
-                    out,
-                    "<li><a href=\"{file}#{anchor}\">{}</a></li>",
-                    esc(&section.title)
-                );
+        // Sections with a title, each category under the section (or category) before it.
+        let mut tree: Vec<NavNode> = Vec::new();
+        for (section, anchor) in chapter.sections.iter().zip(section_anchors(chapter)) {
+            if section.title.trim().is_empty() {
+                continue;
             }
-            out.push_str("</ol>\n");
+            let node = NavNode {
+                href: format!("{file}#{anchor}"),
+                title: section.title.trim().to_owned(),
+                children: Vec::new(),
+            };
+            nav_insert(&mut tree, section.depth, node);
         }
+        nav_list(&mut out, &tree);
         out.push_str("</li>\n");
     }
     out.push_str("</ol>\n</nav>\n");
@@ -180,6 +206,42 @@ fn nav(book: &Book) -> String {
     }
     out.push_str("</ol>\n</nav>\n</body>\n</html>\n");
     out
+}
+
+/// A line of the contents and the lines under it.
+struct NavNode {
+    href: String,
+    title: String,
+    children: Vec<NavNode>,
+}
+
+/// Puts `node` `depth` levels down the last branch of `nodes` (as deep as the branch goes).
+fn nav_insert(nodes: &mut Vec<NavNode>, depth: u8, node: NavNode) {
+    if depth > 0
+        && let Some(last) = nodes.last_mut()
+    {
+        return nav_insert(&mut last.children, depth - 1, node);
+    }
+    nodes.push(node);
+}
+
+/// `nodes` as a nested `<ol>` (nothing when there are none: an empty `ol` is not allowed).
+fn nav_list(out: &mut String, nodes: &[NavNode]) {
+    if nodes.is_empty() {
+        return;
+    }
+    out.push_str("\n<ol>\n");
+    for node in nodes {
+        let _ = write!(
+            out,
+            "<li><a href=\"{}\">{}</a>",
+            esc(&node.href),
+            esc(&node.title)
+        );
+        nav_list(out, &node.children);
+        out.push_str("</li>\n");
+    }
+    out.push_str("</ol>\n");
 }
 
 fn cover_page(book: &Book) -> String {
@@ -247,6 +309,48 @@ mod tests {
             "{opf}"
         );
         assert!(opf.contains("<meta property=\"dcterms:modified\">2024-07-16T00:00:00Z</meta>"));
+    }
+
+    #[test]
+    fn categories_are_listed_under_their_section_and_untitled_sections_not_at_all() {
+        let mut book = crate::sample::book();
+        let chapter = &mut book.chapters[0];
+        chapter.intro = "<p>开场白</p>".into();
+        chapter.outro = "<p>结语</p>".into();
+        let mut official = chapter.sections[0].clone();
+        official.title = "Official".into();
+        official.depth = 1;
+        let mut untitled = chapter.sections[1].clone();
+        untitled.title = String::new();
+        untitled.id = "links".into();
+        chapter.sections.insert(1, official);
+        chapter.sections.insert(0, untitled);
+        let nav = nav(&book);
+        assert!(
+            nav.contains("<li><a href=\"issue-31.xhtml#s-articles\">🦄文章&amp;教程</a>\n<ol>\n<li><a href=\"issue-31.xhtml#s-articles-2\">Official</a></li>\n</ol>\n</li>"),
+            "{nav}"
+        );
+        assert!(!nav.contains("s-links"), "{nav}");
+        let page = chapter_page(&book, &book.chapters[0]);
+        assert!(
+            page.contains("<section id=\"s-links\">\n<p><a class=\"image-link\""),
+            "{page}"
+        );
+        assert!(page.contains("<h3>Official</h3>"), "{page}");
+        let (intro, outro) = (page.find("开场白").unwrap(), page.find("结语").unwrap());
+        assert!(
+            intro < page.find("<section id=\"s-links\"").unwrap(),
+            "{page}"
+        );
+        assert!(
+            outro > page.find("<section id=\"s-projects\"").unwrap(),
+            "{page}"
+        );
+        let texts = chapter_texts(&epub(&book).unwrap()).unwrap();
+        assert_eq!(texts.iter().map(|t| t.0).collect::<Vec<_>>(), [31, 32]);
+        assert!(texts[0].1.contains("开场白"), "{}", texts[0].1);
+        assert!(texts[0].1.contains("第31期：a < b"), "{}", texts[0].1);
+        assert!(!texts[0].1.contains("<p>"), "{}", texts[0].1);
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod epub;
 mod print;
 pub mod xhtml;
 
-pub use epub::epub;
+pub use epub::{EpubError, chapter_texts, epub};
 pub use print::print_html;
 
 /// Texts of the book's own pages in its language.
@@ -30,13 +30,17 @@ pub struct Labels {
     pub published: String,
 }
 
-/// One section of a chapter.
+/// One section of a chapter, or a category inside the section before it.
 #[derive(Debug, Clone)]
 pub struct ChapterSection {
     /// Anchor inside the chapter (a section key: ASCII letters, digits, `-`, `_`).
     pub id: String,
-    /// Heading.
+    /// Heading; empty for a section written without one (a list of links before the first
+    /// heading), which then has no heading and no line in the contents.
     pub title: String,
+    /// 0 for a section, 1 for a category inside it, 2 for a category inside that (`h2`,
+    /// `h3`, `h4`; listed under the section before it in the contents).
+    pub depth: u8,
     /// Its content as sanitized HTML.
     pub html: String,
 }
@@ -52,8 +56,12 @@ pub struct Chapter {
     pub date: String,
     /// The web page.
     pub url: String,
+    /// What comes before its first section (greeting, cover image, notes) as sanitized HTML.
+    pub intro: String,
     /// Its sections.
     pub sections: Vec<ChapterSection>,
+    /// What comes after its last section as sanitized HTML.
+    pub outro: String,
 }
 
 /// A book.
@@ -124,8 +132,9 @@ pub(crate) fn title_block(book: &Book) -> String {
     out
 }
 
-/// A chapter's content: its heading, date and link, then each section (`h2`) in a
-/// `<section>` with the attributes `section_attrs` gives it (an anchor in the EPUB).
+/// A chapter's content: its heading, date and link, its intro, then each section (`h2`, a
+/// category `h3` or `h4`, no heading when it has no title) in a `<section>` with the
+/// attributes `section_attrs` gives it (an anchor in the EPUB), then its outro.
 pub(crate) fn chapter_block(
     book: &Book,
     chapter: &Chapter,
@@ -139,14 +148,24 @@ pub(crate) fn chapter_block(
         esc(&chapter.url),
         esc(&chapter.url)
     );
+    let image = &book.labels.image;
+    if !chapter.intro.trim().is_empty() {
+        let _ = writeln!(out, "{}", xhtml::to_xhtml(&chapter.intro, image));
+    }
     for (i, section) in chapter.sections.iter().enumerate() {
+        let _ = writeln!(out, "<section{}>", section_attrs(i));
+        if !section.title.trim().is_empty() {
+            let level = 2 + section.depth.min(2);
+            let _ = writeln!(out, "<h{level}>{}</h{level}>", esc(section.title.trim()));
+        }
         let _ = write!(
             out,
-            "<section{}>\n<h2>{}</h2>\n{}\n</section>\n",
-            section_attrs(i),
-            esc(&section.title),
-            xhtml::to_xhtml(&section.html, &book.labels.image)
+            "{}\n</section>\n",
+            xhtml::to_xhtml(&section.html, image)
         );
+    }
+    if !chapter.outro.trim().is_empty() {
+        let _ = writeln!(out, "{}", xhtml::to_xhtml(&chapter.outro, image));
     }
     out
 }
@@ -206,6 +225,7 @@ pub(crate) mod sample {
         let section = |id: &str, title: &str, html: &str| ChapterSection {
             id: id.into(),
             title: title.into(),
+            depth: 0,
             html: html.into(),
         };
         Book {
@@ -223,6 +243,8 @@ pub(crate) mod sample {
                     title: "第31期：a < b".into(),
                     date: "2023-12-16".into(),
                     url: "https://w.example/zh/31/".into(),
+                    intro: String::new(),
+                    outro: String::new(),
                     sections: vec![
                         section(
                             "articles",
@@ -241,6 +263,8 @@ pub(crate) mod sample {
                     title: "第32期".into(),
                     date: "2023-12-23".into(),
                     url: "https://w.example/zh/32/".into(),
+                    intro: String::new(),
+                    outro: String::new(),
                     sections: vec![section("articles", "🦄文章&教程", "<p>二</p>")],
                 },
             ],

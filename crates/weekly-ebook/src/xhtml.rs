@@ -50,6 +50,10 @@ pub fn to_xhtml(html: &str, image_label: &str) -> String {
                         linked || matches!(k.as_str(), "id" | "class" | "title" | "lang" | "dir")
                     })
                     .filter(|(k, v)| k != "href" || is_web(v))
+                    .map(|(k, v)| {
+                        let v = if k == "href" { one_fragment(&v) } else { v };
+                        (k, v)
+                    })
                     .collect();
                 write_tag(&mut out, "a", &attrs, false);
             }
@@ -73,7 +77,7 @@ pub fn to_xhtml(html: &str, image_label: &str) -> String {
                         "a",
                         &[
                             ("class".into(), "image-link".into()),
-                            ("href".into(), src.to_owned()),
+                            ("href".into(), one_fragment(src)),
                         ],
                         false,
                     );
@@ -100,12 +104,78 @@ pub fn to_xhtml(html: &str, image_label: &str) -> String {
                     // Lazy loading means nothing in a book, and `loading` is not in EPUB's schema.
                     .filter(|(k, _)| k != "loading" && k != "decoding")
                     .collect();
-                write_tag(&mut out, name, &attrs, VOID.contains(&name.as_str()));
+                write_tag(
+                    &mut out,
+                    name,
+                    &without_align(attrs),
+                    VOID.contains(&name.as_str()),
+                );
             }
         }
     }
     text(&mut out, rest);
     out
+}
+
+/// The text a reader sees of an XHTML (or HTML) document: its body without tags and
+/// comments, entities decoded, a space where a tag was.
+pub fn text_of(document: &str) -> String {
+    let body = match document.find("<body") {
+        Some(at) => &document[at..],
+        None => document,
+    };
+    let mut out = String::with_capacity(body.len() / 2);
+    let mut rest = body;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&decode(&rest[..lt]));
+        let tag = &rest[lt..];
+        let Some(end) = tag_end(tag) else {
+            out.push_str(&decode(tag));
+            return out;
+        };
+        out.push(' ');
+        rest = &tag[end + 1..];
+    }
+    out.push_str(&decode(rest));
+    out
+}
+
+/// `align` (HTML 4, refused by EPUB 3's schema; Markdown tables write it on their cells) as
+/// the style it stands for: `align="center"` → `style="text-align: center"`.
+fn without_align(attrs: Vec<(String, String)>) -> Vec<(String, String)> {
+    let Some(at) = attrs.iter().position(|(k, _)| k == "align") else {
+        return attrs;
+    };
+    let mut attrs = attrs;
+    let (_, value) = attrs.remove(at);
+    let value = value.trim().to_ascii_lowercase();
+    if !matches!(value.as_str(), "left" | "center" | "right" | "justify") {
+        return attrs;
+    }
+    let rule = format!("text-align: {value}");
+    match attrs.iter_mut().find(|(k, _)| k == "style") {
+        Some((_, style)) => {
+            let kept = style.trim().trim_end_matches(';');
+            *style = if kept.is_empty() {
+                rule
+            } else {
+                format!("{kept}; {rule}")
+            };
+        }
+        None => attrs.push(("style".into(), rule)),
+    }
+    attrs
+}
+
+/// A URL with at most one `#`: a URL has one fragment, and a `#` inside it is `%23` (a link
+/// such as `https://e.example/a#b#c` makes EPUB checkers refuse the book).
+fn one_fragment(url: &str) -> String {
+    match url.split_once('#') {
+        Some((before, fragment)) if fragment.contains('#') => {
+            format!("{before}#{}", fragment.replace('#', "%23"))
+        }
+        _ => url.to_owned(),
+    }
 }
 
 /// Headings of the content go two levels down: a book's issue is `h1`, its sections `h2`.
@@ -342,6 +412,28 @@ mod tests {
                 "Image"
             ),
             "<a title=\"t\">x</a><a rel=\"me\" href=\"https://e.example/\">y</a>"
+        );
+    }
+
+    #[test]
+    fn table_alignment_becomes_a_style_and_urls_have_one_fragment() {
+        assert_eq!(
+            to_xhtml(
+                "<table><tr><th align=\"center\">a</th><td align=\"right\" style=\"color: red;\">b</td><td align=\"bogus\">c</td></tr></table>",
+                "Image"
+            ),
+            "<table><tr><th style=\"text-align: center\">a</th><td style=\"color: red; text-align: right\">b</td><td>c</td></tr></table>"
+        );
+        assert_eq!(
+            to_xhtml(
+                "<a href=\"https://e.example/p#a#b\">x</a><img src=\"https://e.example/i.png#x#y\" alt=\"\">",
+                "Image"
+            ),
+            "<a href=\"https://e.example/p#a%23b\">x</a><a class=\"image-link\" href=\"https://e.example/i.png#x%23y\">[Image]</a>"
+        );
+        assert_eq!(
+            one_fragment("https://e.example/#top"),
+            "https://e.example/#top"
         );
     }
 

@@ -1,6 +1,8 @@
-//! The season collection: the content sections of every issue of a season in one file, one
-//! `##` part per issue (linked to its page, with its date) and its sections under `###`, as a
-//! season [`Document`] so that it is written, parsed and checked like any other file.
+//! The season collection: every issue of a season in one file, one `##` part per issue (linked
+//! to its page, with its date) holding all of the issue — the paragraphs before its first
+//! section, every section under `###` (counted or not, essays and unnamed lists too) with
+//! its categories under `####` and `#####`, and the paragraphs after the last — as a season
+//! [`Document`] so that it is written, parsed and checked like any other file.
 
 use crate::markdown;
 use weekly_model::{
@@ -36,8 +38,8 @@ pub struct CollectionHead<'a> {
     pub intro: &'a [String],
 }
 
-/// The collection of `issues` (in order) in `lang`: counted sections only, so the greeting,
-/// the look back and the subscription text of each issue are left out.
+/// The collection of `issues` (in order) in `lang`: all of each issue's text, each section
+/// under the name the issue gives it.
 pub fn collection(
     head: &CollectionHead<'_>,
     issues: &[CollectedIssue<'_>],
@@ -61,17 +63,36 @@ pub fn collection(
                 source: None,
                 line: 0,
             },
-            intro: vec![Block::new(if lang.is_cjk() {
+            intro: std::iter::once(Block::new(if lang.is_cjk() {
                 format!("发布时间：{}", issue.date)
             } else {
                 format!("Published {}", issue.date)
-            })],
-            sections: issue
-                .document
-                .all_sections()
-                .filter(|s| catalogue.is_counted(&s.key))
-                .map(|s| section(s, catalogue, lang))
-                .collect(),
+            }))
+            .chain(canonical(&issue.document.preamble))
+            .collect(),
+            sections: {
+                let mut sections: Vec<Section> = issue
+                    .document
+                    .all_sections()
+                    .map(|s| section(s, catalogue))
+                    .collect();
+                // The closing paragraphs, after the last section and under no heading.
+                if !issue.document.postamble.is_empty() {
+                    sections.push(Section {
+                        key: weekly_model::SectionKey::other(),
+                        category: false,
+                        heading: Heading {
+                            style: HeadingStyle::Implicit,
+                            text: String::new(),
+                            source: None,
+                            line: 0,
+                        },
+                        intro: canonical(&issue.document.postamble),
+                        entries: Vec::new(),
+                    });
+                }
+                sections
+            },
         })
         .collect();
     let document = Document {
@@ -108,48 +129,55 @@ pub fn issue_heading(number: u32, theme: &str, lang: &Lang) -> String {
     }
 }
 
-/// A section one level down, its heading the catalogue's name (no link wrapper).
-fn section(s: &Section, catalogue: &Catalogue, lang: &Lang) -> Section {
-    let text = catalogue.get(&s.key).map_or_else(
-        || s.heading.plain(),
-        |def| format!("{}{}", def.emoji, def.name(lang)),
-    );
+/// A section one level down (`###`; a category `####`, one of the next category level
+/// `#####`), under the name the issue gives it, without a link wrapper; a section the issue
+/// writes without a heading stays without one.
+fn section(s: &Section, catalogue: &Catalogue) -> Section {
+    let text = s.heading.plain();
+    let style = match s.heading.style {
+        _ if text.is_empty() => HeadingStyle::Implicit,
+        _ if !s.category => HeadingStyle::Atx(3),
+        HeadingStyle::Atx(level) => {
+            let mut levels = catalogue.format.levels.categories.clone();
+            levels.sort_unstable();
+            let rank = levels.iter().position(|l| *l == level).unwrap_or(0);
+            HeadingStyle::Atx((4 + rank).min(6) as u8)
+        }
+        _ => HeadingStyle::Atx(4),
+    };
     Section {
         key: s.key.clone(),
-        category: false,
+        category: s.category,
         heading: Heading {
-            style: HeadingStyle::Atx(3),
+            style,
             text,
             source: None,
             line: 0,
         },
         // Written in the canonical form: text kept verbatim from another file may lack the
         // blank line the next part's heading needs (the last entry of a file).
-        intro: s
-            .intro
-            .iter()
-            .map(|b| Block {
-                source: None,
-                ..b.clone()
-            })
-            .collect(),
+        intro: canonical(&s.intro),
         entries: s
             .entries
             .iter()
             .map(|e| Entry {
                 source: None,
-                body: e
-                    .body
-                    .iter()
-                    .map(|b| Block {
-                        source: None,
-                        ..b.clone()
-                    })
-                    .collect(),
+                body: canonical(&e.body),
                 ..e.clone()
             })
             .collect(),
     }
+}
+
+/// Blocks without their source text (written in the canonical form).
+fn canonical(blocks: &[Block]) -> Vec<Block> {
+    blocks
+        .iter()
+        .map(|b| Block {
+            source: None,
+            ..b.clone()
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -192,15 +220,18 @@ mod tests {
         let text = collection(&head, &issues, &catalogue, &zh);
         assert!(text.starts_with("---\n"), "{text}");
         assert!(
-            text.contains("## [第31期：测试](https://w.example/zh/31/)\n\n发布时间：2023-12-16\n\n### 🦄文章&教程\n\n1、[一篇文章](https://example.org/1)"),
+            text.contains("## [第31期：测试](https://w.example/zh/31/)\n\n发布时间：2023-12-16\n\n你好。\n\n### 🦄文章&教程\n\n1、[一篇文章](https://example.org/1)"),
             "{text}"
         );
         assert!(
             text.contains("## [第32期](https://w.example/zh/32/)"),
             "{text}"
         );
-        // The look back is not a counted section: it stays out.
-        assert!(!text.contains("旧的一期"), "{text}");
+        // The look back is not a counted section: it is kept all the same.
+        assert!(
+            text.contains("### 🐧往年回顾\n\n1、[旧的一期](https://example.org/old)"),
+            "{text}"
+        );
         let parsed = weekly_parse::parse_document(
             &text,
             &weekly_parse::ParseOptions {
@@ -221,6 +252,47 @@ mod tests {
         assert_eq!(back.parts.len(), 2);
         assert_eq!(back.parts[0].issue_number(), Some(31));
         let entries: usize = back.parts[1].sections.iter().map(|s| s.entries.len()).sum();
-        assert_eq!(entries, 3);
+        assert_eq!(entries, 4);
+    }
+
+    #[test]
+    fn categories_essays_unnamed_lists_and_closing_words_are_kept() {
+        let en = Lang::en();
+        let mut catalogue = Catalogue::python_weekly();
+        catalogue.format.levels = weekly_model::format::Levels {
+            sections: vec![1, 2],
+            categories: vec![3, 4],
+        };
+        catalogue.format.bullets = true;
+        catalogue.format.numbering = Vec::new();
+        catalogue.format.essays = vec!["Musing*".into()];
+        let text = "Hi there, a greeting.\n\n* [Loose link](https://l.example/1)\n\n## News\n\n### Official\n\n* [Release](https://r.example/1)\n\n#### Deep\n\n* [Deeper](https://d.example/1)\n\n## Musings\n\nAn essay paragraph.\n\n* not an entry, no link\n\n| a | b |\n|:-:|--:|\n| 1 | 2 |\n\n> A quote.\n";
+        let doc = weekly_parse::parse_document(
+            text,
+            &weekly_parse::ParseOptions {
+                file: "1.md",
+                lang: &en,
+                catalogue: &catalogue,
+            },
+        )
+        .document;
+        let mut doc = doc;
+        doc.postamble = vec![Block::new("Goodbye words.")];
+        let issues = [CollectedIssue {
+            number: 1,
+            date: "2024-01-01",
+            theme: "",
+            url: "https://w.example/en/1/",
+            document: &doc,
+        }];
+        let head = CollectionHead {
+            title: "All",
+            date: "2024-01-01",
+            author: None,
+            intro: &[],
+        };
+        let out = collection(&head, &issues, &catalogue, &en);
+        let expected = "## [#1](https://w.example/en/1/)\n\nPublished 2024-01-01\n\nHi there, a greeting.\n\n* [Loose link](https://l.example/1)\n\n### News\n\n#### Official\n\n* [Release](https://r.example/1)\n\n##### Deep\n\n* [Deeper](https://d.example/1)\n\n### Musings\n\nAn essay paragraph.\n\n* not an entry, no link\n\n| a | b |\n|:-:|--:|\n| 1 | 2 |\n\n> A quote.\n\nGoodbye words.\n";
+        assert!(out.ends_with(expected), "{out}");
     }
 }

@@ -210,8 +210,9 @@
     list.start = (page - 1) * PER_PAGE + 1;
     for (var row of shownRows) {
       var li = document.createElement("li");
-      li.innerHTML = '<a href="' + escapeHtml(row[3]) + '">#' + row[0] + " · " + escapeHtml(row[1]) +
-        " · " + escapeHtml(row[2]) + '</a><span class="snippet">' + snippet(row[4] || row[2], needles) + "</span>";
+      li.innerHTML = '<a href="' + escapeHtml(row[3]) + '">#' + row[0] + " · " +
+        (row[1] ? escapeHtml(row[1]) + " · " : "") +
+        escapeHtml(row[2]) + '</a><span class="snippet">' + snippet(row[4] || row[2], needles) + "</span>";
       list.appendChild(li);
     }
     status.textContent = total ? total + " " + list.getAttribute("data-count") : list.getAttribute("data-none");

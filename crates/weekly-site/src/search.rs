@@ -34,12 +34,13 @@ pub const WORD_CHARS: usize = 40;
 /// Characters of text kept per entry for the result list.
 const TEXT_CHARS: usize = 160;
 
-/// One searchable entry.
+/// One searchable entry, or a text of an issue outside its entries (the paragraphs before
+/// its first section and after its last, a section's paragraphs before its entries).
 #[derive(Debug, Clone)]
 pub struct SearchDoc {
     /// Issue number.
     pub issue: u32,
-    /// Section name.
+    /// Section name (empty where the title says where the text is).
     pub section: String,
     /// Title, plain.
     pub title: String,

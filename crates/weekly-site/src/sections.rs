@@ -168,25 +168,56 @@ pub(crate) fn collect_issue(
     }
 }
 
-/// The searchable entries of an issue page at `url`.
+/// The searchable documents of an issue page at `url`: all of the text it shows — the
+/// paragraphs before its first section and after its last (one document, at the page's
+/// URL), each section's paragraphs before its entries (essays among them; a document at the
+/// section's anchor) and each entry.
 pub(crate) fn entry_docs<'v>(
     view: &'v IssueView,
     url: &'v str,
     section_name: &'v HashMap<String, String>,
 ) -> impl Iterator<Item = SearchDoc> + 'v {
-    view.sections.iter().flat_map(move |section| {
+    let own = (!view.own_text.is_empty()).then(|| SearchDoc {
+        issue: view.number,
+        section: String::new(),
+        title: view.title.clone(),
+        url: url.to_owned(),
+        text: view.own_text.clone(),
+    });
+    let sections = view.sections.iter().flat_map(move |section| {
         let name = section_name
             .get(&section.key)
             .cloned()
             .unwrap_or_else(|| section.heading.clone());
-        section.entries.iter().map(move |entry| SearchDoc {
-            issue: view.number,
-            section: name.clone(),
-            title: entry.title.clone(),
-            url: format!("{url}#{}", entry.anchor),
-            text: entry.body_text.clone(),
-        })
-    })
+        let intro = (!section.intro_text.is_empty()).then(|| {
+            let title = if section.heading.trim().is_empty() {
+                view.title.clone()
+            } else {
+                section.heading.clone()
+            };
+            SearchDoc {
+                issue: view.number,
+                section: if name == title {
+                    String::new()
+                } else {
+                    name.clone()
+                },
+                title,
+                url: format!("{url}#{}", section.anchor),
+                text: section.intro_text.clone(),
+            }
+        });
+        intro
+            .into_iter()
+            .chain(section.entries.iter().map(move |entry| SearchDoc {
+                issue: view.number,
+                section: name.clone(),
+                title: entry.title.clone(),
+                url: format!("{url}#{}", entry.anchor),
+                text: entry.body_text.clone(),
+            }))
+    });
+    own.into_iter().chain(sections)
 }
 
 /// Section key → its name in `lang`.

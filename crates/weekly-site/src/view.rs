@@ -49,6 +49,9 @@ pub struct SectionView {
     pub heading: String,
     /// Paragraphs before the entries, as HTML.
     pub intro_html: String,
+    /// Paragraphs before the entries, as plain text (empty while only titles are shown).
+    #[serde(skip)]
+    pub intro_text: String,
     /// True for a counted section.
     pub counted: bool,
     /// Entries.
@@ -96,6 +99,10 @@ pub struct IssueView {
     pub sections: Vec<SectionView>,
     /// Closing paragraphs, as HTML.
     pub postamble_html: String,
+    /// The paragraphs before the first section and after the last, as plain text (empty
+    /// while only titles are shown).
+    #[serde(skip)]
+    pub own_text: String,
     /// Previous issue in this language.
     pub prev: Option<NeighbourView>,
     /// Next issue in this language.
@@ -377,6 +384,11 @@ pub(crate) fn view_without_html(
             heading_html: inline(&section.heading.text),
             heading: section.heading.plain(),
             intro_html: String::new(),
+            intro_text: if titles_only {
+                String::new()
+            } else {
+                blocks_text(&section.intro)
+            },
             counted,
             entries,
             source,
@@ -421,6 +433,19 @@ pub(crate) fn view_without_html(
         preamble_html: if titles_only { intro } else { String::new() },
         sections,
         postamble_html: String::new(),
+        own_text: if titles_only {
+            String::new()
+        } else {
+            let (before, after) = (
+                blocks_text(&document.preamble),
+                blocks_text(&document.postamble),
+            );
+            [before, after]
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        },
         prev: None,
         next: None,
         untranslated,
@@ -509,7 +534,10 @@ pub fn content_html(view: &IssueView) -> String {
     let mut out = String::new();
     out.push_str(&view.preamble_html);
     for section in &view.sections {
-        let _ = writeln!(out, "<h2>{}</h2>", section.heading_html);
+        // A section written without a heading (a list before the first one) gets none.
+        if !section.heading_html.trim().is_empty() {
+            let _ = writeln!(out, "<h2>{}</h2>", section.heading_html);
+        }
         out.push_str(&section.intro_html);
         if !section.entries.is_empty() {
             out.push_str("<ol>\n");
