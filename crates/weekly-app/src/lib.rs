@@ -20,6 +20,8 @@ pub mod editions;
 pub mod email_edition;
 pub mod featured;
 pub mod files;
+pub mod import;
+pub mod init;
 pub mod mail;
 pub mod mail_texts;
 pub mod og;

@@ -175,7 +175,11 @@ impl Season {
 
     /// The theme of `member` in `lang`: its files', else its collection part's heading.
     pub fn theme(&self, workspace: &Workspace, member: &Member<'_>, lang: &Lang) -> String {
-        let from_issue = member.issue.map(|i| theme(i, lang)).unwrap_or_default();
+        let format = &workspace.config.catalogue.format;
+        let from_issue = member
+            .issue
+            .map(|i| theme(i, lang, format))
+            .unwrap_or_default();
         if !from_issue.is_empty() || lang != &workspace.config.primary_language {
             return from_issue;
         }
@@ -546,16 +550,16 @@ impl Season {
     }
 }
 
-/// The theme of `issue` in `lang`: `issue.toml`'s, else its title's (not a bare date, as
-/// in `Python Trending Weekly #32 (2023-12-23)`).
-pub fn theme(issue: &Issue, lang: &Lang) -> String {
+/// The theme of `issue` in `lang`: `issue.toml`'s, else its title's as `format` reads it (not a
+/// bare date, as in `Python Trending Weekly #32 (2023-12-23)`).
+pub fn theme(issue: &Issue, lang: &Lang, format: &weekly_model::Format) -> String {
     if let Some(theme) = issue.titles.get(lang) {
         return theme.trim().to_owned();
     }
     let theme = issue
         .best(lang)
-        .and_then(|e| e.document.title_parts())
-        .map(|p| p.theme.trim().to_owned())
+        .and_then(|e| e.document.title())
+        .map(|t| format.title_parts(t).theme.trim().to_owned())
         .unwrap_or_default();
     let bare = theme.trim_matches(|c| matches!(c, '(' | ')' | '（' | '）' | ' '));
     if IsoDate::parse(bare).is_some() {

@@ -27,6 +27,8 @@ pub struct IssueStats {
     pub source: Source,
     /// Entries per counted section.
     pub counts: Counts,
+    /// Entries in all sections, counted or not (essay sections hold none).
+    pub entries: u32,
     /// Word counts of the edition (of the full text when `source` is `Full`).
     pub words: WordCounts,
 }
@@ -80,6 +82,7 @@ pub fn issue_counts(
             Source::Full
         },
         counts,
+        entries: u32::try_from(document.entries().count()).unwrap_or(u32::MAX),
         words: WordCounts::default(),
     }
 }

@@ -96,6 +96,7 @@ mod tests {
             date: IsoDate::new(2024, 1, 1).unwrap(),
             source: Source::Full,
             counts,
+            entries: articles,
             words: WordCounts {
                 han: 10,
                 jieba: 8,

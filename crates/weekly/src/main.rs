@@ -25,8 +25,8 @@ use std::process::ExitCode;
 ///
 /// A workspace is a directory with `weekly.toml`, one directory per issue under `issues/`
 /// (`issue.toml` with number and date, `zh.md`, `en.md`, `zh.teaser.md`…) and `templates/`.
-/// Start with `weekly init DIR`, or `weekly import python-weekly SRC --into DIR` to bring an
-/// existing archive in, then run `weekly check`.
+/// Start with `weekly init DIR [--format NAME]`, or `weekly import SRC --into DIR --format NAME`
+/// to bring an existing archive in, then run `weekly check`.
 ///
 /// Each issue: `weekly split issues/NNNN/draft.md` (bilingual draft → `zh.md` + `en.md`),
 /// `weekly check`, `weekly render N --edition teaser|telegram|links`, `weekly readme README.md`,
@@ -62,9 +62,9 @@ enum Command {
     Check(cmd::check::Args),
     /// Summarise the workspace: languages, issues, which are free and which paid.
     Info(cmd::info::Args),
-    /// Bring an existing archive into a new workspace.
-    #[command(subcommand)]
-    Import(cmd::import::Source),
+    /// Bring an existing archive of Markdown files into a new workspace (or the issues a
+    /// workspace lacks into it), read as its format's `[import]` table says.
+    Import(cmd::import::Args),
     /// Split a bilingual `中文---English` draft into one edition file per language.
     Split(cmd::split::Args),
     /// Entries per section and word counts per issue, totals per season, `stats.json`.
@@ -143,7 +143,7 @@ fn main() -> ExitCode {
         Command::Init(args) => cmd::init::run(&args),
         Command::Check(args) => cmd::check::run(&args, &cli.workspace),
         Command::Info(args) => cmd::info::run(&args, &cli.workspace),
-        Command::Import(source) => cmd::import::run(&source),
+        Command::Import(args) => cmd::import::run(&args),
         Command::Split(args) => cmd::split::run(&args, &cli.workspace),
         Command::Stats(args) => cmd::stats::run(&args, &cli.workspace),
         Command::Render(args) => cmd::render::run(&args, &cli.workspace),

@@ -117,7 +117,11 @@ fn report(workspace: &Workspace, season: &Season) {
             issue.date,
             access,
             editions.join("  "),
-            printer::one_line(&crate::season::theme(issue, &config.primary_language))
+            printer::one_line(&crate::season::theme(
+                issue,
+                &config.primary_language,
+                &config.catalogue.format
+            ))
         ));
     }
     for member in members.iter().filter(|m| m.issue.is_none()) {

@@ -18,8 +18,9 @@ use weekly_stats::{IssueStats, Totals, landing_figures, seasons};
 pub enum Format {
     /// A table per issue, then the totals per season and overall.
     Text,
-    /// A JSON array: one object per issue (`number`, `date`, `source`, `counts`, `words`,
-    /// `description` per language), or per season with `--by season`.
+    /// A JSON array: one object per issue (`number`, `date`, `source`, `counts` per counted
+    /// section, `entries` in all sections counted or not, `words`, `description` per language),
+    /// or per season with `--by season`.
     Json,
     /// The flat object a landing page reads: `total_articles`, …, `total_issues`.
     Landing,
@@ -129,6 +130,7 @@ fn issue_json(workspace: &Workspace, stats: &IssueStats) -> Value {
         "date": stats.date.to_string(),
         "source": stats.source,
         "counts": counts_json(&stats.counts),
+        "entries": stats.entries,
         "words": stats.words,
         "description": descriptions,
     })
