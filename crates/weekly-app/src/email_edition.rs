@@ -8,6 +8,7 @@ use crate::archive::Issue;
 use crate::editions;
 use crate::workspace::Workspace;
 use anyhow::{Result, anyhow};
+use std::fmt::Write as _;
 use weekly_model::Lang;
 use weekly_site::markdown::{block, escape};
 
@@ -287,7 +288,7 @@ fn entry_lines(body: &str, cjk: bool) -> String {
             Some(title) => {
                 let number = &content[..digits];
                 let mark = if cjk { "、" } else { ". " };
-                out.push_str(&format!("**{number}{mark}{title}**"));
+                let _ = write!(out, "**{number}{mark}{title}**");
                 out.push_str(&line[content.len()..]);
             }
             None => out.push_str(line),
@@ -334,14 +335,13 @@ fn text_of(body: &str) -> String {
         for link in weekly_model::inline::links(rest) {
             rewritten.push_str(&rest[at..link.offset]);
             let text = weekly_model::inline::plain_text(&link.text);
-            let n = match urls.iter().position(|u| *u == link.url) {
-                Some(i) => i + 1,
-                None => {
-                    urls.push(link.url.clone());
-                    urls.len()
-                }
+            let n = if let Some(i) = urls.iter().position(|u| *u == link.url) {
+                i + 1
+            } else {
+                urls.push(link.url.clone());
+                urls.len()
             };
-            rewritten.push_str(&format!("{text}{OPEN}{n}{CLOSE}"));
+            let _ = write!(rewritten, "{text}{OPEN}{n}{CLOSE}");
             at = link.end;
         }
         rewritten.push_str(&rest[at..]);
@@ -372,7 +372,7 @@ fn text_of(body: &str) -> String {
     if !urls.is_empty() {
         text.push('\n');
         for (i, url) in urls.iter().enumerate() {
-            text.push_str(&format!("[{}] {url}\n", i + 1));
+            let _ = writeln!(text, "[{}] {url}", i + 1);
         }
     }
     text
