@@ -405,7 +405,11 @@ fn snapshots_of_the_page_templates() {
     // Lists of issues show each issue's own number, never a list number beside it (a
     // reversed list once showed #159 as "9."); dates and pills do not break inside; Japanese
     // pages name Japanese fonts first.
-    for page in ["index.html", "zh/archive/index.html", "zh/seasons/1/index.html"] {
+    for page in [
+        "index.html",
+        "zh/archive/index.html",
+        "zh/seasons/1/index.html",
+    ] {
         let html = read(&out.join(page));
         assert!(!html.contains("<ol class=\"issue-list\""), "{page}");
         assert!(html.contains("<ul class=\"issue-list\">"), "{page}");
@@ -413,9 +417,14 @@ fn snapshots_of_the_page_templates() {
     let css = read(&out.join("assets/site.css"));
     assert!(css.contains(".issue-list { list-style: none;"));
     assert!(css.contains("time { white-space: nowrap; }"));
-    let ja_rule = css.find("html:lang(ja) body").expect("a rule for Japanese pages");
+    let ja_rule = css
+        .find("html:lang(ja) body")
+        .expect("a rule for Japanese pages");
     let jp = css[ja_rule..].find("Noto Sans CJK JP").unwrap();
-    assert!(!css[ja_rule..ja_rule + jp].contains(" SC\""), "JP fonts before any SC font");
+    assert!(
+        !css[ja_rule..ja_rule + jp].contains(" SC\""),
+        "JP fonts before any SC font"
+    );
 }
 
 /// The corpus imported and built once (public site), or `None` without the corpus.
