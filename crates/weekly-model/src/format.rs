@@ -112,15 +112,17 @@ struct Found {
 }
 
 /// One character as compared: spaces (ASCII and ideographic) dropped, full-width ASCII forms
-/// read as ASCII, so that `第 407 期` and `第407期`, `（` and `(` compare equal.
+/// read as ASCII, Latin letters without case, so that `第 407 期` and `第407期`, `（` and `(`,
+/// `This Week In Rust` and `This Week in Rust` compare equal.
 fn fold_char(c: char) -> Option<char> {
     if c.is_whitespace() {
         return None;
     }
-    Some(match c as u32 {
+    let ascii = match c as u32 {
         0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         _ => c,
-    })
+    };
+    Some(ascii.to_ascii_lowercase())
 }
 
 fn fold_spaces(text: &str) -> String {
@@ -331,6 +333,7 @@ mod tests {
         assert_eq!(p.parse("科技爱好者周刊：第 1 期"), None);
         let p = TitlePattern::new("This Week in Rust {number}").unwrap();
         assert_eq!(p.parse("This Week in Rust 528"), Some((528, String::new())));
+        assert_eq!(p.parse("This Week In Rust 12"), Some((12, String::new())));
         assert_eq!(p.parse("This Week in Rust 528 extra"), None);
         let p = TitlePattern::new("* Week* in Rust {number}").unwrap();
         assert_eq!(p.parse("These Weeks in Rust 9"), Some((9, String::new())));
