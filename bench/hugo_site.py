@@ -178,7 +178,7 @@ def parse_front_matter(text):
     """(fields, body) of a `---` YAML block of `key: value` lines; ({}, text) without one."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        return {}, text
+        return parse_field_lines(text)
     for end in range(1, len(lines)):
         if lines[end].strip() == "---":
             break
@@ -198,6 +198,25 @@ def parse_front_matter(text):
             except ValueError:
                 value = value[1:-1]
         fields[key] = value
+    return fields, "\n".join(lines[end + 1 :])
+
+
+def parse_field_lines(text):
+    """(fields, body) of `Key: value` header lines up to the first blank line (Pelican), keys
+    lower-cased; ({}, text) when the first lines are not such a header."""
+    lines = text.split("\n")
+    fields = {}
+    for end, line in enumerate(lines):
+        if not line.strip():
+            break
+        m = re.match(r"^([A-Za-z][\w-]*):\s*(.*)$", line)
+        if not m:
+            return {}, text
+        fields[m.group(1).lower()] = m.group(2).strip()
+    else:
+        return {}, text
+    if "title" not in fields and "date" not in fields:
+        return {}, text
     return fields, "\n".join(lines[end + 1 :])
 
 

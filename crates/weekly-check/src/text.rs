@@ -13,8 +13,8 @@ fn title_line(edition: &Edition<'_>, settings: &Settings<'_>) -> u32 {
             let keys = &settings.catalogue.format.title_keys;
             let is_title = |line: &str| match fm.style {
                 FrontMatterStyle::Yaml => line.starts_with("title:"),
-                FrontMatterStyle::Fields { .. } => line
-                    .split_once(':')
+                FrontMatterStyle::Fields { syntax, .. } => syntax
+                    .split(line)
                     .is_some_and(|(key, _)| Format::is_key(keys, key)),
             };
             edition

@@ -153,12 +153,57 @@ pub enum FrontMatterStyle {
     /// YAML between `---` lines.
     #[default]
     Yaml,
-    /// `Key: value` lines at the top of the file (Pelican, Jekyll-like), ended by a blank
-    /// line; `other_lines` holds every line, and the keys that gave the title and the date.
+    /// A header read by the newsletter's own keys (`[format] title_keys`, `date_keys`):
+    /// `Key: value` lines at the top of the file (Pelican), YAML whose title or date is not
+    /// `title`/`pubDate` (Jekyll's `date: 2020-12-02 18:46`), or TOML between `+++` lines
+    /// (Hugo, Zola). `other_lines` holds every line between the fences as written, and the
+    /// keys that gave the title and the date; only a changed title or date line is rewritten.
     Fields {
         title_key: Option<String>,
         date_key: Option<String>,
+        syntax: FieldSyntax,
     },
+}
+
+/// How the lines of a [`FrontMatterStyle::Fields`] header are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum FieldSyntax {
+    /// `Key: value` lines, no fences, ended by a blank line.
+    #[default]
+    Lines,
+    /// YAML between `---` lines.
+    Yaml,
+    /// TOML between `+++` lines.
+    Toml,
+}
+
+impl FieldSyntax {
+    /// The fence line around the header, if any.
+    pub fn fence(self) -> Option<&'static str> {
+        match self {
+            FieldSyntax::Lines => None,
+            FieldSyntax::Yaml => Some("---"),
+            FieldSyntax::Toml => Some("+++"),
+        }
+    }
+
+    /// `(key, value)` of one top-level header line (`key: value`, or `key = value` in TOML),
+    /// the value as written (quotes kept).
+    pub fn split(self, line: &str) -> Option<(&str, &str)> {
+        if line.starts_with([' ', '\t', '-', '#', '[']) {
+            return None;
+        }
+        let (key, value) = match self {
+            FieldSyntax::Toml => line.split_once('=')?,
+            _ => line.split_once(':')?,
+        };
+        let key = key.trim().trim_matches('"');
+        let ok = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        ok.then_some((key, value.trim()))
+    }
 }
 
 /// The header of an issue: YAML front matter between `---` lines, or `Key: value` lines.

@@ -26,8 +26,8 @@ pub use counts::Counts;
 pub use date::IsoDate;
 pub use diagnostic::{Diagnostic, Severity};
 pub use document::{
-    Block, DocKind, Document, FrontMatter, FrontMatterStyle, Header, Heading, HeadingStyle,
-    LineEnding, Part, Section, TitleParts,
+    Block, DocKind, Document, FieldSyntax, FrontMatter, FrontMatterStyle, Header, Heading,
+    HeadingStyle, LineEnding, Part, Section, TitleParts,
 };
 pub use entry::{Entry, NumberMarker};
 pub use format::{Format, Numbering, TitlePattern};

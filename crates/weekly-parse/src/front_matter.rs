@@ -1,9 +1,11 @@
-//! YAML front matter: finding its `---` fences, reading the fields we use, reporting YAML errors
-//! at their position in the file.
+//! Issue headers: YAML front matter between `---` fences, TOML between `+++`, or `Key: value`
+//! lines; reading the fields we use by the newsletter's keys, reporting errors at their position
+//! in the file.
 
 use crate::lines::Line;
 use serde::Deserialize;
-use weekly_model::{Diagnostic, Format, FrontMatter, FrontMatterStyle, IsoDate};
+use std::collections::BTreeMap;
+use weekly_model::{Diagnostic, FieldSyntax, Format, FrontMatter, FrontMatterStyle, IsoDate};
 
 #[derive(Deserialize, Default)]
 struct Fields {
@@ -30,19 +32,19 @@ pub(crate) fn closing_fence(lines: &[Line<'_>], start: usize) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
-/// Reads the YAML between `lines[open]` and `lines[close]` (both `---`).
+/// Reads the YAML between `lines[open]` and `lines[close]` (both `---`): by the built-in keys
+/// (`title`, `pubDate`, `author`, `description`), or — when the title or date is only under
+/// another of the newsletter's keys (`date: 2020-12-02 18:46`) — by the format's keys, every
+/// line kept as written.
 pub(crate) fn read(
     lines: &[Line<'_>],
     open: usize,
     close: usize,
+    format: &Format,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> FrontMatter {
     let body = &lines[open + 1..close];
-    let mut yaml = String::new();
-    for line in body {
-        yaml.push_str(line.content);
-        yaml.push('\n');
-    }
+    let yaml = joined(body);
     let first_line = lines[open].number + 1;
     let fields = match serde_saphyr::from_str::<Option<Fields>>(&yaml) {
         Ok(fields) => fields.unwrap_or_default(),
@@ -61,6 +63,23 @@ pub(crate) fn read(
             salvage(body)
         }
     };
+    let other_key = |keys: &[String], builtin: &str| {
+        body.iter()
+            .filter_map(|l| FieldSyntax::Yaml.split(l.content))
+            .any(|(key, _)| key != builtin && Format::is_key(keys, key))
+    };
+    if (fields.title.is_none() && other_key(&format.title_keys, "title"))
+        || (fields.pub_date.is_none() && other_key(&format.date_keys, "pubDate"))
+    {
+        let values = serde_saphyr::from_str::<Option<BTreeMap<String, Scalar>>>(&yaml)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(key, value)| Some((key, value.0?)))
+            .collect();
+        return read_keyed(body, format, FieldSyntax::Yaml, &values, diagnostics);
+    }
     let mut other_lines = Vec::new();
     let mut in_known = false;
     for line in body {
@@ -97,6 +116,129 @@ pub(crate) fn read(
     }
 }
 
+/// Index of the closing `+++` line when `lines[start]` opens TOML front matter.
+pub(crate) fn closing_toml_fence(lines: &[Line<'_>], start: usize) -> Option<usize> {
+    if lines.get(start)?.content.trim_end() != "+++" {
+        return None;
+    }
+    lines
+        .iter()
+        .enumerate()
+        .skip(start + 1)
+        .take(200)
+        .find(|(_, l)| l.content.trim_end() == "+++")
+        .map(|(i, _)| i)
+}
+
+/// Reads the TOML between `lines[open]` and `lines[close]` (both `+++`) by the format's keys,
+/// every line kept as written; a TOML error is reported at its line and column.
+pub(crate) fn read_toml(
+    lines: &[Line<'_>],
+    open: usize,
+    close: usize,
+    format: &Format,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FrontMatter {
+    let body = &lines[open + 1..close];
+    let text = joined(body);
+    let values = match text.parse::<toml::Table>() {
+        Ok(table) => table
+            .into_iter()
+            .filter_map(|(key, value)| {
+                let value = match value {
+                    toml::Value::String(s) => s,
+                    toml::Value::Datetime(d) => d.to_string(),
+                    toml::Value::Integer(i) => i.to_string(),
+                    toml::Value::Float(f) => f.to_string(),
+                    toml::Value::Boolean(b) => b.to_string(),
+                    _ => return None,
+                };
+                Some((key, value))
+            })
+            .collect(),
+        Err(error) => {
+            let (line, column) = error.span().map_or((0, 1), |span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count();
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+                (line, column + 1)
+            });
+            let message = error.message().lines().next().unwrap_or("invalid TOML");
+            diagnostics.push(Diagnostic::error(
+                "toml",
+                body.get(line).map_or(lines[open].number + 1, |l| l.number),
+                column as u32,
+                format!("front matter is not valid TOML: {message}"),
+            ));
+            BTreeMap::new()
+        }
+    };
+    read_keyed(body, format, FieldSyntax::Toml, &values, diagnostics)
+}
+
+fn joined(body: &[Line<'_>]) -> String {
+    let mut text = String::new();
+    for line in body {
+        text.push_str(line.content);
+        text.push('\n');
+    }
+    text
+}
+
+/// A YAML value when it is a scalar (lists and maps are skipped).
+struct Scalar(Option<String>);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a YAML value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(Some(v.to_owned())))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(Some(v.to_string())))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(Some(v.to_string())))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(Some(v.to_string())))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(Some(v.to_string())))
+            }
+            fn visit_unit<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar(None))
+            }
+            fn visit_none<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar(None))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Scalar, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Scalar(None))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Scalar, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Scalar(None))
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
+}
+
 /// The end (exclusive) of `Key: value` header lines starting at `start`: every line up to
 /// the first blank one is `Key: value` (a key of letters, digits, `_` or `-`), and one of the
 /// keys is a title, number or date key of `format` — so a first paragraph that happens to
@@ -108,7 +250,7 @@ pub(crate) fn field_lines(lines: &[Line<'_>], start: usize, format: &Format) -> 
         if line.is_blank() {
             break;
         }
-        let (key, _) = field(line.content)?;
+        let (key, _) = FieldSyntax::Lines.split(line.content)?;
         known |= [&format.title_keys, &format.number_keys, &format.date_keys]
             .iter()
             .any(|keys| Format::is_key(keys, key));
@@ -120,18 +262,7 @@ pub(crate) fn field_lines(lines: &[Line<'_>], start: usize, format: &Format) -> 
     (known && end > start).then_some(end)
 }
 
-/// `Key: value` of one header line.
-fn field(content: &str) -> Option<(&str, &str)> {
-    let (key, value) = content.split_once(':')?;
-    let ok = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    ok.then_some((key, value.trim()))
-}
-
-/// Reads `Key: value` header lines: the title and date from the format's keys (a date may be
-/// unpadded and carry a time, which is left out), every line kept as written.
+/// Reads `Key: value` header lines (Pelican) by the format's keys.
 pub(crate) fn read_fields(
     lines: &[Line<'_>],
     start: usize,
@@ -139,16 +270,40 @@ pub(crate) fn read_fields(
     format: &Format,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> FrontMatter {
+    let body = &lines[start..end];
+    let values = body
+        .iter()
+        .filter_map(|l| FieldSyntax::Lines.split(l.content))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    read_keyed(body, format, FieldSyntax::Lines, &values, diagnostics)
+}
+
+/// A header read by the format's keys: the title and date of the first lines whose keys are
+/// title and date keys (a date may be unpadded and carry a time, which is left out), with
+/// `values` the parsed value of each key; every line kept as written.
+fn read_keyed(
+    body: &[Line<'_>],
+    format: &Format,
+    syntax: FieldSyntax,
+    values: &BTreeMap<String, String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FrontMatter {
     let mut title = None;
     let mut date = None;
     let mut title_key = None;
     let mut date_key = None;
-    for line in &lines[start..end] {
-        let Some((key, value)) = field(line.content) else {
+    let mut author = None;
+    let mut description = None;
+    for line in body {
+        let Some((key, _)) = syntax.split(line.content) else {
+            continue;
+        };
+        let Some(value) = values.get(key) else {
             continue;
         };
         if title.is_none() && Format::is_key(&format.title_keys, key) {
-            title = Some(value.to_owned());
+            title = Some(value.clone());
             title_key = Some(key.to_owned());
         } else if date.is_none() && Format::is_key(&format.date_keys, key) {
             match IsoDate::parse_loose(value) {
@@ -161,9 +316,13 @@ pub(crate) fn read_fields(
                 )),
             }
             date_key = Some(key.to_owned());
+        } else if key.eq_ignore_ascii_case("author") {
+            author.get_or_insert_with(|| value.clone());
+        } else if key.eq_ignore_ascii_case("description") || key.eq_ignore_ascii_case("summary") {
+            description.get_or_insert_with(|| value.clone());
         }
     }
-    let other_lines = lines[start..end]
+    let other_lines = body
         .iter()
         .map(|l| l.content)
         .collect::<Vec<_>>()
@@ -172,11 +331,12 @@ pub(crate) fn read_fields(
         style: FrontMatterStyle::Fields {
             title_key,
             date_key,
+            syntax,
         },
         title,
         pub_date: date,
-        author: None,
-        description: None,
+        author,
+        description,
         other_lines,
         source: None,
     }
@@ -229,7 +389,7 @@ mod tests {
         let lines = split(text);
         let close = closing_fence(&lines, 0).expect("closed");
         let mut d = Vec::new();
-        (read(&lines, 0, close, &mut d), d)
+        (read(&lines, 0, close, &Format::default(), &mut d), d)
     }
 
     #[test]

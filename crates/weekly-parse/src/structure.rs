@@ -98,8 +98,21 @@ fn read_header(
 ) -> Option<Header> {
     let start = *i;
     let first = lines.get(start)?;
-    if let Some(close) = front_matter::closing_fence(lines, start) {
-        let mut fm = front_matter::read(lines, start, close, diagnostics);
+    let format = &options.catalogue.format;
+    let fenced = if let Some(close) = front_matter::closing_fence(lines, start) {
+        Some((
+            front_matter::read(lines, start, close, format, diagnostics),
+            close,
+        ))
+    } else {
+        front_matter::closing_toml_fence(lines, start).map(|close| {
+            (
+                front_matter::read_toml(lines, start, close, format, diagnostics),
+                close,
+            )
+        })
+    };
+    if let Some((mut fm, close)) = fenced {
         let end = trailing_blanks(lines, close + 1);
         fm.source = Some(Verbatim {
             text: raw_of(&lines[start..end]),
@@ -108,7 +121,6 @@ fn read_header(
         *i = end;
         return Some(Header::FrontMatter(fm));
     }
-    let format = &options.catalogue.format;
     if format.field_header
         && let Some(fields_end) = front_matter::field_lines(lines, start, format)
     {

@@ -7,8 +7,8 @@
 use crate::yaml;
 use std::fmt::Write as _;
 use weekly_model::{
-    Block, Document, Entry, FrontMatter, Header, Heading, HeadingStyle, LineEnding, NumberMarker,
-    Section,
+    Block, Document, Entry, FieldSyntax, FrontMatter, Header, Heading, HeadingStyle, LineEnding,
+    NumberMarker, Section,
 };
 
 /// Writes the document as Markdown.
@@ -94,9 +94,10 @@ impl Writer {
         if let weekly_model::FrontMatterStyle::Fields {
             title_key,
             date_key,
+            syntax,
         } = &fm.style
         {
-            let text = field_lines(fm, title_key.as_deref(), date_key.as_deref());
+            let text = field_lines(fm, title_key.as_deref(), date_key.as_deref(), *syntax);
             self.canonical(&text);
             return;
         }
@@ -183,39 +184,65 @@ impl Writer {
     }
 }
 
-/// `Key: value` header lines with the current title and date in the lines of their keys (or
-/// added first, when the header had none).
-fn field_lines(fm: &FrontMatter, title_key: Option<&str>, date_key: Option<&str>) -> String {
-    let mut lines: Vec<String> = Vec::new();
+/// A header read by the newsletter's keys, with the current title and date in the lines of
+/// their keys (or added first, when the header had none), between its fences.
+fn field_lines(
+    fm: &FrontMatter,
+    title_key: Option<&str>,
+    date_key: Option<&str>,
+    syntax: FieldSyntax,
+) -> String {
+    let line_of = |key: &str, value: &str, is_date: bool| {
+        let value = value.replace(['\n', '\r'], " ");
+        match syntax {
+            FieldSyntax::Lines => format!("{key}: {value}"),
+            FieldSyntax::Yaml if is_date => format!("{key}: {value}"),
+            FieldSyntax::Yaml => format!("{key}: {}", yaml::scalar(&value)),
+            FieldSyntax::Toml if is_date => format!("{key} = {value}"),
+            FieldSyntax::Toml => format!("{key} = {}", toml_string(&value)),
+        }
+    };
     let put =
         |key: Option<&str>, fallback: &str, value: &Option<String>, lines: &mut Vec<String>| {
-            let Some(value) = value else { return };
-            let key = key.unwrap_or(fallback);
-            lines.push(format!("{key}: {}", value.replace(['\n', '\r'], " ")));
+            if let Some(value) = value {
+                lines.push(line_of(key.unwrap_or(fallback), value, false));
+            }
         };
-    let key_of = |line: &str| line.split_once(':').map(|(k, _)| k.trim().to_owned());
+    let unquoted = |value: &str| {
+        let value = value.trim();
+        ['\'', '"']
+            .iter()
+            .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)))
+            .unwrap_or(value)
+            .to_owned()
+    };
+    let (title_fallback, date_fallback) = match syntax {
+        FieldSyntax::Lines => ("Title", "Date"),
+        _ => ("title", "date"),
+    };
+    let mut lines: Vec<String> = Vec::new();
     let mut title_done = false;
     let mut date_done = false;
-    let value_of = |line: &str| line.split_once(':').map(|(_, v)| v.trim().to_owned());
     for line in fm.other_lines.lines() {
-        let key = key_of(line);
-        if key.is_some() && key.as_deref() == title_key && !title_done {
-            if value_of(line) == fm.title {
+        let field = syntax.split(line);
+        let key = field.map(|(k, _)| k);
+        if key.is_some() && key == title_key && !title_done {
+            if field.map(|(_, v)| unquoted(v)) == fm.title {
                 lines.push(line.to_owned());
             } else {
-                put(title_key, "Title", &fm.title, &mut lines);
+                put(title_key, title_fallback, &fm.title, &mut lines);
             }
             title_done = true;
-        } else if key.is_some() && key.as_deref() == date_key && !date_done {
+        } else if key.is_some() && key == date_key && !date_done {
             // The line as written while it still says the same date (`2020-12-2 18:46`).
-            let same = value_of(line)
-                .and_then(|v| weekly_model::IsoDate::parse_loose(&v))
+            let same = field
+                .and_then(|(_, v)| weekly_model::IsoDate::parse_loose(v))
                 .map(|d| d.to_string())
                 == fm.pub_date;
             if same {
                 lines.push(line.to_owned());
-            } else {
-                put(date_key, "Date", &fm.pub_date, &mut lines);
+            } else if let Some(date) = &fm.pub_date {
+                lines.push(line_of(date_key.unwrap_or(date_fallback), date, true));
             }
             date_done = true;
         } else {
@@ -223,14 +250,31 @@ fn field_lines(fm: &FrontMatter, title_key: Option<&str>, date_key: Option<&str>
         }
     }
     let mut head = Vec::new();
+    head.extend(syntax.fence().map(str::to_owned));
     if !title_done {
-        put(title_key, "Title", &fm.title, &mut head);
+        put(title_key, title_fallback, &fm.title, &mut head);
     }
-    if !date_done {
-        put(date_key, "Date", &fm.pub_date, &mut head);
+    if !date_done && let Some(date) = &fm.pub_date {
+        head.push(line_of(date_key.unwrap_or(date_fallback), date, true));
     }
     head.extend(lines);
+    head.extend(syntax.fence().map(str::to_owned));
     head.join("\n")
+}
+
+/// A TOML basic string.
+fn toml_string(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]

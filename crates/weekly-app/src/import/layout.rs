@@ -13,7 +13,9 @@ use crate::config::{Config, ImportConfig};
 use anyhow::{Context, Result, bail};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use weekly_model::{DocKind, Document, Format, FrontMatterStyle, Header, IsoDate, Lang};
+use weekly_model::{
+    DocKind, Document, FieldSyntax, Format, FrontMatterStyle, Header, IsoDate, Lang,
+};
 use weekly_parse::{ParseOptions, parse_document};
 
 /// A file a `files` pattern names.
@@ -395,17 +397,17 @@ fn read_of(document: &Document, bytes: Vec<u8>) -> Read {
     let mut header = Vec::new();
     let mut header_date = None;
     if let Some(Header::FrontMatter(fm)) = &document.header {
+        let syntax = match fm.style {
+            FrontMatterStyle::Fields { syntax, .. } => syntax,
+            FrontMatterStyle::Yaml => FieldSyntax::Yaml,
+        };
         for line in fm.other_lines.lines() {
-            if line.starts_with([' ', '\t', '-', '#']) {
-                continue;
-            }
-            if let Some((key, value)) = line.split_once(':') {
-                let value = value.trim();
+            if let Some((key, value)) = syntax.split(line) {
                 let value = ['\'', '"']
                     .iter()
                     .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)))
                     .unwrap_or(value);
-                header.push((key.trim().to_owned(), value.to_owned()));
+                header.push((key.to_owned(), value.to_owned()));
             }
         }
         match &fm.style {
