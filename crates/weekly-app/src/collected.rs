@@ -7,7 +7,7 @@ use crate::workspace::Workspace;
 use anyhow::Result;
 use std::collections::BTreeMap;
 use weekly_model::{DocKind, Document, IsoDate};
-use weekly_parse::{ParseOptions, parse_document};
+use weekly_parse::{ParseOptions, parse_collection};
 
 /// One issue's part of a collection, as a document of its own.
 #[derive(Debug, Clone)]
@@ -44,7 +44,7 @@ pub fn collected_parts(workspace: &Workspace) -> Result<BTreeMap<u32, CollectedP
         }
         let text = workspace.read_text(path)?;
         let shown = workspace.display_path(path);
-        let document = parse_document(
+        let document = parse_collection(
             &text,
             &ParseOptions {
                 file: &shown,
@@ -79,7 +79,13 @@ pub fn collected_parts(workspace: &Workspace) -> Result<BTreeMap<u32, CollectedP
                         line_ending: document.line_ending,
                         leading: String::new(),
                         header: None,
-                        preamble: Vec::new(),
+                        // What the issue says before its first section, without the date
+                        // line the collection adds.
+                        preamble: part
+                            .intro
+                            .into_iter()
+                            .filter(|block| !is_date_line(&block.text))
+                            .collect(),
                         sections: part.sections,
                         parts: Vec::new(),
                         postamble: Vec::new(),
@@ -92,10 +98,20 @@ pub fn collected_parts(workspace: &Workspace) -> Result<BTreeMap<u32, CollectedP
     Ok(out)
 }
 
+/// The line a collection puts under each part heading: `发布时间：2024-05-18`,
+/// `Published 2024-05-18`.
+fn is_date_line(text: &str) -> bool {
+    let text = text.trim();
+    let rest = text
+        .strip_prefix("发布时间：")
+        .or_else(|| text.strip_prefix("Published "));
+    rest.is_some_and(|r| IsoDate::parse(r.trim()).is_some())
+}
+
 /// The theme in a part heading: the text after the issue number (`77`, `第77期`), without a
 /// parenthesised date.
 fn heading_theme(plain: &str) -> String {
-    let rest = plain.trim().trim_start_matches('第');
+    let rest = plain.trim().trim_start_matches(['第', '#', '№']);
     let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
     let rest = rest.strip_prefix('期').unwrap_or(rest);
     let rest = rest.trim_start_matches([' ', '：', ':']).trim();

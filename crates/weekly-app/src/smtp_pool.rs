@@ -116,11 +116,12 @@ impl Server {
     }
 }
 
+/// A URL's user or password as the characters it stands for: percent escapes decoded, and a
+/// `+` kept as `+` (this is a URL, not a form: `+` is not a space).
 fn url_decode(text: &str) -> String {
-    url::form_urlencoded::parse(format!("x={text}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// A pool of SMTP connections to one server.
@@ -538,6 +539,47 @@ mod tests {
         let _rejecting = smtp_server(port, &rejecting, &["--reject", "c@"]).unwrap();
         let refused = pool.deliver("c@x.org", "c", message("c@x.org")).await;
         assert!(matches!(refused, Err(Refusal::Permanent(_))), "{refused:?}");
+    }
+
+    /// `WEEKLY_SMTP_URL` with `+` and `%40` in its user and password logs in with exactly
+    /// those characters (`+` is not a space, `%40` is `@`).
+    #[tokio::test]
+    async fn the_smtp_urls_credentials_are_percent_decoded_not_form_decoded() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        let port = free_port();
+        let Some(_server) = smtp_server(
+            port,
+            &log,
+            &["--user", "ed+itor@weekly", "--password", "p+ss@word 1"],
+        ) else {
+            return;
+        };
+        let url = format!("smtp://ed+itor%40weekly:p+ss%40word%201@127.0.0.1:{port}");
+        let server = Server::of(&SmtpConfig::default(), Some(&url), None)
+            .unwrap()
+            .unwrap();
+        SmtpPool::new(server)
+            .deliver("a@x.org", "a", message("a@x.org"))
+            .await
+            .unwrap_or_else(|e| panic!("login refused: {e:?}"));
+        let said = std::fs::read_to_string(&log).unwrap();
+        assert!(said.starts_with("auth\tok\na@x.org\t"), "{said}");
+        // The same server refuses the characters a form decoding gives.
+        let wrong = format!("smtp://ed+itor%40weekly:p%20ss%40word%201@127.0.0.1:{port}");
+        let refused = SmtpPool::new(
+            Server::of(&SmtpConfig::default(), Some(&wrong), None)
+                .unwrap()
+                .unwrap(),
+        )
+        .deliver("b@x.org", "b", message("b@x.org"))
+        .await;
+        assert!(refused.is_err(), "{refused:?}");
+        assert!(
+            std::fs::read_to_string(&log)
+                .unwrap()
+                .contains("auth\trefused")
+        );
     }
 
     /// Through the outbox: a mail after an idle period is sent, not counted as failed.

@@ -77,7 +77,10 @@ pub const RULES: &[(&str, &str)] = &[
         "text of the source language left in a translation",
     ),
     ("yaml", "front matter that is not valid YAML"),
-    ("toml", "front matter between `+++` lines that is not valid TOML"),
+    (
+        "toml",
+        "front matter between `+++` lines that is not valid TOML",
+    ),
     (
         "yaml-comment",
         "a YAML value that ` #` cuts short as a comment",

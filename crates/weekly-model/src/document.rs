@@ -141,7 +141,7 @@ impl Part {
     /// The issue number a part heading names: `## 31 主题` or `## [第1期（2023-05-13）](…)`.
     pub fn issue_number(&self) -> Option<u32> {
         let plain = self.heading.plain();
-        let plain = plain.trim_start_matches('第');
+        let plain = plain.trim().trim_start_matches(['第', '#', '№']);
         let digits: String = plain.chars().take_while(char::is_ascii_digit).collect();
         digits.parse().ok()
     }

@@ -36,8 +36,19 @@ pub struct Parsed {
 
 /// Parses one Markdown file.
 pub fn parse_document(text: &str, options: &ParseOptions<'_>) -> Parsed {
+    parse_with(text, options, false)
+}
+
+/// Parses a season collection file (one `##` part per issue, its sections under `###`, their
+/// categories under `####` and `#####`) whatever heading levels the newsletter's issues use:
+/// a newsletter that declares `###` categories still reads its season files as collections.
+pub fn parse_collection(text: &str, options: &ParseOptions<'_>) -> Parsed {
+    parse_with(text, options, true)
+}
+
+fn parse_with(text: &str, options: &ParseOptions<'_>, collection: bool) -> Parsed {
     let mut diagnostics = Vec::new();
-    let document = structure::build(text, options, &mut diagnostics);
+    let document = structure::build(text, options, collection, &mut diagnostics);
     for d in &mut diagnostics {
         options.file.clone_into(&mut d.file);
     }

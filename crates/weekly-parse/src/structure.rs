@@ -23,6 +23,7 @@ enum Marker {
 pub(crate) fn build(
     text: &str,
     options: &ParseOptions<'_>,
+    collection: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Document {
     let (bom, text) = match text.strip_prefix('\u{feff}') {
@@ -51,7 +52,7 @@ pub(crate) fn build(
         })
         .map(|t| options.catalogue.format.title_parts(&t).theme)
         .filter(|t| !t.is_empty());
-    let markers = find_markers(body, &kinds, options, theme.as_deref());
+    let markers = find_markers(body, &kinds, options, theme.as_deref(), collection);
 
     let mut document = Document {
         kind: DocKind::Full,
@@ -228,25 +229,45 @@ fn find_markers(
     kinds: &[Kind],
     options: &ParseOptions<'_>,
     theme: Option<&str>,
+    season_file: bool,
 ) -> Vec<(usize, Marker)> {
     let format = &options.catalogue.format;
     let levels = &format.levels;
-    // Season collections put one issue per `##` and its sections under `###` (a newsletter
-    // that declares category levels has none: its `###` are categories).
+    // Season collections put one issue per `##`, its sections under `###` and their categories
+    // under `####`/`#####`. A season file is read so when a `##` names an issue (`#12: …`,
+    // `第12期：…`; a wrap-up's `## 本季数据` does not); another file is when the newsletter's
+    // issues are written at `##` without categories and it has `###` sections under unknown
+    // `##` headings (a newsletter that declares category levels reads its `###` as those).
     let known = |t: &str| !heading_key(t, options).is_other();
-    let collection = levels.categories.is_empty()
-        && levels.sections == [2]
+    let names_issue = |t: &str| {
+        let plain = inline::plain_text(t);
+        let rest = plain.trim().trim_start_matches(['第', '#', '№']);
+        rest.starts_with(|c: char| c.is_ascii_digit())
+    };
+    let collection = (season_file
         && kinds
             .iter()
-            .any(|k| matches!(k, Kind::Atx(3, t) if known(t)))
-        && kinds
-            .iter()
-            .any(|k| matches!(k, Kind::Atx(2, t) if !known(t)));
+            .any(|k| matches!(k, Kind::Atx(2, t) if names_issue(t))))
+        || (levels.categories.is_empty()
+            && levels.sections == [2]
+            && kinds
+                .iter()
+                .any(|k| matches!(k, Kind::Atx(3, t) if known(t)))
+            && kinds
+                .iter()
+                .any(|k| matches!(k, Kind::Atx(2, t) if !known(t))));
     let is_section = |level: u8| {
         if collection {
             level == 3
         } else {
             levels.sections.contains(&level)
+        }
+    };
+    let is_category = |level: u8| {
+        if collection {
+            matches!(level, 4 | 5)
+        } else {
+            levels.categories.contains(&level)
         }
     };
     let definitions = if format.bullets {
@@ -288,7 +309,7 @@ fn find_markers(
                 bullets = 0;
             }
             // A category heading; before any section heading it opens a section of its own.
-            Kind::Atx(level, text) if !collection && levels.categories.contains(level) => {
+            Kind::Atx(level, text) if is_category(*level) => {
                 markers.push((
                     index,
                     Marker::Section(heading(HeadingStyle::Atx(*level), text), parent.clone()),

@@ -54,6 +54,8 @@ pub struct SectionView {
     pub intro_text: String,
     /// True for a counted section.
     pub counted: bool,
+    /// True for a category inside the section before it (`### Official` under `## Updates`).
+    pub category: bool,
     /// Entries.
     pub entries: Vec<EntryView>,
     /// Its place among the edition's sections (`Document::all_sections`).
@@ -390,6 +392,7 @@ pub(crate) fn view_without_html(
                 blocks_text(&section.intro)
             },
             counted,
+            category: section.category,
             entries,
             source,
         });

@@ -41,20 +41,23 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Opening or migrating the database failed.
-    #[error("cannot open the database {path}: {source}")]
+    ///
+    /// The cause is said in the message, once: it is not also returned by `source()` (an
+    /// error chain printed line by line would say it twice).
+    #[error("cannot open the database {path}: {cause}")]
     Open {
         /// The database, as it may be shown (no password).
         path: String,
         /// The cause.
-        source: sqlx::Error,
+        cause: sqlx::Error,
     },
     /// A migration failed.
-    #[error("cannot migrate the database {path}: {source}")]
+    #[error("cannot migrate the database {path}: {cause}")]
     Migrate {
         /// The database, as it may be shown (no password).
         path: String,
         /// The cause.
-        source: sqlx::migrate::MigrateError,
+        cause: sqlx::migrate::MigrateError,
     },
     /// A database URL that names no engine we have.
     #[error(
@@ -79,7 +82,13 @@ pub enum StoreError {
     },
     /// A query failed.
     #[error("database error: {0}")]
-    Query(#[from] sqlx::Error),
+    Query(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> StoreError {
+        StoreError::Query(error)
+    }
 }
 
 /// The database engine behind a store.
@@ -305,6 +314,9 @@ const MIGRATIONS_TABLE: &str = "_sqlx_migrations";
 /// then write (imports, collection, translation records, copies); sign-ups do not take it.
 pub const PG_WRITE_LOCK: i64 = 0x7765_656b_6c79;
 
+/// How long the first connection to a PostgreSQL server may take.
+const PG_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
 impl Store {
     /// Opens (creating it if needed) the SQLite database at `path` and brings its schema up to
     /// date.
@@ -337,9 +349,9 @@ impl Store {
     async fn open_sqlite(path: &Path, migrate: bool) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let shown = path.display().to_string();
-        let open_error = |source| StoreError::Open {
+        let open_error = |cause| StoreError::Open {
             path: shown.clone(),
-            source,
+            cause,
         };
         let url = SqliteConnectOptions::from_str("sqlite:")
             .map_err(open_error)?
@@ -356,9 +368,9 @@ impl Store {
             path.file_name()
                 .map_or_else(|| "weekly.db".into(), |n| n.to_string_lossy().into_owned())
         ));
-        let lock_error = |source: std::io::Error| StoreError::Open {
+        let lock_error = |cause: std::io::Error| StoreError::Open {
             path: shown.clone(),
-            source: sqlx::Error::Io(source),
+            cause: sqlx::Error::Io(cause),
         };
         let lock = std::fs::OpenOptions::new()
             .create(true)
@@ -408,11 +420,28 @@ impl Store {
     async fn open_postgres(url: &str, migrate: bool) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let shown = shown_url(url);
-        let open_error = |source| StoreError::Open {
+        let open_error = |cause| StoreError::Open {
             path: shown.clone(),
-            source,
+            cause,
         };
         let options = AnyConnectOptions::from_str(url).map_err(open_error)?;
+        // The first connection alone, so that a refused connection, an unknown host or a
+        // wrong password is reported at once with its own cause (a pool would retry until its
+        // acquire timeout and then say only "pool timed out"); a server that does not answer
+        // at all is given up after `PG_CONNECT_TIMEOUT`.
+        let first = tokio::time::timeout(PG_CONNECT_TIMEOUT, AnyConnection::connect_with(&options))
+            .await
+            .map_err(|_| {
+                open_error(sqlx::Error::Io(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!(
+                        "no answer from the server within {} s",
+                        PG_CONNECT_TIMEOUT.as_secs()
+                    ),
+                )))
+            })?
+            .map_err(open_error)?;
+        first.close().await.map_err(open_error)?;
         let pool = PoolOptions::<sqlx::Any>::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(10))
@@ -447,9 +476,9 @@ impl Store {
         migrator(self.engine)
             .run(&self.pool)
             .await
-            .map_err(|source| StoreError::Migrate {
+            .map_err(|cause| StoreError::Migrate {
                 path: self.shown.clone(),
-                source,
+                cause,
             })?;
         Ok(before.pending.into_iter().map(|(v, _)| v).collect())
     }
@@ -476,9 +505,9 @@ impl Store {
             let mut conn = self.pool.acquire().await?;
             conn.list_applied_migrations(MIGRATIONS_TABLE)
                 .await
-                .map_err(|source| StoreError::Migrate {
+                .map_err(|cause| StoreError::Migrate {
                     path: self.shown.clone(),
-                    source,
+                    cause,
                 })?
         };
         let applied_versions: Vec<i64> = applied.iter().map(|m| m.version).collect();
@@ -727,6 +756,30 @@ mod tests {
             prompt_tokens: 3,
             completion_tokens: 4,
         }
+    }
+
+    /// A PostgreSQL server that refuses the connection is reported at once as refused, the
+    /// cause said once (in the message, not again as a `source()`).
+    #[tokio::test]
+    async fn a_refused_postgres_connection_is_said_at_once_and_once() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        // Nothing listens on the port any more.
+        let url = format!("postgres://weekly:secret@127.0.0.1:{port}/weekly");
+        let started = std::time::Instant::now();
+        let error = match Store::connect(&url, Path::new("/")).await {
+            Ok(_) => panic!("connected to a closed port"),
+            Err(error) => error,
+        };
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(2), "took {took:?}");
+        let said = error.to_string();
+        assert!(said.to_lowercase().contains("refused"), "{said}");
+        assert!(!said.contains("secret"), "{said}");
+        assert!(std::error::Error::source(&error).is_none(), "{error:?}");
     }
 
     #[tokio::test]

@@ -87,13 +87,28 @@ pub fn skipped_links(skipped: &[String]) {
 /// that start with `hint:` are kept as they are.
 pub fn error(error: &anyhow::Error) {
     let mut stderr = std::io::stderr().lock();
-    let mut chain = error.chain();
-    if let Some(first) = chain.next() {
-        let _ = writeln!(stderr, "error: {}", shown(&first.to_string()));
+    for line in chain_lines(error) {
+        let _ = writeln!(stderr, "{}", shown(&line));
     }
-    for cause in chain {
-        let _ = writeln!(stderr, "  caused by: {}", shown(&cause.to_string()));
+}
+
+/// The lines of an error chain: each cause once. A library error that puts its cause in its
+/// own message and also returns it as its `source()` would otherwise print it twice; a cause
+/// whose text the lines before already hold is left out.
+fn chain_lines(error: &anyhow::Error) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if lines.iter().any(|line| line.contains(text.trim())) {
+            continue;
+        }
+        lines.push(if lines.is_empty() {
+            format!("error: {text}")
+        } else {
+            format!("  caused by: {text}")
+        });
     }
+    lines
 }
 
 /// Prints a line to stdout, ignoring a closed pipe (`weekly check | head`).

@@ -338,7 +338,11 @@ fn load_all(workspace: &Workspace, diagnostics: &mut Vec<Diagnostic>) -> Result<
             lang,
             catalogue,
         };
-        let parsed = parse_document(&text, &options);
+        let parsed = if season {
+            weekly_parse::parse_collection(&text, &options)
+        } else {
+            parse_document(&text, &options)
+        };
         diagnostics.extend(parsed.diagnostics);
         loaded.push(Loaded {
             lang: lang.clone(),

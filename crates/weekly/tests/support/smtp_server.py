@@ -5,9 +5,11 @@ LOG ("recipient<TAB>bytes"), and with --save DIR the message itself as DIR/N.eml
 refusals: 421 to every MAIL FROM for the first --down SECONDS, 451 to the first --defer RCPT
 commands, 550 to any recipient containing one of the --reject texts. With --idle SECONDS, a
 connection that sends no command for that long is closed (as servers do with idle clients).
+With --user U --password P, a client must log in (AUTH PLAIN or LOGIN) with exactly these
+before MAIL FROM; every login attempt is logged as "auth<TAB>ok|refused".
 
     python3 smtp_server.py PORT LOG [--save DIR] [--down S] [--defer N] [--reject TEXT]...
-        [--idle S]
+        [--idle S] [--user U --password P]
 """
 
 import argparse
@@ -16,6 +18,7 @@ import os
 import time
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Handler:
@@ -64,15 +67,32 @@ def main():
     parser.add_argument("--defer", type=int, default=0)
     parser.add_argument("--reject", action="append", default=[])
     parser.add_argument("--idle", type=float, default=300)
+    parser.add_argument("--user")
+    parser.add_argument("--password")
     args = parser.parse_args()
     if args.save:
         os.makedirs(args.save, exist_ok=True)
+    handler = Handler(args)
+    auth = {}
+    if args.user is not None:
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = (
+                isinstance(auth_data, LoginPassword)
+                and auth_data.login == args.user.encode()
+                and auth_data.password == (args.password or "").encode()
+            )
+            handler.log.write(f"auth\t{'ok' if ok else 'refused'}\n")
+            return AuthResult(success=ok)
+
+        auth = {"authenticator": authenticator, "auth_required": True, "auth_require_tls": False}
     controller = Controller(
-        Handler(args),
+        handler,
         hostname="127.0.0.1",
         port=args.port,
         data_size_limit=10_000_000,
         timeout=args.idle,
+        **auth,
     )
     controller.start()
     try:
