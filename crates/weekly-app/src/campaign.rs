@@ -4,6 +4,7 @@
 
 use crate::archive::Archive;
 use crate::email_edition::{RecipientLinks, Tier, email_edition};
+use crate::environment;
 use crate::mail::{ListHeaders, message_to_list};
 use crate::tokens::{MAIL_LINK_SECONDS, Purpose, Secret};
 use crate::workspace::Workspace;
@@ -152,10 +153,7 @@ pub struct Personaliser {
 impl Personaliser {
     /// The personaliser of `workspace`, sending as `from`.
     pub fn new(workspace: &Workspace, from: Mailbox) -> Result<Personaliser> {
-        let secret = Secret::of_workspace(
-            &workspace.root,
-            std::env::var("WEEKLY_SECRET").ok().as_deref(),
-        )?;
+        let secret = Secret::of_workspace(&workspace.root, workspace.env.get(environment::SECRET))?;
         Ok(Personaliser {
             list: ListHeaders::of(&workspace.config.smtp, workspace.config.primary_name()),
             secret,

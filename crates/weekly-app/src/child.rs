@@ -2,6 +2,7 @@
 //! variables and never a `WEEKLY_*` one (the secrets live there), and for Chromium no network
 //! at all — the kernel refuses it IP sockets.
 
+use crate::environment::Environment;
 use anyhow::{Result, bail};
 use std::process::Command;
 
@@ -40,7 +41,7 @@ pub fn minimal_env(command: &mut Command, extra: &[String], field: &str) -> Resu
     command.env_clear();
     let names = KEPT.iter().copied().chain(extra.iter().map(|s| s.trim()));
     for name in names {
-        if let Some(value) = std::env::var_os(name) {
+        if let Some(value) = Environment::process().raw(name) {
             command.env(name, value);
         }
     }

@@ -3,6 +3,7 @@
 //! counts for new GitHub repositories. Used by `weekly collect` and `weekly digest`.
 
 use crate::config::CollectConfig;
+use crate::environment::{self, Environment};
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -353,9 +354,9 @@ async fn stars(
     if repos.is_empty() {
         return Ok(());
     }
-    let api =
-        std::env::var("WEEKLY_GITHUB_API_URL").unwrap_or_else(|_| config.github_api_url.clone());
-    let token = std::env::var("WEEKLY_GITHUB_TOKEN").ok();
+    let env = Environment::process();
+    let api = env.or(environment::GITHUB_API_URL, &config.github_api_url);
+    let token = env.get(environment::GITHUB_TOKEN).map(str::to_owned);
     let github = Github::new(&api, token)?;
     let observed = stamp(now);
     let mut answers = futures::stream::iter(repos.into_iter().map(|repo| {

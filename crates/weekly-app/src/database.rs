@@ -6,13 +6,13 @@ use anyhow::{Context as _, Result};
 use weekly_store::{Engine, Store};
 
 /// The environment variable that replaces `[database] url`.
-pub const URL_VARIABLE: &str = "WEEKLY_DATABASE_URL";
+pub const URL_VARIABLE: &str = crate::environment::DATABASE_URL;
 
 /// The database URL of `workspace`, and where it came from (for messages).
 pub fn url(workspace: &Workspace) -> Result<(String, &'static str)> {
-    match std::env::var(URL_VARIABLE) {
-        Ok(url) if !url.trim().is_empty() => {
-            let url = url.trim().to_owned();
+    match workspace.env.get(URL_VARIABLE) {
+        Some(url) => {
+            let url = url.to_owned();
             if Engine::of_url(&url).is_none() {
                 anyhow::bail!(
                     "{URL_VARIABLE}: `{}` is not a database URL; use sqlite:PATH or postgres://user@host/name",
@@ -21,7 +21,7 @@ pub fn url(workspace: &Workspace) -> Result<(String, &'static str)> {
             }
             Ok((url, URL_VARIABLE))
         }
-        _ => Ok((
+        None => Ok((
             workspace.config.database.url.clone(),
             "weekly.toml [database] url",
         )),

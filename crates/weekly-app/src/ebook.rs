@@ -2,6 +2,7 @@
 //! by headless Chromium, found at run time.
 
 use crate::editions::issue_url;
+use crate::environment::{self, Environment};
 use crate::season::Season;
 use crate::workspace::Workspace;
 use anyhow::{Context as _, Result, bail};
@@ -203,7 +204,8 @@ fn section_markdown(section: &Section) -> String {
 /// The browser that prints PDFs: `$WEEKLY_CHROMIUM`, else the first of `chromium`,
 /// `chromium-browser`, `google-chrome` on the `PATH`.
 pub fn find_chromium() -> Result<PathBuf> {
-    if let Some(path) = std::env::var_os("WEEKLY_CHROMIUM") {
+    let env = Environment::process();
+    if let Some(path) = env.get(environment::CHROMIUM) {
         let path = PathBuf::from(path);
         if path.is_file() {
             return Ok(path);
@@ -219,7 +221,7 @@ pub fn find_chromium() -> Result<PathBuf> {
         "google-chrome",
         "google-chrome-stable",
     ];
-    for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
+    for dir in std::env::split_paths(env.raw("PATH").unwrap_or_default()) {
         for name in names {
             let candidate = dir.join(name);
             if candidate.is_file() {

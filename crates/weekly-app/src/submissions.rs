@@ -3,13 +3,12 @@
 //! (kept in the source's `feed_state`, in the column that holds a feed's `ETag`), and each
 //! message's first web link becomes a candidate from that source, its other words the note.
 
-use crate::config::env_or;
 use crate::workspace::Workspace;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use weekly_collect::sources::Source;
 use weekly_model::url_norm::{normalize, web_url};
 use weekly_store::{FeedState, NewItem, Store};
-use weekly_telegram::{BotApi, DEFAULT_API_URL, Update};
+use weekly_telegram::{BotApi, Update};
 
 /// Longest note kept (characters).
 const MAX_NOTE: usize = 1000;
@@ -53,21 +52,13 @@ pub fn items_of(updates: &[Update], now: &str) -> Vec<NewItem> {
     out
 }
 
-/// The bot of `workspace`: `WEEKLY_TELEGRAM_API_URL` / `[telegram] api_url`, and the token
-/// from `WEEKLY_TELEGRAM_BOT_TOKEN` (or `[telegram] bot_token`).
+/// The bot of `workspace` (see [`crate::telegram::target`]).
 fn bot(workspace: &Workspace) -> Result<BotApi> {
-    let t = &workspace.config.telegram;
-    let api = env_or("WEEKLY_TELEGRAM_API_URL", &t.api_url);
-    let token = env_or("WEEKLY_TELEGRAM_BOT_TOKEN", &t.bot_token);
-    if token.is_empty() {
+    let target = crate::telegram::target(workspace);
+    if target.token().is_empty() {
         bail!("no bot token: set WEEKLY_TELEGRAM_BOT_TOKEN");
     }
-    let api = if api.is_empty() {
-        DEFAULT_API_URL.to_owned()
-    } else {
-        api
-    };
-    BotApi::new(&api, &token, "").context("cannot set up the Bot API client")
+    target.bot()
 }
 
 /// Reads the messages sent to the bot since the last run and stores their links, with the

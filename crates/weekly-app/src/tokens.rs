@@ -76,6 +76,19 @@ impl Secret {
     /// `root/.weekly-secret`, made on first use from the system's random source and written
     /// with mode 0600. It is never printed.
     pub fn of_workspace(root: &Path, env: Option<&str>) -> Result<Secret> {
+        Secret::read(root, env)
+    }
+
+    /// The secret of `workspace`: `WEEKLY_SECRET` of its environment, else its
+    /// `.weekly-secret` (see [`Secret::of_workspace`]).
+    pub fn of(workspace: &crate::workspace::Workspace) -> Result<Secret> {
+        Secret::read(
+            &workspace.root,
+            workspace.env.get(crate::environment::SECRET),
+        )
+    }
+
+    fn read(root: &Path, env: Option<&str>) -> Result<Secret> {
         if let Some(text) = env.filter(|t| !t.trim().is_empty()) {
             return Secret::from_text(text);
         }

@@ -8,6 +8,7 @@
 //! - `draft.md` — optional bilingual draft, the input of `weekly split` (not an edition).
 
 use crate::config::{self, Config};
+use crate::environment::Environment;
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -67,6 +68,8 @@ pub struct Workspace {
     pub seasons: Vec<PathBuf>,
     /// Problems found while loading (bad `issue.toml`, stray files…).
     pub problems: Vec<Diagnostic>,
+    /// The `WEEKLY_*` settings of the environment (read once: see [`Environment`]).
+    pub env: &'static Environment,
 }
 
 impl Workspace {
@@ -120,6 +123,7 @@ impl Workspace {
             issues,
             seasons,
             problems,
+            env: Environment::process(),
         })
     }
 

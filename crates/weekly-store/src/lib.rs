@@ -770,9 +770,8 @@ mod tests {
         // Nothing listens on the port any more.
         let url = format!("postgres://weekly:secret@127.0.0.1:{port}/weekly");
         let started = std::time::Instant::now();
-        let error = match Store::connect(&url, Path::new("/")).await {
-            Ok(_) => panic!("connected to a closed port"),
-            Err(error) => error,
+        let Err(error) = Store::connect(&url, Path::new("/")).await else {
+            panic!("connected to a closed port");
         };
         let took = started.elapsed();
         assert!(took < Duration::from_secs(2), "took {took:?}");

@@ -42,9 +42,10 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "weekly", version, about, long_about, max_term_width = 100)]
 struct Cli {
-    /// The workspace directory (the one holding `weekly.toml`).
-    #[arg(long, global = true, default_value = ".", env = "WEEKLY_WORKSPACE")]
-    workspace: PathBuf,
+    /// The workspace directory (the one holding `weekly.toml`) [default: $WEEKLY_WORKSPACE, else
+    /// the current directory]
+    #[arg(long, global = true)]
+    workspace: Option<PathBuf>,
 
     #[command(subcommand)]
     command: Command,
@@ -139,34 +140,39 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     printer::keep_environment_secrets();
+    let env = weekly_app::environment::Environment::process();
+    let workspace = cli
+        .workspace
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(env.or(weekly_app::environment::WORKSPACE, ".")));
     let result = match cli.command {
         Command::Init(args) => cmd::init::run(&args),
-        Command::Check(args) => cmd::check::run(&args, &cli.workspace),
-        Command::Info(args) => cmd::info::run(&args, &cli.workspace),
+        Command::Check(args) => cmd::check::run(&args, &workspace),
+        Command::Info(args) => cmd::info::run(&args, &workspace),
         Command::Import(args) => cmd::import::run(&args),
-        Command::Split(args) => cmd::split::run(&args, &cli.workspace),
-        Command::Stats(args) => cmd::stats::run(&args, &cli.workspace),
-        Command::Render(args) => cmd::render::run(&args, &cli.workspace),
-        Command::Season(args) => cmd::season::run(&args, &cli.workspace),
-        Command::Ebook(args) => cmd::ebook::run(&args, &cli.workspace),
-        Command::Readme(args) => cmd::readme::run(&args, &cli.workspace),
-        Command::Translate(args) => cmd::translate::run(&args, &cli.workspace),
-        Command::Sources(command) => cmd::sources::run(&command, &cli.workspace),
-        Command::Collect(args) => cmd::collect::run(&args, &cli.workspace),
-        Command::Subscribers(command) => cmd::subscribers::run(&command, &cli.workspace),
-        Command::Mail(command) => cmd::mail::run(&command, &cli.workspace),
-        Command::Db(command) => cmd::db::run(&command, &cli.workspace),
-        Command::Send(args) => cmd::send::run(&args, &cli.workspace),
-        Command::Publish(args) => cmd::publish::run(&args, &cli.workspace),
-        Command::Bounces(command) => cmd::bounces::run(&command, &cli.workspace),
-        Command::Campaigns(args) => cmd::send::campaigns(&args, &cli.workspace),
-        Command::Inbox(args) => cmd::inbox::run(&args, &cli.workspace),
-        Command::Dedup(args) => cmd::dedup::run(&args, &cli.workspace),
-        Command::Digest(args) => cmd::digest::run(&args, &cli.workspace),
-        Command::Announce(args) => cmd::announce::run(&args, &cli.workspace),
-        Command::Build(args) => cmd::build::run(&args, &cli.workspace),
-        Command::Serve(args) => cmd::serve::run(&args, &cli.workspace),
-        Command::Server(args) => cmd::server::run(&args, &cli.workspace),
+        Command::Split(args) => cmd::split::run(&args, &workspace),
+        Command::Stats(args) => cmd::stats::run(&args, &workspace),
+        Command::Render(args) => cmd::render::run(&args, &workspace),
+        Command::Season(args) => cmd::season::run(&args, &workspace),
+        Command::Ebook(args) => cmd::ebook::run(&args, &workspace),
+        Command::Readme(args) => cmd::readme::run(&args, &workspace),
+        Command::Translate(args) => cmd::translate::run(&args, &workspace),
+        Command::Sources(command) => cmd::sources::run(&command, &workspace),
+        Command::Collect(args) => cmd::collect::run(&args, &workspace),
+        Command::Subscribers(command) => cmd::subscribers::run(&command, &workspace),
+        Command::Mail(command) => cmd::mail::run(&command, &workspace),
+        Command::Db(command) => cmd::db::run(&command, &workspace),
+        Command::Send(args) => cmd::send::run(&args, &workspace),
+        Command::Publish(args) => cmd::publish::run(&args, &workspace),
+        Command::Bounces(command) => cmd::bounces::run(&command, &workspace),
+        Command::Campaigns(args) => cmd::send::campaigns(&args, &workspace),
+        Command::Inbox(args) => cmd::inbox::run(&args, &workspace),
+        Command::Dedup(args) => cmd::dedup::run(&args, &workspace),
+        Command::Digest(args) => cmd::digest::run(&args, &workspace),
+        Command::Announce(args) => cmd::announce::run(&args, &workspace),
+        Command::Build(args) => cmd::build::run(&args, &workspace),
+        Command::Serve(args) => cmd::serve::run(&args, &workspace),
+        Command::Server(args) => cmd::server::run(&args, &workspace),
     };
     match result {
         Ok(code) => code,

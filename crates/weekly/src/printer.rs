@@ -12,9 +12,6 @@ use weekly_model::shown::{escape_controls, redact};
 /// The secrets of this run, never printed.
 static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
-/// Names of environment variables that hold secrets: `WEEKLY_*` with one of these in the name.
-const SECRET_NAMES: [&str; 4] = ["KEY", "TOKEN", "SECRET", "PASSWORD"];
-
 /// Remembers a secret so that no output shows it.
 pub fn keep_secret(secret: &str) {
     let secret = secret.trim();
@@ -30,21 +27,8 @@ pub fn keep_secret(secret: &str) {
 /// Remembers the secrets of the environment (`WEEKLY_LLM_API_KEY`, `WEEKLY_TELEGRAM_BOT_TOKEN`,
 /// `WEEKLY_GITHUB_TOKEN`, …) and the password of a URL such as `WEEKLY_SMTP_URL`.
 pub fn keep_environment_secrets() {
-    for (name, value) in std::env::vars_os() {
-        let (Some(name), Some(value)) = (name.to_str(), value.to_str()) else {
-            continue;
-        };
-        if !name.starts_with("WEEKLY_") {
-            continue;
-        }
-        if SECRET_NAMES.iter().any(|s| name.contains(s)) {
-            keep_secret(value);
-        } else if let Some((_, rest)) = value.split_once("://")
-            && let Some((userinfo, _)) = rest.split_once('@')
-            && let Some((_, password)) = userinfo.split_once(':')
-        {
-            keep_secret(password);
-        }
+    for secret in weekly_app::environment::Environment::process().secrets() {
+        keep_secret(secret);
     }
 }
 

@@ -14,17 +14,6 @@ use format::{RawFormat, default_format};
 use import::default_import;
 pub use import::*;
 
-/// The value of the environment variable `env` when it is set and not blank, else
-/// `configured`; trimmed.
-pub fn env_or(env: &str, configured: &str) -> String {
-    std::env::var(env)
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| configured.to_owned())
-        .trim()
-        .to_owned()
-}
-
 /// The configuration file name at the root of a workspace.
 pub const FILE_NAME: &str = "weekly.toml";
 

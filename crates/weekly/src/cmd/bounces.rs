@@ -35,10 +35,7 @@ pub fn run(command: &Command, root: &Path) -> Result<ExitCode> {
     let Command::Import { mailbox } = command;
     super::with_store(root, async |workspace, store| {
         let now = crate::collector::stamp(chrono::Utc::now());
-        let secret = Secret::of_workspace(
-            &workspace.root,
-            std::env::var("WEEKLY_SECRET").ok().as_deref(),
-        )?;
+        let secret = Secret::of(workspace)?;
         let bounce_after = workspace.config.smtp.bounce_after.max(1);
         let s = weekly_app::bounces::import(store, mailbox, &secret, bounce_after, &now).await?;
         printer::out(&format!(

@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use weekly_app::drafter::stars_text;
+use weekly_app::environment;
 use weekly_collect::github::repo_of;
 use weekly_collect::score::{Rules, Score, Signals, score};
 use weekly_model::{Lang, SectionKey};
@@ -606,9 +607,9 @@ async fn draft(
     // Candidates' links come from readers and feeds' content: only public addresses are
     // fetched. The exceptions exist for the tests' local stand-ins (ARCHITECTURE.md, trust
     // boundary); this is the one place they are read.
-    let exceptions = match std::env::var(weekly_collect::guard::TEST_ALLOW_ENV) {
-        Ok(list) => {
-            let exceptions = weekly_collect::guard::Exceptions::from_allow_list(&list)
+    let exceptions = match workspace.env.get(weekly_collect::guard::TEST_ALLOW_ENV) {
+        Some(list) => {
+            let exceptions = weekly_collect::guard::Exceptions::from_allow_list(list)
                 .map_err(|e| anyhow!("{}: {e}", weekly_collect::guard::TEST_ALLOW_ENV))?;
             printer::status(&format!(
                 "warning: {} is set: fetching from {list} is allowed (for tests only)",
@@ -616,16 +617,20 @@ async fn draft(
             ));
             exceptions
         }
-        Err(_) => weekly_collect::guard::Exceptions::default(),
+        None => weekly_collect::guard::Exceptions::default(),
     };
     let fetcher = weekly_collect::guard::GuardedFetcher::with_exceptions(
         collector::limits(&workspace.config.collect),
         exceptions,
     )?;
-    let api =
-        std::env::var("WEEKLY_GITHUB_API_URL").unwrap_or_else(|_| config.github_api_url.clone());
-    let github =
-        weekly_collect::github::Github::new(&api, std::env::var("WEEKLY_GITHUB_TOKEN").ok())?;
+    let api = workspace
+        .env
+        .or(environment::GITHUB_API_URL, &config.github_api_url);
+    let token = workspace
+        .env
+        .get(environment::GITHUB_TOKEN)
+        .map(str::to_owned);
+    let github = weekly_collect::github::Github::new(&api, token)?;
     let drafter = Drafter {
         workspace,
         model: &model,

@@ -8,6 +8,7 @@ use anyhow::{Result, bail};
 use chrono::Utc;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use weekly_app::environment;
 use weekly_app::mail::{FileMailer, Flushed, SmtpMailer, flush};
 use weekly_model::email::Email;
 use weekly_store::{OutboxMail, Store};
@@ -91,11 +92,10 @@ async fn run_with(command: &Command, workspace: &Workspace, store: &Store) -> Re
         };
         flush(store, &mailer, 10_000, now_too, &report).await?
     } else {
-        let env = |key: &str| std::env::var(key).ok();
         let Some(mailer) = SmtpMailer::new(
             &workspace.config.smtp,
-            env("WEEKLY_SMTP_URL").as_deref(),
-            env("WEEKLY_SMTP_PASSWORD").as_deref(),
+            workspace.env.get(environment::SMTP_URL),
+            workspace.env.get(environment::SMTP_PASSWORD),
         )?
         else {
             bail!(

@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use weekly_app::archive::Archive;
+use weekly_app::environment;
 use weekly_store::Store;
 
 /// `weekly publish`
@@ -161,7 +162,7 @@ fn run_step(step: &str, issue: u32, workspace: &Workspace, root: &Path) -> Resul
         }
         "email" => {
             if config.smtp.host.trim().is_empty()
-                && std::env::var("WEEKLY_SMTP_URL").map_or(true, |u| u.trim().is_empty())
+                && workspace.env.get(environment::SMTP_URL).is_none()
             {
                 return Ok("no mail server ([smtp] host): no e-mail sent".into());
             }

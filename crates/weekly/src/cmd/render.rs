@@ -262,10 +262,7 @@ fn email(
     } else {
         (0, String::new())
     };
-    let secret = Secret::of_workspace(
-        &workspace.root,
-        std::env::var("WEEKLY_SECRET").ok().as_deref(),
-    )?;
+    let secret = Secret::of(workspace)?;
     let server = workspace.config.links_base();
     let until = chrono::Utc::now().timestamp() + weekly_app::tokens::MAIL_LINK_SECONDS;
     let links = RecipientLinks {

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use weekly_app::archive::Archive;
 use weekly_app::campaign::{Personaliser, audience, campaign_languages, create_campaigns};
+use weekly_app::environment;
 use weekly_app::sender::{
     OutboxTransport, Progress, SendOptions, SendReport, Transport, send_campaign, worker_id,
 };
@@ -101,13 +102,10 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     }
     super::with_store(root, async |workspace, store| {
         let options = SendOptions::of(&workspace.config.smtp);
-        let url = std::env::var("WEEKLY_SMTP_URL").ok();
-        let password = std::env::var("WEEKLY_SMTP_PASSWORD").ok();
-        let Some((pool, from)) = weekly_app::smtp_pool::campaign_pool(
-            &workspace.config.smtp,
-            url.as_deref(),
-            password.as_deref(),
-        )?
+        let url = workspace.env.get(environment::SMTP_URL);
+        let password = workspace.env.get(environment::SMTP_PASSWORD);
+        let Some((pool, from)) =
+            weekly_app::smtp_pool::campaign_pool(&workspace.config.smtp, url, password)?
         else {
             bail!(
                 "no mail server: set `[smtp] host` in weekly.toml (or WEEKLY_SMTP_URL), or \

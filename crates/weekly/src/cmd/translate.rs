@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
+use weekly_app::environment;
 use weekly_llm::{ClientConfig, OpenAiClient};
 use weekly_model::{Document, Lang};
 use weekly_parse::{ParseOptions, parse_document};
@@ -192,11 +193,11 @@ fn is_local(base_url: &str) -> bool {
 
 pub fn client_config(workspace: &Workspace) -> ClientConfig {
     let t = &workspace.config.translate;
-    let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
-    let base_url = env("WEEKLY_LLM_BASE_URL").unwrap_or_else(|| t.base_url.clone());
-    let model = env("WEEKLY_LLM_MODEL").unwrap_or_else(|| t.model.clone());
+    let env = workspace.env;
+    let base_url = env.or(environment::LLM_BASE_URL, &t.base_url);
+    let model = env.or(environment::LLM_MODEL, &t.model);
     let mut config = ClientConfig::new(&base_url, &model);
-    config.api_key = env("WEEKLY_LLM_API_KEY");
+    config.api_key = env.get(environment::LLM_API_KEY).map(str::to_owned);
     config.temperature = t.temperature;
     config.timeout = Duration::from_secs(t.timeout_seconds.max(1));
     config.max_retries = t.max_retries;

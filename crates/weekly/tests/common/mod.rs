@@ -51,10 +51,21 @@ pub fn repo_root() -> PathBuf {
 
 /// Says that the running test is skipped, and why, on the real standard error: `cargo test`
 /// captures `eprintln!` of a passing test, so a skipped test would look like any other `ok`.
+/// Under CI (`CI` set, as every CI service sets it) a missing peer or data set fails the test
+/// instead: a skipped test is not a passed one.
 pub fn skip(reason: &str) {
     use std::io::Write as _;
     let test = std::thread::current().name().unwrap_or("a test").to_owned();
+    assert!(
+        !in_ci(),
+        "{test} cannot run: {reason}; CI is set, so a missing peer fails the test"
+    );
     let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {reason}");
+}
+
+/// True under CI: `CI` is set to something else than `false` or `0`.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
 }
 
 /// The Python Trending Weekly corpus, or `None` (with a printed reason) when it is absent.

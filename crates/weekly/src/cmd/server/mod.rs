@@ -29,6 +29,7 @@ use std::num::NonZeroU32;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+use weekly_app::environment;
 use weekly_app::mail::{SmtpMailer, flush};
 use weekly_app::mail_texts::MailText;
 use weekly_app::tokens::{Purpose, Refused, Secret};
@@ -134,10 +135,7 @@ impl App {
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let workspace = Workspace::load(root)?;
-    let secret = Secret::of_workspace(
-        &workspace.root,
-        std::env::var("WEEKLY_SECRET").ok().as_deref(),
-    )?;
+    let secret = Secret::of(&workspace)?;
     let config = &workspace.config;
     let public_url = config.links_base();
     let per_minute = NonZeroU32::new(args.per_minute.max(1)).expect("at least 1");
@@ -192,11 +190,10 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
                 pruned.limiter.shrink_to_fit();
             }
         });
-        let env = |key: &str| std::env::var(key).ok();
         if let Some(mailer) = SmtpMailer::new(
             &config.smtp,
-            env("WEEKLY_SMTP_URL").as_deref(),
-            env("WEEKLY_SMTP_PASSWORD").as_deref(),
+            workspace.env.get(environment::SMTP_URL),
+            workspace.env.get(environment::SMTP_PASSWORD),
         )? {
             let store = store.clone();
             tokio::spawn(async move {
