@@ -98,14 +98,13 @@ pub fn collected_parts(workspace: &Workspace) -> Result<BTreeMap<u32, CollectedP
     Ok(out)
 }
 
-/// The line a collection puts under each part heading: `发布时间：2024-05-18`,
-/// `Published 2024-05-18`.
+/// The line a collection puts under each part heading: `发布时间：2024-05-18`, `Published
+/// 2024-05-18`, or with a link to the original post before it (`[博客原文](…) | 发布时间：…`).
 fn is_date_line(text: &str) -> bool {
     let text = text.trim();
-    let rest = text
-        .strip_prefix("发布时间：")
-        .or_else(|| text.strip_prefix("Published "));
-    rest.is_some_and(|r| IsoDate::parse(r.trim()).is_some())
+    (text.contains("发布时间") || text.contains("Published"))
+        && IsoDate::find_in(text).is_some()
+        && !text.contains('\n')
 }
 
 /// The theme in a part heading: the text after the issue number (`77`, `第77期`), without a

@@ -5,10 +5,13 @@
 //! decides how to show it. Long runs draw their own progress bars (indicatif, hidden when
 //! standard error is not a terminal).
 
+pub mod announcing;
 pub mod archive;
 pub mod bounces;
+pub mod building;
 pub mod buildstamp;
 pub mod campaign;
+pub mod checking;
 pub mod child;
 pub mod collected;
 pub mod collector;
@@ -27,8 +30,10 @@ pub mod mail;
 pub mod mail_texts;
 pub mod og;
 pub mod outdir;
+pub mod readme;
 pub mod season;
 pub mod sender;
+pub mod sending;
 pub mod site;
 pub mod smtp_pool;
 pub mod submissions;

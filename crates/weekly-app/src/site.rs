@@ -371,3 +371,29 @@ impl Sink for WithStatic<'_> {
         self.inner.write(path, bytes)
     }
 }
+
+/// The `Content-Type` of a file of the site, by its extension (`weekly serve`, `weekly server`).
+pub fn content_type(path: &str) -> &'static str {
+    let extension = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match extension.as_str() {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        "mp3" => "audio/mpeg",
+        "mp4" => "video/mp4",
+        "webmanifest" => "application/manifest+json",
+        _ => "application/octet-stream",
+    }
+}

@@ -53,6 +53,9 @@ pub struct IssueDir {
     pub titles: BTreeMap<Lang, String>,
 }
 
+/// The glossary file of translations.
+pub const GLOSSARY: &str = "glossary.toml";
+
 /// A loaded workspace.
 #[derive(Debug)]
 pub struct Workspace {
@@ -125,6 +128,16 @@ impl Workspace {
             problems,
             env: Environment::process(),
         })
+    }
+
+    /// The glossary of translations (`glossary.toml`; empty when there is none).
+    pub fn glossary(&self) -> Result<weekly_translate::Glossary> {
+        let path = self.root.join(GLOSSARY);
+        if !path.exists() {
+            return Ok(weekly_translate::Glossary::default());
+        }
+        let text = self.read_text(&path)?;
+        Ok(weekly_translate::Glossary::parse(&text, GLOSSARY)?)
     }
 
     /// A path relative to the workspace root, for messages.

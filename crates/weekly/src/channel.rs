@@ -9,7 +9,7 @@ use chrono::Utc;
 use weekly_store::{DeliveryState, Store};
 use weekly_telegram::{Delivered, Message, Photo, deliver};
 
-pub use weekly_app::telegram::{Target, photo, target};
+pub use weekly_app::telegram::{Target, target};
 
 /// Posts `messages` under `key` (prefixed with the chat), or shows them with `dry_run`.
 pub async fn post(

@@ -10,11 +10,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod channel;
 mod cmd;
 mod printer;
+mod progress;
 
 // The application layer (crates/weekly-app), under the names the commands use.
 use weekly_app::{
-    archive, buildstamp, collector, config, ebook, editions, featured, files, outdir, season, site,
-    translator, workspace,
+    archive, collector, config, ebook, editions, featured, files, season, site, translator,
+    workspace,
 };
 
 use clap::{Parser, Subcommand};

@@ -95,6 +95,108 @@ fn chain_lines(error: &anyhow::Error) -> Vec<String> {
     lines
 }
 
+/// Passes `result` on; when it is a refusal for errors that change what readers see, prints
+/// those errors first (one line each, like `weekly check`).
+pub fn shown_blocked<T>(result: anyhow::Result<T>) -> anyhow::Result<T> {
+    if let Err(error) = &result
+        && let Some(blocked) = error.downcast_ref::<weekly_app::building::Blocked>()
+    {
+        for d in &blocked.diagnostics {
+            out(&diagnostic(d));
+        }
+    }
+    result
+}
+
+/// What a build says: the errors it went on despite, its notes, and its figures.
+pub fn built(built: &weekly_app::building::Built) {
+    for d in &built.blocking {
+        out(&diagnostic(d));
+    }
+    if !built.blocking.is_empty() {
+        let n = built.blocking.len();
+        status(&format!(
+            "warning: built despite {n} error{} (`--allow-errors`): not for publishing",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    for line in &built.notes {
+        status(line);
+    }
+    let Some(w) = &built.written else {
+        status(&format!(
+            "nothing that `weekly build` reads changed since it last built `{}`: nothing to do, in {:.3} s",
+            built.out.display(),
+            built.took.as_secs_f64()
+        ));
+        return;
+    };
+    status(&format!(
+        "built {} ({} as {}), {}{}, {:.1} MB (search index {:.1} MB) into `{}`: {} written, {} unchanged ({} pages kept without rendering), {} removed{}, in {:.2} s",
+        count(w.issue_pages, "issue page", "issue pages"),
+        w.teasers,
+        if w.teasers == 1 {
+            "a teaser"
+        } else {
+            "teasers"
+        },
+        count(w.files, "file", "files"),
+        if w.statics > 0 {
+            format!(
+                " and {} from `{}/`",
+                w.statics,
+                weekly_app::site::STATIC_DIR
+            )
+        } else {
+            String::new()
+        },
+        w.bytes as f64 / 1e6,
+        w.index_bytes as f64 / 1e6,
+        built.out.display(),
+        w.changed,
+        w.unchanged,
+        w.kept_pages,
+        w.removed,
+        if w.foreign > 0 {
+            format!(", {} not ours kept", w.foreign)
+        } else {
+            String::new()
+        },
+        built.took.as_secs_f64()
+    ));
+}
+
+/// Warns about issues a README lists without a theme in `lang`.
+pub fn untitled_warning(untitled: &[u32], lang: &weekly_model::Lang) {
+    let Some(first) = untitled.first() else {
+        return;
+    };
+    let n = untitled.len();
+    status(&format!(
+        "warning: {n} issue{} ha{} no theme in {lang} (the title has only the number and \
+         date), e.g. #{first}: write it in the README's list once, it is kept from then on",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "s" } else { "ve" },
+    ));
+}
+
+/// Prints what `weekly check` found: one line per problem on stdout, a summary on stderr.
+pub fn check_report(report: &weekly_app::checking::Report) {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let errors = report.errors();
+    let warnings = report.diagnostics.len() - errors;
+    for d in &report.diagnostics {
+        out(&diagnostic(d));
+    }
+    status(&format!(
+        "{errors} error{}, {warnings} warning{} in {} ({})",
+        plural(errors),
+        plural(warnings),
+        count(report.files, "file", "files"),
+        count(report.issues, "issue", "issues")
+    ));
+}
+
 /// Prints a line to stdout, ignoring a closed pipe (`weekly check | head`).
 pub fn out(line: &str) {
     let mut stdout = std::io::stdout().lock();

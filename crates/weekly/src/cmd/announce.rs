@@ -1,15 +1,13 @@
 //! `weekly announce ISSUE`: post the issue's announcement to the Telegram channel, once.
 
-use crate::archive::Archive;
 use crate::channel::{self, post};
 use crate::collector::open_store;
-use crate::editions;
 use crate::printer;
 use crate::workspace::Workspace;
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use std::path::Path;
 use std::process::ExitCode;
-use weekly_telegram::Message;
+use weekly_app::announcing;
 
 /// Arguments of `weekly announce`.
 #[derive(Debug, clap::Args)]
@@ -36,58 +34,20 @@ pub struct Args {
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let workspace = Workspace::load(root)?;
-    let lang = editions::resolve_lang(&workspace, args.lang.as_deref())?;
-    let archive = Archive::load_only(&workspace, |n| n == args.issue)?;
-    let issue = archive
-        .issue(args.issue)
-        .ok_or_else(|| anyhow!("there is no issue #{} in the workspace", args.issue))?;
-    // What `weekly build` would stop on in this issue's folder stops the announcement too.
-    let folder = workspace
-        .issues
-        .iter()
-        .find(|d| d.number == args.issue)
-        .map(|d| format!("{}/", workspace.display_path(&d.dir)))
-        .unwrap_or_default();
-    let blocking: Vec<_> = archive
-        .blocking(&workspace)
-        .into_iter()
-        .filter(|d| !folder.is_empty() && d.file.starts_with(&folder))
-        .collect();
-    if !blocking.is_empty() {
-        for d in &blocking {
-            crate::printer::out(&crate::printer::diagnostic(d));
-        }
-        anyhow::bail!(
-            "issue #{} has errors that change what readers see; nothing was posted",
-            args.issue
-        );
-    }
-    let announcement = editions::telegram(&workspace, issue, &lang)?;
-    let mut messages = Vec::new();
-    match channel::photo(&workspace)? {
-        Some(photo) => messages.push(Message::Photo {
-            photo,
-            caption: announcement.caption,
-        }),
-        None => messages.push(Message::Text {
-            html: announcement.caption,
-            preview: false,
-        }),
-    }
-    messages.extend(announcement.messages.into_iter().map(|html| Message::Text {
-        html,
-        preview: false,
-    }));
+    let announcement = printer::shown_blocked(announcing::announcement(
+        &workspace,
+        args.issue,
+        args.lang.as_deref(),
+    ))?;
     let target = channel::target(&workspace);
     let runtime = crate::runtime()?;
     let done = runtime.block_on(async {
         let store = open_store(&workspace).await?;
-        let key = format!("announce:{}:{lang}", args.issue);
         let done = post(
             &target,
             &store,
-            &key,
-            &messages,
+            &announcement.key,
+            &announcement.messages,
             args.dry_run,
             args.resend_unsure,
         )
@@ -96,8 +56,9 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         done
     })?;
     printer::out(&format!(
-        "issue #{} ({lang}): {}",
+        "issue #{} ({}): {}",
         args.issue,
+        announcement.lang,
         channel::summary(&done, &target, args.dry_run)
     ));
     Ok(ExitCode::SUCCESS)

@@ -8,7 +8,9 @@ use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use weekly_app::archive::Archive;
-use weekly_app::environment;
+use weekly_app::building::{self, BuildOptions};
+use weekly_app::sending::{self, SendRequest};
+use weekly_app::{announcing, environment};
 use weekly_store::Store;
 
 /// `weekly publish`
@@ -80,14 +82,13 @@ fn release(
     store: &Store,
     runtime: &tokio::runtime::Runtime,
 ) -> Result<ExitCode> {
-    let root = &workspace.root;
     for (step, what) in STEPS {
         if let Some((at, detail)) = runtime.block_on(store.publish_step(args.issue, step))? {
             printer::out(&format!("✓ {step}: done {at} ({detail})"));
             continue;
         }
         printer::out(&format!("→ {step}: {what}"));
-        let detail = run_step(step, args.issue, workspace, root)
+        let detail = run_step(step, args.issue, workspace, store, runtime)
             .with_context(|| format!("publishing #{} stopped at `{step}`; fix it and run `weekly publish {}` again: the steps done are not done again", args.issue, args.issue))?;
         let now = crate::collector::stamp(chrono::Utc::now());
         runtime.block_on(store.record_publish_step(args.issue, step, &now, &detail))?;
@@ -98,54 +99,39 @@ fn release(
 }
 
 /// Runs one step for real; returns its note.
-fn run_step(step: &str, issue: u32, workspace: &Workspace, root: &Path) -> Result<String> {
+fn run_step(
+    step: &str,
+    issue: u32,
+    workspace: &Workspace,
+    store: &Store,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<String> {
     let config = &workspace.config;
+    let root = &workspace.root;
     match step {
         "check" => {
-            let code = super::check::run(
-                &super::check::Args {
-                    format: super::check::Format::Human,
-                    errors_only: true,
-                },
-                root,
-            )?;
-            if code != ExitCode::SUCCESS {
+            let mut report = weekly_app::checking::check_workspace(workspace)?;
+            report.errors_only();
+            printer::check_report(&report);
+            if report.errors() > 0 {
                 bail!("`weekly check` found errors");
             }
             // Entries the model drafted must have been read and approved by the editor.
-            if let Some(dir) = workspace.issues.iter().find(|d| d.number == issue) {
-                let mut files: Vec<std::path::PathBuf> =
-                    dir.editions.iter().map(|e| e.path.clone()).collect();
-                files.push(dir.dir.join("draft.md"));
-                for path in files.iter().filter(|p| p.is_file()) {
-                    let text = workspace.read_text(path)?;
-                    if let Some(line) = weekly_app::drafter::unapproved_lines(&text).first() {
-                        bail!(
-                            "{}:{line}: an entry drafted by the model is not approved yet: read \
-                             and edit it, then delete its `weekly:ai-draft` line",
-                            workspace.display_path(path)
-                        );
-                    }
-                }
+            if let Some(blocker) = weekly_app::checking::unapproved_draft(workspace, issue)? {
+                bail!("{blocker}");
             }
             Ok("no errors".into())
         }
         "site" => {
             for full in [false, true] {
-                let code = super::build::run(
-                    &super::build::Args {
-                        out: None,
-                        full,
-                        check_links: false,
-                        allow_errors: false,
-                        clean: false,
-                        force: false,
-                    },
-                    root,
-                )?;
-                if code != ExitCode::SUCCESS {
-                    bail!("the build failed");
-                }
+                let options = BuildOptions {
+                    full,
+                    ..BuildOptions::default()
+                };
+                let built = printer::shown_blocked(building::build_site(root, &options, &|l| {
+                    printer::status(l);
+                }))?;
+                printer::built(&built);
             }
             Ok("site/ and site-full/ built".into())
         }
@@ -166,17 +152,14 @@ fn run_step(step: &str, issue: u32, workspace: &Workspace, root: &Path) -> Resul
             {
                 return Ok("no mail server ([smtp] host): no e-mail sent".into());
             }
-            super::send::run(
-                &super::send::Args {
-                    issue: Some(issue),
-                    lang: None,
-                    dry_run: false,
-                    outbox: None,
-                    resume: false,
-                    worker: false,
-                },
-                root,
-            )?;
+            let request = SendRequest {
+                issue: Some(issue),
+                lang: None,
+            };
+            let progress = crate::progress::SendBar::new();
+            let sent = runtime.block_on(sending::send(workspace, store, &request, &progress));
+            progress.finish();
+            sent?;
             Ok("campaigns finished (see `weekly campaigns`)".into())
         }
         "telegram" => {
@@ -184,15 +167,21 @@ fn run_step(step: &str, issue: u32, workspace: &Workspace, root: &Path) -> Resul
             if !target.is_configured() {
                 return Ok("no Telegram bot or chat configured: nothing posted".into());
             }
-            super::announce::run(
-                &super::announce::Args {
-                    issue,
-                    lang: None,
-                    dry_run: false,
-                    resend_unsure: false,
-                },
-                root,
-            )?;
+            let announcement =
+                printer::shown_blocked(announcing::announcement(workspace, issue, None))?;
+            let done = runtime.block_on(crate::channel::post(
+                &target,
+                store,
+                &announcement.key,
+                &announcement.messages,
+                false,
+                false,
+            ))?;
+            printer::out(&format!(
+                "issue #{issue} ({}): {}",
+                announcement.lang,
+                crate::channel::summary(&done, &target, false)
+            ));
             Ok("announced".into())
         }
         "readme" => {
@@ -201,16 +190,24 @@ fn run_step(step: &str, issue: u32, workspace: &Workspace, root: &Path) -> Resul
             }
             let mut done = Vec::new();
             for (lang, file) in &config.publish.readme {
-                let code = super::readme::run(
-                    &super::readme::Args {
-                        file: root.join(file),
-                        lang: Some(lang.clone()),
-                        check: false,
-                    },
-                    root,
-                )?;
-                if code != ExitCode::SUCCESS {
-                    bail!("`{file}` could not be regenerated");
+                let lang = weekly_app::editions::resolve_lang(workspace, Some(lang))?;
+                let path = root.join(file);
+                let readme = weekly_app::readme::regenerate(workspace, &path, &lang)
+                    .with_context(|| format!("`{file}` could not be regenerated"))?;
+                printer::untitled_warning(&readme.untitled, &lang);
+                if readme.new == readme.old {
+                    printer::status(&format!(
+                        "`{}` is up to date ({})",
+                        path.display(),
+                        printer::count(readme.issues, "issue", "issues")
+                    ));
+                } else {
+                    weekly_app::files::write_atomic(&path, &readme.new)?;
+                    printer::status(&format!(
+                        "updated `{}` ({})",
+                        path.display(),
+                        printer::count(readme.issues, "issue", "issues")
+                    ));
                 }
                 done.push(file.as_str());
             }
@@ -271,7 +268,7 @@ fn dry_run(
     // What would go out.
     let langs = weekly_app::campaign::campaign_languages(workspace, archive, args.issue, None)?;
     let mail_dir = outbox.join("mail");
-    let written = runtime.block_on(super::send::write_outbox(
+    let written = runtime.block_on(sending::write_outbox(
         workspace, archive, store, args.issue, &langs, &mail_dir,
     ))?;
     printer::out(&format!(
@@ -293,9 +290,8 @@ fn dry_run(
     let mut diff = String::new();
     for (lang, file) in &workspace.config.publish.readme {
         let lang = weekly_app::editions::resolve_lang(workspace, Some(lang))?;
-        let (old, new, _) =
-            super::readme::regenerate(workspace, &workspace.root.join(file), &lang)?;
-        diff.push_str(&line_diff(file, &old, &new));
+        let readme = weekly_app::readme::regenerate(workspace, &workspace.root.join(file), &lang)?;
+        diff.push_str(&line_diff(file, &readme.old, &readme.new));
     }
     let diff_file = outbox.join("README.diff");
     std::fs::write(&diff_file, &diff)?;

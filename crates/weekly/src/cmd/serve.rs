@@ -219,31 +219,6 @@ fn snapshot(root: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     out
 }
 
-pub(crate) fn content_type(path: &str) -> &'static str {
-    let extension = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match extension.as_str() {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        "mp3" => "audio/mpeg",
-        "mp4" => "video/mp4",
-        "webmanifest" => "application/manifest+json",
-        _ => "application/octet-stream",
-    }
-}
-
 /// The path of the live-reload script and of the long poll it makes.
 const LIVE_JS_PATH: &str = "/__weekly/live.js";
 const RELOAD_PATH: &str = "/__weekly/reload";
@@ -392,7 +367,7 @@ fn respond(site: &Site, uri: &Uri, live: bool) -> Response {
         path.to_owned()
     };
     if let Some(body) = site.file(&wanted) {
-        let kind = content_type(&wanted);
+        let kind = weekly_app::site::content_type(&wanted);
         let body = if kind.starts_with("text/html") {
             html(body)
         } else {

@@ -36,7 +36,7 @@ fn read(root: &Path, relative: &str) -> Found {
     match crate::files::read_inside(root, &path) {
         Ok(bytes) => {
             let tag = entity_tag(&meta);
-            Found::File(bytes, crate::cmd::serve::content_type(relative), tag)
+            Found::File(bytes, weekly_app::site::content_type(relative), tag)
         }
         Err(_) => Found::Nothing,
     }
