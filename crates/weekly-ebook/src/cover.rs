@@ -49,9 +49,9 @@ pub fn svg(book: &Book) -> String {
         y += 32.0;
     }
     // The cloud fills the lower part, scaled from the site's layout box.
-    let placed = weekly_site::cloud::layout(&book.words);
+    let placed = weekly_svg::cloud::layout(&book.words);
     let top = y.max(380.0) + 20.0;
-    let scale = (WIDTH - 40.0) / weekly_site::cloud::WIDTH;
+    let scale = (WIDTH - 40.0) / weekly_svg::cloud::WIDTH;
     let _ = write!(
         out,
         "<g transform=\"translate(20 {top:.1}) scale({scale:.4})\">"
@@ -73,7 +73,7 @@ pub fn svg(book: &Book) -> String {
 
 /// `text` cut into lines of about `width` wide characters, as the site's cards cut titles.
 fn wrap(text: &str, width: usize) -> Vec<String> {
-    weekly_site::og::wrap(text, width, usize::MAX)
+    weekly_svg::text::wrap(text, width, usize::MAX)
 }
 
 #[cfg(test)]

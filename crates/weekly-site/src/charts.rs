@@ -6,10 +6,7 @@
 use crate::markdown::escape;
 use std::fmt::Write as _;
 
-/// Colours of the sections, in catalogue order (repeated when there are more sections).
-pub const PALETTE: &[&str] = &[
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7",
-];
+pub use weekly_svg::PALETTE;
 
 /// One bar: a label and the counts of each series.
 #[derive(Debug, Clone)]
