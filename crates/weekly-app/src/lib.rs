@@ -38,6 +38,7 @@ pub mod site;
 pub mod smtp_pool;
 pub mod submissions;
 pub mod subscribers;
+pub mod subscription;
 pub mod telegram;
 pub mod tokens;
 pub mod translator;

@@ -12,7 +12,7 @@ mod submit;
 
 use pages::{database_error, page, refused};
 
-use crate::collector::{open_store, stamp};
+use crate::collector::open_store;
 use crate::printer;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result};
@@ -31,11 +31,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use weekly_app::environment;
 use weekly_app::mail::{SmtpMailer, flush};
-use weekly_app::mail_texts::MailText;
-use weekly_app::tokens::{Purpose, Refused, Secret};
+use weekly_app::subscription::{DatabaseDown, Decided, List, SignUp, SignedUp};
+use weekly_app::tokens::Refused;
 use weekly_model::Lang;
-use weekly_model::email::Email;
-use weekly_store::{NewSubscriber, OutboxMail, Store};
+use weekly_store::Store;
 
 /// Arguments of `weekly server`.
 #[derive(Debug, clap::Args)]
@@ -84,22 +83,14 @@ pub struct Args {
     pub max_connections: usize,
 }
 
-/// How long a confirmation link works.
-const CONFIRM_SECONDS: i64 = 7 * 24 * 3600;
-/// How long after a confirmation mail another one may be sent to the same address.
-const RESEND_COOL_DOWN: chrono::Duration = chrono::Duration::minutes(10);
-
 struct App {
+    /// The list's rules (sign-up, confirmation, unsubscription) over the store.
+    list: List,
     store: Store,
-    secret: Secret,
-    public_url: String,
     name: HashMap<Lang, String>,
     languages: Vec<Lang>,
-    primary: Lang,
     limiter: DefaultKeyedRateLimiter<IpAddr>,
     behind_proxy: bool,
-    /// The confirmation mail per language.
-    confirm_texts: HashMap<Lang, MailText>,
     /// The built site, unless only the endpoints are served.
     site: Option<site::SiteDir>,
 }
@@ -135,18 +126,8 @@ impl App {
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let workspace = Workspace::load(root)?;
-    let secret = Secret::of(&workspace)?;
     let config = &workspace.config;
-    let public_url = config.links_base();
     let per_minute = NonZeroU32::new(args.per_minute.max(1)).expect("at least 1");
-    // Every text is read (and checked) now: a broken template stops the start, not a sign-up.
-    let mut confirm_texts = HashMap::new();
-    for lang in &config.languages {
-        confirm_texts.insert(
-            lang.clone(),
-            weekly_app::mail_texts::load(&workspace, "confirm", lang)?,
-        );
-    }
     let site = if args.endpoints_only {
         None
     } else {
@@ -169,15 +150,12 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     crate::runtime()?.block_on(async {
         let store = open_store(&workspace).await?;
         let app = Arc::new(App {
+            list: List::new(&workspace, store.clone())?,
             store: store.clone(),
-            secret,
-            public_url,
             name: config.name.clone().into_iter().collect(),
             languages: config.languages.clone(),
-            primary: config.primary_language.clone(),
             limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             behind_proxy: args.behind_proxy,
-            confirm_texts,
             site,
         });
         // The rate limiter keeps a state per client: forget the quiet ones every minute, so
@@ -262,18 +240,6 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     })
 }
 
-/// A sign-up: form fields or JSON.
-#[derive(Debug, Default, serde::Deserialize)]
-struct SignUp {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    lang: Vec<String>,
-    /// The honeypot: hidden from people, filled by bots.
-    #[serde(default)]
-    website: String,
-}
-
 /// True when the request body is JSON (else it is read as form fields).
 fn is_json(headers: &HeaderMap) -> bool {
     headers
@@ -315,93 +281,24 @@ async fn subscribe(
             "The request could not be read.",
         );
     };
-    let done = page(
-        StatusCode::OK,
-        "Check your inbox",
-        "If the address can receive mail, a message with a confirmation link is on its way. \
-         The subscription starts when you open it.",
-    );
-    // A bot filled the hidden field: it gets the same answer, and nothing happens.
-    if !form.website.trim().is_empty() {
-        return done;
-    }
-    let Ok(email) = Email::parse(&form.email) else {
-        return page(
+    match app
+        .list
+        .sign_up(&form, &client.to_string(), Utc::now())
+        .await
+    {
+        Ok(SignedUp::CheckYourInbox) => page(
+            StatusCode::OK,
+            "Check your inbox",
+            "If the address can receive mail, a message with a confirmation link is on its way. \
+             The subscription starts when you open it.",
+        ),
+        Ok(SignedUp::NotAnAddress) => page(
             StatusCode::BAD_REQUEST,
             "Not an e-mail address",
             "Please go back and check the address.",
-        );
-    };
-    let mut languages: Vec<&Lang> = app
-        .languages
-        .iter()
-        .filter(|l| form.lang.iter().any(|c| c == l.as_str()))
-        .collect();
-    if languages.is_empty() {
-        languages.push(&app.primary);
+        ),
+        Err(DatabaseDown(e)) => database_error("subscribe", &e),
     }
-    let now = Utc::now();
-    let row = NewSubscriber {
-        email_key: email.key(),
-        email: email.as_str().to_owned(),
-        name: String::new(),
-        languages: languages
-            .iter()
-            .map(|l| l.as_str())
-            .collect::<Vec<_>>()
-            .join(","),
-        tier: "free".into(),
-        paid_until: None,
-        status: "pending".into(),
-        source: "form".into(),
-        consent_at: stamp(now),
-        consent_ip: client.to_string(),
-        consent_via: "form".into(),
-    };
-    let lang = languages[0];
-    let name = app
-        .name
-        .get(lang)
-        .or_else(|| app.name.get(&app.primary))
-        .cloned()
-        .unwrap_or_default();
-    // One call, the same statements whether the address is new, confirmed, or had its mail
-    // a moment ago (`RESEND_COOL_DOWN`): the store decides inside them, and the answer is the
-    // same. The mail is made from the row as stored (its id and link key sign the link) and
-    // queued in the same transaction: a sign-up is never kept without its mail.
-    let mail = |stored: &weekly_store::Subscriber| {
-        if stored.status != "pending" {
-            return None;
-        }
-        let token = app.secret.token(
-            stored.id,
-            &stored.link_key,
-            Purpose::Confirm,
-            now.timestamp() + CONFIRM_SECONDS,
-        );
-        let link = format!("{}/confirm?token={token}", app.public_url);
-        let (subject, text) = app.confirm_texts.get(lang).map_or_else(
-            || (String::new(), String::new()),
-            |t| t.fill(&[("name", &name), ("link", &link)]),
-        );
-        Some(OutboxMail {
-            kind: "confirm".into(),
-            recipient: stored.email.clone(),
-            subject,
-            body_text: text,
-            body_html: String::new(),
-            list_unsubscribe: String::new(),
-        })
-    };
-    let resend_after = stamp(now - RESEND_COOL_DOWN);
-    if let Err(e) = app
-        .store
-        .sign_up(&row, &stamp(now), &resend_after, mail)
-        .await
-    {
-        return database_error("subscribe", &e);
-    }
-    done
 }
 
 /// The page a confirmation link opens: one button that confirms (a POST), so that a mail
@@ -412,13 +309,9 @@ async fn confirm_page(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let token = query.get("token").map_or("", String::as_str);
-    let subscriber = match pages::holder(&app, token, Purpose::Confirm, "confirm").await {
-        Ok(s) => s,
-        Err(page) => return page,
-    };
-    match subscriber.status.as_str() {
-        "confirmed" => subscribed(&app, &subscriber),
-        "pending" => pages::page_html(
+    match app.list.confirmation(token).await {
+        Ok(Decided::Done(s)) if s.status == "confirmed" => subscribed(&app, &s),
+        Ok(Decided::Done(_)) => pages::page_html(
             StatusCode::OK,
             "Confirm your subscription",
             &format!(
@@ -428,7 +321,9 @@ async fn confirm_page(
                 weekly_site::markdown::escape(token)
             ),
         ),
-        _ => gone(),
+        Ok(Decided::Gone) => gone(),
+        Ok(Decided::Refused(why)) => refused(why),
+        Err(DatabaseDown(e)) => database_error("confirm", &e),
     }
 }
 
@@ -443,12 +338,7 @@ fn gone() -> Response {
 
 /// The confirmation page, with a link to the subscriber's preferences.
 fn subscribed(app: &App, subscriber: &weekly_store::Subscriber) -> Response {
-    let token = app.secret.token(
-        subscriber.id,
-        &subscriber.link_key,
-        Purpose::Preferences,
-        Utc::now().timestamp() + weekly_app::tokens::MAIL_LINK_SECONDS,
-    );
+    let token = app.list.preferences_token(subscriber);
     pages::page_html(
         StatusCode::OK,
         "Subscribed",
@@ -466,27 +356,12 @@ async fn confirm(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let token = query.get("token").map_or("", String::as_str);
-    let now = Utc::now();
-    let subscriber = match pages::holder(&app, token, Purpose::Confirm, "confirm").await {
-        Ok(s) => s,
-        Err(page) => return page,
-    };
-    let id = subscriber.id;
-    match subscriber.status.as_str() {
-        "confirmed" => {}
-        "pending" => match app
-            .store
-            .set_status_by_id(id, "confirmed", &stamp(now))
-            .await
-        {
-            Ok(true) => {}
-            Ok(false) => return refused(Refused::Forged),
-            Err(e) => return database_error("confirm", &e),
-        },
-        // Unsubscribed (or bounced) since: an old confirmation link does not bring them back.
-        _ => return gone(),
+    match app.list.confirm(token, Utc::now()).await {
+        Ok(Decided::Done(s)) => subscribed(&app, &s),
+        Ok(Decided::Gone) => gone(),
+        Ok(Decided::Refused(why)) => refused(why),
+        Err(DatabaseDown(e)) => database_error("confirm", &e),
     }
-    subscribed(&app, &subscriber)
 }
 
 /// `ok` while the database answers, 503 while it does not (a load balancer takes the server
@@ -540,22 +415,14 @@ async fn unsubscribe(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let token = query.get("token").map_or("", String::as_str);
-    let now = Utc::now();
-    let id = match pages::holder(&app, token, Purpose::Unsubscribe, "unsubscribe").await {
-        Ok(s) => s.id,
-        Err(page) => return page,
-    };
-    match app
-        .store
-        .set_status_by_id(id, "unsubscribed", &stamp(now))
-        .await
-    {
-        Ok(true) => page(
+    match app.list.unsubscribe(token, Utc::now()).await {
+        Ok(Decided::Done(_)) => page(
             StatusCode::OK,
             "Unsubscribed",
             "You will not receive the newsletter any more.",
         ),
-        Ok(false) => refused(Refused::Forged),
-        Err(e) => database_error("unsubscribe", &e),
+        Ok(Decided::Gone) => refused(Refused::Forged),
+        Ok(Decided::Refused(why)) => refused(why),
+        Err(DatabaseDown(e)) => database_error("unsubscribe", &e),
     }
 }

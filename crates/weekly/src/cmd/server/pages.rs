@@ -3,7 +3,7 @@
 use super::App;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use weekly_app::tokens::{Checked, Purpose, Refused};
+use weekly_app::tokens::{Purpose, Refused};
 use weekly_site::markdown::escape;
 
 /// A page whose body is HTML made by us (its values already escaped).
@@ -55,13 +55,11 @@ pub(super) async fn holder(
     purpose: Purpose,
     doing: &str,
 ) -> Result<weekly_store::Subscriber, Response> {
-    let now = chrono::Utc::now().timestamp();
-    weekly_app::tokens::check(&app.store, &app.secret, token, purpose, now)
-        .await
-        .map_err(|why| match why {
-            Checked::Refused(why) => refused(why),
-            Checked::Store(e) => database_error(doing, &e),
-        })
+    match app.list.holder(token, purpose).await {
+        Ok(Ok(subscriber)) => Ok(subscriber),
+        Ok(Err(why)) => Err(refused(why)),
+        Err(e) => Err(database_error(doing, &e.0)),
+    }
 }
 
 pub(super) fn refused(why: Refused) -> Response {

@@ -40,7 +40,7 @@ fn form(app: &App, subscriber: &Subscriber, token: &str, note: &str) -> Response
             name = escape(&name),
         );
     }
-    let unsubscribe = app.secret.token(
+    let unsubscribe = app.list.secret().token(
         subscriber.id,
         &subscriber.link_key,
         Purpose::Unsubscribe,
