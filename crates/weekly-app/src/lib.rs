@@ -41,5 +41,6 @@ pub mod subscribers;
 pub mod subscription;
 pub mod telegram;
 pub mod tokens;
+pub mod translation;
 pub mod translator;
 pub mod workspace;

@@ -56,6 +56,16 @@ pub struct Totals {
     pub completion_tokens: u64,
 }
 
+impl std::ops::AddAssign for Totals {
+    fn add_assign(&mut self, t: Totals) {
+        self.memory_hits += t.memory_hits;
+        self.completions += t.completions;
+        self.repairs += t.repairs;
+        self.prompt_tokens += t.prompt_tokens;
+        self.completion_tokens += t.completion_tokens;
+    }
+}
+
 /// Everything a run needs.
 #[derive(Debug)]
 pub struct Engine<'a, M> {
@@ -162,11 +172,7 @@ impl<M: ChatModel> Engine<'_, M> {
         let mut outcomes: Vec<Option<Outcome>> = (0..jobs.len()).map(|_| None).collect();
         let mut totals = Totals::default();
         for (i, outcome, t) in results {
-            totals.memory_hits += t.memory_hits;
-            totals.completions += t.completions;
-            totals.repairs += t.repairs;
-            totals.prompt_tokens += t.prompt_tokens;
-            totals.completion_tokens += t.completion_tokens;
+            totals += t;
             outcomes[i] = Some(outcome);
         }
         Ok((

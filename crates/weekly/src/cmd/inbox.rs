@@ -602,7 +602,7 @@ async fn draft(
     let archive = Archive::load(workspace)?;
     let by_section = examples(workspace, &archive);
     let kept = store.drafts().await?;
-    let model = weekly_llm::OpenAiClient::new(crate::cmd::translate::client_config(workspace))?;
+    let model = weekly_llm::OpenAiClient::new(weekly_app::translation::client_config(workspace))?;
     let config = &workspace.config.collect;
     // Candidates' links come from readers and feeds' content: only public addresses are
     // fetched. The exceptions exist for the tests' local stand-ins (ARCHITECTURE.md, trust
