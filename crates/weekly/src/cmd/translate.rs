@@ -3,12 +3,15 @@
 //! `--check`, which reads existing translations against their sources by the same rules. The
 //! step itself is `weekly_app::translation`; this module holds the arguments and the printing.
 
-use crate::printer;
 use crate::workspace::Workspace;
 use anyhow::Result;
 use std::path::Path;
 use std::process::ExitCode;
-use weekly_app::translation::{self, Audit, Event, Options, Summary};
+use weekly_app::translation::{self, Options};
+
+mod print;
+
+use print::{print_audit, print_event, print_summary};
 
 /// The glossary loader, where `weekly check` still looks for it.
 pub use weekly_app::translation::load_glossary;
@@ -96,97 +99,6 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
 }
 
 /// 1 when something needs a person, else 0.
-fn exit_code(failed: bool) -> ExitCode {
+pub(super) fn exit_code(failed: bool) -> ExitCode {
     ExitCode::from(u8::from(failed))
-}
-
-fn print_event(event: Event) {
-    match event {
-        Event::NoSource { issue, from } => {
-            printer::status(&format!(
-                "issue {issue}: no `{from}` edition to translate from"
-            ));
-        }
-        Event::SourceHasErrors { source } => printer::status(&format!(
-            "{source}: not translated; fix the errors `weekly check` reports first"
-        )),
-        Event::NotOurs { file, issue } => printer::status(&format!(
-            "{file}: kept; it was not written by `weekly translate` (--force replaces it; \
-             `weekly translate --check {issue}` compares it with its source)"
-        )),
-        Event::EditedKept { file, label, stale } => {
-            let note = if stale {
-                "its source changed since: please review it"
-            } else {
-                "kept"
-            };
-            printer::status(&format!(
-                "{file}: {label} was edited by a person; {note} (--force re-translates it)"
-            ));
-        }
-        Event::WouldTranslate {
-            file,
-            from,
-            to,
-            total,
-            units,
-        } => {
-            printer::out(&format!(
-                "{file}: {} of {total} units to translate ({from} → {to})",
-                units.len()
-            ));
-            for (label, line) in units {
-                printer::out(&format!("  {label} (line {line})"));
-            }
-        }
-        Event::NotWritten {
-            file,
-            source,
-            troubles,
-        } => {
-            printer::status(&format!(
-                "{file}: not written; {} unit(s) need a person:",
-                troubles.len()
-            ));
-            for t in troubles {
-                printer::status(&format!("  {source}:{}: {}: {}", t.line, t.label, t.why));
-            }
-        }
-        Event::Written { file, changed } => {
-            let what = if changed { "written" } else { "unchanged" };
-            printer::status(&format!("{file}: {what}"));
-        }
-    }
-}
-
-fn print_summary(summary: &Summary) {
-    let totals = &summary.totals;
-    printer::status(&format!(
-        "{} requests ({} retried after 429/5xx, timeouts or connection errors, {} re-asked \
-         for broken rules), \
-         {} from the translation memory; tokens: {} in, {} out; {:.2} s",
-        summary.requests,
-        summary.retries,
-        totals.repairs,
-        totals.memory_hits,
-        totals.prompt_tokens,
-        totals.completion_tokens,
-        summary.elapsed.as_secs_f64()
-    ));
-}
-
-fn print_audit(audit: &Audit) -> ExitCode {
-    for f in &audit.findings {
-        printer::out(&format!(
-            "{}:{}: {}: {}",
-            f.file, f.line, f.label, f.problem
-        ));
-    }
-    printer::status(&format!(
-        "checked {} translated edition(s): {} with problems, {} finding(s)",
-        audit.editions,
-        audit.with_problems,
-        audit.findings.len()
-    ));
-    exit_code(audit.with_problems > 0)
 }
