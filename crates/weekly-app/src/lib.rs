@@ -25,6 +25,7 @@ pub mod environment;
 pub mod featured;
 pub mod files;
 pub mod import;
+pub mod inbox;
 pub mod init;
 pub mod mail;
 pub mod mail_texts;
