@@ -14,8 +14,7 @@ mod progress;
 
 // The application layer (crates/weekly-app), under the names the commands use.
 use weekly_app::{
-    archive, collector, config, ebook, editions, featured, files, season, site,
-    workspace,
+    archive, collector, config, ebook, editions, featured, files, season, site, workspace,
 };
 
 use clap::{Parser, Subcommand};

@@ -9,19 +9,13 @@ use weekly_llm::ClientConfig;
 use weekly_translate::Glossary;
 use weekly_translate::prompt::DEFAULT_SYSTEM;
 
-/// The glossary file.
-pub const GLOSSARY: &str = "glossary.toml";
+pub use crate::workspace::GLOSSARY;
 /// The file that replaces the built-in instructions.
 pub const SYSTEM_TEMPLATE: &str = "templates/translate/system.md";
 
 /// The terms of `glossary.toml` (none when there is no such file).
 pub fn load_glossary(workspace: &Workspace) -> Result<Glossary> {
-    let path = workspace.root.join(GLOSSARY);
-    if !path.exists() {
-        return Ok(Glossary::default());
-    }
-    let text = workspace.read_text(&path)?;
-    Ok(Glossary::parse(&text, GLOSSARY)?)
+    workspace.glossary()
 }
 
 /// The instructions: `templates/translate/system.md`, else the built-in ones.

@@ -13,9 +13,6 @@ mod print;
 
 use print::{print_audit, print_event, print_summary};
 
-/// The glossary loader, where `weekly check` still looks for it.
-pub use weekly_app::translation::load_glossary;
-
 /// Arguments of `weekly translate`.
 #[derive(Debug, clap::Args)]
 #[command(
