@@ -31,6 +31,8 @@ pub mod mail;
 pub mod mail_texts;
 pub mod og;
 pub mod outdir;
+pub mod preview;
+pub mod publishing;
 pub mod readme;
 pub mod season;
 pub mod sender;

@@ -13,9 +13,7 @@ mod printer;
 mod progress;
 
 // The application layer (crates/weekly-app), under the names the commands use.
-use weekly_app::{
-    archive, collector, config, ebook, editions, featured, files, season, site, workspace,
-};
+use weekly_app::{archive, collector, config, ebook, editions, featured, files, season, workspace};
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

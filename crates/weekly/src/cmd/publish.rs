@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use weekly_app::archive::Archive;
 use weekly_app::building::{self, BuildOptions};
 use weekly_app::sending::{self, SendRequest};
-use weekly_app::{announcing, environment};
+use weekly_app::{announcing, environment, publishing};
 use weekly_store::Store;
 
 /// `weekly publish`
@@ -36,20 +36,6 @@ pub struct Args {
     #[arg(long, requires = "dry_run")]
     pub outbox: Option<PathBuf>,
 }
-
-/// The steps, with what each does.
-const STEPS: [(&str, &str); 7] = [
-    ("check", "check the workspace (stops on errors)"),
-    ("site", "build the public site and the subscribers' site"),
-    ("deploy", "run [publish] deploy"),
-    ("email", "send the e-mail campaigns"),
-    ("telegram", "announce the issue on Telegram"),
-    ("readme", "regenerate the READMEs"),
-    (
-        "disclosure",
-        "make issue ISSUE − free_after free everywhere",
-    ),
-];
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let workspace = Workspace::load(root)?;
@@ -82,7 +68,7 @@ fn release(
     store: &Store,
     runtime: &tokio::runtime::Runtime,
 ) -> Result<ExitCode> {
-    for (step, what) in STEPS {
+    for (step, what) in publishing::STEPS {
         if let Some((at, detail)) = runtime.block_on(store.publish_step(args.issue, step))? {
             printer::out(&format!("✓ {step}: done {at} ({detail})"));
             continue;
@@ -140,7 +126,14 @@ fn run_step(
             if command.is_empty() {
                 return Ok("no [publish] deploy command: nothing deployed".into());
             }
-            let status = deploy(command, root, issue, &config.publish.pass_env)?;
+            let status = publishing::deploy(
+                command,
+                root,
+                issue,
+                &config.publish.pass_env,
+                printer::out,
+                printer::status,
+            )?;
             if !status.success() {
                 bail!("the deploy command `{command}` failed ({status})");
             }
@@ -213,31 +206,9 @@ fn run_step(
             }
             Ok(format!("{} regenerated", done.join(", ")))
         }
-        "disclosure" => Ok(disclosure(issue, workspace)),
+        "disclosure" => Ok(publishing::disclosure(issue, workspace)),
         other => bail!("unknown step `{other}`"),
     }
-}
-
-/// The issue that becomes free with `issue`, and where the public site now shows it whole.
-fn disclosure(issue: u32, workspace: &Workspace) -> String {
-    let free_after = workspace.config.free_after;
-    let Some(freed) = issue.checked_sub(free_after).filter(|n| *n > 0) else {
-        return format!("no issue becomes free yet (issues are free {free_after} issues later)");
-    };
-    let lang = &workspace.config.primary_language;
-    let page = workspace
-        .root
-        .join("site")
-        .join(lang.as_str())
-        .join(freed.to_string())
-        .join("index.html");
-    if !page.is_file() {
-        return format!("issue #{freed} is free now (it has no page on the site)");
-    }
-    format!(
-        "issue #{freed} is free now: its full text is on the public site ({}) and in its feeds",
-        workspace.display_path(&page)
-    )
 }
 
 fn dry_run(
@@ -257,7 +228,7 @@ fn dry_run(
         "the plan for #{} (dry run: nothing is sent, posted, deployed or recorded)",
         args.issue
     ));
-    for (step, what) in STEPS {
+    for (step, what) in publishing::STEPS {
         let done = runtime.block_on(store.publish_step(args.issue, step))?;
         let state = match &done {
             Some((at, _)) => format!("done {at}, skipped"),
@@ -291,7 +262,7 @@ fn dry_run(
     for (lang, file) in &workspace.config.publish.readme {
         let lang = weekly_app::editions::resolve_lang(workspace, Some(lang))?;
         let readme = weekly_app::readme::regenerate(workspace, &workspace.root.join(file), &lang)?;
-        diff.push_str(&line_diff(file, &readme.old, &readme.new));
+        diff.push_str(&publishing::line_diff(file, &readme.old, &readme.new));
     }
     let diff_file = outbox.join("README.diff");
     std::fs::write(&diff_file, &diff)?;
@@ -314,99 +285,4 @@ fn dry_run(
         }
     ));
     Ok(ExitCode::SUCCESS)
-}
-
-/// A unified-style diff of one changed region: the lines before and after it that both
-/// texts share are left out.
-fn line_diff(name: &str, old: &str, new: &str) -> String {
-    if old == new {
-        return String::new();
-    }
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let tail = a[head..]
-        .iter()
-        .rev()
-        .zip(b[head..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let removed = &a[head..a.len() - tail];
-    let added = &b[head..b.len() - tail];
-    let mut out = format!(
-        "--- {name}\n+++ {name}\n@@ -{},{} +{},{} @@\n",
-        head + 1,
-        removed.len(),
-        head + 1,
-        added.len()
-    );
-    for line in removed {
-        out.push('-');
-        out.push_str(line);
-        out.push('\n');
-    }
-    for line in added {
-        out.push('+');
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
-}
-
-/// Runs the deploy command in the workspace with a minimal environment (no secret of ours:
-/// `weekly_app::child::minimal_env`) plus `WEEKLY_ISSUE`, `WEEKLY_SITE` and
-/// `WEEKLY_SITE_FULL`; every line it prints is shown through the printer, scrubbed of the
-/// run's secrets and of terminal controls.
-fn deploy(
-    command: &str,
-    root: &std::path::Path,
-    issue: u32,
-    pass_env: &[String],
-) -> Result<std::process::ExitStatus> {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new("sh");
-    weekly_app::child::minimal_env(&mut child, pass_env, "[publish] pass_env")?;
-    let mut child = child
-        .args(["-c", command])
-        .current_dir(root)
-        .env("WEEKLY_ISSUE", issue.to_string())
-        .env("WEEKLY_SITE", root.join("site"))
-        .env("WEEKLY_SITE_FULL", root.join("site-full"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("cannot run the deploy command")?;
-    let stdout = child.stdout.take().expect("piped");
-    let stderr = child.stderr.take().expect("piped");
-    std::thread::scope(|scope| {
-        scope.spawn(|| relay(stderr, printer::status));
-        relay(stdout, printer::out);
-    });
-    child.wait().context("cannot wait for the deploy command")
-}
-
-/// Prints each line `from` gives (bytes that are not UTF-8 shown as U+FFFD) until it ends.
-fn relay(from: impl std::io::Read, print: fn(&str)) {
-    use std::io::BufRead as _;
-    let mut from = std::io::BufReader::new(from);
-    let mut line = Vec::new();
-    while matches!(from.read_until(b'\n', &mut line), Ok(n) if n > 0) {
-        let text = String::from_utf8_lossy(&line);
-        print(text.trim_end_matches(['\n', '\r']));
-        line.clear();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_diff_shows_only_the_changed_lines() {
-        let d = line_diff("R.md", "a\nb\nc\nd\n", "a\nB\nB2\nd\n");
-        assert!(line_diff("R.md", "a\nd\n", "a\nx\ny\nd\n").contains("@@ -2,0 +2,2 @@"));
-        assert_eq!(d, "--- R.md\n+++ R.md\n@@ -2,2 +2,2 @@\n-b\n-c\n+B\n+B2\n");
-        assert_eq!(line_diff("R.md", "same", "same"), "");
-    }
 }
