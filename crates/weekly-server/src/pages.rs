@@ -1,6 +1,6 @@
 //! The small HTML pages of `weekly server` (every text from outside escaped).
 
-use super::App;
+use crate::App;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use weekly_app::tokens::{Purpose, Refused};
@@ -42,7 +42,7 @@ pub(super) fn database_down() -> Response {
 /// The answer when the database failed while `doing` something: [`database_down`], with the
 /// error printed once (never the request's token, which no database error carries).
 pub(super) fn database_error(doing: &str, error: &dyn std::fmt::Display) -> Response {
-    crate::printer::status(&format!("{doing}: the database failed: {error}"));
+    crate::log(&format!("{doing}: the database failed: {error}"));
     database_down()
 }
 

@@ -2,7 +2,7 @@
 //! for a request's headers, a deadline for its body, and a stop that lets requests in flight
 //! finish. A slow client (slowloris) holds a connection for at most the header deadline.
 
-use crate::printer;
+use crate::log;
 use axum::Router;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::StatusCode;
@@ -102,7 +102,7 @@ pub async fn serve(
                 Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of descriptors or memory for a moment: wait instead of spinning.
-                    printer::status(&format!("cannot accept a connection: {e}"));
+                    log(&format!("cannot accept a connection: {e}"));
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
@@ -112,7 +112,7 @@ pub async fn serve(
         let Ok(permit) = permits.clone().try_acquire_owned() else {
             // Over the cap: closed at once, so that the descriptors never run out.
             if refused.fetch_add(1, Ordering::Relaxed).is_multiple_of(1000) {
-                printer::status(&format!(
+                log(&format!(
                     "{} connections open: refusing new ones",
                     limits.max_connections
                 ));
@@ -145,7 +145,7 @@ pub async fn serve(
     tokio::select! {
         () = graceful.shutdown() => {}
         () = tokio::time::sleep(STOP_GRACE) => {
-            printer::status("stopping: requests still in flight were cut");
+            log("stopping: requests still in flight were cut");
         }
     }
     Ok(())

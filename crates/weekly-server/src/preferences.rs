@@ -1,8 +1,8 @@
 //! `/preferences?token=…`: a subscriber chooses the languages of their mail (GET shows the
 //! form, POST saves it) and finds the unsubscribe button, all through a signed link.
 
-use super::App;
-use super::pages::{database_error, holder, page, page_html, refused};
+use crate::App;
+use crate::pages::{database_error, holder, page, page_html, refused};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

@@ -4,9 +4,9 @@
 //! fetched, and it enters the inbox as a candidate from the source `reader:form`, the reader's
 //! note as its summary. Rate-limited with the sign-up form, honeypot field `website`.
 
-use super::App;
-use super::pages::{database_down, page};
-use crate::collector::stamp;
+use crate::App;
+use crate::pages::{database_down, page};
+use weekly_app::collector::stamp;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -38,7 +38,7 @@ struct Submission {
 }
 
 fn submission_of(headers: &HeaderMap, body: &[u8]) -> Option<Submission> {
-    if super::is_json(headers) {
+    if crate::is_json(headers) {
         return serde_json::from_slice(body).ok();
     }
     let mut form = Submission::default();

@@ -10,12 +10,48 @@ mod preferences;
 mod site;
 mod submit;
 
+/// How the server is run.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// Address and port to listen on.
+    pub listen: String,
+    /// The built site served (default: the workspace's `site/`).
+    pub site: Option<std::path::PathBuf>,
+    /// Serve only the endpoints, not the site.
+    pub endpoints_only: bool,
+    /// Read the client's address from `X-Forwarded-For` (last entry).
+    pub behind_proxy: bool,
+    /// Sign-ups per client address and minute.
+    pub per_minute: u32,
+    /// Connections served at once (at most the open-files limit allows).
+    pub max_connections: usize,
+    /// No log line per request.
+    pub no_request_log: bool,
+}
+
+/// Where the server's lines go (the binary's printer, which scrubs secrets); standard error
+/// until set.
+static LOG: std::sync::OnceLock<fn(&str)> = std::sync::OnceLock::new();
+
+/// Sends the server's log lines to `sink`.
+pub fn set_log(sink: fn(&str)) {
+    let _ = LOG.set(sink);
+}
+
+/// One log line.
+pub(crate) fn log(line: &str) {
+    if let Some(sink) = LOG.get() {
+        sink(line);
+    } else {
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "{line}");
+    }
+}
+
 use pages::{database_error, page, refused};
 
-use crate::collector::open_store;
-use crate::printer;
-use crate::workspace::Workspace;
 use anyhow::{Context, Result};
+use weekly_app::workspace::Workspace;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -26,8 +62,6 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
-use std::path::Path;
-use std::process::ExitCode;
 use std::sync::Arc;
 use weekly_app::environment;
 use weekly_app::mail::{SmtpMailer, flush};
@@ -35,53 +69,6 @@ use weekly_app::subscription::{DatabaseDown, Decided, List, SignUp, SignedUp};
 use weekly_app::tokens::Refused;
 use weekly_model::Lang;
 use weekly_store::Store;
-
-/// Arguments of `weekly server`.
-#[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Endpoints:\n  POST /subscribe        form or JSON: `email`, `lang` \
-(repeatable); a confirmation mail goes to the address (double opt-in)\n  GET  /confirm?token=…   \
-a page with one button (a link scanner confirms nothing)\n  POST /confirm?token=…  confirms the \
-subscription\n  GET  /preferences?token=…  languages, and the unsubscribe button\n  \
-GET  /unsubscribe?token=…  a page with one button\n  POST \
-/unsubscribe?token=…  unsubscribes (also RFC 8058 one-click from mail clients)\n  GET  /healthz         ok, or 503 while the database is down\n  \
-GET  anything else: the built site (`weekly build`'s folder), unless --endpoints-only\n\n\
-Links in mails point at `[server] public_url` (default: `base_url`). Tokens are signed with \
-WEEKLY_SECRET, or a secret made once in the workspace (`.weekly-secret`, mode 0600). The \
-outbox is sent every few seconds when `[smtp]` (or WEEKLY_SMTP_URL) is set. The confirmation \
-mail is `templates/mail/confirm.LANG.txt` when the workspace has one (a `Subject:` line, an \
-empty line, the body; `{{ name }}` and `{{ link }}` are filled in). The database is \
-WEEKLY_DATABASE_URL or `[database] url`. A client has 10 s to send a request's headers \
-(from connecting or from the previous answer) and 30 s for its body. SIGTERM or Ctrl-C stops it after the requests in \
-flight.\n\nExamples:\n  weekly build && weekly server --listen 0.0.0.0:8080\n  weekly server \
---endpoints-only --behind-proxy"
-)]
-pub struct Args {
-    /// Address and port to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub listen: String,
-    /// Sign-ups accepted per client address and minute (more get 429).
-    #[arg(long, default_value_t = 10)]
-    pub per_minute: u32,
-    /// The server sits behind a reverse proxy that appends the client's address to
-    /// `X-Forwarded-For`: take the client from there (the last address) for the rate limit and
-    /// the consent record. Without a proxy, leave it off: clients could name any address.
-    #[arg(long)]
-    pub behind_proxy: bool,
-    /// Serve only the endpoints (the site is hosted elsewhere).
-    #[arg(long)]
-    pub endpoints_only: bool,
-    /// The built site to serve (default: the workspace's `site/`, made by `weekly build`).
-    #[arg(long, value_name = "DIR", conflicts_with = "endpoints_only")]
-    pub site: Option<std::path::PathBuf>,
-    /// Print no line per request.
-    #[arg(long)]
-    pub no_request_log: bool,
-    /// Open connections at most (also kept below the process's limit of open files); more
-    /// are closed as soon as they are accepted.
-    #[arg(long, default_value_t = 10_000)]
-    pub max_connections: usize,
-}
 
 struct App {
     /// The list's rules (sign-up, confirmation, unsubscription) over the store.
@@ -124,8 +111,9 @@ impl App {
     }
 }
 
-pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
-    let workspace = Workspace::load(root)?;
+/// Serves `workspace` over `store` until SIGTERM or Ctrl-C, then finishes the requests in
+/// flight.
+pub async fn serve(workspace: &Workspace, store: Store, args: &ServerOptions) -> Result<()> {
     let config = &workspace.config;
     let per_minute = NonZeroU32::new(args.per_minute.max(1)).expect("at least 1");
     let site = if args.endpoints_only {
@@ -147,10 +135,9 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             })?;
         Some(site::SiteDir { real_root })
     };
-    crate::runtime()?.block_on(async {
-        let store = open_store(&workspace).await?;
+    {
         let app = Arc::new(App {
-            list: List::new(&workspace, store.clone())?,
+            list: List::new(workspace, store.clone())?,
             store: store.clone(),
             name: config.name.clone().into_iter().collect(),
             languages: config.languages.clone(),
@@ -176,15 +163,15 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             let store = store.clone();
             tokio::spawn(async move {
                 loop {
-                    let report = |line: &str| printer::status(&format!("mail not sent: {line}"));
+                    let report = |line: &str| log(&format!("mail not sent: {line}"));
                     if let Err(e) = flush(&store, &mailer, 100, false, &report).await {
-                        printer::status(&format!("outbox: {e:#}"));
+                        log(&format!("outbox: {e:#}"));
                     }
                     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
                 }
             });
         } else {
-            printer::status("no mail server ([smtp] or WEEKLY_SMTP_URL): mails wait in the outbox");
+            log("no mail server ([smtp] or WEEKLY_SMTP_URL): mails wait in the outbox");
         }
         let router = axum::Router::new()
             .route("/subscribe", post(subscribe))
@@ -218,13 +205,13 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             max_connections: listen::connection_cap(args.max_connections),
             header_deadline: listen::HEADER_DEADLINE,
         };
-        printer::status(&format!(
+        log(&format!(
             "at most {} connections; request headers within {} s, bodies within {} s",
             limits.max_connections,
             listen::HEADER_DEADLINE.as_secs(),
             listen::BODY_DEADLINE.as_secs()
         ));
-        printer::status(&format!("listening on http://{}/", listener.local_addr()?));
+        log(&format!("listening on http://{}/", listener.local_addr()?));
         listen::serve(listener, router, limits, async {
             let mut term =
                 tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
@@ -232,12 +219,11 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
                 _ = tokio::signal::ctrl_c() => {}
                 () = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
             }
-            printer::status("stopping: finishing the requests in flight");
+            log("stopping: finishing the requests in flight");
         })
         .await?;
-        store.close().await;
-        Ok(ExitCode::SUCCESS)
-    })
+        Ok(())
+    }
 }
 
 /// True when the request body is JSON (else it is read as form fields).
@@ -370,7 +356,7 @@ async fn healthz(State(app): State<Arc<App>>) -> Response {
     match app.store.subscriber_by_id(0).await {
         Ok(_) => "ok\n".into_response(),
         Err(e) => {
-            printer::status(&format!("healthz: the database does not answer: {e}"));
+            log(&format!("healthz: the database does not answer: {e}"));
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
         }
     }
@@ -389,9 +375,9 @@ async fn log_request(
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let response = next.run(request).await;
-    printer::status(&format!(
+    log(&format!(
         "{client} {method} {} {} {:.1} ms",
-        printer::one_line(&path),
+        weekly_model::shown::escape_controls(&path, false),
         response.status().as_u16(),
         started.elapsed().as_secs_f64() * 1000.0
     ));

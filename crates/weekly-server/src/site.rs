@@ -2,7 +2,7 @@
 //! GET and HEAD only, no hidden files, no `..`, and no file reached through a link that leads
 //! out of the site's folder.
 
-use super::App;
+use crate::App;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -33,7 +33,7 @@ fn read(root: &Path, relative: &str) -> Found {
     if meta.is_dir() {
         return Found::Folder;
     }
-    match crate::files::read_inside(root, &path) {
+    match weekly_app::files::read_inside(root, &path) {
         Ok(bytes) => {
             let tag = entity_tag(&meta);
             Found::File(bytes, weekly_app::site::content_type(relative), tag)
