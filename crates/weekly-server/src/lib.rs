@@ -51,7 +51,6 @@ pub(crate) fn log(line: &str) {
 use pages::{database_error, page, refused};
 
 use anyhow::{Context, Result};
-use weekly_app::workspace::Workspace;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -67,6 +66,7 @@ use weekly_app::environment;
 use weekly_app::mail::{SmtpMailer, flush};
 use weekly_app::subscription::{DatabaseDown, Decided, List, SignUp, SignedUp};
 use weekly_app::tokens::Refused;
+use weekly_app::workspace::Workspace;
 use weekly_model::Lang;
 use weekly_store::Store;
 

@@ -6,7 +6,6 @@
 
 use crate::App;
 use crate::pages::{database_down, page};
-use weekly_app::collector::stamp;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -14,6 +13,7 @@ use axum::response::Response;
 use chrono::Utc;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use weekly_app::collector::stamp;
 use weekly_store::NewItem;
 
 /// The source name of links submitted through the form.

@@ -55,7 +55,6 @@ pub struct Args {
     pub max_connections: usize,
 }
 
-
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let workspace = Workspace::load(root)?;
     weekly_server::set_log(printer::status);
