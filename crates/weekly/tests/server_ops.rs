@@ -401,6 +401,38 @@ fn a_database_that_goes_down_gets_503_and_nothing_half_written() {
     assert!(stdout(&out).contains("2 mails wait"), "{}", stdout(&out));
 }
 
+/// Locks on the `subscriber` table of the database at `url`: granted ones, or ones waited for.
+fn lock_count(url: &str, granted: bool) -> u32 {
+    let out = Command::new("psql")
+        .args([
+            url,
+            "-tAc",
+            &format!(
+                "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
+                 WHERE c.relname = 'subscriber' AND l.granted = {granted} \
+                 AND l.pid <> pg_backend_pid()"
+            ),
+        ])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(0)
+}
+
+/// True once `condition` holds, polled for at most 10 s.
+fn wait_until(mut condition: impl FnMut() -> bool) -> bool {
+    let until = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < until {
+        if condition() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
 #[test]
 fn sigterm_finishes_the_request_in_flight_then_stops() {
     let Some(pg) = common::postgres_database() else {
@@ -423,7 +455,10 @@ fn sigterm_finishes_the_request_in_flight_then_stops() {
     let mut input = holder.stdin.take().unwrap();
     writeln!(input, "BEGIN; LOCK TABLE subscriber IN EXCLUSIVE MODE;").unwrap();
     input.flush().unwrap();
-    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        wait_until(|| lock_count(&pg, true) >= 1),
+        "the other session never got its lock"
+    );
     let in_flight = {
         let at = at.clone();
         std::thread::spawn(move || {
@@ -436,7 +471,10 @@ fn sigterm_finishes_the_request_in_flight_then_stops() {
             )
         })
     };
-    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        wait_until(|| lock_count(&pg, false) >= 1),
+        "the sign-up never queued for the lock"
+    );
     assert!(!in_flight.is_finished(), "the sign-up waits for the lock");
 
     let pid = server.child.id().to_string();
