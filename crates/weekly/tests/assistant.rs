@@ -3,7 +3,7 @@
 //! accepted into the draft marked for review; `weekly check` warns and `weekly publish`
 //! refuses until the editor approves. No request leaves the machine.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, repo_root, stderr, stdout};
 use std::path::{Path, PathBuf};

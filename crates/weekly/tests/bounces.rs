@@ -4,7 +4,7 @@
 //! forwarded mail) counts nothing; a genuine one — built around a message the server received —
 //! counts one bounce however often it is read, and `bounce_after` of them mark the address.
 
-mod common;
+use crate::common;
 
 use common::{Killed, demo_copy, free_port, repo_root, stderr, stdout, weekly_at};
 use std::path::{Path, PathBuf};

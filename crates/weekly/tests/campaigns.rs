@@ -5,7 +5,7 @@
 //! moments — or one of three workers sharing a PostgreSQL database — neither skips anyone nor
 //! sends twice beyond the in-flight messages it reports.
 
-mod common;
+use crate::common;
 
 use common::{
     Killed, demo_copy, free_port, postgres_database, repo_root, stderr, stdout, weekly_at,

@@ -1,6 +1,6 @@
 //! The `weekly` binary end to end: init, check, import, info.
 
-mod common;
+use crate::common;
 
 use common::{corpus, repo_root, stderr, stdout, weekly};
 use std::path::Path;

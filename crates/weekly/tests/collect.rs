@@ -2,7 +2,7 @@
 //! binary against our local web stand-in (feeds that misbehave, the GitHub API, the Telegram
 //! Bot API). No request leaves the machine.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use common::{copy_dir, repo_root, stderr, stdout};

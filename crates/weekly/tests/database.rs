@@ -2,7 +2,7 @@
 //! copied from SQLite into PostgreSQL and back, with equal counts and checksums, and the
 //! commands working the same on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::{corpus, stderr, stdout};
 use std::fmt::Write as _;

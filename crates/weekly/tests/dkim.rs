@@ -2,7 +2,7 @@
 //! dkimpy, given the public key as its DNS answer); a changed message fails; a bad key is a
 //! clear error that sends nothing.
 
-mod common;
+use crate::common;
 
 use common::{demo_copy, stderr, stdout, weekly_at};
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! archive's own database, teasers against the historic teasers, Telegram limits, and the
 //! idempotence of `split` and `readme`.
 
-mod common;
+use crate::common;
 
 use common::{corpus, repo_root, stderr, stdout, weekly};
 use serde_json::Value;

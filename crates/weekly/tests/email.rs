@@ -1,7 +1,7 @@
 //! `weekly render --edition email`: the `.eml` parsed back by Python's `email` package (a real
 //! MIME parser): headers, both parts, the recipient's links, and the tier's content.
 
-mod common;
+use crate::common;
 
 use common::{demo_copy, stderr, stdout};
 use std::process::{Command, Stdio};

@@ -3,7 +3,7 @@
 //! place equals, byte for byte, a clean build of the same workspace into an empty directory;
 //! and a build with nothing changed does nothing.
 
-mod common;
+use crate::common;
 
 use common::{demo_copy, read, repo_root, stderr, weekly_at};
 use std::collections::BTreeMap;

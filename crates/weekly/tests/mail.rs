@@ -2,7 +2,7 @@
 //! installs): a mail that cannot go waits in the outbox with its error and goes once the
 //! server is there; nothing is lost, nothing is sent twice.
 
-mod common;
+use crate::common;
 
 use common::{demo_copy, free_port, smtp_server, stderr, stdout};
 use std::path::Path;

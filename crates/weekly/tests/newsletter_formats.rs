@@ -6,7 +6,7 @@
 //! editions speak in each newsletter's words (`[texts.<lang>]`); `[check]` turns rules off,
 //! down or up.
 
-mod common;
+use crate::common;
 
 use common::{stderr, stdout, weekly_at};
 use serde_json::Value;

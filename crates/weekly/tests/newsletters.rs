@@ -8,7 +8,7 @@
 //! (`WEEKLY_SHARED_CORPUS` names another folder holding them). A test whose archive is
 //! missing is skipped with a message, and fails when `CI=true`.
 
-mod common;
+use crate::common;
 
 use common::{repo_root, skip, stderr, stdout, weekly, weekly_at};
 use serde_json::Value;

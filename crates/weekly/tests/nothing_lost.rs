@@ -10,7 +10,7 @@
 //! folders (separated by `:`), made by `weekly import`, and every season's full e-book in every
 //! language must pass `epubcheck` and hold at least 99 % of its issues' words.
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Hostile workspaces and inputs: links that lead out of the workspace, output manifests that
 //! name files outside the output, unreadable manifests, concurrent runs.
 
-mod common;
+use crate::common;
 
 use common::{demo_copy, stderr, stdout};
 use std::path::Path;

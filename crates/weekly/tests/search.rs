@@ -2,7 +2,7 @@
 //! built index, finds for 200 sampled queries exactly the entries a plain scan of their titles
 //! and texts finds, and reads a bounded number of bytes per query.
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::collections::{BTreeMap, BTreeSet};

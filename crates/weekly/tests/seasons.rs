@@ -2,7 +2,7 @@
 //! season files (`weekly season K --write`) and the editor's words kept, the wrap-up posts
 //! (reviewed snapshots), every season's EPUB in `epubcheck`, and a PDF in poppler's tools.
 
-mod common;
+use crate::common;
 
 use common::{corpus, read, skip, stderr, stdout, weekly, weekly_at};
 use serde_json::Value;

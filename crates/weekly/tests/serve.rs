@@ -1,7 +1,7 @@
 //! `weekly serve` end to end: rebuilds after a change, live reload (a long poll, and in a real
 //! Chromium), static files, and the error of a failed rebuild shown over the last good pages.
 
-mod common;
+use crate::common;
 
 use common::{browser_available, demo_copy, node, read};
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! confirmation mail in the outbox, confirm, one-click unsubscribe, forged and reused tokens,
 //! the honeypot, the same answer for a known address, and the rate limit.
 
-mod common;
+use crate::common;
 
 use common::server::{request, request_from, start, start_args, start_env, token_for};
 use common::{demo_copy, stderr, stdout};

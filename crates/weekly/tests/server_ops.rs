@@ -3,7 +3,7 @@
 //! PostgreSQL database that goes down (503, nothing half-written), and SIGTERM finishing the
 //! request in flight.
 
-mod common;
+use crate::common;
 
 use common::server::{SECRET, Server, request, start_args, start_env, token_for};
 use common::{demo_copy, stderr, stdout};

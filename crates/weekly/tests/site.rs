@@ -2,7 +2,7 @@
 //! issue becoming free, hostile content, template overrides and their errors), the whole
 //! imported corpus (link check, feeds in feedparser, search), and the browser test.
 
-mod common;
+use crate::common;
 
 use common::{
     browser_available, copy_dir, corpus, demo_copy, node, read, repo_root, stderr, weekly,

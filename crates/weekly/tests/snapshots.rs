@@ -1,7 +1,7 @@
 //! Reviewed snapshots of every edition of one issue of the bundled example, in both languages
 //! (`cargo insta review` after an intended change).
 
-mod common;
+use crate::common;
 
 use common::{repo_root, stderr, stdout, weekly};
 

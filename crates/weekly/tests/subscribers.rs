@@ -1,7 +1,7 @@
 //! `weekly subscribers` end to end on the example workspace's database: add, list, remove,
 //! import (formats, bad rows, re-imports, unsubscribed addresses), export and its round trip.
 
-mod common;
+use crate::common;
 
 use common::{demo_copy, stderr, stdout};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! `weekly translate` end to end: the real binary against our local OpenAI-compatible server,
 //! with its latency and faults; and `--check` over the corpus's translations.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, corpus, repo_root, stderr, stdout};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! What `check` sees is what `build` and `serve` rely on: errors that change what readers see
 //! stop a build, drafts are checked, the order of issues is checked, empty editions are errors.
 
-mod common;
+use crate::common;
 
 use common::{demo_copy, read, stderr, stdout};
 use std::path::Path;
