@@ -1,5 +1,6 @@
-//! A season's e-book: the [`Book`] value made from the workspace, and the PDF printed from it
-//! by headless Chromium, found at run time.
+//! A season's e-book: the [`Book`] value made from the workspace, the PDF printed from it
+//! by headless Chromium, found at run time, and the books of one season or of all written to
+//! files ([`write_books`]).
 
 use crate::editions::issue_url;
 use crate::environment::{self, Environment};
@@ -8,6 +9,7 @@ use crate::workspace::Workspace;
 use anyhow::{Context as _, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, Instant};
 use weekly_ebook::{Book, Chapter, ChapterSection, Labels};
 use weekly_model::{Block, Catalogue, Document, HeadingStyle, Lang, NumberMarker, Section};
 use weekly_render::collection::issue_heading;
@@ -287,4 +289,144 @@ pub fn print_pdf(chromium: &Path, html: &str, out: &Path) -> Result<()> {
     }
     let bytes = std::fs::read(&pdf)?;
     crate::files::write_bytes_atomic(out, &bytes)
+}
+
+/// EPUB or PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Epub,
+    Pdf,
+}
+
+impl Format {
+    /// The file name's extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Epub => "epub",
+            Format::Pdf => "pdf",
+        }
+    }
+}
+
+/// Which books to write, and where.
+#[derive(Debug, Clone)]
+pub struct BooksOptions {
+    /// One season (ignored with `all`).
+    pub season: Option<u32>,
+    /// Every season that has issues: `output` is then a folder.
+    pub all: bool,
+    /// The language (default: the primary one; with `all`, every language).
+    pub lang: Option<String>,
+    pub format: Format,
+    /// Every full text, paid issues included.
+    pub full: bool,
+    /// The file (a folder with `all`).
+    pub output: PathBuf,
+}
+
+/// A book handled.
+#[derive(Debug)]
+pub enum BookEvent<'a> {
+    /// Written to `path`, with `issues` chapters.
+    Wrote {
+        path: &'a Path,
+        season: u32,
+        lang: &'a Lang,
+        issues: usize,
+    },
+    /// With `all`: the season has no edition in `lang`.
+    Skipped { season: u32, lang: &'a Lang },
+}
+
+/// What [`write_books`] did.
+#[derive(Debug)]
+pub struct Books {
+    /// How many books it set out to make.
+    pub planned: usize,
+    /// How long it took.
+    pub took: Duration,
+}
+
+/// Writes the book of a season (or of every season, `all`) as the options say; `told` hears
+/// of each book as it is written or skipped.
+pub fn write_books(
+    workspace: &Workspace,
+    options: &BooksOptions,
+    told: &mut dyn FnMut(BookEvent<'_>),
+) -> Result<Books> {
+    let chromium = match options.format {
+        Format::Pdf => Some(find_chromium()?),
+        Format::Epub => None,
+    };
+    let started = Instant::now();
+    let output = &options.output;
+    let jobs: Vec<(u32, Lang, PathBuf)> = if options.all {
+        if output.exists() && !output.is_dir() {
+            bail!(
+                "`{}` is a file: with `--all`, `-o` names a folder",
+                output.display()
+            );
+        }
+        std::fs::create_dir_all(output)?;
+        let latest = workspace.issues.last().map_or(0, |i| i.number);
+        if latest == 0 {
+            bail!("the workspace has no issues yet");
+        }
+        let last_season = workspace.config.seasons.of(latest);
+        let langs = match &options.lang {
+            Some(code) => vec![crate::editions::resolve_lang(workspace, Some(code))?],
+            None => workspace.config.languages.clone(),
+        };
+        let mut jobs = Vec::new();
+        for season in 1..=last_season {
+            for lang in &langs {
+                let name = format!("season-{season}.{lang}.{}", options.format.extension());
+                jobs.push((season, lang.clone(), output.join(name)));
+            }
+        }
+        jobs
+    } else {
+        let lang = crate::editions::resolve_lang(workspace, options.lang.as_deref())?;
+        vec![(options.season.unwrap_or_default(), lang, output.clone())]
+    };
+    let mut loaded: Option<Season> = None;
+    for (number, lang, out) in &jobs {
+        loaded = Some(match loaded.take() {
+            Some(season) if season.number == *number => season,
+            Some(season) => season.next(workspace, *number)?,
+            None => Season::load(workspace, *number)?,
+        });
+        let Some(season) = loaded.as_ref() else {
+            continue;
+        };
+        let has_text = season
+            .members()
+            .iter()
+            .any(|m| season.text(workspace, m, lang, options.full).is_some());
+        if options.all && !has_text {
+            told(BookEvent::Skipped {
+                season: *number,
+                lang,
+            });
+            continue;
+        }
+        let book = book(workspace, season, lang, options.full)?;
+        match &chromium {
+            None => {
+                let bytes = weekly_ebook::epub(&book)?;
+                crate::files::write_bytes_atomic(out, &bytes)?;
+            }
+            Some(chromium) => print_pdf(chromium, &weekly_ebook::print_html(&book), out)?,
+        }
+        told(BookEvent::Wrote {
+            path: out,
+            season: *number,
+            lang,
+            issues: book.chapters.len(),
+        });
+    }
+    Ok(Books {
+        planned: jobs.len(),
+        took: started.elapsed(),
+    })
 }

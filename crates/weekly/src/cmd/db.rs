@@ -3,11 +3,10 @@
 
 use crate::printer;
 use crate::workspace::Workspace;
-use anyhow::{Context as _, Result, bail};
+use anyhow::Result;
 use std::path::Path;
 use std::process::ExitCode;
-use weekly_app::database;
-use weekly_store::{Store, shown_url};
+use weekly_app::database::{self, CopyEvent};
 
 /// `weekly db …`
 #[derive(Debug, clap::Subcommand)]
@@ -45,50 +44,35 @@ pub fn run(command: &Command, root: &Path) -> Result<ExitCode> {
 }
 
 async fn status(workspace: &Workspace) -> Result<ExitCode> {
-    let store = database::open_unmigrated(workspace).await?;
-    let status = store.migration_status().await;
-    let result = async {
-        let status = status?;
-        printer::out(&format!(
-            "database: {} ({})",
-            store.shown(),
-            store.engine().name()
-        ));
-        printer::out(&format!(
-            "migrations: {} applied, {} pending",
-            status.applied.len(),
-            status.pending.len()
-        ));
-        for (version, description) in &status.pending {
-            printer::out(&format!("  pending {version}: {description}"));
-        }
-        if !status.pending.is_empty() {
-            printer::out("run `weekly db migrate` (or any command that uses the database)");
-            return Ok(ExitCode::SUCCESS);
-        }
-        for sum in store.table_sums().await? {
-            printer::out(&format!("  {:<20} {:>9} rows", sum.table, sum.rows));
-        }
-        Ok(ExitCode::SUCCESS)
+    let status = database::status(workspace).await?;
+    printer::out(&format!("database: {} ({})", status.shown, status.engine));
+    printer::out(&format!(
+        "migrations: {} applied, {} pending",
+        status.applied,
+        status.pending.len()
+    ));
+    for (version, description) in &status.pending {
+        printer::out(&format!("  pending {version}: {description}"));
     }
-    .await;
-    store.close().await;
-    result
+    if !status.pending.is_empty() {
+        printer::out("run `weekly db migrate` (or any command that uses the database)");
+    }
+    for sum in &status.tables {
+        printer::out(&format!("  {:<20} {:>9} rows", sum.table, sum.rows));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn migrate(workspace: &Workspace) -> Result<ExitCode> {
-    let store = database::open_unmigrated(workspace).await?;
-    let applied = store.migrate().await;
-    let shown = store.shown().to_owned();
-    store.close().await;
-    let applied = applied?;
-    if applied.is_empty() {
+    let migrated = database::migrate(workspace).await?;
+    let shown = &migrated.shown;
+    if migrated.applied.is_empty() {
         printer::out(&format!("{shown}: up to date"));
     } else {
-        let list: Vec<String> = applied.iter().map(i64::to_string).collect();
+        let list: Vec<String> = migrated.applied.iter().map(i64::to_string).collect();
         printer::out(&format!(
             "{shown}: applied {} ({})",
-            printer::count(applied.len(), "migration", "migrations"),
+            printer::count(migrated.applied.len(), "migration", "migrations"),
             list.join(", ")
         ));
     }
@@ -96,48 +80,27 @@ async fn migrate(workspace: &Workspace) -> Result<ExitCode> {
 }
 
 async fn copy(workspace: &Workspace, to: &str) -> Result<ExitCode> {
-    let to = to.trim();
-    if let Ok(parsed) = url::Url::parse(to)
+    if let Ok(parsed) = url::Url::parse(to.trim())
         && let Some(password) = parsed.password()
     {
         printer::keep_secret(password);
     }
-    let (from, _) = database::url(workspace)?;
-    if from == to {
-        bail!("--to names the database the workspace already uses");
-    }
-    let source = database::open(workspace).await?;
-    let target = match Store::connect(to, &workspace.root).await {
-        Ok(target) => target,
-        Err(e) => {
-            source.close().await;
-            return Err(e).context("--to");
-        }
-    };
-    printer::status(&format!(
-        "copying {} into {}",
-        source.shown(),
-        target.shown()
-    ));
     let mut last = std::time::Instant::now();
-    let copied = source
-        .copy_into(&target, &mut |table, rows| {
+    let copied = database::copy(workspace, to, &mut |event| match event {
+        CopyEvent::Started { from, to } => {
+            printer::status(&format!("copying {from} into {to}"));
+            last = std::time::Instant::now();
+        }
+        CopyEvent::Rows { table, rows } => {
             if last.elapsed().as_secs() >= 1 {
                 printer::status(&format!("  {table}: {rows} rows…"));
                 last = std::time::Instant::now();
             }
-        })
-        .await;
-    source.close().await;
-    target.close().await;
-    let sums = copied.with_context(|| {
-        format!(
-            "nothing was written to {} (the copy is one transaction)",
-            shown_url(to)
-        )
-    })?;
-    let total: i64 = sums.iter().map(|s| s.rows).sum();
-    for sum in &sums {
+        }
+    })
+    .await?;
+    let total: i64 = copied.tables.iter().map(|s| s.rows).sum();
+    for sum in &copied.tables {
         printer::out(&format!(
             "  {:<20} {:>9} rows  checksum {}…  same in both",
             sum.table,
@@ -147,7 +110,7 @@ async fn copy(workspace: &Workspace, to: &str) -> Result<ExitCode> {
     }
     printer::out(&format!(
         "copied {total} rows into {}; to use it, set WEEKLY_DATABASE_URL (or `[database] url`) to it",
-        shown_url(to)
+        copied.to
     ));
     Ok(ExitCode::SUCCESS)
 }

@@ -1,14 +1,11 @@
 //! `weekly ebook`: a season as an EPUB 3 book, or as a PDF printed by headless Chromium.
 
-use crate::ebook::{book, find_chromium, print_pdf};
+use crate::ebook::{self, BookEvent, BooksOptions, write_books};
 use crate::printer;
-use crate::season::Season;
 use crate::workspace::Workspace;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
-use weekly_model::Lang;
 
 /// What to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -17,15 +14,6 @@ pub enum Format {
     Epub,
     /// PDF (A5, numbered pages, an outline entry per issue), printed by headless Chromium.
     Pdf,
-}
-
-impl Format {
-    fn extension(self) -> &'static str {
-        match self {
-            Format::Epub => "epub",
-            Format::Pdf => "pdf",
-        }
-    }
 }
 
 /// Arguments of `weekly ebook`.
@@ -63,77 +51,37 @@ pub struct Args {
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let workspace = Workspace::load(root)?;
-    let chromium = match args.format {
-        Format::Pdf => Some(find_chromium()?),
-        Format::Epub => None,
+    let options = BooksOptions {
+        season: args.season,
+        all: args.all,
+        lang: args.lang.clone(),
+        format: match args.format {
+            Format::Epub => ebook::Format::Epub,
+            Format::Pdf => ebook::Format::Pdf,
+        },
+        full: args.full,
+        output: args.output.clone(),
     };
-    let started = Instant::now();
-    let jobs: Vec<(u32, Lang, PathBuf)> = if args.all {
-        if args.output.exists() && !args.output.is_dir() {
-            bail!(
-                "`{}` is a file: with `--all`, `-o` names a folder",
-                args.output.display()
-            );
+    let books = write_books(&workspace, &options, &mut |event| match event {
+        BookEvent::Skipped { season, lang } => {
+            printer::status(&format!("season {season}: no {lang} edition, skipped"));
         }
-        std::fs::create_dir_all(&args.output)?;
-        let latest = workspace.issues.last().map_or(0, |i| i.number);
-        if latest == 0 {
-            bail!("the workspace has no issues yet");
-        }
-        let last_season = workspace.config.seasons.of(latest);
-        let langs = match &args.lang {
-            Some(code) => vec![crate::editions::resolve_lang(&workspace, Some(code))?],
-            None => workspace.config.languages.clone(),
-        };
-        let mut jobs = Vec::new();
-        for season in 1..=last_season {
-            for lang in &langs {
-                let name = format!("season-{season}.{lang}.{}", args.format.extension());
-                jobs.push((season, lang.clone(), args.output.join(name)));
-            }
-        }
-        jobs
-    } else {
-        let lang = crate::editions::resolve_lang(&workspace, args.lang.as_deref())?;
-        vec![(args.season.unwrap_or_default(), lang, args.output.clone())]
-    };
-    let mut loaded: Option<Season> = None;
-    for (number, lang, out) in &jobs {
-        loaded = Some(match loaded.take() {
-            Some(season) if season.number == *number => season,
-            Some(season) => season.next(&workspace, *number)?,
-            None => Season::load(&workspace, *number)?,
-        });
-        let Some(season) = loaded.as_ref() else {
-            continue;
-        };
-        let has_text = season
-            .members()
-            .iter()
-            .any(|m| season.text(&workspace, m, lang, args.full).is_some());
-        if args.all && !has_text {
-            printer::status(&format!("season {number}: no {lang} edition, skipped"));
-            continue;
-        }
-        let book = book(&workspace, season, lang, args.full)?;
-        match &chromium {
-            None => {
-                let bytes = weekly_ebook::epub(&book)?;
-                crate::files::write_bytes_atomic(out, &bytes)?;
-            }
-            Some(chromium) => print_pdf(chromium, &weekly_ebook::print_html(&book), out)?,
-        }
-        printer::status(&format!(
-            "wrote `{}`: season {number} in {lang}, {}",
-            out.display(),
-            printer::count(book.chapters.len(), "issue", "issues")
-        ));
-    }
-    if jobs.len() > 1 {
+        BookEvent::Wrote {
+            path,
+            season,
+            lang,
+            issues,
+        } => printer::status(&format!(
+            "wrote `{}`: season {season} in {lang}, {}",
+            path.display(),
+            printer::count(issues, "issue", "issues")
+        )),
+    })?;
+    if books.planned > 1 {
         printer::status(&format!(
             "{} in {:.2} s",
-            printer::count(jobs.len(), "book", "books"),
-            started.elapsed().as_secs_f64()
+            printer::count(books.planned, "book", "books"),
+            books.took.as_secs_f64()
         ));
     }
     Ok(ExitCode::SUCCESS)
