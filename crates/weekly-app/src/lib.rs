@@ -35,6 +35,7 @@ pub mod outdir;
 pub mod preview;
 pub mod publishing;
 pub mod readme;
+pub mod rendering;
 pub mod season;
 pub mod sender;
 pub mod sending;

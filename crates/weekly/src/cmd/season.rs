@@ -3,7 +3,7 @@
 //! `seasons/`.
 
 use crate::printer;
-use crate::season::{Season, SeasonFile};
+use crate::season::{self, Access, Holding, Overview, Season, Told};
 use crate::workspace::Workspace;
 use anyhow::Result;
 use std::path::Path;
@@ -42,74 +42,58 @@ pub struct Args {
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let workspace = Workspace::load(root)?;
     let season = Season::load(&workspace, args.season)?;
-    report(&workspace, &season);
+    report(&season::overview(&workspace, &season));
     if args.write {
-        write(&workspace, &season, args.full)?;
+        let written =
+            season::write_files(&workspace, &season, args.full, &mut |told| match told {
+                Told::Wrote(path) => {
+                    printer::status(&format!("wrote `{}`", workspace.display_path(path)));
+                }
+                Told::NoEdition(lang) => printer::status(&format!(
+                    "no {lang} edition in season {}: skipped",
+                    season.number
+                )),
+            })?;
+        printer::status(&format!(
+            "season {}: {} written, {} unchanged",
+            season.number, written.written, written.unchanged
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn report(workspace: &Workspace, season: &Season) {
-    let config = &workspace.config;
-    let issues: Vec<_> = season.issues().collect();
-    let members = season.members();
-    let (first, last) = (season.range.start(), season.range.end());
-    let size = last - first + 1;
-    let state = if season.is_complete() {
-        format!("complete, {} of {size} issues", members.len())
+fn report(o: &Overview) {
+    let size = o.last - o.first + 1;
+    let state = if o.complete {
+        format!("complete, {} of {size} issues", o.out)
     } else {
-        format!("in progress, {} of {size} issues out", members.len())
+        format!("in progress, {} of {size} issues out", o.out)
     };
+    let date = |d: Option<weekly_model::IsoDate>| d.map(|d| d.to_string()).unwrap_or_default();
     printer::out(&format!(
-        "season {}: issues #{first}–#{last} ({state}), {} → {}",
-        season.number,
-        members
-            .first()
-            .map(|m| m.date.to_string())
-            .unwrap_or_default(),
-        members
-            .last()
-            .map(|m| m.date.to_string())
-            .unwrap_or_default(),
+        "season {}: issues #{}–#{} ({state}), {} → {}",
+        o.number,
+        o.first,
+        o.last,
+        date(o.from),
+        date(o.to),
     ));
-    let mut missing: Vec<(String, Vec<String>)> = Vec::new();
-    for lang in &config.languages {
-        let numbers: Vec<String> = issues
+    for issue in &o.issues {
+        let editions: Vec<String> = issue
+            .editions
             .iter()
-            .filter(|i| i.full(lang).is_none())
-            .map(|i| {
-                let collected = lang == &config.primary_language
-                    && members
-                        .iter()
-                        .any(|m| m.number == i.number && m.part.is_some());
-                if collected {
-                    format!("#{} (text from a season collection)", i.number)
-                } else {
-                    format!("#{}", i.number)
-                }
-            })
-            .collect();
-        if !numbers.is_empty() {
-            missing.push((lang.to_string(), numbers));
-        }
-    }
-    for issue in &issues {
-        let editions: Vec<String> = config
-            .languages
-            .iter()
-            .map(|lang| {
-                let kind = match (issue.full(lang).is_some(), issue.teaser(lang).is_some()) {
-                    (true, _) => "full",
-                    (false, true) => "teaser",
-                    (false, false) => "—",
+            .map(|(lang, holding)| {
+                let kind = match holding {
+                    Holding::Full => "full",
+                    Holding::Teaser => "teaser",
+                    Holding::Nothing => "—",
                 };
                 format!("{lang} {kind:<6}")
             })
             .collect();
-        let access = if season.is_free(workspace, issue.number) {
-            "free".to_owned()
-        } else {
-            format!("paid until #{}", issue.number + config.free_after)
+        let access = match issue.access {
+            Access::Free => "free".to_owned(),
+            Access::PaidUntil(n) => format!("paid until #{n}"),
         };
         printer::out(&format!(
             "  #{:<4} {}  {:<17} {}  {}",
@@ -117,107 +101,35 @@ fn report(workspace: &Workspace, season: &Season) {
             issue.date,
             access,
             editions.join("  "),
-            printer::one_line(&crate::season::theme(
-                issue,
-                &config.primary_language,
-                &config.catalogue.format
-            ))
+            printer::one_line(&issue.theme)
         ));
     }
-    for member in members.iter().filter(|m| m.issue.is_none()) {
+    for member in &o.only_collected {
         printer::out(&format!(
             "  #{:<4} {}  only in `{}`: {}",
             member.number,
             member.date,
-            member.part.map_or("", |p| p.file.as_str()),
-            printer::one_line(&season.theme(workspace, member, &config.primary_language))
+            member.file,
+            printer::one_line(&member.theme)
         ));
     }
-    let not_out: Vec<u32> = (*first..=*last)
-        .filter(|n| n <= &season.archive.latest() && !members.iter().any(|m| m.number == *n))
-        .collect();
-    if !not_out.is_empty() {
-        printer::out(&format!("  numbers with no issue: {not_out:?}"));
+    if !o.not_out.is_empty() {
+        printer::out(&format!("  numbers with no issue: {:?}", o.not_out));
     }
-    for (lang, numbers) in &missing {
+    for (lang, numbers) in &o.missing {
+        let numbers: Vec<String> = numbers
+            .iter()
+            .map(|m| {
+                if m.collected {
+                    format!("#{} (text from a season collection)", m.number)
+                } else {
+                    format!("#{}", m.number)
+                }
+            })
+            .collect();
         printer::out(&format!(
             "missing full text in {lang}: {}",
             numbers.join(", ")
         ));
     }
-}
-
-fn write(workspace: &Workspace, season: &Season, full: bool) -> Result<()> {
-    let dir = workspace.root.join("seasons");
-    std::fs::create_dir_all(&dir)?;
-    let mut written = 0;
-    let mut unchanged = 0;
-    let mut put = |kind: SeasonFile, lang: &weekly_model::Lang, text: &[u8]| -> Result<()> {
-        let path = season.path(workspace, kind, lang);
-        if let Ok(meta) = std::fs::symlink_metadata(&path)
-            && !meta.is_file()
-        {
-            anyhow::bail!(
-                "`{}` is not a regular file (a link or a folder): not replacing it",
-                workspace.display_path(&path)
-            );
-        }
-        if std::fs::read(&path).is_ok_and(|old| old == text) {
-            unchanged += 1;
-        } else {
-            crate::files::write_bytes_atomic(&path, text)?;
-            written += 1;
-            printer::status(&format!("wrote `{}`", workspace.display_path(&path)));
-        }
-        Ok(())
-    };
-    for lang in &workspace.config.languages {
-        if !season
-            .members()
-            .iter()
-            .any(|m| season.text(workspace, m, lang, true).is_some())
-        {
-            printer::status(&format!(
-                "no {lang} edition in season {}: skipped",
-                season.number
-            ));
-            continue;
-        }
-        put(
-            SeasonFile::Collection,
-            lang,
-            season.collection(workspace, lang, full).as_bytes(),
-        )?;
-        put(
-            SeasonFile::Links,
-            lang,
-            season.links(workspace, lang).as_bytes(),
-        )?;
-        // The public e-book, which the site links on the season's page.
-        let book = crate::ebook::book(workspace, season, lang, false)?;
-        put(SeasonFile::Epub, lang, &weekly_ebook::epub(&book)?)?;
-        let cloud = season.cloud(workspace, lang, full)?;
-        if let Some(svg) = &cloud {
-            put(SeasonFile::Cloud, lang, svg.as_bytes())?;
-        }
-        let wrapup_path = season.path(workspace, SeasonFile::Wrapup, lang);
-        let previous = if wrapup_path.is_file() {
-            Some(workspace.read_text(&wrapup_path)?)
-        } else {
-            None
-        };
-        let post = season.wrapup(
-            workspace,
-            lang,
-            previous.as_deref(),
-            cloud.map(|_| SeasonFile::Cloud.name(season.number, lang)),
-            full,
-        )?;
-        put(SeasonFile::Wrapup, lang, post.as_bytes())?;
-    }
-    printer::status(&format!(
-        "season {}: {written} written, {unchanged} unchanged",
-        season.number
-    ));
-    Ok(())
 }

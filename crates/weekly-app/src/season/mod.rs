@@ -1,5 +1,12 @@
 //! One season of the workspace: its issues, which of their texts are public, and the files made
-//! from them (collection, links-only edition, wrap-up post, word cloud), named in `seasons/`.
+//! from them (collection, links-only edition, wrap-up post, word cloud), named in `seasons/`;
+//! what it holds as an [`overview`], and its files written by [`write_files`].
+
+mod overview;
+mod writing;
+
+pub use overview::{Access, Holding, IssueRow, Missing, OnlyCollected, Overview, overview};
+pub use writing::{Told, Written, write_files};
 
 use crate::archive::{Archive, Issue};
 use crate::collected::{CollectedPart, collected_parts};
