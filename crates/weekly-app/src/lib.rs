@@ -44,6 +44,7 @@ pub mod smtp_pool;
 pub mod splitting;
 pub mod statistics;
 pub mod submissions;
+pub mod subscriber_lists;
 pub mod subscribers;
 pub mod subscription;
 pub mod telegram;

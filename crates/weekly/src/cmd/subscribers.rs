@@ -1,17 +1,14 @@
 //! `weekly subscribers`: the newsletter's readers in the workspace database — add, list,
 //! remove, counts, CSV import (Substack, Buttondown, listmonk, plain) and export.
 
-use crate::collector::stamp;
 use crate::printer;
 use crate::workspace::Workspace;
-use anyhow::{Context, Result, bail};
-use chrono::Utc;
+use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use weekly_app::subscribers::{CsvRows, export_csv};
-use weekly_model::email::Email;
-use weekly_model::{IsoDate, Lang};
-use weekly_store::{IMPORT_BATCH, NewSubscriber, Store, Subscriber};
+use weekly_app::subscriber_lists::{self, AddSubscriber, Added, ImportEvent};
+use weekly_app::subscribers::export_csv;
+use weekly_store::Store;
 
 /// `weekly subscribers …`
 #[derive(Debug, clap::Subcommand)]
@@ -81,7 +78,6 @@ pub fn run(command: &Command, root: &Path) -> Result<ExitCode> {
 }
 
 async fn run_with(command: &Command, workspace: &Workspace, store: &Store) -> Result<ExitCode> {
-    let now = stamp(Utc::now());
     match command {
         Command::Add {
             email,
@@ -90,23 +86,26 @@ async fn run_with(command: &Command, workspace: &Workspace, store: &Store) -> Re
             tier,
             paid_until,
         } => {
-            let row = new_subscriber(workspace, email, name, lang, tier, paid_until.as_deref())?;
-            let shown = row.email.clone();
-            let done = store.import_subscribers(&[row], &now).await?;
-            printer::status(&if done.added == 1 {
-                format!("added {shown}")
-            } else if done.kept_out == 1 {
-                format!("{shown} unsubscribed before; it is not added again")
-            } else if done.updated == 1 {
-                format!("updated {shown}")
-            } else {
-                format!("{shown} is already subscribed")
+            let given = AddSubscriber {
+                email,
+                name,
+                langs: lang,
+                tier,
+                paid_until: paid_until.as_deref(),
+            };
+            let (shown, added) = subscriber_lists::add(workspace, store, &given).await?;
+            printer::status(&match added {
+                Added::Added => format!("added {shown}"),
+                Added::KeptOut => format!("{shown} unsubscribed before; it is not added again"),
+                Added::Updated => format!("updated {shown}"),
+                Added::Already => format!("{shown} is already subscribed"),
             });
         }
         Command::List { format, status } => {
             let list = store.subscribers(status.as_deref()).await?;
             if format == "json" {
-                let rows: Vec<serde_json::Value> = list.iter().map(json).collect();
+                let rows: Vec<serde_json::Value> =
+                    list.iter().map(subscriber_lists::json).collect();
                 printer::out(&serde_json::to_string_pretty(&rows)?);
             } else {
                 for s in &list {
@@ -123,19 +122,7 @@ async fn run_with(command: &Command, workspace: &Workspace, store: &Store) -> Re
             }
         }
         Command::Remove { email, forget } => {
-            let key = Email::parse(email)
-                .map_err(|e| anyhow::anyhow!("`{}`: {e}", printer::one_line(email)))?
-                .key();
-            let done = if *forget {
-                store.forget_subscriber(&key).await?
-            } else {
-                store
-                    .set_subscriber_status(&key, "unsubscribed", &now)
-                    .await?
-            };
-            if !done {
-                bail!("no subscriber `{key}`");
-            }
+            let key = subscriber_lists::remove(store, email, *forget).await?;
             printer::status(&if *forget {
                 format!("forgot {key} and its consent record")
             } else {
@@ -152,7 +139,7 @@ async fn run_with(command: &Command, workspace: &Workspace, store: &Store) -> Re
             printer::out(&format!("{:<19} {total:>8}", "all"));
         }
         Command::Import { file, dry_run } => {
-            return import(workspace, store, file, *dry_run, &now).await;
+            return import(workspace, store, file, *dry_run).await;
         }
         Command::Export => {
             let list = store.subscribers(None).await?;
@@ -162,146 +149,38 @@ async fn run_with(command: &Command, workspace: &Workspace, store: &Store) -> Re
     Ok(ExitCode::SUCCESS)
 }
 
-/// `weekly subscribers import FILE`: the file read row by row through a buffer and written in
-/// batches of `IMPORT_BATCH`, in one transaction (a file with bytes that are not UTF-8 is
-/// refused whole, at its line); a million rows never stand in memory at once.
+/// `weekly subscribers import FILE`: exit 1 when rows were skipped.
 async fn import(
     workspace: &Workspace,
     store: &Store,
     file: &Path,
     dry_run: bool,
-    now: &str,
 ) -> Result<ExitCode> {
     let shown = file.display().to_string();
-    let opened = std::fs::File::open(file).with_context(|| format!("cannot read `{shown}`"))?;
-    let source = file
-        .file_name()
-        .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
-    let mut rows = CsvRows::new(
-        std::io::BufReader::with_capacity(64 << 10, opened),
-        &source,
-        &workspace.config.languages,
-        now,
-    )?;
-    printer::status(&format!(
-        "{shown}: read as a {} (UTF-8)",
-        rows.format().name()
-    ));
-    let mut import = if dry_run {
-        None
-    } else {
-        Some(store.begin_import(now).await?)
-    };
-    let mut batch = Vec::with_capacity(IMPORT_BATCH);
-    let (mut good, mut skipped) = (0_usize, 0_usize);
-    loop {
-        let row = rows.next_row()?;
-        let at_end = row.is_none();
-        match row {
-            Some(Ok(row)) => {
-                good += 1;
-                batch.push(row);
+    let import =
+        subscriber_lists::import(workspace, store, file, dry_run, &mut |event| match event {
+            ImportEvent::Reading(format) => {
+                printer::status(&format!("{shown}: read as a {} (UTF-8)", format.name()));
             }
-            Some(Err(e)) => {
-                skipped += 1;
+            ImportEvent::Skipped(e) => {
                 printer::out(&format!("{shown}:{}: skipped: {}", e.line, e.reason));
             }
-            None => {}
-        }
-        if batch.len() >= IMPORT_BATCH || at_end && !batch.is_empty() {
-            if let Some(import) = &mut import {
-                import.add(&batch).await?;
-            }
-            batch.clear();
-        }
-        if at_end {
-            break;
-        }
-    }
-    match import {
+        })
+        .await?;
+    let skipped = import.skipped;
+    match import.done {
         None => printer::status(&format!(
             "{} to import, {skipped} skipped; nothing was changed (--dry-run)",
-            printer::count(good, "row", "rows"),
+            printer::count(import.good, "row", "rows"),
         )),
-        Some(import) => {
-            let done = import.commit().await?;
-            printer::status(&format!(
-                "{} added, {} updated, {} unchanged, {} that left kept out, {skipped} skipped",
-                done.added, done.updated, done.unchanged, done.kept_out,
-            ));
-        }
+        Some(done) => printer::status(&format!(
+            "{} added, {} updated, {} unchanged, {} that left kept out, {skipped} skipped",
+            done.added, done.updated, done.unchanged, done.kept_out,
+        )),
     }
     Ok(if skipped > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
-}
-
-/// A subscriber given on the command line.
-fn new_subscriber(
-    workspace: &Workspace,
-    email: &str,
-    name: &str,
-    langs: &[String],
-    tier: &str,
-    paid_until: Option<&str>,
-) -> Result<NewSubscriber> {
-    let email =
-        Email::parse(email).map_err(|e| anyhow::anyhow!("`{}`: {e}", printer::one_line(email)))?;
-    if name.chars().any(char::is_control) {
-        bail!("the name has a line break or a control character");
-    }
-    let config = &workspace.config;
-    let mut languages = Vec::new();
-    for code in langs.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
-        let lang = Lang::new(code)
-            .filter(|l| config.languages.contains(l))
-            .ok_or_else(|| anyhow::anyhow!("`--lang {code}` is not a language of weekly.toml"))?;
-        languages.push(lang.to_string());
-    }
-    if !matches!(tier, "free" | "paid") {
-        bail!("`--tier {tier}`: use `free` or `paid`");
-    }
-    let paid_until = match paid_until {
-        Some(text) => Some(
-            IsoDate::parse(text)
-                .ok_or_else(|| {
-                    anyhow::anyhow!("`--paid-until {text}` is not a date like 2027-01-31")
-                })?
-                .to_string(),
-        ),
-        None if tier == "paid" => bail!("`--tier paid` needs `--paid-until YYYY-MM-DD`"),
-        None => None,
-    };
-    let now = stamp(Utc::now());
-    Ok(NewSubscriber {
-        email_key: email.key(),
-        email: email.as_str().to_owned(),
-        name: name.to_owned(),
-        languages: languages.join(","),
-        tier: tier.to_owned(),
-        paid_until,
-        status: "confirmed".into(),
-        source: "cli".into(),
-        consent_at: now,
-        consent_ip: String::new(),
-        consent_via: "cli".into(),
-    })
-}
-
-fn json(s: &Subscriber) -> serde_json::Value {
-    let languages: Vec<&str> = s.languages.split(',').filter(|l| !l.is_empty()).collect();
-    serde_json::json!({
-        "id": s.id,
-        "email": s.email,
-        "name": s.name,
-        "status": s.status,
-        "tier": s.tier,
-        "paid_until": s.paid_until,
-        "languages": languages,
-        "source": s.source,
-        "consent": {"at": s.consent_at, "ip": s.consent_ip, "via": s.consent_via},
-        "created_at": s.created_at,
     })
 }
