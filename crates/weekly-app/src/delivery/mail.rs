@@ -318,7 +318,7 @@ pub async fn flush(
     report: &(dyn Fn(&str) + Sync),
 ) -> Result<Flushed> {
     let now = chrono::Utc::now();
-    let stamp = |t: chrono::DateTime<chrono::Utc>| crate::collector::stamp(t);
+    let stamp = |t: chrono::DateTime<chrono::Utc>| crate::database::stamp(t);
     let due_by = if now_too {
         "9999-12-31T23:59:59Z".to_owned()
     } else {

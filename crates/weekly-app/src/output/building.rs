@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use weekly_model::Diagnostic;
 
+pub use crate::archive::Blocked;
+
 /// What to build.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -211,33 +213,6 @@ pub fn build_site(root: &Path, options: &BuildOptions, status: &dyn Fn(&str)) ->
         took: started.elapsed(),
     })
 }
-
-/// A build (or an announcement) refused because of errors that change what readers see; the
-/// errors go with it so that a front end can show them.
-#[derive(Debug)]
-pub struct Blocked {
-    message: String,
-    /// The errors.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Blocked {
-    /// The refusal said by `message`, for `diagnostics`.
-    pub fn new(message: String, diagnostics: Vec<Diagnostic>) -> Blocked {
-        Blocked {
-            message,
-            diagnostics,
-        }
-    }
-}
-
-impl std::fmt::Display for Blocked {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Blocked {}
 
 /// Broken internal links of the site built into `out`, for the workspace's base URL.
 pub fn broken_links(

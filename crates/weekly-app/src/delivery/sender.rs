@@ -410,7 +410,7 @@ async fn send_loop(
 }
 
 fn stamp() -> String {
-    crate::collector::stamp(chrono::Utc::now())
+    crate::database::stamp(chrono::Utc::now())
 }
 
 /// Records the messages the server took, in one transaction.

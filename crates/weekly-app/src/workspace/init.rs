@@ -10,11 +10,11 @@ pub const FORMATS: [(&str, &str); 3] = [
     ("python-weekly", config::DEFAULT),
     (
         "this-week-in-rust",
-        include_str!("../assets/formats/this-week-in-rust.toml"),
+        include_str!("../../assets/formats/this-week-in-rust.toml"),
     ),
     (
         "ruanyf-weekly",
-        include_str!("../assets/formats/ruanyf-weekly.toml"),
+        include_str!("../../assets/formats/ruanyf-weekly.toml"),
     ),
 ];
 

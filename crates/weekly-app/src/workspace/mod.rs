@@ -7,7 +7,20 @@
 //! - `<lang>.teaser.md` — the public teaser, kept apart from the full text;
 //! - `draft.md` — optional bilingual draft, the input of `weekly split` (not an edition).
 
-use crate::config::{self, Config};
+pub mod archive;
+pub mod child;
+pub mod collected;
+pub mod config;
+pub mod database;
+pub mod editions;
+pub mod environment;
+pub mod featured;
+pub mod files;
+pub mod import;
+pub mod init;
+pub mod telegram;
+
+use crate::config::Config;
 use crate::environment::Environment;
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;

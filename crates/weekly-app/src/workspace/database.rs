@@ -172,3 +172,8 @@ pub async fn copy(
         tables,
     })
 }
+
+/// RFC 3339 UTC with seconds, the form stored in the database.
+pub fn stamp(time: chrono::DateTime<chrono::Utc>) -> String {
+    time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

@@ -340,3 +340,30 @@ impl Archive {
         Ok(out)
     }
 }
+
+/// A build (or an announcement) refused because of errors that change what readers see; the
+/// errors go with it so that a front end can show them.
+#[derive(Debug)]
+pub struct Blocked {
+    message: String,
+    /// The errors.
+    pub diagnostics: Vec<weekly_model::Diagnostic>,
+}
+
+impl Blocked {
+    /// The refusal said by `message`, for `diagnostics`.
+    pub fn new(message: String, diagnostics: Vec<weekly_model::Diagnostic>) -> Blocked {
+        Blocked {
+            message,
+            diagnostics,
+        }
+    }
+}
+
+impl std::fmt::Display for Blocked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Blocked {}

@@ -4,7 +4,7 @@
 //! see is not announced.
 
 use crate::archive::Archive;
-use crate::building::Blocked;
+use crate::archive::Blocked;
 use crate::editions;
 use crate::workspace::Workspace;
 use anyhow::{Result, anyhow};

@@ -2,7 +2,7 @@
 //! line (confirmed, consent recorded as given there), one removed or forgotten, a CSV file
 //! imported row by row in one transaction, and a subscriber as JSON.
 
-use crate::collector::stamp;
+use crate::database::stamp;
 use crate::subscribers::{CsvRows, Format, RowError};
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, anyhow, bail};

@@ -18,7 +18,7 @@ pub use import::*;
 pub const FILE_NAME: &str = "weekly.toml";
 
 /// The default configuration, with comments, written by `weekly init`.
-pub const DEFAULT: &str = include_str!("../../assets/weekly.toml");
+pub const DEFAULT: &str = include_str!("../../../assets/weekly.toml");
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

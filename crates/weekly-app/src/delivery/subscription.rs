@@ -132,7 +132,7 @@ impl List {
         if languages.is_empty() {
             languages.push(&self.primary);
         }
-        let stamp = crate::collector::stamp;
+        let stamp = crate::database::stamp;
         let row = NewSubscriber {
             email_key: email.key(),
             email: email.as_str().to_owned(),
@@ -232,7 +232,7 @@ impl List {
             "pending" => {
                 let changed = self
                     .store
-                    .set_status_by_id(subscriber.id, "confirmed", &crate::collector::stamp(now))
+                    .set_status_by_id(subscriber.id, "confirmed", &crate::database::stamp(now))
                     .await
                     .map_err(DatabaseDown)?;
                 Ok(if changed {
@@ -257,7 +257,7 @@ impl List {
         };
         let changed = self
             .store
-            .set_status_by_id(subscriber.id, "unsubscribed", &crate::collector::stamp(now))
+            .set_status_by_id(subscriber.id, "unsubscribed", &crate::database::stamp(now))
             .await
             .map_err(DatabaseDown)?;
         Ok(if changed {

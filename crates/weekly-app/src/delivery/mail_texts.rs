@@ -24,8 +24,8 @@ pub struct MailText {
 
 fn built_in(kind: &str, lang: &Lang) -> Option<&'static str> {
     match (kind, lang.as_str().starts_with("zh")) {
-        ("confirm", true) => Some(include_str!("../assets/mail/confirm.zh.txt")),
-        ("confirm", false) => Some(include_str!("../assets/mail/confirm.en.txt")),
+        ("confirm", true) => Some(include_str!("../../assets/mail/confirm.zh.txt")),
+        ("confirm", false) => Some(include_str!("../../assets/mail/confirm.en.txt")),
         _ => None,
     }
 }

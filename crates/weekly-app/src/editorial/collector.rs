@@ -6,7 +6,7 @@ use crate::config::CollectConfig;
 use crate::environment::{self, Environment};
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
@@ -22,10 +22,7 @@ use weekly_collect::sources::{self, Source};
 use weekly_model::url_norm::normalize;
 use weekly_store::{FeedState, NewItem, Store};
 
-/// RFC 3339 UTC with seconds, the form stored in the database.
-pub fn stamp(time: DateTime<Utc>) -> String {
-    time.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
+pub use crate::database::stamp;
 
 /// Reads `sources.toml` of the workspace.
 pub fn load_sources(workspace: &Workspace) -> Result<(PathBuf, String, Vec<Source>)> {

@@ -108,7 +108,7 @@ pub async fn create_campaigns(
         let audience = audience(workspace, &new.lang, now);
         out.push(
             store
-                .create_campaign(&new, &audience, &crate::collector::stamp(now))
+                .create_campaign(&new, &audience, &crate::database::stamp(now))
                 .await?,
         );
     }
