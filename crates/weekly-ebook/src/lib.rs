@@ -207,7 +207,7 @@ pre {{ white-space: pre-wrap; overflow-wrap: anywhere; background: #f4f4f4; padd
 blockquote {{ margin: 0.5em 0; padding-left: 0.8em; border-left: 3px solid #ccc; color: #444; }}\n\
 table {{ border-collapse: collapse; }}\n\
 td, th {{ border: 1px solid #ccc; padding: 0.2em 0.4em; }}\n\
-.meta {{ color: #666; font-size: 0.9em; }}\n\
+.meta {{ color: #666; font-size: 0.9em; text-align: start; text-justify: none; }}\n\
 .image-link {{ font-size: 0.9em; color: #666; }}\n\
 .title-page {{ text-align: center; margin-top: 20%; }}\n\
 .title-page .title {{ font-size: 1.8em; font-weight: bold; }}\n\

@@ -118,9 +118,17 @@ pub fn collection(
 }
 
 /// An issue named by its number and theme, as the season's files head it: `第31期：主题`,
-/// `#31: Theme`, or the number alone without a theme.
+/// `第31号：テーマ` in Japanese, `#31: Theme`, or the number alone without a theme.
 pub fn issue_heading(number: u32, theme: &str, lang: &Lang) -> String {
     let theme = theme.trim();
+    // Japanese numbers an issue `第N号`.
+    if lang.as_str() == "ja" {
+        return if theme.is_empty() {
+            format!("第{number}号")
+        } else {
+            format!("第{number}号：{theme}")
+        };
+    }
     match (lang.is_cjk(), theme.is_empty()) {
         (true, true) => format!("第{number}期"),
         (true, false) => format!("第{number}期：{theme}"),

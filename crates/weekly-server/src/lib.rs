@@ -9,6 +9,7 @@ mod pages;
 mod preferences;
 mod site;
 mod submit;
+mod words;
 
 /// How the server is run.
 #[derive(Debug, Clone)]
@@ -48,7 +49,8 @@ pub(crate) fn log(line: &str) {
     }
 }
 
-use pages::{database_error, page, refused};
+use pages::{Look, database_error, page, page_html, refused};
+use words::masked;
 
 use anyhow::{Context, Result};
 use axum::body::Bytes;
@@ -65,7 +67,7 @@ use std::sync::Arc;
 use weekly_app::environment;
 use weekly_app::mail::{SmtpMailer, flush};
 use weekly_app::subscription::{DatabaseDown, Decided, List, SignUp, SignedUp};
-use weekly_app::tokens::Refused;
+use weekly_app::tokens::{Purpose, Refused};
 use weekly_app::workspace::Workspace;
 use weekly_model::Lang;
 use weekly_store::Store;
@@ -76,6 +78,7 @@ struct App {
     store: Store,
     name: HashMap<Lang, String>,
     languages: Vec<Lang>,
+    primary: Lang,
     limiter: DefaultKeyedRateLimiter<IpAddr>,
     behind_proxy: bool,
     /// The built site, unless only the endpoints are served.
@@ -84,14 +87,11 @@ struct App {
 
 impl App {
     /// The answer to a client over the per-minute limit of the forms, if it is.
-    fn throttled(&self, client: IpAddr) -> Option<Response> {
-        self.limiter.check_key(&client).is_err().then(|| {
-            page(
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many requests",
-                "Please wait a minute and try again.",
-            )
-        })
+    fn throttled(&self, client: IpAddr, look: &Look) -> Option<Response> {
+        self.limiter
+            .check_key(&client)
+            .is_err()
+            .then(|| page(look, StatusCode::TOO_MANY_REQUESTS, "too_many"))
     }
 
     /// The client's address: the connection's, or the proxy's last `X-Forwarded-For` entry.
@@ -141,6 +141,7 @@ pub async fn serve(workspace: &Workspace, store: Store, args: &ServerOptions) ->
             store: store.clone(),
             name: config.name.clone().into_iter().collect(),
             languages: config.languages.clone(),
+            primary: config.primary_language.clone(),
             limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             behind_proxy: args.behind_proxy,
             site,
@@ -257,14 +258,18 @@ async fn subscribe(
     body: Bytes,
 ) -> Response {
     let client = app.client(client, &headers);
-    if let Some(refusal) = app.throttled(client) {
+    let form = sign_up_of(&headers, &body);
+    // The page speaks the language the reader signed up in (the form's `lang`).
+    let look = app.look(form.iter().flat_map(|f| f.lang.iter().map(String::as_str)));
+    if let Some(refusal) = app.throttled(client, &look) {
         return refusal;
     }
-    let Some(form) = sign_up_of(&headers, &body) else {
-        return page(
+    let Some(form) = form else {
+        return page_html(
+            &look,
             StatusCode::BAD_REQUEST,
-            "Not a sign-up",
-            "The request could not be read.",
+            look.word("not_signup"),
+            &format!("<p>{}</p>", look.say("unreadable", "")),
         );
     };
     match app
@@ -272,19 +277,25 @@ async fn subscribe(
         .sign_up(&form, &client.to_string(), Utc::now())
         .await
     {
-        Ok(SignedUp::CheckYourInbox) => page(
-            StatusCode::OK,
-            "Check your inbox",
-            "If the address can receive mail, a message with a confirmation link is on its way. \
-             The subscription starts when you open it.",
-        ),
-        Ok(SignedUp::NotAnAddress) => page(
-            StatusCode::BAD_REQUEST,
-            "Not an e-mail address",
-            "Please go back and check the address.",
-        ),
-        Err(DatabaseDown(e)) => database_error("subscribe", &e),
+        Ok(SignedUp::CheckYourInbox) => page(&look, StatusCode::OK, "check_inbox"),
+        Ok(SignedUp::NotAnAddress) => page(&look, StatusCode::BAD_REQUEST, "not_address"),
+        Err(DatabaseDown(e)) => database_error(&look, "subscribe", &e),
     }
+}
+
+/// The look of a page a link opens: the link's `lang`, else the holder's first language.
+pub(crate) fn link_look(
+    app: &App,
+    query: &HashMap<String, String>,
+    holder: Option<&weekly_store::Subscriber>,
+) -> Look {
+    app.look(
+        query
+            .get("lang")
+            .map(String::as_str)
+            .into_iter()
+            .chain(holder.map(|h| h.languages.as_str())),
+    )
 }
 
 /// The page a confirmation link opens: one button that confirms (a POST), so that a mail
@@ -296,42 +307,47 @@ async fn confirm_page(
 ) -> Response {
     let token = query.get("token").map_or("", String::as_str);
     match app.list.confirmation(token).await {
-        Ok(Decided::Done(s)) if s.status == "confirmed" => subscribed(&app, &s),
-        Ok(Decided::Done(_)) => pages::page_html(
-            StatusCode::OK,
-            "Confirm your subscription",
-            &format!(
-                "<p>One step left: press the button to start receiving the newsletter at this \
-                 address.</p><form method=\"post\" action=\"/confirm?token={}\">\
-                 <button type=\"submit\">Confirm my subscription</button></form>",
-                weekly_site::markdown::escape(token)
-            ),
-        ),
-        Ok(Decided::Gone) => gone(),
-        Ok(Decided::Refused(why)) => refused(why),
-        Err(DatabaseDown(e)) => database_error("confirm", &e),
+        Ok(Decided::Done(s)) if s.status == "confirmed" => subscribed(&app, &query, &s),
+        Ok(Decided::Done(s)) => {
+            let look = link_look(&app, &query, Some(&s));
+            page_html(
+                &look,
+                StatusCode::OK,
+                look.word("confirm"),
+                &format!(
+                    "<p>{}</p><form method=\"post\" action=\"/confirm?token={}&amp;lang={}\">\
+                     <button type=\"submit\">{}</button></form>",
+                    look.say("confirm_text", &masked(&s.email)),
+                    weekly_site::markdown::escape(token),
+                    weekly_site::markdown::escape(&look.lang),
+                    look.say("confirm_button", ""),
+                ),
+            )
+        }
+        Ok(Decided::Gone) => page(&link_look(&app, &query, None), StatusCode::GONE, "gone"),
+        Ok(Decided::Refused(why)) => refused(&link_look(&app, &query, None), why),
+        Err(DatabaseDown(e)) => database_error(&link_look(&app, &query, None), "confirm", &e),
     }
 }
 
-/// The answer to a confirmation link of an address that left the list since.
-fn gone() -> Response {
-    page(
-        StatusCode::GONE,
-        "This link is no longer valid",
-        "The address left the list after this link was sent. Sign up again to come back.",
-    )
-}
-
 /// The confirmation page, with a link to the subscriber's preferences.
-fn subscribed(app: &App, subscriber: &weekly_store::Subscriber) -> Response {
+fn subscribed(
+    app: &App,
+    query: &HashMap<String, String>,
+    subscriber: &weekly_store::Subscriber,
+) -> Response {
+    let look = link_look(app, query, Some(subscriber));
     let token = app.list.preferences_token(subscriber);
-    pages::page_html(
+    page_html(
+        &look,
         StatusCode::OK,
-        "Subscribed",
+        look.word("subscribed"),
         &format!(
-            "<p>Thank you: your subscription is confirmed. The next issue comes to your \
-             inbox.</p><p><a href=\"/preferences?token={}\">Choose your languages</a></p>",
-            weekly_site::markdown::escape(&token)
+            "<p>{}</p><p><a href=\"/preferences?token={}&amp;lang={}\">{}</a></p>",
+            look.say("subscribed_text", &masked(&subscriber.email)),
+            weekly_site::markdown::escape(&token),
+            weekly_site::markdown::escape(&look.lang),
+            look.say("choose_languages", ""),
         ),
     )
 }
@@ -343,10 +359,10 @@ async fn confirm(
 ) -> Response {
     let token = query.get("token").map_or("", String::as_str);
     match app.list.confirm(token, Utc::now()).await {
-        Ok(Decided::Done(s)) => subscribed(&app, &s),
-        Ok(Decided::Gone) => gone(),
-        Ok(Decided::Refused(why)) => refused(why),
-        Err(DatabaseDown(e)) => database_error("confirm", &e),
+        Ok(Decided::Done(s)) => subscribed(&app, &query, &s),
+        Ok(Decided::Gone) => page(&link_look(&app, &query, None), StatusCode::GONE, "gone"),
+        Ok(Decided::Refused(why)) => refused(&link_look(&app, &query, None), why),
+        Err(DatabaseDown(e)) => database_error(&link_look(&app, &query, None), "confirm", &e),
     }
 }
 
@@ -384,16 +400,33 @@ async fn log_request(
     response
 }
 
-async fn unsubscribe_page(Query(query): Query<HashMap<String, String>>) -> Response {
+/// The page an unsubscribe link opens: which newsletter, which address (masked), and one
+/// button (a POST; mail clients' one-click unsubscribe posts directly).
+async fn unsubscribe_page(
+    State(app): State<Arc<App>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
     let token = query.get("token").map_or("", String::as_str);
-    let e = weekly_site::markdown::escape;
-    let body = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Unsubscribe</title></head>\
-         <body><main><h1>Unsubscribe</h1><form method=\"post\" action=\"/unsubscribe?token={}\">\
-         <button type=\"submit\">Unsubscribe</button></form></main></body></html>",
-        e(token)
-    );
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+    let first = link_look(&app, &query, None);
+    let holder = match pages::holder(&app, &first, token, Purpose::Unsubscribe, "unsubscribe").await
+    {
+        Ok(h) => h,
+        Err(page) => return page,
+    };
+    let look = link_look(&app, &query, Some(&holder));
+    page_html(
+        &look,
+        StatusCode::OK,
+        look.word("unsubscribe"),
+        &format!(
+            "<p>{}</p><form method=\"post\" action=\"/unsubscribe?token={}&amp;lang={}\">\
+             <button type=\"submit\">{}</button></form>",
+            look.say("unsubscribe_text", &masked(&holder.email)),
+            weekly_site::markdown::escape(token),
+            weekly_site::markdown::escape(&look.lang),
+            look.say("unsubscribe_button", ""),
+        ),
+    )
 }
 
 async fn unsubscribe(
@@ -402,13 +435,20 @@ async fn unsubscribe(
 ) -> Response {
     let token = query.get("token").map_or("", String::as_str);
     match app.list.unsubscribe(token, Utc::now()).await {
-        Ok(Decided::Done(_)) => page(
-            StatusCode::OK,
-            "Unsubscribed",
-            "You will not receive the newsletter any more.",
-        ),
-        Ok(Decided::Gone) => refused(Refused::Forged),
-        Ok(Decided::Refused(why)) => refused(why),
-        Err(DatabaseDown(e)) => database_error("unsubscribe", &e),
+        Ok(Decided::Done(s)) => {
+            let look = link_look(&app, &query, Some(&s));
+            page_html(
+                &look,
+                StatusCode::OK,
+                look.word("unsubscribed"),
+                &format!(
+                    "<p>{}</p>",
+                    look.say("unsubscribed_text", &masked(&s.email))
+                ),
+            )
+        }
+        Ok(Decided::Gone) => refused(&link_look(&app, &query, None), Refused::Forged),
+        Ok(Decided::Refused(why)) => refused(&link_look(&app, &query, None), why),
+        Err(DatabaseDown(e)) => database_error(&link_look(&app, &query, None), "unsubscribe", &e),
     }
 }

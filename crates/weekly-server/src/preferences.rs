@@ -1,8 +1,8 @@
 //! `/preferences?token=…`: a subscriber chooses the languages of their mail (GET shows the
 //! form, POST saves it) and finds the unsubscribe button, all through a signed link.
 
-use crate::App;
-use crate::pages::{database_error, holder, page, page_html, refused};
+use crate::pages::{Look, database_error, holder, page, page_html, refused};
+use crate::{App, link_look};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -16,13 +16,20 @@ use weekly_site::markdown::escape;
 
 type Subscriber = weekly_store::Subscriber;
 
-/// The subscriber a preferences token was made for, or the page to answer with.
-async fn subscriber(app: &App, query: &HashMap<String, String>) -> Result<Subscriber, Response> {
+/// The subscriber a preferences token was made for and the look of their pages, or the page
+/// to answer with.
+async fn subscriber(
+    app: &App,
+    query: &HashMap<String, String>,
+) -> Result<(Subscriber, Look), Response> {
     let token = query.get("token").map_or("", String::as_str);
-    holder(app, token, Purpose::Preferences, "preferences").await
+    let first = link_look(app, query, None);
+    let s = holder(app, &first, token, Purpose::Preferences, "preferences").await?;
+    let look = link_look(app, query, Some(&s));
+    Ok((s, look))
 }
 
-fn form(app: &App, subscriber: &Subscriber, token: &str, note: &str) -> Response {
+fn form(app: &App, look: &Look, subscriber: &Subscriber, token: &str, note: &str) -> Response {
     let chosen: Vec<&str> = subscriber.languages.split([',', ' ']).collect();
     let mut boxes = String::new();
     for lang in &app.languages {
@@ -46,18 +53,27 @@ fn form(app: &App, subscriber: &Subscriber, token: &str, note: &str) -> Response
         Purpose::Unsubscribe,
         Utc::now().timestamp() + weekly_app::tokens::MAIL_LINK_SECONDS,
     );
+    let status = match subscriber.status.as_str() {
+        "pending" => look.word("status_pending"),
+        "confirmed" => look.word("status_confirmed"),
+        other => other,
+    };
     let body = format!(
         "<p>{note}</p><p>{email} — {status}</p>\
-         <form method=\"post\" action=\"/preferences?token={token}\"><fieldset><legend>\
-         Languages</legend>{boxes}</fieldset><button type=\"submit\">Save</button></form>\
-         <form method=\"post\" action=\"/unsubscribe?token={unsubscribe}\">\
-         <button type=\"submit\">Unsubscribe</button></form>",
-        note = escape(note),
+         <form method=\"post\" action=\"/preferences?token={token}&amp;lang={lang}\"><fieldset><legend>\
+         {languages}</legend>{boxes}</fieldset><button type=\"submit\">{save}</button></form>\
+         <form method=\"post\" action=\"/unsubscribe?token={unsubscribe}&amp;lang={lang}\">\
+         <button type=\"submit\">{leave}</button></form>",
+        note = look.say(note, ""),
         email = escape(&subscriber.email),
-        status = escape(&subscriber.status),
+        status = escape(status),
         token = escape(token),
+        lang = escape(&look.lang),
+        languages = look.say("languages", ""),
+        save = look.say("save", ""),
+        leave = look.say("unsubscribe_button", ""),
     );
-    page_html(StatusCode::OK, "Your subscription", &body)
+    page_html(look, StatusCode::OK, look.word("preferences"), &body)
 }
 
 pub(super) async fn show(
@@ -65,11 +81,12 @@ pub(super) async fn show(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     match subscriber(&app, &query).await {
-        Ok(s) => form(
+        Ok((s, look)) => form(
             &app,
+            &look,
             &s,
             query.get("token").map_or("", String::as_str),
-            "Choose the editions you receive.",
+            "preferences_text",
         ),
         Err(page) => page,
     }
@@ -80,8 +97,8 @@ pub(super) async fn save(
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let subscriber = match subscriber(&app, &query).await {
-        Ok(s) => s,
+    let (subscriber, look) = match subscriber(&app, &query).await {
+        Ok(found) => found,
         Err(page) => return page,
     };
     let wanted: Vec<String> = form_urlencoded::parse(&body)
@@ -95,11 +112,7 @@ pub(super) async fn save(
         .filter(|l| wanted.iter().any(|w| w == l))
         .collect();
     if languages.is_empty() {
-        return page(
-            StatusCode::BAD_REQUEST,
-            "Choose a language",
-            "Keep at least one language, or use the Unsubscribe button to leave.",
-        );
+        return page(&look, StatusCode::BAD_REQUEST, "choose_language");
     }
     let now = weekly_app::collector::stamp(Utc::now());
     match app
@@ -108,18 +121,19 @@ pub(super) async fn save(
         .await
     {
         Ok(true) => {}
-        Ok(false) => return refused(weekly_app::tokens::Refused::Forged),
-        Err(e) => return database_error("preferences", &e),
+        Ok(false) => return refused(&look, weekly_app::tokens::Refused::Forged),
+        Err(e) => return database_error(&look, "preferences", &e),
     }
     let saved = match app.store.subscriber_by_id(subscriber.id).await {
         Ok(Some(saved)) => saved,
-        Ok(None) => return refused(weekly_app::tokens::Refused::Forged),
-        Err(e) => return database_error("preferences", &e),
+        Ok(None) => return refused(&look, weekly_app::tokens::Refused::Forged),
+        Err(e) => return database_error(&look, "preferences", &e),
     };
     form(
         &app,
+        &look,
         &saved,
         query.get("token").map_or("", String::as_str),
-        "Saved.",
+        "saved",
     )
 }

@@ -5,7 +5,7 @@
 //! note as its summary. Rate-limited with the sign-up form, honeypot field `website`.
 
 use crate::App;
-use crate::pages::{database_down, page};
+use crate::pages::{database_down, page, page_html};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -35,6 +35,9 @@ struct Submission {
     /// The honeypot.
     #[serde(default)]
     website: String,
+    /// The language of the page it was sent from (the answer is in it).
+    #[serde(default)]
+    lang: String,
 }
 
 fn submission_of(headers: &HeaderMap, body: &[u8]) -> Option<Submission> {
@@ -48,6 +51,7 @@ fn submission_of(headers: &HeaderMap, body: &[u8]) -> Option<Submission> {
             "note" => form.note = value.into_owned(),
             "contact" => form.contact = value.into_owned(),
             "website" => form.website = value.into_owned(),
+            "lang" => form.lang = value.into_owned(),
             _ => {}
         }
     }
@@ -75,21 +79,20 @@ pub(super) async fn submit(
     body: Bytes,
 ) -> Response {
     let client = app.client(client, &headers);
-    if let Some(refusal) = app.throttled(client) {
+    let form = submission_of(&headers, &body);
+    let look = app.look(form.iter().map(|f| f.lang.as_str()));
+    if let Some(refusal) = app.throttled(client, &look) {
         return refusal;
     }
-    let Some(form) = submission_of(&headers, &body) else {
-        return page(
+    let Some(form) = form else {
+        return page_html(
+            &look,
             StatusCode::BAD_REQUEST,
-            "Not a submission",
-            "The request could not be read.",
+            look.word("not_submission"),
+            &format!("<p>{}</p>", look.say("unreadable", "")),
         );
     };
-    let thanks = page(
-        StatusCode::OK,
-        "Thank you",
-        "Your recommendation reached the editor, who reads every one.",
-    );
+    let thanks = page(&look, StatusCode::OK, "thanks");
     if !form.website.trim().is_empty() {
         return thanks;
     }
@@ -98,21 +101,19 @@ pub(super) async fn submit(
     // the guard when `inbox draft` fetches the page, which also checks what a name resolves
     // to and every redirect.
     if let Some(why) = weekly_collect::guard::forbidden_host_of(&form.url) {
-        return page(
+        return page_html(
+            &look,
             StatusCode::BAD_REQUEST,
-            "Not a public address",
+            look.word("not_public"),
             &format!(
-                "Only pages on the public web can be recommended ({why}). Please go back and \
-                 give the page's public address."
+                "<p>{}</p>",
+                look.say("not_public_text", "")
+                    .replace("{why}", &weekly_site::markdown::escape(&why))
             ),
         );
     }
     let Some(url) = weekly_model::url_norm::web_url(&form.url) else {
-        return page(
-            StatusCode::BAD_REQUEST,
-            "Not a web address",
-            "Please go back and give the full address of the page, starting with https://.",
-        );
+        return page(&look, StatusCode::BAD_REQUEST, "not_web");
     };
     let note = clean(&form.note, MAX_NOTE);
     let contact = clean(&form.contact, MAX_CONTACT);
@@ -133,7 +134,7 @@ pub(super) async fn submit(
     };
     match app.store.record_items(FORM_SOURCE, &[item], &now).await {
         Ok(_) => thanks,
-        Err(_) => database_down(),
+        Err(_) => database_down(&look),
     }
 }
 

@@ -716,10 +716,16 @@ fn render_issue(
         let figures = crate::og::figures(&view);
         // The theme alone when the title has one: the card names the newsletter already.
         let theme = input.config.catalogue.format.title_parts(&view.title).theme;
-        let theme = if theme.trim().is_empty() {
-            view.title.clone()
-        } else {
-            theme
+        // A title with only a date for its theme (`#16 (2023-05-13)`) gets the theme the
+        // archive's README gave the issue (`issue.toml`'s `titles`), when there is one.
+        let dated = |t: &str| {
+            let t = t.trim().trim_matches(['(', ')', '（', '）']);
+            t.is_empty() || weekly_model::IsoDate::parse(t.trim()).is_some()
+        };
+        let theme = match issue.titles.get(lang).map(|t| t.trim()) {
+            Some(listed) if !listed.is_empty() && dated(&theme) => listed.to_owned(),
+            _ if theme.trim().is_empty() => view.title.clone(),
+            _ => theme,
         };
         let svg = crate::og::card(&crate::og::Card {
             name: input.name(lang),

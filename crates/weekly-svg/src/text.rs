@@ -24,6 +24,36 @@ pub fn is_wide(c: char) -> bool {
         | 0x20000..=0x3FFFD)
 }
 
+/// Marks that do not end a line (opening brackets and quotes).
+const OPENERS: &str = "（([{【《「『“‘〈〔";
+/// Marks that do not start a line (closing brackets, quotes and punctuation).
+const CLOSERS: &str = "）)]}】》」』”’〉〕，。、！？：；,.!?:;…";
+
+/// What the next line starts with when a line breaks before `next`, taken off the end of
+/// `line`: an opening bracket at its end goes down with what it opens, and when `next` starts
+/// with a closing mark, the wide character before it goes down too (a line never starts with
+/// `）` or `，`). Nothing is taken when the line would be left empty.
+fn carry(line: &mut String, next: &str) -> String {
+    line.truncate(line.trim_end().len());
+    let mut taken = String::new();
+    while let Some(c) = line.chars().last().filter(|c| OPENERS.contains(*c)) {
+        line.pop();
+        taken.insert(0, c);
+    }
+    if taken.is_empty()
+        && next.chars().next().is_some_and(|c| CLOSERS.contains(c))
+        && let Some(c) = line.chars().last().filter(|c| is_wide(*c))
+    {
+        line.pop();
+        taken.insert(0, c);
+    }
+    if line.trim().is_empty() {
+        line.push_str(&taken);
+        return String::new();
+    }
+    taken
+}
+
 /// `text` in at most `max_lines` lines of at most `max_em` em each (see [`em`]), the last
 /// one ending with `…` when text is left over. Latin words are broken only when one alone
 /// is wider than a line; a line may break after any wide character.
@@ -50,8 +80,9 @@ pub fn wrap_em(text: &str, max_em: f32, max_lines: usize) -> Vec<String> {
     let mut left_over = false;
     for (i, piece) in pieces.iter().enumerate() {
         if width(line.trim_end()) + width(piece.trim_end()) > max_em && !line.trim().is_empty() {
+            let carried = carry(&mut line, piece);
             lines.push(line.trim().to_owned());
-            line.clear();
+            line = carried;
             if lines.len() == max_lines {
                 left_over = i < pieces.len();
                 break;
@@ -84,9 +115,10 @@ pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     for word in text.split_inclusive(|c: char| c.is_whitespace() || !c.is_ascii()) {
         let w: usize = word.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
         if used + w > width && !line.trim().is_empty() {
+            let carried = carry(&mut line, word);
             lines.push(line.trim().to_owned());
-            line.clear();
-            used = 0;
+            line = carried;
+            used = line.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
             if lines.len() == max_lines {
                 cut = true;
                 break;
@@ -104,4 +136,38 @@ pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
         *last = chars.into_iter().collect::<String>() + "…";
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept_together(lines: &[String]) -> bool {
+        lines.windows(2).all(|pair| {
+            !pair[0].chars().last().is_some_and(|c| OPENERS.contains(c))
+                && !pair[1].chars().next().is_some_and(|c| CLOSERS.contains(c))
+        })
+    }
+
+    #[test]
+    fn a_bracket_goes_with_what_it_opens_and_a_comma_with_what_it_ends() {
+        let title = "Python 潮流周刊第 2 季合集（31~60）";
+        for width in 6..20 {
+            let lines = wrap(title, width, usize::MAX);
+            assert!(kept_together(&lines), "{width}: {lines:?}");
+            assert_eq!(lines.concat().replace(' ', ""), title.replace(' ', ""));
+        }
+        let theme = "错误处理再思考，库与应用的不同选择（以及经验）";
+        for max in [4.0, 5.0, 6.0, 7.0, 9.0] {
+            let lines = wrap_em(theme, max, usize::MAX);
+            assert!(kept_together(&lines), "{max}: {lines:?}");
+            assert_eq!(lines.concat(), theme);
+            assert!(
+                lines
+                    .iter()
+                    .all(|l| l.chars().map(em).sum::<f32>() <= max + 1e-3),
+                "{lines:?}"
+            );
+        }
+    }
 }

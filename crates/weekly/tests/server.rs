@@ -150,7 +150,8 @@ fn sign_up_confirm_and_unsubscribe_over_http() {
         r#"{"email":"reader@example.org"}"#,
     );
     assert_eq!(status, 200);
-    assert!(again.contains("Check your inbox"));
+    // No language asked for: the site's primary one (Chinese).
+    assert!(again.contains("请查收邮件"), "{again}");
     let links = confirmation_links(&ws);
     assert_eq!(links.len(), 1, "{links:?}");
 
@@ -171,12 +172,19 @@ fn sign_up_confirm_and_unsubscribe_over_http() {
     for _ in 0..2 {
         let (status, page) = request(at, "POST", &links[0], FORM, "");
         assert_eq!(status, 200, "{page}");
-        assert!(page.contains("Subscribed"));
+        // The mail was in Chinese (the first of the reader's languages, in the site's order),
+        // and so is the page its link opens.
+        assert!(
+            page.contains("订阅成功") && page.contains("lang=\"zh\""),
+            "{page}"
+        );
+        // The address as the reader typed it, masked.
+        assert!(page.contains("R***@example.org"), "{page}");
     }
     assert_eq!(subscribers(&ws)[0]["status"], "confirmed");
     // Confirmed: the link now opens the confirmation itself.
     let (_, page) = request(at, "GET", &links[0], FORM, "");
-    assert!(page.contains("Subscribed"), "{page}");
+    assert!(page.contains("订阅成功"), "{page}");
 
     // A bot fills the hidden field: same answer, nothing stored.
     let (status, _) = request(
@@ -205,6 +213,33 @@ fn sign_up_confirm_and_unsubscribe_over_http() {
     let token = token_for(ws.as_path(), None, "reader@example.org", Unsubscribe);
     let (status, page) = request(at, "GET", &format!("/unsubscribe?token={token}"), FORM, "");
     assert!(status == 200 && page.contains("<button"), "{page}");
+    // It names the newsletter and the address (masked: whoever holds the link sees no more),
+    // in the reader's language, in the site's look (its stylesheet, dark mode, a way home).
+    assert!(
+        page.contains("R***@example.org") && !page.to_lowercase().contains("reader@example.org"),
+        "{page}"
+    );
+    assert!(
+        page.contains("退订") && page.contains("lang=\"zh\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"/assets/site.css\"") && page.contains("color-scheme"),
+        "{page}"
+    );
+    let (_, english) = request(
+        at,
+        "GET",
+        &format!("/unsubscribe?token={token}&lang=en"),
+        FORM,
+        "",
+    );
+    assert!(
+        english.contains("Stop sending")
+            && english.contains("lang=\"en\"")
+            && english.contains("href=\"/en/\""),
+        "{english}"
+    );
     let (status, _) = request(
         at,
         "POST",
@@ -216,7 +251,7 @@ fn sign_up_confirm_and_unsubscribe_over_http() {
     assert_eq!(subscribers(&ws)[0]["status"], "unsubscribed");
     // The old confirmation link does not bring the address back.
     let (status, page) = request(at, "GET", &links[0], FORM, "");
-    assert!(status == 410 && page.contains("no longer valid"), "{page}");
+    assert!(status == 410 && page.contains("已经失效"), "{page}");
     assert_eq!(subscribers(&ws)[0]["status"], "unsubscribed");
     // A confirmation token does not unsubscribe, and vice versa.
     let wrong = links[0].replace("/confirm?", "/unsubscribe?");
@@ -311,7 +346,8 @@ fn browser_subscribes_from_the_site_confirms_by_mail_and_unsubscribes() {
             "reader@example.org".as_ref(),
         ],
     );
-    assert!(text.contains("Check your inbox"), "{text}");
+    // The Chinese home page's form: every page after it is Chinese, in the site's look.
+    assert!(text.contains("请查收邮件"), "{text}");
     assert_eq!(subscribers(&ws)[0]["status"], "pending");
     let mail = first_mail(&maildir);
     let at = mail.find("http://127.0.0.1").expect("a link in the mail");
@@ -321,15 +357,15 @@ fn browser_subscribes_from_the_site_confirms_by_mail_and_unsubscribes() {
         .collect();
     assert!(link.contains("/confirm?token="), "{mail}");
     let text = common::node("subscribe.mjs", &["open".as_ref(), link.as_ref()]);
-    assert!(text.contains("Confirm my subscription"), "{text}");
+    assert!(text.contains("确认订阅"), "{text}");
     assert_eq!(subscribers(&ws)[0]["status"], "pending");
     let text = common::node("subscribe.mjs", &["click".as_ref(), link.as_ref()]);
-    assert!(text.contains("Subscribed"), "{text}");
+    assert!(text.contains("订阅成功"), "{text}");
     assert_eq!(subscribers(&ws)[0]["status"], "confirmed");
     let token = token_for(ws.as_path(), None, "reader@example.org", Unsubscribe);
     let unsubscribe = format!("http://127.0.0.1:{port}/unsubscribe?token={token}");
     let text = common::node("subscribe.mjs", &["click".as_ref(), unsubscribe.as_ref()]);
-    assert!(text.contains("Unsubscribed"), "{text}");
+    assert!(text.contains("已退订"), "{text}");
     assert_eq!(subscribers(&ws)[0]["status"], "unsubscribed");
 }
 
@@ -523,6 +559,7 @@ fn a_valid_link_while_the_database_is_down_gets_503_not_400() {
     );
     let (status, page) = request(&at, "GET", &links[0], FORM, "");
     assert_eq!(status, 503, "{page}");
+    // The reader signed up in English: the link's page says so in English.
     assert!(page.contains("try again"), "{page}");
     for (method, path) in [
         ("GET", format!("/preferences?token={preferences}")),

@@ -240,7 +240,7 @@ fn preferences_change_languages_through_a_signed_link() {
 
     let (status, page) = request(at, "POST", &path, FORM, "lang=en&lang=xx");
     assert_eq!(status, 200, "{page}");
-    assert!(page.contains("Saved"), "{page}");
+    assert!(page.contains("已保存"), "{page}");
     assert_eq!(
         subscribers(&ws, &[])[0]["languages"],
         serde_json::json!(["en"])

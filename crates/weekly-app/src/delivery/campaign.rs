@@ -167,25 +167,28 @@ impl Personaliser {
     /// The message of `campaign` for `recipient`, with their own links.
     pub fn message(&self, campaign: &Campaign, recipient: &Claimed) -> Result<Message> {
         let id = recipient.subscriber_id;
+        // The pages these links open speak the campaign's language.
         let preferences = format!(
-            "{}/preferences?token={}",
+            "{}/preferences?token={}&lang={}",
             self.links_base,
             self.secret.token(
                 id,
                 &recipient.link_key,
                 Purpose::Preferences,
                 self.links_until
-            )
+            ),
+            campaign.lang
         );
         let unsubscribe = format!(
-            "{}/unsubscribe?token={}",
+            "{}/unsubscribe?token={}&lang={}",
             self.links_base,
             self.secret.token(
                 id,
                 &recipient.link_key,
                 Purpose::Unsubscribe,
                 self.links_until
-            )
+            ),
+            campaign.lang
         );
         let fill = |text: &str, html: bool| {
             let (p, u) = if html {

@@ -172,7 +172,8 @@ impl List {
                 Purpose::Confirm,
                 now.timestamp() + CONFIRM_SECONDS,
             );
-            let link = format!("{}/confirm?token={token}", self.public_url);
+            // The page the link opens speaks the language of the mail.
+            let link = format!("{}/confirm?token={token}&lang={lang}", self.public_url);
             let (subject, text) = self.confirm_texts.get(lang).map_or_else(
                 || (String::new(), String::new()),
                 |t| t.fill(&[("name", &name), ("link", &link)]),

@@ -71,8 +71,18 @@ pub fn book(workspace: &Workspace, season: &Season, lang: &Lang, full: bool) -> 
     let last_date = chapters.last().map(|c| c.date.clone()).unwrap_or_default();
     let (a, b) = (season.range.start(), season.range.end());
     Ok(Book {
-        title: season.label(workspace, lang, if cjk { "合集" } else { "collection" }),
-        subtitle: if cjk {
+        title: season.label(
+            workspace,
+            lang,
+            match lang.as_str() {
+                "ja" => "合本",
+                _ if cjk => "合集",
+                _ => "collection",
+            },
+        ),
+        subtitle: if lang.as_str() == "ja" {
+            format!("第 {a}〜{b} 号 · {first_date} — {last_date}")
+        } else if cjk {
             format!("第 {a}~{b} 期 · {first_date} — {last_date}")
         } else {
             format!("Issues #{a}–#{b} · {first_date} — {last_date}")
@@ -94,7 +104,15 @@ pub fn book(workspace: &Workspace, season: &Season, lang: &Lang, full: bool) -> 
         figures,
         words: season.cloud_words(workspace, lang, full)?,
         chapters,
-        labels: if cjk {
+        labels: if lang.as_str() == "ja" {
+            Labels {
+                contents: "目次".into(),
+                cover: "表紙".into(),
+                title_page: "扉".into(),
+                image: "画像".into(),
+                published: "発行日".into(),
+            }
+        } else if cjk {
             Labels {
                 contents: "目录".into(),
                 cover: "封面".into(),

@@ -116,10 +116,25 @@ pub fn input<'a>(
                     document: &e.document,
                 })
                 .collect(),
+            // As `weekly stats` counts them: a section without entries takes the number its
+            // prose claims ("本期赠书 5 本"), so the season page agrees with the wrap-up.
             counts: issue
                 .counted(&config.primary_language)
                 .map_or_else(Counts::default, |e| {
-                    Counts::of(&e.document, &config.catalogue)
+                    let others: Vec<&weekly_model::Document> = issue
+                        .editions
+                        .iter()
+                        .filter(|o| !std::ptr::eq(*o, e))
+                        .map(|o| &*o.document)
+                        .collect();
+                    weekly_stats::issue::issue_counts(
+                        issue.number,
+                        issue.date,
+                        &e.document,
+                        &others,
+                        &config.catalogue,
+                    )
+                    .counts
                 }),
         })
         .collect();

@@ -230,7 +230,9 @@ impl Season {
     pub fn label(&self, workspace: &Workspace, lang: &Lang, what: &str) -> String {
         let name = workspace.config.name.get(lang).map_or("", String::as_str);
         let (a, b) = (self.range.start(), self.range.end());
-        if lang.is_cjk() {
+        if lang.as_str() == "ja" {
+            format!("{name} シーズン {} {what}（{a}〜{b}）", self.number)
+        } else if lang.is_cjk() {
             format!("{name}第 {} 季{what}（{a}~{b}）", self.number)
         } else {
             format!("{name} Season {} {what} (#{a}–#{b})", self.number)
@@ -264,15 +266,7 @@ impl Season {
                 });
             }
         }
-        let title = self.label(
-            workspace,
-            lang,
-            if lang.is_cjk() {
-                "合集"
-            } else {
-                "collection"
-            },
-        );
+        let title = self.label(workspace, lang, in_lang(lang, "合集", "合本", "collection"));
         let intro = [if lang.is_cjk() {
             format!(
                 "这是第 {} 季（第 {}~{} 期）的内容合集，共 {} 期，每期一节，节内按栏目排列。",
@@ -316,11 +310,7 @@ impl Season {
         let title = self.label(
             workspace,
             lang,
-            if lang.is_cjk() {
-                "链接合集"
-            } else {
-                "all links"
-            },
+            in_lang(lang, "链接合集", "リンク集", "all links"),
         );
         weekly_render::links::links_edition(&title, &documents, &workspace.config.catalogue, lang)
     }
@@ -424,11 +414,7 @@ impl Season {
             (Some(a), Some(b)) => b.days_since_epoch() - a.days_since_epoch(),
             _ => 0,
         };
-        let title = self.label(
-            workspace,
-            lang,
-            if lang.is_cjk() { "完结" } else { "wrap-up" },
-        );
+        let title = self.label(workspace, lang, in_lang(lang, "完结", "まとめ", "wrap-up"));
         let post = Wrapup {
             title: &title,
             season: self.number,
@@ -502,11 +488,7 @@ impl Season {
         let title = self.label(
             workspace,
             lang,
-            if lang.is_cjk() {
-                "词云"
-            } else {
-                "word cloud"
-            },
+            in_lang(lang, "词云", "ワードクラウド", "word cloud"),
         );
         Ok(Some(weekly_site::cloud::svg(&title, &placed)))
     }
@@ -573,5 +555,14 @@ pub fn theme(issue: &Issue, lang: &Lang, format: &weekly_model::Format) -> Strin
         String::new()
     } else {
         theme
+    }
+}
+
+/// `zh` in Chinese, `ja` in Japanese, `other` in any other language.
+fn in_lang<'a>(lang: &Lang, zh: &'a str, ja: &'a str, other: &'a str) -> &'a str {
+    match lang.as_str() {
+        "ja" => ja,
+        _ if lang.is_cjk() => zh,
+        _ => other,
     }
 }
