@@ -426,7 +426,8 @@ This page lists every account of the internal service with its settings.</p></ar
         "http://metadata.google.internal/computeMetadata/v1/".to_owned(),
         "http://10.0.0.1/".to_owned(),
     ] {
-        let body = format!("{{\"url\": \"{url}\", \"note\": \"look\"}}");
+        // The page the form was sent from is in English; the answer is too.
+        let body = format!("{{\"url\": \"{url}\", \"note\": \"look\", \"lang\": \"en\"}}");
         let (status, page) = common::server::request(
             &server.address,
             "POST",

@@ -35,7 +35,7 @@ pub const CHROMIUM: &str = "WEEKLY_CHROMIUM";
 const SECRET_NAMES: [&str; 4] = ["TOKEN", "KEY", "PASSWORD", "SECRET"];
 
 /// A snapshot of the environment.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Environment {
     /// `WEEKLY_*` variables with a value that is not blank, trimmed.
     settings: BTreeMap<String, String>,
@@ -106,6 +106,15 @@ impl Environment {
     }
 }
 
+/// Names only: a value may be a secret, and a workspace is printed with `{:?}` in messages.
+impl std::fmt::Debug for Environment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Environment")
+            .field("settings", &self.settings.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +132,17 @@ mod tests {
         assert_eq!(env.or(LLM_MODEL, " gpt "), "gpt");
         assert_eq!(env.get("PATH"), None, "only WEEKLY_ variables are settings");
         assert_eq!(env.raw("PATH"), Some(OsStr::new("/usr/bin")));
+    }
+
+    #[test]
+    fn its_debug_form_shows_no_value() {
+        let env = Environment::from_pairs([("WEEKLY_SECRET", "s3cret"), ("PATH", "/opt/bin")]);
+        let shown = format!("{env:?}");
+        assert!(shown.contains("WEEKLY_SECRET"), "{shown}");
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("/opt/bin"),
+            "{shown}"
+        );
     }
 
     #[test]
