@@ -18,7 +18,7 @@ pub mod workspace;
 // working: the folders group them by concern.
 pub use delivery::{
     announcing, bounces, campaign, email_edition, mail, mail_texts, publishing, sender, sending,
-    smtp_pool, subscriber_lists, subscribers, subscription, tokens,
+    smtp_pool, subscriber_lists, subscribers, subscription, tokens, transport,
 };
 pub use editorial::{
     checking, collector, digest, drafter, inbox, splitting, submissions, translation, translator,

@@ -25,8 +25,6 @@ pub struct Limits {
     pub max_bytes: usize,
     /// Redirects followed.
     pub max_redirects: usize,
-    /// `User-Agent`.
-    pub user_agent: String,
 }
 
 impl Default for Limits {
@@ -36,7 +34,6 @@ impl Default for Limits {
             connect_timeout: Duration::from_secs(10),
             max_bytes: 10 * 1024 * 1024,
             max_redirects: 5,
-            user_agent: concat!("weekly/", env!("CARGO_PKG_VERSION"), " (+feed reader)").into(),
         }
     }
 }
@@ -184,15 +181,11 @@ impl Fetcher {
         limits: Limits,
         resolver: Option<Arc<dyn reqwest::dns::Resolve>>,
     ) -> Result<Fetcher, FetchError> {
-        // One TLS provider for the process (ring); a second call finds it installed.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let max = limits.max_redirects;
-        let builder = reqwest::Client::builder()
-            .timeout(limits.timeout)
-            .connect_timeout(limits.connect_timeout.min(limits.timeout))
-            .read_timeout(limits.timeout)
-            .user_agent(limits.user_agent.clone())
-            .pool_idle_timeout(Duration::from_secs(30));
+        let builder = weekly_http::builder(weekly_http::Timeouts {
+            connect: limits.connect_timeout,
+            total: limits.timeout,
+        });
         let builder = match resolver {
             Some(resolver) => builder
                 .redirect(reqwest::redirect::Policy::none())

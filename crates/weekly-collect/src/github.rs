@@ -92,10 +92,7 @@ pub struct Github {
 impl Github {
     /// A client for `api` (`https://api.github.com` in real use).
     pub fn new(api: &str, token: Option<String>) -> Result<Github, GithubError> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(15))
-            .user_agent(concat!("weekly/", env!("CARGO_PKG_VERSION")))
+        let client = weekly_http::builder(weekly_http::Timeouts::total(Duration::from_secs(15)))
             .build()
             .map_err(|e| GithubError::Other(e.without_url().to_string()))?;
         Ok(Github {

@@ -21,7 +21,6 @@ fn limits() -> Limits {
         connect_timeout: Duration::from_secs(2),
         max_bytes: 1 << 20,
         max_redirects: 3,
-        ..Limits::default()
     }
 }
 

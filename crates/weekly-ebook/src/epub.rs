@@ -7,14 +7,15 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use zip::write::SimpleFileOptions;
 
-/// Why a book could not be written.
+/// Why a book could not be written. The message says what failed; the cause is the
+/// error's source, said once by whoever prints the chain.
 #[derive(Debug, thiserror::Error)]
 pub enum EpubError {
     /// The ZIP writer failed (it writes to memory: only on impossible sizes).
-    #[error("cannot write the EPUB container: {0}")]
+    #[error("cannot write the EPUB container")]
     Zip(#[from] zip::result::ZipError),
     /// Writing into the container failed.
-    #[error("cannot write the EPUB container: {0}")]
+    #[error("cannot write the EPUB container")]
     Io(#[from] std::io::Error),
 }
 
@@ -279,6 +280,14 @@ fn chapter_page(book: &Book, chapter: &Chapter) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_errors_cause_is_its_source_not_part_of_its_message() {
+        let error = EpubError::from(std::io::Error::other("disk full"));
+        assert_eq!(error.to_string(), "cannot write the EPUB container");
+        let source = std::error::Error::source(&error).expect("a source");
+        assert_eq!(source.to_string(), "disk full");
+    }
 
     #[test]
     fn the_container_starts_with_the_stored_mimetype() {

@@ -160,12 +160,7 @@ pub struct Usage {
 impl OpenAiClient {
     /// A client for `config`.
     pub fn new(config: ClientConfig) -> Result<OpenAiClient, LlmError> {
-        // One TLS provider for the process (ring); a second call finds it installed.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(Duration::from_secs(10).min(config.timeout))
-            .user_agent(concat!("weekly/", env!("CARGO_PKG_VERSION")))
+        let http = weekly_http::builder(weekly_http::Timeouts::total(config.timeout))
             .build()
             .map_err(|e| LlmError::Transport(e.to_string()))?;
         let limiter = config

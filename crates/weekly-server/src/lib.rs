@@ -65,7 +65,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use weekly_app::environment;
-use weekly_app::mail::{SmtpMailer, flush};
+use weekly_app::mail::Outgoing;
 use weekly_app::subscription::{DatabaseDown, Decided, List, SignUp, SignedUp};
 use weekly_app::tokens::{Purpose, Refused};
 use weekly_app::workspace::Workspace;
@@ -156,7 +156,7 @@ pub async fn serve(workspace: &Workspace, store: Store, args: &ServerOptions) ->
                 pruned.limiter.shrink_to_fit();
             }
         });
-        if let Some(mailer) = SmtpMailer::new(
+        if let Some(outgoing) = Outgoing::smtp(
             &config.smtp,
             workspace.env.get(environment::SMTP_URL),
             workspace.env.get(environment::SMTP_PASSWORD),
@@ -165,7 +165,7 @@ pub async fn serve(workspace: &Workspace, store: Store, args: &ServerOptions) ->
             tokio::spawn(async move {
                 loop {
                     let report = |line: &str| log(&format!("mail not sent: {line}"));
-                    if let Err(e) = flush(&store, &mailer, 100, false, &report).await {
+                    if let Err(e) = outgoing.flush(&store, 100, false, &report).await {
                         log(&format!("outbox: {e:#}"));
                     }
                     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
@@ -307,7 +307,9 @@ async fn confirm_page(
 ) -> Response {
     let token = query.get("token").map_or("", String::as_str);
     match app.list.confirmation(token).await {
-        Ok(Decided::Done(s)) if s.status == "confirmed" => subscribed(&app, &query, &s),
+        Ok(Decided::Done(s)) if s.status == weekly_store::SubscriberStatus::Confirmed => {
+            subscribed(&app, &query, &s)
+        }
         Ok(Decided::Done(s)) => {
             let look = link_look(&app, &query, Some(&s));
             page_html(

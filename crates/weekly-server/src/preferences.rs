@@ -53,10 +53,10 @@ fn form(app: &App, look: &Look, subscriber: &Subscriber, token: &str, note: &str
         Purpose::Unsubscribe,
         Utc::now().timestamp() + weekly_app::tokens::MAIL_LINK_SECONDS,
     );
-    let status = match subscriber.status.as_str() {
-        "pending" => look.word("status_pending"),
-        "confirmed" => look.word("status_confirmed"),
-        other => other,
+    let status = match subscriber.status {
+        weekly_store::SubscriberStatus::Pending => look.word("status_pending"),
+        weekly_store::SubscriberStatus::Confirmed => look.word("status_confirmed"),
+        other => other.as_str(),
     };
     let body = format!(
         "<p>{note}</p><p>{email} — {status}</p>\

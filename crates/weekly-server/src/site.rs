@@ -91,6 +91,17 @@ fn relative(uri: &Uri) -> Option<String> {
     Some(path)
 }
 
+/// The 404 page of the language a missing path is under (`en/nope` → `en/404.html`), when
+/// its first segment could be a language code; the site's `404.html` is the fallback.
+pub(crate) fn not_found_of(wanted: &str) -> Option<String> {
+    let (first, _) = wanted.split_once('/')?;
+    let code = (2..=8).contains(&first.len())
+        && first
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    code.then(|| format!("{first}/404.html"))
+}
+
 pub(super) async fn serve(
     State(app): State<Arc<App>>,
     method: Method,
@@ -111,7 +122,10 @@ pub(super) async fn serve(
         };
         let found = read(&root, &wanted);
         let not_found = match found {
-            Found::Nothing => read(&root, "404.html"),
+            Found::Nothing => match not_found_of(&wanted).map(|file| read(&root, &file)) {
+                Some(page @ Found::File(..)) => page,
+                _ => read(&root, "404.html"),
+            },
             _ => Found::Nothing,
         };
         (found, not_found)

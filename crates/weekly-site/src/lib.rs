@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod highlight;
 pub mod input;
 pub mod labels;
+mod language;
 pub mod links;
 pub mod markdown;
 pub mod memo;

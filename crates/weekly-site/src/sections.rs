@@ -3,8 +3,9 @@
 //! the search documents (also made alone by [`search_docs`], for tests).
 
 use crate::SiteError;
-use crate::build::{LangContext, titled_page, value_of};
+use crate::build::titled_page;
 use crate::input::SiteInput;
+use crate::language::{LangContext, value_of};
 use crate::search::SearchDoc;
 use crate::view::IssueView;
 use crate::writer::Made;

@@ -9,9 +9,9 @@ fn subscriber(email: &str) -> NewSubscriber {
         email_key: email.into(),
         name: String::new(),
         languages: String::new(),
-        tier: "free".into(),
+        tier: crate::Tier::Free,
         paid_until: None,
-        status: "confirmed".into(),
+        status: crate::SubscriberStatus::Confirmed,
         source: "test".into(),
         consent_at: "t".into(),
         consent_ip: String::new(),
@@ -24,7 +24,7 @@ async fn campaign(store: &Store, issue: u32, sent: bool) -> (i64, Vec<i64>) {
     let new = NewCampaign {
         issue,
         lang: "zh".into(),
-        tier: "free".into(),
+        tier: crate::Tier::Free,
         subject: "s".into(),
         body_text: "t".into(),
         body_html: String::new(),
@@ -98,7 +98,7 @@ async fn a_reported_bounce_counts_once_per_sent_message() {
         );
         assert_eq!(
             store.subscriber("a@x.org").await.unwrap().unwrap().status,
-            "confirmed"
+            crate::SubscriberStatus::Confirmed
         );
         // The second message's bounce is the second: bounced.
         let (third, rows3) = campaign(store, 3, true).await;
@@ -111,7 +111,7 @@ async fn a_reported_bounce_counts_once_per_sent_message() {
         );
         assert_eq!(
             store.subscriber("a@x.org").await.unwrap().unwrap().status,
-            "bounced"
+            crate::SubscriberStatus::Bounced
         );
         let counts = store.campaign_counts(first).await.unwrap();
         assert_eq!((counts.sent, counts.failed), (0, 1));

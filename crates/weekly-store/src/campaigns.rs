@@ -5,7 +5,8 @@
 //! refusal, failed on a permanent one, and taken back from a worker that stopped.
 
 use crate::sql::Sql;
-use crate::{Engine, Store, StoreError};
+use crate::words::tier_of;
+use crate::{Engine, Store, StoreError, Tier};
 
 /// A campaign to create: its content, fixed from then on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,8 +15,8 @@ pub struct NewCampaign {
     pub issue: u32,
     /// The language code.
     pub lang: String,
-    /// `free` or `paid`.
-    pub tier: String,
+    /// Free or paid.
+    pub tier: Tier,
     /// Subject.
     pub subject: String,
     /// Plain-text body, with the recipient's link placeholders.
@@ -43,8 +44,8 @@ pub struct Campaign {
     pub issue: u32,
     /// The language code.
     pub lang: String,
-    /// `free` or `paid`.
-    pub tier: String,
+    /// Free or paid.
+    pub tier: Tier,
     /// Subject.
     pub subject: String,
     /// Plain-text body with placeholders.
@@ -116,18 +117,18 @@ type CampaignRow = (
     Option<String>,
 );
 
-fn campaign_of(r: CampaignRow) -> Campaign {
-    Campaign {
+fn campaign_of(r: CampaignRow) -> Result<Campaign, StoreError> {
+    Ok(Campaign {
         id: r.0,
         issue: u32::try_from(r.1).unwrap_or(0),
         lang: r.2,
-        tier: r.3,
+        tier: tier_of(&r.3)?,
         subject: r.4,
         body_text: r.5,
         body_html: r.6,
         created_at: r.7,
         finished_at: r.8,
-    }
+    })
 }
 
 const CAMPAIGN_COLUMNS: &str =
@@ -154,7 +155,7 @@ impl Store {
         )
         .bind(i64::from(new.issue))
         .bind(&new.lang)
-        .bind(&new.tier)
+        .bind(new.tier.as_str())
         .bind(&new.subject)
         .bind(&new.body_text)
         .bind(&new.body_html)
@@ -162,7 +163,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some((id,)) = created {
-            let filter = audience_filter(&new.tier, audience);
+            let filter = audience_filter(new.tier, audience);
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO campaign_recipient (campaign_id, subscriber_id, email) \
                  SELECT $1, id, email FROM subscriber WHERE {filter} ORDER BY id"
@@ -173,7 +174,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let (issue, lang, tier) = (i64::from(new.issue), &new.lang, &new.tier);
+        let (issue, lang, tier) = (i64::from(new.issue), &new.lang, new.tier.as_str());
         let row: CampaignRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {CAMPAIGN_COLUMNS} FROM campaign WHERE issue = $1 AND lang = $2 AND tier = $3"
         )))
@@ -183,7 +184,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok((campaign_of(row), created.is_some()))
+        Ok((campaign_of(row)?, created.is_some()))
     }
 
     /// Who a campaign of `lang` and `tier` would go to now, by subscriber id after `after`,
@@ -191,7 +192,7 @@ impl Store {
     pub async fn audience_page(
         &self,
         lang: &str,
-        tier: &str,
+        tier: Tier,
         audience: &Audience,
         after: i64,
         limit: i64,
@@ -231,7 +232,7 @@ impl Store {
         )))
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(campaign_of).collect())
+        rows.into_iter().map(campaign_of).collect()
     }
 
     /// Where the recipients of campaign `id` stand.
@@ -576,9 +577,9 @@ impl Store {
 /// The subscribers a campaign for `tier` goes to: confirmed, of the tier (a paid
 /// subscription running on `$3`), and choosing the language (`$2`, a `LIKE` pattern; no
 /// choice means the primary language).
-fn audience_filter(tier: &str, audience: &Audience) -> String {
+fn audience_filter(tier: Tier, audience: &Audience) -> String {
     let paid = "(tier = 'paid' AND (paid_until IS NULL OR paid_until = '' OR paid_until >= $3))";
-    let tier = if tier == "paid" {
+    let tier = if tier == Tier::Paid {
         paid.to_owned()
     } else {
         format!("NOT {paid}")
@@ -659,9 +660,9 @@ mod tests {
             email_key: email.to_lowercase(),
             name: String::new(),
             languages: languages.into(),
-            tier: tier.into(),
+            tier: crate::Tier::parse(tier).unwrap(),
             paid_until: paid_until.map(str::to_owned),
-            status: "confirmed".into(),
+            status: crate::SubscriberStatus::Confirmed,
             source: "test".into(),
             consent_at: "2026-12-01T00:00:00Z".into(),
             consent_ip: String::new(),
@@ -673,7 +674,7 @@ mod tests {
         NewCampaign {
             issue: 7,
             lang: lang.into(),
-            tier: tier.into(),
+            tier: crate::Tier::parse(tier).unwrap(),
             subject: format!("#7 {lang} {tier}"),
             body_text: "text".into(),
             body_html: "<p>html</p>".into(),
@@ -700,7 +701,7 @@ mod tests {
             ];
             store.import_subscribers(&rows, "t").await.unwrap();
             store
-                .set_subscriber_status("en@x.org", "unsubscribed", "t")
+                .set_subscriber_status("en@x.org", crate::SubscriberStatus::Unsubscribed, "t")
                 .await
                 .unwrap();
             let zh = Audience {
@@ -791,10 +792,10 @@ mod tests {
                 .await
                 .unwrap()
                 .unwrap();
-            assert_eq!(gone.status, "bounced");
+            assert_eq!(gone.status, crate::SubscriberStatus::Bounced);
             // b's lease runs out at 130; b also "unsubscribes" one of the last two.
             store
-                .set_subscriber_status("r9@x.org", "unsubscribed", "t")
+                .set_subscriber_status("r9@x.org", crate::SubscriberStatus::Unsubscribed, "t")
                 .await
                 .unwrap();
             assert_eq!(store.take_back(120, &[]).await.unwrap(), 0);

@@ -17,6 +17,7 @@ mod sql;
 mod subscribers;
 #[cfg(test)]
 pub(crate) mod testdb;
+mod words;
 
 pub use campaigns::{Audience, Campaign, CampaignCounts, Claimed, NewCampaign, RecipientRow};
 pub use collect::{Candidate, FeedState, NewItem, Recorded, Sighting, Status, StoredDraft};
@@ -26,6 +27,7 @@ pub use outbox::{OutboxMail, QueuedMail};
 pub use subscribers::{
     IMPORT_BATCH, Imported, NewSubscriber, Subscriber, SubscriberImport, SubscriberStats,
 };
+pub use words::{SubscriberStatus, Tier};
 
 use sqlx::any::AnyConnectOptions;
 use sqlx::migrate::{Migrate, Migration, MigrationType, Migrator};
@@ -83,6 +85,9 @@ pub enum StoreError {
     /// A query failed.
     #[error("database error: {0}")]
     Query(sqlx::Error),
+    /// A row holds a value this program does not know.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl From<sqlx::Error> for StoreError {

@@ -11,9 +11,9 @@ fn form(email: &str) -> NewSubscriber {
         email_key: email.to_lowercase(),
         name: String::new(),
         languages: "zh".into(),
-        tier: "free".into(),
+        tier: crate::Tier::Free,
         paid_until: None,
-        status: "pending".into(),
+        status: crate::SubscriberStatus::Pending,
         source: "form".into(),
         consent_at: "2026-12-01T00:00:00Z".into(),
         consent_ip: "192.0.2.1".into(),
@@ -22,7 +22,7 @@ fn form(email: &str) -> NewSubscriber {
 }
 
 fn confirm_mail(s: &Subscriber) -> Option<OutboxMail> {
-    (s.status == "pending").then(|| testdb::mail(&s.email))
+    (s.status == crate::SubscriberStatus::Pending).then(|| testdb::mail(&s.email))
 }
 
 const T: &str = "2026-12-01T00:00:00Z";
@@ -61,7 +61,7 @@ async fn a_forgotten_subscribers_id_and_key_are_never_given_again() {
         assert_eq!(store.subscriber_by_id(bob.id).await.unwrap(), None);
         // Imports too, and a re-created address.
         let mut dave = form("dave@x.org");
-        dave.status = "confirmed".into();
+        dave.status = crate::SubscriberStatus::Confirmed;
         store.import_subscribers(&[dave], T).await.unwrap();
         let dave = store.subscriber("dave@x.org").await.unwrap().unwrap();
         assert!(dave.id > carol.id && dave.link_key.len() == 32);
@@ -90,7 +90,7 @@ async fn a_sign_up_queues_a_mail_only_when_it_changed_the_row() {
             .sign_up(&form("a@x.org"), T, T, confirm_mail)
             .await
             .unwrap();
-        assert!(queued && a.status == "pending");
+        assert!(queued && a.status == crate::SubscriberStatus::Pending);
         // Again five minutes later, with a cool-down of ten: nothing changes.
         let (again, queued) = store
             .sign_up(&form("a@x.org"), t1, "2026-11-30T23:55:00Z", confirm_mail)
@@ -107,7 +107,7 @@ async fn a_sign_up_queues_a_mail_only_when_it_changed_the_row() {
         // Confirmed: left as it is, no mail.
         assert!(
             store
-                .set_subscriber_status("a@x.org", "confirmed", t2)
+                .set_subscriber_status("a@x.org", crate::SubscriberStatus::Confirmed, t2)
                 .await
                 .unwrap()
         );
@@ -115,11 +115,11 @@ async fn a_sign_up_queues_a_mail_only_when_it_changed_the_row() {
             .sign_up(&form("a@x.org"), t2, t2, confirm_mail)
             .await
             .unwrap();
-        assert!(!queued && c.status == "confirmed");
+        assert!(!queued && c.status == crate::SubscriberStatus::Confirmed);
         // Unsubscribed: pending again, with a mail.
         assert!(
             store
-                .set_subscriber_status("a@x.org", "unsubscribed", t2)
+                .set_subscriber_status("a@x.org", crate::SubscriberStatus::Unsubscribed, t2)
                 .await
                 .unwrap()
         );
@@ -127,7 +127,7 @@ async fn a_sign_up_queues_a_mail_only_when_it_changed_the_row() {
             .sign_up(&form("a@x.org"), t2, t2, confirm_mail)
             .await
             .unwrap();
-        assert!(queued && u.status == "pending" && u.id == a.id);
+        assert!(queued && u.status == crate::SubscriberStatus::Pending && u.id == a.id);
         assert_eq!(store.unsent_mail().await.unwrap(), 3);
     }
 }

@@ -4,7 +4,8 @@
 //! rows again changes nothing.
 
 use crate::sql::Sql;
-use crate::{Store, StoreError};
+use crate::words::{status_of, tier_of};
+use crate::{Store, StoreError, SubscriberStatus, Tier};
 use std::collections::HashMap;
 
 /// A subscriber as stored.
@@ -18,12 +19,12 @@ pub struct Subscriber {
     pub name: String,
     /// Language codes, comma-separated, possibly empty (then: the primary language).
     pub languages: String,
-    /// `free` or `paid`.
-    pub tier: String,
+    /// Free or paid.
+    pub tier: Tier,
     /// Last day of a paid subscription (`YYYY-MM-DD`).
     pub paid_until: Option<String>,
-    /// `pending`, `confirmed`, `unsubscribed`, `bounced` or `complained`.
-    pub status: String,
+    /// Pending, confirmed, unsubscribed, bounced or complained.
+    pub status: SubscriberStatus,
     /// Where the subscriber came from (a form, an import file…).
     pub source: String,
     /// When consent was given (RFC 3339).
@@ -55,12 +56,12 @@ pub struct NewSubscriber {
     pub name: String,
     /// Language codes, comma-separated.
     pub languages: String,
-    /// `free` or `paid`.
-    pub tier: String,
+    /// Free or paid.
+    pub tier: Tier,
     /// Last day of a paid subscription.
     pub paid_until: Option<String>,
     /// Status to store for a new address.
-    pub status: String,
+    pub status: SubscriberStatus,
     /// Origin.
     pub source: String,
     /// Consent time (RFC 3339).
@@ -88,11 +89,8 @@ pub struct Imported {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SubscriberStats {
     /// `(status, tier, count)`, sorted.
-    pub rows: Vec<(String, String, i64)>,
+    pub rows: Vec<(SubscriberStatus, Tier, i64)>,
 }
-
-/// Statuses of addresses that left; an import never brings them back.
-const LEFT: [&str; 3] = ["unsubscribed", "bounced", "complained"];
 
 type Row = (
     i64,
@@ -123,15 +121,15 @@ macro_rules! select {
     };
 }
 
-fn from_row(r: Row) -> Subscriber {
-    Subscriber {
+fn from_row(r: Row) -> Result<Subscriber, StoreError> {
+    Ok(Subscriber {
         id: r.0,
         email: r.1,
         name: r.2,
         languages: r.3,
-        tier: r.4,
+        tier: tier_of(&r.4)?,
         paid_until: r.5,
-        status: r.6,
+        status: status_of(&r.6)?,
         source: r.7,
         consent_at: r.8,
         consent_ip: r.9,
@@ -140,7 +138,7 @@ fn from_row(r: Row) -> Subscriber {
         updated_at: r.12,
         link_key: r.13,
         legacy_links: r.14 != 0,
-    }
+    })
 }
 
 /// Rows a caller should give [`SubscriberImport::add`] at once (the multi-row `INSERT` and the
@@ -220,10 +218,11 @@ impl SubscriberImport {
         for row in todo {
             match known.get(&row.email_key) {
                 None => fresh.push(row),
-                Some((_, _, _, _, status)) if LEFT.contains(&status.as_str()) => {
+                Some((_, _, _, _, status)) if status_of(status)?.left() => {
                     self.done.kept_out += 1;
                 }
                 Some((name, languages, tier, paid_until, status)) => {
+                    let (tier, status) = (tier_of(tier)?, status_of(status)?);
                     // An empty field of the import keeps what is stored.
                     let pick = |new: &str, old: &str| {
                         if new.is_empty() {
@@ -235,12 +234,12 @@ impl SubscriberImport {
                     let new_name = pick(&row.name, name);
                     let new_languages = pick(&row.languages, languages);
                     let new_paid = row.paid_until.clone().or_else(|| paid_until.clone());
-                    let new_status = if LEFT.contains(&row.status.as_str()) {
-                        row.status.clone()
+                    let new_status = if row.status.left() {
+                        row.status
                     } else {
-                        status.clone()
+                        status
                     };
-                    let same = (&new_name, &new_languages, &row.tier, &new_paid, &new_status)
+                    let same = (&new_name, &new_languages, row.tier, &new_paid, new_status)
                         == (name, languages, tier, paid_until, status);
                     if same {
                         self.done.unchanged += 1;
@@ -252,9 +251,9 @@ impl SubscriberImport {
                     )
                     .bind(&new_name)
                     .bind(&new_languages)
-                    .bind(&row.tier)
+                    .bind(row.tier.as_str())
                     .bind(&new_paid)
-                    .bind(&new_status)
+                    .bind(new_status.as_str())
                     .bind(&self.now)
                     .bind(&row.email_key)
                     .execute(&mut *self.tx)
@@ -313,7 +312,7 @@ impl Store {
             .bind(email_key)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(from_row))
+        row.map(from_row).transpose()
     }
 
     /// The subscriber with row id `id`.
@@ -322,7 +321,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(from_row))
+        row.map(from_row).transpose()
     }
 
     /// A sign-up through a form: a new address is stored as `pending` with its consent; a
@@ -359,7 +358,7 @@ impl Store {
         .bind(&row.email_key)
         .bind(&row.name)
         .bind(&row.languages)
-        .bind(&row.tier)
+        .bind(row.tier.as_str())
         .bind(&row.paid_until)
         .bind(&row.source)
         .bind(&row.consent_at)
@@ -373,7 +372,7 @@ impl Store {
             .bind(&row.email_key)
             .fetch_one(&mut *tx)
             .await?;
-        let stored = from_row(stored);
+        let stored = from_row(stored)?;
         let mail = if changed.is_some() {
             mail(&stored)
         } else {
@@ -388,11 +387,11 @@ impl Store {
     pub async fn set_status_by_id(
         &self,
         id: i64,
-        status: &str,
+        status: SubscriberStatus,
         now: &str,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query("UPDATE subscriber SET status = $1, updated_at = $2 WHERE id = $3")
-            .bind(status)
+            .bind(status.as_str())
             .bind(now)
             .bind(id)
             .execute(&self.pool)
@@ -418,11 +417,14 @@ impl Store {
     }
 
     /// Every subscriber (or those with `status`), oldest first.
-    pub async fn subscribers(&self, status: Option<&str>) -> Result<Vec<Subscriber>, StoreError> {
+    pub async fn subscribers(
+        &self,
+        status: Option<SubscriberStatus>,
+    ) -> Result<Vec<Subscriber>, StoreError> {
         let rows: Vec<Row> = match status {
             Some(status) => {
                 sqlx::query_as(select!(" WHERE status = $1 ORDER BY id"))
-                    .bind(status)
+                    .bind(status.as_str())
                     .fetch_all(&self.pool)
                     .await?
             }
@@ -432,7 +434,7 @@ impl Store {
                     .await?
             }
         };
-        Ok(rows.into_iter().map(from_row).collect())
+        rows.into_iter().map(from_row).collect()
     }
 
     /// Adds or updates subscribers in one transaction (see [`Imported`]). A known address keeps
@@ -465,12 +467,12 @@ impl Store {
     pub async fn set_subscriber_status(
         &self,
         email_key: &str,
-        status: &str,
+        status: SubscriberStatus,
         now: &str,
     ) -> Result<bool, StoreError> {
         let done =
             sqlx::query("UPDATE subscriber SET status = $1, updated_at = $2 WHERE email_key = $3")
-                .bind(status)
+                .bind(status.as_str())
                 .bind(now)
                 .bind(email_key)
                 .execute(&self.pool)
@@ -495,6 +497,10 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
+        let rows = rows
+            .into_iter()
+            .map(|(status, tier, n)| Ok((status_of(&status)?, tier_of(&tier)?, n)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(SubscriberStats { rows })
     }
 }
@@ -509,9 +515,9 @@ mod tests {
             email_key: email.to_lowercase(),
             name: name.into(),
             languages: "zh".into(),
-            tier: "free".into(),
+            tier: crate::Tier::Free,
             paid_until: None,
-            status: status.into(),
+            status: crate::SubscriberStatus::parse(status).unwrap(),
             source: "test.csv".into(),
             consent_at: "2026-12-01T00:00:00Z".into(),
             consent_ip: String::new(),
@@ -535,14 +541,14 @@ mod tests {
             assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 3));
             assert!(
                 store
-                    .set_subscriber_status("a@x.org", "unsubscribed", "t3")
+                    .set_subscriber_status("a@x.org", crate::SubscriberStatus::Unsubscribed, "t3")
                     .await
                     .unwrap()
             );
             let back = store.import_subscribers(&rows, "t4").await.unwrap();
             assert_eq!(back.kept_out, 1);
             let a = store.subscriber("a@x.org").await.unwrap().unwrap();
-            assert_eq!(a.status, "unsubscribed");
+            assert_eq!(a.status, crate::SubscriberStatus::Unsubscribed);
             // A new name is taken; an empty one keeps the old.
             let renamed = store
                 .import_subscribers(&[new("b@x.org", "confirmed", "Bee")], "t5")
@@ -555,8 +561,8 @@ mod tests {
             assert_eq!(
                 stats.rows,
                 [
-                    ("confirmed".to_owned(), "free".to_owned(), 1),
-                    ("unsubscribed".to_owned(), "free".to_owned(), 1)
+                    (crate::SubscriberStatus::Confirmed, crate::Tier::Free, 1),
+                    (crate::SubscriberStatus::Unsubscribed, crate::Tier::Free, 1)
                 ]
             );
             assert!(store.forget_subscriber("a@x.org").await.unwrap());

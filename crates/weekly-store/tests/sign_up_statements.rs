@@ -84,9 +84,9 @@ fn form(email: &str) -> NewSubscriber {
         email_key: email.to_lowercase(),
         name: String::new(),
         languages: "en".into(),
-        tier: "free".into(),
+        tier: weekly_store::Tier::Free,
         paid_until: None,
-        status: "pending".into(),
+        status: weekly_store::SubscriberStatus::Pending,
         source: "form".into(),
         consent_at: "2026-12-01T00:00:00Z".into(),
         consent_ip: "192.0.2.1".into(),
@@ -95,7 +95,7 @@ fn form(email: &str) -> NewSubscriber {
 }
 
 fn confirm_mail(s: &Subscriber) -> Option<OutboxMail> {
-    (s.status == "pending").then(|| OutboxMail {
+    (s.status == weekly_store::SubscriberStatus::Pending).then(|| OutboxMail {
         kind: "confirm".into(),
         recipient: s.email.clone(),
         subject: "Confirm".into(),
@@ -168,7 +168,7 @@ async fn a_sign_up_runs_the_same_statements_for_a_known_and_an_unknown_address()
         };
         // A confirmed reader, and one who signed up a moment ago.
         let mut known = form("known@example.org");
-        known.status = "confirmed".into();
+        known.status = weekly_store::SubscriberStatus::Confirmed;
         store
             .import_subscribers(&[known], cool_down_from)
             .await

@@ -56,10 +56,7 @@ enum Attempt {
 impl BotApi {
     /// A bot with `token` posting to `chat` (`@channel` or a numeric id) through `api`.
     pub fn new(api: &str, token: &str, chat: &str) -> Result<BotApi, SendError> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_mins(1))
-            .connect_timeout(Duration::from_secs(10))
+        let client = weekly_http::builder(weekly_http::Timeouts::total(Duration::from_mins(1)))
             .build()
             .map_err(|e| SendError::NotSent(e.without_url().to_string()))?;
         Ok(BotApi {

@@ -114,7 +114,7 @@ pub struct Delivered {
 #[derive(Debug, thiserror::Error)]
 pub enum DeliverError {
     /// Posting failed; the messages before it are recorded.
-    #[error("message {part} of {key}: {source}")]
+    #[error("message {part} of {key} was not posted")]
     Send {
         /// The delivery key.
         key: String,
@@ -188,6 +188,26 @@ pub async fn deliver<C: Channel>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_posts_cause_is_its_source_said_once() {
+        let error = DeliverError::Send {
+            key: "issue-7".into(),
+            part: 2,
+            source: SendError::Refused("chat not found".into()),
+        };
+        let chain: Vec<String> =
+            std::iter::successors(Some(&error as &dyn std::error::Error), |e| e.source())
+                .map(ToString::to_string)
+                .collect();
+        assert_eq!(
+            chain,
+            [
+                "message 2 of issue-7 was not posted",
+                "Telegram refused the message: chat not found"
+            ]
+        );
+    }
 
     fn text(s: &str) -> Message {
         Message::Text {

@@ -181,6 +181,11 @@ fn serve_rebuilds_after_a_change() {
     );
     assert!(get("/__weekly/live.js").contains("location.reload()"));
     assert!(get("/nope/").starts_with("HTTP/1.1 404"));
+    let english = get("/en/nope/");
+    assert!(
+        english.starts_with("HTTP/1.1 404") && english.contains("<html lang=\"en\">"),
+        "{english}"
+    );
     let logo = get("/images/logo.png");
     assert!(
         logo.contains("content-type: image/png") && logo.ends_with("PNG!"),

@@ -88,6 +88,16 @@ fn the_server_serves_the_built_site_and_logs_requests_without_tokens() {
         assert_eq!(status, 404, "{path}");
         assert!(!body.contains("base_url"), "{path}: {body}");
     }
+    // A missing page under /en/ gets the English 404 page (its navigation, `lang`), one
+    // elsewhere the primary language's, which offers the English home too.
+    let (status, english) = request(at, "GET", "/en/nope", FORM, "");
+    assert_eq!(status, 404);
+    assert!(english.contains("<html lang=\"en\">"), "{english}");
+    assert!(english.contains("<a href=\"/\" hreflang=\"zh\">"), "{english}");
+    let (status, primary) = request(at, "GET", "/nope/deeper", FORM, "");
+    assert_eq!(status, 404);
+    assert!(primary.contains("<html lang=\"zh\">"), "{primary}");
+    assert!(primary.contains("href=\"/en/\""), "{primary}");
     assert_eq!(request(at, "DELETE", "/index.html", FORM, "").0, 405);
     // The endpoints are there too; a token in a query is never logged.
     assert_eq!(request(at, "GET", "/healthz", FORM, "").0, 200);

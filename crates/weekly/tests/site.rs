@@ -55,6 +55,7 @@ fn builds_every_page_kind_with_meta_feeds_and_no_external_requests() {
         "en/atom.xml",
         "en/feed.json",
         "404.html",
+        "en/404.html",
         "sitemap.xml",
         "robots.txt",
         "assets/site.css",

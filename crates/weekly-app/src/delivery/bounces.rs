@@ -521,9 +521,9 @@ Diagnostic-Code: smtp; 550 {status} no such user\r\n\r\n"
             email_key: email.to_lowercase(),
             name: String::new(),
             languages: String::new(),
-            tier: "free".into(),
+            tier: weekly_store::Tier::Free,
             paid_until: None,
-            status: "confirmed".into(),
+            status: weekly_store::SubscriberStatus::Confirmed,
             source: "test".into(),
             consent_at: "2026-12-01T00:00:00Z".into(),
             consent_ip: String::new(),
@@ -558,7 +558,7 @@ Diagnostic-Code: smtp; 550 {status} no such user\r\n\r\n"
         let new = weekly_store::NewCampaign {
             issue,
             lang: "zh".into(),
-            tier: "free".into(),
+            tier: weekly_store::Tier::Free,
             subject: format!("第 {issue} 期"),
             body_text: "text %%weekly-unsubscribe-link%%".into(),
             body_html: String::new(),
@@ -594,7 +594,7 @@ Diagnostic-Code: smtp; 550 {status} no such user\r\n\r\n"
         out
     }
 
-    async fn status(store: &Store, email: &str) -> String {
+    async fn status(store: &Store, email: &str) -> weekly_store::SubscriberStatus {
         store.subscriber(email).await.unwrap().unwrap().status
     }
 
@@ -649,7 +649,10 @@ Diagnostic-Code: smtp; 550 {status} no such user\r\n\r\n"
         let s = import(&store, &path, &secret(), 1, "now").await.unwrap();
         assert_eq!((s.messages, s.reports, s.not_ours), (4, 4, 4), "{s:?}");
         assert_eq!((s.counted, s.marked), (0, 0), "{s:?}");
-        assert_eq!(status(&store, "alice@example.org").await, "confirmed");
+        assert_eq!(
+            status(&store, "alice@example.org").await,
+            weekly_store::SubscriberStatus::Confirmed
+        );
         // Bob's own message, with a report naming Alice: not Alice's bounce, nor Bob's.
         let bob = &sent
             .iter()
@@ -663,8 +666,14 @@ Diagnostic-Code: smtp; 550 {status} no such user\r\n\r\n"
         );
         let s = import(&store, &path, &secret(), 1, "now").await.unwrap();
         assert_eq!((s.hard, s.other_address, s.counted), (1, 1, 0), "{s:?}");
-        assert_eq!(status(&store, "alice@example.org").await, "confirmed");
-        assert_eq!(status(&store, "bob@example.org").await, "confirmed");
+        assert_eq!(
+            status(&store, "alice@example.org").await,
+            weekly_store::SubscriberStatus::Confirmed
+        );
+        assert_eq!(
+            status(&store, "bob@example.org").await,
+            weekly_store::SubscriberStatus::Confirmed
+        );
     }
 
     #[tokio::test]
@@ -706,7 +715,10 @@ Content-Type: multipart/report; report-type=delivery-status; boundary=\"=_B_=\"\
         let path = mbox(dir.path(), "nested", &[mixed, flat, other_type]);
         let s = import(&store, &path, &secret(), 1, "now").await.unwrap();
         assert_eq!((s.messages, s.reports, s.counted), (3, 0, 0), "{s:?}");
-        assert_eq!(status(&store, "alice@example.org").await, "confirmed");
+        assert_eq!(
+            status(&store, "alice@example.org").await,
+            weekly_store::SubscriberStatus::Confirmed
+        );
     }
 
     #[tokio::test]
@@ -731,7 +743,10 @@ Content-Type: multipart/report; report-type=delivery-status; boundary=\"=_B_=\"\
         );
         let again = import(&store, &path, &secret(), 2, "now").await.unwrap();
         assert_eq!((again.counted, again.repeated), (0, 2), "{again:?}");
-        assert_eq!(status(&store, "alice@example.org").await, "confirmed");
+        assert_eq!(
+            status(&store, "alice@example.org").await,
+            weekly_store::SubscriberStatus::Confirmed
+        );
         // A temporary failure counts nothing.
         let second = send(&store, 2).await;
         let alice2 = &second
@@ -762,8 +777,14 @@ Content-Type: multipart/report; report-type=delivery-status; boundary=\"=_B_=\"\
         );
         let s = import(&store, &path, &secret(), 2, "now").await.unwrap();
         assert_eq!((s.counted, s.marked), (1, 1), "{s:?}");
-        assert_eq!(status(&store, "alice@example.org").await, "bounced");
-        assert_eq!(status(&store, "bob@example.org").await, "confirmed");
+        assert_eq!(
+            status(&store, "alice@example.org").await,
+            weekly_store::SubscriberStatus::Bounced
+        );
+        assert_eq!(
+            status(&store, "bob@example.org").await,
+            weekly_store::SubscriberStatus::Confirmed
+        );
         let counts = store.campaign_counts(1).await.unwrap();
         assert_eq!((counts.sent, counts.failed), (1, 1), "{counts:?}");
     }

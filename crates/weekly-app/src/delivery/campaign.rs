@@ -20,14 +20,6 @@ const PREFERENCES: &str = "%%weekly-preferences-link%%";
 /// Stands for the recipient's unsubscribe link in a stored campaign.
 const UNSUBSCRIBE: &str = "%%weekly-unsubscribe-link%%";
 
-/// The tier's name as stored.
-pub fn tier_name(tier: Tier) -> &'static str {
-    match tier {
-        Tier::Free => "free",
-        Tier::Paid => "paid",
-    }
-}
-
 /// The languages an issue goes out in: `only`, or every language of the newsletter that has
 /// an edition of the issue.
 pub fn campaign_languages(
@@ -76,7 +68,7 @@ pub fn render_campaign(
     Ok(NewCampaign {
         issue: number,
         lang: lang.as_str().to_owned(),
-        tier: tier_name(tier).to_owned(),
+        tier,
         subject: edition.subject,
         body_text: edition.text,
         body_html: edition.html,

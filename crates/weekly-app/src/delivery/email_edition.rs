@@ -12,14 +12,8 @@ use std::fmt::Write as _;
 use weekly_model::Lang;
 use weekly_site::markdown::{block, escape};
 
-/// Who the mail is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tier {
-    /// What the public gets.
-    Free,
-    /// The full text.
-    Paid,
-}
+/// Who the mail is for (the tier the store keeps for subscribers and campaigns).
+pub use weekly_store::Tier;
 
 /// The links of one recipient.
 #[derive(Debug, Clone, PartialEq, Eq)]

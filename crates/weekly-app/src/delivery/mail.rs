@@ -1,21 +1,17 @@
-//! Sending mail: the `Mailer` side effect with an SMTP implementation (the connections of
-//! `smtp_pool`: STARTTLS, implicit TLS, or none for a server on this machine) and a file one (each mail written as an
-//! `.eml`, for dry runs), and the outbox flush: every due mail of the workspace database is
-//! sent and marked sent, or kept with its error for a later attempt.
+//! Mail of the outbox (confirmations, test mail): each made into a message with
+//! the list headers and sent through [`Outgoing`] — a `transport::Transport` (SMTP, or a folder
+//! of `.eml` files for dry runs) with the one retry policy; every due mail of the workspace
+//! database is sent and marked sent, or kept with its error for a later attempt.
 
 use crate::config::SmtpConfig;
+use crate::smtp_pool::SmtpPool;
+use crate::transport::{FolderTransport, Retry, Transport};
 use anyhow::{Context, Result, bail};
 use lettre::Message;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
-use std::path::PathBuf;
+use std::path::Path;
 use weekly_store::{OutboxMail, Store};
-
-/// Something that sends a mail: SMTP, a folder of `.eml` files, or a test's recorder.
-pub trait Mailer: Send + Sync {
-    /// Sends `mail`; an error says why it did not go (it is then tried again later).
-    fn send(&self, mail: &OutboxMail) -> impl Future<Output = Result<()>> + Send;
-}
 
 /// `List-Unsubscribe: <https://…>` (RFC 2369), with a `mailto:` address after it when the
 /// newsletter has one; `List-Unsubscribe-Post` goes with it for one click (RFC 8058).
@@ -209,11 +205,16 @@ pub fn message_to_list(
     Ok(message)
 }
 
-/// Mail through an SMTP server (the same connections as campaigns, see `smtp_pool`).
+/// Where the outbox's mail goes: a transport, the sender it writes as, and the waits after a
+/// refusal (the policy campaigns use too).
 #[derive(Debug)]
-pub struct SmtpMailer {
-    pool: crate::smtp_pool::SmtpPool,
-    from: Mailbox,
+pub struct Outgoing<T: Transport> {
+    /// The transport.
+    pub transport: T,
+    /// `From:`.
+    pub from: Mailbox,
+    /// The waits after a refusal.
+    pub retry: Retry,
 }
 
 /// The sender of `[smtp] from`, which must be set for real mail.
@@ -226,52 +227,35 @@ pub(crate) fn sender(config: &SmtpConfig) -> Result<Mailbox> {
         .with_context(|| format!("`[smtp] from = \"{from}\"` is not an address"))
 }
 
-impl SmtpMailer {
+impl Outgoing<SmtpPool> {
     /// The server of `[smtp]` (or `url`, from `WEEKLY_SMTP_URL`), with `password` (from
     /// `WEEKLY_SMTP_PASSWORD`). `None` when neither names a host.
-    pub fn new(
+    pub fn smtp(
         config: &SmtpConfig,
         url: Option<&str>,
         password: Option<&str>,
-    ) -> Result<Option<SmtpMailer>> {
-        Ok(crate::smtp_pool::campaign_pool(config, url, password)?
-            .map(|(pool, from)| SmtpMailer { pool, from }))
+    ) -> Result<Option<Outgoing<SmtpPool>>> {
+        Ok(
+            crate::smtp_pool::campaign_pool(config, url, password)?.map(|(pool, from)| Outgoing {
+                transport: pool,
+                from,
+                retry: Retry::of(config),
+            }),
+        )
     }
 }
 
-impl Mailer for SmtpMailer {
-    async fn send(&self, mail: &OutboxMail) -> Result<()> {
-        use crate::sender::{Refusal, Transport};
-        let message = message(&self.from, mail)?;
-        match self
-            .pool
-            .deliver(&mail.recipient, &mail.kind, message)
-            .await
-        {
-            Ok(()) => Ok(()),
-            Err(Refusal::Temporary(e) | Refusal::Permanent(e)) => Err(anyhow::anyhow!(e)),
-        }
-    }
-}
-
-/// Mail written as `.eml` files into a folder (a dry run, or a look at what would go out).
-#[derive(Debug)]
-pub struct FileMailer {
-    /// The folder.
-    pub dir: PathBuf,
-    /// The sender.
-    pub from: Mailbox,
-}
-
-impl Mailer for FileMailer {
-    async fn send(&self, mail: &OutboxMail) -> Result<()> {
-        let message = message(&self.from, mail)?;
-        std::fs::create_dir_all(&self.dir)?;
-        let n = std::fs::read_dir(&self.dir)?.count() + 1;
-        let path = self.dir.join(format!("{n:06}.eml"));
-        std::fs::write(&path, message.formatted())
-            .with_context(|| format!("cannot write `{}`", path.display()))?;
-        Ok(())
+impl Outgoing<FolderTransport> {
+    /// Mail written as `.eml` files into `dir` (a dry run, or a look at what would go out):
+    /// `NUMBER.KIND.eml`, NUMBER being the mail's in the outbox.
+    pub fn folder(config: &SmtpConfig, dir: &Path) -> Result<Outgoing<FolderTransport>> {
+        Ok(Outgoing {
+            transport: FolderTransport {
+                dir: dir.to_owned(),
+            },
+            from: file_sender(config)?,
+            retry: Retry::of(config),
+        })
     }
 }
 
@@ -284,10 +268,14 @@ pub struct Flushed {
     pub failed: usize,
 }
 
-/// When a mail that failed `attempts` times is tried again: 1, 2, 4… minutes, at most 6 hours.
-pub fn retry_after(attempts: i64) -> chrono::Duration {
-    let minutes = 1_i64 << attempts.clamp(0, 9);
-    chrono::Duration::minutes(minutes.min(360))
+/// The name of outbox mail `id` of `kind` for a transport: `000000042.confirm` (only
+/// letters, digits and `-` of the kind are kept).
+fn outbox_name(id: i64, kind: &str) -> String {
+    let kind: String = kind
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    format!("{id:09}.{kind}")
 }
 
 /// How long a sender holds the outbox mails it claimed (renewed after each mail it sends):
@@ -305,72 +293,87 @@ fn outbox_worker() -> String {
     format!("{}:outbox-{n}", crate::sender::worker_id())
 }
 
-/// Sends every due mail of the outbox through `mailer` (with `now_too`, also those waiting
-/// for a later attempt), at most `limit`, oldest first; each is marked sent as soon as the
-/// server took it. `report` gets a line per failure. Mails are claimed a few at a time before
-/// they are sent (see `Store::claim_mail`), so any number of flushes — servers, `weekly mail
-/// send` runs — running at once send each mail once.
-pub async fn flush(
-    store: &Store,
-    mailer: &impl Mailer,
-    limit: i64,
-    now_too: bool,
-    report: &(dyn Fn(&str) + Sync),
-) -> Result<Flushed> {
-    let now = chrono::Utc::now();
-    let stamp = |t: chrono::DateTime<chrono::Utc>| crate::database::stamp(t);
-    let due_by = if now_too {
-        "9999-12-31T23:59:59Z".to_owned()
-    } else {
-        stamp(now)
-    };
-    let worker = outbox_worker();
-    let mut done = Flushed::default();
-    let mut left = limit;
-    while left > 0 {
-        let clock = chrono::Utc::now().timestamp();
-        let claimed = store
-            .claim_mail(
-                &worker,
-                &due_by,
-                clock,
-                clock + OUTBOX_LEASE_SECONDS,
-                left.min(OUTBOX_BATCH),
-            )
-            .await?;
-        if claimed.is_empty() {
-            break;
-        }
-        left -= i64::try_from(claimed.len()).unwrap_or(left);
-        for queued in claimed {
-            match mailer.send(&queued.mail).await {
-                Ok(()) => {
-                    store
-                        .mail_sent(queued.id, &stamp(chrono::Utc::now()))
-                        .await?;
-                    done.sent += 1;
-                }
-                Err(e) => {
-                    let error = format!("{e:#}");
-                    report(&format!(
-                        "mail {} to {}: {error}",
-                        queued.id, queued.mail.recipient
-                    ));
-                    let next = chrono::Utc::now() + retry_after(queued.attempts + 1);
-                    store.mail_failed(queued.id, &error, &stamp(next)).await?;
-                    done.failed += 1;
-                }
-            }
-            // The rest of the batch stays ours while this one took its time.
-            store
-                .renew_mail_claims(
+impl<T: Transport> Outgoing<T> {
+    /// Sends every due mail of the outbox (with `now_too`, also those waiting
+    /// for a later attempt), at most `limit`, oldest first; each is marked sent as soon as the
+    /// server took it. `report` gets a line per failure. Mails are claimed a few at a time before
+    /// they are sent (see `Store::claim_mail`), so any number of flushes — servers, `weekly mail
+    /// send` runs — running at once send each mail once.
+    pub async fn flush(
+        &self,
+        store: &Store,
+        limit: i64,
+        now_too: bool,
+        report: &(dyn Fn(&str) + Sync),
+    ) -> Result<Flushed> {
+        let now = chrono::Utc::now();
+        let stamp = |t: chrono::DateTime<chrono::Utc>| crate::database::stamp(t);
+        let due_by = if now_too {
+            "9999-12-31T23:59:59Z".to_owned()
+        } else {
+            stamp(now)
+        };
+        let worker = outbox_worker();
+        let mut done = Flushed::default();
+        let mut left = limit;
+        while left > 0 {
+            let clock = chrono::Utc::now().timestamp();
+            let claimed = store
+                .claim_mail(
                     &worker,
-                    chrono::Utc::now().timestamp() + OUTBOX_LEASE_SECONDS,
+                    &due_by,
+                    clock,
+                    clock + OUTBOX_LEASE_SECONDS,
+                    left.min(OUTBOX_BATCH),
                 )
                 .await?;
+            if claimed.is_empty() {
+                break;
+            }
+            left -= i64::try_from(claimed.len()).unwrap_or(left);
+            for queued in claimed {
+                let sent = match message(&self.from, &queued.mail) {
+                    Ok(message) => self
+                        .transport
+                        .deliver(
+                            &queued.mail.recipient,
+                            &outbox_name(queued.id, &queued.mail.kind),
+                            message,
+                        )
+                        .await
+                        .map_err(anyhow::Error::new),
+                    Err(e) => Err(e),
+                };
+                match sent {
+                    Ok(()) => {
+                        store
+                            .mail_sent(queued.id, &stamp(chrono::Utc::now()))
+                            .await?;
+                        done.sent += 1;
+                    }
+                    Err(e) => {
+                        let error = format!("{e:#}");
+                        report(&format!(
+                            "mail {} to {}: {error}",
+                            queued.id, queued.mail.recipient
+                        ));
+                        let next = chrono::Utc::now()
+                            + chrono::Duration::seconds(self.retry.wait(queued.attempts + 1));
+                        store.mail_failed(queued.id, &error, &stamp(next)).await?;
+                        done.failed += 1;
+                    }
+                }
+                // The rest of the batch stays ours while this one took its time.
+                store
+                    .renew_mail_claims(
+                        &worker,
+                        chrono::Utc::now().timestamp() + OUTBOX_LEASE_SECONDS,
+                    )
+                    .await?;
+            }
         }
+        Ok(done)
     }
-    Ok(done)
 }
 
 #[cfg(test)]
@@ -420,17 +423,17 @@ mod tests {
         }
     }
 
-    /// A mailer that records every mail it is given, taking a moment for each.
-    #[derive(Default)]
-    struct Recorder {
-        sent: std::sync::Mutex<Vec<String>>,
-    }
+    use crate::transport::RecordingTransport;
 
-    impl Mailer for Recorder {
-        async fn send(&self, mail: &OutboxMail) -> Result<()> {
-            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
-            self.sent.lock().unwrap().push(mail.recipient.clone());
-            Ok(())
+    /// The outbox's mail into `recorder`, from a fixed sender, waiting a minute at first.
+    fn to(recorder: RecordingTransport) -> Outgoing<RecordingTransport> {
+        Outgoing {
+            transport: recorder,
+            from: "周刊 <weekly@example.org>".parse().unwrap(),
+            retry: Retry {
+                first_seconds: 60,
+                cap_seconds: Retry::CAP_SECONDS,
+            },
         }
     }
 
@@ -506,15 +509,13 @@ mod tests {
                     .await
                     .unwrap();
             }
-            let recorder = std::sync::Arc::new(Recorder::default());
+            let outgoing = std::sync::Arc::new(to(RecordingTransport::default()));
             let mut flushers = Vec::new();
             for _ in 0..3 {
                 let store = Store::connect(&url, dir.path()).await.unwrap();
-                let recorder = recorder.clone();
+                let outgoing = outgoing.clone();
                 flushers.push(tokio::spawn(async move {
-                    let done = flush(&store, &*recorder, 1_000, false, &|_| {})
-                        .await
-                        .unwrap();
+                    let done = outgoing.flush(&store, 1_000, false, &|_| {}).await.unwrap();
                     store.close().await;
                     done
                 }));
@@ -525,7 +526,12 @@ mod tests {
                 assert_eq!(done.failed, 0);
                 sent += done.sent;
             }
-            let mut got = recorder.sent.lock().unwrap().clone();
+            let mut got: Vec<String> = outgoing
+                .transport
+                .taken()
+                .into_iter()
+                .map(|m| m.to)
+                .collect();
             got.sort();
             let mut want: Vec<String> = (0..MAILS).map(|i| format!("r{i}@x.org")).collect();
             want.sort();
@@ -552,8 +558,10 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(held.len(), 1);
-        let recorder = Recorder::default();
-        let done = flush(&store, &recorder, 10, true, &|_| {}).await.unwrap();
+        let done = to(RecordingTransport::default())
+            .flush(&store, 10, true, &|_| {})
+            .await
+            .unwrap();
         assert_eq!(done.sent, 0, "still held");
         let later = clock + OUTBOX_LEASE_SECONDS + 1;
         let back = store
@@ -563,10 +571,49 @@ mod tests {
         assert_eq!(back.len(), 1, "taken back after the lease");
     }
 
-    #[test]
-    fn retries_wait_longer_each_time_up_to_six_hours() {
-        assert_eq!(retry_after(1), chrono::Duration::minutes(2));
-        assert_eq!(retry_after(3), chrono::Duration::minutes(8));
-        assert_eq!(retry_after(50), chrono::Duration::minutes(360));
+    /// A refused mail stays in the outbox with its error, due again after the policy's
+    /// first wait; the next flush sends it.
+    #[tokio::test]
+    async fn a_refused_mail_waits_as_the_retry_policy_says_then_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("weekly.db")).await.unwrap();
+        store
+            .enqueue_mail(&mail("a@x.org", "s", ""), "2026-12-01T00:00:00Z")
+            .await
+            .unwrap();
+        let outgoing = to(RecordingTransport::default());
+        outgoing
+            .transport
+            .refuse_next(crate::transport::Refusal::Temporary("451 try later".into()));
+        let before = chrono::Utc::now();
+        let mut lines = std::sync::Mutex::new(Vec::new());
+        let done = outgoing
+            .flush(&store, 10, false, &|l| {
+                lines.lock().unwrap().push(l.to_owned());
+            })
+            .await
+            .unwrap();
+        assert_eq!(done, Flushed { sent: 0, failed: 1 });
+        let lines = lines.get_mut().unwrap();
+        assert!(lines[0].contains("451 try later"), "{lines:?}");
+        // Not due now, nor before the first wait has passed…
+        let again = outgoing.flush(&store, 10, false, &|_| {}).await.unwrap();
+        assert_eq!(again, Flushed::default());
+        let clock = chrono::Utc::now().timestamp();
+        let early = crate::database::stamp(before + chrono::Duration::seconds(59));
+        assert!(
+            store
+                .claim_mail("w", &early, clock, clock + 60, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // …and sent by a flush that does not wait.
+        let now = outgoing.flush(&store, 10, true, &|_| {}).await.unwrap();
+        assert_eq!(now, Flushed { sent: 1, failed: 0 });
+        let taken = outgoing.transport.taken();
+        assert_eq!(taken.len(), 1);
+        assert_eq!(taken[0].name, format!("{:09}.test", 1));
+        assert_eq!(store.unsent_mail().await.unwrap(), 0);
     }
 }

@@ -16,3 +16,4 @@ pub mod subscriber_lists;
 pub mod subscribers;
 pub mod subscription;
 pub mod tokens;
+pub mod transport;

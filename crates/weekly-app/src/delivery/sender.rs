@@ -5,56 +5,12 @@
 //! those are sent again (and counted), nothing else is — and none is skipped.
 
 use crate::campaign::Personaliser;
+use crate::transport::{Refusal, Retry, Transport};
 use anyhow::{Result, bail};
-use lettre::Message;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 use weekly_store::{Campaign, Claimed, Store};
-
-/// Why a message did not go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    /// Try again later: a 4xx answer, a dropped connection, a server that is not there.
-    Temporary(String),
-    /// Never: a 5xx answer (no such mailbox, refused).
-    Permanent(String),
-}
-
-/// Where messages go.
-pub trait Transport: Send + Sync + 'static {
-    /// Delivers `message` to `to`; `name` names it (`ISSUE.LANG.TIER/SUBSCRIBER`).
-    fn deliver(
-        &self,
-        to: &str,
-        name: &str,
-        message: Message,
-    ) -> impl Future<Output = Result<(), Refusal>> + Send;
-}
-
-/// Messages written as `.eml` files under a folder (a dry run): `NAME.eml`, each written
-/// whole (a temporary file renamed), so a file is there only complete.
-#[derive(Debug, Clone)]
-pub struct OutboxTransport {
-    /// The folder.
-    pub dir: PathBuf,
-}
-
-impl Transport for OutboxTransport {
-    async fn deliver(&self, _to: &str, name: &str, message: Message) -> Result<(), Refusal> {
-        let path = self.dir.join(format!("{name}.eml"));
-        let write = || -> std::io::Result<()> {
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            let partial = path.with_extension("eml.partial");
-            std::fs::write(&partial, message.formatted())?;
-            std::fs::rename(&partial, &path)
-        };
-        write().map_err(|e| Refusal::Permanent(format!("cannot write `{}`: {e}", path.display())))
-    }
-}
 
 /// How a campaign is sent.
 #[derive(Debug, Clone)]
@@ -65,8 +21,8 @@ pub struct SendOptions {
     pub rate: f64,
     /// Seconds a claim holds; renewed while the process lives.
     pub lease_seconds: i64,
-    /// First wait after a temporary refusal; doubled each time, at most an hour.
-    pub retry_seconds: i64,
+    /// The waits after temporary refusals.
+    pub retry: Retry,
     /// Permanent refusals that make a subscriber bounced.
     pub bounce_after: i64,
     /// Recipients claimed and not yet recorded, at most (the resend window after a crash).
@@ -80,7 +36,7 @@ impl SendOptions {
             concurrency: config.concurrency.max(1),
             rate: config.rate,
             lease_seconds: config.lease_seconds.max(2),
-            retry_seconds: config.retry_seconds.max(1),
+            retry: Retry::of(config),
             bounce_after: config.bounce_after.max(1),
             window: (config.concurrency.max(1) * 8).clamp(64, 400),
         }
@@ -173,12 +129,6 @@ pub fn message_name(campaign: &Campaign, recipient: &Claimed) -> String {
 /// Unix seconds now.
 fn now_secs() -> i64 {
     chrono::Utc::now().timestamp()
-}
-
-/// The wait before attempt `attempts + 1` after a temporary refusal.
-pub fn retry_wait(retry_seconds: i64, attempts: i64) -> i64 {
-    let doubled = retry_seconds.saturating_mul(1_i64 << (attempts - 1).clamp(0, 12));
-    doubled.min(3600)
 }
 
 /// One message's outcome, with its recipient.
@@ -450,7 +400,7 @@ async fn record(
         }
         Err(Refusal::Temporary(error)) => {
             report.deferred += 1;
-            let wait = retry_wait(options.retry_seconds, recipient.attempts);
+            let wait = options.retry.wait(recipient.attempts);
             store
                 .mark_retry(recipient.id, now_secs() + wait, &error)
                 .await?;

@@ -5,9 +5,8 @@
 use crate::archive::Archive;
 use crate::campaign::{Personaliser, audience, campaign_languages, create_campaigns};
 use crate::environment;
-use crate::sender::{
-    OutboxTransport, Progress, SendOptions, SendReport, Transport, send_campaign, worker_id,
-};
+use crate::sender::{Progress, SendOptions, SendReport, send_campaign, worker_id};
+use crate::transport::{FolderTransport, Transport};
 use crate::workspace::Workspace;
 use anyhow::{Result, bail};
 use std::path::Path;
@@ -146,7 +145,7 @@ pub async fn write_outbox(
 ) -> Result<usize> {
     let from = crate::mail::file_sender(&workspace.config.smtp)?;
     let personaliser = Personaliser::new(workspace, from)?;
-    let transport = OutboxTransport {
+    let transport = FolderTransport {
         dir: dir.to_owned(),
     };
     let now = chrono::Utc::now();
@@ -157,7 +156,7 @@ pub async fn write_outbox(
             id: 0,
             issue: new.issue,
             lang: new.lang.clone(),
-            tier: new.tier.clone(),
+            tier: new.tier,
             subject: new.subject.clone(),
             body_text: new.body_text.clone(),
             body_html: new.body_html.clone(),
@@ -168,20 +167,14 @@ pub async fn write_outbox(
         let mut after = 0;
         loop {
             let page = store
-                .audience_page(&new.lang, &new.tier, &audience, after, 500)
+                .audience_page(&new.lang, new.tier, &audience, after, 500)
                 .await?;
             let Some(last) = page.last() else { break };
             after = last.id;
             for recipient in &page {
                 let message = personaliser.message(&campaign, recipient)?;
                 let name = crate::sender::message_name(&campaign, recipient);
-                transport
-                    .deliver(&recipient.email, &name, message)
-                    .await
-                    .map_err(|e| match e {
-                        crate::sender::Refusal::Temporary(e)
-                        | crate::sender::Refusal::Permanent(e) => anyhow::anyhow!(e),
-                    })?;
+                transport.deliver(&recipient.email, &name, message).await?;
                 written += 1;
             }
         }

@@ -9,7 +9,7 @@
 //! new one and the message sent again, once. Neither counts as a failed attempt.
 
 use crate::config::SmtpConfig;
-use crate::sender::{Refusal, Transport};
+use crate::transport::{Refusal, Transport};
 use anyhow::{Context, Result, bail};
 use lettre::Message;
 use lettre::address::Envelope;
@@ -383,7 +383,7 @@ impl Transport for SmtpPool {
 }
 
 /// The pool of `[smtp]` (or `WEEKLY_SMTP_URL`), checked to have a sender; `None` when no
-/// server is configured. Campaigns and the outbox (`mail::SmtpMailer`) both send through it.
+/// server is configured. Campaigns and the outbox (`mail::Outgoing::smtp`) both send through it.
 pub fn campaign_pool(
     config: &SmtpConfig,
     url: Option<&str>,
@@ -610,7 +610,7 @@ mod tests {
             ..Default::default()
         };
         let url = format!("smtp://127.0.0.1:{port}");
-        let mailer = crate::mail::SmtpMailer::new(&config, Some(&url), None)
+        let outgoing = crate::mail::Outgoing::smtp(&config, Some(&url), None)
             .unwrap()
             .unwrap();
         let store = weekly_store::Store::open(&dir.path().join("weekly.db"))
@@ -633,11 +633,12 @@ mod tests {
                 .await
                 .unwrap();
             let lines = std::sync::Mutex::new(Vec::new());
-            let done = crate::mail::flush(&store, &mailer, 10, false, &|l| {
-                lines.lock().unwrap().push(l.to_owned());
-            })
-            .await
-            .unwrap();
+            let done = outgoing
+                .flush(&store, 10, false, &|l| {
+                    lines.lock().unwrap().push(l.to_owned());
+                })
+                .await
+                .unwrap();
             failures.extend(lines.into_inner().unwrap());
             assert_eq!((done.sent, done.failed), (1, 0), "{to}: {failures:?}");
             tokio::time::sleep(Duration::from_secs(3)).await;

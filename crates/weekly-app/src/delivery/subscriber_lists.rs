@@ -11,7 +11,9 @@ use std::path::Path;
 use weekly_model::email::Email;
 use weekly_model::shown::escape_controls;
 use weekly_model::{IsoDate, Lang};
-use weekly_store::{IMPORT_BATCH, Imported, NewSubscriber, Store, Subscriber};
+use weekly_store::{
+    IMPORT_BATCH, Imported, NewSubscriber, Store, Subscriber, SubscriberStatus, Tier,
+};
 
 /// A subscriber given on the command line.
 #[derive(Debug, Clone)]
@@ -68,7 +70,7 @@ pub async fn remove(store: &Store, email: &str, forget: bool) -> Result<String> 
         store.forget_subscriber(&key).await?
     } else {
         store
-            .set_subscriber_status(&key, "unsubscribed", &stamp(Utc::now()))
+            .set_subscriber_status(&key, SubscriberStatus::Unsubscribed, &stamp(Utc::now()))
             .await?
     };
     if !done {
@@ -183,17 +185,16 @@ fn new_subscriber(workspace: &Workspace, given: &AddSubscriber<'_>) -> Result<Ne
             .ok_or_else(|| anyhow!("`--lang {code}` is not a language of weekly.toml"))?;
         languages.push(lang.to_string());
     }
-    let tier = given.tier;
-    if !matches!(tier, "free" | "paid") {
-        bail!("`--tier {tier}`: use `free` or `paid`");
-    }
+    let Some(tier) = Tier::parse(given.tier) else {
+        bail!("`--tier {}`: use `free` or `paid`", given.tier);
+    };
     let paid_until = match given.paid_until {
         Some(text) => Some(
             IsoDate::parse(text)
                 .ok_or_else(|| anyhow!("`--paid-until {text}` is not a date like 2027-01-31"))?
                 .to_string(),
         ),
-        None if tier == "paid" => bail!("`--tier paid` needs `--paid-until YYYY-MM-DD`"),
+        None if tier == Tier::Paid => bail!("`--tier paid` needs `--paid-until YYYY-MM-DD`"),
         None => None,
     };
     let now = stamp(Utc::now());
@@ -202,9 +203,9 @@ fn new_subscriber(workspace: &Workspace, given: &AddSubscriber<'_>) -> Result<Ne
         email: email.as_str().to_owned(),
         name: given.name.to_owned(),
         languages: languages.join(","),
-        tier: tier.to_owned(),
+        tier,
         paid_until,
-        status: "confirmed".into(),
+        status: SubscriberStatus::Confirmed,
         source: "cli".into(),
         consent_at: now,
         consent_ip: String::new(),
@@ -219,8 +220,8 @@ pub fn json(s: &Subscriber) -> serde_json::Value {
         "id": s.id,
         "email": s.email,
         "name": s.name,
-        "status": s.status,
-        "tier": s.tier,
+        "status": s.status.as_str(),
+        "tier": s.tier.as_str(),
         "paid_until": s.paid_until,
         "languages": languages,
         "source": s.source,

@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 use std::borrow::Cow;
 use weekly_model::email::Email;
 use weekly_model::{IsoDate, Lang};
-use weekly_store::{NewSubscriber, Subscriber};
+use weekly_store::{NewSubscriber, Subscriber, SubscriberStatus, Tier};
 
 /// The kinds of CSV file `weekly subscribers import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -283,49 +283,43 @@ fn row(
     let status_field = field(columns.status).to_ascii_lowercase();
     let plan = field(columns.plan).to_ascii_lowercase();
     let mut tier = match field(columns.tier).to_ascii_lowercase().as_str() {
-        "" | "free" => "free",
-        "paid" => "paid",
-        other => return Err(format!("tier `{other}` is neither `free` nor `paid`")),
+        "" => Tier::Free,
+        word => Tier::parse(word)
+            .ok_or_else(|| format!("tier `{word}` is neither `free` nor `paid`"))?,
     };
-    let mut status = "confirmed";
+    let mut status = SubscriberStatus::Confirmed;
     match format {
         Format::Substack => {
             if matches!(
                 plan.as_str(),
                 "true" | "paid" | "yearly" | "monthly" | "founding"
             ) {
-                tier = "paid";
+                tier = Tier::Paid;
             }
             if field(columns.disabled).eq_ignore_ascii_case("true") {
-                status = "unsubscribed";
+                status = SubscriberStatus::Unsubscribed;
             }
         }
         Format::Buttondown => match status_field.as_str() {
-            "premium" | "gifted" | "churning" => tier = "paid",
-            "unactivated" => status = "pending",
-            "unsubscribed" | "removed" => status = "unsubscribed",
-            "complained" | "spammy" => status = "complained",
-            "undeliverable" => status = "bounced",
+            "premium" | "gifted" | "churning" => tier = Tier::Paid,
+            "unactivated" => status = SubscriberStatus::Pending,
+            "unsubscribed" | "removed" => status = SubscriberStatus::Unsubscribed,
+            "complained" | "spammy" => status = SubscriberStatus::Complained,
+            "undeliverable" => status = SubscriberStatus::Bounced,
             _ => {}
         },
         Format::Listmonk => {
             if matches!(status_field.as_str(), "blocklisted" | "disabled") {
-                status = "unsubscribed";
+                status = SubscriberStatus::Unsubscribed;
             }
         }
         // Our own export (and a list written by hand) may say the status.
         Format::Plain => match status_field.as_str() {
             "" => {}
-            "pending" | "confirmed" | "unsubscribed" | "bounced" | "complained" => {
-                status = match status_field.as_str() {
-                    "pending" => "pending",
-                    "unsubscribed" => "unsubscribed",
-                    "bounced" => "bounced",
-                    "complained" => "complained",
-                    _ => "confirmed",
-                };
+            word => {
+                status = SubscriberStatus::parse(word)
+                    .ok_or_else(|| format!("status `{word}` is not one weekly knows"))?;
             }
-            other => return Err(format!("status `{other}` is not one weekly knows")),
         },
     }
     let paid_until = match field(columns.paid_until) {
@@ -337,7 +331,7 @@ fn row(
             Some(date.to_string())
         }
     };
-    if tier == "paid" && paid_until.is_none() && format == Format::Plain {
+    if tier == Tier::Paid && paid_until.is_none() && format == Format::Plain {
         return Err("a `paid` subscriber needs `paid_until` (the last day they paid for)".into());
     }
     Ok(NewSubscriber {
@@ -345,9 +339,9 @@ fn row(
         email: email.as_str().to_owned(),
         name: name.to_owned(),
         languages: langs.iter().map(Lang::as_str).collect::<Vec<_>>().join(","),
-        tier: tier.to_owned(),
+        tier,
         paid_until,
-        status: status.to_owned(),
+        status,
         source: source.to_owned(),
         consent_at: now.to_owned(),
         consent_ip: String::new(),
@@ -403,9 +397,9 @@ pub fn export_csv(subscribers: &[Subscriber]) -> Result<String> {
             cell(&s.email),
             cell(&s.name),
             cell(&s.languages),
-            cell(&s.tier),
+            cell(s.tier.as_str()),
             cell(s.paid_until.as_deref().unwrap_or("")),
-            cell(&s.status),
+            cell(s.status.as_str()),
             cell(&s.source),
             cell(&s.consent_at),
             cell(&s.consent_ip),
@@ -433,24 +427,24 @@ b@x.org,false,,free,true,2026-01-02\n";
         let p = read_csv(substack.as_bytes(), "s.csv", &langs(), "now").unwrap();
         assert_eq!(p.format, Format::Substack);
         assert_eq!(
-            (p.rows[0].tier.as_str(), p.rows[0].paid_until.as_deref()),
-            ("paid", Some("2027-03-01"))
+            (p.rows[0].tier, p.rows[0].paid_until.as_deref()),
+            (Tier::Paid, Some("2027-03-01"))
         );
-        assert_eq!(p.rows[1].status, "unsubscribed");
+        assert_eq!(p.rows[1].status, SubscriberStatus::Unsubscribed);
 
         let buttondown = "id,email,notes,metadata,tags,creation_date,subscriber_type\n\
 1,c@x.org,,{},,2026-01-01,premium\n2,d@x.org,,{},,2026-01-01,unsubscribed\n";
         let p = read_csv(buttondown.as_bytes(), "b.csv", &langs(), "now").unwrap();
         assert_eq!(p.format, Format::Buttondown);
-        assert_eq!(p.rows[0].tier, "paid");
-        assert_eq!(p.rows[1].status, "unsubscribed");
+        assert_eq!(p.rows[0].tier, Tier::Paid);
+        assert_eq!(p.rows[1].status, SubscriberStatus::Unsubscribed);
 
         let listmonk = "uuid,email,name,attributes,status,created_at,updated_at\n\
 u1,e@x.org,\"Eve, \"\"E\"\"\",\"{\"\"city\"\": \"\"x\"\"}\",blocklisted,t,t\n";
         let p = read_csv(listmonk.as_bytes(), "l.csv", &langs(), "now").unwrap();
         assert_eq!(p.format, Format::Listmonk);
         assert_eq!(p.rows[0].name, "Eve, \"E\"");
-        assert_eq!(p.rows[0].status, "unsubscribed");
+        assert_eq!(p.rows[0].status, SubscriberStatus::Unsubscribed);
     }
 
     #[test]
@@ -584,9 +578,9 @@ paid@x.org,,,paid,\n\
             email: "a@x.org".into(),
             name: "=HYPERLINK(\"http://evil\")".into(),
             languages: "zh".into(),
-            tier: "free".into(),
+            tier: weekly_store::Tier::Free,
             paid_until: None,
-            status: "confirmed".into(),
+            status: weekly_store::SubscriberStatus::Confirmed,
             source: "cli".into(),
             consent_at: "t".into(),
             consent_ip: String::new(),
@@ -611,9 +605,9 @@ paid@x.org,,,paid,\n\
             email: "-cmd@x.org".into(),
             name: "@SUM(A1)".into(),
             languages: "+zh".into(),
-            tier: "free".into(),
+            tier: weekly_store::Tier::Free,
             paid_until: None,
-            status: "confirmed".into(),
+            status: weekly_store::SubscriberStatus::Confirmed,
             source: "\t=1+1".into(),
             consent_at: "-t".into(),
             consent_ip: "=1".into(),

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use weekly_model::Lang;
 use weekly_model::email::Email;
-use weekly_store::{NewSubscriber, OutboxMail, Store, StoreError, Subscriber};
+use weekly_store::{NewSubscriber, OutboxMail, Store, StoreError, Subscriber, SubscriberStatus};
 
 /// How long a confirmation link works.
 pub const CONFIRM_SECONDS: i64 = 7 * 24 * 3600;
@@ -142,9 +142,9 @@ impl List {
                 .map(|l| l.as_str())
                 .collect::<Vec<_>>()
                 .join(","),
-            tier: "free".into(),
+            tier: weekly_store::Tier::Free,
             paid_until: None,
-            status: "pending".into(),
+            status: SubscriberStatus::Pending,
             source: "form".into(),
             consent_at: stamp(now),
             consent_ip: client.to_owned(),
@@ -163,7 +163,7 @@ impl List {
         // sign the link) and queued in the same transaction: a sign-up is never kept without
         // its mail.
         let mail = |stored: &Subscriber| {
-            if stored.status != "pending" {
+            if stored.status != SubscriberStatus::Pending {
                 return None;
             }
             let token = self.secret.token(
@@ -214,7 +214,12 @@ impl List {
     pub async fn confirmation(&self, token: &str) -> Result<Decided, DatabaseDown> {
         Ok(match self.holder(token, Purpose::Confirm).await? {
             Err(why) => Decided::Refused(why),
-            Ok(s) if matches!(s.status.as_str(), "pending" | "confirmed") => {
+            Ok(s)
+                if matches!(
+                    s.status,
+                    SubscriberStatus::Pending | SubscriberStatus::Confirmed
+                ) =>
+            {
                 Decided::Done(Box::new(s))
             }
             Ok(_) => Decided::Gone,
@@ -228,12 +233,16 @@ impl List {
             Ok(s) => s,
             Err(why) => return Ok(Decided::Refused(why)),
         };
-        match subscriber.status.as_str() {
-            "confirmed" => Ok(Decided::Done(Box::new(subscriber))),
-            "pending" => {
+        match subscriber.status {
+            SubscriberStatus::Confirmed => Ok(Decided::Done(Box::new(subscriber))),
+            SubscriberStatus::Pending => {
                 let changed = self
                     .store
-                    .set_status_by_id(subscriber.id, "confirmed", &crate::database::stamp(now))
+                    .set_status_by_id(
+                        subscriber.id,
+                        SubscriberStatus::Confirmed,
+                        &crate::database::stamp(now),
+                    )
                     .await
                     .map_err(DatabaseDown)?;
                 Ok(if changed {
@@ -258,7 +267,11 @@ impl List {
         };
         let changed = self
             .store
-            .set_status_by_id(subscriber.id, "unsubscribed", &crate::database::stamp(now))
+            .set_status_by_id(
+                subscriber.id,
+                SubscriberStatus::Unsubscribed,
+                &crate::database::stamp(now),
+            )
             .await
             .map_err(DatabaseDown)?;
         Ok(if changed {

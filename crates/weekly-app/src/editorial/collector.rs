@@ -116,7 +116,6 @@ pub fn limits(config: &CollectConfig) -> Limits {
         connect_timeout: Duration::from_secs(config.timeout_seconds.clamp(1, 10)),
         max_bytes: config.max_bytes,
         max_redirects: config.max_redirects,
-        ..Limits::default()
     }
 }
 

@@ -9,7 +9,7 @@ use chrono::Utc;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use weekly_app::environment;
-use weekly_app::mail::{FileMailer, Flushed, SmtpMailer, flush};
+use weekly_app::mail::{Flushed, Outgoing};
 use weekly_model::email::Email;
 use weekly_store::{OutboxMail, Store};
 
@@ -86,13 +86,11 @@ async fn run_with(command: &Command, workspace: &Workspace, store: &Store) -> Re
         _ => None,
     };
     let done = if let Some(dir) = to_dir {
-        let mailer = FileMailer {
-            dir: dir.clone(),
-            from: weekly_app::mail::file_sender(&workspace.config.smtp)?,
-        };
-        flush(store, &mailer, 10_000, now_too, &report).await?
+        Outgoing::folder(&workspace.config.smtp, dir)?
+            .flush(store, 10_000, now_too, &report)
+            .await?
     } else {
-        let Some(mailer) = SmtpMailer::new(
+        let Some(outgoing) = Outgoing::smtp(
             &workspace.config.smtp,
             workspace.env.get(environment::SMTP_URL),
             workspace.env.get(environment::SMTP_PASSWORD),
@@ -103,7 +101,7 @@ async fn run_with(command: &Command, workspace: &Workspace, store: &Store) -> Re
                  WEEKLY_SMTP_URL; the mail waits in the outbox"
             );
         };
-        flush(store, &mailer, 10_000, now_too, &report).await?
+        outgoing.flush(store, 10_000, now_too, &report).await?
     };
     let Flushed { sent, failed } = done;
     let waiting = store.unsent_mail().await?;

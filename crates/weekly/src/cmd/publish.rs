@@ -92,123 +92,152 @@ fn run_step(
     store: &Store,
     runtime: &tokio::runtime::Runtime,
 ) -> Result<String> {
-    let config = &workspace.config;
-    let root = &workspace.root;
     match step {
-        "check" => {
-            let mut report = weekly_app::checking::check_workspace(workspace)?;
-            report.errors_only();
-            printer::check_report(&report);
-            if report.errors() > 0 {
-                bail!("`weekly check` found errors");
-            }
-            // Entries the model drafted must have been read and approved by the editor.
-            if let Some(blocker) = weekly_app::checking::unapproved_draft(workspace, issue)? {
-                bail!("{blocker}");
-            }
-            Ok("no errors".into())
-        }
-        "site" => {
-            for full in [false, true] {
-                let options = BuildOptions {
-                    full,
-                    ..BuildOptions::default()
-                };
-                let built = printer::shown_blocked(building::build_site(root, &options, &|l| {
-                    printer::status(l);
-                }))?;
-                printer::built(&built);
-            }
-            Ok("site/ and site-full/ built".into())
-        }
-        "deploy" => {
-            let command = config.publish.deploy.trim();
-            if command.is_empty() {
-                return Ok("no [publish] deploy command: nothing deployed".into());
-            }
-            let status = publishing::deploy(
-                command,
-                root,
-                issue,
-                &config.publish.pass_env,
-                printer::out,
-                printer::status,
-            )?;
-            if !status.success() {
-                bail!("the deploy command `{command}` failed ({status})");
-            }
-            Ok(format!("`{command}` succeeded"))
-        }
-        "email" => {
-            if config.smtp.host.trim().is_empty()
-                && workspace.env.get(environment::SMTP_URL).is_none()
-            {
-                return Ok("no mail server ([smtp] host): no e-mail sent".into());
-            }
-            let request = SendRequest {
-                issue: Some(issue),
-                lang: None,
-            };
-            let progress = crate::progress::SendBar::new();
-            let sent = runtime.block_on(sending::send(workspace, store, &request, &progress));
-            progress.finish();
-            sent?;
-            Ok("campaigns finished (see `weekly campaigns`)".into())
-        }
-        "telegram" => {
-            let target = crate::channel::target(workspace);
-            if !target.is_configured() {
-                return Ok("no Telegram bot or chat configured: nothing posted".into());
-            }
-            let announcement =
-                printer::shown_blocked(announcing::announcement(workspace, issue, None))?;
-            let done = runtime.block_on(crate::channel::post(
-                &target,
-                store,
-                &announcement.key,
-                &announcement.messages,
-                false,
-                false,
-            ))?;
-            printer::out(&format!(
-                "issue #{issue} ({}): {}",
-                announcement.lang,
-                crate::channel::summary(&done, &target, false)
-            ));
-            Ok("announced".into())
-        }
-        "readme" => {
-            if config.publish.readme.is_empty() {
-                return Ok("no [publish] readme: nothing regenerated".into());
-            }
-            let mut done = Vec::new();
-            for (lang, file) in &config.publish.readme {
-                let lang = weekly_app::editions::resolve_lang(workspace, Some(lang))?;
-                let path = root.join(file);
-                let readme = weekly_app::readme::regenerate(workspace, &path, &lang)
-                    .with_context(|| format!("`{file}` could not be regenerated"))?;
-                printer::untitled_warning(&readme.untitled, &lang);
-                if readme.new == readme.old {
-                    printer::status(&format!(
-                        "`{}` is up to date ({})",
-                        path.display(),
-                        printer::count(readme.issues, "issue", "issues")
-                    ));
-                } else {
-                    weekly_app::files::write_atomic(&path, &readme.new)?;
-                    printer::status(&format!(
-                        "updated `{}` ({})",
-                        path.display(),
-                        printer::count(readme.issues, "issue", "issues")
-                    ));
-                }
-                done.push(file.as_str());
-            }
-            Ok(format!("{} regenerated", done.join(", ")))
-        }
+        "check" => step_check(issue, workspace),
+        "site" => step_site(workspace),
+        "deploy" => step_deploy(issue, workspace),
+        "email" => step_email(issue, workspace, store, runtime),
+        "telegram" => step_telegram(issue, workspace, store, runtime),
+        "readme" => step_readme(workspace),
         "disclosure" => Ok(publishing::disclosure(issue, workspace)),
         other => bail!("unknown step `{other}`"),
     }
+}
+
+/// `weekly check`: no errors, and no drafted entry left unapproved.
+fn step_check(issue: u32, workspace: &Workspace) -> Result<String> {
+    let mut report = weekly_app::checking::check_workspace(workspace)?;
+    report.errors_only();
+    printer::check_report(&report);
+    if report.errors() > 0 {
+        bail!("`weekly check` found errors");
+    }
+    // Entries the model drafted must have been read and approved by the editor.
+    if let Some(blocker) = weekly_app::checking::unapproved_draft(workspace, issue)? {
+        bail!("{blocker}");
+    }
+    Ok("no errors".into())
+}
+
+/// The public and the subscribers' sites.
+fn step_site(workspace: &Workspace) -> Result<String> {
+    let root = &workspace.root;
+    for full in [false, true] {
+        let options = BuildOptions {
+            full,
+            ..BuildOptions::default()
+        };
+        let built = printer::shown_blocked(building::build_site(root, &options, &|l| {
+            printer::status(l);
+        }))?;
+        printer::built(&built);
+    }
+    Ok("site/ and site-full/ built".into())
+}
+
+/// `[publish] deploy`, when there is one.
+fn step_deploy(issue: u32, workspace: &Workspace) -> Result<String> {
+    let config = &workspace.config;
+    let root = &workspace.root;
+    let command = config.publish.deploy.trim();
+    if command.is_empty() {
+        return Ok("no [publish] deploy command: nothing deployed".into());
+    }
+    let status = publishing::deploy(
+        command,
+        root,
+        issue,
+        &config.publish.pass_env,
+        printer::out,
+        printer::status,
+    )?;
+    if !status.success() {
+        bail!("the deploy command `{command}` failed ({status})");
+    }
+    Ok(format!("`{command}` succeeded"))
+}
+
+/// The issue's campaigns, when a mail server is configured.
+fn step_email(
+    issue: u32,
+    workspace: &Workspace,
+    store: &Store,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<String> {
+    let config = &workspace.config;
+    if config.smtp.host.trim().is_empty() && workspace.env.get(environment::SMTP_URL).is_none() {
+        return Ok("no mail server ([smtp] host): no e-mail sent".into());
+    }
+    let request = SendRequest {
+        issue: Some(issue),
+        lang: None,
+    };
+    let progress = crate::progress::SendBar::new();
+    let sent = runtime.block_on(sending::send(workspace, store, &request, &progress));
+    progress.finish();
+    sent?;
+    Ok("campaigns finished (see `weekly campaigns`)".into())
+}
+
+/// The announcement on Telegram, when a bot and chat are configured.
+fn step_telegram(
+    issue: u32,
+    workspace: &Workspace,
+    store: &Store,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<String> {
+    let target = crate::channel::target(workspace);
+    if !target.is_configured() {
+        return Ok("no Telegram bot or chat configured: nothing posted".into());
+    }
+    let announcement = printer::shown_blocked(announcing::announcement(workspace, issue, None))?;
+    let done = runtime.block_on(crate::channel::post(
+        &target,
+        store,
+        &announcement.key,
+        &announcement.messages,
+        false,
+        false,
+    ))?;
+    printer::out(&format!(
+        "issue #{issue} ({}): {}",
+        announcement.lang,
+        crate::channel::summary(&done, &target, false)
+    ));
+    Ok("announced".into())
+}
+
+/// The README blocks of `[publish] readme`.
+fn step_readme(workspace: &Workspace) -> Result<String> {
+    let config = &workspace.config;
+    let root = &workspace.root;
+    if config.publish.readme.is_empty() {
+        return Ok("no [publish] readme: nothing regenerated".into());
+    }
+    let mut done = Vec::new();
+    for (lang, file) in &config.publish.readme {
+        let lang = weekly_app::editions::resolve_lang(workspace, Some(lang))?;
+        let path = root.join(file);
+        let readme = weekly_app::readme::regenerate(workspace, &path, &lang)
+            .with_context(|| format!("`{file}` could not be regenerated"))?;
+        printer::untitled_warning(&readme.untitled, &lang);
+        if readme.new == readme.old {
+            printer::status(&format!(
+                "`{}` is up to date ({})",
+                path.display(),
+                printer::count(readme.issues, "issue", "issues")
+            ));
+        } else {
+            weekly_app::files::write_atomic(&path, &readme.new)?;
+            printer::status(&format!(
+                "updated `{}` ({})",
+                path.display(),
+                printer::count(readme.issues, "issue", "issues")
+            ));
+        }
+        done.push(file.as_str());
+    }
+    Ok(format!("{} regenerated", done.join(", ")))
 }
 
 fn dry_run(

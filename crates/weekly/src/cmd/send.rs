@@ -109,7 +109,7 @@ pub fn campaigns(args: &CampaignsArgs, root: &Path) -> Result<ExitCode> {
                 .iter()
                 .map(|(c, n)| {
                     serde_json::json!({
-                        "id": c.id, "issue": c.issue, "lang": c.lang, "tier": c.tier,
+                        "id": c.id, "issue": c.issue, "lang": c.lang, "tier": c.tier.as_str(),
                         "subject": c.subject, "created_at": c.created_at,
                         "finished_at": c.finished_at,
                         "total": n.total, "sent": n.sent, "pending": n.pending,

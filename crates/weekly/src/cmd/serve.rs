@@ -206,7 +206,17 @@ fn respond(site: &Site, uri: &Uri, live: bool) -> Response {
         )
             .into_response();
     }
-    let body = site.file("404.html").map(html).unwrap_or_default();
+    // A missing `/LANG/…` gets that language's 404 page (see the site's `LANG/404.html`).
+    let localized = path
+        .split_once('/')
+        .map(|(first, _)| format!("{first}/404.html"))
+        .filter(|file| site.has(file));
+    let body = localized
+        .as_deref()
+        .or(Some("404.html"))
+        .and_then(|file| site.file(file))
+        .map(html)
+        .unwrap_or_default();
     (
         StatusCode::NOT_FOUND,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],

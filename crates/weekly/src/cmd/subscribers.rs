@@ -44,7 +44,7 @@ pub enum Command {
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         format: String,
         /// Only this status.
-        #[arg(long)]
+        #[arg(long, value_parser = ["pending", "confirmed", "unsubscribed", "bounced", "complained"])]
         status: Option<String>,
     },
     /// Unsubscribe an address (kept, so that no import brings it back), or `--forget` it.
@@ -102,7 +102,11 @@ async fn run_with(command: &Command, workspace: &Workspace, store: &Store) -> Re
             });
         }
         Command::List { format, status } => {
-            let list = store.subscribers(status.as_deref()).await?;
+            // clap let only the stored words through.
+            let status = status
+                .as_deref()
+                .and_then(weekly_store::SubscriberStatus::parse);
+            let list = store.subscribers(status).await?;
             if format == "json" {
                 let rows: Vec<serde_json::Value> =
                     list.iter().map(subscriber_lists::json).collect();
