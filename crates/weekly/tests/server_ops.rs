@@ -93,7 +93,10 @@ fn the_server_serves_the_built_site_and_logs_requests_without_tokens() {
     let (status, english) = request(at, "GET", "/en/nope", FORM, "");
     assert_eq!(status, 404);
     assert!(english.contains("<html lang=\"en\">"), "{english}");
-    assert!(english.contains("<a href=\"/\" hreflang=\"zh\">"), "{english}");
+    assert!(
+        english.contains("<a href=\"/\" hreflang=\"zh\">"),
+        "{english}"
+    );
     let (status, primary) = request(at, "GET", "/nope/deeper", FORM, "");
     assert_eq!(status, 404);
     assert!(primary.contains("<html lang=\"zh\">"), "{primary}");
