@@ -4,7 +4,7 @@
 //! its group looked up.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const GROUPS: [&str; 4] = ["workspace", "editorial", "delivery", "output"];
 
@@ -15,17 +15,6 @@ fn allowed(group: &str) -> &'static [&'static str] {
         "editorial" | "delivery" => &["workspace"],
         "output" => &["workspace", "delivery"],
         _ => unreachable!(),
-    }
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
     }
 }
 
@@ -78,8 +67,11 @@ fn no_group_uses_a_group_above_it() {
     assert!(members.len() > 40, "found {members:?}");
     let mut wrong = Vec::new();
     for group in GROUPS {
-        let mut paths = Vec::new();
-        files(&src.join(group), &mut paths);
+        let paths = walkdir::WalkDir::new(src.join(group))
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+            .map(walkdir::DirEntry::into_path);
         for path in paths {
             let text = std::fs::read_to_string(&path).unwrap();
             let text = text.split("#[cfg(test)]").next().unwrap_or("");

@@ -91,17 +91,6 @@ fn relative(uri: &Uri) -> Option<String> {
     Some(path)
 }
 
-/// The 404 page of the language a missing path is under (`en/nope` → `en/404.html`), when
-/// its first segment could be a language code; the site's `404.html` is the fallback.
-pub(crate) fn not_found_of(wanted: &str) -> Option<String> {
-    let (first, _) = wanted.split_once('/')?;
-    let code = (2..=8).contains(&first.len())
-        && first
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    code.then(|| format!("{first}/404.html"))
-}
-
 pub(super) async fn serve(
     State(app): State<Arc<App>>,
     method: Method,
@@ -118,14 +107,14 @@ pub(super) async fn serve(
     let wanted = relative(&uri);
     let found = tokio::task::spawn_blocking(move || {
         let Some(wanted) = wanted else {
-            return (Found::Nothing, read(&root, "404.html"));
+            return (Found::Nothing, read(&root, weekly_site::urls::NOT_FOUND));
         };
         let found = read(&root, &wanted);
         let not_found = match found {
-            Found::Nothing => match not_found_of(&wanted).map(|file| read(&root, &file)) {
-                Some(page @ Found::File(..)) => page,
-                _ => read(&root, "404.html"),
-            },
+            Found::Nothing => weekly_site::urls::not_found_pages(&wanted)
+                .map(|file| read(&root, &file))
+                .find(|page| matches!(page, Found::File(..)))
+                .unwrap_or(Found::Nothing),
             _ => Found::Nothing,
         };
         (found, not_found)

@@ -123,17 +123,11 @@ pub fn build(
         Ok::<_, SiteError>(seasons.into_inner())
     })?;
     writer.summary.clouds = seasons.1;
-    // A 404 page per language, in its words and navigation, each offering the others: the
-    // site's `404.html` in the primary language, `LANG/404.html` for the rest (servers answer
-    // a missing `/LANG/…` with the latter).
+    // A 404 page per language, in its words and navigation, each offering the others (see
+    // `urls::not_found_pages` for the one a server answers with).
     for lang in &config.languages {
         let html = not_found_page(input, templates, &urls, lang)?;
-        let file = if *lang == config.primary {
-            "404.html".to_owned()
-        } else {
-            format!("{lang}/404.html")
-        };
-        writer.file(&file, html)?;
+        writer.file(&urls.not_found_file(lang), html)?;
     }
     writer.file("assets/site.css", CSS)?;
     writer.file("assets/icon.svg", ICON)?;

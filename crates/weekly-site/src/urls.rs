@@ -3,6 +3,20 @@
 
 use weekly_model::Lang;
 
+/// The file of the site's 404 page (in the primary language).
+pub const NOT_FOUND: &str = "404.html";
+
+/// The files a server tries, in order, for the page of a missing `path` (site-relative, no
+/// leading `/`): the 404 page of the language the path is under (`en/nope` → `en/404.html`),
+/// then the site's `404.html`.
+pub fn not_found_pages(path: &str) -> impl Iterator<Item = String> {
+    let language = path
+        .split_once('/')
+        .and_then(|(first, _)| Lang::new(first))
+        .map(|lang| format!("{lang}/{NOT_FOUND}"));
+    language.into_iter().chain([NOT_FOUND.to_owned()])
+}
+
 /// The URL scheme of one site.
 #[derive(Debug, Clone)]
 pub struct Urls {
@@ -36,6 +50,16 @@ impl Urls {
             format!("{}/", self.root)
         } else {
             format!("{}/{lang}/", self.root)
+        }
+    }
+
+    /// The output file of the 404 page in `lang`: the site's `404.html` for the primary
+    /// language, `LANG/404.html` for the others.
+    pub fn not_found_file(&self, lang: &Lang) -> String {
+        if lang == &self.primary {
+            NOT_FOUND.to_owned()
+        } else {
+            format!("{lang}/{NOT_FOUND}")
         }
     }
 
@@ -103,6 +127,21 @@ impl Urls {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_page_under_a_language_gets_that_languages_404_first() {
+        let tried = |path: &str| not_found_pages(path).collect::<Vec<_>>();
+        assert_eq!(tried("en/nope"), ["en/404.html", "404.html"]);
+        assert_eq!(tried("pt-BR/a/b/"), ["pt-br/404.html", "404.html"]);
+        assert_eq!(tried("nope"), ["404.html"]);
+        assert_eq!(tried("../x/y"), ["404.html"]);
+        let urls = Urls::new("https://w.example/weekly", &Lang::zh());
+        assert_eq!(urls.not_found_file(&Lang::zh()), "404.html");
+        assert_eq!(
+            urls.not_found_file(&Lang::new("en").unwrap()),
+            "en/404.html"
+        );
+    }
 
     #[test]
     fn with_and_without_a_path() {

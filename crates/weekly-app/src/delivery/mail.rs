@@ -542,16 +542,22 @@ mod tests {
         }
     }
 
+    /// A new SQLite store in `dir` with one mail in its outbox, to `a@x.org`.
+    async fn one_mail_waiting(dir: &std::path::Path) -> Store {
+        let store = Store::open(&dir.join("weekly.db")).await.unwrap();
+        store
+            .enqueue_mail(&mail("a@x.org", "s", ""), "2026-12-01T00:00:00Z")
+            .await
+            .unwrap();
+        store
+    }
+
     /// A flush killed after it claimed its mails holds them for the lease, then another
     /// takes them.
     #[tokio::test]
     async fn the_mails_of_a_killed_flush_come_back_after_the_lease() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("weekly.db")).await.unwrap();
-        store
-            .enqueue_mail(&mail("a@x.org", "s", ""), "2026-12-01T00:00:00Z")
-            .await
-            .unwrap();
+        let store = one_mail_waiting(dir.path()).await;
         let clock = chrono::Utc::now().timestamp();
         let held = store
             .claim_mail("killed", "9999", clock, clock + OUTBOX_LEASE_SECONDS, 10)
@@ -576,11 +582,7 @@ mod tests {
     #[tokio::test]
     async fn a_refused_mail_waits_as_the_retry_policy_says_then_goes() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("weekly.db")).await.unwrap();
-        store
-            .enqueue_mail(&mail("a@x.org", "s", ""), "2026-12-01T00:00:00Z")
-            .await
-            .unwrap();
+        let store = one_mail_waiting(dir.path()).await;
         let outgoing = to(RecordingTransport::default());
         outgoing
             .transport

@@ -206,15 +206,9 @@ fn respond(site: &Site, uri: &Uri, live: bool) -> Response {
         )
             .into_response();
     }
-    // A missing `/LANG/…` gets that language's 404 page (see the site's `LANG/404.html`).
-    let localized = path
-        .split_once('/')
-        .map(|(first, _)| format!("{first}/404.html"))
-        .filter(|file| site.has(file));
-    let body = localized
-        .as_deref()
-        .or(Some("404.html"))
-        .and_then(|file| site.file(file))
+    // A missing `/LANG/…` gets that language's 404 page, anything else the site's.
+    let body = weekly_site::urls::not_found_pages(path)
+        .find_map(|file| site.file(&file))
         .map(html)
         .unwrap_or_default();
     (
