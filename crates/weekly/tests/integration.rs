@@ -16,6 +16,7 @@ mod email;
 mod incremental;
 mod mail;
 mod newsletter_formats;
+mod newsletter_import;
 mod newsletters;
 mod nothing_lost;
 mod safety;
