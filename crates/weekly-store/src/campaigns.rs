@@ -5,6 +5,7 @@
 //! refusal, failed on a permanent one, and taken back from a worker that stopped.
 
 use crate::sql::Sql;
+use crate::time;
 use crate::words::tier_of;
 use crate::{Engine, Store, StoreError, Tier};
 
@@ -282,7 +283,7 @@ impl Store {
             "UPDATE campaign_recipient SET state = 'pending', worker = '', \
              resent = resent + 1 WHERE state = 'sending' AND (lease_until < ",
         );
-        sql.bind_alone(now);
+        sql.bind_alone(time::at(now));
         if !stopped.is_empty() {
             sql.push(" OR worker IN (");
             for (i, worker) in stopped.iter().enumerate() {
@@ -323,9 +324,9 @@ impl Store {
              ORDER BY id LIMIT $5{lock}) RETURNING id, subscriber_id, email, attempts"
         )))
         .bind(worker)
-        .bind(lease_until)
+        .bind(time::at(lease_until))
         .bind(id)
-        .bind(now)
+        .bind(time::at(now))
         .bind(limit)
         .fetch_all(&mut *tx)
         .await?;
@@ -374,7 +375,7 @@ impl Store {
         sqlx::query(
             "UPDATE campaign_recipient SET lease_until = $1 WHERE state = 'sending' AND worker = $2",
         )
-        .bind(lease_until)
+        .bind(time::at(lease_until))
         .bind(worker)
         .execute(&self.pool)
         .await?;
@@ -404,7 +405,7 @@ impl Store {
             "UPDATE campaign_recipient SET state = 'pending', worker = '', next_attempt = $1, \
              last_error = $2 WHERE id = $3 AND state = 'sending'",
         )
-        .bind(next_attempt)
+        .bind(time::at(next_attempt))
         .bind(error)
         .bind(id)
         .execute(&self.pool)
@@ -506,7 +507,7 @@ impl Store {
     /// The earliest `next_attempt` (unix seconds) of campaign `id`'s pending recipients, and
     /// whether any recipient is still being sent by some worker.
     pub async fn campaign_next(&self, id: i64) -> Result<(Option<i64>, bool), StoreError> {
-        let (next,): (Option<i64>,) = sqlx::query_as(
+        let (next,): (Option<String>,) = sqlx::query_as(
             "SELECT MIN(next_attempt) FROM campaign_recipient \
              WHERE campaign_id = $1 AND state = 'pending'",
         )
@@ -520,7 +521,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok((next, sending.is_some()))
+        Ok((next.as_deref().and_then(time::seconds), sending.is_some()))
     }
 
     /// Marks campaign `id` finished at `now` when no recipient is left; true when it is.

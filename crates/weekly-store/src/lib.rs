@@ -17,6 +17,9 @@ mod sql;
 mod subscribers;
 #[cfg(test)]
 pub(crate) mod testdb;
+pub mod time;
+#[cfg(test)]
+mod time_tests;
 mod translation;
 mod words;
 
@@ -154,7 +157,7 @@ pub fn shown_url(url: &str) -> String {
 
 /// The migrations of `engine`, in order.
 fn migrator(engine: Engine) -> Migrator {
-    let sql: [(i64, &str, &'static str); 8] = match engine {
+    let sql: [(i64, &str, &'static str); 9] = match engine {
         Engine::Sqlite => [
             (
                 1,
@@ -195,6 +198,11 @@ fn migrator(engine: Engine) -> Migrator {
                 8,
                 "subscriber ids never reused, link keys, outbox claims",
                 include_str!("../migrations/sqlite/0008_reader_trust.sql"),
+            ),
+            (
+                9,
+                "one form for every time: RFC 3339 text",
+                include_str!("../migrations/sqlite/0009_times.sql"),
             ),
         ],
         Engine::Postgres => [
@@ -237,6 +245,11 @@ fn migrator(engine: Engine) -> Migrator {
                 8,
                 "subscriber ids never reused, link keys, outbox claims",
                 include_str!("../migrations/postgres/0008_reader_trust.sql"),
+            ),
+            (
+                9,
+                "one form for every time: RFC 3339 text",
+                include_str!("../migrations/postgres/0009_times.sql"),
             ),
         ],
     };

@@ -129,9 +129,9 @@ impl Store {
              attempts"
         )))
         .bind(worker)
-        .bind(lease_until)
+        .bind(crate::time::at(lease_until))
         .bind(due_by)
-        .bind(now)
+        .bind(crate::time::at(now))
         .bind(limit)
         .fetch_all(&mut *tx)
         .await?;
@@ -164,7 +164,7 @@ impl Store {
         sqlx::query(
             "UPDATE outbox SET claimed_until = $1 WHERE claimed_by = $2 AND sent_at IS NULL",
         )
-        .bind(lease_until)
+        .bind(crate::time::at(lease_until))
         .bind(worker)
         .execute(&self.pool)
         .await?;
@@ -183,9 +183,10 @@ impl Store {
     pub async fn mail_sent(&self, id: i64, now: &str) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, claimed_by = '', \
-             claimed_until = 0 WHERE id = $2",
+             claimed_until = $2 WHERE id = $3",
         )
         .bind(now)
+        .bind(crate::time::EPOCH)
         .bind(id)
         .execute(&self.pool)
         .await?;
@@ -202,10 +203,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt = $2, \
-             claimed_by = '', claimed_until = 0 WHERE id = $3 AND sent_at IS NULL",
+             claimed_by = '', claimed_until = $3 WHERE id = $4 AND sent_at IS NULL",
         )
         .bind(error)
         .bind(next_attempt)
+        .bind(crate::time::EPOCH)
         .bind(id)
         .execute(&self.pool)
         .await?;

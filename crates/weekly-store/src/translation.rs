@@ -57,8 +57,8 @@ impl Store {
         )
         .bind(key)
         .bind(owner)
-        .bind(now + ttl_secs)
-        .bind(now)
+        .bind(crate::time::at(now.saturating_add(ttl_secs)))
+        .bind(crate::time::at(now))
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -123,8 +123,8 @@ impl Store {
     pub async fn remember(&self, memory: &Memory) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO translation_memory (key, source_lang, target_lang, model, prompt_version, \
-             source, translation, prompt_tokens, completion_tokens) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             source, translation, prompt_tokens, completion_tokens, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
              ON CONFLICT (key) DO UPDATE SET translation = excluded.translation",
         )
         .bind(&memory.key)
@@ -136,6 +136,7 @@ impl Store {
         .bind(&memory.translation)
         .bind(memory.prompt_tokens)
         .bind(memory.completion_tokens)
+        .bind(crate::time::now())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -191,16 +192,18 @@ impl Store {
             .bind(lang)
             .execute(&mut *tx)
             .await?;
+        let now = crate::time::now();
         for record in records {
             sqlx::query(
-                "INSERT INTO translated_unit (issue, lang, unit, source_hash, output_hash) \
-                 VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO translated_unit (issue, lang, unit, source_hash, output_hash, \
+                 updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(i64::from(issue))
             .bind(lang)
             .bind(&record.unit)
             .bind(&record.source_hash)
             .bind(&record.output_hash)
+            .bind(&now)
             .execute(&mut *tx)
             .await?;
         }

@@ -173,7 +173,8 @@ pub async fn copy(
     })
 }
 
-/// RFC 3339 UTC with seconds, the form stored in the database.
+/// RFC 3339 UTC with seconds, the one form of a time in the database
+/// (`weekly_store::time`).
 pub fn stamp(time: chrono::DateTime<chrono::Utc>) -> String {
-    time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    weekly_store::time::of(time)
 }
