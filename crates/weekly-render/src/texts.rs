@@ -1,5 +1,5 @@
 //! Fixed texts with placeholders: `{{ number }}`, `{{ date }}`, `{{ url }}`, `{{ site }}`,
-//! `{{ name }}`. Unknown placeholders are left as written, so a typo shows in the output
+//! `{{ subscribe }}` (the paid offer), `{{ name }}`. Unknown placeholders are left as written, so a typo shows in the output
 //! instead of vanishing.
 
 /// The fixed texts of one language by key (`[texts.<lang>]` of `weekly.toml`, replaced by

@@ -34,9 +34,10 @@ pub struct SiteConfig {
     /// Where the subscribe form of every page posts (`[server] public_url` + `/subscribe`);
     /// empty: the pages have no form.
     pub subscribe_action: String,
-    /// Where the pages' call to subscribe leads (`[site] subscribe_url`); empty: to the form
-    /// when there is one, else there is no call.
-    pub subscribe_url: String,
+    /// The paid offer per language (`[site] paid_url`): where the pages' call to subscribe to
+    /// read every issue in full leads. A language without one gets the free form's call (when
+    /// there is a form), never a promise of the full text.
+    pub paid_urls: BTreeMap<Lang, String>,
     /// True when the issue pages name an Open Graph card (`og.png` beside each page), which
     /// the caller makes from [`crate::Summary::og_cards`].
     pub og_images: bool,

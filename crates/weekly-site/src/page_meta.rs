@@ -25,27 +25,45 @@ pub(crate) struct Common {
     nav: Vec<Value>,
     feeds: Value,
     subscribe_html: String,
-    /// The sign-up form (`action`, `lang`, `button`, `placeholder`), when a server takes it.
+    /// The sign-up form (`action`, `lang`, `button`, `placeholder`, `label`, `note_html`), when
+    /// a server takes it.
     subscribe_form: Option<Value>,
     full: bool,
 }
 
 pub(crate) fn common(input: &SiteInput<'_>, urls: &Urls, lang: &Lang) -> Common {
     let labels = labels(lang, input.config.texts.get(lang));
-    // The call to subscribe leads to `[site] subscribe_url`, else to the form of the page.
-    let subscribe_html = match (
-        input.config.subscribe_url.as_str(),
-        input.config.subscribe_action.is_empty(),
-    ) {
-        ("", true) => String::new(),
-        ("", false) => format!(
-            "<a class=\"subscribe-link\" href=\"#subscribe\">{}</a>",
-            escape(&labels["subscribe_call"])
-        ),
-        (url, _) => format!(
+    // Two offers, never confused: the paid one (`[site] paid_url`) is the only call that
+    // promises the full text, and only while issues are paid; the free form is called what it
+    // is, and says what free subscribers get when issues are paid.
+    let paid = input.config.free_after > 0;
+    let paid_url = input
+        .config
+        .paid_urls
+        .get(lang)
+        .filter(|_| paid)
+        .map(String::as_str);
+    let has_form = !input.config.subscribe_action.is_empty();
+    let subscribe_html = match (paid_url, has_form) {
+        (Some(url), _) => format!(
             "<a class=\"subscribe-link\" href=\"{}\">{}</a>",
             escape(url),
             escape(&labels["subscribe_call"])
+        ),
+        (None, true) => format!(
+            "<a class=\"subscribe-link\" href=\"#subscribe\">{}</a>",
+            escape(&labels["subscribe_free_call"])
+        ),
+        (None, false) => String::new(),
+    };
+    let form_note = match (paid, paid_url) {
+        (false, _) => String::new(),
+        (true, None) => escape(&labels["subscribe_free_note"]),
+        (true, Some(url)) => format!(
+            "{} <a href=\"{}\">{}</a>",
+            escape(&labels["subscribe_free_note"]),
+            escape(url),
+            escape(&labels["paid_offer"])
         ),
     };
     let nav = vec![
@@ -75,6 +93,8 @@ pub(crate) fn common(input: &SiteInput<'_>, urls: &Urls, lang: &Lang) -> Common 
                 "lang": lang.to_string(),
                 "button": labels["subscribe_button"],
                 "placeholder": labels["email_placeholder"],
+                "label": labels["subscribe_label"],
+                "note_html": form_note,
             })
         }),
         full: input.config.full,

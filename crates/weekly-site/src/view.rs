@@ -635,7 +635,7 @@ mod tests {
                 stop_words: String::new(),
                 feed_items: 20,
                 subscribe_action: String::new(),
-                subscribe_url: String::new(),
+                paid_urls: BTreeMap::new(),
                 og_images: false,
             },
             issues: Vec::new(),

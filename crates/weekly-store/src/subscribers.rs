@@ -383,6 +383,32 @@ impl Store {
         Ok((stored, queued))
     }
 
+    /// Confirms pending subscriber `id` and, in the same transaction, queues `welcome` for
+    /// them; true when this call confirmed them (false when they were not pending: confirmed
+    /// already by another request, or gone), and then nothing is queued.
+    pub async fn confirm_pending(
+        &self,
+        id: i64,
+        now: &str,
+        welcome: Option<&crate::OutboxMail>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.atomic_transaction().await?;
+        let done = sqlx::query(
+            "UPDATE subscriber SET status = 'confirmed', updated_at = $1 \
+             WHERE id = $2 AND status = 'pending'",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let confirmed = done.rows_affected() == 1;
+        if confirmed && let Some(mail) = welcome {
+            crate::outbox::enqueue_on(&mut tx, mail, now).await?;
+        }
+        tx.commit().await?;
+        Ok(confirmed)
+    }
+
     /// Sets the status of subscriber `id`; false when there is no such subscriber.
     pub async fn set_status_by_id(
         &self,

@@ -42,27 +42,8 @@ fn confirmation_links(ws: &Path) -> Vec<String> {
 
 /// [`confirmation_links`] of the mails not sent yet, on `database`.
 fn confirmation_links_in(ws: &Path, database: Option<&str>) -> Vec<String> {
-    let dir = ws.join("outbox-out");
-    let _ = std::fs::remove_dir_all(&dir);
-    let o = weekly_on(
-        ws,
-        database,
-        &["mail", "send", "--to-dir", dir.to_str().unwrap()],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
     let mut links = Vec::new();
-    for entry in std::fs::read_dir(&dir).into_iter().flatten() {
-        let raw = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        // A Chinese body is base64: decode it.
-        let text = match raw.split_once("\r\n\r\n") {
-            Some((head, body)) if head.contains("Content-Transfer-Encoding: base64") => {
-                String::from_utf8(base64(body)).unwrap()
-            }
-            Some((head, body)) if head.contains("Content-Transfer-Encoding: quoted-printable") => {
-                quoted_printable(body)
-            }
-            _ => raw,
-        };
+    for text in outbox_mails(ws, database) {
         if let Some(at) = text.find("/confirm?token=") {
             let link: String = text[at..]
                 .chars()
@@ -72,6 +53,33 @@ fn confirmation_links_in(ws: &Path, database: Option<&str>) -> Vec<String> {
         }
     }
     links
+}
+
+/// The mails of the outbox not sent yet, on `database`, each decoded (headers and body).
+fn outbox_mails(ws: &Path, database: Option<&str>) -> Vec<String> {
+    let dir = ws.join("outbox-out");
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = weekly_on(
+        ws,
+        database,
+        &["mail", "send", "--to-dir", dir.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut mails = Vec::new();
+    for entry in std::fs::read_dir(&dir).into_iter().flatten() {
+        let raw = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        // A Chinese body is base64: decode it.
+        mails.push(match raw.split_once("\r\n\r\n") {
+            Some((head, body)) if head.contains("Content-Transfer-Encoding: base64") => {
+                format!("{head}\n\n{}", String::from_utf8(base64(body)).unwrap())
+            }
+            Some((head, body)) if head.contains("Content-Transfer-Encoding: quoted-printable") => {
+                format!("{head}\n\n{}", quoted_printable(body))
+            }
+            _ => raw,
+        });
+    }
+    mails
 }
 
 /// Quoted-printable text decoded (soft line breaks joined, `=XX` bytes).
@@ -122,6 +130,13 @@ fn base64(text: &str) -> Vec<u8> {
 fn sign_up_confirm_and_unsubscribe_over_http() {
     let ws = demo_copy("server");
     let _ = std::fs::remove_file(ws.join("weekly.db"));
+    // The editor wrote a welcome mail in Chinese (none in English: English readers get none).
+    std::fs::create_dir_all(ws.join("templates/mail")).unwrap();
+    std::fs::write(
+        ws.join("templates/mail/welcome.zh.txt"),
+        "Subject: 欢迎订阅{{ name }}\n\n往期都在这里：{{ link }}\n",
+    )
+    .unwrap();
     let server = start(&ws, 5);
     let at = server.address.as_str();
     assert_eq!(request(at, "GET", "/healthz", FORM, "").0, 200);
@@ -182,6 +197,19 @@ fn sign_up_confirm_and_unsubscribe_over_http() {
         assert!(page.contains("R***@example.org"), "{page}");
     }
     assert_eq!(subscribers(&ws)[0]["status"], "confirmed");
+    // One welcome, in the reader's first language, however often the button was pressed.
+    let mails = outbox_mails(&ws, None);
+    let welcomes: Vec<&String> = mails
+        .iter()
+        .filter(|m| m.contains("往期都在这里"))
+        .collect();
+    assert_eq!(welcomes.len(), 1, "{mails:?}");
+    assert!(
+        welcomes[0].contains("往期都在这里：https://weekly.example.org/\r\n")
+            || welcomes[0].contains("往期都在这里：https://weekly.example.org/\n"),
+        "{}",
+        welcomes[0]
+    );
     // Confirmed: the link now opens the confirmation itself.
     let (_, page) = request(at, "GET", &links[0], FORM, "");
     assert!(page.contains("订阅成功"), "{page}");

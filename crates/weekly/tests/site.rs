@@ -429,7 +429,7 @@ fn snapshots_of_the_page_templates() {
 }
 
 /// The corpus imported and built once (public site), or `None` without the corpus.
-/// The subscription page of the corpus site's `[site] subscribe_url`.
+/// The paid offer of the corpus site (`[site] paid_url`).
 const SUBSCRIBE_URL: &str = "https://example.org/subscribe";
 
 fn corpus_site() -> Option<&'static (PathBuf, PathBuf)> {
@@ -449,8 +449,8 @@ fn corpus_site() -> Option<&'static (PathBuf, PathBuf)> {
         // Where the pages' call to subscribe leads (`reader.mjs` follows it).
         let config = ws.join("weekly.toml");
         let text = read(&config).replacen(
-            "subscribe_url = \"\"",
-            &format!("subscribe_url = \"{SUBSCRIBE_URL}\""),
+            "paid_url = \"\"",
+            &format!("paid_url = \"{SUBSCRIBE_URL}\""),
             1,
         );
         std::fs::write(&config, text).unwrap();
@@ -658,4 +658,68 @@ fn every_issue_page_names_its_open_graph_card_and_the_card_is_drawn() {
     // Drawn once: the cache holds one file per distinct card, and a rebuild draws none.
     let cached = std::fs::read_dir(&cache).unwrap().count();
     assert!(cached >= checked, "{cached} cached for {checked} cards");
+}
+
+/// Two offers, never confused: the call that promises every issue in full leads to the paid
+/// offer of its language and is shown only while issues are paid; without one, the call is the
+/// free form's, which is labelled and says what free subscribers get.
+#[test]
+fn the_call_to_subscribe_is_the_offer_it_names() {
+    let ws = demo_copy("offers");
+    let config = ws.join("weekly.toml");
+    let text = read(&config).replace(
+        "paid_url = \"https://example.org/subscribe/rust-star\"",
+        "paid_url = { zh = \"https://pay.example.org/zh\" }",
+    ) + "\n[server]\npublic_url = \"https://weekly.example.org/api\"\n";
+    assert!(text.contains("pay.example.org/zh") && text.contains("/api\""));
+    std::fs::write(&config, text).unwrap();
+    let out = build(&ws, &[]);
+    let zh = read(&out.join("index.html"));
+    let en = read(&out.join("en/index.html"));
+    // Chinese: the paid call leads to the Chinese offer; the form is labelled and links it.
+    assert!(
+        zh.contains("<a class=\"subscribe-link\" href=\"https://pay.example.org/zh\">订阅后可阅读每期全文</a>"),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("<label for=\"subscribe-email\">免费邮件订阅</label>"),
+        "{zh}"
+    );
+    assert!(zh.contains("id=\"subscribe-email\" type=\"email\""), "{zh}");
+    assert!(
+        zh.contains("免费订阅者每期收到标题摘要。 <a href=\"https://pay.example.org/zh\">"),
+        "{zh}"
+    );
+    // English has no paid offer: nothing promises the full text; the call is the free form's.
+    assert!(!en.contains("read every issue in full"), "{en}");
+    assert!(
+        en.contains("href=\"#subscribe\">Get every issue by e-mail, free</a>"),
+        "{en}"
+    );
+    assert!(en.contains("Free subscribers get each issue"), "{en}");
+    // The mail's subscribe line is the language's paid offer, else the site.
+    let teaser = |lang: &str| {
+        let o = weekly(&[
+            "render",
+            "7",
+            "--edition",
+            "teaser",
+            "--lang",
+            lang,
+            "--workspace",
+            ws.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    assert!(teaser("zh").contains("订阅后可阅读每期全文：https://pay.example.org/zh"));
+    assert!(teaser("en").contains("in full: https://weekly.example.org\n"));
+
+    // A free newsletter: no promise of the full text even with a paid offer, and no note.
+    set_free_after(&ws, 0);
+    let out = build(&ws, &[]);
+    let zh = read(&out.join("index.html"));
+    assert!(!zh.contains("订阅后可阅读每期全文"), "{zh}");
+    assert!(zh.contains("免费订阅，每期发布时寄到你的邮箱"), "{zh}");
+    assert!(!zh.contains("subscribe-note"), "{zh}");
 }

@@ -1,7 +1,9 @@
-//! The texts of the mails the program writes (the sign-up confirmation now): built in for
-//! Chinese and English, replaced by the workspace's `templates/mail/KIND.LANG.txt` (or
-//! `KIND.txt` for every language). A text is a `Subject:` line, an empty line and the body;
-//! `{{ name }}` (the newsletter's name in that language) and `{{ link }}` are filled in.
+//! The texts of the mails the program writes: the sign-up confirmation (built in for Chinese,
+//! Japanese and English, replaced by the workspace's `templates/mail/confirm.LANG.txt` or
+//! `confirm.txt`) and the welcome after a confirmation (sent only when the workspace writes
+//! `welcome.LANG.txt` or `welcome.txt`). A text is a `Subject:` line, an empty line and the
+//! body; `{{ name }}` (the newsletter's name in that language) and `{{ link }}` (the
+//! confirmation link, or the site's home page in a welcome) are filled in.
 
 use crate::workspace::Workspace;
 use anyhow::{Result, bail};
@@ -23,9 +25,10 @@ pub struct MailText {
 }
 
 fn built_in(kind: &str, lang: &Lang) -> Option<&'static str> {
-    match (kind, lang.as_str().starts_with("zh")) {
-        ("confirm", true) => Some(include_str!("../../assets/mail/confirm.zh.txt")),
-        ("confirm", false) => Some(include_str!("../../assets/mail/confirm.en.txt")),
+    match (kind, lang.as_str().split('-').next().unwrap_or("")) {
+        ("confirm", "zh") => Some(include_str!("../../assets/mail/confirm.zh.txt")),
+        ("confirm", "ja") => Some(include_str!("../../assets/mail/confirm.ja.txt")),
+        ("confirm", _) => Some(include_str!("../../assets/mail/confirm.en.txt")),
         _ => None,
     }
 }
@@ -99,8 +102,9 @@ impl MailText {
     }
 }
 
-/// The text of `kind` for `lang`: the workspace's own file if there is one, else the built-in.
-pub fn load(workspace: &Workspace, kind: &str, lang: &Lang) -> Result<MailText> {
+/// The workspace's own text of `kind` for `lang` (`KIND.LANG.txt`, else `KIND.txt`), when
+/// it writes one: how an optional mail (the welcome) is turned on.
+pub fn load_own(workspace: &Workspace, kind: &str, lang: &Lang) -> Result<Option<MailText>> {
     for name in [
         format!("{kind}.{}.txt", lang.as_str()),
         format!("{kind}.txt"),
@@ -108,8 +112,16 @@ pub fn load(workspace: &Workspace, kind: &str, lang: &Lang) -> Result<MailText> 
         let path = workspace.root.join(DIR).join(&name);
         if path.exists() {
             let text = workspace.read_text(&path)?;
-            return parse(&text, &workspace.display_path(&path));
+            return parse(&text, &workspace.display_path(&path)).map(Some);
         }
+    }
+    Ok(None)
+}
+
+/// The text of `kind` for `lang`: the workspace's own file if there is one, else the built-in.
+pub fn load(workspace: &Workspace, kind: &str, lang: &Lang) -> Result<MailText> {
+    if let Some(own) = load_own(workspace, kind, lang)? {
+        return Ok(own);
     }
     match built_in(kind, lang) {
         Some(text) => parse(text, &format!("built-in {kind} text")),

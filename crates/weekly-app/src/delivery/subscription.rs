@@ -76,6 +76,10 @@ pub struct List {
     languages: Vec<Lang>,
     primary: Lang,
     confirm_texts: HashMap<Lang, MailText>,
+    /// The welcome mail per language, when the workspace writes one
+    /// (`templates/mail/welcome.LANG.txt` or `welcome.txt`).
+    welcome_texts: HashMap<Lang, MailText>,
+    urls: weekly_site::urls::Urls,
 }
 
 impl List {
@@ -84,11 +88,15 @@ impl List {
     pub fn new(workspace: &Workspace, store: Store) -> Result<List> {
         let config = &workspace.config;
         let mut confirm_texts = HashMap::new();
+        let mut welcome_texts = HashMap::new();
         for lang in &config.languages {
             confirm_texts.insert(
                 lang.clone(),
                 crate::mail_texts::load(workspace, "confirm", lang)?,
             );
+            if let Some(text) = crate::mail_texts::load_own(workspace, "welcome", lang)? {
+                welcome_texts.insert(lang.clone(), text);
+            }
         }
         Ok(List {
             store,
@@ -98,6 +106,8 @@ impl List {
             languages: config.languages.clone(),
             primary: config.primary_language.clone(),
             confirm_texts,
+            welcome_texts,
+            urls: weekly_site::urls::Urls::new(&config.base_url, &config.primary_language),
         })
     }
 
@@ -236,23 +246,56 @@ impl List {
         match subscriber.status {
             SubscriberStatus::Confirmed => Ok(Decided::Done(Box::new(subscriber))),
             SubscriberStatus::Pending => {
+                let welcome = self.welcome_mail(&subscriber);
                 let changed = self
                     .store
-                    .set_status_by_id(
+                    .confirm_pending(
                         subscriber.id,
-                        SubscriberStatus::Confirmed,
                         &crate::database::stamp(now),
+                        welcome.as_ref(),
                     )
                     .await
                     .map_err(DatabaseDown)?;
-                Ok(if changed {
-                    Decided::Done(Box::new(subscriber))
-                } else {
-                    Decided::Refused(Refused::Forged)
+                if changed {
+                    return Ok(Decided::Done(Box::new(subscriber)));
+                }
+                // Another request confirmed (or removed) the address in between: say what
+                // the row says now.
+                Ok(match self.holder(token, Purpose::Confirm).await? {
+                    Ok(s) if s.status == SubscriberStatus::Confirmed => Decided::Done(Box::new(s)),
+                    Ok(_) => Decided::Gone,
+                    Err(why) => Decided::Refused(why),
                 })
             }
             _ => Ok(Decided::Gone),
         }
+    }
+
+    /// The welcome mail of `subscriber`, in their first language, when the workspace writes
+    /// one for it; `{{ link }}` is the site's home page in that language.
+    fn welcome_mail(&self, subscriber: &Subscriber) -> Option<OutboxMail> {
+        let lang = subscriber
+            .languages
+            .split(',')
+            .find_map(|code| self.languages.iter().find(|l| l.as_str() == code.trim()))
+            .unwrap_or(&self.primary);
+        let text = self.welcome_texts.get(lang)?;
+        let name = self
+            .name
+            .get(lang)
+            .or_else(|| self.name.get(&self.primary))
+            .cloned()
+            .unwrap_or_default();
+        let home = self.urls.absolute(&self.urls.home(lang));
+        let (subject, body_text) = text.fill(&[("name", &name), ("link", &home)]);
+        Some(OutboxMail {
+            kind: "welcome".into(),
+            recipient: subscriber.email.clone(),
+            subject,
+            body_text,
+            body_html: String::new(),
+            list_unsubscribe: String::new(),
+        })
     }
 
     /// Takes the address of an unsubscribe link off the list.

@@ -179,12 +179,15 @@ fn subscribe_form(action: &str, lang: &Lang) -> String {
     let e = weekly_site::markdown::escape;
     format!(
         "<form class=\"weekly-subscribe\" method=\"post\" action=\"{}\">\n  \
-         <input type=\"email\" name=\"email\" required autocomplete=\"email\" placeholder=\"{}\">\n  \
+         <label for=\"weekly-subscribe-email\">{}</label>\n  \
+         <input id=\"weekly-subscribe-email\" type=\"email\" name=\"email\" required \
+         autocomplete=\"email\" placeholder=\"{}\">\n  \
          <input type=\"hidden\" name=\"lang\" value=\"{}\">\n  \
          <input type=\"text\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\" \
          aria-hidden=\"true\" style=\"position:absolute;left:-9999px\">\n  \
          <button type=\"submit\">{}</button>\n</form>\n",
         e(action),
+        e(&labels["subscribe_label"]),
         e(&labels["email_placeholder"]),
         e(lang.as_str()),
         e(&labels["subscribe_button"])

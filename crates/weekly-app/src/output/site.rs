@@ -153,7 +153,11 @@ pub fn input<'a>(
             stop_words,
             feed_items: 20,
             subscribe_action: config.server.subscribe_url().unwrap_or_default(),
-            subscribe_url: config.site.subscribe_url.trim().to_owned(),
+            paid_urls: config
+                .languages
+                .iter()
+                .filter_map(|l| Some((l.clone(), config.site.paid_url(l)?)))
+                .collect(),
             og_images: config.site.og_images,
         },
         issues,

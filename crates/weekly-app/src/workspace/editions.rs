@@ -1,5 +1,5 @@
 //! Builds the weekly editions of an issue from the workspace: which document, which fixed texts
-//! (with `{{ number }}`, `{{ date }}`, `{{ url }}`, `{{ site }}`, `{{ name }}` filled in), which
+//! (with `{{ number }}`, `{{ date }}`, `{{ url }}`, `{{ site }}`, `{{ subscribe }}`, `{{ name }}` filled in), which
 //! counts. The rendering itself is pure and lives in `weekly-render`.
 
 use crate::archive::{Archive, Issue};
@@ -25,6 +25,12 @@ fn text(workspace: &Workspace, lang: &Lang, key: &str, issue: &Issue) -> Option<
     let date = issue.date.to_string();
     let url = issue_url(workspace, lang, issue.number);
     let name = workspace.config.name.get(lang).cloned().unwrap_or_default();
+    // `{{ subscribe }}`: the paid offer in this language, else the site.
+    let subscribe = workspace
+        .config
+        .site
+        .paid_url(lang)
+        .unwrap_or_else(|| workspace.config.base_url.clone());
     Some(fill(
         template,
         &[
@@ -32,6 +38,7 @@ fn text(workspace: &Workspace, lang: &Lang, key: &str, issue: &Issue) -> Option<
             ("date", &date),
             ("url", &url),
             ("site", &workspace.config.base_url),
+            ("subscribe", &subscribe),
             ("name", &name),
         ],
     ))

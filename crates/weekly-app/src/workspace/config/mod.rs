@@ -224,20 +224,77 @@ pub struct PublishConfig {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SiteSettings {
-    /// Where the pages' "subscribe to read every issue" call leads (an `http(s)` URL: a
-    /// Patreon, Xiaobot or Substack page). Empty: the subscribe form of `[server] public_url`
-    /// when there is one, else the call is not shown.
+    /// The paid offer: where a reader pays to read every issue in full (a Patreon, Xiaobot
+    /// or Substack page): one `http(s)` URL, or one per language (`{ zh = "…", en = "…" }`).
+    /// The pages' "subscribe to read every issue in full" call and the texts'
+    /// `{{ subscribe }}` lead there. Empty: no page promises the full text, and the call to
+    /// subscribe is the free e-mail form of `[server] public_url`, when there is one.
+    pub paid_url: PerLanguage,
+    /// The older name of `paid_url` (one URL for every language), read when `paid_url` is
+    /// not set.
     pub subscribe_url: String,
     /// An Open Graph card per issue page (`og.png`, drawn with the machine's fonts; a font
     /// for Han characters is needed, e.g. Debian's `fonts-noto-cjk`).
     pub og_images: bool,
 }
 
+/// A value for every language, or one per language.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum PerLanguage {
+    /// The same for every language.
+    One(String),
+    /// By language code; a language missing has none.
+    Each(BTreeMap<String, String>),
+}
+
+impl Default for PerLanguage {
+    fn default() -> Self {
+        PerLanguage::One(String::new())
+    }
+}
+
+impl PerLanguage {
+    /// The value for `lang`, when there is a non-empty one.
+    pub fn get(&self, lang: &Lang) -> Option<&str> {
+        let value = match self {
+            PerLanguage::One(v) => v.as_str(),
+            PerLanguage::Each(map) => map.get(lang.as_str()).map_or("", String::as_str),
+        };
+        Some(value.trim()).filter(|v| !v.is_empty())
+    }
+
+    /// Every value set, with its language code (`*` for one for every language).
+    pub fn values(&self) -> Vec<(&str, &str)> {
+        match self {
+            PerLanguage::One(v) => vec![("*", v.as_str())],
+            PerLanguage::Each(map) => map.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+        }
+    }
+
+    /// True when no language has a value.
+    pub fn is_empty(&self) -> bool {
+        self.values().iter().all(|(_, v)| v.trim().is_empty())
+    }
+}
+
 impl Default for SiteSettings {
     fn default() -> Self {
         SiteSettings {
+            paid_url: PerLanguage::default(),
             subscribe_url: String::new(),
             og_images: true,
+        }
+    }
+}
+
+impl SiteSettings {
+    /// The paid offer's URL in `lang`: `paid_url`'s, else the older `subscribe_url`.
+    pub fn paid_url(&self, lang: &Lang) -> Option<String> {
+        if self.paid_url.is_empty() {
+            Some(self.subscribe_url.trim().to_owned()).filter(|u| !u.is_empty())
+        } else {
+            self.paid_url.get(lang).map(str::to_owned)
         }
     }
 }

@@ -76,6 +76,7 @@ impl Config {
                 .resolve()
                 .map_err(|message| at.error(span, message))?
         };
+        let site = site(&at, &raw.site, &languages)?;
         Ok(Config {
             name,
             base_url: raw.base_url.get_ref().trim_end_matches('/').to_owned(),
@@ -92,7 +93,7 @@ impl Config {
             telegram: raw.telegram,
             smtp: smtp(&at, &raw.smtp)?,
             server: raw.server,
-            site: site(&at, &raw.site)?,
+            site,
             publish: raw.publish,
             database: database(&at, &raw.database)?,
             digest_offset_seconds: digest_offset(&at, &raw.digest)?,
@@ -269,15 +270,35 @@ fn smtp(at: &At<'_>, raw: &Spanned<SmtpConfig>) -> Result<SmtpConfig, ConfigErro
     Ok(smtp)
 }
 
-fn site(at: &At<'_>, raw: &Spanned<SiteSettings>) -> Result<SiteSettings, ConfigError> {
+fn site(
+    at: &At<'_>,
+    raw: &Spanned<SiteSettings>,
+    languages: &[Lang],
+) -> Result<SiteSettings, ConfigError> {
     let site = raw.get_ref().clone();
-    let url = site.subscribe_url.trim();
-    let web = url.starts_with("https://") || url.starts_with("http://");
-    if !url.is_empty() && (!web || url.contains(char::is_whitespace)) {
-        return Err(at.error(
-            raw.span(),
-            format!("`site.subscribe_url`: `{url}` is not an http(s) URL"),
-        ));
+    let mut urls = vec![("subscribe_url".to_owned(), site.subscribe_url.as_str())];
+    for (code, url) in site.paid_url.values() {
+        if code != "*" && !languages.iter().any(|l| l.as_str() == code) {
+            return Err(at.error(
+                raw.span(),
+                format!("`site.paid_url`: `{code}` is not one of the `languages`"),
+            ));
+        }
+        let key = match code {
+            "*" => "paid_url".to_owned(),
+            code => format!("paid_url.{code}"),
+        };
+        urls.push((key, url));
+    }
+    for (key, url) in urls {
+        let url = url.trim();
+        let web = url.starts_with("https://") || url.starts_with("http://");
+        if !url.is_empty() && (!web || url.contains(char::is_whitespace)) {
+            return Err(at.error(
+                raw.span(),
+                format!("`site.{key}`: `{url}` is not an http(s) URL"),
+            ));
+        }
     }
     Ok(site)
 }
