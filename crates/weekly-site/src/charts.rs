@@ -17,6 +17,20 @@ pub struct Bar {
     pub href: String,
     /// One count per series.
     pub values: Vec<u32>,
+    /// True for a bar whose period is not over (a season still running): drawn faded and
+    /// outlined, and named in the chart's note.
+    pub unfinished: bool,
+}
+
+/// What a bar chart says besides its bars.
+#[derive(Debug, Clone, Copy)]
+pub struct Words<'a> {
+    /// The chart's title (its `aria-label`).
+    pub title: &'a str,
+    /// What the y axis counts, in the page's language (`entries`, `条目`).
+    pub axis: &'a str,
+    /// A note under the chart (what an unfinished bar means), when there is one.
+    pub note: Option<&'a str>,
 }
 
 /// Widest a chart is drawn (px); it is shown at its own size, never stretched, and shrinks
@@ -25,19 +39,37 @@ const MAX_WIDTH: f64 = 360.0;
 /// Font size of the chart's text (px), as in `site.css`.
 const FONT: f64 = 11.0;
 
+/// The tick step of an axis running from 0 to `max`: 1, 2 or 5 times a power of ten, for
+/// about four ticks.
+fn tick_step(max: u32) -> u32 {
+    let rough = f64::from(max.max(1)) / 4.0;
+    let mut power = 1_u32;
+    while f64::from(power) * 10.0 <= rough {
+        power *= 10;
+    }
+    [1, 2, 5, 10]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|step| f64::from(*step) >= rough)
+        .unwrap_or(power * 10)
+}
+
 /// Stacked bars, with an HTML legend of the series that have any entry (it wraps at any
-/// width). Bars are as wide as [`MAX_WIDTH`] allows; a label is written under every k-th bar
-/// so that labels never touch.
-pub fn stacked_bars(title: &str, series: &[String], bars: &[Bar]) -> String {
-    let max = bars
+/// width). The y axis has ticks at round steps with faint grid lines and says what it counts;
+/// bars are as wide as [`MAX_WIDTH`] allows; a label is written under every k-th bar so that
+/// labels never touch; an unfinished bar is faded and outlined, and the note says why.
+pub fn stacked_bars(words: Words<'_>, series: &[String], bars: &[Bar]) -> String {
+    let highest = bars
         .iter()
         .map(|b| b.values.iter().sum::<u32>())
         .max()
         .unwrap_or(0)
         .max(1);
+    let step = tick_step(highest);
+    let max = highest.div_ceil(step) * step;
     let left = 8.0 + FONT * 0.62 * max.to_string().len() as f64;
     let right = 8.0;
-    let top = 10.0;
+    let top = 22.0;
     let chart_h = 150.0;
     let n = bars.len().max(1) as f64;
     let slot = ((MAX_WIDTH - left - right) / n).clamp(6.0, 40.0);
@@ -57,19 +89,35 @@ pub fn stacked_bars(title: &str, series: &[String], bars: &[Bar]) -> String {
     let _ = write!(
         svg,
         "<figure class=\"chart-box\"><svg class=\"chart bars\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
-        t = escape(title)
+        t = escape(words.title)
     );
     let _ = write!(
         svg,
-        "<text x=\"{x:.1}\" y=\"{y:.0}\" class=\"axis\" text-anchor=\"end\">{max}</text><text x=\"{x:.1}\" y=\"{y0:.0}\" class=\"axis\" text-anchor=\"end\">0</text>",
-        x = left - 4.0,
-        y = top + 8.0,
-        y0 = top + chart_h
+        "<text x=\"2\" y=\"11\" class=\"axis\">{}</text>",
+        escape(words.axis)
     );
+    let mut tick = 0;
+    while tick <= max {
+        let y = top + chart_h - chart_h * f64::from(tick) / f64::from(max);
+        let _ = write!(
+            svg,
+            "<line class=\"grid\" x1=\"{left:.1}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"axis\" text-anchor=\"end\">{tick}</text>",
+            width - right,
+            left - 4.0,
+            // Centred on its line, but 0 sits on the axis, clear of the labels under it.
+            if tick == 0 { y } else { y + 4.0 }
+        );
+        tick += step;
+    }
     for (i, bar) in bars.iter().enumerate() {
         let x = left + slot * i as f64 + (slot - bar_w) / 2.0;
         let total: u32 = bar.values.iter().sum();
-        let _ = write!(svg, "<a href=\"{}\">", escape(&bar.href));
+        let class = if bar.unfinished {
+            " class=\"unfinished\""
+        } else {
+            ""
+        };
+        let _ = write!(svg, "<a href=\"{}\"{class}>", escape(&bar.href));
         let mut y = top + chart_h;
         for (s, value) in bar.values.iter().enumerate() {
             if *value == 0 {
@@ -83,6 +131,13 @@ pub fn stacked_bars(title: &str, series: &[String], bars: &[Bar]) -> String {
                 PALETTE[s % PALETTE.len()],
                 escape(&bar.label),
                 escape(series.get(s).map_or("", String::as_str)),
+            );
+        }
+        if bar.unfinished {
+            let _ = write!(
+                svg,
+                "<rect class=\"outline\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar_w:.1}\" height=\"{:.1}\"/>",
+                top + chart_h - y
             );
         }
         let _ = write!(svg, "<title>{}: {total}</title></a>", escape(&bar.label));
@@ -104,6 +159,13 @@ pub fn stacked_bars(title: &str, series: &[String], bars: &[Bar]) -> String {
         }
     }
     legend(&mut svg, series, &used, false);
+    if let Some(note) = words.note {
+        let _ = write!(
+            svg,
+            "<figcaption class=\"chart-note\">{}</figcaption>",
+            escape(note)
+        );
+    }
     svg.push_str("</figure>");
     svg
 }
@@ -191,22 +253,33 @@ mod tests {
     fn bars_stack_to_the_total_and_escape_labels() {
         let series = vec!["文章".to_owned(), "<项目>".to_owned()];
         let svg = stacked_bars(
-            "t",
+            WORDS,
             &series,
             &[
                 Bar {
                     label: "#1".into(),
                     href: "/zh/1/".into(),
                     values: vec![10, 10],
+                    unfinished: false,
                 },
                 Bar {
                     label: "#2".into(),
                     href: "/zh/2/".into(),
                     values: vec![5, 0],
+                    unfinished: false,
                 },
             ],
         );
         assert!(svg.contains("height=\"75.0\""), "{svg}");
+        // Ticks every 5 entries up to 20, and the axis says what it counts.
+        for tick in [0, 5, 10, 15, 20] {
+            assert!(
+                svg.contains(&format!("text-anchor=\"end\">{tick}</text>")),
+                "{svg}"
+            );
+        }
+        assert!(svg.contains("class=\"axis\">条目</text>"), "{svg}");
+        assert!(!svg.contains("unfinished") && !svg.contains("figcaption"));
         assert!(svg.contains("&lt;项目&gt;"));
         assert!(!svg.contains("<项目>"));
         assert_eq!(svg.matches("<rect x=\"").count(), 3);
@@ -221,14 +294,15 @@ mod tests {
                 label: format!("#{n}"),
                 href: String::new(),
                 values: vec![3, 2, 0],
+                unfinished: false,
             })
             .collect();
-        let svg = stacked_bars("t", &series, &bars);
+        let svg = stacked_bars(WORDS, &series, &bars);
         let labels = svg.matches("class=\"label\"").count();
         assert!((5..30).contains(&labels), "{labels} labels");
         let xs: Vec<f64> = svg
             .split("<text x=\"")
-            .skip(3)
+            .filter(|t| t.contains("class=\"label\""))
             .map(|t| t[..t.find('"').unwrap()].parse().unwrap())
             .collect();
         let width = text_width("#150");
@@ -244,6 +318,42 @@ mod tests {
             .parse()
             .unwrap();
         assert!(width <= MAX_WIDTH);
+    }
+
+    const WORDS: Words<'static> = Words {
+        title: "t",
+        axis: "条目",
+        note: None,
+    };
+
+    #[test]
+    fn ticks_are_round_and_an_unfinished_bar_is_marked() {
+        assert_eq!(
+            [1, 4, 9, 20, 33, 180, 999, 4000].map(tick_step),
+            [1, 1, 5, 5, 10, 50, 500, 1000]
+        );
+        let bar = |label: &str, n: u32, unfinished| Bar {
+            label: label.into(),
+            href: String::new(),
+            values: vec![n],
+            unfinished,
+        };
+        let svg = stacked_bars(
+            Words {
+                note: Some("第 2 季进行中"),
+                ..WORDS
+            },
+            &["a".to_owned()],
+            &[bar("第1季", 233, false), bar("第2季", 41, true)],
+        );
+        assert_eq!(svg.matches("class=\"unfinished\"").count(), 1, "{svg}");
+        assert_eq!(svg.matches("class=\"outline\"").count(), 1, "{svg}");
+        assert!(svg.contains("<figcaption class=\"chart-note\">第 2 季进行中</figcaption>"));
+        // 233 rounds up to 300 in steps of 100.
+        assert!(
+            svg.contains(">300</text>") && svg.contains(">200</text>"),
+            "{svg}"
+        );
     }
 
     #[test]

@@ -149,6 +149,13 @@ impl SiteInput<'_> {
         self.config.full || number + self.config.free_after <= self.latest()
     }
 
+    /// How many issues season `season` will hold, while it is still running (its last issue
+    /// is after the latest one); `None` once it is over.
+    pub fn season_running(&self, season: u32) -> Option<u32> {
+        let range = self.config.seasons.range(season);
+        (*range.end() > self.latest()).then(|| range.end() - range.start() + 1)
+    }
+
     /// The season of issue `number` (1-based).
     pub fn season_of(&self, number: u32) -> u32 {
         self.config.seasons.of(number)

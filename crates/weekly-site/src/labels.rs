@@ -10,6 +10,12 @@ const EN: &[(&str, &str)] = &[
     ("skip", "Skip to content"),
     ("subscribe_button", "Subscribe"),
     ("subscribe_call", "Subscribe to read every issue in full"),
+    ("entries_axis", "entries"),
+    ("season_short", "S{n}"),
+    (
+        "season_running",
+        "Season {n} is still running: {done} of its {total} issues so far.",
+    ),
     ("subscribe_free_call", "Get every issue by e-mail, free"),
     ("subscribe_label", "Free e-mail subscription"),
     (
@@ -83,6 +89,12 @@ const ZH: &[(&str, &str)] = &[
     ("skip", "跳到正文"),
     ("subscribe_button", "订阅"),
     ("subscribe_call", "订阅后可阅读每期全文"),
+    ("entries_axis", "条目"),
+    ("season_short", "第{n}季"),
+    (
+        "season_running",
+        "第 {n} 季尚未结束：已出 {done} 期，共 {total} 期。",
+    ),
     ("subscribe_free_call", "免费订阅，每期发布时寄到你的邮箱"),
     ("subscribe_label", "免费邮件订阅"),
     ("subscribe_free_note", "免费订阅者每期收到标题摘要。"),
@@ -141,6 +153,12 @@ const JA: &[(&str, &str)] = &[
     ("skip", "本文へ"),
     ("subscribe_button", "購読する"),
     ("subscribe_call", "購読すると毎号の全文を読めます"),
+    ("entries_axis", "項目"),
+    ("season_short", "第{n}期"),
+    (
+        "season_running",
+        "シーズン {n} は継続中です（全 {total} 号のうち {done} 号）。",
+    ),
     (
         "subscribe_free_call",
         "無料でメール購読（毎号お届けします）",
@@ -261,9 +279,20 @@ pub fn labels(lang: &Lang, texts: Option<&BTreeMap<String, String>>) -> BTreeMap
 
 /// A label with `{n}` filled in.
 pub fn with_number(labels: &BTreeMap<String, String>, key: &str, n: u32) -> String {
-    labels
-        .get(key)
-        .map_or_else(String::new, |l| l.replace("{n}", &n.to_string()))
+    with_numbers(labels, key, &[("n", n)])
+}
+
+/// The label `key` with each `{name}` replaced by its number.
+pub fn with_numbers(
+    labels: &BTreeMap<String, String>,
+    key: &str,
+    values: &[(&str, u32)],
+) -> String {
+    let mut text = labels.get(key).cloned().unwrap_or_default();
+    for (name, n) in values {
+        text = text.replace(&format!("{{{name}}}"), &n.to_string());
+    }
+    text
 }
 
 /// The name of a language in itself.

@@ -4,7 +4,7 @@
 
 use crate::SiteError;
 use crate::build::{Later, section_names};
-use crate::charts::{Bar, stacked_bars};
+use crate::charts::{Bar, Words, stacked_bars};
 use crate::feeds::{FeedItem, FeedMeta, atom, json_feed, rss};
 use crate::input::{IssueInput, SiteInput};
 use crate::labels::with_number;
@@ -429,15 +429,25 @@ fn season_pages_and_dashboard(
     let per_season: Vec<Bar> = seasons
         .iter()
         .map(|s| Bar {
-            label: format!("S{}", s.number),
+            label: with_number(labels, "season_short", s.number),
             href: urls.season(lang, s.number),
             values: keys
                 .iter()
                 .map(|k| s.issues.iter().map(|i| i.counts.get(k)).sum())
                 .collect(),
+            unfinished: input.season_running(s.number).is_some(),
         })
         .collect();
-    let seasons_svg = stacked_bars(&labels["per_season"], &names, &per_season);
+    let note = crate::seasons::running_note(input, labels, seasons.last());
+    let seasons_svg = stacked_bars(
+        Words {
+            title: &labels["per_season"],
+            axis: &labels["entries_axis"],
+            note: note.as_deref(),
+        },
+        &names,
+        &per_season,
+    );
     let url = urls.stats(lang);
     let page = titled_page(
         input,

@@ -2,7 +2,7 @@
 //! (made on every core, or taken from the cache of earlier builds by a fingerprint of what it
 //! is made of), and the value a season page and the dashboard show.
 
-use crate::charts::{Bar, pie, stacked_bars};
+use crate::charts::{Bar, Words, pie, stacked_bars};
 use crate::cloud::{self, Cloud};
 use crate::input::{IssueInput, SeasonFile, SiteInput};
 use crate::labels::with_number;
@@ -137,6 +137,23 @@ fn season_text(
     text
 }
 
+/// What a chart says of `season` while it is still running ("season 6 is still running: 9
+/// of its 30 issues so far"), in the page's language.
+pub(crate) fn running_note(
+    input: &SiteInput<'_>,
+    labels: &BTreeMap<String, String>,
+    season: Option<&Season<'_>>,
+) -> Option<String> {
+    let season = season?;
+    let total = input.season_running(season.number)?;
+    let done = u32::try_from(season.issues.len()).unwrap_or(u32::MAX);
+    Some(crate::labels::with_numbers(
+        labels,
+        "season_running",
+        &[("n", season.number), ("done", done), ("total", total)],
+    ))
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn season_value(
     input: &SiteInput<'_>,
@@ -164,8 +181,10 @@ pub(crate) fn season_value(
                 urls.season(lang, season.number)
             },
             values: keys.iter().map(|k| i.counts.get(k)).collect(),
+            unfinished: false,
         })
         .collect();
+    let note = running_note(input, labels, Some(season));
     let free: Vec<&weekly_model::Document> = season
         .issues
         .iter()
@@ -209,7 +228,15 @@ pub(crate) fn season_value(
         "last": season.issues.last().map_or(0, |i| i.number),
         "issues": issues,
         "totals": names.iter().zip(&totals).map(|(n, c)| json!({"name": n, "count": c})).collect::<Vec<_>>(),
-        "chart_svg": stacked_bars(&label, names, &bars),
+        "chart_svg": stacked_bars(
+            Words {
+                title: &label,
+                axis: &labels["entries_axis"],
+                note: note.as_deref(),
+            },
+            names,
+            &bars,
+        ),
         "pie_svg": pie(&label, names, &totals),
         "cloud_svg": match season.cloud(lang, &input.config.primary) {
             [] => String::new(),

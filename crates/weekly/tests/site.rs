@@ -106,6 +106,18 @@ fn builds_every_page_kind_with_meta_feeds_and_no_external_requests() {
     assert!(stats.contains("<svg class=\"cloud\""));
     assert!(stats.contains("text-anchor=\"middle\" dominant-baseline=\"central\""));
     assert!(!stats.contains("<script"));
+    // Its axes in the page's language, and the running season (7 of 30 issues) marked.
+    let en_stats = read(&out.join("en/stats/index.html"));
+    for (page, axis, season) in [(&stats, "条目", "第1季"), (&en_stats, "entries", "S1")] {
+        assert!(
+            page.contains(&format!("class=\"axis\">{axis}</text>")),
+            "{page}"
+        );
+        assert!(page.contains(&format!(">{season}</text>")), "{page}");
+        assert!(page.contains("<a href=\"") && page.contains("class=\"unfinished\""));
+    }
+    assert!(stats.contains("第 1 季尚未结束：已出 7 期，共 30 期。"));
+    assert!(en_stats.contains("Season 1 is still running: 7 of its 30 issues so far."));
     let robots = read(&out.join("robots.txt"));
     assert!(robots.contains("Sitemap: https://weekly.example.org/sitemap.xml"));
     let sitemap = read(&out.join("sitemap.xml"));
