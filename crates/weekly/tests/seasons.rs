@@ -304,6 +304,43 @@ fn every_corpus_season_makes_an_epub_that_epubcheck_passes_in_zh_and_en() {
             book.display()
         );
     }
+    // The Japanese book of season 2 holds the five issues that have a Japanese edition, says
+    // so, counts only their entries, and has no Chinese label.
+    let member = |book: &str, name: &str| {
+        let bytes = std::fs::read(dir.join(book)).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let file = |name: &str| member("season-2.ja.epub", name);
+    let title = file("OEBPS/title.xhtml");
+    assert!(title.contains("第 51〜55 号"), "{title}");
+    let counted: u32 = title
+        .lines()
+        .filter_map(|l| l.strip_prefix("<li>")?.strip_suffix("</li>"))
+        .filter_map(|l| l.rsplit_once(": ")?.1.parse::<u32>().ok())
+        .sum();
+    let zh_title = member("season-2.zh.epub", "OEBPS/title.xhtml");
+    let season_total: u32 = zh_title
+        .lines()
+        .filter_map(|l| l.strip_prefix("<li>")?.strip_suffix("</li>"))
+        .filter_map(|l| l.rsplit_once(": ")?.1.parse::<u32>().ok())
+        .sum();
+    assert!(
+        counted > 0 && counted * 3 < season_total,
+        "5 issues' entries ({counted}) against the season's ({season_total})"
+    );
+    for page in [
+        "OEBPS/title.xhtml",
+        "OEBPS/nav.xhtml",
+        "OEBPS/issue-51.xhtml",
+    ] {
+        let text = file(page);
+        for chinese in ["发布时间", "扉页", "第51期", "目录", "封面"] {
+            assert!(!text.contains(chinese), "{page} has {chinese}");
+        }
+    }
 }
 
 /// `pdfinfo`, `pdftotext` and `pdftohtml` from poppler-utils, or `false` (a failure under

@@ -53,8 +53,13 @@ pub fn book(workspace: &Workspace, season: &Season, lang: &Lang, full: bool) -> 
             season.number
         );
     }
+    // The figures of the issues this book holds (a language with editions of only part of
+    // the season counts only those).
     let (now, _) = season.stats(workspace, false)?;
-    let refs: Vec<_> = now.iter().collect();
+    let refs: Vec<_> = now
+        .iter()
+        .filter(|s| chapters.iter().any(|c| c.number == s.number))
+        .collect();
     let totals = Totals::of(season.number, &refs, catalogue);
     let figures = totals
         .counts
@@ -69,7 +74,9 @@ pub fn book(workspace: &Workspace, season: &Season, lang: &Lang, full: bool) -> 
     let cjk = lang.is_cjk();
     let first_date = chapters.first().map(|c| c.date.clone()).unwrap_or_default();
     let last_date = chapters.last().map(|c| c.date.clone()).unwrap_or_default();
-    let (a, b) = (season.range.start(), season.range.end());
+    // The issues the book holds: the season's, or the part of it this language has.
+    let a = chapters.first().map_or(*season.range.start(), |c| c.number);
+    let b = chapters.last().map_or(*season.range.end(), |c| c.number);
     Ok(Book {
         title: season.label(
             workspace,
