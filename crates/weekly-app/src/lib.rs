@@ -24,7 +24,8 @@ pub use editorial::{
     checking, collector, digest, drafter, inbox, splitting, submissions, translation, translator,
 };
 pub use output::{
-    building, buildstamp, ebook, og, outdir, preview, readme, rendering, season, site, statistics,
+    building, buildstamp, ebook, fonts, og, outdir, preview, readme, rendering, season, site,
+    statistics,
 };
 pub use workspace::{
     archive, child, collected, config, database, editions, environment, featured, files, import,

@@ -17,7 +17,14 @@ pub fn svg(book: &Book) -> String {
 <title>{}</title><rect width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"#1d2b3a\"/>",
         esc(&book.title)
     );
-    let font = "font-family=\"Noto Sans CJK SC, Source Han Sans SC, sans-serif\"";
+    let variant = match book.lang.split('-').next() {
+        Some("ja") => "JP",
+        Some("ko") => "KR",
+        _ => "SC",
+    };
+    let font = format!(
+        "font-family=\"Noto Sans CJK {variant}, Source Han Sans {variant}, Noto Sans, sans-serif, Noto Color Emoji\""
+    );
     let mut y: f64 = 120.0;
     for line in wrap(&book.title, 14) {
         let _ = write!(

@@ -186,24 +186,58 @@ pub(crate) fn esc(text: &str) -> String {
     out
 }
 
-/// The style sheet of both the EPUB and the printed HTML: CJK fonts first for CJK books,
-/// generous line height, no paragraph indent, long URLs wrapped.
+/// The emoji fonts named last in every font list, so that an emoji prints in colour where
+/// one of them is installed (Debian: `fonts-noto-color-emoji`) instead of as an empty box.
+pub const EMOJI_FONTS: &str = "\"Noto Color Emoji\", \"Apple Color Emoji\", \"Segoe UI Emoji\"";
+
+/// The CJK font variant of a language (`SC`, `TC`, `JP`, `KR`), when it writes Han characters
+/// or Hangul: Japanese kanji drawn with Chinese glyphs read wrong, and so do the reverse.
+fn cjk_variant(lang: &str) -> Option<&'static str> {
+    let lang = lang.to_ascii_lowercase();
+    let mut parts = lang.split(['-', '_']);
+    match (parts.next(), parts.next()) {
+        (Some("ja"), _) => Some("JP"),
+        (Some("ko"), _) => Some("KR"),
+        (Some("zh"), Some("tw" | "hk" | "mo" | "hant")) => Some("TC"),
+        (Some("zh"), _) => Some("SC"),
+        _ => None,
+    }
+}
+
+/// The style sheet of both the EPUB and the printed HTML: the language's own CJK fonts first
+/// for CJK books (JP glyphs for Japanese), emoji fonts last, generous line height, no
+/// paragraph indent, long URLs wrapped, and code coloured by the classes the site's
+/// highlighter writes (print colours, dark enough on paper and e-ink).
 pub(crate) fn style(lang: &str) -> String {
-    let cjk = matches!(lang.split('-').next(), Some("zh" | "ja" | "ko"));
-    let body = if cjk {
-        "\"Noto Serif CJK SC\", \"Source Han Serif SC\", \"Songti SC\", \"SimSun\", serif"
-    } else {
-        "Georgia, \"Noto Serif\", serif"
+    let (body, heading, mono) = match cjk_variant(lang) {
+        Some(v) => (
+            format!("\"Noto Serif CJK {v}\", \"Source Han Serif {v}\", serif"),
+            format!("\"Noto Sans CJK {v}\", \"Source Han Sans {v}\", sans-serif"),
+            format!("\"Noto Sans Mono CJK {v}\", monospace"),
+        ),
+        None => (
+            "Georgia, \"Noto Serif\", serif".to_owned(),
+            "\"Noto Sans\", \"DejaVu Sans\", sans-serif".to_owned(),
+            "\"DejaVu Sans Mono\", monospace".to_owned(),
+        ),
     };
+    let emoji = EMOJI_FONTS;
     format!(
-        "body {{ font-family: {body}; line-height: 1.75; margin: 0 0.5em; }}\n\
-h1, h2, h3 {{ font-family: \"Noto Sans CJK SC\", \"Source Han Sans SC\", sans-serif; line-height: 1.4; }}\n\
+        "body {{ font-family: {body}, {emoji}; line-height: 1.75; margin: 0 0.5em; }}\n\
+h1, h2, h3 {{ font-family: {heading}, {emoji}; line-height: 1.4; }}\n\
 h1 {{ font-size: 1.5em; margin: 0.5em 0 0.3em; }}\n\
 h2 {{ font-size: 1.2em; margin: 1.4em 0 0.4em; }}\n\
 p {{ margin: 0.5em 0; text-indent: 0; text-align: justify; }}\n\
 a {{ color: #1a5fb4; text-decoration: none; overflow-wrap: anywhere; word-break: break-word; }}\n\
-pre, code {{ font-family: \"Noto Sans Mono CJK SC\", monospace; font-size: 0.9em; }}\n\
+pre, code {{ font-family: {mono}, {emoji}; font-size: 0.9em; }}\n\
 pre {{ white-space: pre-wrap; overflow-wrap: anywhere; background: #f4f4f4; padding: 0.5em; }}\n\
+.hl-comment {{ color: #5c6370; font-style: italic; }}\n\
+.hl-string {{ color: #0a6e31; }}\n\
+.hl-constant.hl-numeric, .hl-constant.hl-language, .hl-constant.hl-character {{ color: #a34a00; }}\n\
+.hl-keyword, .hl-storage {{ color: #9c1fa0; }}\n\
+.hl-entity.hl-name.hl-function, .hl-support.hl-function {{ color: #1f56c2; }}\n\
+.hl-entity.hl-name.hl-class, .hl-entity.hl-name.hl-type, .hl-support.hl-type, .hl-support.hl-class {{ color: #8a5a00; }}\n\
+.hl-variable.hl-parameter, .hl-meta.hl-annotation, .hl-entity.hl-name.hl-tag {{ color: #b3175b; }}\n\
 blockquote {{ margin: 0.5em 0; padding-left: 0.8em; border-left: 3px solid #ccc; color: #444; }}\n\
 table {{ border-collapse: collapse; }}\n\
 td, th {{ border: 1px solid #ccc; padding: 0.2em 0.4em; }}\n\
@@ -275,6 +309,28 @@ pub(crate) mod sample {
                 image: "图片".into(),
                 published: "发布时间".into(),
             },
+        }
+    }
+
+    #[test]
+    fn each_language_gets_its_own_glyphs_emoji_and_coloured_code() {
+        let ja = style("ja");
+        assert!(
+            ja.contains("\"Noto Serif CJK JP\"") && !ja.contains(" SC\""),
+            "{ja}"
+        );
+        assert!(style("zh").contains("\"Noto Serif CJK SC\""));
+        assert!(style("zh-TW").contains("\"Noto Serif CJK TC\""));
+        assert!(!style("en").contains("CJK"));
+        for lang in ["zh", "ja", "en"] {
+            let css = style(lang);
+            // Every font list ends with the emoji fonts.
+            assert_eq!(
+                css.matches("font-family").count(),
+                css.matches(EMOJI_FONTS).count(),
+                "{css}"
+            );
+            assert!(css.contains(".hl-keyword, .hl-storage { color:"), "{css}");
         }
     }
 

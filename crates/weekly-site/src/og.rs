@@ -31,7 +31,7 @@ pub struct Card<'a> {
 }
 
 /// A card whose text is drawn with these families, the first installed one winning.
-const FONTS: &str = "Noto Sans CJK SC, Noto Sans CJK JP, Source Han Sans SC, WenQuanYi Micro Hei, Noto Sans, DejaVu Sans, sans-serif";
+const FONTS: &str = "Noto Sans CJK SC, Noto Sans CJK JP, Source Han Sans SC, WenQuanYi Micro Hei, Noto Sans, DejaVu Sans, sans-serif, Noto Color Emoji";
 
 /// The card as a standalone SVG document.
 pub fn card(c: &Card<'_>) -> String {

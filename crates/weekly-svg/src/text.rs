@@ -16,6 +16,19 @@ pub fn em(c: char) -> f32 {
     }
 }
 
+/// True for a character drawn from an emoji font (pictographs, emoticons, transport and map
+/// symbols, the supplemental symbols, the dingbats and miscellaneous symbols that have an
+/// emoji form): without such a font it prints as an empty box.
+pub fn is_emoji(c: char) -> bool {
+    matches!(u32::from(c),
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF)
+}
+
+/// True when `text` holds a character that needs an emoji font ([`is_emoji`]).
+pub fn has_emoji(text: &str) -> bool {
+    text.chars().any(is_emoji)
+}
+
 /// Han, kana, hangul and full-width forms: a whole em each.
 pub fn is_wide(c: char) -> bool {
     matches!(c as u32,
@@ -141,6 +154,12 @@ pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn emoji_are_told_from_text() {
+        assert!(has_emoji("🐍 Python") && has_emoji("⭐⭐") && has_emoji("✅ done"));
+        assert!(!has_emoji("第 55 期：分享 9 个信息源！") && !has_emoji("Rust — “quoted” ©"));
+    }
 
     fn kept_together(lines: &[String]) -> bool {
         lines.windows(2).all(|pair| {

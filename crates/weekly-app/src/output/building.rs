@@ -161,6 +161,13 @@ pub fn build_site(root: &Path, options: &BuildOptions, status: &dyn Fn(&str)) ->
                     cards.without_fonts
                 ));
             }
+            if cards.emoji_as_boxes > 0 {
+                summary.warnings.push(format!(
+                    "{} Open Graph cards have emoji, which this machine has no font for: they show empty boxes ({})",
+                    cards.emoji_as_boxes,
+                    crate::fonts::EMOJI_HINT
+                ));
+            }
             summary.files += cards.drawn + cards.cached + cards.kept;
             Ok((summary, with_static.finish(&workspace)?))
         });

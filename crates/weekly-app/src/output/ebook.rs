@@ -361,6 +361,9 @@ pub enum BookEvent<'a> {
     },
     /// With `all`: the season has no edition in `lang`.
     Skipped { season: u32, lang: &'a Lang },
+    /// Said once, before the first PDF that has emoji when this machine has no emoji font:
+    /// they print as empty boxes.
+    NoEmojiFont { season: u32, lang: &'a Lang },
 }
 
 /// What [`write_books`] did.
@@ -415,6 +418,7 @@ pub fn write_books(
         vec![(options.season.unwrap_or_default(), lang, output.clone())]
     };
     let mut loaded: Option<Season> = None;
+    let mut warned_emoji = false;
     for (number, lang, out) in &jobs {
         loaded = Some(match loaded.take() {
             Some(season) if season.number == *number => season,
@@ -441,7 +445,20 @@ pub fn write_books(
                 let bytes = weekly_ebook::epub(&book)?;
                 crate::files::write_bytes_atomic(out, &bytes)?;
             }
-            Some(chromium) => print_pdf(chromium, &weekly_ebook::print_html(&book), out)?,
+            Some(chromium) => {
+                let html = weekly_ebook::print_html(&book);
+                if !warned_emoji
+                    && weekly_svg::text::has_emoji(&html)
+                    && !crate::fonts::machine().emoji
+                {
+                    warned_emoji = true;
+                    told(BookEvent::NoEmojiFont {
+                        season: *number,
+                        lang,
+                    });
+                }
+                print_pdf(chromium, &html, out)?;
+            }
         }
         told(BookEvent::Wrote {
             path: out,

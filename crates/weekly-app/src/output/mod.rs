@@ -6,6 +6,7 @@
 pub mod building;
 pub mod buildstamp;
 pub mod ebook;
+pub mod fonts;
 pub mod og;
 pub mod outdir;
 pub mod preview;

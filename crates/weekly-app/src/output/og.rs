@@ -28,11 +28,11 @@ impl Painter {
         let mut options = resvg::usvg::Options::default();
         let db = options.fontdb_mut();
         db.load_system_fonts();
-        let han = db.faces().any(|face| {
-            face.families.iter().any(|(name, _)| {
-                name.contains("CJK") || name.contains("Han Sans") || name.contains("WenQuanYi")
-            })
-        });
+        let han = crate::fonts::coverage_of(
+            db.faces()
+                .flat_map(|face| face.families.iter().map(|(name, _)| name.as_str())),
+        )
+        .han;
         han.then(|| Painter {
             options: Arc::new(options),
         })
@@ -94,6 +94,8 @@ pub struct Drawn {
     pub kept: usize,
     /// Cards not drawn: the machine has no font for Han characters.
     pub without_fonts: usize,
+    /// Cards drawn with emoji while the machine has no emoji font (they show empty boxes).
+    pub emoji_as_boxes: usize,
 }
 
 /// Cards drawn at once (on every core) before they are written.
@@ -132,6 +134,12 @@ pub fn write_cards(
         done.without_fonts = to_draw.len();
         return Ok(done);
     };
+    if !crate::fonts::machine().emoji {
+        done.emoji_as_boxes = to_draw
+            .iter()
+            .filter(|(i, _, _)| weekly_svg::text::has_emoji(&cards[*i].1))
+            .count();
+    }
     std::fs::create_dir_all(&cache)
         .with_context(|| format!("cannot create `{}`", cache.display()))?;
     // Drawn on every core a batch at a time, so that only a batch of images is in memory

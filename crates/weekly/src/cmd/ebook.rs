@@ -66,6 +66,10 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         BookEvent::Skipped { season, lang } => {
             printer::status(&format!("season {season}: no {lang} edition, skipped"));
         }
+        BookEvent::NoEmojiFont { season, lang } => printer::status(&format!(
+            "warning: season {season} in {lang} has emoji, and this machine has no emoji font: they print as empty boxes ({})",
+            weekly_app::fonts::EMOJI_HINT
+        )),
         BookEvent::Wrote {
             path,
             season,
