@@ -79,8 +79,41 @@ pub fn svg(book: &Book) -> String {
 }
 
 /// `text` cut into lines of about `width` wide characters, as the site's cards cut titles.
+/// `text` in lines of about `width` wide characters, broken between phrases where it can: at
+/// spaces and before an opening bracket (`Python 潮流周刊 | 第 2 季合集 | （31~60）`). A phrase
+/// wider than a line is broken inside, the way [`weekly_svg::text::wrap`] does.
 fn wrap(text: &str, width: usize) -> Vec<String> {
-    weekly_svg::text::wrap(text, width, usize::MAX)
+    let wide = |s: &str| -> usize { s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum() };
+    let mut phrases: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for c in text.chars() {
+        if (c.is_whitespace() || "（([「『【《".contains(c)) && !current.trim().is_empty() {
+            phrases.push(std::mem::take(&mut current));
+        }
+        current.push(c);
+    }
+    phrases.push(current);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for phrase in phrases {
+        let joined = format!("{line}{phrase}");
+        if wide(joined.trim()) <= width * 2 || line.trim().is_empty() {
+            line = joined;
+        } else {
+            lines.push(line.trim().to_owned());
+            line = phrase.trim_start().to_owned();
+        }
+        // A phrase too wide for any line: broken inside.
+        if wide(line.trim()) > width * 2 {
+            let mut parts = weekly_svg::text::wrap(line.trim(), width, usize::MAX);
+            line = parts.pop().unwrap_or_default();
+            lines.extend(parts);
+        }
+    }
+    if !line.trim().is_empty() {
+        lines.push(line.trim().to_owned());
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -104,5 +137,21 @@ mod tests {
             lines.concat().replace(' ', ""),
             "Python潮流周刊第2季合集（31~60）"
         );
+        // Between phrases: never after an opening bracket, never inside a word.
+        assert_eq!(
+            wrap("Python 潮流周刊 第 2 季合集（31~60）", 10),
+            ["Python 潮流周刊 第 2", "季合集（31~60）"]
+        );
+        assert_eq!(
+            wrap("Python 潮流周刊 第 2 季合集（31~60）", 8),
+            ["Python 潮流周刊", "第 2 季合集", "（31~60）"]
+        );
+        for lines in [wrap("This Week in Rust season 12 collection (331–360)", 14)] {
+            assert!(lines.iter().all(|l| !l.ends_with('(')), "{lines:?}");
+            assert_eq!(
+                lines.join(" "),
+                "This Week in Rust season 12 collection (331–360)"
+            );
+        }
     }
 }
