@@ -36,6 +36,8 @@ pub fn block(markdown: &str) -> String {
     if let Some(html) = simple_markdown(markdown) {
         return html;
     }
+    let escaped = escape_dunders(markdown);
+    let markdown = escaped.as_ref();
     let html = if markdown.contains('<') {
         SANITIZER
             .clean(&comrak::markdown_to_html(markdown, &RAW))
@@ -159,6 +161,109 @@ fn plain_url(url: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.+!*),#@?=;:/$~".contains(&b))
 }
 
+/// Python's double-underscore names that read as names even alone (`__init__`, `__main__`).
+const DUNDERS: &[&str] = &[
+    "init",
+    "main",
+    "name",
+    "dict",
+    "slots",
+    "all",
+    "call",
+    "repr",
+    "str",
+    "new",
+    "del",
+    "enter",
+    "exit",
+    "aenter",
+    "aexit",
+    "getattr",
+    "getattribute",
+    "setattr",
+    "getitem",
+    "setitem",
+    "iter",
+    "next",
+    "len",
+    "eq",
+    "hash",
+    "post_init",
+    "future",
+    "file",
+    "class",
+    "doc",
+    "version",
+    "annotations",
+    "builtins",
+    "pycache",
+    "set_name",
+    "init_subclass",
+];
+
+/// `markdown` with the underscores of Python's `__names__` escaped, so that `__init__.py`
+/// reads as written instead of a bold "init.py": a `__name__` followed by `.` or `(`, after
+/// a `.`, or one of [`DUNDERS`]; not inside code (backticks, fences, indented lines) and not
+/// inside a URL (after a `/`).
+pub fn escape_dunders(markdown: &str) -> std::borrow::Cow<'_, str> {
+    if !markdown.contains("__") {
+        return std::borrow::Cow::Borrowed(markdown);
+    }
+    let mut out = String::with_capacity(markdown.len() + 16);
+    let mut fenced = false;
+    for line in markdown.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fenced = !fenced;
+        }
+        if fenced || line.starts_with("    ") || line.starts_with('\t') || !line.contains("__") {
+            out.push_str(line);
+            continue;
+        }
+        let mut in_code = false;
+        let mut rest = line;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix('`') {
+                in_code = !in_code;
+                out.push('`');
+                rest = after;
+                continue;
+            }
+            if !in_code && let Some(after) = rest.strip_prefix("__") {
+                let name_len = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                let word = &after[..name_len];
+                let before = out.chars().last();
+                let opens = before.is_none_or(|c| {
+                    c.is_whitespace() || matches!(c, '.' | '(' | '[' | '"' | '\'') || !c.is_ascii()
+                });
+                if let Some(name) = word
+                    .strip_suffix("__")
+                    .filter(|n| !n.is_empty() && !n.starts_with('_') && !n.ends_with('_'))
+                    && opens
+                {
+                    let next = after[name_len..].chars().next();
+                    let named = DUNDERS.contains(&name)
+                        || matches!(next, Some('.' | '('))
+                        || before == Some('.');
+                    if named {
+                        out.push_str("\\_\\_");
+                        out.push_str(name);
+                        out.push_str("\\_\\_");
+                        rest = &after[name_len..];
+                        continue;
+                    }
+                }
+            }
+            let c = rest.chars().next().unwrap_or_default();
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// One line of inline Markdown (a title) to safe HTML without the paragraph around it.
 pub fn inline(markdown: &str) -> String {
     let html = block(markdown.trim());
@@ -191,6 +296,26 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn python_dunder_names_read_as_written() {
+        assert_eq!(
+            inline("[别再写空的 __init__.py 了](https://e.example/__init__.py)"),
+            "<a href=\"https://e.example/__init__.py\">别再写空的 __init__.py 了</a>"
+        );
+        assert_eq!(
+            inline("if __name__ == \"__main__\": and obj.__dict__, __post_init__()"),
+            "if __name__ == &quot;__main__&quot;: and obj.__dict__, __post_init__()"
+        );
+        // Code and URLs are left alone, and so is bold written with underscores.
+        assert_eq!(inline("`__init__.py`"), "<code>__init__.py</code>");
+        assert_eq!(inline("__very__ good"), "<strong>very</strong> good");
+        assert!(
+            block("https://e.example/a/__init__.py\n")
+                .contains("href=\"https://e.example/a/__init__.py\"")
+        );
+        assert!(block("```\n__init__.py\n```\n").contains("__init__.py"));
+    }
 
     /// The shortcut's HTML of `text`, held to comrak's, or `None` when it does not take it.
     fn checked(text: &str) -> Option<String> {

@@ -121,3 +121,41 @@ fn the_email_edition_is_a_mime_message_with_the_tiers_content_and_one_click_unsu
         assert!(text.contains("\n[1] http"), "{text}");
     }
 }
+
+/// The HTML part in Chromium at 375 and 600 px, light and dark (`tests/browser/mail.mjs`): no
+/// sideways scrolling, at least 320 px for text on a 375 px phone, 16 px text, bold entry
+/// titles, the card centred at 600 px, and no "、" list mark in English.
+#[test]
+fn the_mail_reads_well_on_a_phone_and_a_desktop() {
+    if !common::browser_available() {
+        return;
+    }
+    let ws = demo_copy("email-browser");
+    let _ = std::fs::remove_file(ws.join("weekly.db"));
+    let w = ws.to_str().unwrap();
+    for lang in ["zh", "en"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_weekly"))
+            .args(["--workspace", w, "render", "7", "--edition", "email"])
+            .args([
+                "--tier",
+                "paid",
+                "--lang",
+                lang,
+                "--to",
+                "reader@example.org",
+            ])
+            .env("WEEKLY_SECRET", "an-email-test-secret-long-enough-0000")
+            .env_remove("WEEKLY_DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let Some(message) = parse(&stdout(&out)) else {
+            common::skip("python3 is needed to parse the message");
+            return;
+        };
+        let file = ws.join(format!("mail.{lang}.html"));
+        std::fs::write(&file, message["html"].as_str().unwrap()).unwrap();
+        let report = common::node("mail.mjs", &[file.as_os_str()]);
+        assert_eq!(report.matches("ok: ").count(), 4, "{report}");
+    }
+}

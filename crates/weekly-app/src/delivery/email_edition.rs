@@ -143,7 +143,15 @@ pub fn email_edition(
     let preheader = preheader_of(body);
     let web = editions::issue_url(workspace, lang, issue.number);
     let cjk = lang.is_cjk();
-    let (read_web, preferences, unsubscribe, why) = if cjk {
+    let ja = lang.as_str().split('-').next() == Some("ja");
+    let (read_web, preferences, unsubscribe, why) = if ja {
+        (
+            "ウェブで読む",
+            "配信設定",
+            "配信停止",
+            "このメールは、次のニュースレターを購読しているためお送りしています：",
+        )
+    } else if cjk {
         (
             "在网页上阅读",
             "订阅设置",
@@ -159,7 +167,9 @@ pub fn email_edition(
         )
     };
     let name = workspace.config.name.get(lang).cloned().unwrap_or_default();
-    let font = if cjk {
+    let font = if ja {
+        "-apple-system,'Hiragino Sans','Hiragino Kaku Gothic ProN','Yu Gothic','Meiryo','Noto Sans CJK JP',sans-serif"
+    } else if cjk {
         "-apple-system,'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC',sans-serif"
     } else {
         "-apple-system,'Segoe UI',Helvetica,Arial,sans-serif"
