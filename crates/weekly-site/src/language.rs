@@ -221,6 +221,7 @@ fn issue_pages(
                 &section_name,
                 docs,
                 &mut gathered.featured,
+                (*lang != input.config.primary).then_some(lang),
             );
             if issues.len() - index <= input.config.feed_items {
                 if !filled {

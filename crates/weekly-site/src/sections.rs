@@ -139,8 +139,24 @@ pub(crate) fn section_page(
     )
 }
 
+/// True when an entry's `title` in a `lang` edition is still in another language: in a
+/// language without Han characters, any two of them (a project's name stays in Latin letters,
+/// its Chinese description does not belong); in Japanese, Han text with no kana.
+fn title_untranslated(lang: &weekly_model::Lang, title: &str) -> bool {
+    if lang.is_cjk() {
+        return crate::view::written_in_other_language(lang, title);
+    }
+    title
+        .chars()
+        .filter(|c| weekly_model::lang::is_han(*c) || ('\u{3040}'..='\u{30ff}').contains(c))
+        .nth(1)
+        .is_some()
+}
+
 /// Sends the entries of an issue page to the search index and keeps the counted ones for the
-/// section pages.
+/// section pages. On the pages of a `translated` language, an entry still written in another
+/// one (a Chinese title left in an English edition) stays on its issue's page but is not
+/// listed on the section pages.
 pub(crate) fn collect_issue(
     view: &IssueView,
     date: weekly_model::IsoDate,
@@ -148,6 +164,7 @@ pub(crate) fn collect_issue(
     section_name: &HashMap<String, String>,
     docs: &std::sync::mpsc::SyncSender<SearchDoc>,
     featured: &mut BTreeMap<String, Vec<SectionItem>>,
+    translated: Option<&weekly_model::Lang>,
 ) {
     for doc in entry_docs(view, url, section_name) {
         // The index thread stops only with the build, so a failed send is not possible.
@@ -155,6 +172,9 @@ pub(crate) fn collect_issue(
     }
     for section in view.sections.iter().filter(|s| s.counted) {
         for entry in &section.entries {
+            if translated.is_some_and(|lang| title_untranslated(lang, &entry.title)) {
+                continue;
+            }
             featured
                 .entry(section.key.clone())
                 .or_default()

@@ -497,6 +497,23 @@ fn the_whole_corpus_builds_with_no_broken_link_and_valid_feeds() {
     assert!(second.contains("rel=\"prev\" href=\"/zh/sections/articles/\""));
     assert!(second.contains("<ol class=\"featured\" start=\"501\">"));
     assert!(!read(&out.join("zh/100/index.html")).contains("class=\"notice\""));
+    // An English section page lists no entry whose title was left in Chinese (a stray
+    // character of the source, as in #157's "读 Python behind the scenes", is not a title).
+    for page in [
+        "en/sections/projects/index.html",
+        "en/sections/articles/index.html",
+    ] {
+        let html = read(&out.join(page));
+        let list = &html[html.find("<ol class=\"featured\"").expect(page)..];
+        let list = &list[..list.find("</ol>").unwrap()];
+        for item in list.split("<li>").skip(1) {
+            let han = item
+                .chars()
+                .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                .count();
+            assert!(han < 2, "{page}: {item}");
+        }
+    }
     // Each language's season pages show a cloud of its own words; a language with no full
     // texts in the season (ja has none after issue 55) shows the primary language's.
     let cloud = |lang: &str, season: u32| {
