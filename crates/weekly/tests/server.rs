@@ -6,7 +6,8 @@ use crate::common;
 
 use common::server::{request, request_from, start, start_args, start_env, token_for};
 use common::{demo_copy, stderr, stdout};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use weekly_app::tokens::Purpose::Unsubscribe;
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -303,14 +304,19 @@ fn sign_up_confirm_and_unsubscribe_over_http() {
     assert_eq!(codes, [200, 429, 429, 429, 429]);
 }
 
-/// The body of the first mail in the maildir `dir`, once one arrived (10 s at most).
-fn first_mail(dir: &Path) -> String {
+/// The body of the newest of `count` mails in the maildir `dir`, once that many arrived
+/// (10 s at most).
+fn nth_mail(dir: &Path, count: usize) -> String {
     for _ in 0..100 {
-        if let Some(entry) = std::fs::read_dir(dir.join("new"))
-            .ok()
-            .and_then(|mut e| e.next())
-        {
-            let raw = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let mut entries: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir.join("new"))
+            .into_iter()
+            .flatten()
+            .map(|e| e.unwrap())
+            .map(|e| (e.metadata().unwrap().modified().unwrap(), e.path()))
+            .collect();
+        if entries.len() >= count {
+            entries.sort();
+            let raw = std::fs::read_to_string(&entries[entries.len() - 1].1).unwrap();
             let raw = raw.replace("\r\n", "\n");
             return match raw.split_once("\n\n") {
                 Some((head, body)) if head.contains("Content-Transfer-Encoding: base64") => {
@@ -321,12 +327,14 @@ fn first_mail(dir: &Path) -> String {
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    panic!("no mail arrived in {}", dir.display());
+    panic!("fewer than {count} mails arrived in {}", dir.display());
 }
 
-/// A reader signs up on the built site in Chromium, gets the confirmation mail from a real SMTP
-/// server (aiosmtpd), opens its link, and later unsubscribes with one click; the store shows
-/// each state.
+/// Readers sign up on the built site in Chromium — a Chinese one on a phone (390 px, light), a
+/// Japanese one on a desktop (1280 px, dark) —, get the confirmation mail from a real SMTP
+/// server (aiosmtpd), open its link (which confirms nothing), press its button, and later
+/// unsubscribe with one click. Every page is in the reader's language, with its `lang`, the
+/// site's stylesheet, the colour scheme and no sideways scroll; the store shows each state.
 #[test]
 fn browser_subscribes_from_the_site_confirms_by_mail_and_unsubscribes() {
     if !common::browser_available() {
@@ -335,7 +343,13 @@ fn browser_subscribes_from_the_site_confirms_by_mail_and_unsubscribes() {
     let ws = demo_copy("server-browser");
     let _ = std::fs::remove_file(ws.join("weekly.db"));
     let (port, smtp_port) = (common::free_port(), common::free_port());
-    let config = std::fs::read_to_string(ws.join("weekly.toml")).unwrap();
+    let config = std::fs::read_to_string(ws.join("weekly.toml"))
+        .unwrap()
+        .replace(
+            "languages = [\"zh\", \"en\"]",
+            "languages = [\"zh\", \"en\", \"ja\"]",
+        );
+    assert!(config.contains("\"ja\"]"));
     std::fs::write(
         ws.join("weekly.toml"),
         format!(
@@ -365,36 +379,90 @@ fn browser_subscribes_from_the_site_confirms_by_mail_and_unsubscribes() {
         Some(&format!("smtp://127.0.0.1:{smtp_port}")),
         &["--site", out.to_str().unwrap()],
     );
-    let page = format!("http://127.0.0.1:{port}/");
-    let text = common::node(
-        "subscribe.mjs",
-        &[
-            "form".as_ref(),
-            page.as_ref(),
-            "reader@example.org".as_ref(),
-        ],
-    );
-    // The Chinese home page's form: every page after it is Chinese, in the site's look.
-    assert!(text.contains("请查收邮件"), "{text}");
-    assert_eq!(subscribers(&ws)[0]["status"], "pending");
-    let mail = first_mail(&maildir);
-    let at = mail.find("http://127.0.0.1").expect("a link in the mail");
-    let link: String = mail[at..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect();
-    assert!(link.contains("/confirm?token="), "{mail}");
-    let text = common::node("subscribe.mjs", &["open".as_ref(), link.as_ref()]);
-    assert!(text.contains("确认订阅"), "{text}");
-    assert_eq!(subscribers(&ws)[0]["status"], "pending");
-    let text = common::node("subscribe.mjs", &["click".as_ref(), link.as_ref()]);
-    assert!(text.contains("订阅成功"), "{text}");
-    assert_eq!(subscribers(&ws)[0]["status"], "confirmed");
-    let token = token_for(ws.as_path(), None, "reader@example.org", Unsubscribe);
-    let unsubscribe = format!("http://127.0.0.1:{port}/unsubscribe?token={token}");
-    let text = common::node("subscribe.mjs", &["click".as_ref(), unsubscribe.as_ref()]);
-    assert!(text.contains("已退订"), "{text}");
-    assert_eq!(subscribers(&ws)[0]["status"], "unsubscribed");
+    struct Reader {
+        lang: &'static str,
+        home: &'static str,
+        email: &'static str,
+        width: &'static str,
+        scheme: &'static str,
+        words: [&'static str; 4],
+    }
+    let readers = [
+        Reader {
+            lang: "zh",
+            home: "/",
+            email: "reader@example.org",
+            width: "390",
+            scheme: "light",
+            words: ["请查收邮件", "确认订阅", "订阅成功", "已退订"],
+        },
+        Reader {
+            lang: "ja",
+            home: "/ja/",
+            email: "yomu@example.org",
+            width: "1280",
+            scheme: "dark",
+            words: [
+                "受信箱をご確認ください",
+                "購読の確認",
+                "購読が完了しました",
+                "購読を解除しました",
+            ],
+        },
+    ];
+    for (n, reader) in readers.iter().enumerate() {
+        let step = |args: &[&str]| {
+            let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+            let o = Command::new("node")
+                .arg(common::repo_root().join("tests/browser/subscribe.mjs"))
+                .args(&args)
+                .env("WIDTH", reader.width)
+                .env("SCHEME", reader.scheme)
+                .output()
+                .unwrap();
+            let text = format!("{}{}", stdout(&o), stderr(&o));
+            assert!(o.status.success(), "{text}");
+            let dark = if reader.scheme == "dark" { "yes" } else { "no" };
+            let seen = format!("page: lang={} css=yes dark={dark} width=yes", reader.lang);
+            assert!(
+                text.starts_with(&seen),
+                "{} {}: {text}",
+                reader.lang,
+                args[0].display()
+            );
+            text
+        };
+        let page = format!("http://127.0.0.1:{port}{}", reader.home);
+        let text = step(&["form", &page, reader.email]);
+        assert!(text.contains(reader.words[0]), "{text}");
+        let status = |n: usize| subscribers(&ws)[n]["status"].as_str().unwrap().to_owned();
+        assert_eq!(status(n), "pending");
+        let mail = nth_mail(&maildir, n + 1);
+        let at = mail.find("http://127.0.0.1").expect("a link in the mail");
+        let link: String = mail[at..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        assert!(
+            link.contains("/confirm?token=") && link.ends_with(&format!("lang={}", reader.lang)),
+            "{mail}"
+        );
+        // A link scanner's GET confirms nothing; the button does.
+        let text = step(&["open", &link]);
+        assert!(text.contains(reader.words[1]), "{text}");
+        assert_eq!(status(n), "pending");
+        let text = step(&["click", &link]);
+        assert!(text.contains(reader.words[2]), "{text}");
+        assert_eq!(status(n), "confirmed");
+        let token = token_for(ws.as_path(), None, reader.email, Unsubscribe);
+        let unsubscribe = format!(
+            "http://127.0.0.1:{port}/unsubscribe?token={token}&lang={}",
+            reader.lang
+        );
+        let text = step(&["click", &unsubscribe]);
+        assert!(text.contains(reader.words[3]), "{text}");
+        assert_eq!(status(n), "unsubscribed");
+    }
 }
 
 #[test]
