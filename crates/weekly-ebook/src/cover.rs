@@ -101,7 +101,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
             line = joined;
         } else {
             lines.push(line.trim().to_owned());
-            line = phrase.trim_start().to_owned();
+            phrase.trim_start().clone_into(&mut line);
         }
         // A phrase too wide for any line: broken inside.
         if wide(line.trim()) > width * 2 {
@@ -146,7 +146,8 @@ mod tests {
             wrap("Python 潮流周刊 第 2 季合集（31~60）", 8),
             ["Python 潮流周刊", "第 2 季合集", "（31~60）"]
         );
-        for lines in [wrap("This Week in Rust season 12 collection (331–360)", 14)] {
+        {
+            let lines = wrap("This Week in Rust season 12 collection (331–360)", 14);
             assert!(lines.iter().all(|l| !l.ends_with('(')), "{lines:?}");
             assert_eq!(
                 lines.join(" "),

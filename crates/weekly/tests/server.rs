@@ -330,6 +330,16 @@ fn nth_mail(dir: &Path, count: usize) -> String {
     panic!("fewer than {count} mails arrived in {}", dir.display());
 }
 
+/// A reader of the browser subscription test.
+struct Reader {
+    lang: &'static str,
+    home: &'static str,
+    email: &'static str,
+    width: &'static str,
+    scheme: &'static str,
+    words: [&'static str; 4],
+}
+
 /// Readers sign up on the built site in Chromium — a Chinese one on a phone (390 px, light), a
 /// Japanese one on a desktop (1280 px, dark) —, get the confirmation mail from a real SMTP
 /// server (aiosmtpd), open its link (which confirms nothing), press its button, and later
@@ -379,14 +389,6 @@ fn browser_subscribes_from_the_site_confirms_by_mail_and_unsubscribes() {
         Some(&format!("smtp://127.0.0.1:{smtp_port}")),
         &["--site", out.to_str().unwrap()],
     );
-    struct Reader {
-        lang: &'static str,
-        home: &'static str,
-        email: &'static str,
-        width: &'static str,
-        scheme: &'static str,
-        words: [&'static str; 4],
-    }
     let readers = [
         Reader {
             lang: "zh",
@@ -412,7 +414,7 @@ fn browser_subscribes_from_the_site_confirms_by_mail_and_unsubscribes() {
     ];
     for (n, reader) in readers.iter().enumerate() {
         let step = |args: &[&str]| {
-            let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+            let args: Vec<&std::ffi::OsStr> = args.iter().map(AsRef::as_ref).collect();
             let o = Command::new("node")
                 .arg(common::repo_root().join("tests/browser/subscribe.mjs"))
                 .args(&args)
