@@ -17,15 +17,16 @@ pub mod workspace;
 // Every module under its old name too, so that `weekly_app::archive` and `crate::archive` keep
 // working: the folders group them by concern.
 pub use delivery::{
-    announcing, bounces, campaign, email_edition, mail, mail_texts, publishing, sender, sending,
-    smtp_pool, subscriber_lists, subscribers, subscription, tokens, transport,
+    announcing, bounces, campaign, email_edition, mail, mail_texts, publishing, scheduling, sender,
+    sending, smtp_pool, subscriber_lists, subscribers, subscription, tokens, transport,
 };
 pub use editorial::{
-    checking, collector, digest, drafter, inbox, splitting, submissions, translation, translator,
+    checking, collector, digest, drafter, inbox, new_issue, splitting, submissions, translation,
+    translator,
 };
 pub use output::{
-    building, buildstamp, ebook, fonts, og, outdir, preview, readme, rendering, season, site,
-    statistics,
+    building, buildstamp, doctor, ebook, fonts, og, outdir, preview, readme, rendering, season,
+    site, statistics,
 };
 pub use workspace::{
     archive, child, collected, config, database, editions, environment, featured, files, import,

@@ -92,6 +92,56 @@ pub fn insert_entry(
     (out, number)
 }
 
+/// `text` without the entry whose title links to a URL `matches` accepts (the entry's lines
+/// up to the next entry, heading or closing paragraph), the later entries of its section
+/// numbered one lower; `None` when no entry links there. The other lines stay byte for byte.
+pub fn remove_entry(
+    text: &str,
+    document: &Document,
+    matches: impl Fn(&str) -> bool,
+) -> Option<String> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let end = lines.len() as u32 + 1;
+    let sections: Vec<_> = document.all_sections().collect();
+    for (si, section) in sections.iter().enumerate() {
+        let Some(ei) = section
+            .entries
+            .iter()
+            .position(|e| e.links().iter().any(|l| matches(&l.url)))
+        else {
+            continue;
+        };
+        let start = section.entries[ei].line;
+        let stop = section
+            .entries
+            .get(ei + 1)
+            .map(|e| e.line)
+            .or_else(|| sections.get(si + 1).map(|s| s.heading.line))
+            .or_else(|| document.postamble.first().map(|b| b.line))
+            .unwrap_or(end);
+        let renumber: Vec<(u32, u32)> = section.entries[ei + 1..]
+            .iter()
+            .map(|e| (e.line, e.number))
+            .collect();
+        let mut out = String::with_capacity(text.len());
+        for (n, line) in lines.iter().enumerate() {
+            let number = n as u32 + 1;
+            if (start..stop).contains(&number) {
+                continue;
+            }
+            match renumber.iter().find(|(l, _)| *l == number) {
+                Some((_, old)) if line.starts_with(&old.to_string()) => {
+                    out.push_str(&(old - 1).to_string());
+                    out.push_str(&line[old.to_string().len()..]);
+                }
+                _ => out.push_str(line),
+            }
+        }
+        return Some(out);
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +184,44 @@ mod tests {
                 "---\ntitle: 'Demo#8：主题---Theme'\n---\n\n你好。\n\n## 🦄文章&教程\n"
             )
         );
+    }
+
+    #[test]
+    fn an_entry_is_taken_out_and_the_later_ones_renumbered() {
+        let (added, _) = insert(DRAFT, "projects");
+        let document = weekly_parse::parse_document(
+            &added,
+            &weekly_parse::ParseOptions {
+                file: "d.md",
+                lang: &Lang::zh(),
+                catalogue: &Catalogue::python_weekly(),
+            },
+        )
+        .document;
+        let out = remove_entry(&added, &document, |u| u == "https://b.org/2").expect("found");
+        assert!(
+            !out.contains("https://b.org/2") && !out.contains("第二条。"),
+            "{out}"
+        );
+        assert!(out.contains("## 🐱欢迎订阅"), "{out}");
+        assert_eq!(
+            remove_entry(&added, &document, |u| u == "https://none.org"),
+            None
+        );
+        // Removing the first of two entries makes the second number 1.
+        let two =
+            "## 🦄文章&教程\n\n1、[A](https://a.org)\n\n一。\n\n2、[B](https://b.org)\n\n二。\n";
+        let document = weekly_parse::parse_document(
+            two,
+            &weekly_parse::ParseOptions {
+                file: "d.md",
+                lang: &Lang::zh(),
+                catalogue: &Catalogue::python_weekly(),
+            },
+        )
+        .document;
+        let out = remove_entry(two, &document, |u| u == "https://a.org").unwrap();
+        assert_eq!(out, "## 🦄文章&教程\n\n1、[B](https://b.org)\n\n二。\n");
     }
 
     #[test]

@@ -191,9 +191,61 @@ fn split_title(title: &str, other_brand: &str, missing: &mut Vec<Missing>) -> (S
     (first, other)
 }
 
+/// Where a paragraph's own `---` is (one outside link texts, URLs and code): the split between
+/// a description's two halves (`中文描述---English description`). A line of only dashes is a
+/// rule, and code is code: neither is split.
+fn paragraph_split(text: &str) -> Option<usize> {
+    let first = text.trim_start();
+    if first.starts_with("```") || first.starts_with("~~~") || first.starts_with("    ") {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let (mut brackets, mut parens, mut code) = (0usize, 0usize, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'`' => code = !code,
+            b'\\' => i += 1,
+            b'[' if !code => brackets += 1,
+            b']' if !code => brackets = brackets.saturating_sub(1),
+            b'(' if !code && i > 0 && bytes[i - 1] == b']' => parens += 1,
+            b'(' if !code && parens > 0 => parens += 1,
+            b')' if !code && parens > 0 => parens -= 1,
+            b'-' if !code && brackets == 0 && parens == 0 && text[i..].starts_with("---") => {
+                let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+                let line_end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                if text[line_start..line_end].trim().chars().all(|c| c == '-') {
+                    return None;
+                }
+                return Some(i);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 fn split_block(p: &mut Block, o: &mut Block, missing: &mut Vec<Missing>) {
     let mut lacks = false;
-    if let Some(first) = split_links(&p.text, Half::First, &mut lacks) {
+    // A paragraph written `中文---English`: each language keeps its half.
+    if let Some(at) = paragraph_split(&p.text) {
+        let (first, second) = (p.text[..at].trim_end(), p.text[at + 3..].trim_start());
+        let (first, second) = (first.to_owned(), second.to_owned());
+        let keep = |text: &str, half: Half, lacks: &mut bool| {
+            split_links(text, half, lacks).unwrap_or_else(|| text.to_owned())
+        };
+        p.text = keep(&first, Half::First, &mut lacks);
+        if second.is_empty() {
+            missing.push(Missing {
+                line: p.line,
+                what: "a paragraph has no English half after `---`".into(),
+            });
+            o.text.clone_from(&p.text);
+        } else {
+            o.text = keep(&second, Half::Second, &mut lacks);
+        }
+    } else if let Some(first) = split_links(&p.text, Half::First, &mut lacks) {
         o.text = split_links(&p.text, Half::Second, &mut lacks).unwrap_or_default();
         p.text = first;
     }
@@ -318,6 +370,32 @@ mod tests {
     }
 
     const DRAFT: &str = "---\ntitle: 'Python 潮流周刊#160：Python 的''未来''---Python''s Future: A\\Look'\ndescription: ''\npubDate: 2026-07-25\n---\n\n你好，我是猫哥。\n\n## [🦄文章&教程](https://weekly.example.org)\n\n1、[装饰器指南---A Guide to Decorators](https://x.org/a---b_(c))\n\n一篇介绍装饰器的文章。\n\n2、[没有英文](https://y.org)\n\n## 🐿️项目&资源\n\n1、[uv：极速包管理器---uv: a fast package manager](https://github.com/astral-sh/uv)（star 50K）\n";
+
+    #[test]
+    fn descriptions_written_in_both_languages_are_split() {
+        let draft = "---\ntitle: '周刊#1：主题---Theme'\npubDate: 2026-07-25\n---\n\n## 🦄文章&教程\n\n1、[装饰器---Decorators](https://x.org/a---b)\n\n一篇介绍 [装饰器---decorators](https://d.org) 的文章---An article on decorators.\n\n```\na---b\n```\n\n2、[迭代器---Iterators](https://y.org)\n\n只有中文的描述。\n";
+        let (zh, en, missing) = run(draft);
+        assert!(
+            zh.contains("一篇介绍 [装饰器](https://d.org) 的文章\n"),
+            "{zh}"
+        );
+        assert!(en.contains("\nAn article on decorators.\n"), "{en}");
+        assert!(
+            !en.contains("一篇介绍") && !zh.contains("An article"),
+            "{zh}\n{en}"
+        );
+        assert!(
+            zh.contains("a---b") && en.contains("a---b"),
+            "code is not split"
+        );
+        assert!(en.contains("https://x.org/a---b"), "URLs are not split");
+        // A description without an English half is left for `translate` to fill, not flagged.
+        assert!(en.contains("只有中文的描述。"), "{en}");
+        assert!(
+            missing.iter().all(|m| !m.what.contains("paragraph")),
+            "{missing:?}"
+        );
+    }
 
     #[test]
     fn splits_title_links_headings_and_writes_a_description() {

@@ -174,6 +174,30 @@ pub async fn serve(workspace: &Workspace, store: Store, args: &ServerOptions) ->
         } else {
             log("no mail server ([smtp] or WEEKLY_SMTP_URL): mails wait in the outbox");
         }
+        // Sends scheduled with `weekly send N --at TIME`: looked for every second, each
+        // carried out by one server (a claim with a lease in the database).
+        {
+            let store = store.clone();
+            let root = workspace.root.clone();
+            let worker = weekly_app::sender::worker_id();
+            tokio::spawn(async move {
+                loop {
+                    let pause = match weekly_app::scheduling::run_due(&root, &store, &worker).await
+                    {
+                        Ok(Some((_, line))) => {
+                            log(&line);
+                            continue;
+                        }
+                        Ok(None) => 1,
+                        Err(e) => {
+                            log(&format!("scheduled sends: {e:#}"));
+                            10
+                        }
+                    };
+                    tokio::time::sleep(std::time::Duration::from_secs(pause)).await;
+                }
+            });
+        }
         let router = axum::Router::new()
             .route("/subscribe", post(subscribe))
             .route("/submit", post(submit::submit))

@@ -538,6 +538,20 @@ impl Store {
         Ok(true)
     }
 
+    /// The issues that went out: a campaign was made for them or a step of publishing them
+    /// was recorded, in ascending order.
+    pub async fn published_issues(&self) -> Result<Vec<u32>, StoreError> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT issue FROM campaign UNION SELECT issue FROM publish_step ORDER BY 1",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(n,)| u32::try_from(n).ok())
+            .collect())
+    }
+
     /// Whether step `step` of publishing `issue` is done, and its note.
     pub async fn publish_step(
         &self,

@@ -221,6 +221,23 @@ const TABLES: &[Table] = &[
         ],
         identity: None,
     },
+    Table {
+        name: "scheduled_send",
+        columns: &[
+            ("id", Int),
+            ("issue", Int),
+            ("lang", Text),
+            ("what", Text),
+            ("due_at", Text),
+            ("state", Text),
+            ("worker", Text),
+            ("lease_until", Text),
+            ("note", Text),
+            ("created_at", Text),
+            ("done_at", Text),
+        ],
+        identity: Some("id"),
+    },
 ];
 
 /// A table's row count and checksum.
@@ -440,7 +457,111 @@ async fn continue_ids(
     Ok(())
 }
 
+/// The prefix of the triggers that seal a moved database.
+const SEAL: &str = "weekly_moved";
+
 impl Store {
+    /// Seals this database as moved to `to` (shown without a password): every table refuses
+    /// any further insert, update or delete with a message that says where the data went, so
+    /// a process still using it (a `weekly server` started before the copy) fails its writes
+    /// (a sign-up gets 503) instead of storing them where nobody looks.
+    pub async fn seal(&self, to: &str) -> Result<(), StoreError> {
+        let to: String = to
+            .chars()
+            .filter(|c| !c.is_control() && *c != '\'' && *c != '$')
+            .collect();
+        let message = format!("weekly: this database was moved to {to} by weekly db copy");
+        let mut tx = self.pool.begin().await?;
+        match self.engine {
+            Engine::Sqlite => {
+                for table in TABLES {
+                    for op in ["INSERT", "UPDATE", "DELETE"] {
+                        sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "CREATE TRIGGER IF NOT EXISTS {SEAL}_{name}_{lower} BEFORE {op} ON {name} \
+                             BEGIN SELECT RAISE(ABORT, '{message}'); END",
+                            name = table.name,
+                            lower = op.to_lowercase(),
+                        )))
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+            }
+            Engine::Postgres => {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "CREATE OR REPLACE FUNCTION {SEAL}() RETURNS trigger LANGUAGE plpgsql AS \
+                     $seal$ BEGIN RAISE EXCEPTION '{message}'; END $seal$"
+                )))
+                .execute(&mut *tx)
+                .await?;
+                for table in TABLES {
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "CREATE OR REPLACE TRIGGER {SEAL} BEFORE INSERT OR UPDATE OR DELETE ON {} \
+                         FOR EACH STATEMENT EXECUTE FUNCTION {SEAL}()",
+                        table.name
+                    )))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Takes the seal off again (a copy that failed leaves the data where it was).
+    pub async fn unseal(&self) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        match self.engine {
+            Engine::Sqlite => {
+                for table in TABLES {
+                    for op in ["insert", "update", "delete"] {
+                        sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "DROP TRIGGER IF EXISTS {SEAL}_{}_{op}",
+                            table.name
+                        )))
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+            }
+            Engine::Postgres => {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP FUNCTION IF EXISTS {SEAL}() CASCADE"
+                )))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Where `weekly db copy` moved this database's data, when it did.
+    pub async fn moved_to(&self) -> Result<Option<String>, StoreError> {
+        let body: Option<(String,)> = match self.engine {
+            Engine::Sqlite => {
+                sqlx::query_as(
+                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'weekly_moved_%' LIMIT 1",
+                )
+                .fetch_optional(&self.pool)
+                .await?
+            }
+            Engine::Postgres => {
+                sqlx::query_as(
+                    "SELECT prosrc FROM pg_proc WHERE proname = 'weekly_moved' LIMIT 1",
+                )
+                .fetch_optional(&self.pool)
+                .await?
+            }
+        };
+        Ok(body.map(|(text,)| {
+            text.split_once("moved to ")
+                .and_then(|(_, rest)| rest.split_once(" by weekly db copy"))
+                .map_or_else(|| "another database".to_owned(), |(to, _)| to.to_owned())
+        }))
+    }
+
     /// Every table's row count and checksum.
     pub async fn table_sums(&self) -> Result<Vec<TableSum>, StoreError> {
         let mut conn = self.pool.acquire().await?;
@@ -581,6 +702,40 @@ mod tests {
         let mut b = Sum::default();
         b.add(&[Value::Text("a".into()), Value::Text("bc".into())]);
         assert_ne!(a.finish("t"), b.finish("t"));
+    }
+
+    #[tokio::test]
+    async fn a_sealed_database_takes_no_write_and_says_where_its_data_went() {
+        for (engine, store) in testdb::stores().await {
+            assert_eq!(store.moved_to().await.unwrap(), None);
+            store
+                .seal("postgres://weekly@db.example.org/weekly")
+                .await
+                .unwrap();
+            let error = store
+                .enqueue_mail(&testdb::mail("late@example.org"), "2026-12-02T00:00:00Z")
+                .await
+                .expect_err("a write to a moved database");
+            assert!(
+                error
+                    .to_string()
+                    .contains("moved to postgres://weekly@db.example.org/weekly"),
+                "{engine}: {error}"
+            );
+            assert_eq!(
+                store.moved_to().await.unwrap().as_deref(),
+                Some("postgres://weekly@db.example.org/weekly"),
+                "{engine}"
+            );
+            // Reads still work (`db status`), and the seal comes off for a failed copy.
+            assert!(store.table_sums().await.is_ok());
+            store.unseal().await.unwrap();
+            assert_eq!(store.moved_to().await.unwrap(), None);
+            store
+                .enqueue_mail(&testdb::mail("late@example.org"), "2026-12-02T00:00:00Z")
+                .await
+                .unwrap();
+        }
     }
 
     #[tokio::test]

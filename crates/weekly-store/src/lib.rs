@@ -13,6 +13,7 @@ mod delivery;
 mod outbox;
 #[cfg(test)]
 mod reader_trust_tests;
+mod schedule;
 mod sql;
 mod subscribers;
 #[cfg(test)]
@@ -28,6 +29,7 @@ pub use collect::{Candidate, FeedState, NewItem, Recorded, Sighting, Status, Sto
 pub use copy::TableSum;
 pub use delivery::DeliveryState;
 pub use outbox::{OutboxMail, QueuedMail};
+pub use schedule::Scheduled;
 pub use subscribers::{
     IMPORT_BATCH, Imported, NewSubscriber, Subscriber, SubscriberImport, SubscriberStats,
 };
@@ -85,6 +87,16 @@ pub enum StoreError {
         path: String,
         /// The unknown migration.
         version: i64,
+    },
+    /// `weekly db copy` moved the data elsewhere: this database takes no more writes.
+    #[error(
+        "the database {path} was moved to {to} by `weekly db copy`: point the workspace at it (`[database] url` or WEEKLY_DATABASE_URL) and restart `weekly server`"
+    )]
+    Moved {
+        /// This database, as it may be shown.
+        path: String,
+        /// Where its data went, as it may be shown.
+        to: String,
     },
     /// A query failed.
     #[error("database error: {0}")]
@@ -157,7 +169,7 @@ pub fn shown_url(url: &str) -> String {
 
 /// The migrations of `engine`, in order.
 fn migrator(engine: Engine) -> Migrator {
-    let sql: [(i64, &str, &'static str); 9] = match engine {
+    let sql: [(i64, &str, &'static str); 10] = match engine {
         Engine::Sqlite => [
             (
                 1,
@@ -203,6 +215,11 @@ fn migrator(engine: Engine) -> Migrator {
                 9,
                 "one form for every time: RFC 3339 text",
                 include_str!("../migrations/sqlite/0009_times.sql"),
+            ),
+            (
+                10,
+                "sends scheduled for later",
+                include_str!("../migrations/sqlite/0010_schedule.sql"),
             ),
         ],
         Engine::Postgres => [
@@ -250,6 +267,11 @@ fn migrator(engine: Engine) -> Migrator {
                 9,
                 "one form for every time: RFC 3339 text",
                 include_str!("../migrations/postgres/0009_times.sql"),
+            ),
+            (
+                10,
+                "sends scheduled for later",
+                include_str!("../migrations/postgres/0010_schedule.sql"),
             ),
         ],
     };
@@ -321,6 +343,18 @@ impl Store {
     }
 
     async fn connect_with(url: &str, base: &Path, migrate: bool) -> Result<Store, StoreError> {
+        let store = Store::connect_any(url, base, migrate).await?;
+        // A database `weekly db copy` moved away is refused at once, reads included, so that
+        // nobody works on the old data unknowingly (`db status` still shows it).
+        if migrate && let Some(to) = store.moved_to().await? {
+            let path = store.shown().to_owned();
+            store.close().await;
+            return Err(StoreError::Moved { path, to });
+        }
+        Ok(store)
+    }
+
+    async fn connect_any(url: &str, base: &Path, migrate: bool) -> Result<Store, StoreError> {
         match Engine::of_url(url) {
             Some(Engine::Sqlite) => match sqlite_path(url) {
                 Some(path) => Store::open_sqlite(&base.join(path), migrate).await,

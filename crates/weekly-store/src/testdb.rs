@@ -274,4 +274,8 @@ pub async fn fill(store: &Store) {
         .record_publish_step(7, "site", "2026-12-01T00:00:03Z", "built")
         .await
         .unwrap();
+    store
+        .schedule_send(8, "en", "2026-12-12T00:00:00Z", "2026-12-01T00:00:04Z")
+        .await
+        .unwrap();
 }

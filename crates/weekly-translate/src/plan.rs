@@ -34,14 +34,35 @@ pub enum Decision {
     },
 }
 
+/// True when `text`, in the edition of `target`, is still written in `source`'s language (a
+/// description `split` copied whole, a title nobody translated): Han characters in a
+/// language that has none, Chinese without kana in Japanese, no Han at all in Chinese.
+pub fn still_in_source(text: &str, source: &Lang, target: &Lang) -> bool {
+    let prose = crate::unit::prose_only(text);
+    let han = weekly_model::lang::han_count(&prose);
+    let kana = prose
+        .chars()
+        .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c));
+    let base = |l: &Lang| l.as_str().split('-').next().unwrap_or("").to_owned();
+    match (source.is_cjk(), target.is_cjk()) {
+        (true, false) => han > 0,
+        (true, true) if base(target) == "ja" && base(source) != "ja" => han > 0 && !kana,
+        (false, true) => han == 0 && !kana && prose.chars().any(char::is_alphabetic),
+        _ => false,
+    }
+}
+
 /// Decides for every unit of the source. `existing` are the units of the translated edition
-/// on disk (if any), `records` what earlier runs wrote, by unit id. With `force`, every unit
-/// with words is translated again (the memory answers those it knows).
+/// on disk (if any), `records` what earlier runs wrote, by unit id. A unit missing from the
+/// edition, or still in the source's language there, is translated; what a person wrote is
+/// kept. With `force`, every unit with words is translated again (the memory answers those it
+/// knows).
 pub fn plan(
     source: &[Unit],
     existing: &[Unit],
     records: &BTreeMap<String, Record>,
     source_lang: &Lang,
+    target_lang: &Lang,
     force: bool,
 ) -> Vec<Decision> {
     let existing: BTreeMap<&str, &Unit> = existing.iter().map(|u| (u.id.as_str(), u)).collect();
@@ -57,6 +78,9 @@ pub fn plan(
             let Some(current) = existing.get(unit.id.as_str()) else {
                 return Decision::Translate;
             };
+            if still_in_source(&current.text, source_lang, target_lang) {
+                return Decision::Translate;
+            }
             let source_hash = text_hash(&unit.text);
             match records.get(&unit.id) {
                 Some(record) if text_hash(&current.text) == record.output_hash => {
@@ -107,6 +131,35 @@ mod tests {
         }
     }
 
+    fn en() -> Lang {
+        Lang::new("en").unwrap()
+    }
+
+    #[test]
+    fn a_unit_left_in_the_source_language_is_translated_what_a_person_wrote_kept() {
+        let source = [unit("a", "中文描述"), unit("b", "另一段")];
+        let existing = [unit("a", "中文描述"), unit("b", "Written by the editor")];
+        let decisions = plan(
+            &source,
+            &existing,
+            &BTreeMap::new(),
+            &Lang::zh(),
+            &en(),
+            false,
+        );
+        assert_eq!(decisions[0], Decision::Translate);
+        assert!(matches!(decisions[1], Decision::Keep { edited: true, .. }));
+        let ja = Lang::new("ja").unwrap();
+        assert!(still_in_source("这是中文", &Lang::zh(), &ja));
+        assert!(!still_in_source("これは日本語です", &Lang::zh(), &ja));
+        assert!(still_in_source("English only", &en(), &Lang::zh()));
+        assert!(!still_in_source(
+            "`uv` is fast: https://x.org/中文",
+            &Lang::zh(),
+            &en()
+        ));
+    }
+
     #[test]
     fn decisions() {
         let source = [
@@ -140,7 +193,7 @@ mod tests {
             stale,
         };
         assert_eq!(
-            plan(&source, &existing, &records, &Lang::zh(), false),
+            plan(&source, &existing, &records, &Lang::zh(), &en(), false),
             [
                 Decision::Translate,
                 keep("Unchanged", false, false),
@@ -151,7 +204,7 @@ mod tests {
                 keep("Written by hand", true, false),
             ]
         );
-        let forced = plan(&source, &existing, &records, &Lang::zh(), true);
+        let forced = plan(&source, &existing, &records, &Lang::zh(), &en(), true);
         assert_eq!(forced[3], Decision::Translate);
         assert_eq!(forced[6], Decision::Translate);
         assert_eq!(

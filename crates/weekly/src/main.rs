@@ -53,12 +53,17 @@ struct Cli {
 enum Command {
     /// Create a new newsletter workspace: `weekly.toml`, `issues/`, `templates/`.
     Init(cmd::init::Args),
+    /// Start the next issue: `issues/NNNN/issue.toml` and a `draft.md` with every section.
+    New(cmd::new::Args),
     /// Report every problem in the workspace at once: parse errors, numbering, counts,
     /// duplicate links, untranslated titles, YAML quoting, line endings.
     ///
     /// Exit status: 0 when there are no errors (warnings allowed), 1 when there are errors,
     /// 2 when the check could not run.
     Check(cmd::check::Args),
+    /// Check what the workspace needs (fonts, Chromium, the database, the mail server, the
+    /// Telegram bot, the model, the secret's mode) before it is needed.
+    Doctor(cmd::doctor::Args),
     /// Summarise the workspace: languages, issues, which are free and which paid.
     Info(cmd::info::Args),
     /// Bring an existing archive of Markdown files into a new workspace (or the issues a
@@ -145,8 +150,10 @@ fn main() -> ExitCode {
         .unwrap_or_else(|| PathBuf::from(env.or(weekly_app::environment::WORKSPACE, ".")));
     let result = match cli.command {
         Command::Init(args) => cmd::init::run(&args),
+        Command::New(args) => cmd::new::run(&args, &workspace),
         Command::Check(args) => cmd::check::run(&args, &workspace),
         Command::Info(args) => cmd::info::run(&args, &workspace),
+        Command::Doctor(args) => cmd::doctor::run(&args, &workspace),
         Command::Import(args) => cmd::import::run(&args),
         Command::Split(args) => cmd::split::run(&args, &workspace),
         Command::Stats(args) => cmd::stats::run(&args, &workspace),

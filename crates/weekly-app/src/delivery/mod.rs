@@ -9,6 +9,7 @@ pub mod email_edition;
 pub mod mail;
 pub mod mail_texts;
 pub mod publishing;
+pub mod scheduling;
 pub mod sender;
 pub mod sending;
 pub mod smtp_pool;

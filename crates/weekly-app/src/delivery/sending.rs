@@ -181,3 +181,84 @@ pub async fn write_outbox(
     }
     Ok(written)
 }
+
+/// One test mail sent by [`send_test`].
+#[derive(Debug, Clone)]
+pub struct TestMail {
+    /// The campaign's language.
+    pub lang: String,
+    /// Its tier.
+    pub tier: weekly_store::Tier,
+    /// The subject as sent (with its `[test]` mark).
+    pub subject: String,
+}
+
+/// Sends every campaign mail of issue `number` (each language of `langs`, both tiers) to
+/// `to` through the workspace's SMTP server, as its subscribers would get it, its subject
+/// marked `[test]`; records nothing (no campaign, no delivery), so the real send is untouched.
+pub async fn send_test(
+    workspace: &Workspace,
+    number: u32,
+    lang: Option<&str>,
+    to: &str,
+) -> Result<Vec<TestMail>> {
+    let address =
+        weekly_model::email::Email::parse(to).map_err(|e| anyhow::anyhow!("`{to}`: {e}"))?;
+    let url = workspace.env.get(environment::SMTP_URL);
+    let password = workspace.env.get(environment::SMTP_PASSWORD);
+    let Some((pool, from)) =
+        crate::smtp_pool::campaign_pool(&workspace.config.smtp, url, password)?
+    else {
+        bail!(
+            "no mail server: set `[smtp] host` in weekly.toml (or WEEKLY_SMTP_URL);              `weekly render {number} --edition email --to {to}` shows the mail without one"
+        );
+    };
+    let archive = Archive::load(workspace)?;
+    let only = language(workspace, lang)?;
+    let langs = campaign_languages(workspace, &archive, number, only.as_ref())?;
+    let personaliser = Personaliser::new(workspace, from)?;
+    // Every mail is made before the first is sent.
+    let mut messages = Vec::new();
+    for new in crate::campaign::render_campaigns(workspace, &archive, number, &langs)? {
+        let campaign = Campaign {
+            id: 0,
+            issue: new.issue,
+            lang: new.lang.clone(),
+            tier: new.tier,
+            subject: format!("[test] {}", new.subject),
+            body_text: new.body_text.clone(),
+            body_html: new.body_html.clone(),
+            created_at: String::new(),
+            finished_at: None,
+        };
+        // No subscriber: the links are signed for nobody and open nothing.
+        let recipient = weekly_store::Claimed {
+            id: 0,
+            subscriber_id: 0,
+            email: address.as_str().to_owned(),
+            attempts: 1,
+            link_key: String::new(),
+        };
+        let message = personaliser.message(&campaign, &recipient)?;
+        messages.push((campaign, message));
+    }
+    let mut sent = Vec::new();
+    for (campaign, message) in messages {
+        let name = format!("{number}.{}.{}.test", campaign.lang, campaign.tier.as_str());
+        pool.deliver(address.as_str(), &name, message)
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "the mail server refused the {} {} test mail: {e}",
+                    campaign.lang,
+                    campaign.tier.as_str()
+                )
+            })?;
+        sent.push(TestMail {
+            lang: campaign.lang,
+            tier: campaign.tier,
+            subject: campaign.subject,
+        });
+    }
+    Ok(sent)
+}

@@ -281,6 +281,14 @@ impl SmtpPool {
         }
     }
 
+    /// Connects as a send would (TLS, `EHLO`, login when credentials are set) and says
+    /// `QUIT`: no mail is sent.
+    pub async fn check(&self) -> Result<(), Refusal> {
+        let mut connection = self.connect().await?;
+        let _ = connection.quit().await;
+        Ok(())
+    }
+
     async fn connect(&self) -> Result<AsyncSmtpConnection, Refusal> {
         let server = &self.server;
         let tls = || {

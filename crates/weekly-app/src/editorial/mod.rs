@@ -7,6 +7,7 @@ pub mod collector;
 pub mod digest;
 pub mod drafter;
 pub mod inbox;
+pub mod new_issue;
 pub mod splitting;
 pub mod submissions;
 pub mod translation;

@@ -5,6 +5,7 @@
 
 pub mod building;
 pub mod buildstamp;
+pub mod doctor;
 pub mod ebook;
 pub mod fonts;
 pub mod og;

@@ -154,11 +154,21 @@ pub async fn copy(
         from: source.shown(),
         to: target.shown(),
     });
+    // Sealed first: from now on a write to the old database (a `weekly server` still running
+    // on it) fails instead of being lost; a failed copy takes the seal off again.
+    if let Err(e) = source.seal(&shown_url(to)).await {
+        source.close().await;
+        target.close().await;
+        return Err(e).context("cannot mark the database as moving; nothing was copied");
+    }
     let copied = source
         .copy_into(&target, &mut |table, rows| {
             progress(CopyEvent::Rows { table, rows });
         })
         .await;
+    if copied.is_err() {
+        let _ = source.unseal().await;
+    }
     source.close().await;
     target.close().await;
     let tables = copied.with_context(|| {

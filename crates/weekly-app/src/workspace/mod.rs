@@ -288,6 +288,40 @@ fn load_text_overrides(
     Ok(())
 }
 
+/// The issue number and date a Markdown file of `dir` (`draft.md` first) gives in its header,
+/// read the newsletter's way, with the file's name.
+fn header_meta(dir: &Path, config: &Config) -> Option<(u32, IsoDate, String)> {
+    let mut files = vec![dir.join("draft.md")];
+    files.extend(
+        sorted_entries(dir)
+            .ok()?
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "md")),
+    );
+    files.into_iter().filter(|p| p.is_file()).find_map(|path| {
+        let text = std::fs::read_to_string(&path).ok()?;
+        let name = path.file_name()?.to_string_lossy().into_owned();
+        let parsed = weekly_parse::parse_document(
+            &text,
+            &weekly_parse::ParseOptions {
+                file: &name,
+                lang: &config.primary_language,
+                catalogue: &config.catalogue,
+            },
+        );
+        let document = parsed.document;
+        let title = document.title()?;
+        let number = config.catalogue.format.title_parts(title).number?;
+        let date = match &document.header {
+            Some(weekly_model::Header::FrontMatter(fm)) => {
+                fm.pub_date.as_deref().and_then(IsoDate::parse_loose)
+            }
+            _ => None,
+        }?;
+        Some((number, date, name))
+    })
+}
+
 /// The entries of `dir`, sorted; none when it does not exist.
 pub fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
     if !dir.exists() {
@@ -357,7 +391,14 @@ fn load_issue(
                 .filter(|p| p.extension().is_some_and(|x| x == "md"))
                 .count();
             let cause = if e.kind() == std::io::ErrorKind::NotFound {
-                "missing `issue.toml` (with `number` and `date`)".to_owned()
+                match header_meta(dir, config) {
+                    Some((number, date, from)) => format!(
+                        "missing `issue.toml`; `{from}` says issue {number} of {date}: write                          `number = {number}` and `date = \"{date}\"` on two lines into `{file}`                          (`weekly new` writes both for the next issue)"
+                    ),
+                    None => "missing `issue.toml` (with `number` and `date`; `weekly new` \
+                             writes it for the next issue)"
+                        .to_owned(),
+                }
             } else {
                 format!("cannot read `issue.toml`: {e}")
             };

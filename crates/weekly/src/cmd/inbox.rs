@@ -43,9 +43,10 @@ pub struct Args {
 /// A decision.
 #[derive(Debug, clap::Subcommand)]
 pub enum Action {
-    /// Add a candidate to the draft (`issues/NNNN/draft.md` of the newest issue that has one)
-    /// as the next entry of a section: its title and link, a language note, its summary and
-    /// the star count for GitHub repositories.
+    /// Add a candidate to the draft (`issues/NNNN/draft.md` of the first issue that has not
+    /// gone out — no campaign or publish step recorded for it — and has one) as the next entry
+    /// of a section: its title and link, a language note, its summary and the star count for
+    /// GitHub repositories. `inbox unaccept ID` takes it back.
     Accept {
         /// The candidate's number.
         id: i64,
@@ -76,6 +77,12 @@ pub enum Action {
         /// Ask again even when a draft is kept.
         #[arg(long)]
         again: bool,
+    },
+    /// Take an accepted candidate back: its entry out of the draft (the later entries of its
+    /// section renumbered, the description's counts updated) and the candidate into the inbox.
+    Unaccept {
+        /// The candidate's number.
+        id: i64,
     },
     /// Drop candidates.
     Reject {
@@ -133,6 +140,19 @@ async fn act(args: &Args, workspace: &Workspace, store: &Store) -> Result<ExitCo
                 printer::out(
                     "the entry is the model's draft: read and edit it, then delete its `weekly:ai-draft` line (`weekly check` reminds you; `weekly publish` refuses the issue until then)",
                 );
+            }
+        }
+        Some(Action::Unaccept { id }) => {
+            let back = inbox::unaccept(workspace, store, *id).await?;
+            match back.file {
+                Some(file) => printer::out(&format!(
+                    "took #{id} out of {file} and back into the inbox: {}",
+                    back.title
+                )),
+                None => printer::out(&format!(
+                    "#{id} is back in the inbox; no draft had its entry any more: {}",
+                    back.title
+                )),
             }
         }
         Some(Action::Reject { ids }) => {

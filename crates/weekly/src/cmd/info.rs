@@ -54,9 +54,15 @@ pub fn run(_args: &Args, root: &Path) -> Result<ExitCode> {
             first.number + c.free_after
         )
     };
-    printer::out(&format!(
-        "free to read: {free}; for subscribers only: {}",
+    // A free newsletter (`free_after = 0`), or every issue out of the paid window: nothing
+    // is for subscribers only.
+    let paid = if c.free_after == 0 || free_up_to >= latest.number {
+        "none".to_owned()
+    } else {
         range((free_up_to + 1).max(first.number), latest.number)
+    };
+    printer::out(&format!(
+        "free to read: {free}; for subscribers only: {paid}"
     ));
     for lang in &c.languages {
         let full = ws

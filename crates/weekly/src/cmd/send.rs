@@ -22,7 +22,10 @@ interrupt or a server outage (or `weekly send --resume`), and it continues where
 Only messages that were on the wire at the crash may arrive twice; they are counted and \
 reported. On PostgreSQL, `weekly send --worker` may run in several processes or hosts at once.\n\n\
 Examples:\n  weekly send 42 --dry-run            # every message as .eml under outbox/\n  \
-weekly send 42\n  weekly send 42 --lang en\n  weekly send --resume\n  weekly campaigns")]
+weekly send 42 --test me@example.org # the real mails, each language and tier, to you only\n  \
+weekly send 42 --at \"2026-12-12 08:00\"   # local time; a running `weekly server` sends it\n  \
+weekly send 42\n  weekly send 42 --lang en\n  weekly send --resume\n  weekly campaigns\n  \
+weekly campaigns --cancel 3         # a scheduled send that has not started")]
 pub struct Args {
     /// The issue to send.
     #[arg(required_unless_present_any = ["resume", "worker"])]
@@ -42,6 +45,15 @@ pub struct Args {
     /// Help send every unfinished campaign, beside other `--worker` processes.
     #[arg(long, conflicts_with_all = ["issue", "dry_run", "resume"])]
     pub worker: bool,
+    /// Send every mail of the issue (each language, both tiers, subjects marked `[test]`) to
+    /// this address only, through `[smtp]`; no campaign is recorded.
+    #[arg(long, value_name = "EMAIL", conflicts_with_all = ["dry_run", "resume", "worker", "at"])]
+    pub test: Option<String>,
+    /// Send at this time instead of now: `2026-12-12 08:00` (local time) or RFC 3339 with an
+    /// offset. The send is stored; any running `weekly server` carries it out within seconds
+    /// of the time, once, across restarts. `weekly campaigns` lists it.
+    #[arg(long, value_name = "TIME", conflicts_with_all = ["dry_run", "resume", "worker"])]
+    pub at: Option<String>,
 }
 
 /// `weekly campaigns`
@@ -50,11 +62,56 @@ pub struct CampaignsArgs {
     /// `text` or `json`.
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     pub format: String,
+    /// Cancel the scheduled send with this number (while it waits).
+    #[arg(long, value_name = "ID")]
+    pub cancel: Option<i64>,
 }
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     if args.dry_run {
         return dry_run(args, root);
+    }
+    if let (Some(to), Some(number)) = (&args.test, args.issue) {
+        let workspace = weekly_app::workspace::Workspace::load(root)?;
+        let sent = crate::runtime()?.block_on(sending::send_test(
+            &workspace,
+            number,
+            args.lang.as_deref(),
+            to,
+        ))?;
+        for mail in &sent {
+            printer::out(&format!(
+                "sent to {to}: {} {} — {}",
+                mail.lang,
+                mail.tier.as_str(),
+                mail.subject
+            ));
+        }
+        printer::status("nothing was recorded: `weekly send` still sends the issue to everyone");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let (Some(at), Some(number)) = (&args.at, args.issue) {
+        let when = weekly_app::scheduling::parse_local(at)?;
+        return super::with_store(root, async |workspace, store| {
+            let now = chrono::Utc::now();
+            let id = weekly_app::scheduling::schedule(
+                workspace,
+                store,
+                number,
+                args.lang.as_deref(),
+                when,
+                now,
+            )
+            .await?;
+            let local = when.with_timezone(&chrono::Local);
+            printer::out(&format!(
+                "scheduled send #{id}: issue {number} at {} ({}); a running `weekly server` sends it \
+                 (`weekly campaigns --cancel {id}` cancels it)",
+                local.format("%Y-%m-%d %H:%M:%S %:z"),
+                weekly_store::time::of(when)
+            ));
+            Ok(ExitCode::SUCCESS)
+        });
     }
     super::with_store(root, async |workspace, store| {
         let request = SendRequest {
@@ -99,6 +156,16 @@ fn dry_run(args: &Args, root: &Path) -> Result<ExitCode> {
 
 pub fn campaigns(args: &CampaignsArgs, root: &Path) -> Result<ExitCode> {
     super::with_store(root, async |_workspace, store| {
+        if let Some(id) = args.cancel {
+            if store.cancel_send(id, &weekly_store::time::now()).await? {
+                printer::out(&format!("scheduled send #{id} cancelled"));
+                return Ok(ExitCode::SUCCESS);
+            }
+            bail!(
+                "there is no waiting scheduled send #{id} (`weekly campaigns` lists them); nothing was changed"
+            );
+        }
+        let scheduled = store.scheduled_sends().await?;
         let campaigns = store.campaigns(false).await?;
         let mut rows = Vec::new();
         for campaign in &campaigns {
@@ -120,6 +187,18 @@ pub fn campaigns(args: &CampaignsArgs, root: &Path) -> Result<ExitCode> {
                 .collect();
             printer::out(&serde_json::to_string_pretty(&list)?);
             return Ok(ExitCode::SUCCESS);
+        }
+        for s in &scheduled {
+            let lang = if s.lang.is_empty() { "all" } else { &s.lang };
+            let end = match (&s.done_at, s.note.is_empty()) {
+                (Some(at), false) => format!(" at {at}: {}", s.note),
+                (Some(at), true) => format!(" at {at}"),
+                (None, _) => String::new(),
+            };
+            printer::out(&format!(
+                "scheduled #{}: issue {} ({lang}) at {} — {}{end}",
+                s.id, s.issue, s.due_at, s.state
+            ));
         }
         if rows.is_empty() {
             printer::out("no campaigns yet: `weekly send ISSUE` creates them");

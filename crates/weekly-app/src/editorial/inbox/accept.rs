@@ -26,7 +26,8 @@ pub struct Acceptance<'a> {
     pub id: i64,
     /// The section key (`articles`, `projects`…).
     pub section: &'a str,
-    /// The issue whose draft receives it (default: the newest issue with a `draft.md`).
+    /// The issue whose draft receives it (default: the first issue not published yet that
+    /// has a `draft.md`).
     pub issue: Option<u32>,
     /// Accept a link that was featured before.
     pub force: bool,
@@ -47,19 +48,34 @@ pub struct Accepted {
     pub drafted: bool,
 }
 
-/// The issue number and `draft.md` of `issue`, else of the newest issue that has one.
-fn draft_path(workspace: &Workspace, issue: Option<u32>) -> Result<(u32, PathBuf)> {
-    let dirs = workspace.issues.iter().rev();
-    let found = match issue {
-        Some(n) => dirs.clone().find(|d| d.number == n),
-        None => dirs.clone().find(|d| d.dir.join("draft.md").exists()),
+/// The issue number and `draft.md` of `issue`, else of the next issue not published yet
+/// (`published`: those a campaign or a publish step was recorded for) that has a draft. A
+/// published issue named with `issue` is taken: the editor asked for it.
+fn draft_path(
+    workspace: &Workspace,
+    issue: Option<u32>,
+    published: &[u32],
+) -> Result<(u32, PathBuf)> {
+    let dir = match issue {
+        Some(n) => workspace
+            .issues
+            .iter()
+            .find(|d| d.number == n)
+            .ok_or_else(|| anyhow!("there is no issue #{n} in the workspace"))?,
+        None => workspace
+            .issues
+            .iter()
+            .filter(|d| !published.contains(&d.number))
+            .find(|d| d.dir.join("draft.md").exists())
+            .ok_or_else(|| {
+                let last = published.last().map_or(String::new(), |n| {
+                    format!(" (issue #{n} went out already; its draft is closed)")
+                });
+                anyhow!(
+                    "no issue waiting to go out has a draft.md{last}: `weekly new` starts the next one, or name an issue with `--issue N`"
+                )
+            })?,
     };
-    let dir = found.ok_or_else(|| match issue {
-        Some(n) => anyhow!("there is no issue #{n} in the workspace"),
-        None => anyhow!(
-            "no issue has a draft.md: create issues/NNNN/issue.toml and draft.md for the next issue"
-        ),
-    })?;
     Ok((dir.number, dir.dir.join("draft.md")))
 }
 
@@ -127,7 +143,8 @@ pub async fn accept(
             list.join("; ")
         );
     }
-    let (number, path) = draft_path(workspace, request.issue)?;
+    let published = store.published_issues().await?;
+    let (number, path) = draft_path(workspace, request.issue, &published)?;
     let text = if path.exists() {
         workspace.read_text(&path)?
     } else {
@@ -190,5 +207,72 @@ pub async fn accept(
         entry,
         title: candidate.title,
         drafted: drafted.is_some(),
+    })
+}
+
+/// Where a candidate taken back was.
+#[derive(Debug, Clone)]
+pub struct Unaccepted {
+    /// The draft its entry was taken out of; `None` when no draft has it any more (removed
+    /// by hand).
+    pub file: Option<String>,
+    /// The candidate's title.
+    pub title: String,
+}
+
+/// Takes candidate `id` back: its entry out of the draft it went into (the later entries of
+/// its section renumbered), the candidate back into the inbox. The draft of an issue that
+/// went out is not touched.
+pub async fn unaccept(workspace: &Workspace, store: &Store, id: i64) -> Result<Unaccepted> {
+    let candidate = super::candidate(store, id).await?;
+    if candidate.status != Status::Accepted {
+        bail!(
+            "candidate #{id} is not accepted (it is {}); nothing was changed",
+            candidate.status.as_str()
+        );
+    }
+    let published = store.published_issues().await?;
+    let lang = &workspace.config.primary_language;
+    let catalogue = &workspace.config.catalogue;
+    let mut file = None;
+    for dir in workspace.issues.iter().rev() {
+        let path = dir.dir.join("draft.md");
+        if !path.is_file() {
+            continue;
+        }
+        let text = workspace.read_text(&path)?;
+        let shown = workspace.display_path(&path);
+        let parsed = parse_document(
+            &text,
+            &ParseOptions {
+                file: &shown,
+                lang,
+                catalogue,
+            },
+        );
+        let same = |url: &str| {
+            url == candidate.url || weekly_model::url_norm::normalize(url) == candidate.url_norm
+        };
+        let Some(new_text) = weekly_render::insert::remove_entry(&text, &parsed.document, same)
+        else {
+            continue;
+        };
+        if published.contains(&dir.number) {
+            bail!(
+                "the entry of candidate #{id} is in the draft of issue #{}, which went out already; nothing was changed",
+                dir.number
+            );
+        }
+        let new_text = with_fresh_description(&new_text, &shown, lang, catalogue);
+        files::write_atomic(&path, &new_text)?;
+        file = Some(shown);
+        break;
+    }
+    store
+        .decide(id, Status::New, None, None, &stamp(Utc::now()))
+        .await?;
+    Ok(Unaccepted {
+        file,
+        title: candidate.title,
     })
 }

@@ -9,7 +9,7 @@ mod draft;
 mod entry;
 mod list;
 
-pub use accept::{Acceptance, Accepted, accept};
+pub use accept::{Acceptance, Accepted, Unaccepted, accept, unaccept};
 pub use decide::{reject, snooze};
 pub use draft::{DraftEvent, draft};
 pub use list::{DraftRow, Listing, Row, hours_since, list};

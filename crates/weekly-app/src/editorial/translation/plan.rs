@@ -133,16 +133,31 @@ pub(super) async fn editions(
             .map(|t| units(&parse(workspace, t, target, &shown)))
             .unwrap_or_default();
         let records = records(store, issue.number, target).await?;
-        if existing_text.is_some() && records.is_empty() && !options.force {
-            // Written by hand or by another tool: its structure is not ours to rebuild.
+        let source_units = units(&source.document);
+        // An edition with no record of ours is rebuilt only when it has the source's shape
+        // (one `split` wrote): then what the editor wrote is kept and only what is missing or
+        // still in the source's language is translated. Another shape was written by hand or
+        // by another tool, and is not ours to rebuild.
+        let same_shape = existing.len() == source_units.len()
+            && existing
+                .iter()
+                .zip(&source_units)
+                .all(|(e, s)| e.id == s.id);
+        if existing_text.is_some() && records.is_empty() && !options.force && !same_shape {
             progress.event(Event::NotOurs {
                 file: shown,
                 issue: issue.number,
             });
             continue;
         }
-        let source_units = units(&source.document);
-        let decisions = plan(&source_units, &existing, &records, from, options.force);
+        let decisions = plan(
+            &source_units,
+            &existing,
+            &records,
+            from,
+            target,
+            options.force,
+        );
         runs.push(EditionRun {
             records,
             issue: issue.number,
