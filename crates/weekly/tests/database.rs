@@ -90,7 +90,7 @@ fn the_corpus_workspace_goes_to_postgres_and_back_unchanged() {
     let there = weekly_in(&ws, None, &["db", "copy", "--to", &pg]);
     assert!(there.status.success(), "{}", stderr(&there));
     let lines = copied(&there);
-    assert_eq!(lines.len(), 14, "{}", stdout(&there));
+    assert_eq!(lines.len(), 15, "{}", stdout(&there));
     for table in [
         "translation_memory",
         "translated_unit",
@@ -115,18 +115,57 @@ fn the_corpus_workspace_goes_to_postgres_and_back_unchanged() {
         assert!(out.status.success(), "{}", stderr(&out));
         stdout(&out)
     };
-    let sqlite = list(None);
-    assert_eq!(sqlite, list(Some(&pg)));
-    assert_eq!(sqlite, list(Some("sqlite:back.db")));
-    assert!(sqlite.contains("O'Brien; DROP TABLE subscriber"));
+    let back_list = list(Some("sqlite:back.db"));
+    assert!(back_list.contains("O'Brien; DROP TABLE subscriber"));
+    assert_eq!(back_list.matches("\"email\"").count(), 501, "{back_list}");
+    // PostgreSQL, copied from in turn, is sealed now too.
+    let sealed = weekly_in(&ws, Some(&pg), &["subscribers", "list"]);
+    assert!(
+        stderr(&sealed).contains("was moved to sqlite:back.db"),
+        "{}",
+        stderr(&sealed)
+    );
 
-    // A second copy into the same database is refused and changes nothing.
-    let again = weekly_in(&ws, None, &["db", "copy", "--to", &pg]);
+    // The old SQLite file was sealed by the copy: a command on it is refused, naming where
+    // the data went (a process still holding it open fails its writes: see server_ops).
+    let old = weekly_in(&ws, None, &["subscribers", "list"]);
+    assert!(!old.status.success());
+    assert!(
+        stderr(&old).contains("was moved to postgres://") && !stderr(&old).contains("secret"),
+        "{}",
+        stderr(&old)
+    );
+    // A second copy into a database that holds data is refused and changes nothing (into
+    // the sealed PostgreSQL: refused as moved; into a new copy: as holding data).
+    let again = weekly_in(&ws, Some("sqlite:back.db"), &["db", "copy", "--to", &pg]);
     assert!(!again.status.success());
     assert!(
-        stderr(&again).contains("already holds data"),
+        stderr(&again).contains("was moved to"),
         "{}",
         stderr(&again)
+    );
+    let third = weekly_in(
+        &ws,
+        Some("sqlite:back.db"),
+        &["db", "copy", "--to", "sqlite:third.db"],
+    );
+    assert!(third.status.success(), "{}", stderr(&third));
+    let full = weekly_in(
+        &ws,
+        Some("sqlite:third.db"),
+        &["db", "copy", "--to", "sqlite:back.db"],
+    );
+    assert!(!full.status.success());
+    assert!(
+        stderr(&full).contains("was moved to sqlite:third.db"),
+        "{}",
+        stderr(&full)
+    );
+    // Refused before anything was copied: the source still takes writes.
+    assert!(
+        weekly_in(&ws, Some("sqlite:third.db"), &["subscribers", "list"])
+            .status
+            .success()
     );
     let status = weekly_in(&ws, Some(&pg), &["db", "status"]);
     assert!(status.status.success(), "{}", stderr(&status));

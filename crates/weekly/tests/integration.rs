@@ -13,6 +13,7 @@ mod database;
 mod dkim;
 mod editions;
 mod email;
+mod first_hour;
 mod incremental;
 mod mail;
 mod newsletter_formats;

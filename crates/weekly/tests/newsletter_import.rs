@@ -177,11 +177,31 @@ fn init_writes_each_shipped_format() {
         let dir = tmp.path().join(format);
         let out = weekly(&["init", dir.to_str().unwrap(), "--format", format]);
         assert!(out.status.success(), "{format}: {}", stderr(&out));
-        assert_eq!(
-            std::fs::read_to_string(dir.join("weekly.toml")).unwrap(),
-            std::fs::read_to_string(assets.join(file)).unwrap(),
-            "{format}"
-        );
+        // The format's file as shipped, comments and all, with `[publish] readme` naming the
+        // README that init writes beside it (with the list's markers), and a .gitignore.
+        let written = std::fs::read_to_string(dir.join("weekly.toml")).unwrap();
+        let shipped = std::fs::read_to_string(assets.join(file)).unwrap();
+        let lines = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| !l.starts_with("readme = ") && *l != "[publish]")
+                .map(str::to_owned)
+                .collect()
+        };
+        let (mut w, mut s) = (lines(&written), lines(&shipped));
+        while w.last().is_some_and(|l| l.is_empty()) {
+            w.pop();
+        }
+        while s.last().is_some_and(|l| l.is_empty()) {
+            s.pop();
+        }
+        assert_eq!(w, s, "{format}");
+        assert!(written.contains("readme = { "), "{format}: {written}");
+        let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+        assert!(readme.contains("<!-- weekly:issues -->"), "{readme}");
+        let ignored = std::fs::read_to_string(dir.join(".gitignore")).unwrap();
+        for secret in ["/weekly.db", "/.weekly-secret", "/site-full/", "/outbox/"] {
+            assert!(ignored.lines().any(|l| l == secret), "{secret}: {ignored}");
+        }
         let out = weekly_at(&dir, &["check"]);
         assert!(out.status.success(), "{format}: {}", stderr(&out));
     }

@@ -399,6 +399,57 @@ fn a_translation_written_by_hand_is_left_alone() {
     assert_eq!(read(root.join("issues/0005/en.md")), before);
 }
 
+/// A split draft's English edition keeps what the editor wrote and gets only what is
+/// missing or still in Chinese: a description copied whole by `split`.
+#[test]
+fn translate_fills_only_what_the_editor_left_in_the_source_language() {
+    let (_dir, root) = workspace();
+    let server = FakeLlm::start(Options::default()).unwrap();
+    let zh = read(root.join("issues/0005/zh.md"));
+    // The English edition as `split` writes one: the source's kind of header.
+    let hand = read(root.join("issues/0005/en.md"));
+    let (h1, rest) = hand.split_once('\n').unwrap();
+    let title = h1.trim_start_matches("# ").replace('\'', "''");
+    let en = format!("---\ntitle: '{title}'\npubDate: 2026-10-03\n---\n{rest}");
+    assert!(zh.starts_with("---\n"), "{zh}");
+    // Put a Chinese paragraph of the source where the English one is.
+    let zh_paragraph = zh
+        .split("\n\n")
+        .find(|p| {
+            !p.starts_with(['#', '-', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+                && p.chars()
+                    .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                    .count()
+                    > 10
+        })
+        .expect("a Chinese paragraph")
+        .to_owned();
+    let en_paragraphs: Vec<&str> = en.split("\n\n").collect();
+    let zh_paragraphs: Vec<&str> = zh.split("\n\n").collect();
+    let at = zh_paragraphs
+        .iter()
+        .position(|p| *p == zh_paragraph)
+        .unwrap();
+    let mut mixed = en_paragraphs.clone();
+    mixed[at] = &zh_paragraph;
+    let mixed = mixed.join("\n\n");
+    std::fs::write(root.join("issues/0005/en.md"), &mixed).unwrap();
+    let out = translate_with(&root, &server, None, &["5", "--to", "en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(server.request_count() >= 1, "{}", stderr(&out));
+    let after = read(root.join("issues/0005/en.md"));
+    assert!(!after.contains(&zh_paragraph), "{after}");
+    // Everything else is as the editor wrote it.
+    // Everything else is as the editor wrote it (the description line is written from the
+    // counts, as in every edition `translate` writes).
+    let kept = en_paragraphs
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| *i != at && !p.starts_with("This week we share") && !p.starts_with("---"))
+        .all(|(_, p)| after.contains(p));
+    assert!(kept, "{after}");
+}
+
 /// The corpus's English editions against their Chinese sources: the broken ones the history
 /// of the newsletter names are all reported.
 #[test]

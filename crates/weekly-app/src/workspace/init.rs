@@ -166,9 +166,7 @@ pub const GITIGNORE: &str = "\
 # Written by weekly; not for a repository (secrets, readers' addresses, paid text, mail, caches).
 /.weekly-secret
 /weekly.db
-/weekly.db-journal
-/weekly.db-wal
-/weekly.db-shm
+/weekly.db-*
 /site/
 /site-full/
 /.site.spare/

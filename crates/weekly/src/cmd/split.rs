@@ -16,10 +16,11 @@ use weekly_app::splitting::{DraftErrors, Output, SplitDraft, split_draft};
 (`[中文标题---Original Title](url)`) and, optionally, headings. Known section headings are \
 translated from the catalogue of weekly.toml. An English description that is missing is written \
 from the counts.\n\nRe-running on the same draft gives the same files. An output file that \
-exists with other content is kept unless `--force` is given.\n\nExample:\n  weekly split issues/0160/draft.md   # writes issues/0160/zh.md and issues/0160/en.md"
+exists with other content is kept unless `--force` is given.\n\nExamples:\n  weekly split issues/0160/draft.md   # writes issues/0160/zh.md and issues/0160/en.md\n  weekly split 160                    # the same"
 )]
 pub struct Args {
-    /// The bilingual draft (e.g. `issues/0160/draft.md`).
+    /// The bilingual draft (e.g. `issues/0160/draft.md`), or an issue number (its
+    /// `draft.md`).
     pub draft: PathBuf,
     /// The language after `---` (default: the first configured language that is not primary).
     #[arg(long)]
@@ -34,8 +35,21 @@ pub struct Args {
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let workspace = Workspace::load(root)?;
+    // An issue number names that issue's draft.
+    let draft = match args.draft.to_str().and_then(|s| s.parse::<u32>().ok()) {
+        Some(n) if !args.draft.exists() => workspace
+            .issues
+            .iter()
+            .find(|i| i.number == n)
+            .map_or_else(
+                || workspace.root.join("issues").join(format!("{n:04}")),
+                |i| i.dir.clone(),
+            )
+            .join("draft.md"),
+        _ => args.draft.clone(),
+    };
     let request = SplitDraft {
-        draft: args.draft.clone(),
+        draft,
         lang: args.lang.clone(),
         out: args.out.clone(),
         force: args.force,

@@ -128,28 +128,12 @@ pub(super) async fn editions(
         } else {
             None
         };
-        let existing = existing_text
+        let existing_doc = existing_text
             .as_deref()
-            .map(|t| units(&parse(workspace, t, target, &shown)))
-            .unwrap_or_default();
+            .map(|t| parse(workspace, t, target, &shown));
+        let existing = existing_doc.as_ref().map(units).unwrap_or_default();
         let records = records(store, issue.number, target).await?;
         let source_units = units(&source.document);
-        // An edition with no record of ours is rebuilt only when it has the source's shape
-        // (one `split` wrote): then what the editor wrote is kept and only what is missing or
-        // still in the source's language is translated. Another shape was written by hand or
-        // by another tool, and is not ours to rebuild.
-        let same_shape = existing.len() == source_units.len()
-            && existing
-                .iter()
-                .zip(&source_units)
-                .all(|(e, s)| e.id == s.id);
-        if existing_text.is_some() && records.is_empty() && !options.force && !same_shape {
-            progress.event(Event::NotOurs {
-                file: shown,
-                issue: issue.number,
-            });
-            continue;
-        }
         let decisions = plan(
             &source_units,
             &existing,
@@ -158,6 +142,35 @@ pub(super) async fn editions(
             target,
             options.force,
         );
+        // An edition with no record of ours is rebuilt only when it has the source's shape
+        // (as `split` writes one: the same units, the same kind of header) and something in
+        // it is missing or still in the source's language: then what the editor wrote is kept
+        // and only that is translated. Any other such file was written by hand or by another
+        // tool, and is not ours to rebuild.
+        if existing_text.is_some() && records.is_empty() && !options.force {
+            let same_header = match (
+                existing_doc.as_ref().and_then(|d| d.header.as_ref()),
+                source.document.header.as_ref(),
+            ) {
+                (None, None) => true,
+                (Some(a), Some(b)) => std::mem::discriminant(a) == std::mem::discriminant(b),
+                _ => false,
+            };
+            let same_shape = same_header
+                && existing.len() == source_units.len()
+                && existing
+                    .iter()
+                    .zip(&source_units)
+                    .all(|(e, s)| e.id == s.id);
+            let something_to_do = decisions.contains(&Decision::Translate);
+            if !same_shape || !something_to_do {
+                progress.event(Event::NotOurs {
+                    file: shown,
+                    issue: issue.number,
+                });
+                continue;
+            }
+        }
         runs.push(EditionRun {
             records,
             issue: issue.number,
