@@ -188,10 +188,10 @@ fn init_writes_each_shipped_format() {
                 .collect()
         };
         let (mut w, mut s) = (lines(&written), lines(&shipped));
-        while w.last().is_some_and(|l| l.is_empty()) {
+        while w.last().is_some_and(String::is_empty) {
             w.pop();
         }
-        while s.last().is_some_and(|l| l.is_empty()) {
+        while s.last().is_some_and(String::is_empty) {
             s.pop();
         }
         assert_eq!(w, s, "{format}");
