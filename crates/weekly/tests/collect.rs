@@ -303,6 +303,84 @@ fn collect_reports_every_failure_and_keeps_the_rest() {
     );
     assert_eq!(again.status.code(), Some(2));
     assert!(stderr(&again).contains("accepted already"));
+    // Taken back: out of the draft (the description's count with it), back into the inbox,
+    // and accepted again.
+    let back = run(&root, &web, &["inbox", "unaccept", &id]);
+    assert!(back.status.success(), "{}", stderr(&back));
+    assert!(stdout(&back).contains("took #"), "{}", stdout(&back));
+    let draft = std::fs::read_to_string(root.join("issues/0007/draft.md")).unwrap();
+    assert!(
+        !draft.contains("ErrKit") && draft.contains("5 个开源项目"),
+        "{draft}"
+    );
+    // The editions split from the draft still hold it (a featured link is hidden from the
+    // inbox) until the draft is split again.
+    let split = run(
+        &root,
+        &web,
+        &["split", draft_path.to_str().unwrap(), "--force"],
+    );
+    assert!(split.status.success(), "{}", stderr(&split));
+    let listed = stdout(&run(&root, &web, &["inbox", "--json"]));
+    assert!(listed.contains("ErrKit"), "{listed}");
+    let unaccepted_twice = run(&root, &web, &["inbox", "unaccept", &id]);
+    assert!(stderr(&unaccepted_twice).contains("is not accepted"));
+    assert!(
+        run(
+            &root,
+            &web,
+            &["inbox", "accept", &id, "--section", "projects"]
+        )
+        .status
+        .success()
+    );
+    // Once issue 7 went out (a campaign or a publish step recorded), its draft is closed:
+    // accepting names the way forward, and goes to the next issue once `weekly new` made it.
+    let store = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = weekly_store::Store::open(&root.join("weekly.db"))
+            .await
+            .unwrap();
+        store
+            .record_publish_step(7, "site", "2026-12-01T00:00:00Z", "built")
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let () = store;
+    let other = rows
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap().to_string())
+        .find(|other| *other != id)
+        .unwrap();
+    let closed = run(
+        &root,
+        &web,
+        &["inbox", "accept", &other, "--section", "articles"],
+    );
+    assert!(!closed.status.success());
+    assert!(
+        stderr(&closed).contains("issue #7 went out already")
+            && stderr(&closed).contains("weekly new"),
+        "{}",
+        stderr(&closed)
+    );
+    assert!(run(&root, &web, &["new"]).status.success());
+    let next = run(
+        &root,
+        &web,
+        &["inbox", "accept", &other, "--section", "articles"],
+    );
+    assert!(next.status.success(), "{}", stderr(&next));
+    assert!(
+        stdout(&next).contains("issues/0008/draft.md"),
+        "{}",
+        stdout(&next)
+    );
+    assert!(
+        run(&root, &web, &["inbox", "unaccept", &other])
+            .status
+            .success()
+    );
     let bad = run(&root, &web, &["inbox", "accept", "1", "--section", "nope"]);
     assert!(stderr(&bad).contains("--section nope"), "{}", stderr(&bad));
     let first = rows[0]["id"].as_i64().unwrap().to_string();
