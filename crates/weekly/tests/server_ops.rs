@@ -672,3 +672,55 @@ fn slow_clients_are_cut_off_and_health_answers_throughout() {
     });
     drop(server);
 }
+
+/// `weekly db copy` to PostgreSQL while `weekly server` still runs on the SQLite file: a
+/// sign-up after the copy is refused with 503 (the old file is sealed), never kept where
+/// nobody looks; the one before it is in PostgreSQL.
+#[test]
+fn a_sign_up_after_db_copy_is_refused_by_the_old_database_not_lost() {
+    let Some(pg) = common::postgres_database() else {
+        return;
+    };
+    let ws = demo_copy("server-db-copy");
+    let _ = std::fs::remove_file(ws.join("weekly.db"));
+    let server = start_env(&ws, 100, "127.0.0.1:0", None, &[], &[]);
+    let at = server.address.clone();
+    let sign_up = |email: &str| {
+        request(
+            &at,
+            "POST",
+            "/subscribe",
+            FORM,
+            &format!("email={email}%40example.org&lang=en"),
+        )
+    };
+    assert_eq!(sign_up("before").0, 200);
+    let copied = weekly_in(&ws, &[], &["db", "copy", "--to", &pg]);
+    assert!(copied.status.success(), "{}", stderr(&copied));
+    let (status, page) = sign_up("after");
+    assert_eq!(status, 503, "{page}");
+    // PostgreSQL has the sign-up from before the copy, and nothing else.
+    let env = [("WEEKLY_DATABASE_URL", pg.as_str())];
+    let there: Vec<String> = subscribers(&ws, &env)
+        .iter()
+        .map(|s| s["email"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(there, ["before@example.org"]);
+    // The old file kept nothing new either (read without opening it for work).
+    let old = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = weekly_store::Store::connect_unmigrated("sqlite:weekly.db", &ws)
+            .await
+            .unwrap();
+        let rows = store.subscribers(None).await.unwrap();
+        store.close().await;
+        rows.into_iter().map(|s| s.email).collect::<Vec<_>>()
+    });
+    assert_eq!(old, ["before@example.org"]);
+    // And any command on it says where the data went.
+    let refused = weekly_in(&ws, &[], &["subscribers", "list"]);
+    assert!(
+        stderr(&refused).contains("was moved to postgres://"),
+        "{}",
+        stderr(&refused)
+    );
+}
