@@ -253,8 +253,20 @@ impl OpenAiClient {
 
 /// Reads a chat-completion answer.
 pub fn parse_completion(text: &str) -> Result<Completion, LlmError> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| LlmError::Malformed(e.to_string()))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        // What came back, shortened, so that a proxy's error page or an empty body is seen.
+        let shown: String = text
+            .chars()
+            .take(160)
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let shown = if shown.trim().is_empty() {
+            "an empty body".to_owned()
+        } else {
+            format!("`{}`", shown.trim())
+        };
+        LlmError::Malformed(format!("{e} (the server answered {shown})"))
+    })?;
     let content = value["choices"][0]["message"]["content"]
         .as_str()
         .ok_or_else(|| LlmError::Malformed("no choices[0].message.content".into()))?;

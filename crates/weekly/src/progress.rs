@@ -63,7 +63,11 @@ impl SendProgress for SendBar {
                 "recipient",
                 "recipients"
             ),
-            if new { "new" } else { "resumed" }
+            match (new, campaign.finished_at.is_some()) {
+                (true, _) => "new",
+                (false, true) => "sent already: nothing to do",
+                (false, false) => "resumed",
+            }
         ));
     }
 

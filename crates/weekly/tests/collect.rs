@@ -336,7 +336,7 @@ fn collect_reports_every_failure_and_keeps_the_rest() {
     );
     // Once issue 7 went out (a campaign or a publish step recorded), its draft is closed:
     // accepting names the way forward, and goes to the next issue once `weekly new` made it.
-    let store = tokio::runtime::Runtime::new().unwrap().block_on(async {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
         let store = weekly_store::Store::open(&root.join("weekly.db"))
             .await
             .unwrap();
@@ -346,7 +346,6 @@ fn collect_reports_every_failure_and_keeps_the_rest() {
             .unwrap();
         store.close().await;
     });
-    let () = store;
     let other = rows
         .iter()
         .map(|r| r["id"].as_i64().unwrap().to_string())

@@ -348,3 +348,22 @@ fn a_panic_in_a_rebuild_is_reported_and_rebuilding_goes_on() {
         "{page}"
     );
 }
+
+/// A port another program holds is said at once, before anything is built.
+#[test]
+fn serve_on_a_busy_port_says_so_before_building() {
+    let ws = demo_copy("serve-busy");
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port().to_string();
+    let out = common::weekly_at(&ws, &["serve", "--port", &port]);
+    assert!(!out.status.success());
+    let said = common::stderr(&out);
+    assert!(
+        said.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{said}"
+    );
+    assert!(
+        !said.contains("built ") && said.contains("nothing was built"),
+        "{said}"
+    );
+}

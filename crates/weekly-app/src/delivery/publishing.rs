@@ -15,9 +15,27 @@ pub const STEPS: [(&str, &str); 7] = [
     ("readme", "regenerate the READMEs"),
     (
         "disclosure",
-        "make issue ISSUE − free_after free everywhere",
+        "make the issue `free_after` issues older free everywhere",
     ),
 ];
+
+/// What step `step` of publishing `issue` does, in words about this issue (the disclosure
+/// names the issue that becomes free).
+pub fn step_words(step: &str, issue: u32, workspace: &Workspace) -> String {
+    let words = STEPS
+        .iter()
+        .find(|(s, _)| *s == step)
+        .map_or("", |(_, w)| *w);
+    if step != "disclosure" {
+        return words.to_owned();
+    }
+    let free_after = workspace.config.free_after;
+    match issue.checked_sub(free_after).filter(|n| *n > 0) {
+        _ if free_after == 0 => "nothing to disclose: every issue is free".to_owned(),
+        Some(freed) => format!("make issue #{freed} free everywhere ({free_after} issues older)"),
+        None => format!("no issue becomes free yet (issues are free {free_after} issues later)"),
+    }
+}
 
 /// The issue that becomes free with `issue`, and where the public site now shows it whole.
 pub fn disclosure(issue: u32, workspace: &Workspace) -> String {

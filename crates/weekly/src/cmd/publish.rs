@@ -44,11 +44,16 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         bail!("there is no issue #{} in the workspace", args.issue);
     }
     if args.issue < archive.latest() {
+        // An issue newer than this one is on disk: its pages are built too, and the public
+        // site counts the paid window from it.
         printer::status(&format!(
-            "note: #{} is not the latest issue (#{}); the sites are built as of #{}",
-            args.issue,
+            "note: issue #{} is in the workspace too (a draft or written ahead), so the sites \
+             are built as of #{}: its pages are published with #{}; move it out of `issues/` \
+             first to publish only up to #{}",
             archive.latest(),
-            archive.latest()
+            archive.latest(),
+            args.issue,
+            args.issue
         ));
     }
     let runtime = crate::runtime()?;
@@ -68,11 +73,12 @@ fn release(
     store: &Store,
     runtime: &tokio::runtime::Runtime,
 ) -> Result<ExitCode> {
-    for (step, what) in publishing::STEPS {
+    for (step, _) in publishing::STEPS {
         if let Some((at, detail)) = runtime.block_on(store.publish_step(args.issue, step))? {
             printer::out(&format!("✓ {step}: done {at} ({detail})"));
             continue;
         }
+        let what = publishing::step_words(step, args.issue, workspace);
         printer::out(&format!("→ {step}: {what}"));
         let detail = run_step(step, args.issue, workspace, store, runtime)
             .with_context(|| format!("publishing #{} stopped at `{step}`; fix it and run `weekly publish {}` again: the steps done are not done again", args.issue, args.issue))?;
@@ -257,12 +263,13 @@ fn dry_run(
         "the plan for #{} (dry run: nothing is sent, posted, deployed or recorded)",
         args.issue
     ));
-    for (step, what) in publishing::STEPS {
+    for (step, _) in publishing::STEPS {
         let done = runtime.block_on(store.publish_step(args.issue, step))?;
         let state = match &done {
             Some((at, _)) => format!("done {at}, skipped"),
             None => "to do".into(),
         };
+        let what = publishing::step_words(step, args.issue, workspace);
         printer::out(&format!("  {step}: {what} — {state}"));
     }
     // What would go out.

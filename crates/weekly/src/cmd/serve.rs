@@ -228,6 +228,15 @@ fn say_problems(files: &Files) {
 }
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
+    // The port first: a busy one is said at once, before any build.
+    let bound = std::net::TcpListener::bind(("127.0.0.1", args.port)).with_context(|| {
+        format!(
+            "cannot listen on 127.0.0.1:{} (another program has it? try `--port {}`); nothing was built",
+            args.port,
+            args.port.wrapping_add(1)
+        )
+    })?;
+    bound.set_nonblocking(true)?;
     let mut caches = Caches::new();
     let started = Instant::now();
     // What the files were before the first build: an edit made from here on is seen, however
@@ -295,9 +304,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     });
     let live = !args.no_live_reload;
     crate::runtime()?.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
-            .await
-            .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
+        let listener = tokio::net::TcpListener::from_std(bound)?;
         let address = listener.local_addr()?;
         printer::status(&format!("serving http://{address}/ (Ctrl-C stops)"));
         let app = axum::Router::new().fallback(move |uri: Uri, headers: header::HeaderMap| {
