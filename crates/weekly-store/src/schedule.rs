@@ -14,6 +14,8 @@ pub struct Scheduled {
     pub issue: u32,
     /// Only this language (empty: every language).
     pub lang: String,
+    /// `send` (the issue's campaigns) or `publish` (every step of `weekly publish`).
+    pub what: String,
     /// When (RFC 3339, UTC).
     pub due_at: String,
     /// `waiting`, `running`, `done`, `failed` or `cancelled`.
@@ -24,14 +26,24 @@ pub struct Scheduled {
     pub done_at: Option<String>,
 }
 
-type Row = (i64, i64, String, String, String, String, Option<String>);
+type Row = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+);
 
 fn from_row(row: Row) -> Scheduled {
-    let (id, issue, lang, due_at, state, note, done_at) = row;
+    let (id, issue, lang, what, due_at, state, note, done_at) = row;
     Scheduled {
         id,
         issue: u32::try_from(issue).unwrap_or(0),
         lang,
+        what,
         due_at,
         state,
         note,
@@ -40,21 +52,25 @@ fn from_row(row: Row) -> Scheduled {
 }
 
 impl Store {
-    /// Schedules issue `issue` (in `lang`, empty for all) to be sent at `due_at`; its id.
-    /// One waiting send per issue and language: a second replaces the first's time.
+    /// Schedules `what` (`send` or `publish`) of issue `issue` (in `lang`, empty for all) at
+    /// `due_at`; its id. One waiting row per issue, language and kind: a second replaces the
+    /// first's time.
     pub async fn schedule_send(
         &self,
         issue: u32,
         lang: &str,
+        what: &str,
         due_at: &str,
         now: &str,
     ) -> Result<i64, StoreError> {
         let mut tx = self.atomic_transaction().await?;
         let waiting: Option<(i64,)> = sqlx::query_as(
-            "SELECT id FROM scheduled_send WHERE issue = $1 AND lang = $2 AND state = 'waiting'",
+            "SELECT id FROM scheduled_send WHERE issue = $1 AND lang = $2 AND what = $3 \
+             AND state = 'waiting'",
         )
         .bind(i64::from(issue))
         .bind(lang)
+        .bind(what)
         .fetch_optional(&mut *tx)
         .await?;
         let id = if let Some((id,)) = waiting {
@@ -66,11 +82,12 @@ impl Store {
             id
         } else {
             let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO scheduled_send (issue, lang, due_at, created_at) \
-                 VALUES ($1, $2, $3, $4) RETURNING id",
+                "INSERT INTO scheduled_send (issue, lang, what, due_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
             .bind(i64::from(issue))
             .bind(lang)
+            .bind(what)
             .bind(due_at)
             .bind(now)
             .fetch_one(&mut *tx)
@@ -84,7 +101,7 @@ impl Store {
     /// Every scheduled send, the latest first.
     pub async fn scheduled_sends(&self) -> Result<Vec<Scheduled>, StoreError> {
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT id, issue, lang, due_at, state, note, done_at FROM scheduled_send \
+            "SELECT id, issue, lang, what, due_at, state, note, done_at FROM scheduled_send \
              ORDER BY due_at DESC, id DESC",
         )
         .fetch_all(&self.pool)
@@ -137,7 +154,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let row: Row = sqlx::query_as(
-            "SELECT id, issue, lang, due_at, state, note, done_at FROM scheduled_send WHERE id = $1",
+            "SELECT id, issue, lang, what, due_at, state, note, done_at FROM scheduled_send WHERE id = $1",
         )
         .bind(id)
         .fetch_one(&mut *tx)
@@ -197,13 +214,13 @@ mod tests {
         for (engine, store) in crate::testdb::stores().await {
             let t = |s: &str| format!("2026-12-12T08:00:{s}Z");
             let id = store
-                .schedule_send(3, "", &t("10"), &t("00"))
+                .schedule_send(3, "", "send", &t("10"), &t("00"))
                 .await
                 .unwrap();
             // Scheduling again moves the time; it is still one row.
             assert_eq!(
                 store
-                    .schedule_send(3, "", &t("05"), &t("01"))
+                    .schedule_send(3, "", "send", &t("05"), &t("01"))
                     .await
                     .unwrap(),
                 id
@@ -256,7 +273,7 @@ mod tests {
             );
             // A waiting one can be cancelled, and then never runs.
             let other = store
-                .schedule_send(4, "en", &t("40"), &t("00"))
+                .schedule_send(4, "en", "send", &t("40"), &t("00"))
                 .await
                 .unwrap();
             assert!(store.cancel_send(other, &t("01")).await.unwrap());

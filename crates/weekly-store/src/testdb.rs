@@ -275,7 +275,13 @@ pub async fn fill(store: &Store) {
         .await
         .unwrap();
     store
-        .schedule_send(8, "en", "2026-12-12T00:00:00Z", "2026-12-01T00:00:04Z")
+        .schedule_send(
+            8,
+            "en",
+            "send",
+            "2026-12-12T00:00:00Z",
+            "2026-12-01T00:00:04Z",
+        )
         .await
         .unwrap();
 }

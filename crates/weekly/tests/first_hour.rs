@@ -234,6 +234,47 @@ fn a_new_editor_sends_issue_one_without_a_trap() {
         1
     );
 
+    // publish --at: the server runs every step of `weekly publish` at the time; the mail
+    // step finds the campaigns sent already (nobody gets the issue twice) and the README's
+    // list is written.
+    let due = chrono::Local::now() + chrono::Duration::seconds(2);
+    let said = run(&[
+        "publish",
+        "1",
+        "--at",
+        &due.format("%Y-%m-%d %H:%M:%S").to_string(),
+    ]);
+    assert!(said.contains("scheduled publish #2"), "{said}");
+    let started = Instant::now();
+    let listed = loop {
+        let listed = run(&["campaigns"]);
+        let line = listed
+            .lines()
+            .find(|l| l.contains("scheduled #2"))
+            .unwrap_or("")
+            .to_owned();
+        if line.contains("— done")
+            || line.contains("— failed")
+            || started.elapsed() > Duration::from_secs(60)
+        {
+            break line;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        listed.contains("publish issue 1") && listed.contains("— done"),
+        "{listed}"
+    );
+    let readme = std::fs::read_to_string(ws.join("README.md")).unwrap();
+    assert!(readme.contains("从零开始"), "{readme}");
+    assert_eq!(
+        mails(&maildir)
+            .iter()
+            .filter(|(_, m)| m.contains("To: reader@example.org"))
+            .count(),
+        1
+    );
+
     // doctor --offline: contacts nothing, says what is there.
     let o = weekly_at(&ws, &["doctor", "--offline"]);
     let said = stdout(&o);

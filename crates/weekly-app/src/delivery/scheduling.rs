@@ -1,6 +1,7 @@
-//! Sends at a chosen time (`weekly send N --at "2026-12-12 08:00"`): the time read in local
-//! time or RFC 3339, the send checked and stored now, and carried out by any running
-//! `weekly server` once it is due ([`run_due`], called every second), once, across restarts.
+//! Sends and releases at a chosen time (`weekly send N --at "2026-12-12 08:00"`, `weekly
+//! publish N --at …`): the time read in local time or RFC 3339, the job checked and stored now,
+//! and carried out by any running `weekly server` once it is due ([`run_due`], called every
+//! second), once, across restarts.
 
 use crate::sender::{Progress, SendReport};
 use crate::sending::{SendProgress, SendRequest};
@@ -47,12 +48,32 @@ pub fn parse_local(text: &str) -> Result<DateTime<Utc>> {
     parse_when(text, &Local)
 }
 
-/// Schedules issue `number` (in `lang`, else every language) to be sent at `when`: its
-/// campaigns are made now to find any problem early (nothing is stored but the schedule);
-/// the schedule's id.
+/// What a schedule carries out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// The issue's campaigns (`weekly send N`).
+    Send,
+    /// Every step of `weekly publish N`.
+    Publish,
+}
+
+impl Job {
+    /// The word stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Job::Send => "send",
+            Job::Publish => "publish",
+        }
+    }
+}
+
+/// Schedules `job` of issue `number` (a send in `lang`, else every language) at `when`: the
+/// issue's campaigns are made now to find any problem early (nothing is stored but the
+/// schedule); the schedule's id.
 pub async fn schedule(
     workspace: &Workspace,
     store: &Store,
+    job: Job,
     number: u32,
     lang: Option<&str>,
     when: DateTime<Utc>,
@@ -60,9 +81,10 @@ pub async fn schedule(
 ) -> Result<i64> {
     if when <= now {
         bail!(
-            "{} is not in the future (now is {}); send now with `weekly send {number}`",
+            "{} is not in the future (now is {}); run `weekly {} {number}` now instead",
             weekly_store::time::of(when),
-            weekly_store::time::of(now)
+            weekly_store::time::of(now),
+            job.as_str()
         );
     }
     let archive = crate::archive::Archive::load(workspace)?;
@@ -74,6 +96,7 @@ pub async fn schedule(
         .schedule_send(
             number,
             &lang,
+            job.as_str(),
             &weekly_store::time::of(when),
             &weekly_store::time::of(now),
         )
@@ -95,10 +118,10 @@ impl SendProgress for Quiet {
     fn nothing_to_send(&self) {}
 }
 
-/// Carries out the earliest scheduled send that is due, when there is one nobody holds: the
+/// Carries out the earliest scheduled job that is due, when there is one nobody holds: the
 /// workspace at `root` is read again (the issue may be newer than the server), the issue's
-/// campaigns created and sent while `worker`'s claim is renewed, and the schedule ended as
-/// done or failed. The schedule and a line saying what happened.
+/// campaigns created and sent (or `weekly publish` run) while `worker`'s claim is renewed, and
+/// the schedule ended as done or failed. The schedule and a line saying what happened.
 pub async fn run_due(
     root: &Path,
     store: &Store,
@@ -127,34 +150,64 @@ pub async fn run_due(
             }
         })
     };
-    let outcome = async {
-        let workspace = Workspace::load(root)?;
-        let request = SendRequest {
-            issue: Some(due.issue),
-            lang: (!due.lang.is_empty()).then(|| due.lang.clone()),
-        };
-        crate::sending::send(&workspace, store, &request, &Quiet).await
-    }
-    .await;
-    renewing.abort();
-    let (state, note) = match &outcome {
-        Ok(report) => (
-            "done",
-            format!(
+    let outcome = if due.what == Job::Publish.as_str() {
+        publish(root, due.issue).await
+    } else {
+        async {
+            let workspace = Workspace::load(root)?;
+            let request = SendRequest {
+                issue: Some(due.issue),
+                lang: (!due.lang.is_empty()).then(|| due.lang.clone()),
+            };
+            let report = crate::sending::send(&workspace, store, &request, &Quiet).await?;
+            Ok(format!(
                 "{} sent, {} refused for good, {} to try again",
                 report.sent, report.failed, report.deferred
-            ),
-        ),
+            ))
+        }
+        .await
+    };
+    renewing.abort();
+    let (state, note) = match &outcome {
+        Ok(note) => ("done", note.clone()),
         Err(e) => ("failed", format!("{e:#}")),
     };
     store
         .finish_send(due.id, worker, state, &note, &weekly_store::time::now())
         .await?;
     let line = format!(
-        "scheduled send #{} of issue {} ({}): {state}, {note}",
-        due.id, due.issue, due.due_at
+        "scheduled {} #{} of issue {} ({}): {state}, {note}",
+        due.what, due.id, due.issue, due.due_at
     );
     Ok(Some((due, line)))
+}
+
+/// `weekly publish ISSUE` of the workspace at `root`, run by this same program as a child
+/// (the server's environment, its mail server and secrets, is the one publishing needs): its
+/// last line, or its error.
+async fn publish(root: &Path, issue: u32) -> Result<String> {
+    let program = std::env::current_exe().map_err(|e| anyhow!("cannot find this program: {e}"))?;
+    let out = tokio::process::Command::new(program)
+        .arg("--workspace")
+        .arg(root)
+        .args(["publish", &issue.to_string()])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .map_err(|e| anyhow!("cannot run `weekly publish {issue}`: {e}"))?;
+    let last = |bytes: &[u8]| {
+        String::from_utf8_lossy(bytes)
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .to_owned()
+    };
+    if out.status.success() {
+        Ok(last(&out.stdout))
+    } else {
+        bail!("`weekly publish {issue}` failed: {}", last(&out.stderr))
+    }
 }
 
 #[cfg(test)]

@@ -35,9 +35,38 @@ pub struct Args {
     /// Where `--dry-run` writes (default: `outbox/` in the workspace).
     #[arg(long, requires = "dry_run")]
     pub outbox: Option<PathBuf>,
+    /// Publish at this time instead of now: `2026-12-12 08:00` (local time) or RFC 3339 with
+    /// an offset. Stored; a running `weekly server` runs `weekly publish` then, once, across
+    /// restarts. `weekly campaigns` lists it, `--cancel` cancels it.
+    #[arg(long, value_name = "TIME", conflicts_with = "dry_run")]
+    pub at: Option<String>,
 }
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
+    if let Some(at) = &args.at {
+        let when = weekly_app::scheduling::parse_local(at)?;
+        return super::with_store(root, async |workspace, store| {
+            let id = weekly_app::scheduling::schedule(
+                workspace,
+                store,
+                weekly_app::scheduling::Job::Publish,
+                args.issue,
+                None,
+                when,
+                chrono::Utc::now(),
+            )
+            .await?;
+            let local = when.with_timezone(&chrono::Local);
+            printer::out(&format!(
+                "scheduled publish #{id}: issue {} at {} ({}); a running `weekly server` runs every step then \
+                 (`weekly campaigns --cancel {id}` cancels it)",
+                args.issue,
+                local.format("%Y-%m-%d %H:%M:%S %:z"),
+                weekly_store::time::of(when)
+            ));
+            Ok(ExitCode::SUCCESS)
+        });
+    }
     let workspace = Workspace::load(root)?;
     let archive = Archive::load(&workspace)?;
     if archive.issue(args.issue).is_none() {

@@ -97,6 +97,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             let id = weekly_app::scheduling::schedule(
                 workspace,
                 store,
+                weekly_app::scheduling::Job::Send,
                 number,
                 args.lang.as_deref(),
                 when,
@@ -190,13 +191,14 @@ pub fn campaigns(args: &CampaignsArgs, root: &Path) -> Result<ExitCode> {
         }
         for s in &scheduled {
             let lang = if s.lang.is_empty() { "all" } else { &s.lang };
+            let what = &s.what;
             let end = match (&s.done_at, s.note.is_empty()) {
                 (Some(at), false) => format!(" at {at}: {}", s.note),
                 (Some(at), true) => format!(" at {at}"),
                 (None, _) => String::new(),
             };
             printer::out(&format!(
-                "scheduled #{}: issue {} ({lang}) at {} — {}{end}",
+                "scheduled #{}: {what} issue {} ({lang}) at {} — {}{end}",
                 s.id, s.issue, s.due_at, s.state
             ));
         }
