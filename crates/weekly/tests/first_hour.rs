@@ -255,7 +255,7 @@ fn a_new_editor_sends_issue_one_without_a_trap() {
             .to_owned();
         if line.contains("— done")
             || line.contains("— failed")
-            || started.elapsed() > Duration::from_secs(60)
+            || started.elapsed() > Duration::from_mins(1)
         {
             break line;
         }
