@@ -677,6 +677,7 @@ fn every_issue_page_names_its_open_graph_card_and_the_card_is_drawn() {
             assert!(page.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
             let png = std::fs::read(dir.join("og.png")).unwrap();
             assert_eq!(png_size(&png), Some((1200, 630)), "{}", dir.display());
+            right_padding_is_clear(&png, &dir);
             distinct.insert(png);
             checked += 1;
         }
@@ -687,6 +688,32 @@ fn every_issue_page_names_its_open_graph_card_and_the_card_is_drawn() {
     // Drawn once: the cache holds one file per distinct card, and a rebuild draws none.
     let cached = std::fs::read_dir(&cache).unwrap().count();
     assert!(cached >= checked, "{cached} cached for {checked} cards");
+}
+
+/// Nothing of a card is drawn in its right-most 40 px: every pixel there is the background's
+/// colour (the top-right corner's).
+fn right_padding_is_clear(png: &[u8], dir: &Path) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    let channels = info.color_type.samples();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let at = |x: usize, y: usize| {
+        let i = (y * w + x) * channels;
+        &pixels[i..i + 3]
+    };
+    let background = at(w - 1, 0).to_vec();
+    for y in 0..h {
+        for x in w - 40..w {
+            assert_eq!(
+                at(x, y),
+                &background[..],
+                "{}: ink at ({x}, {y})",
+                dir.display()
+            );
+        }
+    }
 }
 
 /// Two offers, never confused: the call that promises every issue in full leads to the paid
