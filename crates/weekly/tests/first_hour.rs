@@ -311,3 +311,76 @@ fn a_new_editor_sends_issue_one_without_a_trap() {
         assert!(status.contains("weekly.toml") && status.contains("issues/0001/zh.md"));
     }
 }
+
+/// `weekly doctor` contacts what is configured and says what is missing: a mail server that
+/// answers (ok), one that does not (missing, exit 1), a secret file others may read.
+#[test]
+fn doctor_says_what_is_missing_and_what_to_do() {
+    if !common::python_module("aiosmtpd", "aiosmtpd") {
+        return;
+    }
+    let ws = common::demo_copy("doctor");
+    let _ = std::fs::remove_file(ws.join("weekly.db"));
+    let config = std::fs::read_to_string(ws.join("weekly.toml")).unwrap();
+    std::fs::write(
+        ws.join("weekly.toml"),
+        format!("{config}\n[smtp]\nfrom = \"Rust 星期刊 <weekly@example.org>\"\n"),
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let Some(_smtp) = smtp_server(port, &tmp.path().join("maildir")) else {
+        return;
+    };
+    let doctor = |smtp: &str, args: &[&str]| {
+        let mut all = vec!["doctor"];
+        all.extend_from_slice(args);
+        common::weekly_command(&ws, &all)
+            .env("WEEKLY_SMTP_URL", smtp)
+            .env_remove("WEEKLY_TELEGRAM_BOT_TOKEN")
+            .env_remove("WEEKLY_LLM_API_KEY")
+            .output()
+            .unwrap()
+    };
+    let good = doctor(&format!("smtp://127.0.0.1:{port}?tls=none"), &[]);
+    let said = stdout(&good);
+    assert!(said.contains("ok   mail server: connected"), "{said}");
+    assert!(said.contains("--   Telegram bot: no bot token"), "{said}");
+    assert_eq!(good.status.code(), Some(0), "{said}{}", stderr(&good));
+    // Nothing listens on this port: missing, with what to check, and exit 1.
+    let dead = free_port();
+    let bad = doctor(&format!("smtp://127.0.0.1:{dead}?tls=none"), &[]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stdout(&bad).contains("MISS mail server"),
+        "{}",
+        stdout(&bad)
+    );
+    // Offline, it is not contacted at all.
+    let offline = doctor(&format!("smtp://127.0.0.1:{dead}?tls=none"), &["--offline"]);
+    assert!(
+        stdout(&offline).contains("--   mail server: offline"),
+        "{}",
+        stdout(&offline)
+    );
+    // A secret file others may read is missing its protection.
+    std::fs::write(
+        ws.join(".weekly-secret"),
+        "0123456789abcdef0123456789abcdef",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(
+        ws.join(".weekly-secret"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let open = doctor(&format!("smtp://127.0.0.1:{port}?tls=none"), &["--offline"]);
+    assert!(
+        stdout(&open).contains("MISS secret file: mode 644"),
+        "{}",
+        stdout(&open)
+    );
+    assert!(stdout(&open).contains("chmod 600"), "{}", stdout(&open));
+    assert_eq!(open.status.code(), Some(1));
+}
