@@ -9,6 +9,7 @@
 use crate::common;
 
 use common::{Killed, free_port, smtp_server, stderr, stdout, weekly_at};
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -369,7 +370,6 @@ fn doctor_says_what_is_missing_and_what_to_do() {
         "0123456789abcdef0123456789abcdef",
     )
     .unwrap();
-    use std::os::unix::fs::PermissionsExt as _;
     std::fs::set_permissions(
         ws.join(".weekly-secret"),
         std::fs::Permissions::from_mode(0o644),
