@@ -17,8 +17,9 @@ pub mod workspace;
 // Every module under its old name too, so that `weekly_app::archive` and `crate::archive` keep
 // working: the folders group them by concern.
 pub use delivery::{
-    announcing, bounces, campaign, email_edition, mail, mail_texts, publishing, scheduling, sender,
-    sending, smtp_pool, subscriber_lists, subscribers, subscription, tokens, transport,
+    announcing, bounces, campaign, channels, email_edition, mail, mail_texts, publishing,
+    scheduling, sender, sending, smtp_pool, subscriber_lists, subscribers, subscription, tokens,
+    transport,
 };
 pub use editorial::{
     checking, collector, digest, drafter, inbox, new_issue, splitting, submissions, translation,

@@ -552,6 +552,51 @@ impl Store {
             .collect())
     }
 
+    /// Records step `step` of publishing `issue` as done at `now` with `detail`, replacing an
+    /// earlier record of it (a channel's draft, updated).
+    pub async fn set_publish_step(
+        &self,
+        issue: u32,
+        step: &str,
+        now: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO publish_step (issue, step, done_at, detail) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (issue, step) DO UPDATE SET done_at = excluded.done_at, \
+             detail = excluded.detail",
+        )
+        .bind(i64::from(issue))
+        .bind(step)
+        .bind(now)
+        .bind(detail)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Every recorded step whose name starts with `prefix` (of `issue`, or of every issue):
+    /// (issue, step, done at, detail), by issue then step.
+    pub async fn publish_steps(
+        &self,
+        prefix: &str,
+        issue: Option<u32>,
+    ) -> Result<Vec<(u32, String, String, String)>, StoreError> {
+        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT issue, step, done_at, detail FROM publish_step \
+             WHERE substr(step, 1, length($1)) = $1 AND ($2 = 0 OR issue = $2) \
+             ORDER BY issue, step",
+        )
+        .bind(prefix)
+        .bind(i64::from(issue.unwrap_or(0)))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(i, s, d, t)| (u32::try_from(i).unwrap_or(0), s, d, t))
+            .collect())
+    }
+
     /// Whether step `step` of publishing `issue` is done, and its note.
     pub async fn publish_step(
         &self,

@@ -61,6 +61,10 @@ enum Command {
     /// Exit status: 0 when there are no errors (warnings allowed), 1 when there are errors,
     /// 2 when the check could not run.
     Check(cmd::check::Args),
+    /// What the channels of `[channels.NAME]` (Mastodon, Bluesky, dev.to, WordPress, Ghost)
+    /// made for each issue, with links.
+    #[command(subcommand)]
+    Channels(cmd::channels::Command),
     /// Check what the workspace needs (fonts, Chromium, the database, the mail server, the
     /// Telegram bot, the model, the secret's mode) before it is needed.
     Doctor(cmd::doctor::Args),
@@ -154,6 +158,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&args, &workspace),
         Command::Info(args) => cmd::info::run(&args, &workspace),
         Command::Doctor(args) => cmd::doctor::run(&args, &workspace),
+        Command::Channels(command) => cmd::channels::run(&command, &workspace),
         Command::Import(args) => cmd::import::run(&args),
         Command::Split(args) => cmd::split::run(&args, &workspace),
         Command::Stats(args) => cmd::stats::run(&args, &workspace),

@@ -7,6 +7,7 @@ mod common;
 mod assistant;
 mod bounces;
 mod campaigns;
+mod channels;
 mod cli;
 mod collect;
 mod database;

@@ -5,6 +5,7 @@
 pub mod announcing;
 pub mod bounces;
 pub mod campaign;
+pub mod channels;
 pub mod email_edition;
 pub mod mail;
 pub mod mail_texts;

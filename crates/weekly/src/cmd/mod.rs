@@ -3,6 +3,7 @@
 pub mod announce;
 pub mod bounces;
 pub mod build;
+pub mod channels;
 pub mod check;
 pub mod collect;
 pub mod db;

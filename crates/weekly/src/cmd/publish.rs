@@ -115,8 +115,49 @@ fn release(
         runtime.block_on(store.record_publish_step(args.issue, step, &now, &detail))?;
         printer::out(&format!("✓ {step}: {detail}"));
     }
+    // The channels: every run, so that a draft is brought up to date; an announcement made
+    // before is kept, never posted again.
+    let outcomes = runtime.block_on(weekly_app::channels::publish(
+        workspace, store, args.issue, None,
+    ))?;
+    let failed = print_channels(&outcomes);
+    if failed > 0 {
+        printer::status(&format!(
+            "{} failed: run `weekly publish {}` again to retry (what was posted is not posted again)",
+            printer::count(failed, "channel", "channels"),
+            args.issue
+        ));
+        return Ok(ExitCode::from(1));
+    }
     printer::out(&format!("issue #{} is published", args.issue));
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line per channel; how many failed.
+fn print_channels(outcomes: &[weekly_app::channels::Outcome]) -> usize {
+    let mut failed = 0;
+    for o in outcomes {
+        let line = match &o.result {
+            Ok(weekly_channels::Done::Created(r)) => format!(
+                "✓ channel {} ({}): #{} posted: {}",
+                o.name, o.kind, o.issue, r.url
+            ),
+            Ok(weekly_channels::Done::Updated(r)) => format!(
+                "✓ channel {} ({}): #{} draft updated: {}",
+                o.name, o.kind, o.issue, r.url
+            ),
+            Ok(weekly_channels::Done::Kept(r)) => format!(
+                "✓ channel {} ({}): #{} posted before, not again: {}",
+                o.name, o.kind, o.issue, r.url
+            ),
+            Err(e) => {
+                failed += 1;
+                format!("✗ channel {} ({}): #{}: {e}", o.name, o.kind, o.issue)
+            }
+        };
+        printer::out(&line);
+    }
+    failed
 }
 
 /// Runs one step for real; returns its note.
@@ -300,6 +341,28 @@ fn dry_run(
         };
         let what = publishing::step_words(step, args.issue, workspace);
         printer::out(&format!("  {step}: {what} — {state}"));
+    }
+    // What the channels would be sent, one request body each (no secret in them).
+    let channels_dir = outbox.join("channels");
+    let outcomes = runtime.block_on(weekly_app::channels::publish(
+        workspace,
+        store,
+        args.issue,
+        Some(&channels_dir),
+    ))?;
+    for o in &outcomes {
+        match &o.result {
+            Ok(done) => printer::out(&format!(
+                "  channel {} ({}): {}",
+                o.name,
+                o.kind,
+                done.remote().url
+            )),
+            Err(e) => printer::out(&format!(
+                "  channel {} ({}): cannot be made: {e}",
+                o.name, o.kind
+            )),
+        }
     }
     // What would go out.
     let langs = weekly_app::campaign::campaign_languages(workspace, archive, args.issue, None)?;

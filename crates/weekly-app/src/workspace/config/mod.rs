@@ -68,6 +68,9 @@ struct RawConfig {
     /// of Python Trending Weekly's repository).
     #[serde(default = "default_import")]
     import: Spanned<ImportConfig>,
+    /// `[channels.NAME]`: the services `weekly publish` posts the issue to.
+    #[serde(default = "default_channels")]
+    channels: Spanned<BTreeMap<String, ChannelConfig>>,
     /// `[check]`: rule code → `off`, `warning` or `error`.
     #[serde(default)]
     check: BTreeMap<Spanned<String>, Spanned<String>>,
@@ -507,6 +510,39 @@ pub struct Config {
     pub import: ImportConfig,
     /// `[check]`: the rules this newsletter turns off, down or up.
     pub check: weekly_check::Levels,
+    /// `[channels.NAME]`, by name.
+    pub channels: BTreeMap<String, ChannelConfig>,
+}
+
+fn default_channels() -> Spanned<BTreeMap<String, ChannelConfig>> {
+    Spanned::new(0..0, BTreeMap::new())
+}
+
+/// `[channels.NAME]`: a service `weekly publish` posts to (its secret comes from the
+/// environment: `WEEKLY_CHANNEL_<NAME>_SECRET`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelConfig {
+    /// `mastodon`, `bluesky`, `devto`, `wordpress` or `ghost`.
+    pub kind: String,
+    /// The service's base URL (`https://mastodon.social`, `https://bsky.social`,
+    /// `https://dev.to`, `https://blog.example.org`).
+    pub api_url: String,
+    /// The account where one is needed: the Bluesky handle, the WordPress user.
+    #[serde(default)]
+    pub user: String,
+    /// The edition's language (default: the primary one).
+    #[serde(default)]
+    pub language: String,
+    /// `announcement` (a line and the link: Mastodon and Bluesky), `teaser` (the titles) or
+    /// `full` (the whole issue, for drafts on dev.to, WordPress and Ghost). Default:
+    /// `announcement` for the short ones, `teaser` for the others.
+    #[serde(default)]
+    pub edition: String,
+    /// `issue` (with the issue, the default) or `disclosure` (with the issue that becomes
+    /// free as this one comes out: its full text).
+    #[serde(default)]
+    pub when: String,
 }
 
 /// A configuration problem with its position.

@@ -2,9 +2,9 @@
 //! function of its own; every error names the file, line and column of the value at fault.
 
 use super::{
-    BTreeMap, Catalogue, Config, ConfigError, DatabaseConfig, DigestConfig, Lang, RawConfig,
-    RawSection, SeasonRange, Seasons, SectionDef, SectionKey, SiteSettings, SmtpConfig, Spanned,
-    TranslateConfig, parse_offset, position,
+    BTreeMap, Catalogue, ChannelConfig, Config, ConfigError, DatabaseConfig, DigestConfig, Lang,
+    RawConfig, RawSection, SeasonRange, Seasons, SectionDef, SectionKey, SiteSettings, SmtpConfig,
+    Spanned, TranslateConfig, parse_offset, position,
 };
 
 /// Where errors point: the file's text and name.
@@ -77,6 +77,7 @@ impl Config {
                 .map_err(|message| at.error(span, message))?
         };
         let site = site(&at, &raw.site, &languages)?;
+        let channels = channels(&at, &raw.channels, &languages)?;
         Ok(Config {
             name,
             base_url: raw.base_url.get_ref().trim_end_matches('/').to_owned(),
@@ -100,6 +101,7 @@ impl Config {
             digest: raw.digest.into_inner(),
             import,
             check: check(&at, &raw.check)?,
+            channels,
         })
     }
 }
@@ -301,6 +303,73 @@ fn site(
         }
     }
     Ok(site)
+}
+
+fn channels(
+    at: &At<'_>,
+    raw: &Spanned<BTreeMap<String, ChannelConfig>>,
+    languages: &[Lang],
+) -> Result<BTreeMap<String, ChannelConfig>, ConfigError> {
+    let mut out = raw.get_ref().clone();
+    for (name, channel) in &mut out {
+        let fail =
+            |message: String| Err(at.error(raw.span(), format!("`channels.{name}`: {message}")));
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return fail("a channel's name is letters, digits, `-` and `_`".into());
+        }
+        let Some(kind) = weekly_channels::Kind::parse(&channel.kind) else {
+            return fail(format!(
+                "`kind = \"{}\"` is not one we post to ({})",
+                channel.kind,
+                weekly_channels::Kind::WORDS
+            ));
+        };
+        let url = channel.api_url.trim();
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return fail(format!("`api_url = \"{url}\"` is not an http(s) URL"));
+        }
+        if matches!(
+            kind,
+            weekly_channels::Kind::Bluesky | weekly_channels::Kind::Wordpress
+        ) && channel.user.trim().is_empty()
+        {
+            return fail(format!("a {} channel needs `user`", kind.as_str()));
+        }
+        if !channel.language.is_empty() && !languages.iter().any(|l| l.as_str() == channel.language)
+        {
+            return fail(format!(
+                "`language = \"{}\"` is not one of the `languages`",
+                channel.language
+            ));
+        }
+        if channel.edition.is_empty() {
+            channel.edition = if kind.updatable() {
+                "teaser"
+            } else {
+                "announcement"
+            }
+            .into();
+        }
+        if !["announcement", "teaser", "full"].contains(&channel.edition.as_str()) {
+            return fail(format!(
+                "`edition = \"{}\"`: use announcement, teaser or full",
+                channel.edition
+            ));
+        }
+        if channel.when.is_empty() {
+            channel.when = "issue".into();
+        }
+        if !["issue", "disclosure"].contains(&channel.when.as_str()) {
+            return fail(format!(
+                "`when = \"{}\"`: use issue or disclosure",
+                channel.when
+            ));
+        }
+    }
+    Ok(out)
 }
 
 fn database(at: &At<'_>, raw: &Spanned<DatabaseConfig>) -> Result<DatabaseConfig, ConfigError> {

@@ -1,0 +1,179 @@
+//! `weekly publish` on the channels of `[channels.NAME]`, against stand-ins that hold to each
+//! service's documented contract (`weekly-fake-channels`): one Mastodon status, one Bluesky post
+//! with a link facet on UTF-8 byte boundaries, a dev.to, a WordPress and a Ghost draft; a second
+//! run updates the drafts and posts nothing new; `channels status` lists each with its URL; a
+//! refused secret stops only its channel; no secret in any output or outbox file.
+
+use crate::common;
+
+use common::{demo_copy, stderr, stdout};
+use std::path::Path;
+use weekly_fake_channels::{FakeChannels, Secrets};
+
+const GHOST_KEY: &str =
+    "65d0c0ffee:8f3a9b2c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8";
+
+fn secrets() -> Secrets {
+    Secrets {
+        mastodon_token: "masto-token-planted-1".into(),
+        bluesky_handle: "weekly.example.org".into(),
+        bluesky_password: "bsky-app-pass-planted-2".into(),
+        devto_key: "devto-key-planted-3".into(),
+        wordpress_user: "editor".into(),
+        wordpress_password: "abcd EFGH ijkl MNOP qrst UVWX".into(),
+        ghost_key: GHOST_KEY.into(),
+    }
+}
+
+fn configure(ws: &Path, url: &str) {
+    let config = std::fs::read_to_string(ws.join("weekly.toml")).unwrap();
+    let channels = format!(
+        "\n[channels.masto]\nkind = \"mastodon\"\napi_url = \"{url}\"\n\
+         \n[channels.sky]\nkind = \"bluesky\"\napi_url = \"{url}\"\nuser = \"weekly.example.org\"\n\
+         \n[channels.devto]\nkind = \"devto\"\napi_url = \"{url}\"\nlanguage = \"en\"\n\
+         \n[channels.blog]\nkind = \"wordpress\"\napi_url = \"{url}\"\nuser = \"editor\"\n\
+         \n[channels.ghost]\nkind = \"ghost\"\napi_url = \"{url}\"\n"
+    );
+    std::fs::write(ws.join("weekly.toml"), config + &channels).unwrap();
+}
+
+fn weekly(ws: &Path, args: &[&str], devto_key: &str) -> std::process::Output {
+    let s = secrets();
+    common::weekly_command(ws, args)
+        .env("WEEKLY_CHANNEL_MASTO_SECRET", &s.mastodon_token)
+        .env("WEEKLY_CHANNEL_SKY_SECRET", &s.bluesky_password)
+        .env("WEEKLY_CHANNEL_DEVTO_SECRET", devto_key)
+        .env("WEEKLY_CHANNEL_BLOG_SECRET", &s.wordpress_password)
+        .env("WEEKLY_CHANNEL_GHOST_SECRET", GHOST_KEY)
+        .env("WEEKLY_SECRET", "channels-test-secret-0123456789abcdef")
+        .output()
+        .unwrap()
+}
+
+fn no_secret_in(text: &str) {
+    let s = secrets();
+    let ghost_secret = GHOST_KEY.split_once(':').unwrap().1;
+    for secret in [
+        s.mastodon_token.as_str(),
+        &s.bluesky_password,
+        &s.devto_key,
+        &s.wordpress_password,
+        ghost_secret,
+    ] {
+        assert!(!text.contains(secret), "a secret in: {text}");
+    }
+}
+
+#[test]
+fn publish_posts_to_every_channel_once_and_updates_the_drafts() {
+    let fake = FakeChannels::start(secrets()).unwrap();
+    let ws = demo_copy("channels");
+    let _ = std::fs::remove_file(ws.join("weekly.db"));
+    configure(&ws, &fake.url());
+    let key = secrets().devto_key;
+
+    // The dry run writes each request body and posts nothing.
+    let dry = weekly(&ws, &["publish", "7", "--dry-run"], &key);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    let body = std::fs::read_to_string(ws.join("outbox/channels/sky.json")).unwrap();
+    assert!(body.contains("app.bsky.feed.post"), "{body}");
+    for entry in walkdir::WalkDir::new(ws.join("outbox"))
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_file() {
+            no_secret_in(&String::from_utf8_lossy(
+                &std::fs::read(entry.path()).unwrap(),
+            ));
+        }
+    }
+    assert!(fake.calls().is_empty(), "{:?}", fake.calls());
+
+    let first = weekly(&ws, &["publish", "7"], &key);
+    let said = format!("{}{}", stdout(&first), stderr(&first));
+    assert!(first.status.success(), "{said}");
+    no_secret_in(&said);
+    assert_eq!(fake.statuses().len(), 1);
+    let status = fake.statuses()[0]["content"].as_str().unwrap().to_owned();
+    assert!(
+        status.ends_with("https://weekly.example.org/zh/7/"),
+        "{status}"
+    );
+    // The Bluesky post: its link facet covers the link, on UTF-8 boundaries (the stand-in
+    // refuses any other), and it is at most 300 graphemes.
+    let skeets = fake.skeets();
+    assert_eq!(skeets.len(), 1);
+    let text = skeets[0]["text"].as_str().unwrap();
+    let facet = &skeets[0]["facets"][0]["index"];
+    let (start, end) = (
+        usize::try_from(facet["byteStart"].as_u64().unwrap()).unwrap(),
+        usize::try_from(facet["byteEnd"].as_u64().unwrap()).unwrap(),
+    );
+    assert_eq!(&text[start..end], "https://weekly.example.org/zh/7/");
+    assert!(text.chars().count() <= 300);
+    for service in ["devto", "wordpress", "ghost"] {
+        assert_eq!(fake.drafts(service).len(), 1, "{service}");
+    }
+    assert_eq!(
+        fake.drafts("devto")[0]["canonical_url"],
+        "https://weekly.example.org/en/7/"
+    );
+    assert_eq!(fake.drafts("ghost")[0]["status"], "draft");
+
+    // Again: nothing new is posted, every draft is updated (Ghost with the updated_at it gave).
+    let second = weekly(&ws, &["publish", "7"], &key);
+    let said = stdout(&second);
+    assert!(second.status.success(), "{said}{}", stderr(&second));
+    assert!(
+        said.contains("channel masto (mastodon): #7 posted before, not again"),
+        "{said}"
+    );
+    assert!(
+        said.contains("channel ghost (ghost): #7 draft updated"),
+        "{said}"
+    );
+    assert_eq!(fake.statuses().len(), 1);
+    assert_eq!(fake.skeets().len(), 1);
+    for service in ["devto", "wordpress", "ghost"] {
+        assert_eq!(fake.drafts(service).len(), 1, "{service}");
+    }
+    let puts = fake
+        .calls()
+        .iter()
+        .filter(|c| c.request.starts_with("PUT") && c.status == 200)
+        .count();
+    assert_eq!(puts, 2, "dev.to and Ghost updated with PUT");
+
+    // What went where.
+    let listed = stdout(&weekly(&ws, &["channels", "status", "7"], &key));
+    for name in [
+        "masto (mastodon)",
+        "sky (bluesky)",
+        "devto (devto)",
+        "blog (wordpress)",
+        "ghost (ghost)",
+    ] {
+        assert!(listed.contains(name), "{name}: {listed}");
+    }
+    assert!(
+        listed.contains("https://bsky.app/profile/weekly.example.org/post/"),
+        "{listed}"
+    );
+
+    // A refused key stops its channel only, says the service's own words, and exits 1.
+    let refused = weekly(&ws, &["publish", "6"], "a-wrong-key");
+    let said = format!("{}{}", stdout(&refused), stderr(&refused));
+    assert_eq!(refused.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("✗ channel devto (devto): #6: dev.to answered 401: unauthorized"),
+        "{said}"
+    );
+    assert!(
+        said.contains("✓ channel masto (mastodon): #6 posted"),
+        "{said}"
+    );
+    no_secret_in(&said);
+    for call in fake.calls() {
+        assert!(call.body.to_string().len() < 100_000);
+    }
+}
