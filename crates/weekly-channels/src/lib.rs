@@ -228,15 +228,19 @@ pub(crate) async fn refused(
 ) -> ChannelError {
     let status = answer.status().as_u16();
     let text = answer.text().await.unwrap_or_default();
+    // Each service words its errors its own way: `message` (WordPress, Bluesky), `errors[0]
+    // .message` (Ghost), `error` (Mastodon, dev.to).
     let message = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|v| {
-            ["error", "message", "errors", "description"]
-                .iter()
-                .find_map(|k| {
-                    v.get(*k)
-                        .map(|m| m.as_str().map_or_else(|| m.to_string(), str::to_owned))
-                })
+            [
+                &v["message"],
+                &v["errors"][0]["message"],
+                &v["error"],
+                &v["description"],
+            ]
+            .into_iter()
+            .find_map(|m| m.as_str().map(str::to_owned))
         })
         .unwrap_or(text);
     let message: String = message.chars().take(300).collect();
