@@ -1,6 +1,7 @@
 //! The issue where its readers already are, through each service's official API: Mastodon and
 //! Bluesky announcements (posted once: a re-run never posts again), and long-form drafts on
-//! dev.to, WordPress and Ghost (a re-run updates the draft it made). Values in, requests out:
+//! dev.to, WordPress, Ghost and a WeChat Official Account (a re-run updates the draft it made;
+//! WeChat's needs its images and cover, so the caller drives it through [`wechat`]). Values in, requests out:
 //! the caller keeps each [`Remote`] and hands it back on the next run. Secrets are never in an
 //! error: every message a service sends back is shown with them taken out.
 
@@ -8,6 +9,8 @@ mod bluesky;
 mod longform;
 mod mastodon;
 pub mod text;
+pub mod wechat;
+pub mod wechat_html;
 
 use std::time::Duration;
 
@@ -24,6 +27,8 @@ pub enum Kind {
     Wordpress,
     /// Ghost: the Admin API with a JWT made from the admin key.
     Ghost,
+    /// A WeChat Official Account: a draft with its images uploaded (see [`wechat`]).
+    Wechat,
 }
 
 impl Kind {
@@ -35,6 +40,7 @@ impl Kind {
             "devto" | "dev.to" | "forem" => Kind::Devto,
             "wordpress" => Kind::Wordpress,
             "ghost" => Kind::Ghost,
+            "wechat" | "weixin" => Kind::Wechat,
             _ => return None,
         })
     }
@@ -47,17 +53,21 @@ impl Kind {
             Kind::Devto => "devto",
             Kind::Wordpress => "wordpress",
             Kind::Ghost => "ghost",
+            Kind::Wechat => "wechat",
         }
     }
 
     /// True when what it made can be changed later (a draft), false for a post that stays
     /// as posted (a status, a skeet): a re-run updates the one and never repeats the other.
     pub fn updatable(self) -> bool {
-        matches!(self, Kind::Devto | Kind::Wordpress | Kind::Ghost)
+        matches!(
+            self,
+            Kind::Devto | Kind::Wordpress | Kind::Ghost | Kind::Wechat
+        )
     }
 
     /// Every kind's word, for messages.
-    pub const WORDS: &'static str = "mastodon, bluesky, devto, wordpress, ghost";
+    pub const WORDS: &'static str = "mastodon, bluesky, devto, wordpress, ghost, wechat";
 }
 
 /// What a channel gets of an issue.
@@ -190,6 +200,9 @@ pub async fn publish(
         (Kind::Mastodon | Kind::Bluesky, Some(made)) => Ok(Done::Kept(made.clone())),
         (Kind::Mastodon, None) => mastodon::post(http, account, post).await.map(Done::Created),
         (Kind::Bluesky, None) => bluesky::post(http, account, post).await.map(Done::Created),
+        (Kind::Wechat, _) => Err(ChannelError::Invalid(
+            "a WeChat draft needs its images and cover: use `weekly_channels::wechat`".into(),
+        )),
         (Kind::Devto | Kind::Wordpress | Kind::Ghost, previous) => {
             let made = longform::save(http, kind, account, post, previous).await?;
             Ok(match previous {
@@ -210,6 +223,16 @@ pub fn preview(
         Kind::Mastodon => mastodon::body(post, mastodon::DEFAULT_LIMIT),
         Kind::Bluesky => Ok(bluesky::record(post, "did:example:dry-run")),
         Kind::Devto | Kind::Wordpress | Kind::Ghost => Ok(longform::body(kind, post, None)),
+        Kind::Wechat => {
+            let article = wechat_html::article(&post.html, "References");
+            Ok(serde_json::json!({
+                "title": post.title,
+                "content": article.html,
+                "content_source_url": post.url,
+                "images_to_upload": article.images,
+                "references": article.references,
+            }))
+        }
     }
     .map(|body| {
         serde_json::json!({

@@ -14,6 +14,8 @@ fn secrets() -> Secrets {
         wordpress_user: "editor".into(),
         wordpress_password: "abcd efgh ijkl mnop qrst uvwx".into(),
         ghost_key: "abc123:00112233445566778899aabbccddeeff".into(),
+        wechat_appid: "wxapp".into(),
+        wechat_secret: "wx-secret".into(),
     }
 }
 
@@ -176,6 +178,65 @@ async fn a_ghost_update_with_a_stale_version_is_a_collision() {
         error
             .to_string()
             .contains("Someone else is editing this post"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_wechat_draft_uploads_its_images_and_keeps_no_link_out() {
+    use weekly_channels::wechat;
+    let fake = FakeChannels::start(secrets()).unwrap();
+    let http = weekly_channels::client().unwrap();
+    let account = account(&fake, "wxapp", "wx-secret");
+    let html = "<h2>文章</h2><p><a href=\"https://a.example.org\">装饰器</a></p><p><img src=\"https://img.example.org/1.png\" alt=\"图\"></p>";
+    let article = weekly_channels::wechat_html::article(html, "参考链接");
+    let draft = wechat::Draft {
+        title: "周刊 #9：异步的未来".into(),
+        digest: "本期分享了 1 篇文章".into(),
+        author: String::new(),
+        article,
+        image_bytes: vec![b"\x89PNG picture".to_vec()],
+        cover: b"\x89PNG card".to_vec(),
+        source_url: "https://weekly.example.org/zh/9/".into(),
+    };
+    let token = wechat::token(&http, &account, None, 1_000).await.unwrap();
+    // A cached token with time left is used as it is.
+    assert_eq!(
+        wechat::token(&http, &account, Some(&token), 2_000)
+            .await
+            .unwrap(),
+        token
+    );
+    let made = wechat::save(&http, &account, &token, &draft, None)
+        .await
+        .unwrap();
+    let stored = &fake.drafts("wechat")[0];
+    let content = stored["content"].as_str().unwrap();
+    assert!(
+        content.contains("<img src=\"http://mmbiz.qpic.cn/"),
+        "{content}"
+    );
+    assert!(!content.contains("href="), "{content}");
+    // A draft over WeChat's title limit is refused before anything is sent.
+    let long = wechat::Draft {
+        title: "长".repeat(65),
+        ..draft.clone()
+    };
+    assert!(matches!(
+        wechat::save(&http, &account, &token, &long, Some(&made)).await,
+        Err(ChannelError::Invalid(_))
+    ));
+    // A wrong AppSecret: WeChat's own words, without the secret.
+    let wrong = weekly_channels::Account {
+        secret: "not-it".into(),
+        ..account.clone()
+    };
+    let error = wechat::token(&http, &wrong, None, 0)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("invalid appsecret") && !error.contains("not-it"),
         "{error}"
     );
 }

@@ -45,6 +45,10 @@ pub struct Secrets {
     pub wordpress_password: String,
     /// Ghost's admin key, `ID:SECRET` (hex).
     pub ghost_key: String,
+    /// WeChat's AppID.
+    pub wechat_appid: String,
+    /// WeChat's AppSecret.
+    pub wechat_secret: String,
 }
 
 /// A call received.
@@ -72,6 +76,11 @@ struct Shared {
     /// dev.to, WordPress, Ghost: (service, id, the post as stored).
     drafts: Vec<(&'static str, String, Value)>,
     next: u64,
+    /// WeChat: tokens given, and whether each still works.
+    wechat_tokens: Vec<(String, bool)>,
+    /// WeChat: uploaded image addresses and thumb media ids.
+    wechat_uploads: Vec<String>,
+    wechat_thumbs: Vec<String>,
 }
 
 /// A running stand-in; dropping it stops it.
@@ -132,6 +141,18 @@ impl FakeChannels {
         lock(&self.shared).skeets.clone()
     }
 
+    /// Makes every WeChat token given so far expire (WeChat then answers 42001).
+    pub fn expire_wechat_tokens(&self) {
+        for (_, live) in &mut lock(&self.shared).wechat_tokens {
+            *live = false;
+        }
+    }
+
+    /// How many WeChat tokens were given.
+    pub fn wechat_tokens(&self) -> usize {
+        lock(&self.shared).wechat_tokens.len()
+    }
+
     /// The drafts of `service` as they stand.
     pub fn drafts(&self, service: &str) -> Vec<Value> {
         lock(&self.shared)
@@ -163,7 +184,21 @@ async fn handle(
 ) -> Response {
     let path = uri.path().to_owned();
     let json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let (service, response) = route(&state, &method, &path, &headers, &json);
+    let (service, response) = if path.starts_with("/cgi-bin/") {
+        (
+            "wechat",
+            wechat(
+                &state,
+                &path,
+                uri.query().unwrap_or(""),
+                &headers,
+                &body,
+                &json,
+            ),
+        )
+    } else {
+        route(&state, &method, &path, &headers, &json)
+    };
     let status = response.status().as_u16();
     lock(&state.shared).calls.push(Call {
         service,
@@ -535,4 +570,134 @@ fn save_draft(
     };
     *current = post;
     axum::Json(answer(rest)).into_response()
+}
+
+fn query(query: &str, name: &str) -> String {
+    let raw = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+        .unwrap_or("");
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+fn wechat_error(code: i64, message: &str) -> Response {
+    axum::Json(json!({"errcode": code, "errmsg": message})).into_response()
+}
+
+/// WeChat's Official Account API: `cgi-bin/token`, `media/uploadimg`, `material/add_material`
+/// (thumb), `draft/add` and `draft/update`, each answering `{errcode, errmsg}` as WeChat does
+/// (HTTP 200 whatever happened). A draft is refused when its content links outside WeChat or
+/// shows an image that was not uploaded (developers.weixin.qq.com/doc/offiaccount/Draft_Box/
+/// Add_draft.html: "图文消息的具体内容…会去除 JS…外部链接不可用"; images must come from
+/// `media/uploadimg`), when its title is over 64 characters, or its cover is unknown.
+fn wechat(
+    state: &AppState,
+    path: &str,
+    q: &str,
+    headers: &HeaderMap,
+    raw: &[u8],
+    body: &Value,
+) -> Response {
+    let s = &state.secrets;
+    let mut shared = lock(&state.shared);
+    shared.next += 1;
+    let n = shared.next;
+    if path == "/cgi-bin/token" {
+        if query(q, "appid") != s.wechat_appid {
+            return wechat_error(40013, "invalid appid");
+        }
+        if query(q, "secret") != s.wechat_secret {
+            return wechat_error(40125, "invalid appsecret");
+        }
+        let token = format!("wx-token-{n}");
+        shared.wechat_tokens.push((token.clone(), true));
+        return axum::Json(json!({"access_token": token, "expires_in": 7200})).into_response();
+    }
+    let token = query(q, "access_token");
+    match shared.wechat_tokens.iter().find(|(t, _)| *t == token) {
+        None => {
+            return wechat_error(
+                40001,
+                "invalid credential, access_token is invalid or not latest",
+            );
+        }
+        Some((_, false)) => return wechat_error(42001, "access_token expired"),
+        Some(_) => {}
+    }
+    let has_media = header(headers, "content-type").starts_with("multipart/form-data")
+        && String::from_utf8_lossy(raw).contains("name=\"media\"");
+    match path {
+        "/cgi-bin/media/uploadimg" => {
+            if !has_media {
+                return wechat_error(41005, "media data missing");
+            }
+            let url = format!("http://mmbiz.qpic.cn/mmbiz_png/u{n}/0");
+            shared.wechat_uploads.push(url.clone());
+            axum::Json(json!({"url": url})).into_response()
+        }
+        "/cgi-bin/material/add_material" => {
+            if query(q, "type") != "thumb" || !has_media {
+                return wechat_error(40007, "invalid media type or data");
+            }
+            let id = format!("thumb-{n}");
+            shared.wechat_thumbs.push(id.clone());
+            axum::Json(json!({"media_id": id, "url": format!("http://mmbiz.qpic.cn/thumb/{n}/0")}))
+                .into_response()
+        }
+        "/cgi-bin/draft/add" | "/cgi-bin/draft/update" => {
+            let article = if path.ends_with("add") {
+                &body["articles"][0]
+            } else {
+                &body["articles"]
+            };
+            let title = article["title"].as_str().unwrap_or("");
+            if title.is_empty() || title.chars().count() > 64 {
+                return wechat_error(45003, "title size out of limit");
+            }
+            if article["content_source_url"]
+                .as_str()
+                .unwrap_or("")
+                .is_empty()
+            {
+                return wechat_error(40003, "content_source_url missing");
+            }
+            if !shared
+                .wechat_thumbs
+                .iter()
+                .any(|t| article["thumb_media_id"] == t.as_str())
+            {
+                return wechat_error(40007, "invalid thumb_media_id");
+            }
+            let content = article["content"].as_str().unwrap_or("");
+            for href in content.split("href=\"").skip(1) {
+                if !href.starts_with("https://mp.weixin.qq.com/") {
+                    return wechat_error(45166, "invalid content: external link");
+                }
+            }
+            for src in content.split("<img src=\"").skip(1) {
+                let src = src.split('"').next().unwrap_or("");
+                if !shared.wechat_uploads.iter().any(|u| u == src) {
+                    return wechat_error(45166, "invalid content: image not uploaded");
+                }
+            }
+            if path.ends_with("add") {
+                let id = format!("draft-{n}");
+                shared.drafts.push(("wechat", id.clone(), article.clone()));
+                return axum::Json(json!({"media_id": id})).into_response();
+            }
+            let id = body["media_id"].as_str().unwrap_or("").to_owned();
+            let Some((_, _, current)) = shared
+                .drafts
+                .iter_mut()
+                .find(|(sv, i, _)| *sv == "wechat" && *i == id)
+            else {
+                return wechat_error(40007, "invalid media_id");
+            };
+            *current = article.clone();
+            wechat_error(0, "ok")
+        }
+        _ => wechat_error(48001, "api unauthorized"),
+    }
 }

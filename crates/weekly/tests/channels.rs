@@ -22,6 +22,8 @@ fn secrets() -> Secrets {
         wordpress_user: "editor".into(),
         wordpress_password: "abcd EFGH ijkl MNOP qrst UVWX".into(),
         ghost_key: GHOST_KEY.into(),
+        wechat_appid: "wx0123456789abcdef".into(),
+        wechat_secret: "wechat-appsecret-planted-4".into(),
     }
 }
 
@@ -32,14 +34,18 @@ fn configure(ws: &Path, url: &str) {
          \n[channels.sky]\nkind = \"bluesky\"\napi_url = \"{url}\"\nuser = \"weekly.example.org\"\n\
          \n[channels.devto]\nkind = \"devto\"\napi_url = \"{url}\"\nlanguage = \"en\"\n\
          \n[channels.blog]\nkind = \"wordpress\"\napi_url = \"{url}\"\nuser = \"editor\"\n\
-         \n[channels.ghost]\nkind = \"ghost\"\napi_url = \"{url}\"\n"
+         \n[channels.ghost]\nkind = \"ghost\"\napi_url = \"{url}\"\n\
+         \n[channels.wx]\nkind = \"wechat\"\napi_url = \"{url}\"\nuser = \"wx0123456789abcdef\"\nedition = \"full\"\n"
     );
     std::fs::write(ws.join("weekly.toml"), config + &channels).unwrap();
 }
 
 fn weekly(ws: &Path, args: &[&str], devto_key: &str) -> std::process::Output {
     let s = secrets();
+    let allow = std::fs::read_to_string(ws.join(".allow")).unwrap_or_default();
     common::weekly_command(ws, args)
+        .env("WEEKLY_CHANNEL_WX_SECRET", &s.wechat_secret)
+        .env("WEEKLY_TEST_ALLOW_FETCH", allow.trim())
         .env("WEEKLY_CHANNEL_MASTO_SECRET", &s.mastodon_token)
         .env("WEEKLY_CHANNEL_SKY_SECRET", &s.bluesky_password)
         .env("WEEKLY_CHANNEL_DEVTO_SECRET", devto_key)
@@ -59,6 +65,7 @@ fn no_secret_in(text: &str) {
         &s.devto_key,
         &s.wordpress_password,
         ghost_secret,
+        &s.wechat_secret,
     ] {
         assert!(!text.contains(secret), "a secret in: {text}");
     }
@@ -70,6 +77,25 @@ fn publish_posts_to_every_channel_once_and_updates_the_drafts() {
     let ws = demo_copy("channels");
     let _ = std::fs::remove_file(ws.join("weekly.db"));
     configure(&ws, &fake.url());
+    // Issue 6's image, served on this machine (the guard lets only this address through).
+    let web = weekly_fake_web::FakeWeb::start("unused").unwrap();
+    web.page(
+        "/demo-arch.png",
+        weekly_fake_web::Page {
+            body: b"\x89PNG\r\n\x1a\n a picture".to_vec(),
+            content_type: "image/png".into(),
+            ..weekly_fake_web::Page::default()
+        },
+    );
+    let zh6 = ws.join("issues/0006/zh.md");
+    let text = std::fs::read_to_string(&zh6).unwrap();
+    let image = format!("{}/demo-arch.png", web.url());
+    std::fs::write(
+        &zh6,
+        text.replace("https://img.example.com/demo-arch.png", &image),
+    )
+    .unwrap();
+    std::fs::write(ws.join(".allow"), web.url().trim_start_matches("http://")).unwrap();
     let key = secrets().devto_key;
 
     // The dry run writes each request body and posts nothing.
@@ -111,9 +137,18 @@ fn publish_posts_to_every_channel_once_and_updates_the_drafts() {
     );
     assert_eq!(&text[start..end], "https://weekly.example.org/zh/7/");
     assert!(text.chars().count() <= 300);
-    for service in ["devto", "wordpress", "ghost"] {
+    for service in ["devto", "wordpress", "ghost", "wechat"] {
         assert_eq!(fake.drafts(service).len(), 1, "{service}");
     }
+    // The WeChat draft: links are numbered references listed at the end (the stand-in refuses
+    // any link out of WeChat), the page is its source, the card its cover.
+    let wx = &fake.drafts("wechat")[0];
+    let content = wx["content"].as_str().unwrap();
+    assert!(
+        content.contains("参考链接") && content.contains("[1] https://"),
+        "{content}"
+    );
+    assert_eq!(wx["content_source_url"], "https://weekly.example.org/zh/7/");
     assert_eq!(
         fake.drafts("devto")[0]["canonical_url"],
         "https://weekly.example.org/en/7/"
@@ -134,18 +169,38 @@ fn publish_posts_to_every_channel_once_and_updates_the_drafts() {
     );
     assert_eq!(fake.statuses().len(), 1);
     assert_eq!(fake.skeets().len(), 1);
-    for service in ["devto", "wordpress", "ghost"] {
+    for service in ["devto", "wordpress", "ghost", "wechat"] {
         assert_eq!(fake.drafts(service).len(), 1, "{service}");
     }
+    assert!(
+        said.contains("channel wx (wechat): #7 draft updated"),
+        "{said}"
+    );
+    // The token was kept between the runs (one asked for), and asked again once WeChat said
+    // it had expired.
+    assert_eq!(fake.wechat_tokens(), 1);
+    fake.expire_wechat_tokens();
+    let third = weekly(&ws, &["publish", "7"], &key);
+    assert!(
+        third.status.success(),
+        "{}{}",
+        stdout(&third),
+        stderr(&third)
+    );
+    assert_eq!(fake.wechat_tokens(), 2);
     let puts = fake
         .calls()
         .iter()
         .filter(|c| c.request.starts_with("PUT") && c.status == 200)
         .count();
-    assert_eq!(puts, 2, "dev.to and Ghost updated with PUT");
+    assert_eq!(
+        puts, 4,
+        "dev.to and Ghost updated with PUT on each of the two later runs"
+    );
 
     // What went where.
     let listed = stdout(&weekly(&ws, &["channels", "status", "7"], &key));
+    assert!(listed.contains("wx (wechat)"), "{listed}");
     for name in [
         "masto (mastodon)",
         "sky (bluesky)",
@@ -171,6 +226,17 @@ fn publish_posts_to_every_channel_once_and_updates_the_drafts() {
     assert!(
         said.contains("✓ channel masto (mastodon): #6 posted"),
         "{said}"
+    );
+    // Issue 6's image was fetched and uploaded: the draft shows it from WeChat's address.
+    let wx6 = fake
+        .drafts("wechat")
+        .into_iter()
+        .find(|d| d["content_source_url"] == "https://weekly.example.org/zh/6/")
+        .unwrap();
+    let content = wx6["content"].as_str().unwrap();
+    assert!(
+        content.contains("<img src=\"http://mmbiz.qpic.cn/") && !content.contains("demo-arch.png"),
+        "{content}"
     );
     no_secret_in(&said);
     for call in fake.calls() {

@@ -179,8 +179,26 @@ pub async fn publish(
                     .publish_step(number, &step)
                     .await?
                     .and_then(|(_, detail)| remote_of(&detail));
-                let done =
-                    weekly_channels::publish(&http, kind, &account, &post, previous.as_ref()).await;
+                let done = if kind == Kind::Wechat {
+                    wechat(
+                        workspace,
+                        &http,
+                        name,
+                        &account,
+                        &post,
+                        number,
+                        &lang,
+                        previous.as_ref(),
+                    )
+                    .await
+                    .map_err(|e| weekly_channels::ChannelError::Invalid(format!("{e:#}")))
+                    .map(|made| match previous {
+                        Some(_) => Done::Updated(made),
+                        None => Done::Created(made),
+                    })
+                } else {
+                    weekly_channels::publish(&http, kind, &account, &post, previous.as_ref()).await
+                };
                 match done {
                     Ok(done) => {
                         store
@@ -208,6 +226,140 @@ pub async fn publish(
         });
     }
     Ok(out)
+}
+
+/// The heading of a WeChat article's list of references.
+fn references_heading(lang: &Lang) -> &'static str {
+    match lang.as_str().split('-').next() {
+        Some("zh") => "参考链接",
+        Some("ja") => "参考リンク",
+        _ => "References",
+    }
+}
+
+/// Where a WeChat channel's access token is kept between runs (shared by concurrent runs,
+/// readable by the owner only).
+fn token_file(workspace: &Workspace, name: &str) -> std::path::PathBuf {
+    workspace
+        .root
+        .join(".weekly-cache/channels")
+        .join(format!("{name}.token"))
+}
+
+fn read_token(path: &Path) -> Option<weekly_channels::wechat::Token> {
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    Some(weekly_channels::wechat::Token {
+        token: v["token"].as_str()?.to_owned(),
+        expires_at: v["expires_at"].as_i64()?,
+    })
+}
+
+fn write_token(path: &Path, token: &weekly_channels::wechat::Token) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let text =
+        serde_json::json!({"token": token.token, "expires_at": token.expires_at}).to_string();
+    crate::files::write_atomic(path, &text)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    Ok(())
+}
+
+/// A WeChat draft of `post`: its images fetched with the collector's limits through the guard
+/// of URLs from outside, the issue's card (`site/LANG/N/og.png`, made by the site step) as the
+/// cover, the token from the cache or asked for (and asked again once when WeChat refuses it).
+#[allow(clippy::too_many_arguments)]
+async fn wechat(
+    workspace: &Workspace,
+    http: &reqwest::Client,
+    name: &str,
+    account: &Account,
+    post: &Post,
+    number: u32,
+    lang: &Lang,
+    previous: Option<&Remote>,
+) -> Result<Remote> {
+    use weekly_channels::wechat;
+    let article = weekly_channels::wechat_html::article(&post.html, references_heading(lang));
+    let cover_path = workspace
+        .root
+        .join("site")
+        .join(lang.as_str())
+        .join(number.to_string())
+        .join("og.png");
+    let cover = std::fs::read(&cover_path).with_context(|| {
+        format!(
+            "the cover is the issue's card `{}`: build the site first (with `[site] og_images`)",
+            workspace.display_path(&cover_path)
+        )
+    })?;
+    let exceptions = match workspace.env.get(weekly_collect::guard::TEST_ALLOW_ENV) {
+        Some(list) => weekly_collect::guard::Exceptions::from_allow_list(list)
+            .map_err(|e| anyhow!("{}: {e}", weekly_collect::guard::TEST_ALLOW_ENV))?,
+        None => weekly_collect::guard::Exceptions::default(),
+    };
+    let collect = &workspace.config.collect;
+    let limits = weekly_collect::fetch::Limits {
+        timeout: std::time::Duration::from_secs(collect.timeout_seconds.max(1)),
+        connect_timeout: std::time::Duration::from_secs(collect.timeout_seconds.clamp(1, 10)),
+        max_bytes: collect.max_bytes,
+        max_redirects: collect.max_redirects,
+    };
+    let fetcher = weekly_collect::guard::GuardedFetcher::with_exceptions(limits, exceptions)?;
+    let mut image_bytes = Vec::new();
+    for src in &article.images {
+        let fetched = fetcher
+            .get(src, &weekly_collect::fetch::Validators::default())
+            .await
+            .with_context(|| format!("cannot fetch the image {src}"))?;
+        let weekly_collect::fetch::Fetched::Body(body) = fetched else {
+            anyhow::bail!("the image {src} answered no body");
+        };
+        if body.spilled.is_some() {
+            anyhow::bail!("the image {src} is too large for WeChat");
+        }
+        image_bytes.push(body.bytes);
+    }
+    let description = post
+        .announcement
+        .lines()
+        .skip(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let draft = wechat::Draft {
+        title: post.title.clone(),
+        digest: if description.trim().is_empty() {
+            post.title.clone()
+        } else {
+            description
+        },
+        author: String::new(),
+        article,
+        image_bytes,
+        cover,
+        source_url: post.url.clone(),
+    };
+    wechat::check(&draft).map_err(|e| anyhow!("{e}"))?;
+    let cache = token_file(workspace, name);
+    let now = chrono::Utc::now().timestamp();
+    let mut token = wechat::token(http, account, read_token(&cache).as_ref(), now)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    write_token(&cache, &token)?;
+    match wechat::save(http, account, &token, &draft, previous).await {
+        Ok(made) => Ok(made),
+        Err(e) if wechat::token_refused(&e) => {
+            token = wechat::token(http, account, None, now)
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            write_token(&cache, &token)?;
+            wechat::save(http, account, &token, &draft, previous)
+                .await
+                .map_err(|e| anyhow!("{e}"))
+        }
+        Err(e) => Err(anyhow!("{e}")),
+    }
 }
 
 /// What the channels made: (issue, channel, kind, URL, when), of `issue` or of every issue.

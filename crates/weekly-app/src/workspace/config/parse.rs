@@ -333,7 +333,9 @@ fn channels(
         }
         if matches!(
             kind,
-            weekly_channels::Kind::Bluesky | weekly_channels::Kind::Wordpress
+            weekly_channels::Kind::Bluesky
+                | weekly_channels::Kind::Wordpress
+                | weekly_channels::Kind::Wechat
         ) && channel.user.trim().is_empty()
         {
             return fail(format!("a {} channel needs `user`", kind.as_str()));
