@@ -10,7 +10,9 @@ use crate::{Account, ChannelError, Post, Remote, endpoint, refused, unreachable}
 use serde_json::{Value, json};
 
 /// The post record for the repository `did`.
-pub(crate) fn record(post: &Post, did: &str) -> Value {
+/// The post record for the repository `did`, with the card's blob (`uploadBlob`'s answer) as
+/// the link card's thumbnail when there is one.
+pub(crate) fn record(post: &Post, did: &str, thumb: Option<&Value>) -> Value {
     let link = format!("\n\n{}", post.url);
     let room = BLUESKY_GRAPHEMES.saturating_sub(graphemes(&link));
     let text = format!("{}{link}", fit(post.announcement.trim(), room, graphemes));
@@ -23,6 +25,10 @@ pub(crate) fn record(post: &Post, did: &str) -> Value {
             })
         })
         .collect();
+    let mut external = json!({"uri": post.url, "title": post.title, "description": ""});
+    if let Some(blob) = thumb {
+        external["thumb"] = blob.clone();
+    }
     json!({
         "repo": did,
         "collection": "app.bsky.feed.post",
@@ -34,7 +40,7 @@ pub(crate) fn record(post: &Post, did: &str) -> Value {
             "facets": facets,
             "embed": {
                 "$type": "app.bsky.embed.external",
-                "external": {"uri": post.url, "title": post.title, "description": ""},
+                "external": external,
             },
         },
     })
@@ -77,13 +83,37 @@ pub(crate) async fn post(
         .as_str()
         .unwrap_or(account.user.trim())
         .to_owned();
+    // The card, uploaded first: its blob is the link card's thumbnail.
+    let thumb = if post.card.is_empty() {
+        None
+    } else {
+        let answer = http
+            .post(endpoint(
+                &account.api_url,
+                "xrpc/com.atproto.repo.uploadBlob",
+            ))
+            .bearer_auth(jwt)
+            .header("Content-Type", "image/png")
+            .body(post.card.clone())
+            .send()
+            .await
+            .map_err(|e| unreachable("Bluesky", e, &[secret, jwt]))?;
+        if !answer.status().is_success() {
+            return Err(refused("Bluesky", answer, &[secret, jwt]).await);
+        }
+        let uploaded: Value = answer
+            .json()
+            .await
+            .map_err(|e| unreachable("Bluesky", e, &[secret, jwt]))?;
+        Some(uploaded["blob"].clone())
+    };
     let answer = http
         .post(endpoint(
             &account.api_url,
             "xrpc/com.atproto.repo.createRecord",
         ))
         .bearer_auth(jwt)
-        .json(&record(post, did))
+        .json(&record(post, did, thumb.as_ref()))
         .send()
         .await
         .map_err(|e| unreachable("Bluesky", e, &[secret, jwt]))?;

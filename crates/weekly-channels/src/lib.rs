@@ -87,6 +87,8 @@ pub struct Post {
     pub lang: String,
     /// An idempotency key for this issue on this channel (Mastodon).
     pub key: String,
+    /// The issue's card (PNG), for a link preview (Bluesky's `uploadBlob`); empty: none.
+    pub card: Vec<u8>,
 }
 
 /// Where a channel's service is and who we are there.
@@ -221,7 +223,7 @@ pub fn preview(
 ) -> Result<serde_json::Value, ChannelError> {
     match kind {
         Kind::Mastodon => mastodon::body(post, mastodon::DEFAULT_LIMIT),
-        Kind::Bluesky => Ok(bluesky::record(post, "did:example:dry-run")),
+        Kind::Bluesky => Ok(bluesky::record(post, "did:example:dry-run", None)),
         Kind::Devto | Kind::Wordpress | Kind::Ghost => Ok(longform::body(kind, post, None)),
         Kind::Wechat => {
             let article = wechat_html::article(&post.html, "References");

@@ -28,6 +28,7 @@ fn post(announcement: &str) -> Post {
         html: "<h2>文章</h2>".into(),
         lang: "zh".into(),
         key: "weekly:test:9:masto".into(),
+        card: b"\x89PNG card".to_vec(),
     }
 }
 

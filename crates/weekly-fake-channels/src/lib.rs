@@ -3,7 +3,8 @@
 //! - Mastodon: a bearer token, the instance's `max_characters` with URLs counted as 23, and
 //!   `Idempotency-Key` (a repeated key answers the status it made)
 //!   (docs.joinmastodon.org/methods/statuses/#create, /methods/instance/#v2);
-//! - Bluesky: `createSession` with the app password, `createRecord` with its `accessJwt`, at
+//! - Bluesky: `createSession` with the app password, `uploadBlob` and `createRecord` with its
+//!   `accessJwt` (a link card's thumb must be an uploaded blob), at
 //!   most 300 graphemes, link facets whose byte offsets fall on UTF-8 boundaries and cover
 //!   the link (docs.bsky.app/docs/advanced-guides/post-richtext);
 //! - dev.to: the `api-key` header (developers.forem.com/api/v1#tag/articles);
@@ -81,6 +82,8 @@ struct Shared {
     /// WeChat: uploaded image addresses and thumb media ids.
     wechat_uploads: Vec<String>,
     wechat_thumbs: Vec<String>,
+    /// Bluesky: blobs uploaded (their cids).
+    blobs: Vec<String>,
 }
 
 /// A running stand-in; dropping it stops it.
@@ -243,6 +246,7 @@ fn route(
             }
             ("bluesky", axum::Json(json!({"accessJwt": "jwt-access-1", "refreshJwt": "jwt-refresh-1", "handle": s.bluesky_handle, "did": "did:plc:weeklytest"})).into_response())
         }
+        ("POST", "/xrpc/com.atproto.repo.uploadBlob") => ("bluesky", upload_blob(&mut shared, headers, n)),
         ("POST", "/xrpc/com.atproto.repo.createRecord") => ("bluesky", bluesky(&mut shared, headers, body, n)),
         ("POST", "/api/articles") | ("PUT", _) if path.starts_with("/api/articles") => {
             ("devto", devto(&mut shared, s, &base, method, path, headers, body, n))
@@ -350,9 +354,34 @@ fn bluesky(shared: &mut Shared, headers: &HeaderMap, body: &Value, n: u64) -> Re
             return invalid("a link facet does not cover its link");
         }
     }
+    // A link card's thumbnail must be a blob uploaded before (docs.bsky.app/docs/advanced-guides/
+    // posts#website-card-embeds).
+    let thumb = &record["embed"]["external"]["thumb"];
+    if !thumb.is_null() {
+        let cid = thumb["ref"]["$link"].as_str().unwrap_or("");
+        if !shared.blobs.iter().any(|b| b == cid) || thumb["mimeType"] != "image/png" {
+            return invalid("the link card's thumb is not an uploaded blob");
+        }
+    }
     let uri = format!("at://did:plc:weeklytest/app.bsky.feed.post/rkey{n}");
     shared.skeets.push(record.clone());
     axum::Json(json!({"uri": uri, "cid": format!("cid{n}")})).into_response()
+}
+
+fn upload_blob(shared: &mut Shared, headers: &HeaderMap, n: u64) -> Response {
+    if header(headers, "authorization") != "Bearer jwt-access-1" {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            &json!({"error": "InvalidToken", "message": "Bad token"}),
+        );
+    }
+    let mime = header(headers, "content-type").to_owned();
+    let cid = format!("bafkblob{n}");
+    shared.blobs.push(cid.clone());
+    axum::Json(
+        json!({"blob": {"$type": "blob", "ref": {"$link": cid}, "mimeType": mime, "size": 1}}),
+    )
+    .into_response()
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -137,6 +137,12 @@ fn publish_posts_to_every_channel_once_and_updates_the_drafts() {
     );
     assert_eq!(&text[start..end], "https://weekly.example.org/zh/7/");
     assert!(text.chars().count() <= 300);
+    // Its link card shows the card, uploaded as a blob first.
+    assert!(
+        skeets[0]["embed"]["external"]["thumb"]["ref"]["$link"].is_string(),
+        "{}",
+        skeets[0]
+    );
     for service in ["devto", "wordpress", "ghost", "wechat"] {
         assert_eq!(fake.drafts(service).len(), 1, "{service}");
     }

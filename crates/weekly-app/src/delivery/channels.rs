@@ -96,10 +96,18 @@ fn post(
         markdown: body.to_owned(),
         html: weekly_site::markdown::block(body),
         lang: lang.to_string(),
-        key: format!(
-            "weekly-{}-{number}-{name}",
-            workspace.config.primary_name().len()
-        ),
+        // The same key for the same issue on the same channel, run after run.
+        key: format!("weekly:{}:{number}:{name}", workspace.config.base_url),
+        // The issue's card, when the site has it (a link preview's image).
+        card: std::fs::read(
+            workspace
+                .root
+                .join("site")
+                .join(lang.as_str())
+                .join(number.to_string())
+                .join("og.png"),
+        )
+        .unwrap_or_default(),
     })
 }
 
