@@ -135,6 +135,14 @@ fn the_corpus_workspace_goes_to_postgres_and_back_unchanged() {
         "{}",
         stderr(&old)
     );
+    // `db status` still opens it and says so.
+    let status = weekly_in(&ws, None, &["db", "status"]);
+    assert!(
+        stdout(&status).contains("moved to postgres://")
+            && stdout(&status).contains("takes no more writes"),
+        "{}",
+        stdout(&status)
+    );
     // A second copy into a database that holds data is refused and changes nothing (into
     // the sealed PostgreSQL: refused as moved; into a new copy: as holding data).
     let again = weekly_in(&ws, Some("sqlite:back.db"), &["db", "copy", "--to", &pg]);

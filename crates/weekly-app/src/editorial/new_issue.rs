@@ -71,15 +71,43 @@ fn title(workspace: &Workspace, number: u32, other: Option<&Lang>) -> String {
         Some(_) => format!("{theme}---Theme"),
         None => theme.to_owned(),
     };
-    match config.catalogue.format.titles.first() {
-        Some(pattern) => pattern
-            .as_str()
-            .replace("{number}", &number.to_string())
-            .replace("{theme}", &theme)
-            .replace('*', ""),
-        None if primary.is_cjk() => format!("{name}#{number}：{theme}"),
-        None => format!("{name} #{number}: {theme}"),
-    }
+    title_for(
+        &config.catalogue.format,
+        name,
+        primary.is_cjk(),
+        number,
+        &theme,
+    )
+}
+
+/// A title the newsletter's own title patterns read back as issue `number`: its first pattern
+/// with no wildcard, filled in; else `Name N`; else Python Trending Weekly's `Name#N：theme`.
+fn title_for(
+    format: &weekly_model::Format,
+    name: &str,
+    cjk: bool,
+    number: u32,
+    theme: &str,
+) -> String {
+    let reads_back = |title: &str| format.title_parts(title).number == Some(number);
+    let filled = format
+        .titles
+        .iter()
+        .map(weekly_model::TitlePattern::as_str)
+        .filter(|p| !p.contains('*'))
+        .map(|p| {
+            p.replace("{number}", &number.to_string())
+                .replace("{theme}", theme)
+        });
+    let built_in = if cjk {
+        format!("{name}#{number}：{theme}")
+    } else {
+        format!("{name} #{number}: {theme}")
+    };
+    filled
+        .chain([format!("{name} {number}"), built_in.clone()])
+        .find(|t| reads_back(t))
+        .unwrap_or(built_in)
 }
 
 /// The draft's text: a header, a line to replace, and every catalogue section's heading at
@@ -172,6 +200,21 @@ pub fn new_issue(workspace: &Workspace, date: Option<IsoDate>, today: IsoDate) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_title_reads_back_as_its_issue_in_every_shipped_format() {
+        for (format, text) in crate::init::FORMATS {
+            let config = crate::config::Config::parse(text, format).unwrap();
+            let f = &config.catalogue.format;
+            let name = config.primary_name();
+            let title = title_for(f, name, config.primary_language.is_cjk(), 533, "主题");
+            assert_eq!(f.title_parts(&title).number, Some(533), "{format}: {title}");
+            assert!(
+                !title.starts_with(' ') && title.contains(name.split(' ').next().unwrap_or("")),
+                "{format}: {title}"
+            );
+        }
+    }
 
     #[test]
     fn a_week_later_crosses_months_and_years() {

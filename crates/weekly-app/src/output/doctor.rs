@@ -184,6 +184,16 @@ async fn database(workspace: &Workspace, offline: bool) -> Finding {
         );
     }
     match crate::database::status(workspace).await {
+        Ok(status) if status.moved_to.is_some() => finding(
+            what,
+            Verdict::Missing,
+            format!(
+                "{} was moved to {} by `weekly db copy`",
+                status.shown,
+                status.moved_to.unwrap_or_default()
+            ),
+            "point the workspace at the new database (WEEKLY_DATABASE_URL or [database] url)",
+        ),
         Ok(status) if status.pending.is_empty() => finding(
             what,
             Verdict::Ok,

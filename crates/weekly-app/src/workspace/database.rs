@@ -66,6 +66,8 @@ pub struct Status {
     pub pending: Vec<(i64, String)>,
     /// Rows per table (empty while migrations are pending).
     pub tables: Vec<TableSum>,
+    /// Where `weekly db copy` moved its data, when it did (it takes no more writes).
+    pub moved_to: Option<String>,
 }
 
 /// The status of the workspace's database, which is not migrated for it.
@@ -84,6 +86,7 @@ pub async fn status(workspace: &Workspace) -> Result<Status> {
             applied: status.applied.len(),
             pending: status.pending,
             tables,
+            moved_to: store.moved_to().await?,
         })
     }
     .await;

@@ -46,6 +46,11 @@ pub fn run(command: &Command, root: &Path) -> Result<ExitCode> {
 async fn status(workspace: &Workspace) -> Result<ExitCode> {
     let status = database::status(workspace).await?;
     printer::out(&format!("database: {} ({})", status.shown, status.engine));
+    if let Some(to) = &status.moved_to {
+        printer::out(&format!(
+            "moved to {to} by `weekly db copy`: it takes no more writes; point the workspace at {to} (WEEKLY_DATABASE_URL or [database] url)"
+        ));
+    }
     printer::out(&format!(
         "migrations: {} applied, {} pending",
         status.applied,
