@@ -8,6 +8,7 @@
 mod bluesky;
 mod longform;
 mod mastodon;
+pub mod paste;
 pub mod text;
 pub mod wechat;
 pub mod wechat_html;

@@ -352,3 +352,40 @@ fn publishing_a_corpus_issue_reaches_every_channel_once() {
     let listed = stdout(&weekly(&ws, &["channels", "status", "109"], &key));
     assert_eq!(listed.lines().count(), 6, "{listed}");
 }
+
+/// A paste-ready edition keeps only what the editors of services without an API keep.
+#[test]
+fn a_paste_ready_edition_is_plain_html_for_each_editor() {
+    let ws = demo_copy("paste");
+    let _ = std::fs::remove_file(ws.join("weekly.db"));
+    let render = |args: &[&str]| common::weekly_command(&ws, args).output().unwrap();
+    for (target, heading) in [("zhihu", "<h2>"), ("substack", "<h1>")] {
+        let out = render(&[
+            "render",
+            "7",
+            "--edition",
+            "paste",
+            "--for",
+            target,
+            "--tier",
+            "paid",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let html = stdout(&out);
+        assert!(html.starts_with(heading), "{target}: {html}");
+        assert!(
+            html.contains("<a href=\"https://blog.example.com/designing-error-types\">"),
+            "{html}"
+        );
+        for gone in ["class=", "style=", "<span", "loading=", "<div"] {
+            assert!(!html.contains(gone), "{target}: {gone} in {html}");
+        }
+    }
+    let missing = render(&["render", "7", "--edition", "paste"]);
+    assert!(!missing.status.success());
+    assert!(
+        stderr(&missing).contains("substack, xiaobot, sspai, zhihu"),
+        "{}",
+        stderr(&missing)
+    );
+}

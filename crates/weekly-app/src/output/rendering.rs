@@ -27,6 +27,8 @@ pub enum Edition {
     Email,
     Collection,
     Wrapup,
+    /// HTML for the clipboard, for an editor without an API (`paste_for`).
+    Paste,
 }
 
 impl Edition {
@@ -42,6 +44,7 @@ impl Edition {
             Edition::Email => "email",
             Edition::Collection => "collection",
             Edition::Wrapup => "wrapup",
+            Edition::Paste => "paste",
         }
     }
 }
@@ -60,6 +63,8 @@ pub struct RenderOptions {
     pub tier: Tier,
     /// For an e-mail: the recipient (default: a preview address whose links open nothing).
     pub to: Option<String>,
+    /// For `Paste`: the editor it goes into (`substack`, `xiaobot`, `sspai`, `zhihu`).
+    pub paste_for: Option<String>,
 }
 
 /// A rendered edition.
@@ -153,6 +158,35 @@ pub async fn render(workspace: &Workspace, options: &RenderOptions) -> Result<Re
                 &workspace.config.catalogue,
                 &lang,
             )
+        }
+        Edition::Paste => {
+            let word = options.paste_for.as_deref().unwrap_or("");
+            let Some(target) = weekly_channels::paste::Target::parse(word) else {
+                bail!(
+                    "`--edition paste` needs `--for` one of {}",
+                    weekly_channels::paste::Target::WORDS
+                );
+            };
+            // The full text for paying readers' platforms (`--tier paid`, or once free), else
+            // what the public gets.
+            let free_now = issue.number + workspace.config.free_after <= archive.latest();
+            let markdown = match issue.full(&lang) {
+                Some(full) if paid || free_now => weekly_render::markdown::render(&full.document),
+                _ => editions::teaser(workspace, issue, &lang)?,
+            };
+            let body = markdown
+                .strip_prefix("---\n")
+                .and_then(|rest| rest.split_once("\n---\n").map(|(_, b)| b))
+                .unwrap_or(&markdown)
+                .trim_start();
+            let document = editions::source(issue, &lang)?;
+            let title = editions::title(workspace, &lang, issue, document);
+            let html = format!(
+                "<h1>{}</h1>\n{}",
+                weekly_site::markdown::escape(&title),
+                weekly_site::markdown::block(body)
+            );
+            weekly_channels::paste::paste_html(&html, target)
         }
         Edition::Email => {
             email(

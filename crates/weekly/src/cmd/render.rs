@@ -37,6 +37,10 @@ pub enum EditionKind {
     /// issues, sites, GitHub owners, most-starred projects, new sections, the word cloud), the
     /// editor's words of `seasons/season-K-wrapup.<lang>.md` kept.
     Wrapup,
+    /// HTML to paste into an editor without an API (`--for substack|xiaobot|sspai|zhihu`):
+    /// only what it keeps — headings, paragraphs, lists, bold, links, images, code, quotes;
+    /// the full text with `--tier paid`, else what the public gets.
+    Paste,
 }
 
 /// Who an e-mail edition is for.
@@ -86,6 +90,9 @@ pub struct Args {
     /// (default: a preview address with links that open nothing).
     #[arg(long, value_name = "EMAIL")]
     pub to: Option<String>,
+    /// For `--edition paste`: the editor it goes into.
+    #[arg(long = "for", value_name = "SUBSTACK|XIAOBOT|SSPAI|ZHIHU")]
+    pub paste_for: Option<String>,
 }
 
 pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
@@ -103,6 +110,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             EditionKind::Email => Edition::Email,
             EditionKind::Collection => Edition::Collection,
             EditionKind::Wrapup => Edition::Wrapup,
+            EditionKind::Paste => Edition::Paste,
         },
         lang: args.lang.clone(),
         tier: match args.tier {
@@ -110,6 +118,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
             TierArg::Paid => Tier::Paid,
         },
         to: args.to.clone(),
+        paste_for: args.paste_for.clone(),
     };
     match crate::runtime()?.block_on(render(&workspace, &options))? {
         Rendered::Text(text) => emit(args.format, &text),
