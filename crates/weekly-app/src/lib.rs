@@ -30,6 +30,6 @@ pub use output::{
     site, statistics,
 };
 pub use workspace::{
-    archive, child, collected, config, database, editions, environment, featured, files, import,
-    init, telegram,
+    archive, child, collected, config, database, editions, environment, featured, fetching, files,
+    import, init, telegram,
 };

@@ -17,11 +17,7 @@ pub fn svg(book: &Book) -> String {
 <title>{}</title><rect width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"#1d2b3a\"/>",
         esc(&book.title)
     );
-    let variant = match book.lang.split('-').next() {
-        Some("ja") => "JP",
-        Some("ko") => "KR",
-        _ => "SC",
-    };
+    let variant = crate::cjk_variant(&book.lang).unwrap_or("SC");
     let font = format!(
         "font-family=\"Noto Sans CJK {variant}, Source Han Sans {variant}, Noto Sans, sans-serif, Noto Color Emoji\""
     );

@@ -192,7 +192,7 @@ pub const EMOJI_FONTS: &str = "\"Noto Color Emoji\", \"Apple Color Emoji\", \"Se
 
 /// The CJK font variant of a language (`SC`, `TC`, `JP`, `KR`), when it writes Han characters
 /// or Hangul: Japanese kanji drawn with Chinese glyphs read wrong, and so do the reverse.
-fn cjk_variant(lang: &str) -> Option<&'static str> {
+pub(crate) fn cjk_variant(lang: &str) -> Option<&'static str> {
     let lang = lang.to_ascii_lowercase();
     let mut parts = lang.split(['-', '_']);
     match (parts.next(), parts.next()) {

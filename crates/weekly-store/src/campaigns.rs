@@ -552,29 +552,6 @@ impl Store {
             .collect())
     }
 
-    /// Records step `step` of publishing `issue` as done at `now` with `detail`, replacing an
-    /// earlier record of it (a channel's draft, updated).
-    pub async fn set_publish_step(
-        &self,
-        issue: u32,
-        step: &str,
-        now: &str,
-        detail: &str,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO publish_step (issue, step, done_at, detail) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (issue, step) DO UPDATE SET done_at = excluded.done_at, \
-             detail = excluded.detail",
-        )
-        .bind(i64::from(issue))
-        .bind(step)
-        .bind(now)
-        .bind(detail)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
     /// Every recorded step whose name starts with `prefix` (of `issue`, or of every issue):
     /// (issue, step, done at, detail), by issue then step.
     pub async fn publish_steps(
@@ -612,7 +589,8 @@ impl Store {
         .await?)
     }
 
-    /// Records step `step` of publishing `issue` as done at `now`, with a note.
+    /// Records step `step` of publishing `issue` as done at `now`, with a note; a step
+    /// recorded before keeps its first record.
     pub async fn record_publish_step(
         &self,
         issue: u32,
@@ -620,10 +598,40 @@ impl Store {
         now: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        self.write_publish_step(issue, step, now, detail, false)
+            .await
+    }
+
+    /// Records step `step` of publishing `issue` as done at `now` with `detail`, replacing an
+    /// earlier record of it (a channel's draft, updated).
+    pub async fn set_publish_step(
+        &self,
+        issue: u32,
+        step: &str,
+        now: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        self.write_publish_step(issue, step, now, detail, true)
+            .await
+    }
+
+    async fn write_publish_step(
+        &self,
+        issue: u32,
+        step: &str,
+        now: &str,
+        detail: &str,
+        replace: bool,
+    ) -> Result<(), StoreError> {
+        let on_conflict = if replace {
+            "DO UPDATE SET done_at = excluded.done_at, detail = excluded.detail"
+        } else {
+            "DO NOTHING"
+        };
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO publish_step (issue, step, done_at, detail) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (issue, step) DO NOTHING",
-        )
+             ON CONFLICT (issue, step) {on_conflict}"
+        )))
         .bind(i64::from(issue))
         .bind(step)
         .bind(now)

@@ -79,11 +79,7 @@ fn post(
         }
         _ => editions::teaser(workspace, issue, lang)?,
     };
-    let body = markdown
-        .strip_prefix("---\n")
-        .and_then(|rest| rest.split_once("\n---\n").map(|(_, b)| b))
-        .unwrap_or(&markdown)
-        .trim_start();
+    let body = editions::body_of(&markdown);
     let description = weekly_parse::description::find(document).map(|d| d.text);
     let announcement = match description {
         Some(d) => format!("{title}\n\n{}", weekly_model::inline::plain_text(&d)),
@@ -99,16 +95,18 @@ fn post(
         // The same key for the same issue on the same channel, run after run.
         key: format!("weekly:{}:{number}:{name}", workspace.config.base_url),
         // The issue's card, when the site has it (a link preview's image).
-        card: std::fs::read(
-            workspace
-                .root
-                .join("site")
-                .join(lang.as_str())
-                .join(number.to_string())
-                .join("og.png"),
-        )
-        .unwrap_or_default(),
+        card: std::fs::read(card_path(workspace, lang, number)).unwrap_or_default(),
     })
+}
+
+/// The issue's card on the public site (`site/LANG/N/og.png`, drawn by the site step).
+fn card_path(workspace: &Workspace, lang: &Lang, number: u32) -> std::path::PathBuf {
+    workspace
+        .root
+        .join("site")
+        .join(lang.as_str())
+        .join(number.to_string())
+        .join("og.png")
 }
 
 /// The issue a channel posts when `issue` is published: the issue itself, or for
@@ -290,31 +288,14 @@ async fn wechat(
 ) -> Result<Remote> {
     use weekly_channels::wechat;
     let article = weekly_channels::wechat_html::article(&post.html, references_heading(lang));
-    let cover_path = workspace
-        .root
-        .join("site")
-        .join(lang.as_str())
-        .join(number.to_string())
-        .join("og.png");
+    let cover_path = card_path(workspace, lang, number);
     let cover = std::fs::read(&cover_path).with_context(|| {
         format!(
             "the cover is the issue's card `{}`: build the site first (with `[site] og_images`)",
             workspace.display_path(&cover_path)
         )
     })?;
-    let exceptions = match workspace.env.get(weekly_collect::guard::TEST_ALLOW_ENV) {
-        Some(list) => weekly_collect::guard::Exceptions::from_allow_list(list)
-            .map_err(|e| anyhow!("{}: {e}", weekly_collect::guard::TEST_ALLOW_ENV))?,
-        None => weekly_collect::guard::Exceptions::default(),
-    };
-    let collect = &workspace.config.collect;
-    let limits = weekly_collect::fetch::Limits {
-        timeout: std::time::Duration::from_secs(collect.timeout_seconds.max(1)),
-        connect_timeout: std::time::Duration::from_secs(collect.timeout_seconds.clamp(1, 10)),
-        max_bytes: collect.max_bytes,
-        max_redirects: collect.max_redirects,
-    };
-    let fetcher = weekly_collect::guard::GuardedFetcher::with_exceptions(limits, exceptions)?;
+    let (fetcher, _) = crate::fetching::guarded_fetcher(workspace)?;
     let mut image_bytes = Vec::new();
     for src in &article.images {
         let fetched = fetcher

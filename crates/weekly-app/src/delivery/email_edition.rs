@@ -37,16 +37,6 @@ pub struct EmailEdition {
     pub text: String,
 }
 
-/// Drops a leading `---` front matter block.
-fn body_of(markdown: &str) -> &str {
-    if let Some(rest) = markdown.strip_prefix("---\n")
-        && let Some(end) = rest.find("\n---\n")
-    {
-        return rest[end + 5..].trim_start_matches('\n');
-    }
-    markdown
-}
-
 /// The first paragraph's text, shortened to about 110 characters.
 fn preheader_of(body: &str) -> String {
     let paragraph = body
@@ -130,7 +120,7 @@ pub fn email_edition(
     } else {
         editions::teaser(workspace, issue, lang)?
     };
-    let body = body_of(&markdown);
+    let body = editions::body_of(&markdown);
     // The subject is the mail's heading: a `# …` first line of the edition is not repeated.
     let body = match body.strip_prefix("# ") {
         Some(rest) => rest
@@ -441,6 +431,7 @@ fn own_template(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::editions::body_of;
 
     #[test]
     fn front_matter_is_left_out_and_the_preheader_is_the_first_paragraph() {

@@ -2,7 +2,6 @@
 //! back-off from the database, a progress bar, every outcome stored as it arrives, then star
 //! counts for new GitHub repositories. Used by `weekly collect` and `weekly digest`.
 
-use crate::config::CollectConfig;
 use crate::environment::{self, Environment};
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
@@ -15,7 +14,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use weekly_collect::fetch::{Fetcher, Limits, Validators};
+use weekly_collect::fetch::{Fetcher, Validators};
 use weekly_collect::github::{Github, GithubError, repo_of};
 use weekly_collect::run::{Concurrency, Job, Outcome, collect, next_attempt};
 use weekly_collect::sources::{self, Source};
@@ -110,15 +109,6 @@ pub struct RunOptions {
     pub no_github: bool,
 }
 
-pub fn limits(config: &CollectConfig) -> Limits {
-    Limits {
-        timeout: Duration::from_secs(config.timeout_seconds.max(1)),
-        connect_timeout: Duration::from_secs(config.timeout_seconds.clamp(1, 10)),
-        max_bytes: config.max_bytes,
-        max_redirects: config.max_redirects,
-    }
-}
-
 fn progress(total: usize) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
@@ -193,7 +183,8 @@ pub async fn run(
             },
         });
     }
-    let fetcher = Arc::new(Fetcher::new(limits(config)).context("cannot set up HTTP")?);
+    let fetcher =
+        Arc::new(Fetcher::new(crate::fetching::limits(config)).context("cannot set up HTTP")?);
     let bar = progress(jobs.len());
     let mut stream = Box::pin(collect(
         fetcher,

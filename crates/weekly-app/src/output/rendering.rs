@@ -174,11 +174,7 @@ pub async fn render(workspace: &Workspace, options: &RenderOptions) -> Result<Re
                 Some(full) if paid || free_now => weekly_render::markdown::render(&full.document),
                 _ => editions::teaser(workspace, issue, &lang)?,
             };
-            let body = markdown
-                .strip_prefix("---\n")
-                .and_then(|rest| rest.split_once("\n---\n").map(|(_, b)| b))
-                .unwrap_or(&markdown)
-                .trim_start();
+            let body = editions::body_of(&markdown);
             let document = editions::source(issue, &lang)?;
             let title = editions::title(workspace, &lang, issue, document);
             let html = format!(

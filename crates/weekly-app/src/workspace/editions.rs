@@ -13,6 +13,16 @@ use weekly_render::telegram::{Announcement, AnnouncementTexts, announcement};
 use weekly_render::texts::fill;
 use weekly_stats::{IssueStats, Source};
 
+/// `markdown` without a leading `---` front matter block.
+pub fn body_of(markdown: &str) -> &str {
+    if let Some(rest) = markdown.strip_prefix("---\n")
+        && let Some(end) = rest.find("\n---\n")
+    {
+        return rest[end + 5..].trim_start_matches('\n');
+    }
+    markdown
+}
+
 /// The public page of issue `number` in `lang` on the site.
 pub fn issue_url(workspace: &Workspace, lang: &Lang, number: u32) -> String {
     format!("{}/{lang}/{number}/", workspace.config.base_url)

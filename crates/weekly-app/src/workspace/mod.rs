@@ -15,6 +15,7 @@ pub mod database;
 pub mod editions;
 pub mod environment;
 pub mod featured;
+pub mod fetching;
 pub mod files;
 pub mod import;
 pub mod init;

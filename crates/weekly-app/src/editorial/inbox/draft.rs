@@ -3,7 +3,7 @@
 //! not asked for again unless told to.
 
 use crate::archive::Archive;
-use crate::collector::{limits, stamp};
+use crate::collector::stamp;
 use crate::drafter::{Drafter, Refused, examples, likely_section, unknown_section};
 use crate::environment;
 use crate::translation::client_config;
@@ -11,7 +11,7 @@ use crate::workspace::Workspace;
 use anyhow::{Result, anyhow};
 use chrono::Utc;
 use weekly_collect::github::Github;
-use weekly_collect::guard::{Exceptions, GuardedFetcher, TEST_ALLOW_ENV};
+use weekly_collect::guard::{GuardedFetcher, TEST_ALLOW_ENV};
 use weekly_llm::OpenAiClient;
 use weekly_model::SectionKey;
 use weekly_store::Store;
@@ -57,24 +57,16 @@ pub enum DraftEvent {
 
 /// The fetcher for candidates' pages. Their links come from readers and feeds' content: only
 /// public addresses are fetched. The exceptions exist for the tests' local stand-ins
-/// (ARCHITECTURE.md, trust boundary); this is the one place they are read.
+/// (ARCHITECTURE.md, trust boundary), read in `fetching` alone, and said here.
 fn fetcher(workspace: &Workspace, events: &mut dyn FnMut(DraftEvent)) -> Result<GuardedFetcher> {
-    let exceptions = match workspace.env.get(TEST_ALLOW_ENV) {
-        Some(list) => {
-            let exceptions =
-                Exceptions::from_allow_list(list).map_err(|e| anyhow!("{TEST_ALLOW_ENV}: {e}"))?;
-            events(DraftEvent::TestExceptions {
-                variable: TEST_ALLOW_ENV,
-                list: list.to_owned(),
-            });
-            exceptions
-        }
-        None => Exceptions::default(),
-    };
-    Ok(GuardedFetcher::with_exceptions(
-        limits(&workspace.config.collect),
-        exceptions,
-    )?)
+    let (fetcher, allowed) = crate::fetching::guarded_fetcher(workspace)?;
+    if let Some(list) = allowed {
+        events(DraftEvent::TestExceptions {
+            variable: TEST_ALLOW_ENV,
+            list,
+        });
+    }
+    Ok(fetcher)
 }
 
 /// The GitHub API client: `collect.github_api_url` (or `WEEKLY_GITHUB_API_URL`), the token of
