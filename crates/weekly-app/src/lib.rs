@@ -19,11 +19,11 @@ pub mod workspace;
 pub use delivery::{
     announcing, bounces, campaign, channels, email_edition, mail, mail_texts, publishing,
     scheduling, sender, sending, smtp_pool, subscriber_lists, subscribers, subscription, tokens,
-    transport,
+    tracking, transport,
 };
 pub use editorial::{
-    checking, collector, digest, drafter, inbox, new_issue, splitting, submissions, translation,
-    translator,
+    checking, collector, digest, drafter, images, inbox, new_issue, splitting, submissions,
+    translation, translator,
 };
 pub use output::{
     building, buildstamp, doctor, ebook, fonts, og, outdir, preview, readme, rendering, season,

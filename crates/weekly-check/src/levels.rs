@@ -29,6 +29,10 @@ pub const RULES: &[(&str, &str)] = &[
     ("front-matter", "front matter that is never closed"),
     ("image-alt", "an image without alt text"),
     (
+        "image-size",
+        "a picture of the site over `[images] max_bytes`",
+    ),
+    (
         "image-local",
         "an image that is a file on the author's computer",
     ),

@@ -17,6 +17,7 @@ mod numbering;
 mod text;
 
 pub use levels::{Level, Levels, RULES};
+pub use text::images_of;
 use weekly_model::{Catalogue, Diagnostic, DocKind, Document, IsoDate, Lang};
 
 /// One language edition of an issue, with the identity stored for it.

@@ -167,9 +167,11 @@ pub(crate) fn check_translation(
 
 /// Images a reader cannot see or a screen reader cannot tell: an empty alt text, a file on the
 /// author's computer (outside fenced code).
-pub(crate) fn check_images(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
+/// Every image of `text` outside code fences, with its 1-based line and the column of its `![`.
+pub fn images_of(text: &str) -> Vec<(u32, u32, weekly_model::inline::Image)> {
+    let mut out = Vec::new();
     let mut fence: Option<&str> = None;
-    for (i, line) in edition.text.lines().enumerate() {
+    for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
         let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
         match (fence, marker) {
@@ -196,29 +198,35 @@ pub(crate) fn check_images(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
                 .or_else(|| line.find("!["))
                 .unwrap_or(0);
             let column = line[..at].chars().count() as u32 + 1;
-            let number = i as u32 + 1;
-            if weekly_model::inline::is_local_file(&image.url) {
-                out.push(Diagnostic::warning(
-                    "image-local",
-                    number,
-                    column,
-                    format!(
-                        "image `{}` is a file on your computer: readers cannot load it (upload it, or put it in `static/`)",
-                        image.url
-                    ),
-                ));
-            }
-            if image.alt.trim().is_empty() {
-                out.push(Diagnostic::warning(
-                    "image-alt",
-                    number,
-                    column,
-                    format!(
-                        "image `{}` has no alt text: screen readers and failed loads show nothing",
-                        image.url
-                    ),
-                ));
-            }
+            out.push((i as u32 + 1, column, image));
+        }
+    }
+    out
+}
+
+pub(crate) fn check_images(edition: &Edition<'_>, out: &mut Vec<Diagnostic>) {
+    for (number, column, image) in images_of(edition.text) {
+        if weekly_model::inline::is_local_file(&image.url) {
+            out.push(Diagnostic::warning(
+                "image-local",
+                number,
+                column,
+                format!(
+                    "image `{}` is a file on your computer: readers cannot load it (upload it, or put it in `static/`)",
+                    image.url
+                ),
+            ));
+        }
+        if image.alt.trim().is_empty() {
+            out.push(Diagnostic::warning(
+                "image-alt",
+                number,
+                column,
+                format!(
+                    "image `{}` has no alt text: screen readers and failed loads show nothing",
+                    image.url
+                ),
+            ));
         }
     }
 }

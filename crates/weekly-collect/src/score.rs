@@ -43,6 +43,10 @@ pub struct Signals<'a> {
     pub stars_per_day: Option<f64>,
     /// A reader recommended it.
     pub submitted: bool,
+    /// Readers' interest in where it comes from: the log2 of how much more (or less) its
+    /// source's and host's earlier links were clicked than the average link, when known
+    /// (see [`interest`]).
+    pub interest: Option<f64>,
 }
 
 /// The parts of a score.
@@ -60,6 +64,8 @@ pub struct Score {
     pub stars: f64,
     /// Star growth.
     pub growth: f64,
+    /// Readers' interest in its source.
+    pub interest: f64,
     /// A reader's recommendation.
     pub reader: f64,
 }
@@ -74,6 +80,7 @@ impl Score {
             + self.stars
             + self.growth
             + self.reader
+            + self.interest
     }
 
     /// The non-zero parts, named, for `weekly inbox --explain`.
@@ -86,6 +93,7 @@ impl Score {
             ("stars", self.stars),
             ("growth", self.growth),
             ("submitted by a reader", self.reader),
+            ("readers' interest", self.interest),
         ]
         .into_iter()
         .filter(|(_, v)| v.abs() >= 0.005)
@@ -117,12 +125,103 @@ pub fn score(rules: &Rules, signals: &Signals<'_>) -> Score {
             .stars_per_day
             .map_or(0.0, |g| 3.0 * (1.0 + g.max(0.0)).log10()),
         reader: if signals.submitted { 5.0 } else { 0.0 },
+        interest: signals
+            .interest
+            .map_or(0.0, |ratio| (3.0 * ratio).clamp(-4.0, 6.0)),
     }
+}
+
+/// How readers took to the links of one source: links featured and human clicks on them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Taken {
+    /// Links of the source featured in tracked campaigns.
+    pub featured: f64,
+    /// Human clicks on them.
+    pub clicks: f64,
+}
+
+/// Readers' interest in a source, as the log2 of its click rate over the average link's: its
+/// rate is pulled towards the average by three links' worth of evidence, so that one lucky
+/// link does not make a source. `None` without clicks to compare with.
+pub fn interest(source: Taken, all: Taken) -> Option<f64> {
+    if all.featured <= 0.0 || all.clicks <= 0.0 || source.featured <= 0.0 {
+        return None;
+    }
+    let average = all.clicks / all.featured;
+    let prior = 3.0;
+    let rate = (source.clicks + prior * average) / (source.featured + prior);
+    Some((rate / average).log2())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn readers_interest_follows_clicks_relative_to_how_often_a_source_was_featured() {
+        let all = Taken {
+            featured: 100.0,
+            clicks: 200.0,
+        };
+        // Twice the average over ten links: clearly up; once over one link: barely.
+        let loved = interest(
+            Taken {
+                featured: 10.0,
+                clicks: 40.0,
+            },
+            all,
+        )
+        .unwrap();
+        let lucky = interest(
+            Taken {
+                featured: 1.0,
+                clicks: 4.0,
+            },
+            all,
+        )
+        .unwrap();
+        let ignored = interest(
+            Taken {
+                featured: 10.0,
+                clicks: 0.0,
+            },
+            all,
+        )
+        .unwrap();
+        assert!(loved > 0.6 && loved < 1.0, "{loved}");
+        assert!(lucky > 0.0 && lucky < loved, "{lucky}");
+        assert!(ignored < -1.0, "{ignored}");
+        assert_eq!(
+            interest(
+                Taken {
+                    featured: 3.0,
+                    clicks: 1.0
+                },
+                Taken::default()
+            ),
+            None
+        );
+        let rules = Rules::default();
+        let signals = |interest| Signals {
+            age_hours: 0.0,
+            weights: &[1.0],
+            text: "",
+            stars: None,
+            stars_per_day: None,
+            submitted: false,
+            interest,
+        };
+        let part = score(&rules, &signals(Some(loved))).interest;
+        assert!((part - 3.0 * loved).abs() < 1e-9);
+        assert!(score(&rules, &signals(Some(10.0))).interest <= 6.0);
+        assert!(score(&rules, &signals(Some(-10.0))).interest >= -4.0);
+        assert!(
+            score(&rules, &signals(Some(loved)))
+                .parts()
+                .iter()
+                .any(|(n, _)| *n == "readers' interest")
+        );
+    }
 
     #[test]
     fn parts_add_up_as_documented() {
@@ -139,6 +238,7 @@ mod tests {
                 stars: Some(999),
                 stars_per_day: Some(99.0),
                 submitted: true,
+                interest: None,
             },
         );
         assert!((s.recency - 5.0).abs() < 1e-9);
@@ -166,6 +266,7 @@ mod tests {
                     stars: None,
                     stars_per_day: None,
                     submitted: false,
+                    interest: None,
                 },
             )
             .total()
@@ -181,6 +282,7 @@ mod tests {
                 stars: None,
                 stars_per_day: None,
                 submitted: false,
+                interest: None,
             },
         );
         assert_eq!(s.parts(), vec![("recency", 10.0)]);

@@ -9,11 +9,13 @@ mod bounce_tests;
 mod campaigns;
 mod collect;
 mod copy;
+mod copy_tables;
 mod delivery;
 mod outbox;
 #[cfg(test)]
 mod reader_trust_tests;
 mod schedule;
+mod signals;
 mod sql;
 mod subscribers;
 #[cfg(test)]
@@ -30,6 +32,7 @@ pub use copy::TableSum;
 pub use delivery::DeliveryState;
 pub use outbox::{OutboxMail, QueuedMail};
 pub use schedule::Scheduled;
+pub use signals::{CampaignLink, CountKey, LinkFigures, ViewKey};
 pub use subscribers::{
     IMPORT_BATCH, Imported, NewSubscriber, Subscriber, SubscriberImport, SubscriberStats,
 };
@@ -169,7 +172,7 @@ pub fn shown_url(url: &str) -> String {
 
 /// The migrations of `engine`, in order.
 fn migrator(engine: Engine) -> Migrator {
-    let sql: [(i64, &str, &'static str); 10] = match engine {
+    let sql: [(i64, &str, &'static str); 11] = match engine {
         Engine::Sqlite => [
             (
                 1,
@@ -220,6 +223,11 @@ fn migrator(engine: Engine) -> Migrator {
                 10,
                 "sends scheduled for later",
                 include_str!("../migrations/sqlite/0010_schedule.sql"),
+            ),
+            (
+                11,
+                "readers' signals: campaign links, click and page counts",
+                include_str!("../migrations/sqlite/0011_signals.sql"),
             ),
         ],
         Engine::Postgres => [
@@ -272,6 +280,11 @@ fn migrator(engine: Engine) -> Migrator {
                 10,
                 "sends scheduled for later",
                 include_str!("../migrations/postgres/0010_schedule.sql"),
+            ),
+            (
+                11,
+                "readers' signals: campaign links, click and page counts",
+                include_str!("../migrations/postgres/0011_signals.sql"),
             ),
         ],
     };

@@ -222,6 +222,47 @@ pub async fn fill(store: &Store) {
         .delivery_sent("telegram:1", None, "2026-12-01T00:00:01Z")
         .await
         .unwrap();
+    store
+        .set_campaign_links(
+            1,
+            &[crate::CampaignLink {
+                position: 1,
+                url: "https://example.org/'a'?b=\"c\"".into(),
+                section: "articles".into(),
+                source: "host:example.org".into(),
+            }],
+        )
+        .await
+        .unwrap();
+    let day = || "2026-12-01".to_owned();
+    store
+        .add_counts(&[(
+            crate::CountKey {
+                day: day(),
+                campaign_id: 1,
+                position: 1,
+                kind: "human".into(),
+            },
+            3,
+        )])
+        .await
+        .unwrap();
+    store
+        .record_subscriber_click(1, 1, 1, "2026-12-01T00:00:02Z")
+        .await
+        .unwrap();
+    store
+        .add_page_views(&[(
+            crate::ViewKey {
+                day: day(),
+                lang: "zh".into(),
+                issue: 1,
+                kind: "reader".into(),
+            },
+            4,
+        )])
+        .await
+        .unwrap();
     let subscribers: Vec<NewSubscriber> = ["a@example.org", "Ünï@例え.jp", "o'brien@example.org"]
         .iter()
         .map(|email| NewSubscriber {

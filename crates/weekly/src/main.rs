@@ -70,6 +70,10 @@ enum Command {
     Doctor(cmd::doctor::Args),
     /// Summarise the workspace: languages, issues, which are free and which paid.
     Info(cmd::info::Args),
+    /// Pictures for an issue: `add` scales, compresses and stores one, and prints its
+    /// Markdown.
+    #[command(subcommand)]
+    Image(cmd::image::Command),
     /// Bring an existing archive of Markdown files into a new workspace (or the issues a
     /// workspace lacks into it), read as its format's `[import]` table says.
     Import(cmd::import::Args),
@@ -159,6 +163,7 @@ fn main() -> ExitCode {
         Command::Info(args) => cmd::info::run(&args, &workspace),
         Command::Doctor(args) => cmd::doctor::run(&args, &workspace),
         Command::Channels(command) => cmd::channels::run(&command, &workspace),
+        Command::Image(command) => cmd::image::run(&command, &workspace),
         Command::Import(args) => cmd::import::run(&args),
         Command::Split(args) => cmd::split::run(&args, &workspace),
         Command::Stats(args) => cmd::stats::run(&args, &workspace),

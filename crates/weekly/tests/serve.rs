@@ -108,7 +108,7 @@ fn serve_after_edits_serves_what_a_fresh_build_makes() {
         read(&config).replace("[site]\n", "[site]\nog_images = false\n"),
     )
     .unwrap();
-    let served = Served::start_with(&ws, &["--no-live-reload"]);
+    let served = Served::start_with(&ws, &["--no-live-reload", "--no-copy-buttons"]);
     let edits: [(&str, &str, &str); 3] = [
         (
             "issues/0005/zh.md",
@@ -366,4 +366,64 @@ fn serve_on_a_busy_port_says_so_before_building() {
         !said.contains("built ") && said.contains("nothing was built"),
         "{said}"
     );
+}
+
+/// Each issue page served has buttons that copy its paste-ready edition (the one `weekly render
+/// N --edition paste --for T` prints) to the clipboard as HTML; other pages have none.
+#[test]
+fn an_issue_page_copies_its_paste_ready_edition() {
+    if !browser_available() {
+        return;
+    }
+    let ws = demo_copy("copy-button");
+    let served = Served::start(&ws);
+    let text = node(
+        "copy_button.mjs",
+        &[
+            format!("http://{}", served.address).as_ref(),
+            "/en/7/".as_ref(),
+            "/en/archive/".as_ref(),
+            "substack".as_ref(),
+        ],
+    );
+    let line = text
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .unwrap_or_default();
+    let copied: serde_json::Value =
+        serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {text}"));
+    // `serve --full`: the subscribers' text.
+    let expected = crate::common::weekly_at(
+        &ws,
+        &[
+            "render",
+            "7",
+            "--edition",
+            "paste",
+            "--for",
+            "substack",
+            "--lang",
+            "en",
+            "--tier",
+            "paid",
+        ],
+    );
+    let expected = String::from_utf8(expected.stdout).unwrap();
+    let html = copied["html"]
+        .as_str()
+        .expect("no text/html on the clipboard");
+    // Chromium puts a charset declaration before what was written.
+    let html = html.trim_start_matches("<meta charset='utf-8'>");
+    assert_eq!(html.trim(), expected.trim());
+    assert!(
+        expected.starts_with("<h1>Rust Star Weekly #7"),
+        "{expected}"
+    );
+    assert!(
+        copied["text"]
+            .as_str()
+            .unwrap()
+            .contains("Rust Star Weekly #7")
+    );
+    assert_eq!(copied["other_has_buttons"], false);
 }

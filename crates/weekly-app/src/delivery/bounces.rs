@@ -423,6 +423,7 @@ Diagnostic-Code: smtp; 550 {status} no such user\r\n\r\n"
             links_base: "https://weekly.example.org".into(),
             links_until: 4_000_000_000,
             dkim: None,
+            per_subscriber: false,
         };
         let now = chrono::Utc::now().timestamp();
         let claimed = store

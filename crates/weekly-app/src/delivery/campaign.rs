@@ -96,13 +96,34 @@ pub async fn create_campaigns(
     let mut out = Vec::new();
     // Every edition is rendered before any campaign is stored: one that cannot be made
     // leaves none half-created.
-    for new in render_campaigns(workspace, archive, number, langs)? {
+    let tracking = workspace.config.tracking;
+    let facts = if tracking.clicks {
+        crate::tracking::LinkFacts::of(archive, number, store).await?
+    } else {
+        crate::tracking::LinkFacts::default()
+    };
+    for mut new in render_campaigns(workspace, archive, number, langs)? {
         let audience = audience(workspace, &new.lang, now);
-        out.push(
-            store
-                .create_campaign(&new, &audience, &crate::database::stamp(now))
-                .await?,
-        );
+        // `[tracking] clicks`: the links become placeholders, stored with the campaign.
+        let mut links = Vec::new();
+        if tracking.clicks {
+            let (html, text, found) = crate::tracking::placeholders(
+                &new.body_html,
+                &new.body_text,
+                &facts,
+                tracking.opens,
+            );
+            (new.body_html, new.body_text, links) = (html, text, found);
+        } else if tracking.opens {
+            new.body_html = crate::tracking::with_open_pixel(&new.body_html);
+        }
+        let (campaign, fresh) = store
+            .create_campaign(&new, &audience, &crate::database::stamp(now))
+            .await?;
+        if !links.is_empty() {
+            store.set_campaign_links(campaign.id, &links).await?;
+        }
+        out.push((campaign, fresh));
     }
     Ok(out)
 }
@@ -140,6 +161,8 @@ pub struct Personaliser {
     pub links_until: i64,
     /// Signs each message, when `[smtp] dkim_key` is set.
     pub dkim: Option<std::sync::Arc<lettre::message::dkim::DkimConfig>>,
+    /// `[tracking] per_subscriber`: click tokens name their subscriber.
+    pub per_subscriber: bool,
 }
 
 impl Personaliser {
@@ -152,6 +175,7 @@ impl Personaliser {
             links_base: workspace.config.links_base(),
             links_until: chrono::Utc::now().timestamp() + MAIL_LINK_SECONDS,
             dkim: dkim_config(workspace, &from)?.map(std::sync::Arc::new),
+            per_subscriber: workspace.config.tracking.per_subscriber,
             from,
         })
     }
@@ -182,12 +206,23 @@ impl Personaliser {
             ),
             campaign.lang
         );
+        // Tracked links (`[tracking]`), signed for this message.
+        let sent = chrono::Utc::now().timestamp();
+        let subscriber = self.per_subscriber.then_some(id);
         let fill = |text: &str, html: bool| {
             let (p, u) = if html {
                 (escape(&preferences), escape(&unsubscribe))
             } else {
                 (preferences.clone(), unsubscribe.clone())
             };
+            let text = crate::tracking::fill(
+                text,
+                &self.secret,
+                &self.links_base,
+                campaign.id,
+                sent,
+                subscriber,
+            );
             text.replace(PREFERENCES, &p).replace(UNSUBSCRIBE, &u)
         };
         let mail = OutboxMail {

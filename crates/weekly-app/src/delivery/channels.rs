@@ -79,7 +79,7 @@ fn post(
         }
         _ => editions::teaser(workspace, issue, lang)?,
     };
-    let body = editions::body_of(&markdown);
+    let body = editions::body_under_title(&markdown);
     let description = weekly_parse::description::find(document).map(|d| d.text);
     let announcement = match description {
         Some(d) => format!("{title}\n\n{}", weekly_model::inline::plain_text(&d)),

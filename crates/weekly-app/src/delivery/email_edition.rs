@@ -120,15 +120,8 @@ pub fn email_edition(
     } else {
         editions::teaser(workspace, issue, lang)?
     };
-    let body = editions::body_of(&markdown);
     // The subject is the mail's heading: a `# …` first line of the edition is not repeated.
-    let body = match body.strip_prefix("# ") {
-        Some(rest) => rest
-            .split_once('\n')
-            .map_or("", |(_, after)| after)
-            .trim_start(),
-        None => body,
-    };
+    let body = editions::body_under_title(&markdown);
     let body = &entry_lines(body, lang.is_cjk());
     let preheader = preheader_of(body);
     let web = editions::issue_url(workspace, lang, issue.number);

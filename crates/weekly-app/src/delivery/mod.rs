@@ -18,4 +18,5 @@ pub mod subscriber_lists;
 pub mod subscribers;
 pub mod subscription;
 pub mod tokens;
+pub mod tracking;
 pub mod transport;

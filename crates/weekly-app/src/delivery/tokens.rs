@@ -162,6 +162,70 @@ impl Secret {
     }
 }
 
+/// What a click (or open) token names: a campaign's link, when the mail was made (for telling
+/// a scanner's prefetch from a reader), and the subscriber only with `per_subscriber`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tracked {
+    /// The campaign.
+    pub campaign: i64,
+    /// The link's position (0: the open pixel).
+    pub position: u32,
+    /// When the message was made (unix seconds).
+    pub sent: i64,
+    /// The subscriber, with `[tracking] per_subscriber` only.
+    pub subscriber: Option<i64>,
+}
+
+impl Secret {
+    /// The token of a tracked link: `C.P.T[.S].TAG`, `TAG` 128 bits of an HMAC over the rest,
+    /// so that no one can make or change one (nor send a redirect where they like: the URL is
+    /// the campaign's, looked up by position).
+    pub fn click_token(&self, tracked: &Tracked) -> String {
+        let Tracked {
+            campaign,
+            position,
+            sent,
+            subscriber,
+        } = tracked;
+        let message = match subscriber {
+            Some(s) => format!("{campaign}.{position}.{sent}.{s}"),
+            None => format!("{campaign}.{position}.{sent}"),
+        };
+        let tag = self
+            .mac(&format!("click.{message}"))
+            .finalize()
+            .into_bytes();
+        format!("{message}.{}", hex(&tag[..16]))
+    }
+
+    /// What `token` names when [`Secret::click_token`] made it; `None` for a forged, altered
+    /// or malformed one (checked in constant time).
+    pub fn tracked(&self, token: &str) -> Option<Tracked> {
+        let (message, tag) = token.rsplit_once('.')?;
+        if tag.len() != 32 || !tag.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return None;
+        }
+        let digits =
+            |t: &str| !t.is_empty() && t.len() <= 18 && t.bytes().all(|b| b.is_ascii_digit());
+        let fields: Vec<&str> = message.split('.').collect();
+        if !(3..=4).contains(&fields.len()) || !fields.iter().all(|f| digits(f)) {
+            return None;
+        }
+        let bytes: Vec<u8> = (0..16)
+            .map(|i| u8::from_str_radix(&tag[2 * i..2 * i + 2], 16).unwrap_or(0))
+            .collect();
+        self.mac(&format!("click.{message}"))
+            .verify_truncated_left(&bytes)
+            .ok()?;
+        Some(Tracked {
+            campaign: fields[0].parse().ok()?,
+            position: fields[1].parse().ok()?,
+            sent: fields[2].parse().ok()?,
+            subscriber: fields.get(3).and_then(|s| s.parse().ok()),
+        })
+    }
+}
+
 /// A token taken apart, not checked yet.
 struct Parsed<'a> {
     /// What the tag signs: `id.code.expires`.
@@ -313,6 +377,49 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn click_tokens_name_their_link_and_cannot_be_made_or_altered() {
+        let secret = Secret::from_text("0123456789abcdef0123456789abcdef").unwrap();
+        let other = Secret::from_text("fedcba9876543210fedcba9876543210").unwrap();
+        for subscriber in [None, Some(42)] {
+            let tracked = Tracked {
+                campaign: 7,
+                position: 3,
+                sent: 1_765_000_000,
+                subscriber,
+            };
+            let token = secret.click_token(&tracked);
+            assert_eq!(secret.tracked(&token), Some(tracked));
+            assert_eq!(other.tracked(&token), None, "another secret's token");
+            // Another link, campaign or time under the same tag.
+            let (message, tag) = token.rsplit_once('.').unwrap();
+            for altered in [
+                message.replacen("7.3", "7.4", 1),
+                message.replacen("7.", "8.", 1),
+                message.replace("1765000000", "1765000001"),
+            ] {
+                assert_eq!(
+                    secret.tracked(&format!("{altered}.{tag}")),
+                    None,
+                    "{altered}"
+                );
+            }
+            let mut flipped = tag.to_owned().into_bytes();
+            flipped[0] = if flipped[0] == b'0' { b'1' } else { b'0' };
+            let flipped = String::from_utf8(flipped).unwrap();
+            assert_eq!(secret.tracked(&format!("{message}.{flipped}")), None);
+        }
+        for junk in [
+            "",
+            "7.3",
+            "7.3.1.x",
+            "a.b.c.0123456789abcdef0123456789abcdef",
+            "7.3.1.2.3.0123456789abcdef0123456789abcdef",
+        ] {
+            assert_eq!(secret.tracked(junk), None, "{junk}");
+        }
+    }
 
     /// A stored subscriber `id` with link key `key`.
     fn holder(id: i64, key: &str, legacy_links: bool) -> Subscriber {

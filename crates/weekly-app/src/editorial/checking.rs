@@ -64,6 +64,9 @@ pub fn check_workspace(workspace: &Workspace) -> Result<Report> {
     found.retain(|d| !(d.code == "untranslated" && compared.contains(&d.file)));
     diagnostics.extend(found);
     diagnostics.extend(translated);
+    for l in &loaded {
+        oversized_images(workspace, &l.text, &l.file, &mut diagnostics);
+    }
     check_drafts(workspace, &settings, &mut diagnostics);
     for issue in &workspace.issues {
         for edition in &issue.editions {
@@ -84,6 +87,49 @@ pub fn check_workspace(workspace: &Workspace) -> Result<Report> {
         files: loaded.len(),
         issues: workspace.issues.len(),
     })
+}
+
+/// `image-size`: the site's own pictures (`BASE_URL/…` or `/…`, files under `static/`) that
+/// take more than `[images] max_bytes`. Pictures elsewhere are not fetched: `check` is offline.
+fn oversized_images(workspace: &Workspace, text: &str, file: &str, out: &mut Vec<Diagnostic>) {
+    let max = workspace.config.images.max_bytes as u64;
+    let base = format!("{}/", workspace.config.base_url);
+    for (line, column, image) in weekly_check::images_of(text) {
+        let url = image.url.split(['?', '#']).next().unwrap_or_default();
+        let rest = match url.strip_prefix(&base) {
+            Some(rest) => rest,
+            None if url.starts_with('/') && !url.starts_with("//") => &url[1..],
+            None => continue,
+        };
+        let relative = Path::new(rest);
+        if !relative
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+        {
+            continue;
+        }
+        let path = workspace.root.join("static").join(relative);
+        // A link is not followed (it could lead out of the workspace).
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_file() && meta.len() > max {
+            let mut d = Diagnostic::warning(
+                "image-size",
+                line,
+                column,
+                format!(
+                    "picture `{}` takes {} bytes, over `[images] max_bytes` ({max}): slow on a \
+                     phone and in mail (`weekly image add {}` makes one that fits)",
+                    image.url,
+                    meta.len(),
+                    workspace.display_path(&path)
+                ),
+            );
+            file.clone_into(&mut d.file);
+            out.push(d);
+        }
+    }
 }
 
 /// The first entry of `issue`'s editions or draft that the model drafted and the editor has

@@ -174,7 +174,7 @@ pub async fn render(workspace: &Workspace, options: &RenderOptions) -> Result<Re
                 Some(full) if paid || free_now => weekly_render::markdown::render(&full.document),
                 _ => editions::teaser(workspace, issue, &lang)?,
             };
-            let body = editions::body_of(&markdown);
+            let body = editions::body_under_title(&markdown);
             let document = editions::source(issue, &lang)?;
             let title = editions::title(workspace, &lang, issue, document);
             let html = format!(

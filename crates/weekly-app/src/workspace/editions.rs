@@ -23,6 +23,20 @@ pub fn body_of(markdown: &str) -> &str {
     markdown
 }
 
+/// `markdown` without its front matter and without a leading `# …` heading: the body of an
+/// edition whose title is shown apart (a mail's subject, a post's title field, the paste
+/// edition's own heading), so that it is not said twice.
+pub fn body_under_title(markdown: &str) -> &str {
+    let body = body_of(markdown);
+    match body.strip_prefix("# ") {
+        Some(rest) => rest
+            .split_once('\n')
+            .map_or("", |(_, after)| after)
+            .trim_start(),
+        None => body,
+    }
+}
+
 /// The public page of issue `number` in `lang` on the site.
 pub fn issue_url(workspace: &Workspace, lang: &Lang, number: u32) -> String {
     format!("{}/{lang}/{number}/", workspace.config.base_url)

@@ -31,3 +31,10 @@ pub fn index(workspace: &Workspace, archive: &Archive) -> HashMap<String, Vec<Fe
     };
     weekly_check::links::index(&editions, &settings, lang)
 }
+
+/// The key of a link's host among readers' figures (`[tracking]`): `host:NAME`, without
+/// `www.`.
+pub fn host_key(url: &str) -> Option<String> {
+    let host = url::Url::parse(url).ok()?.host_str()?.to_ascii_lowercase();
+    Some(format!("host:{}", host.trim_start_matches("www.")))
+}

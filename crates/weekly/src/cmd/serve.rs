@@ -2,6 +2,7 @@
 //! whenever a file of the workspace changes (a failed rebuild keeps the last good site), and
 //! pages open in a browser reload after each rebuild (live reload, a long poll).
 
+use super::paste_button;
 use crate::printer;
 use anyhow::{Context, Result};
 use axum::http::{StatusCode, Uri, header};
@@ -20,7 +21,8 @@ use weekly_app::preview::{Caches, Files, build, rebuild, snapshot};
 parsed again, and each rebuild prints its time. Pages open in a browser reload by themselves \
 after a rebuild, and show the error of a failed one over the last good build (a small script \
 is added to every page served, not to `weekly build`'s output; `--no-live-reload` leaves it \
-out). Files of `static/` are served as they are. \
+out). Each issue page also gets buttons that copy it as paste-ready HTML for Substack, 小报童, \
+少数派 and 知乎 (`weekly render N --edition paste`; `--no-copy-buttons` leaves them out). Files of `static/` are served as they are. \
 Only 127.0.0.1 is listened on.\n\nExamples:\n  weekly serve\n  weekly serve --port 8080 --full"
 )]
 pub struct Args {
@@ -36,6 +38,9 @@ pub struct Args {
     /// Do not reload open pages in the browser after a rebuild.
     #[arg(long)]
     pub no_live_reload: bool,
+    /// Do not add the buttons that copy an issue for Substack, 小报童, 少数派 and 知乎.
+    #[arg(long)]
+    pub no_copy_buttons: bool,
 }
 
 /// The path of the live-reload script and of the long poll it makes.
@@ -105,6 +110,11 @@ fn with_live_reload(html: &[u8], site: &Site) -> Vec<u8> {
     });
     let build = site.number;
     let tag = format!(r#"{banner}<script src="{LIVE_JS_PATH}" data-build="{build}"></script>"#);
+    before_body_end(html, &tag)
+}
+
+/// `html` with `tag` before its last `</body>` (at the end if it has none).
+fn before_body_end(html: &[u8], tag: &str) -> Vec<u8> {
     let at = html
         .windows(7)
         .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
@@ -166,7 +176,10 @@ fn misdirected() -> Response {
         .into_response()
 }
 
-fn respond(site: &Site, uri: &Uri, live: bool) -> Response {
+fn respond(site: &Site, uri: &Uri, live: bool, buttons: bool) -> Response {
+    if uri.path() == paste_button::COPY_JS_PATH {
+        return paste_button::script();
+    }
     if live && uri.path() == LIVE_JS_PATH {
         return (
             [
@@ -193,6 +206,10 @@ fn respond(site: &Site, uri: &Uri, live: bool) -> Response {
     if let Some(body) = site.file(&wanted) {
         let kind = weekly_app::site::content_type(&wanted);
         let body = if kind.starts_with("text/html") {
+            let body = match paste_button::issue_page(&wanted).filter(|_| buttons) {
+                Some((lang, number)) => before_body_end(&body, &paste_button::tag(lang, number)),
+                None => body,
+            };
             html(body)
         } else {
             body
@@ -262,6 +279,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
     let (announce, builds) = tokio::sync::watch::channel(1u64);
     let watched = current.clone();
     let root = root.to_owned();
+    let paste_root = root.clone();
     let (full, poll) = (args.full, Duration::from_millis(args.poll_ms.max(10)));
     std::thread::spawn(move || {
         let mut last = before;
@@ -303,6 +321,7 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         }
     });
     let live = !args.no_live_reload;
+    let buttons = !args.no_copy_buttons;
     crate::runtime()?.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(bound)?;
         let address = listener.local_addr()?;
@@ -310,13 +329,16 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         let app = axum::Router::new().fallback(move |uri: Uri, headers: header::HeaderMap| {
             let site = current.read().expect("site lock").clone();
             let builds = builds.clone();
+            let root = paste_root.clone();
             async move {
                 if !local_host(&headers) {
                     misdirected()
                 } else if live && uri.path() == RELOAD_PATH {
                     latest_build(builds, &uri).await
+                } else if uri.path() == paste_button::PASTE_PATH {
+                    paste_button::edition(&root, full, &uri).await
                 } else {
-                    respond(&site, &uri, live)
+                    respond(&site, &uri, live, buttons)
                 }
             }
         });

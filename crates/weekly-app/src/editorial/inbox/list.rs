@@ -3,14 +3,14 @@
 
 use crate::archive::Archive;
 use crate::collector::{growth, load_sources, stamp, weights};
-use crate::featured;
+use crate::featured::{self, host_key};
 use crate::workspace::Workspace;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
 use weekly_collect::github::repo_of;
-use weekly_collect::score::{Rules, Signals, score};
+use weekly_collect::score::{Rules, Signals, Taken, interest, score};
 use weekly_store::{Candidate, Store, StoredDraft};
 
 /// A candidate as the list shows it (and `--json` prints it).
@@ -95,6 +95,36 @@ struct Context {
     weights: HashMap<String, f64>,
     names: HashMap<String, String>,
     stars: HashMap<String, Vec<(String, i64)>>,
+    /// How readers took to each source's and host's links (`[tracking] clicks`), and to all.
+    taken: HashMap<String, Taken>,
+    all: Taken,
+}
+
+/// Readers' figures per source and host, from every tracked campaign's links.
+async fn readers(store: &Store) -> Result<(HashMap<String, Taken>, Taken)> {
+    let mut taken: HashMap<String, Taken> = HashMap::new();
+    let mut all = Taken::default();
+    for figure in store.link_figures().await? {
+        // Links outside entries (the page, the sponsor's) say nothing of a source.
+        if figure.link.section.is_empty() {
+            continue;
+        }
+        let clicks = figure.human as f64;
+        all.featured += 1.0;
+        all.clicks += clicks;
+        let mut keys = vec![figure.link.source.clone()];
+        if let Some(host) = host_key(&figure.link.url)
+            && !keys.contains(&host)
+        {
+            keys.push(host);
+        }
+        for key in keys {
+            let t = taken.entry(key).or_default();
+            t.featured += 1.0;
+            t.clicks += clicks;
+        }
+    }
+    Ok((taken, all))
 }
 
 impl Context {
@@ -110,6 +140,14 @@ impl Context {
             .or_else(|| hours_since(Some(&c.first_seen), self.now))
             .unwrap_or(0.0);
         let stars = history.and_then(|h| h.last()).map(|(_, n)| *n);
+        // The candidate's own sources first; its host when none of them has figures.
+        let of = |key: &String| self.taken.get(key).and_then(|t| interest(*t, self.all));
+        let readers = c
+            .sources
+            .iter()
+            .filter_map(of)
+            .reduce(f64::max)
+            .or_else(|| host_key(&c.url).as_ref().and_then(of));
         let s = score(
             &self.rules,
             &Signals {
@@ -122,6 +160,7 @@ impl Context {
                     .sources
                     .iter()
                     .any(|s| s.starts_with("reader:") || s.starts_with("telegram:")),
+                interest: readers,
             },
         );
         let sources = c
@@ -175,6 +214,18 @@ pub async fn list(
             .map(|s| (s.url.clone(), s.name.clone()))
             .collect(),
         stars: store.stars().await?,
+        taken: HashMap::new(),
+        all: Taken::default(),
+    };
+    let context = if inbox.readers_interest {
+        let (taken, all) = readers(store).await?;
+        Context {
+            taken,
+            all,
+            ..context
+        }
+    } else {
+        context
     };
     let mut drafts = store.drafts().await?;
     let mut hidden = 0;

@@ -74,6 +74,73 @@ struct RawConfig {
     /// `[check]`: rule code → `off`, `warning` or `error`.
     #[serde(default)]
     check: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// `[images]`: how `weekly image add` makes and stores pictures.
+    #[serde(default = "default_images")]
+    images: Spanned<ImagesConfig>,
+    /// `[tracking]`: readers' signals, all off by default.
+    #[serde(default)]
+    tracking: TrackingConfig,
+}
+
+/// `[tracking]`: what `weekly server` counts of readers, all off by default. Nothing goes to a
+/// third party and no IP address is stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrackingConfig {
+    /// Each link of a campaign goes through `weekly server` (`/c/…`), which counts the click
+    /// per link (never per person) and redirects to the address stored with the campaign.
+    pub clicks: bool,
+    /// A one-pixel image counts opens ("at least": many mail clients load no image, others
+    /// load every image on delivery).
+    pub opens: bool,
+    /// Also record which subscriber clicked (a choice to tell readers about);
+    /// `weekly subscribers remove --forget` deletes it with them.
+    pub per_subscriber: bool,
+    /// `weekly server` counts views of issue pages and home pages (no script, no cookie).
+    pub page_views: bool,
+}
+
+fn default_images() -> Spanned<ImagesConfig> {
+    Spanned::new(0..0, ImagesConfig::default())
+}
+
+/// `[images]`: pictures made for readers by `weekly image add` (and held to by `weekly check`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// The most bytes one picture may take (100 KB: quick on a phone, under mail clients'
+    /// clipping).
+    pub max_bytes: usize,
+    /// The widest a picture is kept, in pixels (twice the site's column, for sharp screens).
+    pub max_width: u32,
+    /// Where pictures go: a folder under `static/` (published with the site at
+    /// `BASE_URL/…`), or `s3://BUCKET/PREFIX` (credentials from `WEEKLY_S3_ACCESS_KEY_ID` and
+    /// `WEEKLY_S3_SECRET_ACCESS_KEY`).
+    pub store: String,
+    /// An S3-compatible service's URL (MinIO, R2…); AWS when unset.
+    pub endpoint: Option<String>,
+    /// The bucket's region.
+    pub region: String,
+    /// Where readers load the bucket's pictures (a CDN, the bucket's website), without a
+    /// trailing slash; the bucket's own URL when unset.
+    pub public_url: Option<String>,
+    /// A canned ACL sent with each picture (`public-read` where the service reads object
+    /// ACLs: MinIO, moto, older AWS buckets); unset when the bucket's policy makes it public.
+    pub acl: Option<String>,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            max_bytes: 100_000,
+            max_width: 1200,
+            store: "static/img".to_owned(),
+            endpoint: None,
+            region: "us-east-1".to_owned(),
+            public_url: None,
+            acl: None,
+        }
+    }
 }
 
 /// `[collect]`: how `weekly collect` reads `sources.toml`.
@@ -121,6 +188,9 @@ pub struct InboxConfig {
     pub half_life_hours: f64,
     /// Words and the points they add (negative to bury).
     pub keywords: BTreeMap<String, f64>,
+    /// Ranks higher the sources whose earlier links readers clicked more than the average
+    /// link (with `[tracking] clicks`); `false` leaves readers out of the score.
+    pub readers_interest: bool,
 }
 
 impl Default for InboxConfig {
@@ -128,6 +198,7 @@ impl Default for InboxConfig {
         InboxConfig {
             half_life_hours: 72.0,
             keywords: BTreeMap::new(),
+            readers_interest: true,
         }
     }
 }
@@ -512,6 +583,10 @@ pub struct Config {
     pub check: weekly_check::Levels,
     /// `[channels.NAME]`, by name.
     pub channels: BTreeMap<String, ChannelConfig>,
+    /// `[images]`.
+    pub images: ImagesConfig,
+    /// `[tracking]`.
+    pub tracking: TrackingConfig,
 }
 
 fn default_channels() -> Spanned<BTreeMap<String, ChannelConfig>> {

@@ -2,9 +2,9 @@
 //! function of its own; every error names the file, line and column of the value at fault.
 
 use super::{
-    BTreeMap, Catalogue, ChannelConfig, Config, ConfigError, DatabaseConfig, DigestConfig, Lang,
-    RawConfig, RawSection, SeasonRange, Seasons, SectionDef, SectionKey, SiteSettings, SmtpConfig,
-    Spanned, TranslateConfig, parse_offset, position,
+    BTreeMap, Catalogue, ChannelConfig, Config, ConfigError, DatabaseConfig, DigestConfig,
+    ImagesConfig, Lang, RawConfig, RawSection, SeasonRange, Seasons, SectionDef, SectionKey,
+    SiteSettings, SmtpConfig, Spanned, TranslateConfig, parse_offset, position,
 };
 
 /// Where errors point: the file's text and name.
@@ -102,6 +102,8 @@ impl Config {
             import,
             check: check(&at, &raw.check)?,
             channels,
+            images: images(&at, &raw.images)?,
+            tracking: raw.tracking,
         })
     }
 }
@@ -416,4 +418,71 @@ fn check(
             .map_err(|e| at.error(span, format!("`check`: {e}")))?;
     }
     Ok(levels)
+}
+
+/// `[images]`: a budget a picture can meet, a width a page can use, a store we can write.
+fn images(at: &At<'_>, raw: &Spanned<ImagesConfig>) -> Result<ImagesConfig, ConfigError> {
+    let images = raw.get_ref().clone();
+    let fail = |message: String| Err(at.error(raw.span(), format!("`images`: {message}")));
+    if images.max_bytes < 10_000 {
+        return fail(format!(
+            "`max_bytes = {}` is too small for a readable picture (at least 10000)",
+            images.max_bytes
+        ));
+    }
+    if !(240..=8000).contains(&images.max_width) {
+        return fail(format!(
+            "`max_width = {}` is not between 240 and 8000 pixels",
+            images.max_width
+        ));
+    }
+    if images.store.starts_with("s3://") {
+        if images
+            .store
+            .trim_start_matches("s3://")
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .is_empty()
+        {
+            return fail(format!("`store = \"{}\"` names no bucket", images.store));
+        }
+    } else {
+        let path = std::path::Path::new(&images.store);
+        let inside = path.starts_with("static")
+            && path
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside {
+            return fail(format!(
+                "`store = \"{}\"` is neither a folder under `static/` (such as `static/img`) \
+                 nor an `s3://BUCKET/PREFIX` address",
+                images.store
+            ));
+        }
+    }
+    for (key, value) in [
+        ("endpoint", &images.endpoint),
+        ("public_url", &images.public_url),
+    ] {
+        if let Some(url) = value
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return fail(format!("`{key} = \"{url}\"` is not an http(s) address"));
+        }
+    }
+    if let Some(acl) = &images.acl
+        && ![
+            "private",
+            "public-read",
+            "authenticated-read",
+            "bucket-owner-read",
+        ]
+        .contains(&acl.as_str())
+    {
+        return fail(format!(
+            "`acl = \"{acl}\"` is not a canned ACL such as `public-read`"
+        ));
+    }
+    Ok(images)
 }
