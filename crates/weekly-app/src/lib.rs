@@ -26,8 +26,8 @@ pub use editorial::{
     translation, translator,
 };
 pub use output::{
-    building, buildstamp, doctor, ebook, fonts, og, outdir, preview, readme, rendering, season,
-    site, statistics,
+    building, buildstamp, doctor, ebook, fonts, og, outdir, preview, readme, rendering, report,
+    season, site, statistics,
 };
 pub use workspace::{
     archive, child, collected, config, database, editions, environment, featured, fetching, files,

@@ -2,8 +2,10 @@
 //! endpoints on the workspace's database: sign up with double opt-in, confirm, preferences,
 //! one-click unsubscribe, health — with a per-address rate limit, a honeypot field, the same
 //! answer whether an address is known or not, a log line per request, and the outbox sent in
-//! the background when `[smtp]` is set.
+//! the background when `[smtp]` is set; with `[tracking]`, campaigns' tracked links, the open
+//! pixel and page views (`clicks`).
 
+mod clicks;
 mod listen;
 mod pages;
 mod preferences;
@@ -83,6 +85,14 @@ struct App {
     behind_proxy: bool,
     /// The built site, unless only the endpoints are served.
     site: Option<site::SiteDir>,
+    /// Signs and checks tracked links.
+    secret: weekly_app::tokens::Secret,
+    /// `[tracking] per_subscriber`.
+    per_subscriber: bool,
+    /// `[tracking] prefetch_seconds`.
+    prefetch_seconds: u32,
+    /// Clicks, opens and page views counted, not yet stored.
+    tracking: clicks::Tracking,
 }
 
 impl App {
@@ -145,7 +155,12 @@ pub async fn serve(workspace: &Workspace, store: Store, args: &ServerOptions) ->
             limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             behind_proxy: args.behind_proxy,
             site,
+            secret: weekly_app::tokens::Secret::of(workspace)?,
+            per_subscriber: config.tracking.per_subscriber,
+            prefetch_seconds: config.tracking.prefetch_seconds,
+            tracking: clicks::Tracking::default(),
         });
+        clicks::flush_every_second(app.clone());
         // The rate limiter keeps a state per client: forget the quiet ones every minute, so
         // that many addresses (spoofed behind a proxy, say) cannot grow it without bound.
         let pruned = app.clone();
@@ -208,7 +223,18 @@ pub async fn serve(workspace: &Workspace, store: Store, args: &ServerOptions) ->
                 get(preferences::show).post(preferences::save),
             )
             .route("/healthz", get(healthz))
+            // Tracked links work whatever `[tracking]` says now: mails already sent keep them.
+            .route("/c/{token}", get(clicks::click))
+            .route("/o/{token}", get(clicks::open))
             .fallback(site::serve);
+        let router = if config.tracking.page_views {
+            router.layer(axum::middleware::from_fn_with_state(
+                app.clone(),
+                clicks::count_views,
+            ))
+        } else {
+            router
+        };
         let router = if args.no_request_log {
             router
         } else {
@@ -217,7 +243,7 @@ pub async fn serve(workspace: &Workspace, store: Store, args: &ServerOptions) ->
                 log_request,
             ))
         }
-        .with_state(app);
+        .with_state(app.clone());
         // Text (pages, CSS, scripts, feeds, the search index) goes out compressed when the
         // client takes gzip or brotli; images and small answers as they are.
         let router = router
@@ -247,6 +273,10 @@ pub async fn serve(workspace: &Workspace, store: Store, args: &ServerOptions) ->
             log("stopping: finishing the requests in flight");
         })
         .await?;
+        // What was counted since the last second goes in before the server ends.
+        if let Err(e) = app.tracking.counter.flush(&app.store).await {
+            log(&format!("counts of the last second lost: {e}"));
+        }
         Ok(())
     }
 }
@@ -413,9 +443,14 @@ async fn log_request(
     next: axum::middleware::Next,
 ) -> Response {
     let started = std::time::Instant::now();
-    let client = app.client(socket, request.headers());
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    // A tracked link's line names neither its reader nor its token.
+    let (client, path) = if path.starts_with("/c/") || path.starts_with("/o/") {
+        ("-".to_owned(), path[..3].to_owned() + "…")
+    } else {
+        (app.client(socket, request.headers()).to_string(), path)
+    };
     let response = next.run(request).await;
     log(&format!(
         "{client} {method} {} {} {:.1} ms",

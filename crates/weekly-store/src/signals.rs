@@ -259,6 +259,21 @@ impl Store {
         Ok(rows)
     }
 
+    /// Recipients of campaign `campaign_id` who have left the list (unsubscribed, bounced or
+    /// complained) since it was made.
+    pub async fn left_after(&self, campaign_id: i64) -> Result<i64, StoreError> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM campaign_recipient r JOIN campaign c ON c.id = r.campaign_id \
+             JOIN subscriber s ON s.id = r.subscriber_id \
+             WHERE r.campaign_id = $1 AND s.status IN ('unsubscribed', 'bounced', 'complained') \
+             AND s.updated_at >= c.created_at",
+        )
+        .bind(campaign_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n)
+    }
+
     /// Page views: (day, lang, issue, kind, count), by day.
     pub async fn page_views(&self) -> Result<Vec<(ViewKey, i64)>, StoreError> {
         let rows: Vec<(String, String, i64, String, i64)> = sqlx::query_as(

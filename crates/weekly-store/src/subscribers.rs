@@ -506,12 +506,23 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Deletes `email_key` and its consent record; false when there is no such subscriber.
+    /// Deletes `email_key`, its consent record and the clicks recorded for it
+    /// (`[tracking] per_subscriber`), in one transaction; false when there is no such
+    /// subscriber.
     pub async fn forget_subscriber(&self, email_key: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "DELETE FROM subscriber_click WHERE subscriber_id IN \
+             (SELECT id FROM subscriber WHERE email_key = $1)",
+        )
+        .bind(email_key)
+        .execute(&mut *tx)
+        .await?;
         let done = sqlx::query("DELETE FROM subscriber WHERE email_key = $1")
             .bind(email_key)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -591,7 +602,18 @@ mod tests {
                     (crate::SubscriberStatus::Unsubscribed, crate::Tier::Free, 1)
                 ]
             );
+            store
+                .record_subscriber_click(a.id, 1, 1, "2026-12-07T00:00:00Z")
+                .await
+                .unwrap();
+            store
+                .record_subscriber_click(b.id, 1, 1, "2026-12-07T00:00:00Z")
+                .await
+                .unwrap();
             assert!(store.forget_subscriber("a@x.org").await.unwrap());
+            // Their clicks go with them; another's stay.
+            assert!(store.subscriber_clicks(a.id).await.unwrap().is_empty());
+            assert_eq!(store.subscriber_clicks(b.id).await.unwrap().len(), 1);
             assert_eq!(store.subscribers(None).await.unwrap().len(), 1);
         }
     }

@@ -116,6 +116,9 @@ enum Command {
     /// Bounces that came back by mail: `import` a Maildir or mbox of delivery reports.
     #[command(subcommand)]
     Bounces(cmd::bounces::Command),
+    /// What readers did: clicks per link, section and source, opens, growth and conversion
+    /// (`[tracking]`, counted privately by `weekly server`).
+    Report(cmd::report::Args),
     /// The e-mail campaigns and where their recipients stand.
     Campaigns(cmd::send::CampaignsArgs),
     /// The workspace database (SQLite or PostgreSQL): status, migrate, copy into another.
@@ -180,6 +183,7 @@ fn main() -> ExitCode {
         Command::Send(args) => cmd::send::run(&args, &workspace),
         Command::Publish(args) => cmd::publish::run(&args, &workspace),
         Command::Bounces(command) => cmd::bounces::run(&command, &workspace),
+        Command::Report(args) => cmd::report::run(&args, &workspace),
         Command::Campaigns(args) => cmd::send::campaigns(&args, &workspace),
         Command::Inbox(args) => cmd::inbox::run(&args, &workspace),
         Command::Dedup(args) => cmd::dedup::run(&args, &workspace),

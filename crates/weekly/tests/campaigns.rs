@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 /// The scripted SMTP server on `port`, logging to `log`; `None` (with a printed reason) when
 /// aiosmtpd is missing and CI does not require it.
-fn smtp(port: u16, log: &Path, extra: &[&str]) -> Option<Killed> {
+pub(crate) fn smtp(port: u16, log: &Path, extra: &[&str]) -> Option<Killed> {
     if !common::python_module("aiosmtpd", "aiosmtpd") {
         return None;
     }
@@ -42,7 +42,12 @@ fn smtp(port: u16, log: &Path, extra: &[&str]) -> Option<Killed> {
 }
 
 /// A copy of the example with `[smtp]` pointing at `port` and `subscribers` imported.
-fn workspace(name: &str, port: u16, database: Option<&str>, subscribers: &str) -> PathBuf {
+pub(crate) fn workspace(
+    name: &str,
+    port: u16,
+    database: Option<&str>,
+    subscribers: &str,
+) -> PathBuf {
     let ws = demo_copy(name);
     let _ = std::fs::remove_file(ws.join("weekly.db"));
     let config = std::fs::read_to_string(ws.join("weekly.toml")).unwrap();

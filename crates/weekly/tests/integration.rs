@@ -6,7 +6,7 @@ mod common;
 
 mod assistant;
 mod bounces;
-mod campaigns;
+pub(crate) mod campaigns;
 mod channels;
 mod cli;
 mod collect;
@@ -29,6 +29,7 @@ mod seasons;
 mod serve;
 mod server;
 mod server_ops;
+mod signals;
 mod site;
 mod snapshots;
 mod subscribers;

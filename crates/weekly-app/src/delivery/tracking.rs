@@ -18,8 +18,6 @@ use weekly_store::{CampaignLink, CountKey, Store, StoreError, ViewKey};
 const CLICK_PREFIX: &str = "%%weekly-click-";
 /// The placeholder of the open pixel's address.
 const OPEN: &str = "%%weekly-open%%";
-/// A click this soon after the message was made is a scanner's prefetch, not a reader.
-pub const PREFETCH_SECONDS: i64 = 10;
 
 /// Words of the agents of mail scanners, link checkers and crawlers (lowercase).
 const SCANNER_AGENTS: &[&str] = &[
@@ -244,11 +242,11 @@ pub enum Taker {
     Scanner,
 }
 
-/// Who followed a link: a HEAD, a request within [`PREFETCH_SECONDS`] of the message being
-/// made, or a scanner's agent is a scanner; anything else a reader.
-pub fn classify(head: bool, agent: &str, sent: i64, now: i64) -> Taker {
+/// Who followed a link: a HEAD, a request within `prefetch` seconds of the message being made
+/// (`[tracking] prefetch_seconds`), or a scanner's agent is a scanner; anything else a reader.
+pub fn classify(head: bool, agent: &str, sent: i64, now: i64, prefetch: i64) -> Taker {
     let agent = agent.to_ascii_lowercase();
-    if head || now - sent < PREFETCH_SECONDS || SCANNER_AGENTS.iter().any(|w| agent.contains(w)) {
+    if head || now - sent <= prefetch || SCANNER_AGENTS.iter().any(|w| agent.contains(w)) {
         Taker::Scanner
     } else {
         Taker::Reader
@@ -403,16 +401,14 @@ mod tests {
 
     #[test]
     fn scanners_are_told_from_readers() {
-        assert_eq!(classify(true, "Mozilla/5.0", 0, 100), Taker::Scanner);
-        assert_eq!(classify(false, "Mozilla/5.0", 95, 100), Taker::Scanner);
-        assert_eq!(
-            classify(false, "Mozilla/5.0 (compatible; BingPreview/1.0b)", 0, 100),
-            Taker::Scanner
-        );
-        assert_eq!(
-            classify(false, "Mozilla/5.0 (iPhone)", 0, 100),
-            Taker::Reader
-        );
-        assert_eq!(classify(false, "curl/8.5.0", 0, 100), Taker::Reader);
+        let at = |head, agent, sent| classify(head, agent, sent, 100, 10);
+        assert_eq!(at(true, "Mozilla/5.0", 0), Taker::Scanner);
+        assert_eq!(at(false, "Mozilla/5.0", 95), Taker::Scanner);
+        assert_eq!(at(false, "Mozilla/5.0", 90), Taker::Scanner);
+        assert_eq!(at(false, "Mozilla/5.0", 89), Taker::Reader);
+        let preview = "Mozilla/5.0 (compatible; BingPreview/1.0b)";
+        assert_eq!(at(false, preview, 0), Taker::Scanner);
+        assert_eq!(at(false, "Mozilla/5.0 (iPhone)", 0), Taker::Reader);
+        assert_eq!(at(false, "curl/8.5.0", 0), Taker::Reader);
     }
 }

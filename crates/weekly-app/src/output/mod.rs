@@ -13,6 +13,7 @@ pub mod outdir;
 pub mod preview;
 pub mod readme;
 pub mod rendering;
+pub mod report;
 pub mod season;
 pub mod site;
 pub mod statistics;

@@ -22,6 +22,7 @@ pub mod paste_button;
 pub mod publish;
 pub mod readme;
 pub mod render;
+pub mod report;
 pub mod season;
 pub mod send;
 pub mod serve;

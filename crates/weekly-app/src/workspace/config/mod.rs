@@ -84,7 +84,7 @@ struct RawConfig {
 
 /// `[tracking]`: what `weekly server` counts of readers, all off by default. Nothing goes to a
 /// third party and no IP address is stored.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TrackingConfig {
     /// Each link of a campaign goes through `weekly server` (`/c/…`), which counts the click
@@ -98,6 +98,21 @@ pub struct TrackingConfig {
     pub per_subscriber: bool,
     /// `weekly server` counts views of issue pages and home pages (no script, no cookie).
     pub page_views: bool,
+    /// A click this many seconds or fewer after its message was made is a mail scanner's
+    /// prefetch, counted apart.
+    pub prefetch_seconds: u32,
+}
+
+impl Default for TrackingConfig {
+    fn default() -> Self {
+        TrackingConfig {
+            clicks: false,
+            opens: false,
+            per_subscriber: false,
+            page_views: false,
+            prefetch_seconds: 10,
+        }
+    }
 }
 
 fn default_images() -> Spanned<ImagesConfig> {
