@@ -27,7 +27,7 @@ pub use editorial::{
 };
 pub use output::{
     building, buildstamp, doctor, ebook, fonts, og, outdir, preview, readme, rendering, report,
-    season, site, statistics,
+    report_page, season, site, statistics,
 };
 pub use workspace::{
     archive, child, collected, config, database, editions, environment, featured, fetching, files,

@@ -169,7 +169,8 @@ pub(crate) async fn open(
     }
 }
 
-/// Counts a page view of an issue page (`/LANG/N/`) or a home page (`/LANG/`) answered 200.
+/// Counts a page view of an issue page (`/LANG/N/`) or a home page (`/`, `/LANG/`) answered
+/// 200.
 pub(crate) async fn count_views(
     State(app): State<Arc<App>>,
     request: axum::extract::Request,
@@ -197,6 +198,10 @@ pub(crate) async fn count_views(
 /// languages only, so that what is counted stays bounded.
 fn view_of(app: &App, path: &str) -> Option<(String, u32)> {
     let path = path.strip_suffix("index.html").unwrap_or(path);
+    // The primary language's home page is the site's root.
+    if path == "/" {
+        return Some((app.primary.as_str().to_owned(), 0));
+    }
     let mut parts = path.trim_matches('/').split('/');
     let lang = parts.next()?;
     let lang = app.languages.iter().find(|l| l.as_str() == lang)?;
@@ -220,4 +225,49 @@ pub(crate) fn flush_every_second(app: Arc<App>) {
             }
         }
     });
+}
+
+/// `GET /report?key=KEY`: the private dashboard, for whoever has `WEEKLY_REPORT_KEY` (compared
+/// in constant time); without that key set the page does not exist.
+pub(crate) async fn report(
+    State(app): State<Arc<App>>,
+    axum::extract::Query(query): axum::extract::Query<HashMap<String, String>>,
+) -> Response {
+    let Some(key) = &app.report_key else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let given = query.get("key").map_or("", String::as_str).as_bytes();
+    let same = given.len() == key.len()
+        && given
+            .iter()
+            .zip(key.as_bytes())
+            .fold(0u8, |d, (a, b)| d | (a ^ b))
+            == 0;
+    if !same {
+        return (StatusCode::FORBIDDEN, "This page needs its key.\n").into_response();
+    }
+    let page = async {
+        let workspace = weekly_app::workspace::Workspace::load(&app.root)?;
+        let report = weekly_app::report::report(&workspace, &app.store, None).await?;
+        anyhow::Ok(weekly_app::report_page::page(
+            workspace.config.primary_name(),
+            &report,
+        ))
+    }
+    .await;
+    match page {
+        Ok(html) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "private, no-store"),
+                (header::REFERRER_POLICY, "no-referrer"),
+            ],
+            html,
+        )
+            .into_response(),
+        Err(e) => {
+            log(&format!("report: {e:#}"));
+            (StatusCode::SERVICE_UNAVAILABLE, "try again in a moment\n").into_response()
+        }
+    }
 }

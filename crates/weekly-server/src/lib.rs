@@ -74,6 +74,9 @@ use weekly_app::workspace::Workspace;
 use weekly_model::Lang;
 use weekly_store::Store;
 
+/// The environment variable holding the key of the private `/report` page.
+const REPORT_KEY: &str = "WEEKLY_REPORT_KEY";
+
 struct App {
     /// The list's rules (sign-up, confirmation, unsubscription) over the store.
     list: List,
@@ -91,6 +94,10 @@ struct App {
     per_subscriber: bool,
     /// `[tracking] prefetch_seconds`.
     prefetch_seconds: u32,
+    /// `WEEKLY_REPORT_KEY`: who may read `/report` (none: no such page).
+    report_key: Option<String>,
+    /// The workspace's folder (the report reads its configuration).
+    root: std::path::PathBuf,
     /// Clicks, opens and page views counted, not yet stored.
     tracking: clicks::Tracking,
 }
@@ -158,6 +165,12 @@ pub async fn serve(workspace: &Workspace, store: Store, args: &ServerOptions) ->
             secret: weekly_app::tokens::Secret::of(workspace)?,
             per_subscriber: config.tracking.per_subscriber,
             prefetch_seconds: config.tracking.prefetch_seconds,
+            report_key: workspace
+                .env
+                .get(REPORT_KEY)
+                .filter(|k| k.len() >= 16)
+                .map(str::to_owned),
+            root: workspace.root.clone(),
             tracking: clicks::Tracking::default(),
         });
         clicks::flush_every_second(app.clone());
@@ -226,6 +239,7 @@ pub async fn serve(workspace: &Workspace, store: Store, args: &ServerOptions) ->
             // Tracked links work whatever `[tracking]` says now: mails already sent keep them.
             .route("/c/{token}", get(clicks::click))
             .route("/o/{token}", get(clicks::open))
+            .route("/report", get(clicks::report))
             .fallback(site::serve);
         let router = if config.tracking.page_views {
             router.layer(axum::middleware::from_fn_with_state(
@@ -273,9 +287,14 @@ pub async fn serve(workspace: &Workspace, store: Store, args: &ServerOptions) ->
             log("stopping: finishing the requests in flight");
         })
         .await?;
-        // What was counted since the last second goes in before the server ends.
-        if let Err(e) = app.tracking.counter.flush(&app.store).await {
-            log(&format!("counts of the last second lost: {e}"));
+        // What was counted since the last second goes in before the server ends (a failed
+        // write keeps the counts: tried again a few times).
+        for attempt in 1..=5 {
+            match app.tracking.counter.flush(&app.store).await {
+                Ok(()) => break,
+                Err(e) if attempt == 5 => log(&format!("counts of the last second lost: {e}")),
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(200)).await,
+            }
         }
         Ok(())
     }

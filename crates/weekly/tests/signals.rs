@@ -134,7 +134,15 @@ fn tracked_links_count_each_click_once_and_scanners_apart() {
         .filter(|h| h.starts_with("http") && !own_link(h))
         .collect();
 
-    let served = server::start(&ws, 60);
+    let key = "report-key-0123456789abcdef";
+    let served = server::start_env(
+        &ws,
+        60,
+        "127.0.0.1:0",
+        None,
+        &[],
+        &[("WEEKLY_REPORT_KEY", key)],
+    );
     let paths: Vec<String> = tracked
         .iter()
         .map(|l| l[BASE.len()..].to_owned())
@@ -350,4 +358,78 @@ fn without_tracking_no_link_of_a_mail_goes_through_the_server() {
         }
         assert!(!message.body_html(0).unwrap().contains("/o/"));
     }
+}
+
+#[test]
+fn page_views_are_counted_per_issue_page_without_a_cookie() {
+    let ws = crate::common::demo_copy("signals-views");
+    let _ = std::fs::remove_file(ws.join("weekly.db"));
+    let config = std::fs::read_to_string(ws.join("weekly.toml")).unwrap();
+    std::fs::write(
+        ws.join("weekly.toml"),
+        format!("{config}\n[tracking]\npage_views = true\n"),
+    )
+    .unwrap();
+    let built = weekly_command(&ws, &["build"]).output().unwrap();
+    assert!(built.status.success(), "{}", stderr(&built));
+    let site = ws.join("site");
+    let served = server::start_args(
+        &ws,
+        60,
+        "127.0.0.1:0",
+        None,
+        &["--site", site.to_str().unwrap()],
+    );
+    let reader = "User-Agent: Mozilla/5.0 (X11; Linux x86_64)\r\n";
+    for (path, agent) in [
+        ("/zh/7/", reader),
+        ("/zh/7/", reader),
+        ("/en/7/index.html", reader),
+        ("/", reader),
+        ("/en/", reader),
+        ("/zh/7/", "User-Agent: Googlebot/2.1\r\n"),
+        ("/zh/archive/", reader),
+        ("/xx/7/", reader),
+    ] {
+        let (status, answer) = request_from(&served.address, "GET", path, "text/plain", "", agent);
+        assert!(status == 200 || path == "/xx/7/", "{path}: {answer}");
+        assert!(
+            !answer.to_ascii_lowercase().contains("set-cookie"),
+            "{answer}"
+        );
+    }
+    let until = Instant::now() + Duration::from_secs(20);
+    let views = loop {
+        let o = weekly_command(&ws, &["report", "--format", "json"])
+            .output()
+            .unwrap();
+        let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let views = r["views"].clone();
+        if views.as_array().is_some_and(|v| v.len() == 4) || Instant::now() > until {
+            break views;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let got: BTreeSet<(String, u64, i64, i64)> = views
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["lang"].as_str().unwrap().to_owned(),
+                v["issue"].as_u64().unwrap(),
+                v["readers"].as_i64().unwrap(),
+                v["bots"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let want: BTreeSet<(String, u64, i64, i64)> = [
+        ("en".to_owned(), 7, 1, 0),
+        ("en".to_owned(), 0, 1, 0),
+        ("zh".to_owned(), 0, 1, 0),
+        ("zh".to_owned(), 7, 2, 1),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(got, want);
 }

@@ -305,7 +305,7 @@ impl Counter {
 
     /// Adds what was counted to the database; on failure the counts are kept for the next try.
     pub async fn flush(&self, store: &Store) -> Result<(), StoreError> {
-        let clicks: Vec<(CountKey, i64)> = std::mem::take(
+        let mut clicks: Vec<(CountKey, i64)> = std::mem::take(
             &mut *self
                 .clicks
                 .lock()
@@ -313,7 +313,7 @@ impl Counter {
         )
         .into_iter()
         .collect();
-        let views: Vec<(ViewKey, i64)> = std::mem::take(
+        let mut views: Vec<(ViewKey, i64)> = std::mem::take(
             &mut *self
                 .views
                 .lock()
@@ -321,6 +321,10 @@ impl Counter {
         )
         .into_iter()
         .collect();
+        // Rows in one order in every process: two servers adding to the same rows at once
+        // then wait for each other instead of deadlocking.
+        clicks.sort_unstable();
+        views.sort_unstable();
         if let Err(e) = store.add_counts(&clicks).await {
             self.put_back(clicks, views);
             return Err(e);

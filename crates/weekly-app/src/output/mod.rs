@@ -14,6 +14,7 @@ pub mod preview;
 pub mod readme;
 pub mod rendering;
 pub mod report;
+pub mod report_page;
 pub mod season;
 pub mod site;
 pub mod statistics;

@@ -20,12 +20,16 @@ is sent to a third party and no IP address is stored.
 Examples:
   weekly report                 # every campaign, every season, the list
   weekly report 110             # issue 110's campaigns
-  weekly report --format json > report.json")]
+  weekly report --format json > report.json
+  weekly report --format html > report.html
+
+`weekly server` shows the same page at /report?key=KEY when WEEKLY_REPORT_KEY is set (16 \
+characters or more); without it, /report does not exist.")]
 pub struct Args {
     /// Only this issue's campaigns (and its season).
     pub issue: Option<u32>,
-    /// `text` or `json`.
-    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    /// `text`, `json`, or `html` (the dashboard page `weekly server` shows at `/report`).
+    #[arg(long, default_value = "text", value_parser = ["text", "json", "html"])]
     pub format: String,
 }
 
@@ -34,6 +38,11 @@ pub fn run(args: &Args, root: &Path) -> Result<ExitCode> {
         let report = weekly_app::report::report(workspace, store, args.issue).await?;
         if args.format == "json" {
             printer::raw(&format!("{}\n", serde_json::to_string_pretty(&report)?));
+        } else if args.format == "html" {
+            printer::raw(&weekly_app::report_page::page(
+                workspace.config.primary_name(),
+                &report,
+            ));
         } else {
             printer::raw(&text(&report, workspace.config.tracking.clicks));
         }
