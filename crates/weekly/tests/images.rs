@@ -318,6 +318,31 @@ fn a_picture_is_stored_once_in_an_s3_compatible_bucket() {
     assert!(body.len() <= 100_000, "{} bytes in the bucket", body.len());
     assert_eq!(jpeg_size(&body).0, 1200);
     assert_eq!(list(), 1);
+    // The subscribers' site and the paid mail show it from the bucket.
+    let zh = ws.join("issues/0003/zh.md");
+    let text = std::fs::read_to_string(&zh).unwrap();
+    std::fs::write(&zh, format!("{}\n\n![Ferris]({url})\n", text.trim_end())).unwrap();
+    let build = common::weekly_at(&ws, &["build", "--full"]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    let page = std::fs::read_to_string(ws.join("site-full/zh/3/index.html")).unwrap();
+    assert!(
+        page.contains(&format!("src=\"{url}\"")),
+        "the page has no picture"
+    );
+    let mail = common::weekly_at(
+        &ws,
+        &["render", "3", "--edition", "email", "--tier", "paid"],
+    );
+    let message = mail_parser::MessageParser::default()
+        .parse(&mail.stdout)
+        .unwrap();
+    assert!(
+        message
+            .body_html(0)
+            .unwrap()
+            .contains(&format!("src=\"{url}\"")),
+        "the mail has no picture"
+    );
 
     // Again: stored once.
     let again = add(&[file.to_str().unwrap(), "--issue", "3", "--alt", "Ferris"]);

@@ -433,3 +433,101 @@ fn page_views_are_counted_per_issue_page_without_a_cookie() {
     .collect();
     assert_eq!(got, want);
 }
+
+/// `per_subscriber = true`: who clicked is recorded, and `subscribers remove --forget` deletes
+/// it with them.
+#[test]
+fn per_subscriber_clicks_are_recorded_and_forgotten_with_the_reader() {
+    let port = free_port();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("signals-person");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let saved = dir.join("saved");
+    let ws = workspace(
+        "signals-person",
+        port,
+        None,
+        "email,name,languages,tier,paid_until,status\nreader@example.org,,zh,paid,2099-12-31,confirmed\n",
+    );
+    let config = std::fs::read_to_string(ws.join("weekly.toml")).unwrap();
+    std::fs::write(
+        ws.join("weekly.toml"),
+        format!(
+            "{config}\n[tracking]\nclicks = true\nper_subscriber = true\nprefetch_seconds = 0\n"
+        ),
+    )
+    .unwrap();
+    let Some(_smtp) = smtp(port, &dir.join("log"), &["--save", saved.to_str().unwrap()]) else {
+        return;
+    };
+    let messages = send(&ws, &saved);
+    let (hrefs, _) = links_of(&messages[0]);
+    let path = hrefs.iter().find(|h| !own_link(h)).unwrap()[BASE.len()..].to_owned();
+    // The token names its subscriber: four fields before the tag.
+    assert_eq!(
+        path.trim_start_matches("/c/").split('.').count(),
+        5,
+        "{path}"
+    );
+    let sent: i64 = path
+        .trim_start_matches("/c/")
+        .split('.')
+        .nth(2)
+        .unwrap()
+        .parse()
+        .unwrap();
+    while chrono::Utc::now().timestamp() <= sent {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let served = server::start(&ws, 60);
+    assert_eq!(
+        request(&served.address, "GET", &path, "text/plain", "").0,
+        302
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let clicks = || {
+        runtime.block_on(async {
+            let store = weekly_store::Store::connect("sqlite:weekly.db", &ws)
+                .await
+                .unwrap();
+            let reader = store.subscriber("reader@example.org").await.unwrap();
+            let clicks = match &reader {
+                Some(r) => store.subscriber_clicks(r.id).await.unwrap().len(),
+                None => 0,
+            };
+            let all: i64 = store
+                .link_figures()
+                .await
+                .unwrap()
+                .iter()
+                .map(|f| f.human)
+                .sum();
+            store.close().await;
+            (reader.is_some(), clicks, all)
+        })
+    };
+    assert_eq!(clicks().1, 1, "recorded at once for its subscriber");
+    let o = weekly_command(
+        &ws,
+        &["subscribers", "remove", "reader@example.org", "--forget"],
+    )
+    .output()
+    .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The reader and their clicks are gone; the link's count (no person in it) stays.
+    let until = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (reader, mine, all) = clicks();
+        if !reader && mine == 0 && all == 1 {
+            break;
+        }
+        assert!(
+            Instant::now() < until,
+            "reader {reader}, their clicks {mine}, link count {all}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
