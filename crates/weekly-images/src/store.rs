@@ -91,7 +91,9 @@ fn sha256_hex(bytes: &[u8]) -> String {
 /// A folder published with the site (`static/img/` → `BASE_URL/img/`).
 #[derive(Debug, Clone)]
 pub struct Folder {
-    /// The folder.
+    /// The workspace.
+    pub root: PathBuf,
+    /// The folder, relative to the workspace (only plain names: `static/img`).
     pub dir: PathBuf,
     /// The URL of the folder, without a trailing slash.
     pub url: String,
@@ -108,22 +110,19 @@ impl ImageStore for Folder {
             let path = path.display().to_string();
             move |cause| StoreError::Io { path, cause }
         };
-        let mut ancestor = self.dir.clone();
-        loop {
-            if std::fs::symlink_metadata(&ancestor).is_ok_and(|m| m.file_type().is_symlink()) {
-                return Err(StoreError::Symlink(ancestor.display().to_string()));
-            }
-            if !ancestor.pop() || ancestor.as_os_str().is_empty() {
-                break;
-            }
-            // Only the folders the workspace makes (`static/img`) are looked at, not the
-            // workspace's own parents.
-            if ancestor.file_name().is_none_or(|n| n != "static") {
-                break;
+        // Every folder from the workspace down to the pictures' own (`static`, `static/img`):
+        // none may be a link, which could lead out of the workspace. The workspace's own
+        // parents are the editor's business.
+        let mut below = self.root.clone();
+        for part in self.dir.components() {
+            below.push(part);
+            if std::fs::symlink_metadata(&below).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(StoreError::Symlink(below.display().to_string()));
             }
         }
-        std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
-        let path = self.dir.join(name);
+        let dir = self.root.join(&self.dir);
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let path = dir.join(name);
         let url = format!("{}/{name}", self.url);
         match std::fs::symlink_metadata(&path) {
             Ok(meta) if meta.file_type().is_symlink() => {
@@ -140,14 +139,14 @@ impl ImageStore for Folder {
             Err(_) => {}
         }
         // Written beside and renamed: a crash leaves no half picture under the name.
-        let partial = self.dir.join(format!(".{name}.partial"));
+        let partial = dir.join(format!(".{name}.partial"));
         std::fs::write(&partial, bytes).map_err(io(&partial))?;
         std::fs::rename(&partial, &path).map_err(io(&path))?;
         Ok(Placed { url, new: true })
     }
 
     fn describe(&self) -> String {
-        self.dir.display().to_string()
+        self.root.join(&self.dir).display().to_string()
     }
 }
 
@@ -392,7 +391,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let dir = dir.path();
         let folder = Folder {
-            dir: dir.join("static/img"),
+            root: dir.to_path_buf(),
+            dir: "static/img".into(),
             url: "https://w.example.org/img".to_owned(),
         };
         let first = folder
@@ -434,8 +434,19 @@ mod tests {
         std::fs::create_dir_all(dir.join("static")).unwrap();
         std::os::unix::fs::symlink(outside, dir.join("static/img")).unwrap();
         let folder = Folder {
-            dir: dir.join("static/img"),
+            root: dir.to_path_buf(),
+            dir: "static/img".into(),
             url: "https://w.example.org/img".into(),
+        };
+        let err = folder.put("x.png", b"one", "image/png").await.unwrap_err();
+        assert!(matches!(err, StoreError::Symlink(_)), "{err}");
+        assert_eq!(std::fs::read_dir(outside).unwrap().count(), 0);
+        // `static` itself a link: nothing is made through it either.
+        let other = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside, other.path().join("static")).unwrap();
+        let folder = Folder {
+            root: other.path().to_path_buf(),
+            ..folder
         };
         let err = folder.put("x.png", b"one", "image/png").await.unwrap_err();
         assert!(matches!(err, StoreError::Symlink(_)), "{err}");

@@ -395,14 +395,7 @@ fn publish_dry_run_on_the_corpus_writes_the_outbox_and_changes_nothing() {
     let Some(src) = common::corpus() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("pw");
-    let o = common::weekly(&[
-        "import",
-        "python-weekly",
-        src.to_str().unwrap(),
-        "--into",
-        ws.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    common::import_corpus(&src, &ws);
     let csv = ws.join("readers.csv");
     std::fs::write(
         &csv,

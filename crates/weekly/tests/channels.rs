@@ -263,14 +263,7 @@ fn publishing_a_corpus_issue_reaches_every_channel_once() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("pw");
-    let o = common::weekly(&[
-        "import",
-        "python-weekly",
-        src.to_str().unwrap(),
-        "--into",
-        ws.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    common::import_corpus(&src, &ws);
     let fake = FakeChannels::start(secrets()).unwrap();
     configure(&ws, &fake.url());
     // The archive as it is has mistakes `weekly check` reports as errors (English editions

@@ -223,7 +223,15 @@ fn a_new_editor_sends_issue_one_without_a_trap() {
         arrived >= due - chrono::Duration::milliseconds(999),
         "{arrived} before {due}"
     );
-    let listed = run(&["campaigns"]);
+    // The mail server has the mail a moment before the sender records it: wait for the record.
+    let until = std::time::Instant::now() + Duration::from_secs(30);
+    let listed = loop {
+        let listed = run(&["campaigns"]);
+        if listed.contains("— done") || std::time::Instant::now() > until {
+            break listed;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
     assert!(listed.contains("— done"), "{listed}");
     // Nothing more arrives: the send was done once.
     std::thread::sleep(Duration::from_secs(2));

@@ -72,14 +72,7 @@ fn paste_ready_editions_survive_tiptap_and_ckeditor_5() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("pw");
-    let o = common::weekly(&[
-        "import",
-        "python-weekly",
-        src.to_str().unwrap(),
-        "--into",
-        ws.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    common::import_corpus(&src, &ws);
     // Issue 42: two code blocks, three pictures, a list, bold words and inline code.
     let runs = [
         ("substack", "tiptap", "zh"),

@@ -135,14 +135,7 @@ fn sampled_queries_find_what_a_scan_finds() {
     }
     let ws = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-corpus");
     let _ = std::fs::remove_dir_all(&ws);
-    let o = weekly(&[
-        "import",
-        "python-weekly",
-        src.to_str().unwrap(),
-        "--into",
-        ws.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    common::import_corpus(&src, &ws);
     let o = weekly_at(&ws, &["build"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let site = ws.join("site");

@@ -13,6 +13,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 const BASE: &str = "https://weekly.example.org";
+/// One paying reader of Chinese.
+const READER: &str = "email,name,languages,tier,paid_until,status\nreader@example.org,,zh,paid,2099-12-31,confirmed\n";
 
 /// Sends issue 7 in Chinese from `ws` (with the test server's secret); the saved messages.
 fn send(ws: &Path, saved: &Path) -> Vec<mail_parser::Message<'static>> {
@@ -36,6 +38,31 @@ fn send(ws: &Path, saved: &Path) -> Vec<mail_parser::Message<'static>> {
                 .into_owned()
         })
         .collect()
+}
+
+/// A copy of the example with `subscribers` (CSV) and `tracking` added to its `weekly.toml`,
+/// issue 7 sent in Chinese to aiosmtpd: the workspace, the saved messages, and the mail server
+/// (`None` when aiosmtpd is missing and CI does not require it).
+fn sent(
+    name: &str,
+    subscribers: &str,
+    tracking: &str,
+) -> Option<(
+    std::path::PathBuf,
+    Vec<mail_parser::Message<'static>>,
+    crate::common::Killed,
+)> {
+    let port = free_port();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let saved = dir.join("saved");
+    let ws = workspace(name, port, None, subscribers);
+    let config = std::fs::read_to_string(ws.join("weekly.toml")).unwrap();
+    std::fs::write(ws.join("weekly.toml"), format!("{config}\n{tracking}")).unwrap();
+    let server = smtp(port, &dir.join("log"), &["--save", saved.to_str().unwrap()])?;
+    let messages = send(&ws, &saved);
+    Some((ws, messages, server))
 }
 
 /// Every `href` of the HTML part and every web address of the text part.
@@ -81,27 +108,13 @@ fn location(answer: &str) -> Option<String> {
 
 #[test]
 fn tracked_links_count_each_click_once_and_scanners_apart() {
-    let port = free_port();
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("signals");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let saved = dir.join("saved");
-    let ws = workspace(
+    let Some((ws, messages, _smtp)) = sent(
         "signals",
-        port,
-        None,
-        "email,name,languages,tier,paid_until,status\nreader@example.org,,zh,paid,2099-12-31,confirmed\n",
-    );
-    let config = std::fs::read_to_string(ws.join("weekly.toml")).unwrap();
-    std::fs::write(
-        ws.join("weekly.toml"),
-        format!("{config}\n[tracking]\nclicks = true\nopens = true\nprefetch_seconds = 2\n"),
-    )
-    .unwrap();
-    let Some(_smtp) = smtp(port, &dir.join("log"), &["--save", saved.to_str().unwrap()]) else {
+        READER,
+        "[tracking]\nclicks = true\nopens = true\nprefetch_seconds = 2\n",
+    ) else {
         return;
     };
-    let messages = send(&ws, &saved);
     assert_eq!(messages.len(), 1);
     let (hrefs, urls) = links_of(&messages[0]);
 
@@ -334,21 +347,13 @@ fn tracked_links_count_each_click_once_and_scanners_apart() {
 
 #[test]
 fn without_tracking_no_link_of_a_mail_goes_through_the_server() {
-    let port = free_port();
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("signals-off");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let saved = dir.join("saved");
-    let ws = workspace(
+    let Some((_ws, messages, _smtp)) = sent(
         "signals-off",
-        port,
-        None,
         "email,name,languages,tier,paid_until,status\nfree@example.org,,zh,free,,confirmed\npaid@example.org,,zh,paid,2099-12-31,confirmed\n",
-    );
-    let Some(_smtp) = smtp(port, &dir.join("log"), &["--save", saved.to_str().unwrap()]) else {
+        "",
+    ) else {
         return;
     };
-    let messages = send(&ws, &saved);
     assert_eq!(messages.len(), 2);
     for message in &messages {
         let (hrefs, urls) = links_of(message);
@@ -438,29 +443,13 @@ fn page_views_are_counted_per_issue_page_without_a_cookie() {
 /// it with them.
 #[test]
 fn per_subscriber_clicks_are_recorded_and_forgotten_with_the_reader() {
-    let port = free_port();
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("signals-person");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let saved = dir.join("saved");
-    let ws = workspace(
+    let Some((ws, messages, _smtp)) = sent(
         "signals-person",
-        port,
-        None,
-        "email,name,languages,tier,paid_until,status\nreader@example.org,,zh,paid,2099-12-31,confirmed\n",
-    );
-    let config = std::fs::read_to_string(ws.join("weekly.toml")).unwrap();
-    std::fs::write(
-        ws.join("weekly.toml"),
-        format!(
-            "{config}\n[tracking]\nclicks = true\nper_subscriber = true\nprefetch_seconds = 0\n"
-        ),
-    )
-    .unwrap();
-    let Some(_smtp) = smtp(port, &dir.join("log"), &["--save", saved.to_str().unwrap()]) else {
+        READER,
+        "[tracking]\nclicks = true\nper_subscriber = true\nprefetch_seconds = 0\n",
+    ) else {
         return;
     };
-    let messages = send(&ws, &saved);
     let (hrefs, _) = links_of(&messages[0]);
     let path = hrefs.iter().find(|h| !own_link(h)).unwrap()[BASE.len()..].to_owned();
     // The token names its subscriber: four fields before the tag.

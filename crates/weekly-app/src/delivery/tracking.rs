@@ -230,7 +230,10 @@ pub fn fill(
         }
     }
     out.push_str(rest);
-    out.replace(OPEN, &format!("{links_base}/o/{}", token(0)))
+    if out.contains(OPEN) {
+        out = out.replace(OPEN, &format!("{links_base}/o/{}", token(0)));
+    }
+    out
 }
 
 /// What a request to a tracked link was.

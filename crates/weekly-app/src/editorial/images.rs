@@ -148,7 +148,8 @@ fn folder(workspace: &Workspace) -> Folder {
         .unwrap_or(store)
         .trim_start_matches('/');
     Folder {
-        dir: workspace.root.join(store),
+        root: workspace.root.clone(),
+        dir: store.into(),
         url: format!("{}/{under_site}", workspace.config.base_url),
     }
 }

@@ -58,6 +58,19 @@ pub struct CampaignReport {
     pub sources: BTreeMap<String, i64>,
 }
 
+impl CampaignReport {
+    /// The links readers or scanners followed, the most clicked first.
+    pub fn followed(&self) -> Vec<&LinkReport> {
+        let mut links: Vec<&LinkReport> = self
+            .links
+            .iter()
+            .filter(|l| l.clicks > 0 || l.scanner > 0)
+            .collect();
+        links.sort_by(|a, b| b.clicks.cmp(&a.clicks).then(a.position.cmp(&b.position)));
+        links
+    }
+}
+
 /// One season's most-clicked.
 #[derive(Debug, Clone, Serialize)]
 pub struct SeasonReport {

@@ -105,9 +105,7 @@ pub fn page(name: &str, report: &Report) -> String {
             c.scanner
         );
         body.push_str("<table><thead><tr><th>clicks</th><th>link</th><th>section</th><th>source</th></tr></thead><tbody>");
-        let mut links: Vec<_> = c.links.iter().collect();
-        links.sort_by(|a, b| b.clicks.cmp(&a.clicks).then(a.position.cmp(&b.position)));
-        for l in links {
+        for l in c.followed() {
             let _ = write!(
                 body,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -73,13 +73,7 @@ fn text(report: &Report, tracking: bool) -> String {
             c.clicks,
             c.scanner
         );
-        let mut links: Vec<_> = c
-            .links
-            .iter()
-            .filter(|l| l.clicks > 0 || l.scanner > 0)
-            .collect();
-        links.sort_by(|a, b| b.clicks.cmp(&a.clicks).then(a.position.cmp(&b.position)));
-        for l in links {
+        for l in c.followed() {
             let _ = writeln!(
                 out,
                 "  {:>5}  {}  [{}] {}",

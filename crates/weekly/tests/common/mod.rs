@@ -85,6 +85,18 @@ pub fn corpus() -> Option<PathBuf> {
     }
 }
 
+/// `weekly import python-weekly SRC --into WS`, which must succeed.
+pub fn import_corpus(src: &Path, ws: &Path) {
+    let o = weekly(&[
+        "import",
+        "python-weekly",
+        src.to_str().unwrap(),
+        "--into",
+        ws.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 /// Copies a directory tree.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
