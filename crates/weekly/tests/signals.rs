@@ -148,9 +148,11 @@ fn tracked_links_count_each_click_once_and_scanners_apart() {
         .collect();
 
     let key = "report-key-0123456789abcdef";
+    // Two form posts a minute per client: the clicks below (dozens from one client) are not
+    // under that limit; the two submissions at the end are.
     let served = server::start_env(
         &ws,
-        60,
+        2,
         "127.0.0.1:0",
         None,
         &[],
@@ -320,6 +322,15 @@ fn tracked_links_count_each_click_once_and_scanners_apart() {
         );
         assert!(status < 400, "{answer}");
     }
+    // A third form post in the minute is over the limit the clicks were never under.
+    let (status, _) = request(
+        &served.address,
+        "POST",
+        "/submit",
+        "application/x-www-form-urlencoded",
+        "url=https://third.example.net/&note=x",
+    );
+    assert_eq!(status, 429);
     let o = weekly_command(&ws, &["inbox", "--explain"])
         .output()
         .unwrap();
