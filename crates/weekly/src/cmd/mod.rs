@@ -18,7 +18,6 @@ pub mod info;
 pub mod init;
 pub mod mail;
 pub mod new;
-pub mod paste_button;
 pub mod publish;
 pub mod readme;
 pub mod render;

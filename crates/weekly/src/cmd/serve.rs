@@ -1,8 +1,10 @@
 //! `weekly serve`: the website built in memory and served on 127.0.0.1; a watcher rebuilds it
 //! whenever a file of the workspace changes (a failed rebuild keeps the last good site), and
-//! pages open in a browser reload after each rebuild (live reload, a long poll).
+//! pages open in a browser reload after each rebuild (live reload, a long poll), and issue pages
+//! get buttons that copy the paste-ready edition (`paste_button`).
 
-use super::paste_button;
+mod paste_button;
+
 use crate::printer;
 use anyhow::{Context, Result};
 use axum::http::{StatusCode, Uri, header};

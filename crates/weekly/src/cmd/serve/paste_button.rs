@@ -10,7 +10,7 @@ use weekly_app::rendering::{Edition, RenderOptions, Rendered, render};
 /// The toolbar's script and the edition's address.
 pub const COPY_JS_PATH: &str = "/__weekly/copy.js";
 pub const PASTE_PATH: &str = "/__weekly/paste";
-const COPY_JS: &str = include_str!("../../assets/copy.js");
+const COPY_JS: &str = include_str!("../../../assets/copy.js");
 
 /// The language and number of an issue page (`LANG/N/index.html`).
 pub fn issue_page(wanted: &str) -> Option<(&str, u32)> {
