@@ -303,6 +303,24 @@ fn tracked_links_count_each_click_once_and_scanners_apart() {
         assert_eq!(*clicks, want, "{url}");
     }
     assert_eq!(campaign["sections"]["projects"], 15, "{campaign:#}");
+    // The list: one paying reader, signed up this month, by import, reading Chinese.
+    let list = &report(&ws)["subscribers"];
+    assert_eq!(
+        (list["confirmed"].as_i64(), list["paid"].as_i64()),
+        (Some(1), Some(1)),
+        "{list:#}"
+    );
+    assert_eq!(list["paid_percent"], 100.0);
+    let month = &list["months"][0];
+    assert_eq!(
+        month["month"],
+        chrono::Utc::now().format("%Y-%m").to_string()
+    );
+    assert_eq!(
+        (month["sign_ups"].as_i64(), month["paying_now"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(month["by_language"]["zh"], 1, "{month:#}");
     assert!(
         served.lines().iter().all(|l| !l.contains(token)),
         "a token in the log"

@@ -95,6 +95,12 @@ pub struct Month {
     pub confirmed: i64,
     /// Who left (unsubscribed, bounced or complained) in the month.
     pub left: i64,
+    /// The month's sign-ups by where they signed up (`-`: unknown).
+    pub by_source: BTreeMap<String, i64>,
+    /// The month's sign-ups by language.
+    pub by_language: BTreeMap<String, i64>,
+    /// Of the month's sign-ups, those paying now.
+    pub paying_now: i64,
 }
 
 /// The list over time.
@@ -262,8 +268,20 @@ async fn growth(store: &Store) -> Result<Growth> {
     let mut out = Growth::default();
     let month_of = |stamp: &str| stamp.get(..7).unwrap_or("").to_owned();
     for s in store.subscribers(None).await? {
+        let source = if s.source.is_empty() {
+            "-".to_owned()
+        } else {
+            s.source.clone()
+        };
         let m = months.entry(month_of(&s.created_at)).or_default();
         m.sign_ups += 1;
+        *m.by_source.entry(source.clone()).or_insert(0) += 1;
+        for lang in s.languages.split_whitespace() {
+            *m.by_language.entry(lang.to_owned()).or_insert(0) += 1;
+        }
+        if s.tier == Tier::Paid && s.status == SubscriberStatus::Confirmed {
+            m.paying_now += 1;
+        }
         match s.status {
             SubscriberStatus::Confirmed => {
                 m.confirmed += 1;
@@ -271,13 +289,7 @@ async fn growth(store: &Store) -> Result<Growth> {
                 if s.tier == Tier::Paid {
                     out.paid += 1;
                 }
-                *out.by_source
-                    .entry(if s.source.is_empty() {
-                        "-".into()
-                    } else {
-                        s.source.clone()
-                    })
-                    .or_insert(0) += 1;
+                *out.by_source.entry(source).or_insert(0) += 1;
                 for lang in s.languages.split_whitespace() {
                     *out.by_language.entry(lang.to_owned()).or_insert(0) += 1;
                 }

@@ -110,10 +110,20 @@ fn text(report: &Report, tracking: bool) -> String {
         g.confirmed, g.paid, g.paid_percent
     );
     for m in &g.months {
+        let sources: Vec<String> = m
+            .by_source
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
         let _ = writeln!(
             out,
-            "  {}: +{} signed up ({} confirmed), -{} left",
-            m.month, m.sign_ups, m.confirmed, m.left
+            "  {}: +{} signed up ({} confirmed, {} paying now; {}), -{} left",
+            m.month,
+            m.sign_ups,
+            m.confirmed,
+            m.paying_now,
+            sources.join(", "),
+            m.left
         );
     }
     for v in &report.views {
