@@ -23,7 +23,7 @@ const CACHED_LINKS: usize = 100_000;
 pub(crate) struct Tracking {
     /// Counts not yet in the database.
     pub(crate) counter: Counter,
-    links: RwLock<HashMap<(i64, u32), Option<String>>>,
+    links: RwLock<HashMap<(i64, u32), String>>,
 }
 
 /// A transparent 1×1 GIF.
@@ -92,22 +92,26 @@ pub(crate) async fn click(
         .get(&key)
         .cloned();
     let url = match cached {
-        Some(url) => url,
+        Some(url) => Some(url),
         None => match app
             .store
             .campaign_link_url(tracked.campaign, tracked.position)
             .await
         {
             Ok(url) => {
-                let mut links = app
-                    .tracking
-                    .links
-                    .write()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                if links.len() >= CACHED_LINKS {
-                    links.clear();
+                // Only a link found is kept: one stored later (a campaign whose links were
+                // written after a crash) is looked up again.
+                if let Some(found) = &url {
+                    let mut links = app
+                        .tracking
+                        .links
+                        .write()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    if links.len() >= CACHED_LINKS {
+                        links.clear();
+                    }
+                    links.insert(key, found.clone());
                 }
-                links.insert(key, url.clone());
                 url
             }
             Err(e) => {

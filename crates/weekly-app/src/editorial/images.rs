@@ -61,6 +61,12 @@ pub async fn add(workspace: &Workspace, options: &AddOptions) -> Result<Added> {
         }
         None => options.today.clone(),
     };
+    // The bucket's settings and credentials are checked before anything is fetched.
+    let bucket = if !options.dry_run && settings.store.starts_with("s3://") {
+        Some(bucket(workspace)?)
+    } else {
+        None
+    };
     let input = read(workspace, &options.source).await?;
     let original_bytes = input.len();
     let (max_width, max_bytes) = (settings.max_width, settings.max_bytes);
@@ -83,8 +89,7 @@ pub async fn add(workspace: &Workspace, options: &AddOptions) -> Result<Added> {
             dry.put(&file, &fitted.bytes, content_type).await?,
             dry.describe(),
         )
-    } else if settings.store.starts_with("s3://") {
-        let bucket = bucket(workspace)?;
+    } else if let Some(bucket) = &bucket {
         (
             bucket.put(&file, &fitted.bytes, content_type).await?,
             bucket.describe(),
