@@ -152,10 +152,15 @@ fn folder(workspace: &Workspace) -> Folder {
         .strip_prefix("static")
         .unwrap_or(store)
         .trim_start_matches('/');
+    let url = if under_site.is_empty() {
+        workspace.config.base_url.clone()
+    } else {
+        format!("{}/{under_site}", workspace.config.base_url)
+    };
     Folder {
         root: workspace.root.clone(),
         dir: store.into(),
-        url: format!("{}/{under_site}", workspace.config.base_url),
+        url,
     }
 }
 

@@ -721,6 +721,35 @@ mod tests {
     }
 
     #[test]
+    fn images_and_tracking_are_read_and_checked() {
+        let c = Config::parse(DEFAULT, "weekly.toml").unwrap();
+        assert_eq!((c.images.max_bytes, c.images.max_width), (100_000, 1200));
+        assert!(!c.tracking.clicks && !c.tracking.per_subscriber);
+        assert_eq!(c.tracking.prefetch_seconds, 10);
+        let line =
+            |text: &str, key: &str| text.lines().position(|l| l.starts_with(key)).unwrap() + 1;
+        for (from, to, said) in [
+            (
+                "store = \"static/img\"",
+                "store = \"../img\"",
+                "neither a folder under `static/`",
+            ),
+            (
+                "store = \"static/img\"",
+                "store = \"s3:///x\"",
+                "names no bucket",
+            ),
+            ("max_bytes = 100000", "max_bytes = 500", "too small"),
+        ] {
+            let text = DEFAULT.replace(from, to);
+            let e = Config::parse(&text, "weekly.toml").unwrap_err();
+            assert!(e.message.contains(said), "{e}");
+            // The error points into the `[images]` table.
+            assert!(e.line >= line(&text, "[images]"), "{e}");
+        }
+    }
+
+    #[test]
     fn primary_language_must_be_listed() {
         let text = DEFAULT.replace("languages = [\"zh\", \"en\"]", "languages = [\"en\"]");
         let e = Config::parse(&text, "weekly.toml").unwrap_err();
