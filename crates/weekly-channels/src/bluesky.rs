@@ -6,7 +6,7 @@
 //! <https://docs.bsky.app/docs/api/com-atproto-server-create-session>.
 
 use crate::text::{BLUESKY_GRAPHEMES, fit, graphemes, link_ranges};
-use crate::{Account, ChannelError, Post, Remote, endpoint, refused, unreachable};
+use crate::{Account, ChannelError, Post, Remote, endpoint, send_json};
 use serde_json::{Value, json};
 
 /// The post record for the repository `did`.
@@ -58,22 +58,16 @@ pub(crate) async fn post(
             "`user` (the Bluesky handle) is empty".into(),
         ));
     }
-    let answer = http
-        .post(endpoint(
+    let session = send_json(
+        "Bluesky",
+        http.post(endpoint(
             &account.api_url,
             "xrpc/com.atproto.server.createSession",
         ))
-        .json(&json!({"identifier": account.user.trim(), "password": secret}))
-        .send()
-        .await
-        .map_err(|e| unreachable("Bluesky", e, &[secret]))?;
-    if !answer.status().is_success() {
-        return Err(refused("Bluesky", answer, &[secret]).await);
-    }
-    let session: Value = answer
-        .json()
-        .await
-        .map_err(|e| unreachable("Bluesky", e, &[secret]))?;
+        .json(&json!({"identifier": account.user.trim(), "password": secret})),
+        &[secret],
+    )
+    .await?;
     let (Some(jwt), Some(did)) = (session["accessJwt"].as_str(), session["did"].as_str()) else {
         return Err(ChannelError::Invalid(
             "Bluesky's session has no accessJwt or did".into(),
@@ -87,43 +81,31 @@ pub(crate) async fn post(
     let thumb = if post.card.is_empty() {
         None
     } else {
-        let answer = http
-            .post(endpoint(
+        let uploaded = send_json(
+            "Bluesky",
+            http.post(endpoint(
                 &account.api_url,
                 "xrpc/com.atproto.repo.uploadBlob",
             ))
             .bearer_auth(jwt)
             .header("Content-Type", "image/png")
-            .body(post.card.clone())
-            .send()
-            .await
-            .map_err(|e| unreachable("Bluesky", e, &[secret, jwt]))?;
-        if !answer.status().is_success() {
-            return Err(refused("Bluesky", answer, &[secret, jwt]).await);
-        }
-        let uploaded: Value = answer
-            .json()
-            .await
-            .map_err(|e| unreachable("Bluesky", e, &[secret, jwt]))?;
+            .body(post.card.clone()),
+            &[secret, jwt],
+        )
+        .await?;
         Some(uploaded["blob"].clone())
     };
-    let answer = http
-        .post(endpoint(
+    let made = send_json(
+        "Bluesky",
+        http.post(endpoint(
             &account.api_url,
             "xrpc/com.atproto.repo.createRecord",
         ))
         .bearer_auth(jwt)
-        .json(&record(post, did, thumb.as_ref()))
-        .send()
-        .await
-        .map_err(|e| unreachable("Bluesky", e, &[secret, jwt]))?;
-    if !answer.status().is_success() {
-        return Err(refused("Bluesky", answer, &[secret, jwt]).await);
-    }
-    let made: Value = answer
-        .json()
-        .await
-        .map_err(|e| unreachable("Bluesky", e, &[secret, jwt]))?;
+        .json(&record(post, did, thumb.as_ref())),
+        &[secret, jwt],
+    )
+    .await?;
     let uri = made["uri"].as_str().unwrap_or_default().to_owned();
     let rkey = uri.rsplit('/').next().unwrap_or_default();
     Ok(Remote {

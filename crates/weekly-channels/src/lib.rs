@@ -290,6 +290,26 @@ pub(crate) fn unreachable(
     }
 }
 
+/// Sends `request` and reads the JSON it answers; an error naming `service` with its own words
+/// when the request could not be made or was refused, `secrets` taken out.
+pub(crate) async fn send_json(
+    service: &'static str,
+    request: reqwest::RequestBuilder,
+    secrets: &[&str],
+) -> Result<serde_json::Value, ChannelError> {
+    let answer = request
+        .send()
+        .await
+        .map_err(|e| unreachable(service, e, secrets))?;
+    if !answer.status().is_success() {
+        return Err(refused(service, answer, secrets).await);
+    }
+    answer
+        .json()
+        .await
+        .map_err(|e| unreachable(service, e, secrets))
+}
+
 /// `base` and `path` joined with one `/`.
 pub(crate) fn endpoint(base: &str, path: &str) -> String {
     format!(

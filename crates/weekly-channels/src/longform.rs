@@ -8,7 +8,7 @@
 //! <https://developer.wordpress.org/rest-api/reference/posts/>,
 //! <https://ghost.org/docs/admin-api/#token-authentication>.
 
-use crate::{Account, ChannelError, Kind, Post, Remote, endpoint, refused, unreachable};
+use crate::{Account, ChannelError, Kind, Post, Remote, endpoint, send_json};
 use base64::Engine as _;
 use hmac::{KeyInit, Mac};
 use serde_json::{Value, json};
@@ -119,18 +119,7 @@ pub(crate) async fn save(
             )
         }
     };
-    let answer = request
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| unreachable(service, e, &[secret]))?;
-    if !answer.status().is_success() {
-        return Err(refused(service, answer, &[secret]).await);
-    }
-    let made: Value = answer
-        .json()
-        .await
-        .map_err(|e| unreachable(service, e, &[secret]))?;
+    let made = send_json(service, request.json(&body), &[secret]).await?;
     let one = if kind == Kind::Ghost {
         &made["posts"][0]
     } else {

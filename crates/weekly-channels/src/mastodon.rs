@@ -6,7 +6,7 @@
 //! <https://docs.joinmastodon.org/methods/instance/#v2>.
 
 use crate::text::{fit, mastodon_length};
-use crate::{Account, ChannelError, Post, Remote, endpoint, refused, unreachable};
+use crate::{Account, ChannelError, Post, Remote, endpoint, send_json};
 use serde_json::{Value, json};
 
 /// The limit of servers that do not say theirs.
@@ -53,21 +53,15 @@ pub(crate) async fn post(
 ) -> Result<Remote, ChannelError> {
     let secret = account.secret.trim();
     let body = body(post, limit(http, account).await)?;
-    let answer = http
-        .post(endpoint(&account.api_url, "api/v1/statuses"))
-        .bearer_auth(secret)
-        .header("Idempotency-Key", &post.key)
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| unreachable("Mastodon", e, &[secret]))?;
-    if !answer.status().is_success() {
-        return Err(refused("Mastodon", answer, &[secret]).await);
-    }
-    let made: Value = answer
-        .json()
-        .await
-        .map_err(|e| unreachable("Mastodon", e, &[secret]))?;
+    let made = send_json(
+        "Mastodon",
+        http.post(endpoint(&account.api_url, "api/v1/statuses"))
+            .bearer_auth(secret)
+            .header("Idempotency-Key", &post.key)
+            .json(&body),
+        &[secret],
+    )
+    .await?;
     Ok(Remote {
         id: made["id"].as_str().unwrap_or_default().to_owned(),
         url: made["url"].as_str().unwrap_or_default().to_owned(),

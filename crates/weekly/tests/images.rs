@@ -2,8 +2,8 @@
 //! or in a real S3-compatible server (moto, started here on 127.0.0.1), shown by the site and
 //! the mail; `check` warns about a picture over the budget.
 
+use crate::common::server::request_bytes;
 use crate::common::{self, Killed, demo_copy, free_port, stderr, stdout, weekly_command};
-use std::io::{Read as _, Write as _};
 use std::path::Path;
 
 /// A photograph's worth of detail: 3000×2000, smooth gradients under fine noise (a fixed
@@ -58,44 +58,6 @@ fn jpeg_size(bytes: &[u8]) -> (u32, u32) {
     panic!("no frame header in the JPEG");
 }
 
-/// One HTTP/1.1 request to 127.0.0.1; the status and the body's bytes.
-fn http(address: &str, method: &str, path: &str) -> (u16, Vec<u8>) {
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
-    )
-    .unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).unwrap();
-    let head_end = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
-    let head = String::from_utf8_lossy(&answer[..head_end]).into_owned();
-    let status = head.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let mut body = answer[head_end..].to_vec();
-    if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        body = unchunk(&body);
-    }
-    (status, body)
-}
-
-fn unchunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = data.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size =
-            usize::from_str_radix(std::str::from_utf8(&data[..line_end]).unwrap().trim(), 16)
-                .unwrap();
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&data[line_end + 2..line_end + 2 + size]);
-        data = &data[line_end + 2 + size + 2..];
-    }
-}
-
 /// A real S3-compatible server (moto's server mode, from PyPI) on 127.0.0.1:`port`; `None`
 /// with a printed reason when moto is not installed, a failure when `WEEKLY_REQUIRE_S3` is set
 /// (`.ci/run` sets it and installs `moto[server]`).
@@ -130,7 +92,9 @@ fn s3_server(port: u16) -> Option<Killed> {
     let child = Killed(child);
     let address = format!("127.0.0.1:{port}");
     for _ in 0..200 {
-        if std::net::TcpStream::connect(&address).is_ok() && http(&address, "GET", "/").0 == 200 {
+        if std::net::TcpStream::connect(&address).is_ok()
+            && request_bytes(&address, "GET", "/").0 == 200
+        {
             return Some(child);
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
@@ -259,7 +223,7 @@ fn a_picture_is_stored_once_in_an_s3_compatible_bucket() {
     let Some(_s3) = s3_server(port) else { return };
     let address = format!("127.0.0.1:{port}");
     assert_eq!(
-        http(&address, "PUT", "/weekly-pics").0,
+        request_bytes(&address, "PUT", "/weekly-pics").0,
         200,
         "create the bucket"
     );
@@ -285,7 +249,7 @@ fn a_picture_is_stored_once_in_an_s3_compatible_bucket() {
             .unwrap()
     };
     let list = || {
-        let (status, body) = http(&address, "GET", "/weekly-pics?list-type=2");
+        let (status, body) = request_bytes(&address, "GET", "/weekly-pics?list-type=2");
         assert_eq!(status, 200);
         String::from_utf8(body).unwrap().matches("<Key>").count()
     };
@@ -309,7 +273,7 @@ fn a_picture_is_stored_once_in_an_s3_compatible_bucket() {
     assert!(out.status.success(), "{}", stderr(&out));
     let url = format!("http://{address}/weekly-pics/issues/2026-09-19-ferris-photo.jpg");
     assert_eq!(stdout(&out).trim(), format!("![Ferris]({url})"));
-    let (status, body) = http(
+    let (status, body) = request_bytes(
         &address,
         "GET",
         "/weekly-pics/issues/2026-09-19-ferris-photo.jpg",
@@ -363,7 +327,7 @@ fn a_picture_is_stored_once_in_an_s3_compatible_bucket() {
         "{}",
         stderr(&taken)
     );
-    let (_, still) = http(
+    let (_, still) = request_bytes(
         &address,
         "GET",
         "/weekly-pics/issues/2026-09-19-ferris-photo.jpg",

@@ -6,7 +6,7 @@
 //! mail goes through the server.
 
 use crate::campaigns::{smtp, workspace};
-use crate::common::server::{self, SECRET, request, request_from};
+use crate::common::server::{self, SECRET, request, request_bytes, request_from};
 use crate::common::{free_port, stderr, stdout, weekly_command};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -242,24 +242,9 @@ fn tracked_links_count_each_click_once_and_scanners_apart() {
         .next()
         .unwrap()
         .to_owned();
-    let answer = {
-        use std::io::{Read as _, Write as _};
-        let mut stream = std::net::TcpStream::connect(&served.address).unwrap();
-        write!(
-            stream,
-            "GET {pixel} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut bytes = Vec::new();
-        stream.read_to_end(&mut bytes).unwrap();
-        bytes
-    };
-    assert!(
-        answer.starts_with(b"HTTP/1.1 200"),
-        "{}",
-        String::from_utf8_lossy(&answer)
-    );
-    assert!(answer.windows(6).any(|w| w == b"GIF89a"), "not a GIF");
+    let (status, gif) = request_bytes(&served.address, "GET", &pixel);
+    assert_eq!(status, 200);
+    assert!(gif.starts_with(b"GIF89a"), "not a GIF");
 
     // The counts reach the database within a few seconds.
     let humans = i64::try_from(paths.len()).unwrap() + 2 * 5;
